@@ -1,0 +1,485 @@
+import * as crypto from 'crypto';
+import express, { Request, Response, Router } from 'express';
+import { FaultHooks } from '../faults/fault-injector';
+import { ImageType, imageMime, sniffImage } from '../http/image-type';
+import {
+  ControlError,
+  SimContext,
+  SimSystem,
+  control,
+  controlBody,
+  escapeHtml,
+  getBody,
+  optBool,
+  optNumber,
+  optString,
+  randomHex,
+} from '../http/sim-http';
+import { hasSafeDomainUrl, weiboDate, weiboLength } from './weibo-text';
+
+/**
+ * Sina Weibo open API (api.weibo.com/2): statuses/share, statuses/destroy, statuses/user_timeline.
+ * Errors are `{request, error_code, error}` with error_code a string (docs) or a number (some
+ * clients see that): configurable.
+ */
+
+export interface WeiboConfig {
+  /** unknown tokens become a new user on first use; false: only registered tokens */
+  acceptUnknownTokens: boolean;
+  /** the app's bound safe domains: a status must link to one of them */
+  safeDomains: string[];
+  /** accepted posts per user in any sliding hour; 0 = unlimited */
+  postsPerHour: number;
+  /** identical text by the same user within this window is refused with 20019 */
+  duplicateWindowMs: number;
+  errorCodeAsNumber: boolean;
+  maxTextLength: number;
+  maxPicBytes: number;
+}
+
+export const WEIBO_DEFAULTS: WeiboConfig = {
+  acceptUnknownTokens: true,
+  safeDomains: ['127.0.0.1', 'localhost'],
+  postsPerHour: 30,
+  duplicateWindowMs: 24 * 3600 * 1000,
+  errorCodeAsNumber: false,
+  maxTextLength: 140,
+  maxPicBytes: 5 * 1024 * 1024,
+};
+
+export interface WeiboTokenInput {
+  token: string;
+  uid?: number;
+  screenName?: string;
+  /** the token is expired: calls get this error code */
+  expired?: 21327 | 21315 | false;
+}
+
+interface WeiboUser {
+  token: string;
+  uid: number;
+  screenName: string;
+  state: 'ok' | 'expired' | 'revoked';
+  expiredCode: 21327 | 21315;
+}
+
+interface Pic {
+  id: string;
+  type: ImageType;
+  bytes: Buffer;
+}
+
+interface WeiboStatus {
+  id: number;
+  uid: number;
+  text: string;
+  createdAt: number;
+  pic?: Pic;
+  rip?: string;
+  deleted: boolean;
+}
+
+const ERRORS: Record<number, { status: number; error: string }> = {
+  10014: { status: 403, error: 'Insufficient app permissions!' },
+  10016: { status: 400, error: 'Miss required parameter (status) , see doc for more info!' },
+  10017: { status: 400, error: 'appkey not bind domain!' },
+  10022: { status: 403, error: 'IP requests out of rate limit!' },
+  10023: { status: 403, error: 'User requests out of rate limit!' },
+  10024: { status: 403, error: 'User requests for (statuses/share) out of rate limit!' },
+  20005: { status: 400, error: 'Unsupported image type, only suport JPG, GIF, PNG!' },
+  20006: { status: 400, error: 'Image size too large.' },
+  20012: { status: 400, error: 'Text too long, please input text less than 140 characters!' },
+  20016: { status: 400, error: 'Out of limit!' },
+  20017: { status: 400, error: 'Similar content!' },
+  20018: { status: 400, error: 'Contain illegal website!' },
+  20019: { status: 400, error: 'Repeat content!' },
+  20020: { status: 400, error: 'Contain advertising!' },
+  20021: { status: 400, error: 'Content is illegal!' },
+  20101: { status: 400, error: 'Target weibo does not exist!' },
+  21301: { status: 401, error: 'auth faild!' },
+  21315: { status: 401, error: 'Token expired' },
+  21327: { status: 401, error: 'expired_token' },
+  21332: { status: 401, error: 'invalid_access_token' },
+};
+
+export class WeiboSim implements SimSystem {
+  readonly name = 'weibo' as const;
+  readonly router: Router;
+  readonly controlRouter: Router;
+  readonly faultHooks: FaultHooks;
+
+  private config: WeiboConfig = { ...WEIBO_DEFAULTS, safeDomains: [...WEIBO_DEFAULTS.safeDomains] };
+  private users = new Map<string, WeiboUser>();
+  private statuses = new Map<string, WeiboStatus>();
+  private pics = new Map<string, Pic>();
+  private idSeq = 4990000000000000;
+
+  constructor(private readonly ctx: SimContext) {
+    this.router = this.buildRouter();
+    this.controlRouter = this.buildControlRouter();
+    this.faultHooks = {
+      accountOf: (req) => {
+        const token = this.tokenOf(req);
+        if (!token) return undefined;
+        const u = this.users.get(token);
+        return u ? [String(u.uid), token] : [token];
+      },
+      renderError: (code, req, res) => {
+        const n = Number(code);
+        this.error(req, res, Number.isInteger(n) ? n : 10022);
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- programmatic controls
+
+  configure(patch: Partial<WeiboConfig>): WeiboConfig {
+    const c = { ...this.config, ...patch };
+    if (!Array.isArray(c.safeDomains) || c.safeDomains.some((d) => typeof d !== 'string')) throw new ControlError('safeDomains must be a list of host names');
+    for (const k of ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes'] as const) {
+      if (typeof c[k] !== 'number' || !Number.isFinite(c[k]) || c[k] < 0) throw new ControlError(`${k} must be a non-negative number`);
+    }
+    this.config = { ...c, safeDomains: [...c.safeDomains] };
+    return this.getConfig();
+  }
+
+  getConfig(): WeiboConfig {
+    return { ...this.config, safeDomains: [...this.config.safeDomains] };
+  }
+
+  registerToken(input: WeiboTokenInput) {
+    if (!input.token) throw new ControlError('token is required');
+    const u = this.users.get(input.token) ?? this.newUser(input.token);
+    if (input.uid !== undefined) u.uid = input.uid;
+    if (input.screenName !== undefined) u.screenName = input.screenName;
+    if (input.expired !== undefined) {
+      u.state = input.expired ? 'expired' : 'ok';
+      if (input.expired) u.expiredCode = input.expired;
+    } else if (u.state === 'revoked') u.state = 'ok';
+    this.users.set(u.token, u);
+    return this.describeUser(u);
+  }
+
+  /** The token stops working for good (21332), even when unknown tokens are accepted. */
+  revokeToken(token: string): void {
+    const u = this.users.get(token) ?? this.newUser(token);
+    u.state = 'revoked';
+    this.users.set(token, u);
+  }
+
+  expireToken(token: string, code: 21327 | 21315 = 21327): void {
+    const u = this.users.get(token) ?? this.newUser(token);
+    u.state = 'expired';
+    u.expiredCode = code;
+    this.users.set(token, u);
+  }
+
+  listTokens() {
+    return [...this.users.values()].map((u) => this.describeUser(u));
+  }
+
+  /** Every status the simulator holds, deleted ones included. */
+  allStatuses() {
+    return [...this.statuses.values()].map((s) => ({ ...this.statusObject(s), deleted: s.deleted }));
+  }
+
+  reset(): void {
+    this.config = { ...WEIBO_DEFAULTS, safeDomains: [...WEIBO_DEFAULTS.safeDomains] };
+    this.users.clear();
+    this.statuses.clear();
+    this.pics.clear();
+  }
+
+  close(): void {
+    /* no timers */
+  }
+
+  // ---------------------------------------------------------------- protocol
+
+  private buildRouter(): Router {
+    const r = express.Router();
+    r.post('/2/statuses/share.json', (req, res) => this.share(req, res));
+    r.post('/2/statuses/destroy.json', (req, res) => this.destroy(req, res));
+    r.get('/2/statuses/user_timeline.json', (req, res) => this.userTimeline(req, res));
+    r.get('/2/statuses/show.json', (req, res) => this.show(req, res));
+    r.get('/sinaimg/:size/:file', (req, res) => this.servePic(req, res));
+    r.get('/u/:uid/:id', (req, res) => this.statusPage(req, res));
+    r.use((req, res) => {
+      res.status(404).json(this.errorBody(req, 10014, 'Request api not found!'));
+    });
+    return r;
+  }
+
+  private tokenOf(req: Request): string | undefined {
+    const b = getBody(req).fields.access_token;
+    if (b) return b;
+    if (typeof req.query.access_token === 'string' && req.query.access_token) return req.query.access_token;
+    const auth = req.headers.authorization;
+    const m = auth ? /^OAuth2\s+(\S+)/i.exec(auth) : null;
+    return m ? m[1] : undefined;
+  }
+
+  private newUser(token: string): WeiboUser {
+    const uid = 1000000000 + (parseInt(crypto.createHash('sha1').update(token).digest('hex').slice(0, 8), 16) % 8999999999);
+    return { token, uid, screenName: `政务微博${String(uid).slice(-4)}`, state: 'ok', expiredCode: 21327 };
+  }
+
+  private describeUser(u: WeiboUser) {
+    return { token: u.token, uid: u.uid, screenName: u.screenName, state: u.state, expiredCode: u.expiredCode };
+  }
+
+  private errorBody(req: Request, code: number, message?: string) {
+    return {
+      request: req.path,
+      error_code: this.config.errorCodeAsNumber ? code : String(code),
+      error: message ?? ERRORS[code]?.error ?? 'simulated error',
+    };
+  }
+
+  private error(req: Request, res: Response, code: number, message?: string): void {
+    res.status(ERRORS[code]?.status ?? 400).json(this.errorBody(req, code, message));
+  }
+
+  /** Resolves the acting user, or answers the token error. */
+  private auth(req: Request, res: Response): WeiboUser | undefined {
+    const token = this.tokenOf(req);
+    if (!token) {
+      this.error(req, res, 21301);
+      return undefined;
+    }
+    let u = this.users.get(token);
+    if (!u) {
+      if (!this.config.acceptUnknownTokens) {
+        this.error(req, res, 21332);
+        return undefined;
+      }
+      u = this.newUser(token);
+      this.users.set(token, u);
+    }
+    if (u.state === 'revoked') {
+      this.error(req, res, 21332);
+      return undefined;
+    }
+    if (u.state === 'expired') {
+      this.error(req, res, u.expiredCode);
+      return undefined;
+    }
+    return u;
+  }
+
+  private share(req: Request, res: Response): void {
+    const u = this.auth(req, res);
+    if (!u) return;
+    const body = getBody(req);
+    const text = body.fields.status;
+    if (!text) {
+      this.error(req, res, 10016);
+      return;
+    }
+    if (weiboLength(text) > this.config.maxTextLength) {
+      this.error(req, res, 20012);
+      return;
+    }
+    if (!hasSafeDomainUrl(text, this.config.safeDomains)) {
+      this.error(req, res, 10017);
+      return;
+    }
+    let pic: Pic | undefined;
+    const file = body.files.pic;
+    if (file) {
+      const type = sniffImage(file.data);
+      if (type !== 'jpeg' && type !== 'png' && type !== 'gif') {
+        this.error(req, res, 20005);
+        return;
+      }
+      if (file.data.length >= this.config.maxPicBytes) {
+        this.error(req, res, 20006);
+        return;
+      }
+      pic = { id: `${randomHex(4)}ly1g${randomHex(10)}`, type, bytes: Buffer.from(file.data) };
+    }
+    const now = this.ctx.clock.now();
+    const own = [...this.statuses.values()].filter((s) => s.uid === u.uid);
+    if (this.config.postsPerHour > 0 && own.filter((s) => now - s.createdAt < 3600_000).length >= this.config.postsPerHour) {
+      this.error(req, res, 10023);
+      return;
+    }
+    if (own.some((s) => !s.deleted && s.text === text && now - s.createdAt < this.config.duplicateWindowMs)) {
+      this.error(req, res, 20019);
+      return;
+    }
+    if (pic) this.pics.set(pic.id, pic);
+    const s: WeiboStatus = { id: ++this.idSeq, uid: u.uid, text, createdAt: now, pic, rip: body.fields.rip, deleted: false };
+    this.statuses.set(String(s.id), s);
+    this.ctx.records.add({
+      system: 'weibo',
+      account: String(u.uid),
+      externalId: String(s.id),
+      text,
+      url: this.statusUrl(s),
+      action: 'publish',
+      meta: { token: u.token, pic: pic ? this.picUrl(pic, 'large') : undefined, rip: s.rip },
+    });
+    this.ctx.log(`weibo: uid ${u.uid} posted status ${s.id}`);
+    res.json(this.statusObject(s));
+  }
+
+  private destroy(req: Request, res: Response): void {
+    const u = this.auth(req, res);
+    if (!u) return;
+    const id = getBody(req).fields.id ?? (typeof req.query.id === 'string' ? req.query.id : undefined);
+    const s = id ? this.statuses.get(id) : undefined;
+    if (!s || s.uid !== u.uid || s.deleted) {
+      this.error(req, res, 20101);
+      return;
+    }
+    s.deleted = true;
+    this.ctx.records.markDeleted((r) => r.system === 'weibo' && r.externalId === String(s.id), 'statuses/destroy');
+    res.json(this.statusObject(s));
+  }
+
+  private userTimeline(req: Request, res: Response): void {
+    const u = this.auth(req, res);
+    if (!u) return;
+    const count = Math.min(100, Math.max(1, Number(req.query.count ?? 20) || 20));
+    const page = Math.max(1, Number(req.query.page ?? 1) || 1);
+    const sinceId = Number(req.query.since_id ?? 0) || 0;
+    const maxId = Number(req.query.max_id ?? 0) || 0;
+    const own = [...this.statuses.values()]
+      .filter((s) => s.uid === u.uid && !s.deleted && s.id > sinceId && (!maxId || s.id <= maxId))
+      .sort((a, b) => b.id - a.id);
+    const slice = own.slice((page - 1) * count, page * count);
+    res.json({ statuses: slice.map((s) => this.statusObject(s)), total_number: own.length, previous_cursor: 0, next_cursor: 0, hasvisible: false });
+  }
+
+  private show(req: Request, res: Response): void {
+    const u = this.auth(req, res);
+    if (!u) return;
+    const s = typeof req.query.id === 'string' ? this.statuses.get(req.query.id) : undefined;
+    if (!s || s.deleted) {
+      this.error(req, res, 20101);
+      return;
+    }
+    res.json(this.statusObject(s));
+  }
+
+  private statusUrl(s: WeiboStatus): string {
+    return `${this.ctx.baseUrl()}/weibo/u/${s.uid}/${s.id}`;
+  }
+
+  private picUrl(p: Pic, size: 'thumbnail' | 'bmiddle' | 'large'): string {
+    const ext = p.type === 'jpeg' ? 'jpg' : p.type;
+    return `${this.ctx.baseUrl()}/weibo/sinaimg/${size}/${p.id}.${ext}`;
+  }
+
+  private statusObject(s: WeiboStatus) {
+    const u = [...this.users.values()].find((x) => x.uid === s.uid);
+    const screenName = u?.screenName ?? `政务微博${String(s.uid).slice(-4)}`;
+    return {
+      created_at: weiboDate(s.createdAt),
+      id: s.id,
+      idstr: String(s.id),
+      mid: String(s.id),
+      text: s.text,
+      source: '<a href="http://app.weibo.com" rel="nofollow">政务公开发布</a>',
+      favorited: false,
+      truncated: false,
+      in_reply_to_status_id: '',
+      in_reply_to_user_id: '',
+      in_reply_to_screen_name: '',
+      ...(s.pic
+        ? {
+            thumbnail_pic: this.picUrl(s.pic, 'thumbnail'),
+            bmiddle_pic: this.picUrl(s.pic, 'bmiddle'),
+            original_pic: this.picUrl(s.pic, 'large'),
+            pic_ids: [s.pic.id],
+          }
+        : { pic_ids: [] }),
+      geo: null,
+      user: { id: s.uid, idstr: String(s.uid), screen_name: screenName, name: screenName, verified: true, verified_type: 1 },
+      reposts_count: 0,
+      comments_count: 0,
+      attitudes_count: 0,
+      visible: { type: 0, list_id: 0 },
+    };
+  }
+
+  private servePic(req: Request, res: Response): void {
+    const id = String(req.params.file).replace(/\.[a-z]+$/i, '');
+    const p = this.pics.get(id);
+    if (!p) {
+      res.status(404).end();
+      return;
+    }
+    res.type(imageMime(p.type)).send(p.bytes);
+  }
+
+  private statusPage(req: Request, res: Response): void {
+    const s = this.statuses.get(String(req.params.id));
+    if (!s || String(s.uid) !== String(req.params.uid)) {
+      res.status(404).type('html').send('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>微博</title></head><body><p>该微博不存在</p></body></html>');
+      return;
+    }
+    const body = s.deleted
+      ? '<p>抱歉，此微博已被作者删除。</p>'
+      : `<p>${escapeHtml(s.text)}</p>${s.pic ? `<img src="${escapeHtml(this.picUrl(s.pic, 'bmiddle'))}" alt="">` : ''}<p class="time">${escapeHtml(weiboDate(s.createdAt))}</p>`;
+    res.type('html').send(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>微博</title></head><body><article>${body}</article></body></html>`);
+  }
+
+  // ---------------------------------------------------------------- control API
+
+  private buildControlRouter(): Router {
+    const r = express.Router();
+    r.get('/config', control(() => this.getConfig()));
+    r.post(
+      '/config',
+      control((req) => {
+        const b = controlBody(req);
+        const patch: Partial<WeiboConfig> = {};
+        for (const k of ['acceptUnknownTokens', 'errorCodeAsNumber'] as const) {
+          const v = optBool(b[k], k);
+          if (v !== undefined) patch[k] = v;
+        }
+        for (const k of ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes'] as const) {
+          const v = optNumber(b[k], k, 0);
+          if (v !== undefined) patch[k] = v;
+        }
+        if (b.safeDomains !== undefined) {
+          if (!Array.isArray(b.safeDomains)) throw new ControlError('safeDomains must be a list');
+          patch.safeDomains = b.safeDomains.map(String);
+        }
+        return this.configure(patch);
+      }),
+    );
+    r.get('/tokens', control(() => ({ tokens: this.listTokens() })));
+    r.post(
+      '/tokens',
+      control((req) => {
+        const b = controlBody(req);
+        const token = optString(b.token, 'token');
+        if (!token) throw new ControlError('token is required');
+        const expired = b.expired === true ? 21327 : b.expired === false || b.expired === undefined ? (b.expired as false | undefined) : optNumber(b.expired, 'expired');
+        if (expired !== undefined && expired !== false && expired !== 21327 && expired !== 21315) throw new ControlError('expired must be false, true, 21327 or 21315');
+        return this.registerToken({ token, uid: optNumber(b.uid, 'uid', 1), screenName: optString(b.screenName, 'screenName'), expired });
+      }),
+    );
+    r.post(
+      '/tokens/:token/expire',
+      control((req) => {
+        const code = optNumber(controlBody(req).code, 'code') ?? 21327;
+        if (code !== 21327 && code !== 21315) throw new ControlError('code must be 21327 or 21315');
+        this.expireToken(String(req.params.token), code);
+        return { ok: true };
+      }),
+    );
+    r.delete(
+      '/tokens/:token',
+      control((req) => {
+        this.revokeToken(String(req.params.token));
+        return { ok: true };
+      }),
+    );
+    r.get('/statuses', control(() => ({ statuses: this.allStatuses() })));
+    return r;
+  }
+}

@@ -1,0 +1,10 @@
+import { INestApplicationContext, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig } from '@app/common/config/app-config';
+import { WorkerModule } from './worker.module';
+
+export async function createWorkerApp(config: AppConfig, extra: Type<unknown>[] = []): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, extra), { logger: ['error', 'warn'] });
+  app.enableShutdownHooks();
+  return app;
+}

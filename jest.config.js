@@ -1,0 +1,25 @@
+/**
+ * One jest run for everything: unit specs beside the code (*.spec.ts) and integration suites under
+ * test/ (*.int-spec.ts) that talk to real Postgres and Redis. Each integration suite creates its own
+ * database (test/utils/test-db.ts), so suites run in parallel without seeing each other.
+ */
+const swc = JSON.parse(require('fs').readFileSync(__dirname + '/.swcrc', 'utf8'));
+delete swc.$schema;
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/console/'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@app/(common|domain|channels|media|compliance|stats)$': '<rootDir>/libs/$1/src',
+    '^@app/(common|domain|channels|media|compliance|stats)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/channel-sim/(.*)$': '<rootDir>/apps/channel-sim/src/$1',
+    '^@app/test/(.*)$': '<rootDir>/test/$1',
+  },
+  globalSetup: '<rootDir>/test/utils/global-setup.ts',
+  globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

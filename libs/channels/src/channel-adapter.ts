@@ -1,0 +1,151 @@
+import type { FieldProblem } from '@app/common/errors/app-error';
+import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
+
+/**
+ * The contract every outside system's adapter implements. Generic code (fan-out, the delivery engine,
+ * previews, submit-time validation) reads `capabilities` and calls these methods; it never branches on
+ * a channel's name.
+ */
+export interface ChannelCapabilities {
+  /** Stored in channel_accounts.channel_type and the ledger; also the queue suffix. */
+  type: string;
+  /** Name shown to users (Chinese). */
+  label: string;
+  /** Report row the channel counts in (STATISTICS.md): gazette, portal, weibo, wechat, other. */
+  reportRow: 'gazette' | 'portal' | 'weibo' | 'wechat' | 'other';
+  canUpdate: boolean;
+  canWithdraw: boolean;
+  /** The outside system accepts first and publishes later (confirm() is polled). */
+  asyncConfirmation: boolean;
+  /** Deliveries wait for an issue to be compiled and published (the gazette). */
+  collectsIntoIssues: boolean;
+  limits: {
+    titleMaxChars?: number;
+    textMaxChars?: number;
+    imageMaxBytes?: number;
+    imageFormats?: string[];
+  };
+  /** Jobs of one account processed at once, and the account's rate limit. */
+  concurrencyPerAccount: number;
+  rateLimit?: { max: number; durationMs: number };
+  /** Item kinds the channel takes by default (undefined: all kinds). */
+  defaultKinds?: string[];
+}
+
+/** Account as an adapter sees it: credentials decrypted, in memory only. */
+export interface AdapterAccount {
+  id: string;
+  organisationId: string;
+  name: string;
+  baseUrl: string;
+  settings: Record<string, any>;
+  credentials: Record<string, any>;
+}
+
+export interface AttemptLog {
+  call: string;
+  response?: string;
+  durationMs?: number;
+  errorCode?: string;
+  message?: string;
+}
+
+/** Everything a delivery step needs. Persisting checkpoints and events is the engine's job. */
+export interface DeliveryContext {
+  deliveryId: string;
+  attempt: number;
+  version: ItemSnapshot;
+  versionId: string;
+  account: AdapterAccount;
+  /** Steps that already took effect outside (read). */
+  checkpoint: Readonly<Record<string, any>>;
+  /** Records a step that took effect outside, durably, before the next step runs. */
+  saveCheckpoint(patch: Record<string, any>): Promise<void>;
+  /** Appends an event row the operator can read (what was called, what came back). */
+  logAttempt(entry: AttemptLog): Promise<void>;
+  /** Public URL of the item's portal page (links from Weibo / WeChat point there). */
+  portalUrl: string;
+  externalId: string | null;
+  externalUrl: string | null;
+}
+
+export type DeliverResult =
+  | { status: 'published'; externalId: string; externalUrl?: string | null; publishedAt?: Date }
+  | { status: 'awaiting_confirmation'; externalId?: string | null; pollAfterMs?: number }
+  | { status: 'awaiting_issue' };
+
+export type ConfirmResult =
+  | { status: 'published'; externalId: string; externalUrl?: string | null; publishedAt?: Date }
+  | { status: 'pending'; pollAfterMs?: number };
+
+export type ReconcileResult =
+  | { found: true; status: 'published' | 'pending'; externalId: string; externalUrl?: string | null }
+  | { found: false };
+
+/** A per-channel preview shown in the console, from the same renderer the delivery uses. */
+export interface ChannelPreview {
+  channelType: string;
+  html?: string;
+  text?: string;
+  images?: { name: string; contentType: string; base64: string; width?: number; height?: number }[];
+  meta?: Record<string, unknown>;
+  problems: FieldProblem[];
+}
+
+export interface ChannelAdapter {
+  readonly capabilities: ChannelCapabilities;
+  /** Submit-time validation (before review, so the editor can fix it). Empty: deliverable. */
+  validate(version: ItemSnapshot, account: AdapterAccount): Promise<FieldProblem[]>;
+  preview(version: ItemSnapshot, account: AdapterAccount, portalUrl: string): Promise<ChannelPreview>;
+  /** Sends the version. Must be idempotent given ctx.checkpoint: never repeat a step that took effect. */
+  deliver(ctx: DeliveryContext): Promise<DeliverResult>;
+  /** For asyncConfirmation channels: asks the outside system whether the publication went through. */
+  confirm?(ctx: DeliveryContext): Promise<ConfirmResult>;
+  /** Looks the publication up after an unknown outcome, before anything is sent again. */
+  reconcile?(ctx: DeliveryContext): Promise<ReconcileResult>;
+  /** Takes a publication back (capabilities.canWithdraw). */
+  withdraw?(ctx: DeliveryContext): Promise<void>;
+}
+
+// ---- typed outcomes: adapters throw these; the engine maps them to states and retries ----
+
+export abstract class ChannelError extends Error {
+  abstract readonly kind: 'retryable' | 'rate_limited' | 'credentials' | 'permanent' | 'unknown';
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Try again later with backoff (busy, 5xx, connection refused before sending). */
+export class RetryableError extends ChannelError {
+  readonly kind = 'retryable' as const;
+}
+
+/** The outside system asks us to wait; retryAfterMs is its window when it names one. */
+export class RateLimitedError extends ChannelError {
+  readonly kind = 'rate_limited' as const;
+  constructor(code: string, message: string, public readonly retryAfterMs: number) {
+    super(code, message);
+  }
+}
+
+/** Credentials are wrong or expired. `refreshable`: the engine refreshes once and retries. */
+export class CredentialsError extends ChannelError {
+  readonly kind = 'credentials' as const;
+  constructor(code: string, message: string, public readonly refreshable = false) {
+    super(code, message);
+  }
+}
+
+/** Will never succeed as sent: fail with the outside system's own code and message. */
+export class PermanentError extends ChannelError {
+  readonly kind = 'permanent' as const;
+}
+
+/** The call may have taken effect (timeout after sending, connection reset): reconcile first. */
+export class UnknownOutcomeError extends ChannelError {
+  readonly kind = 'unknown' as const;
+}

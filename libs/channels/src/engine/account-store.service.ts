@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/common/config/app-config';
+import { SecretBox } from '@app/common/crypto/secret-box';
+import { ChannelAccount } from '@app/domain/entities/channel-account.entity';
+import type { AdapterAccount } from '../channel-adapter';
+
+/** Loads channel accounts with their credentials decrypted, for adapters only (never for the API). */
+@Injectable()
+export class AccountStore {
+  private readonly box: SecretBox;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.ENCRYPTION_KEY);
+  }
+
+  seal(credentials: Record<string, unknown>): string {
+    return this.box.sealJson(credentials);
+  }
+
+  async load(id: string): Promise<{ row: ChannelAccount; account: AdapterAccount }> {
+    const row = await this.ds
+      .getRepository(ChannelAccount)
+      .createQueryBuilder('a')
+      .addSelect('a.credentialsEnc')
+      .where('a.id = :id', { id })
+      .getOneOrFail();
+    return { row, account: this.toAdapter(row) };
+  }
+
+  toAdapter(row: ChannelAccount): AdapterAccount {
+    return {
+      id: row.id,
+      organisationId: row.organisationId,
+      name: row.name,
+      baseUrl: row.baseUrl,
+      settings: row.settings ?? {},
+      credentials: row.credentialsEnc ? this.box.openJson(row.credentialsEnc) : {},
+    };
+  }
+
+  /** Stops an account after a credentials problem; its deliveries wait until an operator fixes it. */
+  async markNeedsAttention(id: string, reason: string): Promise<void> {
+    await this.ds.getRepository(ChannelAccount).update({ id }, { status: 'needs_attention', statusReason: reason });
+  }
+}

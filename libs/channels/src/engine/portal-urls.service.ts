@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig, portalBaseUrl } from '@app/common/config/app-config';
+
+/**
+ * The public URL of an item's portal page, which other channels link to (Weibo must carry it, WeChat's
+ * 阅读原文). The organisation's nearest portal account (its own or an ancestor's) decides the site;
+ * without one, the installation's PORTAL_BASE_URL.
+ */
+@Injectable()
+export class PortalUrls {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async baseFor(organisationId: string): Promise<string> {
+    const rows = await this.ds.query(
+      `SELECT a.base_url FROM organisations o
+         JOIN organisations anc ON o.path LIKE anc.path || '%'
+         JOIN channel_accounts a ON a.organisation_id = anc.id AND a.channel_type = 'portal' AND a.enabled
+        WHERE o.id = $1 AND a.base_url <> ''
+        ORDER BY length(anc.path) DESC LIMIT 1`,
+      [organisationId],
+    );
+    return (rows[0]?.base_url ?? portalBaseUrl(this.config)).replace(/\/+$/, '');
+  }
+
+  async urlFor(itemId: string, organisationId: string): Promise<string> {
+    return `${await this.baseFor(organisationId)}/articles/${itemId}.html`;
+  }
+}

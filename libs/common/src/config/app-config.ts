@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/**
+ * Every setting the processes read from the environment, validated once at boot. A wrong or missing
+ * setting stops start-up with the variable's name and the reason (see loadConfig), so a typo in
+ * production fails loudly instead of half-working.
+ */
+export class AppConfig {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  /** postgres://user:pass@host:port/db. Unset: `npm start` runs embedded Postgres under DATA_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** redis://host:port[/db]. Unset: 127.0.0.1:6379, else a redis-server started under DATA_DIR. */
+  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsString() DATA_DIR = '.data';
+
+  /** Directory the portal adapter writes the static site into (served under /site/ by the api). */
+  @IsOptional() @IsString() PORTAL_DIR?: string;
+
+  /** Public base URL of the portal site, used in links sent to other channels (Weibo, WeChat). */
+  @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' })
+  PORTAL_BASE_URL?: string;
+
+  /** 32-byte key, base64 or 64 hex chars, for AES-256-GCM encryption of channel credentials. */
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: 'must be 32 bytes as 64 hex characters or base64' })
+  ENCRYPTION_KEY: string;
+
+  @IsString() @Matches(/^.{16,}$/, { message: 'must be at least 16 characters' })
+  JWT_SECRET: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 8 * 3600 : Number(value)))
+  @IsInt() @Min(60)
+  JWT_TTL_SECONDS = 8 * 3600;
+
+  @IsOptional() @IsString() SEED_PASSWORD?: string;
+
+  /** Prefix for BullMQ keys, so several installations (or test suites) can share one Redis. */
+  @IsString() @Matches(/^[A-Za-z0-9_:-]+$/, { message: 'may only contain letters, digits, _ : -' })
+  QUEUE_PREFIX = 'gd';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** Seconds a delivery may sit in `processing` before the sweeper reclaims it. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 300 : Number(value)))
+  @IsInt() @Min(5)
+  DELIVERY_LEASE_SECONDS = 300;
+
+  /** Cron expression for the sweeper (node-cron syntax, seconds allowed). */
+  @IsString() SWEEP_CRON = '*/15 * * * * *';
+
+  /** Run migrations at start-up (under an advisory lock). */
+  @Transform(({ value }) => value === undefined || value === '' ? true : !['0', 'false', 'no'].includes(String(value).toLowerCase()))
+  MIGRATIONS_RUN = true;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: { variable: string; reason: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'),
+    );
+  }
+}
+
+/** Validates `env` (process.env by default) and returns the typed config, or throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const known = Object.keys(new AppConfigShape());
+  const picked: Record<string, unknown> = {};
+  for (const k of known) if (env[k] !== undefined) picked[k] = env[k];
+  Object.assign(picked, overrides);
+  const cfg = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
+  const errors = validateSync(cfg, { whitelist: false });
+  if (errors.length) {
+    throw new ConfigError(
+      errors.map((e) => ({ variable: e.property, reason: Object.values(e.constraints ?? {}).join('; ') || 'invalid' })),
+    );
+  }
+  return cfg;
+}
+
+// Instantiating AppConfig gives the list of keys that have defaults; keys without defaults are added here.
+class AppConfigShape extends AppConfig {
+  constructor() {
+    super();
+    this.DATABASE_URL = undefined;
+    this.REDIS_URL = undefined;
+    this.PORTAL_DIR = undefined;
+    this.PORTAL_BASE_URL = undefined;
+    this.ENCRYPTION_KEY = undefined as unknown as string;
+    this.JWT_SECRET = undefined as unknown as string;
+    this.SEED_PASSWORD = undefined;
+  }
+}
+
+/** Portal directory and public URL derived from the config. */
+export function portalDir(cfg: AppConfig): string {
+  return cfg.PORTAL_DIR ?? require('path').join(cfg.DATA_DIR, 'portal');
+}
+export function portalBaseUrl(cfg: AppConfig): string {
+  return (cfg.PORTAL_BASE_URL ?? `http://127.0.0.1:${cfg.PORT}/site`).replace(/\/+$/, '');
+}

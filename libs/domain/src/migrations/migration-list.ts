@@ -1,0 +1,11 @@
+import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
+import { StatsSchema1732000500000 } from '@app/stats/migrations/1732000500000-stats-schema';
+
+/**
+ * Every migration, in order. Add new ones at the end (class names carry a timestamp); never edit one
+ * that has shipped. Libraries that own tables (stats, compliance, channels) put their migrations here too.
+ */
+export const ALL_MIGRATIONS = [
+  InitialSchema1732000000000,
+  StatsSchema1732000500000,
+];

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError } from '@app/common/errors/app-error';
+import type { AuthUser } from '@app/common/auth/auth-user';
+import type { Role } from '../enums/domain-enums';
+import { Organisation } from '../entities/organisation.entity';
+
+/**
+ * Answers "may this user act with this role on this organisation?". A role held in an organisation
+ * applies to its whole subtree (a county reviewer reviews its departments' items).
+ */
+@Injectable()
+export class OrgScopeService {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async getOrg(orgId: string): Promise<Organisation> {
+    if (!/^[0-9a-f-]{36}$/i.test(orgId)) throw AppError.notFound('机构', orgId);
+    const org = await this.ds.getRepository(Organisation).findOne({ where: { id: orgId } });
+    if (!org) throw AppError.notFound('机构', orgId);
+    return org;
+  }
+
+  /** Ids of the organisation and its ancestors. */
+  ancestorIds(org: Organisation): string[] {
+    return org.path.split('/').filter(Boolean);
+  }
+
+  async hasRole(user: AuthUser, orgId: string, roles: Role[]): Promise<boolean> {
+    const org = await this.getOrg(orgId);
+    const chain = new Set(this.ancestorIds(org));
+    return user.roles.some((r) => roles.includes(r.role) && chain.has(r.organisationId));
+  }
+
+  async assertRole(user: AuthUser, orgId: string, roles: Role[]): Promise<Organisation> {
+    const org = await this.getOrg(orgId);
+    const chain = new Set(this.ancestorIds(org));
+    if (!user.roles.some((r) => roles.includes(r.role) && chain.has(r.organisationId))) {
+      throw AppError.forbidden('FORBIDDEN_ROLE', `您在机构「${org.name}」没有所需的角色（${roles.join('/')}）`);
+    }
+    return org;
+  }
+
+  /** Organisation ids the user holds one of `roles` for, subtrees included (for list filters). */
+  async scopeOrgIds(user: AuthUser, roles: Role[]): Promise<string[]> {
+    const roots = [...new Set(user.roles.filter((r) => roles.includes(r.role)).map((r) => r.organisationId))];
+    if (!roots.length) return [];
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT o.id FROM organisations o JOIN organisations r ON o.path LIKE r.path || '%' WHERE r.id = ANY($1::uuid[])`,
+      [roots],
+    );
+    return [...new Set(rows.map((r) => r.id))];
+  }
+}

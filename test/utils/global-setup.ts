@@ -1,0 +1,46 @@
+import './register-aliases';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrationsLocked } from '../../libs/domain/src/data-source';
+import { ensureEmbeddedPostgres, ensureRedis } from '../../apps/dev/src/local-services';
+import { STATE_FILE, TestEnvState, withDatabase } from './test-env';
+
+/**
+ * Runs once before all suites: make sure Postgres and Redis are reachable, then build a migrated
+ * template database that every suite clones (CREATE DATABASE ... TEMPLATE), so each suite gets its
+ * own clean database in a fraction of a second.
+ */
+export default async function globalSetup() {
+  const dataDir = path.resolve(__dirname, '..', '..', '.data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  let adminUrl = process.env.DATABASE_URL;
+  let embeddedPgDir: string | undefined;
+  if (!adminUrl) {
+    const pg = await ensureEmbeddedPostgres(path.join(dataDir, 'test-pg'), 54329, () => undefined);
+    adminUrl = pg.url;
+    embeddedPgDir = pg.dir;
+  }
+  const redis = await ensureRedis(process.env.REDIS_URL, path.join(dataDir, 'test-redis'), () => undefined);
+
+  const templateDb = `gd_template_${process.pid}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  // Drop leftovers of earlier runs that died before teardown.
+  const old = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'gd\\_%' AND NOT datistemplate`);
+  for (const r of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
+  await admin.query(`CREATE DATABASE "${templateDb}"`);
+  await admin.end();
+
+  const ds = new DataSource(dataSourceOptions(withDatabase(adminUrl, templateDb)));
+  await ds.initialize();
+  await runMigrationsLocked(ds);
+  await ds.destroy();
+
+  const state: TestEnvState = { adminUrl, templateDb, redisUrl: redis.url, embeddedPgDir, startedRedisPid: redis.pid };
+  fs.writeFileSync(STATE_FILE, JSON.stringify(state));
+  (globalThis as any).__GD_STOP__ = async () => {
+    await redis.stop();
+  };
+}
