@@ -20,6 +20,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/test/utils/global-setup.ts',
   globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
+  reporters: ['default', '<rootDir>/test/utils/summary-reporter.js'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

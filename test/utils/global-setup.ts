@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsLocked } from '../../libs/domain/src/data-source';
 import { ensureEmbeddedPostgres, ensureRedis } from '../../apps/dev/src/local-services';
-import { STATE_FILE, TestEnvState, withDatabase } from './test-env';
+import { dbPrefix, stateFile, TestEnvState, withDatabase } from './test-env';
 
 /**
  * Runs once before all suites: make sure Postgres and Redis are reachable, then build a migrated
@@ -24,12 +24,16 @@ export default async function globalSetup() {
   }
   const redis = await ensureRedis(process.env.REDIS_URL, path.join(dataDir, 'test-redis'), () => undefined);
 
-  const templateDb = `gd_template_${process.pid}`;
+  process.env.GD_TEST_RUN = String(process.pid);
+  const templateDb = `${dbPrefix()}template`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  // Drop leftovers of earlier runs that died before teardown.
-  const old = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'gd\\_%' AND NOT datistemplate`);
-  for (const r of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
+  // Drop leftovers of earlier runs that died before teardown (their pid is gone); never another live run's.
+  const old = await admin.query(`SELECT datname FROM pg_database WHERE datname ~ '^gd_[0-9]+_'`);
+  for (const r of old.rows) {
+    const pid = Number(/^gd_(\d+)_/.exec(r.datname)![1]);
+    if (!alive(pid)) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
+  }
   await admin.query(`CREATE DATABASE "${templateDb}"`);
   await admin.end();
 
@@ -39,8 +43,17 @@ export default async function globalSetup() {
   await ds.destroy();
 
   const state: TestEnvState = { adminUrl, templateDb, redisUrl: redis.url, embeddedPgDir, startedRedisPid: redis.pid };
-  fs.writeFileSync(STATE_FILE, JSON.stringify(state));
+  fs.writeFileSync(stateFile(), JSON.stringify(state));
   (globalThis as any).__GD_STOP__ = async () => {
     await redis.stop();
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/domain/data-source';
-import { readTestState, withDatabase } from './test-env';
+import { dbPrefix, readTestState, withDatabase } from './test-env';
 
 /**
  * A fresh, migrated database for one suite, cloned from the template global-setup built.
@@ -10,7 +10,7 @@ import { readTestState, withDatabase } from './test-env';
  */
 export async function createTestDatabase(label = 'suite'): Promise<{ url: string; name: string }> {
   const state = readTestState();
-  const name = `gd_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const name = `${dbPrefix()}${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: state.adminUrl });
   await admin.connect();
   try {

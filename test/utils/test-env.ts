@@ -6,7 +6,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const STATE_FILE = path.join(__dirname, '..', '..', '.data', 'test-state.json');
+/**
+ * One state file per jest run (several runs may share a machine and its Postgres): global-setup sets
+ * GD_TEST_RUN to its pid, and jest's workers inherit it.
+ */
+export function runId(): string {
+  return process.env.GD_TEST_RUN ?? String(process.pid);
+}
+export function stateFile(): string {
+  return path.join(__dirname, '..', '..', '.data', `test-state-${runId()}.json`);
+}
+/** Databases of this run are named gd_<run>_...; names carry the run's pid so leftovers can be told apart. */
+export function dbPrefix(): string {
+  return `gd_${runId()}_`;
+}
 
 export interface TestEnvState {
   adminUrl: string; // a Postgres URL of a database we may CREATE DATABASE from
@@ -17,7 +30,7 @@ export interface TestEnvState {
 }
 
 export function readTestState(): TestEnvState {
-  return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
+  return JSON.parse(fs.readFileSync(stateFile(), 'utf8'));
 }
 
 export function withDatabase(url: string, db: string): string {

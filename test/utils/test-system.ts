@@ -59,7 +59,7 @@ export async function startTestSystem(
       ...o.overrides,
     } as Partial<AppConfig>,
   );
-  const api = await createApiApp(config, o.apiModules);
+  const api = await createApiApp(config, o.apiModules, { shutdownHooks: false });
   await api.listen(0, '127.0.0.1');
   const port = (api.getHttpServer().address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
@@ -90,7 +90,7 @@ export async function startTestSystem(
       return axios.create({ baseURL: `${url}/api/v1`, validateStatus: () => true, timeout: 30_000, headers: { Authorization: `Bearer ${r.data.accessToken}` } });
     },
     async startWorker() {
-      worker = await createWorkerApp(config, o.workerModules);
+      worker = await createWorkerApp(config, o.workerModules, { shutdownHooks: false });
       await worker.init();
       sys.worker = worker;
       return worker;

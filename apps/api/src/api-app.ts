@@ -12,13 +12,20 @@ import { apiValidationPipe } from './http/validation.pipe';
 export const API_PREFIX = 'api/v1';
 
 /** Builds the API application (used by main.ts, the all-in-one dev launcher and the tests). */
-export async function createApiApp(config: AppConfig, extra: Type<unknown>[] = []): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, extra), { logger: ['error', 'warn'], bodyParser: false });
+export async function createApiApp(config: AppConfig, extra: Type<unknown>[] = [], opts: { shutdownHooks?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, extra), { logger: ['error', 'warn'], bodyParser: false, abortOnError: false });
   app.use(express.json({ limit: '5mb' }));
   app.use(express.urlencoded({ extended: false, limit: '5mb' }));
+  // Body-parser errors happen before Nest's filters: answer them in the API's one error shape here.
+  app.use((err: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (err?.type === 'entity.parse.failed') return res.status(400).json({ statusCode: 400, code: 'MALFORMED_JSON', message: '请求体不是有效的 JSON', details: [{ field: 'body', reason: 'malformed JSON' }] });
+    if (err?.type === 'entity.too.large') return res.status(413).json({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大', details: [{ field: 'body', reason: 'too large' }] });
+    next(err);
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['site/{*path}', 'metrics', 'admin/queues/{*path}'] });
   app.useGlobalPipes(apiValidationPipe());
-  app.enableShutdownHooks();
+  // Standalone processes close on SIGTERM/SIGINT; the all-in-one launcher closes things in its own order.
+  if (opts.shutdownHooks !== false) app.enableShutdownHooks();
 
   const doc = SwaggerModule.createDocument(
     app,
@@ -32,10 +39,10 @@ export async function createApiApp(config: AppConfig, extra: Type<unknown>[] = [
   app.use('/site', express.static(site, { extensions: ['html'], index: 'index.html' }));
 
   // The console (apps/console, built by Vite) at /.
-  const consoleDir = path.resolve(process.env.CONSOLE_DIR ?? path.join(__dirname, '..', '..', '..', 'apps', 'console', 'dist'));
-  const consoleAlt = path.resolve('apps/console/dist');
-  const dir = fs.existsSync(consoleDir) ? consoleDir : consoleAlt;
-  if (fs.existsSync(dir)) {
+  // From source (apps/api/src) or from the build (dist/apps/api/src), or CONSOLE_DIR.
+  const candidates = [process.env.CONSOLE_DIR, path.join(__dirname, '..', '..', 'console', 'dist'), path.join(__dirname, '..', '..', '..', '..', 'apps', 'console', 'dist')];
+  const dir = candidates.find((c): c is string => !!c && fs.existsSync(path.join(c, 'index.html')));
+  if (dir) {
     app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
       if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/site') || req.path.startsWith('/admin/queues') || req.path === '/metrics') return next();

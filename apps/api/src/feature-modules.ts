@@ -1,7 +1,14 @@
 import type { Type } from '@nestjs/common';
+import { UploadsModule } from './uploads/uploads.module';
+import { ItemVersionsModule } from './item-versions/item-versions.module';
+import { CallbacksModule } from './callbacks/callbacks.module';
 
 /**
  * Nest modules that add API routes for later capabilities (statistics, operator tools, gazette, LED,
  * compliance...). One line each; order does not matter.
  */
-export const FEATURE_MODULES: Type<unknown>[] = [];
+export const FEATURE_MODULES: Type<unknown>[] = [
+  UploadsModule,
+  ItemVersionsModule,
+  CallbacksModule,
+];

@@ -108,3 +108,39 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * A private redis-server on a free port (tests that FLUSHALL or stop Redis must never touch the shared
+ * one). Throws NO_REDIS_HELP when redis-server is not installed.
+ */
+export async function startRedisServer(dataDir: string, port?: number): Promise<RedisHandle & { port: number }> {
+  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  const bin = which.stdout.trim();
+  if (!bin) throw new Error(NO_REDIS_HELP);
+  const p = port ?? (await freePort());
+  fs.mkdirSync(dataDir, { recursive: true });
+  const child = spawn(bin, ['--port', String(p), '--bind', '127.0.0.1', '--dir', path.resolve(dataDir), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !(await portOpen('127.0.0.1', p)); i++) await new Promise((r) => setTimeout(r, 50));
+  return {
+    url: `redis://127.0.0.1:${p}`,
+    port: p,
+    pid: child.pid,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}

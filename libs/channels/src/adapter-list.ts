@@ -1,7 +1,13 @@
 import { PortalAdapter } from './portal/portal.adapter';
+import { WechatAdapter } from './wechat/wechat.adapter';
+import { WeiboAdapter } from './weibo/weibo.adapter';
 
 /**
  * Every channel adapter class, one line each. Adding a channel = one adapter folder + one line here;
  * nothing else in the generic code changes.
  */
-export const ADAPTER_CLASSES: any[] = [PortalAdapter];
+export const ADAPTER_CLASSES: any[] = [
+  PortalAdapter,
+  WechatAdapter,
+  WeiboAdapter,
+];

@@ -15,6 +15,11 @@ export interface ChannelCapabilities {
   reportRow: 'gazette' | 'portal' | 'weibo' | 'wechat' | 'other';
   canUpdate: boolean;
   canWithdraw: boolean;
+  /**
+   * The channel cannot take a publication back, but withdraw() records a correction in a later
+   * publication instead (the gazette's 勘误 in the next issue); the delivery then counts as withdrawn.
+   */
+  withdrawsByCorrection?: boolean;
   /** The outside system accepts first and publishes later (confirm() is polled). */
   asyncConfirmation: boolean;
   /** Deliveries wait for an issue to be compiled and published (the gazette). */
@@ -30,6 +35,10 @@ export interface ChannelCapabilities {
   rateLimit?: { max: number; durationMs: number };
   /** Item kinds the channel takes by default (undefined: all kinds). */
   defaultKinds?: string[];
+  /** Retryable failures allowed before the delivery fails (engine default: 8). */
+  maxAttempts?: number;
+  /** How long an accepted publication may wait for confirmation before it fails (engine default: 24 h). */
+  confirmGiveUpMs?: number;
 }
 
 /** Account as an adapter sees it: credentials decrypted, in memory only. */
@@ -67,6 +76,11 @@ export interface DeliveryContext {
   portalUrl: string;
   externalId: string | null;
   externalUrl: string | null;
+  /**
+   * For a revision: this account's publication of an earlier version of the item, which an adapter
+   * that can update in place updates instead of publishing anew.
+   */
+  previous?: { versionNo: number; externalId: string | null; externalUrl: string | null } | null;
 }
 
 export type DeliverResult =
@@ -105,6 +119,11 @@ export interface ChannelAdapter {
   reconcile?(ctx: DeliveryContext): Promise<ReconcileResult>;
   /** Takes a publication back (capabilities.canWithdraw). */
   withdraw?(ctx: DeliveryContext): Promise<void>;
+  /**
+   * After a refreshable CredentialsError: drop cached tokens / fetch new ones. The engine calls it once
+   * and retries the step; a second credentials failure stops the account.
+   */
+  refreshCredentials?(account: AdapterAccount): Promise<void>;
 }
 
 // ---- typed outcomes: adapters throw these; the engine maps them to states and retries ----

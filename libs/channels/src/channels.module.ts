@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CHANNEL_ADAPTERS, ChannelRegistry } from './channel-registry';
+import { AccountLimiter } from './engine/account-limiter.service';
 import { AccountStore } from './engine/account-store.service';
+import { DeliveryActions } from './engine/delivery-actions.service';
+import { EngineMetrics } from './engine/engine-metrics.service';
 import { DeliveryQueues } from './engine/delivery-queues.service';
 import { DeliveryRunner } from './engine/delivery-runner.service';
 import { DeliveryWorkerHost } from './engine/delivery-worker.service';
@@ -23,6 +26,9 @@ import { ADAPTER_CLASSES } from './adapter-list';
     },
     ChannelRegistry,
     AccountStore,
+    AccountLimiter,
+    EngineMetrics,
+    DeliveryActions,
     DeliveryQueues,
     DeliveryRunner,
     DeliveryWorkerHost,
@@ -30,6 +36,6 @@ import { ADAPTER_CLASSES } from './adapter-list';
     PortalUrls,
     Sweeper,
   ],
-  exports: [ChannelRegistry, AccountStore, DeliveryQueues, DeliveryRunner, DeliveryWorkerHost, FanoutService, PortalUrls, Sweeper, ...ADAPTER_CLASSES],
+  exports: [ChannelRegistry, AccountStore, AccountLimiter, EngineMetrics, DeliveryActions, DeliveryQueues, DeliveryRunner, DeliveryWorkerHost, FanoutService, PortalUrls, Sweeper, ...ADAPTER_CLASSES],
 })
 export class ChannelsModule {}

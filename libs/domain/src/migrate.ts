@@ -4,7 +4,8 @@ import { dataSourceOptions, runMigrationsLocked } from './data-source';
 
 /** Runs pending migrations under the advisory lock with a short-lived connection. */
 export async function migrateDatabase(url: string): Promise<string[]> {
-  const ds = new DataSource(dataSourceOptions(url, { extra: { max: 1 } } as never));
+  // Two connections: one holds the advisory lock while TypeORM runs the migrations on the other.
+  const ds = new DataSource(dataSourceOptions(url, { extra: { max: 2 } } as never));
   await ds.initialize();
   try {
     const done = await runMigrationsLocked(ds);

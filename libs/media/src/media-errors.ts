@@ -47,8 +47,10 @@ export const mediaErrors = {
   },
 };
 
+/** Pixel counts the way an operator reads them: 5000 万, 9 亿. */
 function wan(n: number): string {
-  return `${Math.round(n / 10_000).toLocaleString('en-US')} 万`;
+  if (n >= 100_000_000) return `${Number((n / 100_000_000).toFixed(1))} 亿`;
+  return `${Math.round(n / 10_000)} 万`;
 }
 function mb(n: number): string {
   return `${(n / 1_000_000).toFixed(1)} MB`;

@@ -119,13 +119,12 @@ export class MediaService {
     resolved.forEach((profile, i) => {
       const { format, keepAlpha } = chooseFormat(profile, transparent);
       const geometry = geometries[i];
-      const crop = geometry.crop ? scaleRegion(geometry.crop, decoded.width / probe.width, decoded.height / probe.height, decoded) : null;
       const job: EncodeJob = {
         profileIds: [profile.id],
         label: profile.label,
         format,
         keepAlpha,
-        crop,
+        crop: null,
         geometry,
         maxBytes: profile.maxBytes,
         quality: profile.quality,
@@ -134,7 +133,7 @@ export class MediaService {
         background: profile.background,
       };
       // profiles that would produce the same file share one encode, under the tightest budget
-      const key = JSON.stringify([format, keepAlpha, crop, geometry, job.quality, job.minQuality, job.minLongSide, job.background]);
+      const key = JSON.stringify([format, keepAlpha, geometry, job.quality, job.minQuality, job.minLongSide, job.background]);
       const same = jobs.get(key);
       if (same) {
         same.profileIds.push(profile.id);
@@ -146,14 +145,50 @@ export class MediaService {
       }
     });
 
-    const unique = [...jobs.values()];
-    const encoded = await Promise.all(unique.map((job) => encodeWithinBudget(decoded, job)));
-    const byJob = new Map(unique.map((job, i) => [job, encoded[i]]));
+    const encoded = await this.deriveAll(decoded, probe, [...jobs.values()]);
     const out: Record<string, Rendition> = {};
     resolved.forEach((profile, i) => {
-      out[profile.id] = { profile: profile.id, ...byJob.get(jobOf[i])! };
+      out[profile.id] = { profile: profile.id, ...encoded.get(jobOf[i])! };
     });
     return out;
+  }
+
+  /**
+   * Derives every job from the decoded pixels, largest first. A whole-frame rendition smaller than its
+   * source (e.g. 1600 px from the 2048 px decode) is resized once into memory and then serves as the
+   * source of every smaller one, so small renditions resample a 1080 px image rather than the full
+   * decode. Resizes form a short chain; the encodes all run in parallel.
+   */
+  private async deriveAll(
+    decoded: DecodedImage,
+    probe: ImageProbe,
+    jobs: EncodeJob[],
+  ): Promise<Map<EncodeJob, Omit<Rendition, 'profile'>>> {
+    const levels: DecodedImage[] = [decoded];
+    const pending: Promise<[EncodeJob, Omit<Rendition, 'profile'>]>[] = [];
+    const start = (source: DecodedImage, job: EncodeJob, crop: Region | null = null) => {
+      const work = encodeWithinBudget(source, { ...job, crop }).then((r): [EncodeJob, Omit<Rendition, 'profile'>] => [job, r]);
+      // observed now, so a failure while a later resize is still awaited is not an unhandled rejection;
+      // Promise.all below still sees it
+      work.catch(() => undefined);
+      pending.push(work);
+    };
+    const byDensity = [...jobs].sort((a, b) => b.geometry.density - a.geometry.density);
+    for (const job of byDensity) {
+      const g = job.geometry;
+      // width of a whole-frame image dense enough for this job; use the smallest such level
+      const needed = Math.ceil(probe.width * Math.min(1, g.density)) - 1;
+      const source = levels.reduce((best, l) => (l.width >= needed && l.width < best.width ? l : best), decoded);
+      if (!g.crop && !g.canvas && g.width < source.width && g.height < source.height) {
+        const level = await resizeRaw(source, g.width, g.height);
+        levels.push(level);
+        start(level, job);
+      } else {
+        const crop = g.crop ? scaleRegion(g.crop, source.width / probe.width, source.height / probe.height, source) : null;
+        start(source, job, crop);
+      }
+    }
+    return new Map(await Promise.all(pending));
   }
 
   async render(input: Buffer, profile: RenditionProfile | ProfileId, opts: RenderOptions = {}): Promise<Rendition> {
@@ -266,6 +301,14 @@ function inputFormat(meta: Metadata): InputFormat | null {
     default:
       return null;
   }
+}
+
+async function resizeRaw(src: DecodedImage, width: number, height: number): Promise<DecodedImage> {
+  const { data, info } = await sharp(src.data, { raw: { width: src.width, height: src.height, channels: src.channels } })
+    .resize(width, height, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: src.channels, opaque: src.opaque };
 }
 
 function scaleRegion(r: Region, sx: number, sy: number, bounds: { width: number; height: number }): Region {

@@ -28,10 +28,12 @@ export function planGeometry(
     const crop = aspectCrop(srcWidth, srcHeight, profile.maxWidth / profile.maxHeight, focus);
     const s = limit(Math.min(profile.maxWidth / crop.width, profile.maxHeight / crop.height));
     const whole = crop.width === srcWidth && crop.height === srcHeight;
+    // a crop at least as large as the target yields exactly the target size (no off-by-one from rounding)
+    const big = crop.width >= profile.maxWidth && crop.height >= profile.maxHeight;
     return {
       crop: whole ? null : crop,
-      width: Math.max(1, Math.round(crop.width * s)),
-      height: Math.max(1, Math.round(crop.height * s)),
+      width: big ? profile.maxWidth : Math.max(1, Math.round(crop.width * s)),
+      height: big ? profile.maxHeight : Math.max(1, Math.round(crop.height * s)),
       canvas: null,
       density: s,
     };

@@ -65,6 +65,12 @@ export class ItemsController {
     return this.items.decideFinding(user, id, findingId, dto);
   }
 
+  @Get(':id/previews')
+  @ApiOperation({ summary: '各渠道预览（与实际发布使用同一渲染器）；accounts=逗号分隔的账号，默认为目标渠道' })
+  previews(@CurrentUser() user: AuthUser, @Param('id') id: string, @Query('accounts') accounts?: string) {
+    return this.items.previews(user, id, accounts ? accounts.split(',').filter(Boolean) : undefined);
+  }
+
   @Get(':id/deliveries')
   deliveries(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.items.deliveries(user, id);

@@ -18,6 +18,7 @@ import { ChannelRegistry } from '@app/channels/channel-registry';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 import { DeliveryQueues, EnqueueRequest } from '@app/channels/engine/delivery-queues.service';
 import { FanoutService } from '@app/channels/engine/fanout.service';
+import { PortalUrls } from '@app/channels/engine/portal-urls.service';
 import { sanitizeBody } from './body-sanitizer';
 import { ComplianceGate } from './compliance-gate.service';
 import { ApproveDto, CreateItemDto, FindingDecisionDto, ListItemsQuery, RejectDto, UpdateItemDto, WithdrawDto } from './item.dto';
@@ -43,6 +44,7 @@ export class ItemsService {
     private readonly queues: DeliveryQueues,
     private readonly registry: ChannelRegistry,
     private readonly accounts: AccountStore,
+    private readonly portalUrls: PortalUrls,
   ) {}
 
   // ---------- reading ----------
@@ -395,6 +397,32 @@ export class ItemsService {
       await this.audit.record(em, { actorId: user.id, action: `finding.${dto.decision}`, entityType: 'compliance_finding', entityId: f.id, itemId, organisationId: item.organisationId, details: { rule: f.rule, field: f.field, reason: dto.reason ?? null } });
       return em.getRepository(ComplianceFinding).findOneBy({ id: f.id });
     });
+  }
+
+  /**
+   * Per-channel previews of the item as it would be frozen now, from each adapter's own renderer
+   * (the same code the delivery uses), with each channel's submit-time problems.
+   */
+  async previews(user: AuthUser, id: string, accountIds?: string[]) {
+    const item = await this.getVisible(user, id);
+    const snapshot = await this.fanout.snapshot(this.ds.manager, item, item.currentVersionNo + 1, new Date());
+    const ids = accountIds?.length ? accountIds : item.targetAccountIds;
+    const out = [];
+    for (const accountId of ids) {
+      const { row, account } = await this.accounts.load(accountId).catch(() => {
+        throw AppError.validation([{ field: 'accounts', reason: `unknown channel account ${accountId}` }]);
+      });
+      const adapter = this.registry.get(row.channelType);
+      const portalUrl = await this.portalUrls.urlFor(item.id, item.organisationId);
+      let preview;
+      try {
+        preview = await adapter.preview(snapshot, account, portalUrl);
+      } catch (e) {
+        preview = { channelType: row.channelType, problems: [{ field: 'preview', reason: (e as Error).message }] };
+      }
+      out.push({ accountId, accountName: row.name, channelType: row.channelType, label: adapter.capabilities.label, preview });
+    }
+    return out;
   }
 
   async deliveries(user: AuthUser, id: string) {

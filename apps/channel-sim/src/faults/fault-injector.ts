@@ -15,7 +15,8 @@ import { SYSTEM_NAMES, SystemName } from '../records/sim-records';
  * - let the call take effect but lose the answer (`timeoutAfterEffect`: the socket is held open past
  *   the client's timeout, or destroyed),
  * - simulate an outage window (`outage`: every matching call in [from, to) is reset or gets 503),
- * - apply only to the next `count` matching calls.
+ * - apply only to the next `count` calls it is considered for (matched, and not pre-empted by an
+ *   earlier fault that already decided the answer).
  */
 
 export interface OutageSpec {
@@ -193,15 +194,19 @@ export class FaultController {
       });
 
       const matched = this.match(system, req.method, req.path, accounts);
-      for (const f of matched) {
+      if (matched.length === 0) return next();
+      // A fault is "considered" for a call when it matches and no earlier fault has already decided
+      // the call's answer; `count` counts considered calls, so two `count: 1` error faults fire on
+      // two successive calls.
+      const consider = (f: Fault) => {
         f.hits++;
         entry.faults.push(f.id);
         if (f.remaining !== undefined && --f.remaining <= 0) this.remove(f.id);
-      }
-      if (matched.length === 0) return next();
+      };
 
       const outage = matched.find((f) => f.outage);
       if (outage?.outage) {
+        consider(outage);
         outage.fired++;
         entry.outcome = 'outage';
         if (outage.outage.mode === '503') sendHttpError(res, 503);
@@ -209,23 +214,33 @@ export class FaultController {
         return;
       }
 
-      const proceed = () => {
-        for (const f of matched) {
-          if (f.error !== undefined && this.rng() < f.errorRate) {
-            f.fired++;
-            this.applyError(f.error, req, res, hooks, entry);
-            return;
-          }
+      let latency = 0;
+      let error: Fault | undefined;
+      let tae: Fault | undefined;
+      for (const f of matched) {
+        consider(f);
+        latency += f.latencyMs ?? 0;
+        if (f.error !== undefined && this.rng() < f.errorRate) {
+          f.fired++;
+          error = f;
+          break;
         }
-        const tae = matched.find((f) => f.timeoutAfterEffect && this.rng() < f.errorRate);
+        if (f.timeoutAfterEffect && !tae && this.rng() < f.errorRate) {
+          f.fired++;
+          tae = f;
+        }
+      }
+      const proceed = () => {
+        if (error?.error !== undefined) {
+          this.applyError(error.error, req, res, hooks, entry);
+          return;
+        }
         if (tae?.timeoutAfterEffect) {
-          tae.fired++;
           entry.outcome = 'swallowed';
           this.swallowResponse(req, res, tae.timeoutAfterEffect);
         }
         next();
       };
-      const latency = matched.reduce((s, f) => s + (f.latencyMs ?? 0), 0);
       if (latency > 0) {
         const t = setTimeout(() => {
           this.holdTimers.delete(t);

@@ -18,7 +18,8 @@ export function stripForeignImages(html: string): { html: string; stripped: numb
   let stripped = 0;
   const kept: string[] = [];
   const out = html.replace(/<img\b[^>]*>/gi, (tag) => {
-    const m = /\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
+    // preceded by whitespace, so data-src / x-src are not taken for src
+    const m = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
     const src = m ? (m[1] ?? m[2] ?? m[3] ?? '') : '';
     if (src && isWechatImageUrl(src)) {
       kept.push(src);

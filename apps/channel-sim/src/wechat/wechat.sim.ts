@@ -624,7 +624,7 @@ export class WechatSim implements SimSystem {
       res.json(wechatError(40007));
       return;
     }
-    res.json({ news_item: d.articles.map((x) => this.newsItem(x, undefined, false)) });
+    res.json({ news_item: d.articles.map((x) => this.newsItem(x, undefined, true)) });
   }
 
   private draftDelete(a: Account, req: Request, res: Response): void {

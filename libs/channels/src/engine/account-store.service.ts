@@ -10,6 +10,9 @@ import type { AdapterAccount } from '../channel-adapter';
 @Injectable()
 export class AccountStore {
   private readonly box: SecretBox;
+  /** Decrypted accounts for the delivery hot path, briefly: the claim query checks status itself. */
+  private cache = new Map<string, { at: number; value: { row: ChannelAccount; account: AdapterAccount } }>();
+  private static readonly CACHE_MS = 5000;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -32,6 +35,20 @@ export class AccountStore {
     return { row, account: this.toAdapter(row) };
   }
 
+  /** Like load(), cached for a few seconds (credentials changed by an admin apply within that time). */
+  async loadCached(id: string): Promise<{ row: ChannelAccount; account: AdapterAccount }> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < AccountStore.CACHE_MS) return hit.value;
+    const value = await this.load(id);
+    if (this.cache.size > 5000) this.cache.clear();
+    this.cache.set(id, { at: Date.now(), value });
+    return value;
+  }
+
+  invalidate(id: string): void {
+    this.cache.delete(id);
+  }
+
   toAdapter(row: ChannelAccount): AdapterAccount {
     return {
       id: row.id,
@@ -45,6 +62,7 @@ export class AccountStore {
 
   /** Stops an account after a credentials problem; its deliveries wait until an operator fixes it. */
   async markNeedsAttention(id: string, reason: string): Promise<void> {
+    this.invalidate(id);
     await this.ds.getRepository(ChannelAccount).update({ id }, { status: 'needs_attention', statusReason: reason });
   }
 }

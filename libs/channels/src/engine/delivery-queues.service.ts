@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppConfig } from '@app/common/config/app-config';
 import { deliveryQueueName, JOB_RETENTION } from '@app/common/queue/queue-names';
@@ -12,6 +12,8 @@ export interface DeliveryJobData {
   deliveryId: string;
   /** 'deliver' (publish / confirm / reconcile) or 'withdraw'. */
   op: 'deliver' | 'withdraw';
+  /** The delivery's channel account, so the per-account limiter can act before Postgres is asked. */
+  accountId?: string;
 }
 
 export interface EnqueueRequest {
@@ -19,13 +21,12 @@ export interface EnqueueRequest {
   channelType: string;
   op?: 'deliver' | 'withdraw';
   runAt?: Date | null;
+  accountId?: string;
 }
-
-const LIVE_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
 
 /** One BullMQ queue per channel type; jobId = delivery id (withdrawals: "w-" + delivery id). */
 @Injectable()
-export class DeliveryQueues implements OnModuleDestroy {
+export class DeliveryQueues implements OnApplicationShutdown {
   private readonly log = componentLogger('delivery-queues');
   private readonly queues = new Map<string, Queue<DeliveryJobData>>();
   private connection: IORedis | null = null;
@@ -63,26 +64,38 @@ export class DeliveryQueues implements OnModuleDestroy {
     return r.op === 'withdraw' ? `w-${r.deliveryId}` : r.deliveryId;
   }
 
+  private static job(r: EnqueueRequest) {
+    const op = r.op ?? 'deliver';
+    return {
+      name: op,
+      data: { deliveryId: r.deliveryId, op, ...(r.accountId ? { accountId: r.accountId } : {}) } as DeliveryJobData,
+      opts: { jobId: DeliveryQueues.jobId(r), delay: r.runAt ? Math.max(0, r.runAt.getTime() - Date.now()) : 0 },
+    };
+  }
+
+  private static byType(reqs: EnqueueRequest[]): Map<string, EnqueueRequest[]> {
+    const m = new Map<string, EnqueueRequest[]>();
+    for (const r of reqs) {
+      const l = m.get(r.channelType);
+      if (l) l.push(r);
+      else m.set(r.channelType, [r]);
+    }
+    return m;
+  }
+
   /**
    * Adds jobs after the transaction that created the deliveries committed. Never throws: a failure
-   * here only delays the deliveries until the sweeper's next pass.
+   * here only delays the deliveries until the sweeper's next pass. (BullMQ ignores an add whose jobId
+   * exists; new deliveries have new ids, and re-enqueueing goes through ensureJobs.)
    */
   async enqueue(reqs: EnqueueRequest[]): Promise<{ enqueued: number; failed: number }> {
-    const byType = new Map<string, EnqueueRequest[]>();
-    for (const r of reqs) byType.set(r.channelType, [...(byType.get(r.channelType) ?? []), r]);
     let enqueued = 0;
     let failed = 0;
-    for (const [type, list] of byType) {
+    for (const [type, list] of DeliveryQueues.byType(reqs)) {
       for (let i = 0; i < list.length; i += 1000) {
         const chunk = list.slice(i, i + 1000);
         try {
-          await this.queue(type).addBulk(
-            chunk.map((r) => ({
-              name: r.op ?? 'deliver',
-              data: { deliveryId: r.deliveryId, op: r.op ?? 'deliver' },
-              opts: { jobId: DeliveryQueues.jobId(r), delay: r.runAt ? Math.max(0, r.runAt.getTime() - Date.now()) : 0 },
-            })),
-          );
+          await this.queue(type).addBulk(chunk.map(DeliveryQueues.job));
           enqueued += chunk.length;
         } catch (e) {
           failed += chunk.length;
@@ -94,23 +107,63 @@ export class DeliveryQueues implements OnModuleDestroy {
   }
 
   /**
-   * Makes sure a live job exists for the delivery: a finished job with the same id (kept for
-   * retention) is removed first, since BullMQ ignores an add whose jobId exists.
+   * Makes sure a live job exists for each request, in a few round trips per thousand: one pipeline
+   * reads whether each job hash exists and has finished; finished ones (kept for retention, which
+   * would swallow an add with the same id) are removed; missing ones are added in bulk.
    */
+  async ensureJobs(reqs: EnqueueRequest[]): Promise<{ added: number; existing: number }> {
+    let added = 0;
+    let existing = 0;
+    for (const [type, list] of DeliveryQueues.byType(reqs)) {
+      const q = this.queue(type);
+      await q.waitUntilReady();
+      for (let i = 0; i < list.length; i += 1000) {
+        const chunk = list.slice(i, i + 1000);
+        const p = this.conn().pipeline();
+        for (const r of chunk) p.hmget(q.toKey(DeliveryQueues.jobId(r)), 'timestamp', 'finishedOn');
+        const res = (await p.exec()) ?? [];
+        const toAdd: EnqueueRequest[] = [];
+        for (let j = 0; j < chunk.length; j++) {
+          const [err, v] = res[j] ?? [];
+          if (err) throw err;
+          const [ts, finishedOn] = (v as (string | null)[]) ?? [];
+          if (ts && !finishedOn) {
+            existing++;
+            continue;
+          }
+          if (ts && finishedOn) await q.remove(DeliveryQueues.jobId(chunk[j])).catch(() => 0);
+          toAdd.push(chunk[j]);
+        }
+        if (toAdd.length) await q.addBulk(toAdd.map(DeliveryQueues.job));
+        added += toAdd.length;
+      }
+    }
+    return { added, existing };
+  }
+
   async ensureJob(r: EnqueueRequest): Promise<'exists' | 'added'> {
+    const { added } = await this.ensureJobs([r]);
+    return added ? 'added' : 'exists';
+  }
+
+  /**
+   * A delivery's time changed (rescheduled, retried now): replace its waiting / delayed job by one at
+   * the new time. An active job is left alone: the runner re-reads the row when it finishes.
+   */
+  async reschedule(r: EnqueueRequest): Promise<void> {
     const q = this.queue(r.channelType);
     const id = DeliveryQueues.jobId(r);
-    const job = await Job.fromId(q, id);
-    if (job) {
-      const state = await job.getState();
-      if (LIVE_STATES.has(state)) return 'exists';
-      await job.remove().catch(() => undefined);
-    }
-    await q.add(r.op ?? 'deliver', { deliveryId: r.deliveryId, op: r.op ?? 'deliver' }, {
-      jobId: id,
-      delay: r.runAt ? Math.max(0, r.runAt.getTime() - Date.now()) : 0,
-    });
-    return 'added';
+    const state = await q.getJobState(id);
+    if (state === 'active') return;
+    if (state !== 'unknown') await q.remove(id).catch(() => 0);
+    await q.add(DeliveryQueues.job(r).name, DeliveryQueues.job(r).data, DeliveryQueues.job(r).opts);
+  }
+
+  /** Drops a waiting / delayed job (a cancelled delivery). Harmless if it runs anyway: the row says cancelled. */
+  async removeJob(r: { deliveryId: string; channelType: string; op?: 'deliver' | 'withdraw' }): Promise<void> {
+    await this.queue(r.channelType)
+      .remove(DeliveryQueues.jobId(r))
+      .catch(() => 0);
   }
 
   async counts(): Promise<Record<string, Record<string, number>>> {
@@ -129,7 +182,7 @@ export class DeliveryQueues implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy() {
+  async onApplicationShutdown() {
     for (const q of this.queues.values()) await q.close().catch(() => undefined);
     this.queues.clear();
     if (this.connection) {

@@ -4,12 +4,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
 import { Delivery } from '@app/domain/entities/delivery.entity';
-import { DeliveryEvent } from '@app/domain/entities/delivery-event.entity';
-import { ItemVersion } from '@app/domain/entities/item-version.entity';
+import { ItemSnapshot } from '@app/domain/entities/item-version.entity';
+import { PublicationWithdrawal } from '@app/domain/entities/publication-record.entity';
 import type { DeliveryState } from '@app/domain/enums/domain-enums';
 import { recordPublication } from '@app/domain/services/ledger-writer';
 import { returning } from '@app/domain/services/sql';
-import { PublicationWithdrawal } from '@app/domain/entities/publication-record.entity';
 import {
   AttemptLog,
   ChannelAdapter,
@@ -22,30 +21,64 @@ import {
   ReconcileResult,
 } from '../channel-adapter';
 import { ChannelRegistry } from '../channel-registry';
+import { AccountLimiter, AccountLimits } from './account-limiter.service';
 import { AccountStore } from './account-store.service';
 import { backoffMs } from './backoff';
+import { EngineMetrics } from './engine-metrics.service';
 import { PortalUrls } from './portal-urls.service';
 
 /** What the queue processor should do with the job after one step. */
 export type StepOutcome = { done: true } | { done: false; runAt: Date };
 
+/** States a `deliver` job can claim (besides `processing` whose lease expired). */
 const CLAIMABLE: DeliveryState[] = ['pending', 'unconfirmed', 'awaiting_confirmation'];
 export const MAX_ATTEMPTS = 8;
 /** How long an accepted-but-unconfirmed publication may stay so before it is failed. */
 export const CONFIRMATION_GIVE_UP_MS = 24 * 3600_000;
+/** How long an outcome may stay unknown (the outside system cannot be asked) before it is failed. */
+export const UNCONFIRMED_GIVE_UP_MS = 24 * 3600_000;
+const MAX_WITHDRAW_ATTEMPTS = 8;
+
+/** A delivery claimed by this process: `token` fences every write against a takeover. */
+interface Claim {
+  d: Delivery;
+  prev: DeliveryState;
+  token: string;
+}
+
+type Phase = 'reconcile' | 'confirm' | 'deliver' | 'withdraw';
+
+/** What an outside system said when it called us back (WeChat's PUBLISHJOBFINISH and the like). */
+export type CallbackResult = ConfirmResult | { status: 'failed'; code: string; message: string };
+
+interface PendingEvent {
+  kind: string;
+  fromState?: string | null;
+  toState?: string | null;
+  call?: string | null;
+  response?: string | null;
+  errorCode?: string | null;
+  message?: string | null;
+  durationMs?: number | null;
+  actorId?: string | null;
+}
 
 /**
  * Runs one step of a delivery. Postgres decides who works on a delivery (a lease claimed with one
- * UPDATE), so duplicate or stale BullMQ jobs are harmless: at-least-once jobs, exactly-once effects.
- * Order of precedence for the claimed delivery:
- *   - it was `processing` with an expired lease, or `unconfirmed`: the last call may have taken effect,
- *     so reconcile against the outside system before sending anything again;
- *   - `awaiting_confirmation`: ask the outside system (confirm);
+ * UPDATE that also mints a fencing token), so duplicate or stale BullMQ jobs are harmless: at-least-once
+ * jobs, exactly-once effects. For the claimed delivery, by the state it had:
+ *   - `processing` with an expired lease, or `unconfirmed`: the last call may have taken effect, so
+ *     reconcile against the outside system before anything is sent again; until a reconcile answers,
+ *     the delivery stays `unconfirmed` (never `pending`, which would resend);
+ *   - `awaiting_confirmation`: ask the outside system (confirm); errors keep it awaiting;
  *   - otherwise deliver, resuming after the last checkpoint.
+ * The per-account limiter is taken before the claim, so a busy account costs no Postgres round trip.
  */
 @Injectable()
 export class DeliveryRunner {
   private readonly log = componentLogger('delivery-runner');
+  /** Versions are immutable: cache their snapshots. */
+  private versions = new Map<string, ItemSnapshot>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -53,267 +86,759 @@ export class DeliveryRunner {
     private readonly registry: ChannelRegistry,
     private readonly accounts: AccountStore,
     private readonly portalUrls: PortalUrls,
+    private readonly limiter: AccountLimiter,
+    private readonly metrics: EngineMetrics,
   ) {}
 
+  private get leaseMs() {
+    return this.config.DELIVERY_LEASE_SECONDS * 1000;
+  }
+
+  // ------------------------------------------------------------------ claiming
+
   /** Claims the delivery if it is due; returns it with the state it had before the claim. */
-  async claim(deliveryId: string): Promise<{ d: Delivery; prev: DeliveryState } | { notDueUntil: Date } | null> {
+  async claim(deliveryId: string): Promise<Claim | { notDueUntil: Date } | null> {
     const rows = await returning(
       this.ds,
       `UPDATE deliveries d
-          SET state = 'processing', lease_until = now() + make_interval(secs => $2), attempts = d.attempts + 1, updated_at = now()
+          SET state = 'processing', lease_until = now() + make_interval(secs => $2), lease_token = gen_random_uuid(),
+              attempts = d.attempts + 1, updated_at = now()
          FROM (SELECT id, state AS prev_state FROM deliveries WHERE id = $1 FOR UPDATE) p, channel_accounts a
         WHERE d.id = p.id AND a.id = d.channel_account_id AND a.enabled AND a.status = 'active'
           AND ((d.state = ANY($3) AND d.due_at <= now() AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now()))
                OR (d.state = 'processing' AND d.lease_until < now()))
-        RETURNING d.id, p.prev_state`,
+        RETURNING d.*, p.prev_state`,
       [deliveryId, this.config.DELIVERY_LEASE_SECONDS, CLAIMABLE],
     );
     const first = rows[0];
     if (!first) return this.notClaimed(deliveryId);
-    const d = await this.ds.getRepository(Delivery).findOneByOrFail({ id: deliveryId });
-    return { d, prev: first.prev_state };
+    return { d: rowToDelivery(first), prev: first.prev_state, token: first.lease_token };
   }
 
+  /** Why a claim failed: not due yet (come back then), leased by someone else (come back after), or nothing to do. */
   private async notClaimed(deliveryId: string): Promise<{ notDueUntil: Date } | null> {
-    const d = await this.ds.getRepository(Delivery).findOneBy({ id: deliveryId });
-    if (!d || !CLAIMABLE.includes(d.state)) return null;
-    const when = new Date(Math.max(d.dueAt.getTime(), d.nextAttemptAt?.getTime() ?? 0));
+    const rows = await this.ds.query(
+      `SELECT d.state, d.due_at, d.next_attempt_at, d.lease_until, a.enabled AND a.status = 'active' AS account_ok
+         FROM deliveries d JOIN channel_accounts a ON a.id = d.channel_account_id WHERE d.id = $1`,
+      [deliveryId],
+    );
+    const r = rows[0];
+    if (!r || !r.account_ok) return null; // gone, finished, or its account is stopped (the sweeper resumes it)
+    if (r.state === 'processing' || r.state === 'withdrawing') {
+      return r.lease_until ? { notDueUntil: new Date(new Date(r.lease_until).getTime() + 250) } : null;
+    }
+    if (!CLAIMABLE.includes(r.state)) return null;
+    const when = new Date(Math.max(new Date(r.due_at).getTime(), r.next_attempt_at ? new Date(r.next_attempt_at).getTime() : 0));
     return when.getTime() > Date.now() ? { notDueUntil: when } : null;
   }
 
-  async run(deliveryId: string): Promise<StepOutcome> {
-    const claimed = await this.claim(deliveryId);
-    if (!claimed) return { done: true };
-    if ('notDueUntil' in claimed) return { done: false, runAt: claimed.notDueUntil };
-    const { d, prev } = claimed;
-    const adapter = this.registry.get(d.channelType);
-    const ctx = await this.context(d);
+  /** Keeps the lease alive while a call is in flight, so only a dead worker's lease ever expires. */
+  private heartbeat(c: Claim): () => void {
+    const t = setInterval(
+      () => {
+        this.ds
+          .query(
+            `UPDATE deliveries SET lease_until = now() + make_interval(secs => $3) WHERE id = $1 AND lease_token = $2 AND state IN ('processing','withdrawing')`,
+            [c.d.id, c.token, this.config.DELIVERY_LEASE_SECONDS],
+          )
+          .catch(() => undefined);
+      },
+      Math.max(1000, this.leaseMs / 3),
+    );
+    t.unref();
+    return () => clearInterval(t);
+  }
+
+  // ------------------------------------------------------------------ limits
+
+  async limitsFor(accountId: string, channelType: string): Promise<AccountLimits> {
+    const caps = this.registry.get(channelType).capabilities;
+    const { row } = await this.accounts.loadCached(accountId);
+    const s = row.settings ?? {};
+    const concurrency = Number.isInteger(s.concurrency) && s.concurrency > 0 ? s.concurrency : caps.concurrencyPerAccount;
+    const rl = s.rateLimit && s.rateLimit.max > 0 && s.rateLimit.durationMs > 0 ? s.rateLimit : caps.rateLimit;
+    return { concurrency, rateLimit: rl };
+  }
+
+  private async slot(accountId: string, channelType: string): Promise<{ token: string } | { runAt: Date }> {
+    const limits = await this.limitsFor(accountId, channelType);
+    const r = await this.limiter.acquire(accountId, limits, this.leaseMs);
+    if (r.ok) return { token: r.token };
+    return { runAt: new Date(Date.now() + r.waitMs) };
+  }
+
+  private async accountOf(deliveryId: string): Promise<{ accountId: string; channelType: string } | null> {
+    const r = await this.ds.query(`SELECT channel_account_id, channel_type FROM deliveries WHERE id = $1`, [deliveryId]);
+    return r[0] ? { accountId: r[0].channel_account_id, channelType: r[0].channel_type } : null;
+  }
+
+  // ------------------------------------------------------------------ deliver / confirm / reconcile
+
+  async run(deliveryId: string, hint: { accountId?: string; channelType?: string } = {}): Promise<StepOutcome> {
+    const where = hint.accountId && hint.channelType ? { accountId: hint.accountId, channelType: hint.channelType } : await this.accountOf(deliveryId);
+    if (!where) return { done: true };
+    const slot = await this.slot(where.accountId, where.channelType);
+    if ('runAt' in slot) return { done: false, runAt: slot.runAt };
     try {
-      if ((prev === 'processing' || prev === 'unconfirmed') && adapter.reconcile) {
-        const r = await adapter.reconcile(ctx);
-        await this.event(d.id, { kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
-        const settled = await this.applyReconcile(d, ctx, r);
-        if (settled) return settled;
+      const claimed = await this.claim(deliveryId);
+      if (!claimed) return { done: true };
+      if ('notDueUntil' in claimed) return { done: false, runAt: claimed.notDueUntil };
+      const stop = this.heartbeat(claimed);
+      try {
+        return await this.step(claimed);
+      } finally {
+        stop();
       }
-      if (prev === 'awaiting_confirmation' && adapter.confirm) {
-        return await this.applyConfirm(d, ctx, await adapter.confirm(ctx));
-      }
-      return await this.applyDeliver(d, ctx, adapter, await adapter.deliver(ctx));
-    } catch (e) {
-      return this.applyError(d, adapter, e);
+    } finally {
+      await this.limiter.release(where.accountId, slot.token);
     }
   }
 
-  private async context(d: Delivery): Promise<DeliveryContext> {
-    const version = await this.ds.getRepository(ItemVersion).findOneByOrFail({ id: d.itemVersionId });
-    const { account } = await this.accounts.load(d.channelAccountId);
+  private async step(c: Claim): Promise<StepOutcome> {
+    const { d, prev } = c;
+    const adapter = this.registry.get(d.channelType);
+    const events: PendingEvent[] = [];
+    let refreshed = false;
+    for (;;) {
+      let ctx: DeliveryContext;
+      try {
+        ctx = await this.context(d, events);
+      } catch (e) {
+        // Nothing was sent yet: hand the delivery back rather than hold it until the lease runs out.
+        await this.releaseClaim(c, 5000).catch(() => undefined);
+        throw e;
+      }
+      let phase: Phase = 'deliver';
+      try {
+        if (prev === 'processing' || prev === 'unconfirmed') {
+          phase = 'reconcile';
+          if (!adapter.reconcile) {
+            return await this.fail(c, events, 'UNCONFIRMED_NO_RECONCILE', '上次发送的结果未知，且该渠道无法查询核实。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”');
+          }
+          const r = await this.timed(d.channelType, () => adapter.reconcile!(ctx));
+          events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
+          const settled = await this.applyReconcile(c, ctx, events, r);
+          if (settled) return settled;
+          // Not found: the earlier call did not take effect. Out of attempts: stop here instead of sending again.
+          if (d.attempts > this.maxAttempts(adapter)) {
+            return await this.fail(c, events, d.lastErrorCode ?? 'MAX_ATTEMPTS', `重试${d.attempts - 1}次后仍失败：${d.lastErrorMessage ?? '外部系统未接受'}`);
+          }
+          phase = 'deliver';
+        }
+        if (prev === 'awaiting_confirmation') {
+          phase = 'confirm';
+          if (!adapter.confirm) throw new Error(`adapter ${adapter.capabilities.type} has no confirm()`);
+          const r = await this.timed(d.channelType, () => adapter.confirm!(ctx));
+          return await this.applyConfirm(c, ctx, events, r);
+        }
+        const r = await this.timed(d.channelType, () => adapter.deliver(ctx));
+        return await this.applyDeliver(c, ctx, events, adapter, r);
+      } catch (e) {
+        if (e instanceof CredentialsError && e.refreshable && !refreshed) {
+          // Refresh once (new access token) and run the step again; a second failure stops the account.
+          refreshed = true;
+          events.push({ kind: 'credentials_refresh', errorCode: e.code, message: e.message });
+          this.accounts.invalidate(d.channelAccountId);
+          try {
+            await adapter.refreshCredentials?.(ctx.account);
+          } catch (re) {
+            return this.applyError(c, adapter, phase, re, events, ctx);
+          }
+          continue;
+        }
+        return this.applyError(c, adapter, phase, e, events, ctx);
+      }
+    }
+  }
+
+  /** Gives a claimed delivery back untouched (its state before the claim; a crashed step's stays to be reconciled). */
+  private async releaseClaim(c: Claim, delayMs: number) {
+    await this.ds.query(
+      `UPDATE deliveries SET state = $3, lease_until = NULL, lease_token = NULL, attempts = GREATEST(0, attempts - 1),
+              next_attempt_at = now() + make_interval(secs => $4), updated_at = now()
+        WHERE id = $1 AND lease_token = $2 AND state = 'processing'`,
+      [c.d.id, c.token, c.prev === 'processing' ? 'unconfirmed' : c.prev, delayMs / 1000],
+    );
+  }
+
+  private maxAttempts(adapter: ChannelAdapter): number {
+    return adapter.capabilities.maxAttempts ?? MAX_ATTEMPTS;
+  }
+
+  private async timed<T>(channel: string, fn: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    try {
+      return await fn();
+    } finally {
+      this.metrics.observeAttempt(channel, Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  }
+
+  private async snapshot(versionId: string): Promise<ItemSnapshot> {
+    let s = this.versions.get(versionId);
+    if (!s) {
+      const r = await this.ds.query(`SELECT snapshot FROM item_versions WHERE id = $1`, [versionId]);
+      if (!r[0]) throw new Error(`item version ${versionId} not found`);
+      s = r[0].snapshot as ItemSnapshot;
+      if (this.versions.size > 2000) this.versions.clear();
+      this.versions.set(versionId, s);
+    }
+    return s;
+  }
+
+  private async context(d: Delivery, events: PendingEvent[]): Promise<DeliveryContext> {
+    const snapshot = await this.snapshot(d.itemVersionId);
+    const { account } = await this.accounts.loadCached(d.channelAccountId);
+    let previous: DeliveryContext['previous'] = null;
+    if (d.versionNo > 1) {
+      const p = await this.ds.query(
+        `SELECT version_no, external_id, external_url FROM deliveries
+          WHERE item_id = $1 AND channel_account_id = $2 AND version_no < $3 AND state = 'published'
+          ORDER BY version_no DESC LIMIT 1`,
+        [d.itemId, d.channelAccountId, d.versionNo],
+      );
+      if (p[0]) previous = { versionNo: p[0].version_no, externalId: p[0].external_id, externalUrl: p[0].external_url };
+    }
     let checkpoint = { ...(d.checkpoint ?? {}) };
     return {
       deliveryId: d.id,
       attempt: d.attempts,
-      version: version.snapshot,
-      versionId: version.id,
+      version: snapshot,
+      versionId: d.itemVersionId,
       account,
       get checkpoint() {
         return checkpoint;
       },
+      // Durable before the next step runs, together with the attempts logged so far (unfenced: the
+      // step took effect outside whoever holds the lease now).
       saveCheckpoint: async (patch) => {
         checkpoint = { ...checkpoint, ...patch };
-        await this.ds.query(`UPDATE deliveries SET checkpoint = checkpoint || $2::jsonb, updated_at = now() WHERE id = $1`, [
-          d.id,
-          JSON.stringify(patch),
-        ]);
-        await this.event(d.id, { kind: 'checkpoint', message: Object.keys(patch).join(',') });
+        const pending = events.splice(0);
+        pending.push({ kind: 'checkpoint', message: Object.keys(patch).join(',') });
+        await this.ds.transaction(async (em) => {
+          await em.query(`UPDATE deliveries SET checkpoint = checkpoint || $2::jsonb, updated_at = now() WHERE id = $1`, [d.id, JSON.stringify(patch)]);
+          await this.insertEvents(em, d.id, pending);
+        });
       },
-      logAttempt: (entry: AttemptLog) => this.event(d.id, { kind: 'attempt', ...entry }),
-      portalUrl: await this.portalUrls.urlFor(version.snapshot.itemId, version.snapshot.organisationId),
+      // Buffered and written with the step's outcome: one round trip instead of one per call.
+      logAttempt: async (entry: AttemptLog) => {
+        events.push({ kind: 'attempt', ...entry });
+      },
+      portalUrl: await this.portalUrls.urlFor(snapshot.itemId, snapshot.organisationId),
       externalId: d.externalId,
       externalUrl: d.externalUrl,
+      previous,
     };
   }
 
-  private async applyReconcile(d: Delivery, ctx: DeliveryContext, r: ReconcileResult): Promise<StepOutcome | null> {
+  private async applyReconcile(c: Claim, ctx: DeliveryContext, events: PendingEvent[], r: ReconcileResult): Promise<StepOutcome | null> {
     if (!r.found) return null;
     if (r.status === 'published') {
-      await this.markPublished(d, ctx, r.externalId, r.externalUrl ?? null, new Date());
+      await this.markPublished(c.d, ctx.version, r.externalId, r.externalUrl ?? null, new Date(), { token: c.token, events });
       return { done: true };
     }
-    await this.transition(d, 'awaiting_confirmation', { externalId: r.externalId, nextAttemptAt: new Date(Date.now() + 1000) });
-    return { done: false, runAt: new Date(Date.now() + 1000) };
-  }
-
-  private async applyConfirm(d: Delivery, ctx: DeliveryContext, r: ConfirmResult): Promise<StepOutcome> {
-    if (r.status === 'published') {
-      await this.markPublished(d, ctx, r.externalId, r.externalUrl ?? null, r.publishedAt ?? new Date());
-      return { done: true };
-    }
-    const acceptedAt = ctx.checkpoint.acceptedAt ? new Date(ctx.checkpoint.acceptedAt).getTime() : d.createdAt.getTime();
-    if (Date.now() - acceptedAt > CONFIRMATION_GIVE_UP_MS) {
-      await this.fail(d, 'CONFIRMATION_TIMEOUT', '外部系统长时间未确认发布结果，已放弃等待，请人工核实');
-      return { done: true };
-    }
-    const wait = r.pollAfterMs ?? Math.min(60_000, 1000 * 2 ** Math.min(6, d.attempts));
-    const runAt = new Date(Date.now() + wait);
-    // A poll is not a failed attempt: do not let polling exhaust the retry budget.
-    await this.transition(d, 'awaiting_confirmation', { nextAttemptAt: runAt, attemptsDelta: -1 });
+    const runAt = new Date(Date.now() + 1000);
+    await this.transition(c, 'awaiting_confirmation', events, {
+      externalId: r.externalId,
+      nextAttemptAt: runAt,
+      checkpoint: ctx.checkpoint.acceptedAt ? undefined : { acceptedAt: new Date().toISOString() },
+    });
+    this.metrics.countOutcome(c.d.channelType, 'awaiting_confirmation');
     return { done: false, runAt };
   }
 
-  private async applyDeliver(d: Delivery, ctx: DeliveryContext, adapter: ChannelAdapter, r: DeliverResult): Promise<StepOutcome> {
+  private confirmGiveUpMs(adapter: ChannelAdapter, ctx: DeliveryContext): number {
+    const s = Number(ctx.account.settings?.confirmGiveUpMs);
+    return s > 0 ? s : adapter.capabilities.confirmGiveUpMs ?? CONFIRMATION_GIVE_UP_MS;
+  }
+
+  private acceptedAt(c: Claim, ctx: DeliveryContext): number {
+    return ctx.checkpoint.acceptedAt ? new Date(ctx.checkpoint.acceptedAt).getTime() : c.d.createdAt.getTime();
+  }
+
+  private async applyConfirm(c: Claim, ctx: DeliveryContext, events: PendingEvent[], r: ConfirmResult): Promise<StepOutcome> {
     if (r.status === 'published') {
-      await this.markPublished(d, ctx, r.externalId, r.externalUrl ?? null, r.publishedAt ?? new Date());
+      await this.markPublished(c.d, ctx.version, r.externalId, r.externalUrl ?? null, r.publishedAt ?? new Date(), { token: c.token, events });
+      return { done: true };
+    }
+    const adapter = this.registry.get(c.d.channelType);
+    const elapsed = Date.now() - this.acceptedAt(c, ctx);
+    const giveUp = this.confirmGiveUpMs(adapter, ctx);
+    if (elapsed > giveUp) {
+      return this.fail(c, events, 'CONFIRMATION_TIMEOUT', `外部系统已受理但${formatDuration(giveUp)}内未确认发布，已停止等待。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”`);
+    }
+    // Polling backs off with the time already waited: quick answers are caught quickly, slow ones cost few calls.
+    const wait = r.pollAfterMs ?? Math.min(5 * 60_000, Math.max(1000, Math.round(elapsed / 4)));
+    const runAt = new Date(Date.now() + Math.min(wait, Math.max(1000, giveUp - elapsed + 1000)));
+    // A poll is not a failed attempt: do not let polling exhaust the retry budget.
+    await this.transition(c, 'awaiting_confirmation', events, { nextAttemptAt: runAt, attemptsDelta: -1, quiet: true });
+    return { done: false, runAt };
+  }
+
+  private async applyDeliver(c: Claim, ctx: DeliveryContext, events: PendingEvent[], adapter: ChannelAdapter, r: DeliverResult): Promise<StepOutcome> {
+    if (r.status === 'published') {
+      await this.markPublished(c.d, ctx.version, r.externalId, r.externalUrl ?? null, r.publishedAt ?? new Date(), { token: c.token, events });
       return { done: true };
     }
     if (r.status === 'awaiting_issue') {
-      await this.transition(d, 'awaiting_issue', {});
+      await this.transition(c, 'awaiting_issue', events, {});
       return { done: true };
     }
-    if (!ctx.checkpoint.acceptedAt) await ctx.saveCheckpoint({ acceptedAt: new Date().toISOString() });
-    const runAt = new Date(Date.now() + (r.pollAfterMs ?? 1000));
-    await this.transition(d, 'awaiting_confirmation', { externalId: r.externalId ?? null, nextAttemptAt: runAt });
     if (!adapter.confirm) throw new Error(`adapter ${adapter.capabilities.type} returned awaiting_confirmation without confirm()`);
+    const runAt = new Date(Date.now() + (r.pollAfterMs ?? 1000));
+    await this.transition(c, 'awaiting_confirmation', events, {
+      externalId: r.externalId ?? null,
+      nextAttemptAt: runAt,
+      checkpoint: ctx.checkpoint.acceptedAt ? undefined : { acceptedAt: new Date().toISOString() },
+    });
+    this.metrics.countOutcome(c.d.channelType, 'awaiting_confirmation');
     return { done: false, runAt };
   }
 
-  private async applyError(d: Delivery, adapter: ChannelAdapter, e: unknown): Promise<StepOutcome> {
+  /**
+   * Maps an error to the next state. The state to come back to depends on the phase: an error while
+   * reconciling leaves the delivery `unconfirmed` (it must still be looked up before any resend), an
+   * error while confirming leaves it `awaiting_confirmation`; only a delivery whose send definitely
+   * did not take effect goes back to `pending`.
+   */
+  private async applyError(c: Claim, adapter: ChannelAdapter, phase: Phase, e: unknown, events: PendingEvent[], ctx?: DeliveryContext): Promise<StepOutcome> {
+    const { d } = c;
     const err = e instanceof ChannelError ? e : null;
-    const code = err?.code ?? (e as NodeJS.ErrnoException)?.code ?? 'INTERNAL';
-    const message = (e as Error)?.message ?? String(e);
-    await this.event(d.id, { kind: 'error', errorCode: String(code), message: message.slice(0, 2000) });
-    if (!err) {
-      this.log.error({ err: message, stack: (e as Error)?.stack, deliveryId: d.id }, 'unexpected delivery error');
-    }
-    switch (err?.kind ?? 'retryable') {
+    const code = String(err?.code ?? (e as NodeJS.ErrnoException)?.code ?? 'INTERNAL');
+    const message = ((e as Error)?.message ?? String(e)).slice(0, 2000);
+    events.push({ kind: 'error', call: phase, errorCode: code, message });
+    if (!err) this.log.error({ err: message, stack: (e as Error)?.stack, deliveryId: d.id, phase }, 'unexpected delivery error');
+    // An unexpected error while sending may have come after the send took effect: treat it as unknown
+    // when the outside system can be asked, so nothing is sent twice.
+    const kind = err?.kind ?? (phase === 'deliver' && adapter.reconcile ? 'unknown' : 'retryable');
+    this.metrics.countOutcome(d.channelType, kind);
+    const resume: DeliveryState = phase === 'confirm' ? 'awaiting_confirmation' : phase === 'reconcile' ? 'unconfirmed' : 'pending';
+    const error: [string, string] = [code, message];
+
+    switch (kind) {
       case 'permanent':
-        await this.fail(d, code, message);
-        return { done: true };
+        if (phase === 'reconcile') return this.fail(c, events, code, `无法核实上次发送的结果：${message}`);
+        return this.fail(c, events, code, message);
       case 'credentials': {
         await this.accounts.markNeedsAttention(d.channelAccountId, `${code}: ${message}`);
-        const runAt = new Date(Date.now() + 60_000);
-        await this.transition(d, 'pending', { nextAttemptAt: runAt, error: [code, message], attemptsDelta: -1 });
-        return { done: false, runAt };
+        events.push({ kind: 'account_needs_attention', errorCode: code, message: '账号凭据失效，已暂停该账号的发送，待运维人员修复后自动继续' });
+        // No next_attempt_at: the account is stopped; the sweeper resumes its deliveries once it is active again.
+        await this.transition(c, resume, events, { error, attemptsDelta: -1 });
+        return { done: true };
       }
       case 'rate_limited': {
-        const runAt = new Date(Date.now() + Math.max(1000, (err as RateLimitedError).retryAfterMs));
-        await this.transition(d, 'pending', { nextAttemptAt: runAt, error: [code, message], attemptsDelta: -1 });
-        return { done: false, runAt };
-      }
-      case 'unknown': {
-        const runAt = new Date(Date.now() + backoffMs(d.attempts, 1000, 60_000));
-        await this.transition(d, 'unconfirmed', { nextAttemptAt: runAt, error: [code, message] });
+        const wait = Math.max(1000, (err as RateLimitedError).retryAfterMs);
+        await this.limiter.pause(d.channelAccountId, wait);
+        const runAt = new Date(Date.now() + wait);
+        await this.transition(c, resume, events, { nextAttemptAt: runAt, error, attemptsDelta: -1 });
         return { done: false, runAt };
       }
       default: {
-        if (d.attempts >= (adapter.capabilities as any).maxAttempts || d.attempts >= MAX_ATTEMPTS) {
-          await this.fail(d, code, `重试${d.attempts}次后仍失败：${message}`);
-          return { done: true };
+        if (phase === 'confirm') {
+          // The publication was accepted; only the question failed. Keep asking until the give-up time.
+          const elapsed = Date.now() - (d.checkpoint?.acceptedAt ? new Date(d.checkpoint.acceptedAt).getTime() : d.createdAt.getTime());
+          const giveUp = ctx ? this.confirmGiveUpMs(adapter, ctx) : adapter.capabilities.confirmGiveUpMs ?? CONFIRMATION_GIVE_UP_MS;
+          if (elapsed > giveUp) return this.fail(c, events, 'CONFIRMATION_TIMEOUT', `外部系统长时间未确认发布结果（${message}），已停止等待。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”`);
+          return this.retryLater(c, resume, events, error, backoffMs(3, 1000, 60_000), -1);
         }
-        const runAt = new Date(Date.now() + backoffMs(d.attempts));
-        await this.transition(d, 'pending', { nextAttemptAt: runAt, error: [code, message] });
-        return { done: false, runAt };
+        if (phase === 'reconcile' || kind === 'unknown') {
+          // The outcome stays unknown until the outside system can be asked. Lookups failing (an outage)
+          // do not use up the send budget; a very long silence ends in `failed` with instructions.
+          const since = d.checkpoint?.unknownSince ? new Date(d.checkpoint.unknownSince).getTime() : Date.now();
+          if (Date.now() - since > UNCONFIRMED_GIVE_UP_MS) {
+            return this.fail(c, events, 'UNCONFIRMED_GIVE_UP', `发送结果长时间无法核实（${message}）。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”`);
+          }
+          const runAt = new Date(Date.now() + backoffMs(Math.min(d.attempts, 7), 1000, 60_000));
+          await this.transition(c, 'unconfirmed', events, {
+            nextAttemptAt: runAt,
+            error,
+            checkpoint: d.checkpoint?.unknownSince ? undefined : { unknownSince: new Date(since).toISOString() },
+            attemptsDelta: phase === 'reconcile' ? -1 : 0,
+          });
+          return { done: false, runAt };
+        }
+        if (d.attempts >= this.maxAttempts(adapter)) {
+          return this.fail(c, events, code, `重试${d.attempts}次后仍失败：${message}`);
+        }
+        return this.retryLater(c, 'pending', events, error, backoffMs(d.attempts), 0);
       }
     }
   }
 
-  /** Delivery published + ledger row + item status, in one transaction. Idempotent. */
-  async markPublished(d: Delivery, ctx: DeliveryContext, externalId: string, externalUrl: string | null, at: Date, actorId: string | null = null) {
-    await this.ds.transaction(async (em) => {
-      const res = await returning(
+  private async retryLater(c: Claim, to: DeliveryState, events: PendingEvent[], error: [string, string], waitMs: number, attemptsDelta: number): Promise<StepOutcome> {
+    const runAt = new Date(Date.now() + waitMs);
+    await this.transition(c, to, events, { nextAttemptAt: runAt, error, attemptsDelta });
+    return { done: false, runAt };
+  }
+
+  // ------------------------------------------------------------------ writing outcomes
+
+  /**
+   * Delivery published + ledger row + item status, in one transaction, exactly once:
+   * - with `token` (a worker's own step): only while it still holds the lease; a delivery the item's
+   *   withdrawal turned `withdrawing` meanwhile records its publication (it was out there) and stays
+   *   withdrawing, so the withdraw job takes it back;
+   * - without (a callback, an operator): only from `fromStates`.
+   * Returns whether this call recorded the publication.
+   */
+  async markPublished(
+    d: Pick<Delivery, 'id' | 'itemVersionId' | 'channelType' | 'channelAccountId'>,
+    snapshot: ItemSnapshot,
+    externalId: string,
+    externalUrl: string | null,
+    at: Date,
+    o: { token?: string; fromStates?: DeliveryState[]; actorId?: string | null; events?: PendingEvent[]; inTx?: (em: EntityManager) => Promise<void> } = {},
+  ): Promise<boolean> {
+    const applied = await this.ds.transaction(async (em) => {
+      const guard = o.token ? `n.lease_token = $5::uuid AND n.state IN ('processing','withdrawing')` : `n.state = ANY($5::text[])`;
+      const res = await returning<{ state: DeliveryState; prev: DeliveryState }>(
         em,
-        `UPDATE deliveries SET state = 'published', external_id = $2, external_url = $3, published_at = $4,
-                lease_until = NULL, next_attempt_at = NULL, last_error_code = NULL, last_error_message = NULL, updated_at = now()
-          WHERE id = $1 AND state NOT IN ('published','withdrawing','withdrawn','cancelled','failed') RETURNING id`,
-        [d.id, externalId, externalUrl, at],
+        `UPDATE deliveries n SET state = CASE WHEN n.state = 'withdrawing' THEN 'withdrawing' ELSE 'published' END,
+                external_id = $2, external_url = $3, published_at = $4, lease_until = NULL, lease_token = NULL,
+                next_attempt_at = NULL, last_error_code = NULL, last_error_message = NULL, updated_at = now()
+           FROM (SELECT id, state AS prev FROM deliveries WHERE id = $1 FOR UPDATE) o
+          WHERE n.id = o.id AND ${guard}
+          RETURNING n.state, o.prev`,
+        [d.id, externalId, externalUrl, at, o.token ?? o.fromStates ?? []],
       );
-      if (!res.length) return;
+      if (!res.length) return false;
       await recordPublication(em, {
         deliveryId: d.id,
         itemVersionId: d.itemVersionId,
-        snapshot: ctx.version,
+        snapshot,
         channelType: d.channelType,
         channelAccountId: d.channelAccountId,
         publishedAt: at,
         externalUrl,
-        manual: actorId !== null,
+        manual: !!o.actorId,
       });
-      await this.event(d.id, { kind: 'state', fromState: d.state, toState: 'published', response: externalUrl ?? externalId, actorId }, em);
+      const events = [...(o.events ?? [])];
+      events.push({ kind: 'state', fromState: res[0].prev, toState: 'published', response: externalUrl ?? externalId, actorId: o.actorId ?? null });
+      await this.insertEvents(em, d.id, events);
+      if (o.inTx) await o.inTx(em);
+      return true;
     });
+    if (o.events) o.events.length = 0;
+    if (applied) this.metrics.countOutcome(d.channelType, 'published');
+    else if (o.token) await this.flushEvents(d.id, o.events);
+    return applied;
   }
 
-  private async fail(d: Delivery, code: string, message: string) {
-    await this.transition(d, 'failed', { error: [code, message] });
-  }
-
-  private async transition(
-    d: Delivery,
-    to: DeliveryState,
-    o: { externalId?: string | null; nextAttemptAt?: Date; error?: [string, string]; attemptsDelta?: number },
-  ) {
-    await this.ds.transaction(async (em) => {
-      await em.query(
-        `UPDATE deliveries SET state = $2, lease_until = NULL, next_attempt_at = $3,
-                external_id = COALESCE($4, external_id), last_error_code = COALESCE($5, last_error_code),
-                last_error_message = COALESCE($6, last_error_message), attempts = GREATEST(0, attempts + $7), updated_at = now()
-          WHERE id = $1`,
-        [d.id, to, o.nextAttemptAt ?? null, o.externalId ?? null, o.error?.[0] ?? null, o.error?.[1] ?? null, o.attemptsDelta ?? 0],
-      );
-      await this.event(d.id, { kind: 'state', fromState: 'processing', toState: to, errorCode: o.error?.[0], message: o.error?.[1] }, em);
-    });
-  }
-
-  async event(deliveryId: string, e: Partial<DeliveryEvent> & { kind: string }, em?: EntityManager) {
-    const repo = (em ?? this.ds.manager).getRepository(DeliveryEvent);
-    await repo.insert({
-      deliveryId,
-      kind: e.kind,
-      fromState: e.fromState ?? null,
-      toState: e.toState ?? null,
-      call: e.call ?? null,
-      response: e.response ? String(e.response).slice(0, 4000) : null,
-      errorCode: e.errorCode ?? null,
-      message: e.message ?? null,
-      durationMs: e.durationMs ?? null,
-      actorId: e.actorId ?? null,
-    });
+  private async fail(c: Claim, events: PendingEvent[], code: string, message: string): Promise<StepOutcome> {
+    await this.transition(c, 'failed', events, { error: [code, message] });
+    this.metrics.countOutcome(c.d.channelType, 'failed');
+    return { done: true };
   }
 
   /**
-   * Takes one published delivery back. The ledger row stays (it was disclosed); a withdrawal row is
-   * added beside it. A channel that cannot take it back records why, for the operator.
+   * Leaves `processing` for `to`, fenced by the claim's token. If the lease was lost, or the item's
+   * withdrawal turned the delivery `withdrawing` meanwhile, the state is not touched; what the step
+   * learnt (the outside id, checkpoints) is still recorded and the lease released.
    */
-  async runWithdraw(deliveryId: string): Promise<StepOutcome> {
-    const d = await this.ds.getRepository(Delivery).findOneBy({ id: deliveryId });
-    if (!d || d.state !== 'withdrawing') return { done: true };
-    const adapter = this.registry.get(d.channelType);
-    const ctx = await this.context(d);
-    if (!adapter.capabilities.canWithdraw || !adapter.withdraw) {
-      await this.event(d.id, { kind: 'withdraw_unsupported', message: `${adapter.capabilities.label}不支持撤回，需人工处理` });
-      return { done: true };
+  private async transition(
+    c: Claim,
+    to: DeliveryState,
+    events: PendingEvent[],
+    o: { externalId?: string | null; nextAttemptAt?: Date; error?: [string, string]; attemptsDelta?: number; checkpoint?: Record<string, unknown>; quiet?: boolean },
+  ) {
+    const pending = events.splice(0);
+    const stateEvent = !o.quiet || to !== c.prev;
+    if (stateEvent) pending.push({ kind: 'state', fromState: 'processing', toState: to, errorCode: o.error?.[0], message: o.error?.[1] });
+    await this.ds.transaction(async (em) => {
+      const res = await returning(
+        em,
+        `UPDATE deliveries SET state = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = $3,
+                external_id = COALESCE($4, external_id), last_error_code = COALESCE($5, last_error_code),
+                last_error_message = COALESCE($6, last_error_message), attempts = GREATEST(0, attempts + $7),
+                checkpoint = checkpoint || $8::jsonb, updated_at = now()
+          WHERE id = $1 AND lease_token = $9 AND state = 'processing' RETURNING id`,
+        [c.d.id, to, o.nextAttemptAt ?? null, o.externalId ?? null, o.error?.[0] ?? null, o.error?.[1] ?? null, o.attemptsDelta ?? 0, JSON.stringify(o.checkpoint ?? {}), c.token],
+      );
+      if (!res.length) {
+        await em.query(
+          `UPDATE deliveries SET lease_until = NULL, lease_token = NULL, external_id = COALESCE($2, external_id),
+                  checkpoint = checkpoint || $3::jsonb, updated_at = now() WHERE id = $1 AND lease_token = $4`,
+          [c.d.id, o.externalId ?? null, JSON.stringify(o.checkpoint ?? {}), c.token],
+        );
+        if (stateEvent) pending.pop();
+        pending.push({ kind: 'superseded', message: `step outcome ${to} not applied: the delivery changed meanwhile` });
+      }
+      await this.insertEvents(em, c.d.id, pending);
+    });
+  }
+
+  private async flushEvents(deliveryId: string, events?: PendingEvent[]) {
+    if (!events?.length) return;
+    const pending = events.splice(0);
+    await this.insertEvents(this.ds.manager, deliveryId, pending).catch(() => undefined);
+  }
+
+  /** Appends event rows (one statement for any number). */
+  async insertEvents(em: Pick<EntityManager, 'query'>, deliveryId: string, events: PendingEvent[]): Promise<void> {
+    if (!events.length) return;
+    const params: unknown[] = [];
+    const rows = events.map((e) => {
+      const vals = [
+        deliveryId,
+        e.kind,
+        e.fromState ?? null,
+        e.toState ?? null,
+        e.call ?? null,
+        e.response == null ? null : String(e.response).slice(0, 4000),
+        e.errorCode ?? null,
+        e.message == null ? null : String(e.message).slice(0, 4000),
+        e.durationMs == null ? null : Math.round(e.durationMs),
+        e.actorId ?? null,
+      ];
+      const ph = vals.map((v) => {
+        params.push(v);
+        return `$${params.length}`;
+      });
+      return `(${ph.join(',')})`;
+    });
+    await em.query(
+      `INSERT INTO delivery_events (delivery_id, kind, from_state, to_state, call, response, error_code, message, duration_ms, actor_id) VALUES ${rows.join(',')}`,
+      params,
+    );
+  }
+
+  /** One event row, outside any step (API actions use it inside their own transaction). */
+  async event(deliveryId: string, e: PendingEvent, em?: EntityManager) {
+    await this.insertEvents(em ?? this.ds.manager, deliveryId, [e]);
+  }
+
+  // ------------------------------------------------------------------ callbacks
+
+  /**
+   * The hook for outside systems that call back (WeChat's publish-finished event and the like): the
+   * module receiving the callback identifies the delivery (by id, or by channel type + the external id
+   * the adapter stored) and hands over the result. Idempotent: a callback racing a poll records the
+   * publication once; a late or repeated callback is ignored.
+   */
+  async confirmFromCallback(
+    ref: { deliveryId: string } | { channelType: string; externalId: string },
+    result: CallbackResult,
+  ): Promise<'published' | 'failed' | 'pending' | 'ignored'> {
+    const rows: any[] =
+      'deliveryId' in ref
+        ? await this.ds.query(`SELECT * FROM deliveries WHERE id = $1`, [ref.deliveryId])
+        : await this.ds.query(
+            `SELECT * FROM deliveries WHERE channel_type = $1 AND external_id = $2 AND state IN ('awaiting_confirmation','unconfirmed','processing','pending','withdrawing') ORDER BY created_at DESC LIMIT 1`,
+            [ref.channelType, ref.externalId],
+          );
+    if (!rows[0]) return 'ignored';
+    const d = rowToDelivery(rows[0]);
+    const from: DeliveryState[] = ['awaiting_confirmation', 'unconfirmed', 'processing', 'pending'];
+    const event: PendingEvent = { kind: 'callback', call: 'callback', response: JSON.stringify(result).slice(0, 2000) };
+    if (result.status === 'published') {
+      const ok = await this.markPublished(d, await this.snapshot(d.itemVersionId), result.externalId, result.externalUrl ?? null, result.publishedAt ?? new Date(), {
+        fromStates: from,
+        events: [event],
+      });
+      return ok ? 'published' : 'ignored';
     }
+    if (result.status === 'pending') {
+      await this.event(d.id, event);
+      return 'pending';
+    }
+    const res = await this.ds.transaction(async (em) => {
+      const u = await returning(
+        em,
+        `UPDATE deliveries SET state = 'failed', lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,
+                last_error_code = $2, last_error_message = $3, updated_at = now()
+          WHERE id = $1 AND state = ANY($4) RETURNING id`,
+        [d.id, result.code, result.message, from],
+      );
+      if (u.length) await this.insertEvents(em, d.id, [event, { kind: 'state', fromState: d.state, toState: 'failed', errorCode: result.code, message: result.message }]);
+      return u.length > 0;
+    });
+    if (res) this.metrics.countOutcome(d.channelType, 'failed');
+    return res ? 'failed' : 'ignored';
+  }
+
+  // ------------------------------------------------------------------ withdraw
+
+  private async claimWithdraw(deliveryId: string): Promise<Claim | { notDueUntil: Date } | null> {
+    const rows = await returning(
+      this.ds,
+      `UPDATE deliveries d SET lease_until = now() + make_interval(secs => $2), lease_token = gen_random_uuid(), updated_at = now()
+         FROM channel_accounts a
+        WHERE d.id = $1 AND a.id = d.channel_account_id AND a.enabled AND a.status = 'active' AND d.state = 'withdrawing'
+          AND (d.lease_until IS NULL OR d.lease_until < now()) AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now())
+        RETURNING d.*`,
+      [deliveryId, this.config.DELIVERY_LEASE_SECONDS],
+    );
+    if (rows[0]) return { d: rowToDelivery(rows[0]), prev: 'withdrawing', token: rows[0].lease_token };
+    const r = (await this.ds.query(`SELECT state, lease_until, next_attempt_at FROM deliveries WHERE id = $1`, [deliveryId]))[0];
+    if (!r || r.state !== 'withdrawing') return null;
+    const when = Math.max(r.lease_until ? new Date(r.lease_until).getTime() + 250 : 0, r.next_attempt_at ? new Date(r.next_attempt_at).getTime() : 0);
+    return when > Date.now() ? { notDueUntil: new Date(when) } : null;
+  }
+
+  /**
+   * Takes one delivery back. The ledger row stays (it was disclosed); a withdrawal row is added beside
+   * it. A delivery that never got out is cancelled instead. A channel that cannot take a publication
+   * back, or refuses to, leaves it `published` with the reason (last_error_*) and an event, for the
+   * operator, who removes it by hand and records that (mark withdrawn).
+   */
+  async runWithdraw(deliveryId: string, hint: { accountId?: string; channelType?: string } = {}): Promise<StepOutcome> {
+    const where = hint.accountId && hint.channelType ? { accountId: hint.accountId, channelType: hint.channelType } : await this.accountOf(deliveryId);
+    if (!where) return { done: true };
+    const slot = await this.slot(where.accountId, where.channelType);
+    if ('runAt' in slot) return { done: false, runAt: slot.runAt };
     try {
-      await adapter.withdraw(ctx);
+      const c = await this.claimWithdraw(deliveryId);
+      if (!c) return { done: true };
+      if ('notDueUntil' in c) return { done: false, runAt: c.notDueUntil };
+      const stop = this.heartbeat(c);
+      try {
+        return await this.withdrawStep(c);
+      } finally {
+        stop();
+      }
+    } finally {
+      await this.limiter.release(where.accountId, slot.token);
+    }
+  }
+
+  private async withdrawStep(c: Claim): Promise<StepOutcome> {
+    const { d } = c;
+    const adapter = this.registry.get(d.channelType);
+    const events: PendingEvent[] = [];
+    const ctx = await this.context(d, events);
+    const withdrawAttempts = Number(d.checkpoint?.withdrawAttempts ?? 0);
+    try {
+      let recorded = (await this.ds.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [d.id])).length > 0;
+      if (!recorded) {
+        // Never confirmed published: find out whether it is out there before taking anything back.
+        if (!adapter.reconcile) {
+          if (!d.externalId) return this.endWithdraw(c, events, 'cancelled', '撤回时尚未发布，已取消');
+        } else {
+          const r = await this.timed(d.channelType, () => adapter.reconcile!(ctx));
+          events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
+          if (!r.found) return this.endWithdraw(c, events, 'cancelled', '撤回时尚未发布，已取消');
+          if (r.status === 'pending') {
+            const runAt = new Date(Date.now() + 2000);
+            await this.releaseWithdraw(c, events, { nextAttemptAt: runAt, externalId: r.externalId });
+            return { done: false, runAt };
+          }
+          // It did get out: it counts (it was disclosed), then it is taken back.
+          await this.markPublished(d, ctx.version, r.externalId, r.externalUrl ?? null, new Date(), { token: c.token, events });
+          await this.ds.query(`UPDATE deliveries SET lease_until = now() + make_interval(secs => $3), lease_token = $2 WHERE id = $1`, [d.id, c.token, this.config.DELIVERY_LEASE_SECONDS]);
+          ctx.externalId = r.externalId;
+          ctx.externalUrl = r.externalUrl ?? null;
+          recorded = true;
+        }
+      }
+      if (!(adapter.capabilities.canWithdraw || adapter.capabilities.withdrawsByCorrection) || !adapter.withdraw) {
+        const msg = `${adapter.capabilities.label}不支持撤回已发布的内容，请到该渠道后台人工删除，完成后在此“标记为已撤回”`;
+        events.push({ kind: 'withdraw_unsupported', message: msg });
+        return this.keepPublished(c, events, 'WITHDRAW_UNSUPPORTED', msg);
+      }
+      await this.timed(d.channelType, () => adapter.withdraw!(ctx));
+      return this.endWithdraw(c, events, 'withdrawn', ctx.checkpoint.withdrawReason ?? null);
     } catch (e) {
       const err = e instanceof ChannelError ? e : null;
-      await this.event(d.id, { kind: 'error', call: 'withdraw', errorCode: err?.code ?? 'INTERNAL', message: (e as Error).message });
-      if (err?.kind === 'permanent' || err?.kind === 'credentials') {
-        await this.ds.query(`UPDATE deliveries SET last_error_code = $2, last_error_message = $3, updated_at = now() WHERE id = $1`, [
-          d.id,
-          err.code,
-          `撤回失败：${err.message}`,
-        ]);
+      const code = String(err?.code ?? (e as NodeJS.ErrnoException)?.code ?? 'INTERNAL');
+      const message = (e as Error)?.message ?? String(e);
+      events.push({ kind: 'error', call: 'withdraw', errorCode: code, message });
+      if (err?.kind === 'permanent') return this.keepPublished(c, events, code, `撤回失败：${message}`);
+      if (err?.kind === 'credentials') {
+        await this.accounts.markNeedsAttention(d.channelAccountId, `${code}: ${message}`);
+        await this.releaseWithdraw(c, events, { error: [code, `撤回失败（账号凭据失效，修复后自动继续）：${message}`] });
         return { done: true };
       }
-      return { done: false, runAt: new Date(Date.now() + backoffMs(1 + (ctx.checkpoint.withdrawAttempts ?? 0))) };
+      if (withdrawAttempts + 1 >= MAX_WITHDRAW_ATTEMPTS) return this.keepPublished(c, events, code, `撤回重试${withdrawAttempts + 1}次后仍失败：${message}`);
+      const wait = err?.kind === 'rate_limited' ? Math.max(1000, (err as RateLimitedError).retryAfterMs) : backoffMs(withdrawAttempts + 1);
+      const runAt = new Date(Date.now() + wait);
+      await this.releaseWithdraw(c, events, { nextAttemptAt: runAt, error: [code, message], checkpoint: { withdrawAttempts: withdrawAttempts + 1 } });
+      return { done: false, runAt };
     }
+  }
+
+  private async releaseWithdraw(c: Claim, events: PendingEvent[], o: { nextAttemptAt?: Date; externalId?: string; error?: [string, string]; checkpoint?: Record<string, unknown> }) {
+    const pending = events.splice(0);
     await this.ds.transaction(async (em) => {
-      const res = await returning(em, `UPDATE deliveries SET state = 'withdrawn', updated_at = now() WHERE id = $1 AND state = 'withdrawing' RETURNING id`, [d.id]);
-      if (!res.length) return;
-      const rec = await em.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [d.id]);
-      if (rec[0]) {
-        await em.getRepository(PublicationWithdrawal).insert({ publicationRecordId: rec[0].id, withdrawnAt: new Date(), reason: ctx.checkpoint.withdrawReason ?? null });
-      }
-      await this.event(d.id, { kind: 'state', fromState: 'withdrawing', toState: 'withdrawn' }, em);
+      await em.query(
+        `UPDATE deliveries SET lease_until = NULL, lease_token = NULL, next_attempt_at = $3, external_id = COALESCE($4, external_id),
+                last_error_code = COALESCE($5, last_error_code), last_error_message = COALESCE($6, last_error_message),
+                checkpoint = checkpoint || $7::jsonb, updated_at = now()
+          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing'`,
+        [c.d.id, c.token, o.nextAttemptAt ?? null, o.externalId ?? null, o.error?.[0] ?? null, o.error?.[1] ?? null, JSON.stringify(o.checkpoint ?? {})],
+      );
+      await this.insertEvents(em, c.d.id, pending);
     });
+  }
+
+  /** The publication stays out there: back to `published`, with the reason for the operator. */
+  private async keepPublished(c: Claim, events: PendingEvent[], code: string, message: string): Promise<StepOutcome> {
+    const pending = events.splice(0);
+    pending.push({ kind: 'state', fromState: 'withdrawing', toState: 'published', errorCode: code, message });
+    await this.ds.transaction(async (em) => {
+      const u = await returning(
+        em,
+        `UPDATE deliveries SET state = 'published', lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,
+                last_error_code = $3, last_error_message = $4, updated_at = now()
+          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing' RETURNING id`,
+        [c.d.id, c.token, code, message],
+      );
+      if (u.length) await this.insertEvents(em, c.d.id, pending);
+    });
+    this.metrics.countOutcome(c.d.channelType, 'withdraw_failed');
     return { done: true };
   }
+
+  private async endWithdraw(c: Claim, events: PendingEvent[], to: 'withdrawn' | 'cancelled', reason: string | null): Promise<StepOutcome> {
+    const pending = events.splice(0);
+    pending.push({ kind: 'state', fromState: 'withdrawing', toState: to, message: reason });
+    await this.ds.transaction(async (em) => {
+      const res = await returning(
+        em,
+        `UPDATE deliveries SET state = $3, lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,
+                last_error_code = NULL, last_error_message = $4, updated_at = now()
+          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing' RETURNING id`,
+        [c.d.id, c.token, to, to === 'cancelled' ? reason : null],
+      );
+      if (!res.length) return;
+      if (to === 'withdrawn') {
+        const rec = await em.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [c.d.id]);
+        if (rec[0]) await em.getRepository(PublicationWithdrawal).insert({ publicationRecordId: rec[0].id, withdrawnAt: new Date(), reason });
+      }
+      await this.insertEvents(em, c.d.id, pending);
+    });
+    this.metrics.countOutcome(c.d.channelType, to);
+    return { done: true };
+  }
+}
+
+/** A raw `deliveries` row (snake_case, from RETURNING / SELECT *) as the entity. */
+export function rowToDelivery(r: any): Delivery {
+  const d = new Delivery();
+  d.id = r.id;
+  d.itemId = r.item_id;
+  d.itemVersionId = r.item_version_id;
+  d.versionNo = r.version_no;
+  d.channelAccountId = r.channel_account_id;
+  d.channelType = r.channel_type;
+  d.organisationId = r.organisation_id;
+  d.state = r.state;
+  d.dueAt = new Date(r.due_at);
+  d.attempts = r.attempts;
+  d.checkpoint = r.checkpoint ?? {};
+  d.externalId = r.external_id;
+  d.externalUrl = r.external_url;
+  d.lastErrorCode = r.last_error_code;
+  d.lastErrorMessage = r.last_error_message;
+  d.leaseUntil = r.lease_until ? new Date(r.lease_until) : null;
+  d.nextAttemptAt = r.next_attempt_at ? new Date(r.next_attempt_at) : null;
+  d.publishedAt = r.published_at ? new Date(r.published_at) : null;
+  d.createdAt = new Date(r.created_at);
+  d.updatedAt = new Date(r.updated_at);
+  return d;
+}
+
+function formatDuration(ms: number): string {
+  if (ms >= 3600_000) return `${Math.round(ms / 3600_000)}小时`;
+  if (ms >= 60_000) return `${Math.round(ms / 60_000)}分钟`;
+  return `${Math.round(ms / 1000)}秒`;
 }

@@ -1,37 +1,49 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, Job, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AppConfig } from '@app/common/config/app-config';
 import { deliveryQueueName } from '@app/common/queue/queue-names';
 import { componentLogger } from '@app/common/logging/logger';
+import type { ChannelCapabilities } from '../channel-adapter';
 import { ChannelRegistry } from '../channel-registry';
 import type { DeliveryJobData } from './delivery-queues.service';
-import { DeliveryRunner } from './delivery-runner.service';
+import { DeliveryRunner, StepOutcome } from './delivery-runner.service';
 import { workerConnection } from './redis-connection';
 
 /** Per-queue settings in code, never BullMQ's implicit defaults. */
 export interface QueueWorkerConfig {
+  /** Jobs of this queue one worker process runs at once (all accounts of the channel type together). */
   concurrency: number;
+  /** BullMQ's job lock; renewed while the job runs, so it only bounds how fast a dead worker's job is retried. */
   lockDuration: number;
+  /** A job whose worker died this many times is failed in BullMQ; the sweeper re-adds it from Postgres. */
   maxStalledCount: number;
   stalledInterval: number;
 }
 
-export function workerConfigFor(concurrencyPerAccount: number): QueueWorkerConfig {
+/**
+ * Queue concurrency comes from the adapter's per-account concurrency: enough slots for several
+ * accounts of the type to run at full speed at once, while the per-account limiter (Redis) keeps each
+ * account within what its outside system allows.
+ */
+export function workerConfigFor(cap: Pick<ChannelCapabilities, 'concurrencyPerAccount'>, override?: number): QueueWorkerConfig {
   return {
-    concurrency: Math.max(4, concurrencyPerAccount * 4),
+    concurrency: override && override > 0 ? override : Math.min(64, Math.max(8, cap.concurrencyPerAccount * 8)),
     lockDuration: 60_000,
     maxStalledCount: 3,
     stalledInterval: 30_000,
   };
 }
 
+/** How long graceful shutdown waits for jobs in flight before closing anyway. */
+export const SHUTDOWN_DRAIN_MS = 10_000;
+
 /**
  * Hosts one BullMQ worker per channel queue. A job is one step of a delivery; when the runner says
  * "again at T" the job moves to delayed (same jobId = delivery id) instead of finishing.
  */
 @Injectable()
-export class DeliveryWorkerHost implements OnApplicationShutdown {
+export class DeliveryWorkerHost implements OnModuleDestroy, OnApplicationShutdown {
   private readonly log = componentLogger('delivery-worker');
   private workers: Worker<DeliveryJobData>[] = [];
   private connection: IORedis | null = null;
@@ -45,9 +57,10 @@ export class DeliveryWorkerHost implements OnApplicationShutdown {
   start(): void {
     if (this.workers.length) return;
     this.connection = workerConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const override = Number(process.env.DELIVERY_QUEUE_CONCURRENCY ?? 0);
     for (const cap of this.registry.capabilities()) {
-      const cfg = workerConfigFor(cap.concurrencyPerAccount);
-      const w = new Worker<DeliveryJobData>(deliveryQueueName(cap.type), (job, token) => this.process(job, token), {
+      const cfg = workerConfigFor(cap, override);
+      const w = new Worker<DeliveryJobData>(deliveryQueueName(cap.type), (job, token) => this.process(cap.type, job, token), {
         connection: this.connection,
         prefix: this.config.QUEUE_PREFIX,
         ...cfg,
@@ -59,9 +72,18 @@ export class DeliveryWorkerHost implements OnApplicationShutdown {
     this.log.info({ queues: this.registry.types() }, 'delivery workers started');
   }
 
-  private async process(job: Job<DeliveryJobData>, token?: string): Promise<void> {
-    const { deliveryId, op } = job.data;
-    const outcome = op === 'withdraw' ? await this.runner.runWithdraw(deliveryId) : await this.runner.run(deliveryId);
+  private async process(channelType: string, job: Job<DeliveryJobData>, token?: string): Promise<void> {
+    const { deliveryId, op, accountId } = job.data;
+    let outcome: StepOutcome;
+    try {
+      const hint = { accountId, channelType };
+      outcome = op === 'withdraw' ? await this.runner.runWithdraw(deliveryId, hint) : await this.runner.run(deliveryId, hint);
+    } catch (e) {
+      // Postgres or Redis failed under us. The delivery row still says what is left to do (a claimed
+      // one waits for its lease, then is reconciled): look again shortly.
+      this.log.warn({ err: (e as Error).message, deliveryId }, 'delivery step interrupted; retrying shortly');
+      outcome = { done: false, runAt: new Date(Date.now() + 2000 + Math.random() * 2000) };
+    }
     if (!outcome.done) {
       await job.moveToDelayed(outcome.runAt.getTime(), token);
       throw new DelayedError();
@@ -69,13 +91,29 @@ export class DeliveryWorkerHost implements OnApplicationShutdown {
   }
 
   /** Graceful: stop taking jobs, let in-flight ones finish (bounded), then disconnect. */
-  async stop(timeoutMs = 10_000): Promise<void> {
-    const closing = Promise.all(this.workers.map((w) => w.close()));
-    await Promise.race([closing, new Promise((r) => setTimeout(r, timeoutMs))]);
-    if (this.workers.some((w) => w.isRunning())) await Promise.all(this.workers.map((w) => w.close(true)));
+  async stop(timeoutMs = SHUTDOWN_DRAIN_MS): Promise<void> {
+    if (!this.workers.length) return;
+    const workers = this.workers;
     this.workers = [];
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(workers.map((w) => w.close())).then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      // Jobs still running lose their lock and are retried elsewhere; their deliveries' leases expire
+      // and the next claim reconciles before sending anything again.
+      this.log.warn({ timeoutMs }, 'shutdown drain timed out; closing with jobs in flight');
+      await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+    }
     this.connection?.disconnect();
     this.connection = null;
+  }
+
+  /** Drains first (Nest's first shutdown phase), while Postgres and Redis connections are still open. */
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {

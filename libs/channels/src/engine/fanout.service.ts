@@ -81,7 +81,7 @@ export class FanoutService {
     const saved = rows.length ? await em.getRepository(Delivery).save(rows, { chunk: 500 }) : [];
     return {
       version,
-      jobs: saved.map((d) => ({ deliveryId: d.id, channelType: d.channelType, runAt: dueAt > at ? dueAt : null })),
+      jobs: saved.map((d) => ({ deliveryId: d.id, channelType: d.channelType, accountId: d.channelAccountId, runAt: dueAt > at ? dueAt : null })),
     };
   }
 }

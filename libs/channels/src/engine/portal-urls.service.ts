@@ -10,6 +10,9 @@ import { AppConfig, portalBaseUrl } from '@app/common/config/app-config';
  */
 @Injectable()
 export class PortalUrls {
+  /** The base URL changes only when an admin edits a portal account; a short cache spares a query per delivery. */
+  private cache = new Map<string, { at: number; base: string }>();
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -28,6 +31,11 @@ export class PortalUrls {
   }
 
   async urlFor(itemId: string, organisationId: string): Promise<string> {
-    return `${await this.baseFor(organisationId)}/articles/${itemId}.html`;
+    let hit = this.cache.get(organisationId);
+    if (!hit || Date.now() - hit.at > 30_000) {
+      hit = { at: Date.now(), base: await this.baseFor(organisationId) };
+      this.cache.set(organisationId, hit);
+    }
+    return `${hit.base}/articles/${itemId}.html`;
   }
 }

@@ -12,3 +12,13 @@ export function workerConnection(url: string): IORedis {
 export function producerConnection(url: string): IORedis {
   return new IORedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 } as RedisOptions);
 }
+
+/**
+ * Plain commands outside BullMQ (the account limiter, metrics): queue briefly while connecting, but
+ * give up within a couple of seconds so a Redis outage never hangs a delivery.
+ */
+export function commandConnection(url: string): IORedis {
+  const c = new IORedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, commandTimeout: 3000 } as RedisOptions);
+  c.on('error', () => undefined);
+  return c;
+}

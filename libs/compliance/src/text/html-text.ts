@@ -172,7 +172,7 @@ export function htmlToTextWithMap(html: string): TextMap {
         continue;
       }
       if (BLOCK_TAGS.has(name)) emit(0x0a, i, i);
-      else if (CELL_TAGS.has(name)) emit(0x09, i, i);
+      else if (CELL_TAGS.has(name) && !closing) emit(0x09, i, i);
       if (name === 'a') {
         if (closing) {
           if (openAnchor) links.push({ ...openAnchor, textEnd: m });

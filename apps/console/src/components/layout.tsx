@@ -1,0 +1,91 @@
+import { ReactNode, useEffect, useState } from 'react';
+import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useAuth } from '../lib/auth';
+import { ROLE_LABELS } from '../lib/labels';
+import type { Role } from '../lib/types';
+
+const NAV: { to: string; label: string; role?: Role; end?: boolean }[] = [
+  { to: '/', label: '首页', end: true },
+  { to: '/items/new', label: '写信息', role: 'editor' },
+  { to: '/items', label: '信息列表', end: true },
+  { to: '/review', label: '审核', role: 'reviewer' },
+  { to: '/monitor', label: '发布监控', role: 'operator' },
+  { to: '/stats', label: '统计', role: 'statistician' },
+  { to: '/admin', label: '系统管理', role: 'admin' },
+];
+
+/** The shell: skip link, header with the pages this user's roles open, large-font toggle, sign-out. */
+export function Layout() {
+  const { user, signOut, hasRole } = useAuth();
+  const navigate = useNavigate();
+  const [large, setLarge] = useState(() => localStorage.getItem('gd.largeFont') === '1');
+  useEffect(() => {
+    document.documentElement.classList.toggle('large-font', large);
+    localStorage.setItem('gd.largeFont', large ? '1' : '0');
+  }, [large]);
+  const roles = [...new Set(user?.roles.map((r) => ROLE_LABELS[r.role] ?? r.role))].join('、');
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        跳到主要内容
+      </a>
+      <header className="app-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            公
+          </span>
+          <span>政务公开 · 一次采编 多渠道发布</span>
+        </div>
+        <nav aria-label="主导航">
+          <ul>
+            {NAV.filter((n) => !n.role || hasRole(n.role)).map((n) => (
+              <li key={n.to}>
+                <NavLink to={n.to} end={n.end}>
+                  {n.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="user-box">
+          <button type="button" className="btn-link" aria-pressed={large} onClick={() => setLarge(!large)} title="放大或还原页面文字">
+            {large ? '标准字号' : '大字号'}
+          </button>
+          <span className="user-name" data-testid="current-user">
+            {user?.displayName}
+            <small>（{roles}）</small>
+          </span>
+          <button
+            type="button"
+            className="btn-link"
+            onClick={() => {
+              signOut();
+              navigate('/login');
+            }}
+          >
+            退出
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+/** Shows the page only to users holding `role`; the API enforces the same rule on every call. */
+export function RequireRole({ role, children }: { role: Role; children: ReactNode }) {
+  const { hasRole } = useAuth();
+  if (!hasRole(role)) {
+    return (
+      <section className="page">
+        <h1>无权访问</h1>
+        <p className="alert alert-warn" role="alert" data-testid="forbidden">
+          此页面需要「{ROLE_LABELS[role]}」角色。如需开通，请联系系统管理员。
+        </p>
+      </section>
+    );
+  }
+  return <>{children}</>;
+}

@@ -1,0 +1,540 @@
+import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { ErrorBanner, FieldError } from '../../components/error-banner';
+import { Loading } from '../../components/loading';
+import { PreviewsPanel } from '../../components/previews-panel';
+import { StatusBadge } from '../../components/state-badge';
+import { api, ApiError, upload } from '../../lib/api';
+import { useAuth } from '../../lib/auth';
+import { usePageTitle } from '../../lib/hooks';
+import { CATEGORIES, DISCLOSURE_ATTRS, fmtBytes, fmtTime, KIND_LABELS, KINDS, VALIDITIES } from '../../lib/labels';
+import { charCount } from '../../lib/text';
+import type { Attachment, ChannelAccount, ChannelCapabilities, ChannelOverrides, Finding, Item, ItemDetail, ItemList } from '../../lib/types';
+import { ChannelPicker, defaultAccounts } from './channel-picker';
+import { FindingsList } from '../../components/findings-list';
+import type { HighlightTerm } from './findings-highlight';
+import { OverridesForm, toLocalInput } from './overrides-form';
+import { RichText } from './rich-text';
+
+interface Form {
+  organisationId: string;
+  title: string;
+  summary: string;
+  bodyHtml: string;
+  docNo: string;
+  issuingBody: string;
+  writtenDate: string;
+  category: string;
+  disclosureAttr: string;
+  validity: string;
+  repealedDate: string;
+  kind: string;
+  policyItemId: string;
+  attachments: Attachment[];
+  targetAccountIds: string[];
+  channelOverrides: ChannelOverrides;
+  publishAt: string;
+}
+
+const EDITABLE = ['draft', 'rejected', 'published'];
+
+function fromItem(i: Item): Form {
+  return {
+    organisationId: i.organisationId,
+    title: i.title,
+    summary: i.summary ?? '',
+    bodyHtml: i.bodyHtml ?? '',
+    docNo: i.docNo ?? '',
+    issuingBody: i.issuingBody ?? '',
+    writtenDate: i.writtenDate ?? '',
+    category: i.category ?? '其他',
+    disclosureAttr: i.disclosureAttr,
+    validity: i.validity,
+    repealedDate: i.repealedDate ?? '',
+    kind: i.kind,
+    policyItemId: i.policyItemId ?? '',
+    attachments: i.attachments ?? [],
+    targetAccountIds: i.targetAccountIds ?? [],
+    channelOverrides: i.channelOverrides ?? {},
+    publishAt: i.publishAt ?? '',
+  };
+}
+
+/** The request body: empty optional fields are sent as null (cleared) on update and left out on create. */
+function toBody(f: Form, creating: boolean) {
+  const opt = (v: string) => (v.trim() ? v.trim() : creating ? undefined : null);
+  return {
+    ...(creating ? { organisationId: f.organisationId } : {}),
+    title: f.title,
+    summary: f.summary,
+    bodyHtml: f.bodyHtml,
+    docNo: opt(f.docNo),
+    issuingBody: f.issuingBody.trim() || undefined,
+    writtenDate: opt(f.writtenDate),
+    category: f.category.trim() || '其他',
+    disclosureAttr: f.disclosureAttr,
+    validity: f.validity,
+    repealedDate: opt(f.repealedDate),
+    kind: f.kind,
+    policyItemId: f.kind === 'interpretation' ? opt(f.policyItemId) : creating ? undefined : null,
+    attachments: f.attachments,
+    targetAccountIds: f.targetAccountIds,
+    channelOverrides: f.channelOverrides,
+    publishAt: f.publishAt ? f.publishAt : creating ? undefined : null,
+  };
+}
+
+/** 写一次: content, catalogue metadata, channels and their overrides, previews, findings, save / submit / schedule. */
+export default function EditorPage() {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const { orgsWith, orgs } = useAuth();
+  const editorOrgs = orgsWith('editor');
+  const h1 = usePageTitle(id ? '修改信息' : '写信息');
+
+  const [item, setItem] = useState<ItemDetail | null>(null);
+  const [form, setForm] = useState<Form | null>(null);
+  const [loadError, setLoadError] = useState<Error>();
+  const [error, setError] = useState<ApiError>();
+  const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState<'' | 'save' | 'submit'>('');
+  const [dirty, setDirty] = useState(false);
+  const [capabilities, setCapabilities] = useState<ChannelCapabilities[]>([]);
+  const [accounts, setAccounts] = useState<ChannelAccount[]>([]);
+  const [channelsTouched, setChannelsTouched] = useState(!!id);
+  const [previewVersion, setPreviewVersion] = useState(0);
+  const [policies, setPolicies] = useState<Item[]>([]);
+  const [attachError, setAttachError] = useState<ApiError>();
+  const [imageError, setImageError] = useState<ApiError>();
+  const [schedule, setSchedule] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // Load the item (or start a new one in the first organisation the user edits for).
+  useEffect(() => {
+    let stale = false;
+    setLoadError(undefined);
+    if (!id) {
+      const org = editorOrgs[0];
+      setItem(null);
+      setForm({
+        organisationId: org?.id ?? '',
+        title: '',
+        summary: '',
+        bodyHtml: '',
+        docNo: '',
+        issuingBody: org?.name ?? '',
+        writtenDate: '',
+        category: '其他',
+        disclosureAttr: '主动公开',
+        validity: '有效',
+        repealedDate: '',
+        kind: 'notice',
+        policyItemId: '',
+        attachments: [],
+        targetAccountIds: [],
+        channelOverrides: {},
+        publishAt: '',
+      });
+      setSchedule(false);
+      setChannelsTouched(false);
+      return;
+    }
+    api
+      .get<ItemDetail>(`/items/${id}`)
+      .then((d) => {
+        if (stale) return;
+        setItem(d);
+        setForm(fromItem(d));
+        setSchedule(!!d.publishAt);
+        setChannelsTouched(true);
+      })
+      .catch((e) => !stale && setLoadError(e));
+    return () => {
+      stale = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, orgs.length]);
+
+  const orgId = form?.organisationId;
+  useEffect(() => {
+    if (!orgId) return;
+    Promise.all([api.get<ChannelCapabilities[]>('/channels'), api.get<ChannelAccount[]>(`/channel-accounts?organisationId=${orgId}`)])
+      .then(([c, a]) => {
+        setCapabilities(c);
+        setAccounts(a);
+      })
+      .catch((e) => setError(e));
+  }, [orgId]);
+
+  const isInterpretation = form?.kind === 'interpretation';
+  useEffect(() => {
+    if (!isInterpretation || policies.length) return;
+    api
+      .get<ItemList>('/items?pageSize=200')
+      .then((r) => setPolicies(r.items.filter((i) => i.id !== id && i.kind !== 'interpretation')))
+      .catch(() => undefined);
+  }, [isInterpretation, policies.length, id]);
+
+  // New item: channels follow the kind until the editor picks them by hand.
+  const orgSettings = orgs.find((o) => o.id === orgId)?.settings;
+  useEffect(() => {
+    if (!form || channelsTouched || !accounts.length || !capabilities.length) return;
+    const def = defaultAccounts(form.kind, accounts, capabilities, orgSettings);
+    if (def.join() !== form.targetAccountIds.join()) setForm({ ...form, targetAccountIds: def });
+  }, [form, channelsTouched, accounts, capabilities, orgSettings]);
+
+  const update = useCallback(<K extends keyof Form>(k: K, v: Form[K]) => {
+    setForm((f) => (f ? { ...f, [k]: v } : f));
+    setDirty(true);
+  }, []);
+
+  const findings: Finding[] = item?.findings ?? [];
+  const terms = useMemo<HighlightTerm[]>(() => {
+    if (!item) return [];
+    const decode = (s: string) => new DOMParser().parseFromString(`<body>${s}</body>`, 'text/html').body.textContent ?? '';
+    return item.findings
+      .filter((f) => f.field === 'bodyHtml' && f.status === 'open')
+      .map((f) => ({ text: decode(item.bodyHtml.slice(f.start, f.end)), severity: f.severity, message: f.message }))
+      .filter((t) => t.text.trim());
+  }, [item]);
+
+  const selectedTypes = useMemo(() => [...new Set(accounts.filter((a) => form?.targetAccountIds.includes(a.id)).map((a) => a.channelType))], [accounts, form?.targetAccountIds]);
+
+  if (loadError) return <ErrorBanner error={loadError} />;
+  if (!form) return <Loading what="信息" />;
+  if (!editorOrgs.length) return <p className="alert alert-warn">您没有任何机构的信息员角色。</p>;
+
+  const readOnly = !!item && !EDITABLE.includes(item.status);
+
+  async function save(): Promise<ItemDetail | null> {
+    if (!form) return null;
+    setError(undefined);
+    setNotice('');
+    const creating = !item;
+    const body = toBody({ ...form, publishAt: schedule ? form.publishAt : '' }, creating);
+    const saved = creating ? await api.post<Item & { findings: Finding[] }>('/items', body) : await api.patch<Item & { findings: Finding[] }>(`/items/${item!.id}`, body);
+    const detail = await api.get<ItemDetail>(`/items/${saved.id}`);
+    setItem(detail);
+    setForm(fromItem(detail));
+    setDirty(false);
+    setPreviewVersion((v) => v + 1);
+    if (creating) navigate(`/items/${saved.id}/edit`, { replace: true });
+    return detail;
+  }
+
+  const onSave = async (e?: FormEvent) => {
+    e?.preventDefault();
+    setBusy('save');
+    try {
+      const d = await save();
+      if (d) setNotice(`草稿已保存（${fmtTime(d.updatedAt)}），索引号 ${d.indexNo}`);
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setBusy('');
+    }
+  };
+
+  const onSubmit = async () => {
+    setBusy('submit');
+    try {
+      const d = await save();
+      if (!d) return;
+      await api.post(`/items/${d.id}/submit`);
+      navigate(`/items/${d.id}`, { state: { notice: '已提交审核' } });
+    } catch (err) {
+      setError(err as ApiError);
+      // The item was saved even when submit was refused; refresh findings.
+      if (item || (err as ApiError).status === 422) setPreviewVersion((v) => v + 1);
+    } finally {
+      setBusy('');
+    }
+  };
+
+  const addAttachments = async (files: FileList | null) => {
+    if (!files?.length) return;
+    setAttachError(undefined);
+    try {
+      const added: Attachment[] = [];
+      for (const f of [...files]) {
+        const r = await upload(f, 'attachment');
+        added.push({ name: r.name, url: r.url, mime: r.mime, size: r.size });
+      }
+      update('attachments', [...form.attachments, ...added]);
+    } catch (e) {
+      setAttachError(e as ApiError);
+    }
+  };
+
+  const fid = (f: string) => `f-${f}`;
+  const err = (f: string) => <FieldError error={error} field={f} id={`${fid(f)}-err`} />;
+  const shownFields = ['title', 'summary', 'bodyHtml', 'docNo', 'issuingBody', 'writtenDate', 'category', 'disclosureAttr', 'validity', 'repealedDate', 'kind', 'policyItemId', 'targetAccountIds', 'publishAt', 'organisationId', 'channelOverrides'];
+
+  return (
+    <section className="page editor-page">
+      <div className="page-head">
+        <h1 ref={h1} tabIndex={-1}>
+          {item ? '修改信息' : '写信息'}
+        </h1>
+        <div className="head-meta">
+          {item ? <StatusBadge status={item.status} /> : <span className="badge status-draft">新建</span>}
+          <span>
+            索引号：<strong className="mono" data-testid="index-no">{item?.indexNo ?? '保存后自动生成'}</strong>
+          </span>
+          {item ? <Link to={`/items/${item.id}`}>查看详情与审核记录</Link> : null}
+        </div>
+      </div>
+      {item?.status === 'rejected' && item.rejectionReason ? (
+        <p className="alert alert-warn" role="alert">
+          审核退回：{item.rejectionReason}
+        </p>
+      ) : null}
+      {readOnly ? (
+        <p className="alert alert-warn" role="alert">
+          当前状态为「{item?.status === 'submitted' ? '待审核' : item?.status}」，不能修改。
+        </p>
+      ) : null}
+      <ErrorBanner error={error} fieldsShown={error?.status === 400 ? shownFields : []} />
+      {notice ? (
+        <p className="alert alert-ok" role="status" data-testid="save-notice">
+          {notice}
+        </p>
+      ) : null}
+
+      <div className="editor-layout">
+        <form
+          ref={formRef}
+          className="editor-main"
+          onSubmit={onSave}
+          noValidate
+          onKeyDown={(e) => {
+            if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+              e.preventDefault();
+              void onSave();
+            }
+          }}
+        >
+          <fieldset disabled={readOnly || !!busy} className="plain">
+            <section className="card" aria-labelledby="h-content">
+              <h2 id="h-content">内容</h2>
+              <div className="field">
+                <label htmlFor={fid('organisationId')}>所属机构</label>
+                <select id={fid('organisationId')} value={form.organisationId} disabled={!!item} onChange={(e) => {
+                  const org = editorOrgs.find((o) => o.id === e.target.value);
+                  setForm({ ...form, organisationId: e.target.value, issuingBody: org?.name ?? form.issuingBody, targetAccountIds: [] });
+                  setChannelsTouched(false);
+                }}>
+                  {editorOrgs.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </select>
+                {err('organisationId')}
+              </div>
+              <div className="field">
+                <label htmlFor={fid('title')}>
+                  标题 <span className="req">（必填）</span> <span className="counter">{charCount(form.title)} / 200</span>
+                </label>
+                <input id={fid('title')} value={form.title} onChange={(e) => update('title', e.target.value)} required maxLength={200} aria-describedby={`${fid('title')}-err`} aria-invalid={!!error?.forField('title').length} />
+                {err('title')}
+              </div>
+              <div className="field">
+                <label htmlFor={fid('summary')}>
+                  摘要 <span className="counter">{charCount(form.summary)} / 500</span>
+                </label>
+                <textarea id={fid('summary')} rows={2} value={form.summary} onChange={(e) => update('summary', e.target.value)} maxLength={500} aria-describedby={`${fid('summary')}-err`} />
+                {err('summary')}
+              </div>
+              <div className="field">
+                <span className="label" id="body-label">
+                  正文
+                </span>
+                <RichText value={form.bodyHtml} onChange={(html) => update('bodyHtml', html)} terms={terms} describedBy={`${fid('bodyHtml')}-err`} onUploadError={setImageError} />
+                <ErrorBanner error={imageError} />
+                {err('bodyHtml')}
+              </div>
+              <div className="field">
+                <label htmlFor="f-attach">附件（PDF、OFD、Word、Excel、WPS、压缩包）</label>
+                {form.attachments.length ? (
+                  <ul className="attachments" data-testid="attachments">
+                    {form.attachments.map((a, i) => (
+                      <li key={a.url}>
+                        <a href={a.url} target="_blank" rel="noopener noreferrer">
+                          {a.name}
+                        </a>{' '}
+                        <span className="muted">{fmtBytes(a.size)}</span>{' '}
+                        <button type="button" className="btn btn-small" onClick={() => update('attachments', form.attachments.filter((_, j) => j !== i))} aria-label={`移除附件 ${a.name}`}>
+                          移除
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                <input id="f-attach" type="file" multiple onChange={(e) => {
+                  void addAttachments(e.target.files);
+                  e.target.value = '';
+                }} data-testid="attachment-input" />
+                <ErrorBanner error={attachError} />
+                {err('attachments')}
+              </div>
+            </section>
+
+            <section className="card" aria-labelledby="h-meta">
+              <h2 id="h-meta">政务公开目录信息</h2>
+              <div className="grid-2">
+                <div className="field">
+                  <span className="label">索引号</span>
+                  <output className="mono" aria-live="polite">{item?.indexNo ?? '保存后按本机构规则自动生成'}</output>
+                </div>
+                <div className="field">
+                  <label htmlFor={fid('kind')}>信息类别</label>
+                  <select id={fid('kind')} value={form.kind} onChange={(e) => update('kind', e.target.value)} aria-describedby={`${fid('kind')}-err`}>
+                    {KINDS.map((k) => (
+                      <option key={k} value={k}>
+                        {KIND_LABELS[k]}
+                      </option>
+                    ))}
+                  </select>
+                  {err('kind')}
+                </div>
+                <div className="field">
+                  <label htmlFor={fid('docNo')}>文号</label>
+                  <input id={fid('docNo')} value={form.docNo} placeholder="如 示政办发〔2026〕12号" onChange={(e) => update('docNo', e.target.value)} aria-describedby={`${fid('docNo')}-err`} />
+                  {err('docNo')}
+                </div>
+                <div className="field">
+                  <label htmlFor={fid('issuingBody')}>发布机构</label>
+                  <input id={fid('issuingBody')} value={form.issuingBody} onChange={(e) => update('issuingBody', e.target.value)} aria-describedby={`${fid('issuingBody')}-err`} />
+                  {err('issuingBody')}
+                </div>
+                <div className="field">
+                  <label htmlFor={fid('writtenDate')}>成文日期</label>
+                  <input id={fid('writtenDate')} type="date" value={form.writtenDate} onChange={(e) => update('writtenDate', e.target.value)} aria-describedby={`${fid('writtenDate')}-err`} />
+                  {err('writtenDate')}
+                </div>
+                <div className="field">
+                  <label htmlFor={fid('category')}>主题分类</label>
+                  <input id={fid('category')} list="category-list" value={form.category} onChange={(e) => update('category', e.target.value)} aria-describedby={`${fid('category')}-err`} />
+                  <datalist id="category-list">
+                    {CATEGORIES.map((c) => (
+                      <option key={c} value={c} />
+                    ))}
+                  </datalist>
+                  {err('category')}
+                </div>
+                <div className="field">
+                  <label htmlFor={fid('disclosureAttr')}>公开属性</label>
+                  <select id={fid('disclosureAttr')} value={form.disclosureAttr} onChange={(e) => update('disclosureAttr', e.target.value)}>
+                    {DISCLOSURE_ATTRS.map((v) => (
+                      <option key={v}>{v}</option>
+                    ))}
+                  </select>
+                  {err('disclosureAttr')}
+                </div>
+                <div className="field">
+                  <label htmlFor={fid('validity')}>有效性</label>
+                  <select id={fid('validity')} value={form.validity} onChange={(e) => update('validity', e.target.value)}>
+                    {VALIDITIES.map((v) => (
+                      <option key={v}>{v}</option>
+                    ))}
+                  </select>
+                  {err('validity')}
+                </div>
+                {form.validity === '废止' || form.validity === '失效' || form.repealedDate ? (
+                  <div className="field">
+                    <label htmlFor={fid('repealedDate')}>废止日期</label>
+                    <input id={fid('repealedDate')} type="date" value={form.repealedDate} onChange={(e) => update('repealedDate', e.target.value)} aria-describedby={`${fid('repealedDate')}-err`} />
+                    {err('repealedDate')}
+                  </div>
+                ) : null}
+                {isInterpretation ? (
+                  <div className="field">
+                    <label htmlFor={fid('policyItemId')}>
+                      所解读的政策文件 <span className="req">（政策解读必填）</span>
+                    </label>
+                    <select id={fid('policyItemId')} value={form.policyItemId} onChange={(e) => update('policyItemId', e.target.value)} aria-describedby={`${fid('policyItemId')}-err`}>
+                      <option value="">请选择</option>
+                      {policies.map((p) => (
+                        <option key={p.id} value={p.id}>
+                          {p.title}（{p.indexNo}）
+                        </option>
+                      ))}
+                    </select>
+                    {err('policyItemId')}
+                  </div>
+                ) : null}
+              </div>
+            </section>
+
+            <section className="card" aria-labelledby="h-channels">
+              <h2 id="h-channels">发布渠道</h2>
+              <ChannelPicker
+                accounts={accounts}
+                capabilities={capabilities}
+                selected={form.targetAccountIds}
+                onChange={(ids) => {
+                  setChannelsTouched(true);
+                  update('targetAccountIds', ids);
+                }}
+                describedBy={`${fid('targetAccountIds')}-err`}
+              />
+              {err('targetAccountIds')}
+              <h3>各渠道单独设置</h3>
+              <OverridesForm types={selectedTypes} capabilities={capabilities} value={form.channelOverrides} onChange={(v) => update('channelOverrides', v)} error={error} />
+            </section>
+
+            <section className="card" aria-labelledby="h-schedule">
+              <h2 id="h-schedule">发布时间</h2>
+              <div className="field-inline">
+                <input type="radio" id="when-now" name="when" checked={!schedule} onChange={() => setSchedule(false)} />
+                <label htmlFor="when-now">审核通过后立即发布</label>
+              </div>
+              <div className="field-inline">
+                <input type="radio" id="when-later" name="when" checked={schedule} onChange={() => setSchedule(true)} />
+                <label htmlFor="when-later">定时发布</label>
+              </div>
+              {schedule ? (
+                <div className="field">
+                  <label htmlFor={fid('publishAt')}>发布时间（北京时间）</label>
+                  <input id={fid('publishAt')} type="datetime-local" value={form.publishAt ? toLocalInput(form.publishAt) : ''} onChange={(e) => update('publishAt', e.target.value ? new Date(e.target.value).toISOString() : '')} aria-describedby={`${fid('publishAt')}-err`} />
+                  {err('publishAt')}
+                </div>
+              ) : null}
+            </section>
+
+            <div className="actions sticky-actions">
+              <button type="submit" className="btn" disabled={!!busy || !form.title.trim()} data-testid="save-draft">
+                {busy === 'save' ? '正在保存…' : '保存草稿'}
+              </button>
+              <button type="button" className="btn btn-primary" disabled={!!busy || !form.title.trim()} onClick={onSubmit} data-testid="submit-review">
+                {busy === 'submit' ? '正在提交…' : '保存并提交审核'}
+              </button>
+              {dirty ? <span className="muted">有未保存的修改（Ctrl+S 保存）</span> : null}
+            </div>
+          </fieldset>
+        </form>
+
+        <aside className="editor-side" aria-label="检查与预览">
+          <section className="card" aria-labelledby="h-findings">
+            <h2 id="h-findings">合规检查</h2>
+            {item ? <FindingsList item={item} findings={findings} onChanged={async () => setItem(await api.get<ItemDetail>(`/items/${item.id}`))} canKeep={false} /> : <p className="muted">保存后自动检查密级标志、个人信息和敏感词。</p>}
+          </section>
+          <section className="card" aria-labelledby="h-previews">
+            <h2 id="h-previews">各渠道预览</h2>
+            {item ? (
+              <>
+                <button type="button" className="btn btn-small" onClick={() => setPreviewVersion((v) => v + 1)}>
+                  刷新预览{dirty ? '（显示已保存的内容）' : ''}
+                </button>
+                <PreviewsPanel itemId={item.id} version={previewVersion} capabilities={capabilities} />
+              </>
+            ) : (
+              <p className="muted">保存草稿后显示各渠道的实际效果。</p>
+            )}
+          </section>
+        </aside>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * The per-channel overrides the editor may set, by channel type. Keys are what the adapters read from
+ * item.channelOverrides[type] (see libs/channels/src/<type>/). Channels not listed have no overrides.
+ */
+export interface OverrideField {
+  key: string;
+  label: string;
+  type: 'text' | 'textarea' | 'number' | 'datetime' | 'checkbox' | 'image' | 'select';
+  max?: number;
+  /** How the limit is counted: Weibo's rule or plain characters. */
+  count?: 'weibo' | 'chars';
+  hint?: string;
+  options?: string[];
+}
+
+export const OVERRIDE_FIELDS: Record<string, OverrideField[]> = {
+  wechat: [
+    { key: 'title', label: '微信标题', type: 'text', max: 32, count: 'chars', hint: '留空则使用信息标题（超过32字须在此填写短标题）' },
+    { key: 'digest', label: '摘要', type: 'textarea', max: 128, count: 'chars', hint: '留空则使用信息摘要' },
+    { key: 'author', label: '作者', type: 'text', max: 16, count: 'chars' },
+    { key: 'coverUrl', label: '封面图片', type: 'image', hint: '留空则使用正文第一张图片或自动生成标题卡；系统按 2.35:1 和 1:1 裁切' },
+  ],
+  weibo: [{ key: 'text', label: '微博正文', type: 'textarea', max: 140, count: 'weibo', hint: '留空则由标题和摘要自动生成；发布时在末尾附加本信息的网站链接（链接计入字数）' }],
+  led: [
+    { key: 'text', label: '屏显短文本', type: 'textarea', max: 200, count: 'chars', hint: '留空则使用标题和摘要' },
+    { key: 'from', label: '显示开始时间', type: 'datetime' },
+    { key: 'to', label: '显示结束时间', type: 'datetime' },
+    { key: 'priority', label: '优先级（1–9，数字越大越优先）', type: 'number' },
+    { key: 'emergency', label: '紧急插播（中断正常节目）', type: 'checkbox' },
+  ],
+  gazette: [{ key: 'section', label: '公报栏目', type: 'select', options: ['', '县政府文件', '县政府办公室文件', '部门文件', '人事任免', '其他'], hint: '留空则按信息类别自动编排' }],
+};

@@ -1,0 +1,90 @@
+import { FormEvent, useState } from 'react';
+import { ErrorBanner, FieldError } from '../../components/error-banner';
+import { api, ApiError } from '../../lib/api';
+import { SECRECY_CONCLUSIONS } from '../../lib/labels';
+import type { ItemDetail } from '../../lib/types';
+
+/**
+ * Approve (with the 保密审查 conclusion) or reject (with a reason). Shown only to a reviewer of the
+ * item's organisation who did not write it; the API refuses the same cases (403 SELF_APPROVAL).
+ */
+export function ReviewPanel({ item, onDone }: { item: ItemDetail; onDone(msg: string): void }) {
+  const [conclusion, setConclusion] = useState(SECRECY_CONCLUSIONS[0]);
+  const [comment, setComment] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const level = item.reviewLevel + 1;
+  const openReview = item.findings.filter((f) => f.status === 'open' && f.severity === 'review').length;
+  const blocking = item.findings.filter((f) => f.severity === 'block').length;
+
+  const approve = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await api.post<{ status: string; version: { versionNo: number } | null }>(`/items/${item.id}/approve`, { secrecyConclusion: conclusion.trim(), comment: comment.trim() || undefined });
+      onDone(r.version ? `审核通过，已冻结第 ${r.version.versionNo} 版并开始分发到各渠道` : `第 ${level} 级审核通过，等待下一级审核`);
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const reject = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.post(`/items/${item.id}/reject`, { reason: reason.trim() });
+      onDone('已退回给撰写人');
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card review-panel" aria-labelledby="h-review-panel" data-testid="review-panel">
+      <h2 id="h-review-panel">
+        审核（第 {level} / {item.reviewLevelsRequired} 级）
+      </h2>
+      <ErrorBanner error={error} fieldsShown={['reason']} />
+      {blocking ? <p className="alert alert-error">含密级标志，不能审核通过，请退回修改。</p> : null}
+      {openReview ? <p className="alert alert-warn">还有 {openReview} 处个人信息或敏感内容待处理（脱敏或说明保留理由）后才能通过。</p> : null}
+      <div className="grid-2">
+        <form onSubmit={approve} aria-labelledby="h-approve">
+          <h3 id="h-approve">通过</h3>
+          <div className="field">
+            <label htmlFor="secrecy">保密审查结论</label>
+            <input id="secrecy" list="secrecy-list" value={conclusion} onChange={(e) => setConclusion(e.target.value)} required />
+            <datalist id="secrecy-list">
+              {SECRECY_CONCLUSIONS.map((c) => (
+                <option key={c} value={c} />
+              ))}
+            </datalist>
+          </div>
+          <div className="field">
+            <label htmlFor="comment">审核意见（可选）</label>
+            <textarea id="comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
+          </div>
+          <button type="submit" className="btn btn-primary" disabled={busy || !conclusion.trim()} data-testid="approve">
+            审核通过
+          </button>
+        </form>
+        <form onSubmit={reject} aria-labelledby="h-reject">
+          <h3 id="h-reject">退回</h3>
+          <div className="field">
+            <label htmlFor="reject-reason">退回原因（必填）</label>
+            <textarea id="reject-reason" rows={4} value={reason} onChange={(e) => setReason(e.target.value)} required aria-describedby="reject-reason-err" />
+            <FieldError error={error} field="reason" id="reject-reason-err" />
+          </div>
+          <button type="submit" className="btn btn-danger" disabled={busy || !reason.trim()} data-testid="reject">
+            退回修改
+          </button>
+        </form>
+      </div>
+    </section>
+  );
+}

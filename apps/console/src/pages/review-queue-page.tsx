@@ -1,0 +1,64 @@
+import { Link } from 'react-router-dom';
+import { ErrorBanner } from '../components/error-banner';
+import { Loading } from '../components/loading';
+import { api } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { useAsync, useInterval, usePageTitle } from '../lib/hooks';
+import { fmtTime, KIND_LABELS } from '../lib/labels';
+import type { ItemList } from '../lib/types';
+
+/** Items waiting at my level: submitted, not written by me, in organisations I review. */
+export default function ReviewQueuePage() {
+  const h1 = usePageTitle('审核队列');
+  const { orgName, orgs } = useAuth();
+  const q = useAsync(() => api.get<ItemList>('/items?view=review&pageSize=200'), []);
+  useInterval(() => void q.reload(), 15_000);
+  const levels = (orgId: string) => orgs.find((o) => o.id === orgId)?.reviewLevels ?? 1;
+  return (
+    <section className="page">
+      <h1 ref={h1} tabIndex={-1}>
+        审核队列
+      </h1>
+      <p className="muted">先审查、后公开：以下信息等待您审核（不含您本人撰写的信息）。</p>
+      <ErrorBanner error={q.error} />
+      {q.loading && !q.data ? (
+        <Loading what="待审核信息" />
+      ) : (
+        <table className="table" data-testid="review-queue">
+          <caption className="sr-only">待审核信息 {q.data?.total ?? 0} 条</caption>
+          <thead>
+            <tr>
+              <th scope="col">标题</th>
+              <th scope="col">类别</th>
+              <th scope="col">机构</th>
+              <th scope="col">审核级次</th>
+              <th scope="col">提交时间</th>
+            </tr>
+          </thead>
+          <tbody>
+            {q.data?.items.map((i) => (
+              <tr key={i.id}>
+                <td>
+                  <Link to={`/items/${i.id}`}>{i.title}</Link>
+                </td>
+                <td>{KIND_LABELS[i.kind] ?? i.kind}</td>
+                <td>{orgName(i.organisationId)}</td>
+                <td>
+                  第 {i.reviewLevel + 1} / {levels(i.organisationId)} 级
+                </td>
+                <td>{fmtTime(i.updatedAt)}</td>
+              </tr>
+            ))}
+            {q.data && !q.data.items.length && (
+              <tr>
+                <td colSpan={5} className="muted">
+                  暂无待审核的信息
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

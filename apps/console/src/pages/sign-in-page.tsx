@@ -1,0 +1,61 @@
+import { FormEvent, useEffect, useState } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { ErrorBanner, FieldError } from '../components/error-banner';
+import { ApiError } from '../lib/api';
+import { useAuth } from '../lib/auth';
+
+export function SignInPage() {
+  const { user, signIn } = useAuth();
+  const navigate = useNavigate();
+  const loc = useLocation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  useEffect(() => {
+    document.title = '登录 · 政务公开';
+  }, []);
+  if (user) return <Navigate to="/" replace />;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await signIn(username.trim(), password, remember);
+      navigate((loc.state as { from?: string } | null)?.from ?? '/', { replace: true });
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" className="signin">
+      <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title" noValidate>
+        <h1 id="signin-title">政务公开 · 一次采编 多渠道发布</h1>
+        <p className="muted">请使用本单位分配的账号登录。</p>
+        <ErrorBanner error={error} fieldsShown={['password', 'username']} />
+        <div className="field">
+          <label htmlFor="username">用户名</label>
+          <input id="username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} aria-describedby="username-err" autoFocus />
+          <FieldError error={error} field="username" id="username-err" />
+        </div>
+        <div className="field">
+          <label htmlFor="password">密码</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby="password-err" />
+          <FieldError error={error} field="password" id="password-err" />
+        </div>
+        <div className="field-inline">
+          <input id="remember" type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+          <label htmlFor="remember">在本机保持登录（公用电脑请勿勾选）</label>
+        </div>
+        <button className="btn btn-primary" type="submit" disabled={busy || !username || !password}>
+          {busy ? '正在登录…' : '登录'}
+        </button>
+      </form>
+    </main>
+  );
+}

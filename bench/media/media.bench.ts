@@ -1,0 +1,154 @@
+/**
+ * npm run bench:media
+ *
+ * Renders every channel's renditions (all MEDIA_PROFILES + a 192×96 LED screen) for a set of
+ * camera-sized photos with MediaService.renderAll, and, in the same run, the baseline: one plain sharp
+ * decode + one resize per photo to the largest size any profile needs (what renderAll must do anyway).
+ * ratio = renderAll images/s ÷ baseline images/s; target ≥ 0.8, i.e. the renditions cost little beside
+ * the one decode. Rounds alternate between the two so load from other processes hits both alike; the
+ * median round counts. The LAST line is one JSON object.
+ *
+ * BENCH_MEDIA_IMAGES (default 12), BENCH_MEDIA_ROUNDS (default 3).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { MediaService } from '@app/media/media.service';
+import { MEDIA_PROFILES, RenditionProfile, ledImageProfile } from '@app/media/profiles';
+import { planGeometry } from '@app/media/rendition-plan';
+import { syntheticImages } from '@app/media/testing/synthetic-images';
+
+const IMAGES = Number(process.env.BENCH_MEDIA_IMAGES ?? 12);
+const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 3);
+const WIDTH = 4000;
+const HEIGHT = 3000;
+const CACHE_DIR = resolve(__dirname, '..', '..', '.data', 'bench-media');
+
+const PROFILES: RenditionProfile[] = [...Object.values(MEDIA_PROFILES), ledImageProfile({ width: 192, height: 96 })];
+
+interface Round {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function photos(): Promise<Buffer[]> {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const out: Buffer[] = [];
+  for (let i = 1; i <= IMAGES; i++) {
+    const file = join(CACHE_DIR, `photo-${WIDTH}x${HEIGHT}-${i}.jpg`);
+    if (!existsSync(file)) writeFileSync(file, await syntheticImages.noisyPhoto(WIDTH, HEIGHT, i));
+    out.push(readFileSync(file));
+  }
+  return out;
+}
+
+/** The decode size renderAll picks for these photos: the largest any profile needs. */
+function largestSize(width: number, height: number): { width: number; height: number } {
+  const density = Math.min(1, Math.max(...PROFILES.map((p) => planGeometry(p, width, height).density)));
+  return { width: Math.ceil(width * density), height: Math.ceil(height * density) };
+}
+
+async function measure(work: () => Promise<void>): Promise<Round> {
+  const cpu = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await work();
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+function median(rounds: Round[]): Round {
+  const sorted = [...rounds].sort((a, b) => a.wallMs - b.wallMs);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main() {
+  // libvips' operation cache would let repeated runs over the same buffers skip work
+  sharp.cache(false);
+  const inputs = await photos();
+  const media = new MediaService();
+  const size = largestSize(WIDTH, HEIGHT);
+  const renditionsPerImage = new Set(PROFILES.map((p) => p.id)).size;
+
+  const baseline = async () => {
+    for (const buf of inputs) {
+      await sharp(buf, { failOn: 'error', limitInputPixels: MediaService.DEFAULT_MAX_INPUT_PIXELS })
+        .rotate()
+        .resize(size.width, size.height, { fit: 'fill' })
+        .raw()
+        .toBuffer();
+    }
+  };
+  const renderAll = async () => {
+    for (const buf of inputs) {
+      const out = await media.renderAll(buf, PROFILES);
+      // a fast run that breaks a limit proves nothing: check every rendition, every round
+      for (const p of PROFILES) {
+        const r = out[p.id];
+        const ok =
+          r !== undefined &&
+          Buffer.isBuffer(r.buffer) &&
+          r.bytes === r.buffer.length &&
+          r.bytes <= p.maxBytes &&
+          r.width > 0 &&
+          r.width <= p.maxWidth &&
+          r.height > 0 &&
+          r.height <= p.maxHeight;
+        if (!ok) throw new Error(`rendition ${p.id} breaks its profile: ${JSON.stringify({ ...r, buffer: undefined })}`);
+      }
+    }
+  };
+
+  // warm-up: font/codec initialisation, JIT
+  await media.renderAll(inputs[0], PROFILES);
+  await sharp(inputs[0]).resize(size.width, size.height).raw().toBuffer();
+
+  const base: Round[] = [];
+  const ours: Round[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      base.push(await measure(baseline));
+      ours.push(await measure(renderAll));
+    } else {
+      ours.push(await measure(renderAll));
+      base.push(await measure(baseline));
+    }
+    console.log(
+      `round ${r + 1}: baseline ${base[r].wallMs.toFixed(0)} ms (cpu ${base[r].cpuMs.toFixed(0)}), ` +
+        `renderAll ${ours[r].wallMs.toFixed(0)} ms (cpu ${ours[r].cpuMs.toFixed(0)})`,
+    );
+  }
+  const b = median(base);
+  const o = median(ours);
+  const baselineImagesPerSec = (IMAGES * 1000) / b.wallMs;
+  const imagesPerSec = (IMAGES * 1000) / o.wallMs;
+  const ratio = imagesPerSec / baselineImagesPerSec;
+  const cpuRatio = b.cpuMs / o.cpuMs;
+
+  console.log(`photos: ${IMAGES} × ${WIDTH}×${HEIGHT} JPEG (${(inputs.reduce((s, x) => s + x.length, 0) / IMAGES / 1e6).toFixed(1)} MB avg)`);
+  console.log(`profiles: ${PROFILES.map((p) => p.id).join(', ')} (decode size ${size.width}×${size.height})`);
+  console.log(`baseline (decode + resize): ${baselineImagesPerSec.toFixed(2)} images/s, ${(b.cpuMs / IMAGES).toFixed(0)} ms CPU/image`);
+  console.log(`renderAll (${renditionsPerImage} renditions): ${imagesPerSec.toFixed(2)} images/s, ${(o.cpuMs / IMAGES).toFixed(0)} ms CPU/image`);
+  console.log(`ratio ${ratio.toFixed(3)} (target >= 0.8), CPU-time ratio ${cpuRatio.toFixed(3)}`);
+  console.log(
+    JSON.stringify({
+      bench: 'media',
+      images: IMAGES,
+      imagesPerSec: round(imagesPerSec),
+      baselineImagesPerSec: round(baselineImagesPerSec),
+      ratio: round(ratio),
+      cpuRatio: round(cpuRatio),
+      renditionsPerImage,
+      rounds: ROUNDS,
+    }),
+  );
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'crypto';
+import type IORedis from 'ioredis';
+import { AppConfig } from '@app/common/config/app-config';
+import { componentLogger } from '@app/common/logging/logger';
+import { commandConnection } from './redis-connection';
+
+/** The limits one channel account's outside system tolerates (from the adapter, overridable per account). */
+export interface AccountLimits {
+  concurrency: number;
+  rateLimit?: { max: number; durationMs: number };
+}
+
+export type AcquireResult = { ok: true; token: string } | { ok: false; busy: boolean; waitMs: number };
+
+/*
+ * One round trip decides everything for an account: an outside-imposed pause (a 429's window), the
+ * number of calls in flight (a sorted set of tokens scored by their expiry, so a crashed worker's slot
+ * frees itself) and a sliding-window rate limit. Returns 0 when a slot was taken, -1 when the account is
+ * at its concurrency, or the milliseconds to wait.
+ */
+const ACQUIRE = `
+local now = tonumber(ARGV[1])
+local pttl = redis.call('PTTL', KEYS[3])
+if pttl > 0 then return pttl end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local conc = tonumber(ARGV[2])
+if conc > 0 and redis.call('ZCARD', KEYS[1]) >= conc then return -1 end
+local rmax = tonumber(ARGV[3])
+if rmax > 0 then
+  local win = tonumber(ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - win)
+  if redis.call('ZCARD', KEYS[2]) >= rmax then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    return math.max(1, math.floor(tonumber(oldest[2]) + win - now))
+  end
+  redis.call('ZADD', KEYS[2], now, ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], win)
+end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[6]), ARGV[5])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[6]))
+return 0
+`;
+
+/**
+ * Per-account concurrency and rate limits shared by every worker process, in Redis. BullMQ's own
+ * limiter works per queue; a queue here carries every account of a channel type, and one busy WeChat
+ * account must not slow the others down, nor may two workers together exceed one account's limit.
+ *
+ * If Redis cannot answer, the limiter lets the call through (and logs): the queue itself lives in
+ * Redis, so this only happens in the moment Redis fails, and a delivery is better late-limited than stuck.
+ */
+@Injectable()
+export class AccountLimiter implements OnApplicationShutdown {
+  private readonly log = componentLogger('account-limiter');
+  private redis: IORedis | null = null;
+
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+
+  private conn(): IORedis {
+    if (!this.redis) {
+      this.redis = commandConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      this.redis.defineCommand('gdAcquireSlot', { numberOfKeys: 3, lua: ACQUIRE });
+    }
+    return this.redis;
+  }
+
+  private key(accountId: string, what: string): string {
+    return `${this.config.QUEUE_PREFIX}:acct:${accountId}:${what}`;
+  }
+
+  async tryAcquire(accountId: string, limits: AccountLimits, holdMs: number): Promise<AcquireResult> {
+    const token = randomUUID();
+    try {
+      const r = Number(
+        await (this.conn() as any).gdAcquireSlot(
+          this.key(accountId, 'inflight'),
+          this.key(accountId, 'rate'),
+          this.key(accountId, 'pause'),
+          Date.now(),
+          Math.max(0, limits.concurrency),
+          limits.rateLimit?.max ?? 0,
+          limits.rateLimit?.durationMs ?? 0,
+          token,
+          Math.max(1000, holdMs),
+        ),
+      );
+      if (r === 0) return { ok: true, token };
+      if (r === -1) return { ok: false, busy: true, waitMs: 0 };
+      return { ok: false, busy: false, waitMs: r };
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message, accountId }, 'limiter unavailable; letting the call through');
+      return { ok: true, token };
+    }
+  }
+
+  /**
+   * Waits in process for a slot while the wait is short (a busy account frees a slot within
+   * milliseconds); gives up with the time to come back when it is not.
+   */
+  async acquire(accountId: string, limits: AccountLimits, holdMs: number, maxLocalWaitMs = 1500): Promise<AcquireResult> {
+    const started = Date.now();
+    let pause = 10;
+    for (;;) {
+      const r = await this.tryAcquire(accountId, limits, holdMs);
+      if (r.ok) return r;
+      const left = maxLocalWaitMs - (Date.now() - started);
+      const wait = r.busy ? pause : r.waitMs;
+      if (wait > left) return { ok: false, busy: r.busy, waitMs: r.busy ? 100 + Math.round(Math.random() * 200) : r.waitMs };
+      await new Promise((res) => setTimeout(res, wait + Math.round(Math.random() * 5)));
+      if (r.busy) pause = Math.min(100, pause * 2);
+    }
+  }
+
+  async release(accountId: string, token: string): Promise<void> {
+    await this.conn()
+      .zrem(this.key(accountId, 'inflight'), token)
+      .catch(() => undefined);
+  }
+
+  /** The outside system named a window (429 Retry-After): every worker waits it out for this account. */
+  async pause(accountId: string, ms: number): Promise<void> {
+    if (ms <= 0) return;
+    await this.conn()
+      .set(this.key(accountId, 'pause'), '1', 'PX', Math.round(ms))
+      .catch(() => undefined);
+  }
+
+  /** Calls in flight for the account right now (for tests and the operator view). */
+  async inFlight(accountId: string): Promise<number> {
+    const k = this.key(accountId, 'inflight');
+    await this.conn().zremrangebyscore(k, '-inf', Date.now());
+    return this.conn().zcard(k);
+  }
+
+  async onApplicationShutdown() {
+    this.redis?.disconnect();
+    this.redis = null;
+  }
+}

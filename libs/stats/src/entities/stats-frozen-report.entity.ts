@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ReportDoc, Signoff } from '../report-doc';
+
+/**
+ * A report signed off for a year: the numbers as they were, never updated (a trigger refuses
+ * UPDATE/DELETE). `ledgerWatermark` is the highest ledger id at the freeze, taken while ledger
+ * writes were blocked, so rows above it are exactly those recorded afterwards.
+ */
+@Entity('stats_frozen_reports')
+export class StatsFrozenReport {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'organisation_id', type: 'uuid' }) organisationId: string;
+  @Column({ name: 'template_id', type: 'text' }) templateId: string;
+  @Column({ type: 'int' }) year: number;
+  @Column({ type: 'boolean' }) subtree: boolean;
+  @Column({ name: 'period_from', type: 'date' }) periodFrom: string;
+  @Column({ name: 'period_to', type: 'date' }) periodTo: string;
+  @Column({ name: 'ledger_watermark', type: 'bigint' }) ledgerWatermark: string;
+  @Column({ name: 'frozen_by', type: 'uuid' }) frozenBy: string;
+  @Column({ name: 'frozen_at', type: 'timestamptz' }) frozenAt: Date;
+  @Column({ type: 'jsonb' }) signoff: Signoff;
+  @Column({ type: 'jsonb' }) report: ReportDoc;
+}
