@@ -1,7 +1,7 @@
 import { AxiosInstance } from 'axios';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { huiduSign } from '@app/channel-sim/huidu/huidu-sign';
-import { client, form, jpeg, until, urlencoded } from './sim-test-helpers';
+import { client, form, jpeg, urlencoded } from './sim-test-helpers';
 
 describe('channel-sim: fault injection', () => {
   let sim: ChannelSim;
