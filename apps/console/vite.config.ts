@@ -1,13 +1,17 @@
-import { defineConfig } from 'vite';
-import react from '@vitejs/plugin-react';
-
 /**
  * The console is built to static files (dist/) that the api serves at / with an SPA fallback.
  * Heavy pages (the TipTap editor, ECharts statistics) are lazy-loaded chunks, so the first load is
  * only React, the router and the shell. In dev, `npx vite` proxies the API of a running `npm start`.
+ *
+ * Written as CommonJS: the monorepo's one package.json has no "type": "module", and Vite's native
+ * config loader warns about ESM syntax in a file it must load as CommonJS.
  */
-export default defineConfig({
-  plugins: [react()],
+const react = require('@vitejs/plugin-react');
+
+const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
+
+module.exports = {
+  plugins: [(react.default ?? react)()],
   base: '/',
   build: {
     outDir: 'dist',
@@ -17,9 +21,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 1100,
   },
   server: {
-    proxy: {
-      '/api': process.env.API_URL ?? 'http://127.0.0.1:3000',
-      '/site': process.env.API_URL ?? 'http://127.0.0.1:3000',
-    },
+    proxy: { '/api': api, '/site': api },
   },
-});
+};

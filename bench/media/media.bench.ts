@@ -8,7 +8,9 @@
  * the one decode. Rounds alternate between the two so load from other processes hits both alike; the
  * median round counts. The LAST line is one JSON object.
  *
- * BENCH_MEDIA_IMAGES (default 12), BENCH_MEDIA_ROUNDS (default 3).
+ * For context it also times the naive way once (renderAll per profile, i.e. one decode per rendition).
+ *
+ * BENCH_MEDIA_IMAGES (default 12), BENCH_MEDIA_ROUNDS (default 3), BENCH_MEDIA_NAIVE=0 skips the naive run.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,6 +22,7 @@ import { syntheticImages } from '@app/media/testing/synthetic-images';
 
 const IMAGES = Number(process.env.BENCH_MEDIA_IMAGES ?? 12);
 const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 3);
+const NAIVE = process.env.BENCH_MEDIA_NAIVE !== '0';
 const WIDTH = 4000;
 const HEIGHT = 3000;
 const CACHE_DIR = resolve(__dirname, '..', '..', '.data', 'bench-media');
@@ -118,6 +121,13 @@ async function main() {
         `renderAll ${ours[r].wallMs.toFixed(0)} ms (cpu ${ours[r].cpuMs.toFixed(0)})`,
     );
   }
+  let naive: Round | null = null;
+  if (NAIVE) {
+    naive = await measure(async () => {
+      for (const buf of inputs) for (const p of PROFILES) await media.render(buf, p);
+    });
+    console.log(`naive (one decode per rendition): ${naive.wallMs.toFixed(0)} ms (cpu ${naive.cpuMs.toFixed(0)})`);
+  }
   const b = median(base);
   const o = median(ours);
   const baselineImagesPerSec = (IMAGES * 1000) / b.wallMs;
@@ -129,6 +139,10 @@ async function main() {
   console.log(`profiles: ${PROFILES.map((p) => p.id).join(', ')} (decode size ${size.width}×${size.height})`);
   console.log(`baseline (decode + resize): ${baselineImagesPerSec.toFixed(2)} images/s, ${(b.cpuMs / IMAGES).toFixed(0)} ms CPU/image`);
   console.log(`renderAll (${renditionsPerImage} renditions): ${imagesPerSec.toFixed(2)} images/s, ${(o.cpuMs / IMAGES).toFixed(0)} ms CPU/image`);
+  const naiveImagesPerSec = naive ? (IMAGES * 1000) / naive.wallMs : null;
+  if (naive && naiveImagesPerSec) {
+    console.log(`naive: ${naiveImagesPerSec.toFixed(2)} images/s, ${(naive.cpuMs / IMAGES).toFixed(0)} ms CPU/image`);
+  }
   console.log(`ratio ${ratio.toFixed(3)} (target >= 0.8), CPU-time ratio ${cpuRatio.toFixed(3)}`);
   console.log(
     JSON.stringify({
@@ -140,6 +154,9 @@ async function main() {
       cpuRatio: round(cpuRatio),
       renditionsPerImage,
       rounds: ROUNDS,
+      naiveImagesPerSec: naiveImagesPerSec === null ? null : round(naiveImagesPerSec),
+      cpuMsPerImage: round(o.cpuMs / IMAGES),
+      baselineCpuMsPerImage: round(b.cpuMs / IMAGES),
     }),
   );
 }

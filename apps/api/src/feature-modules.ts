@@ -2,6 +2,10 @@ import type { Type } from '@nestjs/common';
 import { UploadsModule } from './uploads/uploads.module';
 import { ItemVersionsModule } from './item-versions/item-versions.module';
 import { CallbacksModule } from './callbacks/callbacks.module';
+import { GazetteApiModule } from './gazette/gazette-api.module';
+import { LedApiModule } from './led/led-api.module';
+import { OperatorModule } from './operator/operator.module';
+import { ComplianceApiModule } from './compliance/compliance-api.module';
 
 /**
  * Nest modules that add API routes for later capabilities (statistics, operator tools, gazette, LED,
@@ -11,4 +15,8 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   UploadsModule,
   ItemVersionsModule,
   CallbacksModule,
+  OperatorModule,
+  GazetteApiModule,
+  LedApiModule,
+  ComplianceApiModule,
 ];

@@ -12,6 +12,8 @@ import { createWorkerApp } from '../../worker/src/worker-app';
 import { devSecrets } from './dev-secrets';
 import { ensureEmbeddedPostgres, ensureRedis, NO_REDIS_HELP, stopEmbeddedPostgres } from './local-services';
 import { publishDemoItem } from './demo-item';
+import { registerDemoLedScreens } from '@app/channels/led/led-sim-setup';
+import { registerDemoWechatCallbacks } from './demo-sim-wiring';
 
 /**
  * `npm start`: the whole system in one process tree for a newcomer — embedded Postgres (unless
@@ -54,6 +56,8 @@ async function main() {
     const sim = await startChannelSim({ port: Number(env.CHANNEL_SIM_PORT ?? 3100), host: '127.0.0.1' });
     simUrl = sim.url;
     stops.unshift(() => sim.close());
+    // Configure the simulated controllers as an installer configures real ones.
+    await registerDemoLedScreens(sim.url);
   } catch (e) {
     say(`channel simulators not started: ${(e as Error).message}`);
   }
@@ -81,6 +85,7 @@ async function main() {
     portalBaseUrl: config.PORTAL_BASE_URL ?? `${base}/site`,
     channelTypes: api.get(ChannelRegistry).types(),
   });
+  if (simUrl) await registerDemoWechatCallbacks(ds, config.ENCRYPTION_KEY, simUrl, base).catch((e) => say(`wechat callbacks not registered: ${(e as Error).message}`));
   await ds.destroy();
   const worker = await createWorkerApp(config, [], { shutdownHooks: false });
   stops.unshift(async () => {
@@ -100,8 +105,9 @@ async function main() {
     say(seed.generatedPassword ? `  password (generated, shown once): ${seed.password}` : '  password: the SEED_PASSWORD you set');
     if (seed.password) {
       try {
-        const item = await publishDemoItem(base, seed.password);
-        say(`  demo item published to ${item.channels} channel account(s): ${base}/site/articles/${item.id}.html`);
+        const item = await publishDemoItem(base, seed.password, simUrl);
+        say(`  demo item ${base}/site/articles/${item.id}.html on ${item.channels} channel account(s):`);
+        for (const l of item.lines) say(l);
       } catch (e) {
         say(`  demo item not published: ${(e as Error).message}`);
       }

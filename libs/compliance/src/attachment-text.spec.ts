@@ -75,6 +75,13 @@ describe('attachment text', () => {
     expect(doc.fields).toEqual([{ field: 'att#name', text: '旧格式.doc' }]);
   });
 
+  it('reports a PDF without a text layer (a scan) as unreadable', async () => {
+    const r = await extractAttachmentText(buildMinimalPdf([]), { fileName: 'scan.pdf' });
+    expect(r).toMatchObject({ kind: 'pdf', readable: false, problem: 'no-text-layer' });
+    const { unreadable } = await attachmentCheckFields('att', 'scan.pdf', buildMinimalPdf([]));
+    expect(unreadable!.message).toContain('扫描件');
+  });
+
   it('reads image metadata (XMP and EXIF, UTF-8 and Windows XP tags) but not pixels', async () => {
     const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">会议照片 内部资料</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>`;
     const base = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).withXmp(xmp).jpeg().toBuffer();

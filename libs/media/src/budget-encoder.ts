@@ -89,8 +89,8 @@ export async function encodeWithinBudget(src: DecodedImage, job: EncodeJob): Pro
       continue;
     }
     if (lossy && quality > job.minQuality) {
-      const step = clamp(Math.ceil(Math.log(over) / BYTES_PER_QUALITY_POINT), 5, quality - job.minQuality);
-      quality -= step;
+      const step = Math.max(5, Math.ceil(Math.log(over) / BYTES_PER_QUALITY_POINT));
+      quality = Math.max(job.minQuality, quality - step);
       continue;
     }
     if (canvas) break; // fixed-size output: dimensions are not ours to reduce

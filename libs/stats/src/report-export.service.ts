@@ -51,8 +51,10 @@ export class ReportExportService {
     const wb = new ExcelJS.Workbook();
     wb.creator = 'gov-disclosure';
     wb.created = new Date(doc.generatedAt);
-    const ws = wb.addWorksheet('统计表', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
     const width = Math.max(3, ...doc.tables.flatMap((t) => t.sections.map(sectionWidth)));
+    const ws = wb.addWorksheet('统计表', {
+      pageSetup: { paperSize: 9, orientation: width > 6 ? 'landscape' : 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
     ws.getColumn(1).width = doc.template.layout === 'C' ? 30 : 62;
     for (let c = 2; c <= width; c++) ws.getColumn(c).width = doc.template.layout === 'A' && c === 2 ? 10 : 14;
 
@@ -109,6 +111,9 @@ export class ReportExportService {
       cell.value = text;
       cell.font = { name: '宋体', bold: true };
       cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+      // CJK characters are about two width units: give wrapped headers room for their lines.
+      const lines = Math.ceil((text.length * 2) / Math.max(1, (ws.getColumn(col).width ?? 10) - 1));
+      if (lines > 1) ws.getRow(row).height = Math.max(ws.getRow(row).height ?? 15, 15 * Math.min(lines, 4));
     };
     header(top, 1, s.labelHeader);
     if (depth > 1) ws.mergeCells(top, 1, top + depth - 1, 1);

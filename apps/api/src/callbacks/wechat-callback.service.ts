@@ -47,6 +47,14 @@ export class WechatCallbackService {
     return typeof t === 'string' && t ? t : null;
   }
 
+  private findDelivery(accountId: string, publishId: string): Promise<{ id: string }[]> {
+    return this.ds.query(
+      `SELECT id FROM deliveries WHERE channel_account_id = $1 AND channel_type = 'wechat'
+          AND (checkpoint->>'publishId' = $2 OR external_id = $2) ORDER BY created_at DESC LIMIT 1`,
+      [accountId, publishId],
+    );
+  }
+
   /** GET: the platform checks the URL when it is configured, and expects echostr back. */
   async verifyUrl(accountId: string, q: SignatureQuery): Promise<string> {
     const account = await this.account(accountId);
@@ -68,11 +76,12 @@ export class WechatCallbackService {
     }
     if (!PUBLISH_EVENTS.has(event.event) || !event.info?.publishId) return 'ignored';
     const publishId = event.info.publishId;
-    const rows = await this.ds.query(
-      `SELECT id FROM deliveries WHERE channel_account_id = $1 AND channel_type = 'wechat'
-          AND (checkpoint->>'publishId' = $2 OR external_id = $2) ORDER BY created_at DESC LIMIT 1`,
-      [accountId, publishId],
-    );
+    let rows = await this.findDelivery(accountId, publishId);
+    if (!rows[0]) {
+      // A quick job can finish before the worker has written the publish_id down: look once more.
+      await new Promise((r) => setTimeout(r, 1000));
+      rows = await this.findDelivery(accountId, publishId);
+    }
     if (!rows[0]) {
       // Published by hand in the platform's console, or by another system: not ours to record.
       this.log.info({ accountId, publishId }, 'publish event for no known delivery');

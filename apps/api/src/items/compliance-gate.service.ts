@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AppError } from '@app/common/errors/app-error';
+import { PERSONAL_DATA_RULES } from '@app/compliance/finding';
 import { ComplianceFinding } from '@app/domain/entities/compliance-finding.entity';
 import { Item } from '@app/domain/entities/item.entity';
 import type { FindingSeverity } from '@app/domain/enums/domain-enums';
+import { ContentScanner, isSubmitOnly, ScanPhase } from '../compliance/content/content-scanner.service';
+import { getFieldText, isRedactableField, setFieldText } from '../compliance/content/item-content';
 
 export interface GateFinding {
   rule: string;
@@ -14,56 +18,74 @@ export interface GateFinding {
   message: string;
 }
 
-// 绝密★ / 机密★ / 秘密★ with the star variants seen in practice (★☆*＊, optional spaces).
-const SECRECY = /(绝密|机密|秘密)\s*[★☆*＊]/g;
-
 /**
- * The hook point where content checks run on save and submit. Findings are stored with positions;
- * reviewers' decisions on earlier findings survive a re-scan when the same finding is still there.
+ * The hook point where content checks run (libs/compliance through ContentScanner): on save, on
+ * submit (plus outgoing links and every channel rendition) and on approval. Findings are stored with
+ * positions; reviewers' decisions on earlier findings survive a re-scan while the same finding is
+ * still there (its position follows the text); block findings are never taken as decided.
  */
 @Injectable()
 export class ComplianceGate {
-  scanText(field: string, text: string): GateFinding[] {
-    const out: GateFinding[] = [];
-    for (const m of text.matchAll(SECRECY)) {
-      out.push({
-        rule: 'secrecy-mark',
-        severity: 'block',
-        field,
-        start: m.index!,
-        end: m.index! + m[0].length,
-        excerpt: text.slice(Math.max(0, m.index! - 10), m.index! + m[0].length + 10),
-        message: `含有密级标志「${m[0]}」，涉密信息不得公开（上网不涉密、涉密不上网）`,
-      });
-    }
-    return out;
+  constructor(private readonly scanner: ContentScanner) {}
+
+  async scanItem(em: EntityManager, item: Item, phase: ScanPhase = 'save'): Promise<GateFinding[]> {
+    return (await this.scanner.scan(em, item, phase)).map(({ rule, severity, field, start, end, excerpt, message }) => ({ rule, severity, field, start, end, excerpt, message }));
   }
 
-  scanItem(item: Item): GateFinding[] {
-    const fields: [string, string][] = [
-      ['title', item.title],
-      ['summary', item.summary],
-      ['bodyHtml', item.bodyHtml],
-      ...(item.attachments ?? []).map((a, i) => [`attachments.${i}.name`, a.name] as [string, string]),
-      ...Object.entries(item.channelOverrides ?? {}).flatMap(([ch, o]) =>
-        Object.entries(o ?? {})
-          .filter(([, v]) => typeof v === 'string')
-          .map(([k, v]) => [`channelOverrides.${ch}.${k}`, v as string] as [string, string]),
-      ),
-    ];
-    return fields.flatMap(([f, t]) => this.scanText(f, t ?? ''));
-  }
-
-  /** Re-scans and replaces the item's open findings; decided findings still present are kept. */
-  async refresh(em: EntityManager, item: Item): Promise<ComplianceFinding[]> {
+  /**
+   * Re-scans: findings still present keep their row (id, decision; position, severity and message
+   * follow the text and the lexicons), new ones are inserted, open ones gone are deleted. On
+   * approval the item cannot have changed since submit, so the submit-only findings (links,
+   * renditions) are carried over instead of being looked up again.
+   */
+  async refresh(em: EntityManager, item: Item, phase: ScanPhase = 'save'): Promise<ComplianceFinding[]> {
     const repo = em.getRepository(ComplianceFinding);
-    const found = this.scanItem(item);
-    const existing = await repo.findBy({ itemId: item.id });
+    const found = await this.scanItem(em, item, phase);
+    const existing = await repo.find({ where: { itemId: item.id }, order: { start: 'ASC' } });
     const key = (f: { rule: string; field: string; excerpt: string }) => `${f.rule}|${f.field}|${f.excerpt}`;
-    const decided = new Map(existing.filter((f) => f.status !== 'open').map((f) => [key(f), f]));
-    await repo.delete({ itemId: item.id, status: 'open' });
-    const fresh = found.filter((f) => !decided.has(key(f)) || f.severity === 'block');
+    // Rows still found keep their id (the console and reviewers refer to it) and their decision.
+    const pool = new Map<string, ComplianceFinding[]>();
+    for (const f of existing) if (f.status !== 'resolved') pool.set(key(f), [...(pool.get(key(f)) ?? []), f]);
+    const keep = new Set(phase === 'approve' ? existing.filter((f) => f.status === 'open' && isSubmitOnly(f)).map((f) => f.id) : []);
+    const fresh: GateFinding[] = [];
+    for (const f of found) {
+      const list = pool.get(key(f)) ?? [];
+      // A block finding is never taken as decided (a lexicon term moved to block reopens it).
+      const at = list.findIndex((p) => f.severity !== 'block' || p.status === 'open');
+      const prior = at >= 0 ? list.splice(at, 1)[0] : undefined;
+      if (!prior) {
+        fresh.push(f);
+        continue;
+      }
+      keep.add(prior.id);
+      if (prior.start !== f.start || prior.end !== f.end || prior.severity !== f.severity || prior.message !== f.message) {
+        await repo.update({ id: prior.id }, { start: f.start, end: f.end, severity: f.severity, message: f.message });
+      }
+    }
+    const qb = repo.createQueryBuilder().delete().where('item_id = :id AND status = :open', { id: item.id, open: 'open' });
+    if (keep.size) qb.andWhere('id NOT IN (:...keep)', { keep: [...keep] });
+    await qb.execute();
     if (fresh.length) await repo.insert(fresh.map((f) => ({ ...f, itemId: item.id, status: 'open' as const })));
     return repo.find({ where: { itemId: item.id }, order: { field: 'ASC', start: 'ASC' } });
+  }
+
+  /**
+   * The one-click redaction: masks the finding's span in place with the library's redact (HTML-aware:
+   * tags are never touched), saves the item, marks the finding redacted and re-checks, so the other
+   * findings' positions match the new text. Personal data only; attachments and renditions are
+   * edited at their source.
+   */
+  async redact(em: EntityManager, item: Item, f: ComplianceFinding, decidedBy: string, reason: string | null): Promise<void> {
+    if (!PERSONAL_DATA_RULES.has(f.rule)) throw AppError.conflict('REDACT_UNSUPPORTED', '只有个人信息可以一键删除（脱敏），其他内容请编辑修改原文或说明保留理由', [{ field: f.field, reason: f.rule }]);
+    if (!isRedactableField(f.field)) throw AppError.conflict('REDACT_UNSUPPORTED', '该位置的内容（附件或渠道发布稿）请在原文件或原文中修改', [{ field: f.field, reason: 'not an editable field' }]);
+    const text = getFieldText(item, f.field);
+    if (text === null) throw AppError.conflict('FINDING_STALE', '原文已变化，请重新检查', [{ field: f.field, reason: 'field no longer exists' }]);
+    const checker = await this.scanner.checker();
+    const r = checker.redactWithReport(text, [f], { html: f.field === 'bodyHtml' || /html$/i.test(f.field) });
+    if (!r.applied.length) throw AppError.conflict('FINDING_STALE', '原文已变化，请重新检查', [{ field: f.field, reason: r.skipped[0]?.reason ?? 'not applied' }]);
+    Object.assign(item, setFieldText(item, f.field, r.text));
+    await em.getRepository(Item).save(item);
+    await em.getRepository(ComplianceFinding).update({ id: f.id }, { status: 'redacted', decidedBy, decisionReason: reason });
+    await this.refresh(em, item, 'save');
   }
 }

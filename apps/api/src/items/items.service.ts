@@ -213,7 +213,7 @@ export class ItemsService {
       if (item.kind === 'interpretation' && !item.policyItemId) problems.push({ field: 'policyItemId', reason: '政策解读须关联所解读的政策文件' });
       problems.push(...(await this.channelProblems(em, item)));
       if (problems.length) throw AppError.unprocessable('NOT_DELIVERABLE', '信息不满足所选渠道的要求，请修改后再提交', problems);
-      const findings = await this.gate.refresh(em, item);
+      const findings = await this.gate.refresh(em, item, 'submit');
       const blocking = findings.filter((f) => f.severity === 'block' && f.status === 'open');
       if (blocking.length) {
         await this.audit.record(em, { actorId: user.id, action: 'item.submit_blocked', entityType: 'item', entityId: item.id, itemId: item.id, organisationId: item.organisationId, details: { findings: blocking.map((f) => f.id) } });
@@ -255,7 +255,7 @@ export class ItemsService {
       const round = await this.round(em, item.id);
       const mine = await em.getRepository(ReviewDecision).existsBy({ itemId: item.id, round, reviewerId: user.id, decision: 'approve' });
       if (mine) throw AppError.conflict('ALREADY_REVIEWED', '您已审核过本轮的上一级，须由其他审核人审核下一级');
-      const findings = await this.gate.refresh(em, item);
+      const findings = await this.gate.refresh(em, item, 'approve');
       const blocking = findings.filter((f) => f.severity === 'block');
       if (blocking.length) throw AppError.unprocessable('BLOCKING_FINDINGS', blocking[0].message, blocking.map((f) => ({ field: f.field, reason: f.message })));
       const undecided = findings.filter((f) => f.severity === 'review' && f.status === 'open');
@@ -344,13 +344,13 @@ export class ItemsService {
       const cancelled = await returning(
         em,
         `UPDATE deliveries SET state = 'cancelled', last_error_message = $2, updated_at = now()
-          WHERE item_id = $1 AND state IN ('pending','unconfirmed','awaiting_issue') RETURNING id`,
+          WHERE item_id = $1 AND state IN ('pending','awaiting_issue') RETURNING id`,
         [item.id, `信息已撤回：${dto.reason}`],
       );
       const withdrawing = await returning<{ id: string; channel_type: string }>(
         em,
         `UPDATE deliveries SET state = 'withdrawing', checkpoint = checkpoint || jsonb_build_object('withdrawReason', $2::text), updated_at = now()
-          WHERE item_id = $1 AND state IN ('published','awaiting_confirmation','processing') RETURNING id, channel_type`,
+          WHERE item_id = $1 AND state IN ('published','awaiting_confirmation','processing','unconfirmed') RETURNING id, channel_type`,
         [item.id, dto.reason],
       );
       for (const d of [...cancelled, ...withdrawing]) {
@@ -383,15 +383,7 @@ export class ItemsService {
         if (!dto.reason?.trim()) throw AppError.validation([{ field: 'reason', reason: '保留时必须说明理由' }]);
         if (item.authorId === user.id) throw AppError.forbidden('SELF_REVIEW', '不能对自己撰写的信息作保留决定');
       } else {
-        const field = f.field as 'title' | 'summary' | 'bodyHtml';
-        if (!['title', 'summary', 'bodyHtml'].includes(field)) throw AppError.conflict('REDACT_UNSUPPORTED', '该位置的内容请编辑修改');
-        const text = item[field];
-        const current = text.slice(f.start, f.end);
-        if (!current || current !== f.excerpt.slice(0, current.length) && !f.excerpt.includes(current)) {
-          throw AppError.conflict('FINDING_STALE', '原文已变化，请重新检查');
-        }
-        item[field] = text.slice(0, f.start) + mask(current) + text.slice(f.end);
-        await em.getRepository(Item).save(item);
+        await this.gate.redact(em, item, f, user.id, dto.reason ?? null);
       }
       await em.getRepository(ComplianceFinding).update({ id: f.id }, { status: dto.decision === 'keep' ? 'kept' : 'redacted', decidedBy: user.id, decisionReason: dto.reason ?? null });
       await this.audit.record(em, { actorId: user.id, action: `finding.${dto.decision}`, entityType: 'compliance_finding', entityId: f.id, itemId, organisationId: item.organisationId, details: { rule: f.rule, field: f.field, reason: dto.reason ?? null } });
@@ -435,12 +427,6 @@ export class ItemsService {
       [id],
     );
   }
-}
-
-function mask(s: string): string {
-  if (s.length <= 4) return '*'.repeat(s.length);
-  const keep = Math.min(3, Math.floor(s.length / 4));
-  return s.slice(0, keep) + '*'.repeat(s.length - keep * 2) + s.slice(s.length - keep);
 }
 
 const STATUS_LABELS: Record<string, string> = { draft: '草稿', submitted: '待审核', approved: '已审核', rejected: '已退回', published: '已发布', withdrawn: '已撤回' };

@@ -23,10 +23,16 @@ export function ErrorBanner({ error, fieldsShown = [] }: { error: unknown; field
   );
 }
 
+const CHANNEL_NAMES: Record<string, string> = { portal: '网站', wechat: '微信', weibo: '微博', gazette: '公报', led: 'LED屏' };
+const OVERRIDE_NAMES: Record<string, string> = { title: '标题', digest: '摘要', author: '作者', coverUrl: '封面', text: '文本', section: '栏目', from: '开始时间', to: '结束时间', weekdays: '星期', hours: '时段', priority: '优先级', emergency: '紧急插播', colour: '颜色' };
+
+/** A field path of the API (title, channels.wechat.title, channelOverrides.led.to, attachments.0#text) in words. */
 export function fieldLabel(field: string): string {
   if (FIELD_LABELS[field]) return FIELD_LABELS[field];
-  const m = /^channels\.([^.]+)\.(.+)$/.exec(field);
-  if (m) return `渠道 ${m[1]} · ${FIELD_LABELS[m[2]] ?? m[2]}`;
+  const m = /^(?:channels|channelOverrides)\.([^.]+)\.(.+)$/.exec(field);
+  if (m) return `${CHANNEL_NAMES[m[1]] ?? m[1]} · ${FIELD_LABELS[m[2]] ?? OVERRIDE_NAMES[m[2].replace(/\W.*$/, '')] ?? m[2]}`;
+  const a = /^attachments\.(\d+)(.*)$/.exec(field);
+  if (a) return `附件${Number(a[1]) + 1}${/text/.test(a[2]) ? '（内容）' : /name/.test(a[2]) ? '（名称）' : ''}`;
   const head = field.split('.')[0];
   return FIELD_LABELS[head] ? `${FIELD_LABELS[head]}（${field.slice(head.length + 1)}）` : field;
 }

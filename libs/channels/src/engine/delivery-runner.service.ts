@@ -358,7 +358,8 @@ export class DeliveryRunner {
 
   private async applyConfirm(c: Claim, ctx: DeliveryContext, events: PendingEvent[], r: ConfirmResult): Promise<StepOutcome> {
     if (r.status === 'published') {
-      await this.markPublished(c.d, ctx.version, r.externalId, r.externalUrl ?? null, r.publishedAt ?? new Date(), { token: c.token, events });
+      // The confirming poll is not a send attempt.
+      await this.markPublished(c.d, ctx.version, r.externalId, r.externalUrl ?? null, r.publishedAt ?? new Date(), { token: c.token, events, attemptsDelta: -1 });
       return { done: true };
     }
     const adapter = this.registry.get(c.d.channelType);
@@ -487,7 +488,7 @@ export class DeliveryRunner {
     externalId: string,
     externalUrl: string | null,
     at: Date,
-    o: { token?: string; fromStates?: DeliveryState[]; actorId?: string | null; events?: PendingEvent[]; inTx?: (em: EntityManager) => Promise<void> } = {},
+    o: { token?: string; fromStates?: DeliveryState[]; actorId?: string | null; events?: PendingEvent[]; inTx?: (em: EntityManager) => Promise<void>; attemptsDelta?: number } = {},
   ): Promise<boolean> {
     const applied = await this.ds.transaction(async (em) => {
       const guard = o.token ? `n.lease_token = $5::uuid AND n.state IN ('processing','withdrawing')` : `n.state = ANY($5::text[])`;
@@ -495,11 +496,12 @@ export class DeliveryRunner {
         em,
         `UPDATE deliveries n SET state = CASE WHEN n.state = 'withdrawing' THEN 'withdrawing' ELSE 'published' END,
                 external_id = $2, external_url = $3, published_at = $4, lease_until = NULL, lease_token = NULL,
-                next_attempt_at = NULL, last_error_code = NULL, last_error_message = NULL, updated_at = now()
+                next_attempt_at = NULL, last_error_code = NULL, last_error_message = NULL, updated_at = now(),
+                attempts = GREATEST(0, n.attempts + $6)
            FROM (SELECT id, state AS prev FROM deliveries WHERE id = $1 FOR UPDATE) o
           WHERE n.id = o.id AND ${guard}
           RETURNING n.state, o.prev`,
-        [d.id, externalId, externalUrl, at, o.token ?? o.fromStates ?? []],
+        [d.id, externalId, externalUrl, at, o.token ?? o.fromStates ?? [], o.attemptsDelta ?? 0],
       );
       if (!res.length) return false;
       await recordPublication(em, {

@@ -14,7 +14,7 @@ import { workerConnection } from './redis-connection';
 export interface QueueWorkerConfig {
   /** Jobs of this queue one worker process runs at once (all accounts of the channel type together). */
   concurrency: number;
-  /** BullMQ's job lock; renewed while the job runs, so it only bounds how fast a dead worker's job is retried. */
+  /** BullMQ's job lock (ms). */
   lockDuration: number;
   /** A job whose worker died this many times is failed in BullMQ; the sweeper re-adds it from Postgres. */
   maxStalledCount: number;
@@ -29,9 +29,11 @@ export interface QueueWorkerConfig {
 export function workerConfigFor(cap: Pick<ChannelCapabilities, 'concurrencyPerAccount'>, override?: number): QueueWorkerConfig {
   return {
     concurrency: override && override > 0 ? override : Math.min(64, Math.max(8, cap.concurrencyPerAccount * 8)),
-    lockDuration: 60_000,
+    // Short: the lock is renewed while a job runs, so it only decides how soon a SIGKILLed worker's
+    // jobs run again. A false stall (a long event-loop block) is harmless: the Postgres lease decides.
+    lockDuration: 15_000,
     maxStalledCount: 3,
-    stalledInterval: 30_000,
+    stalledInterval: 5_000,
   };
 }
 

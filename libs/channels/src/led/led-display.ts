@@ -23,6 +23,12 @@ export interface LedDisplay {
 }
 
 export const LED_TEXT_MAX_CHARS = 200;
+
+/** 00:00 Beijing time (UTC+8, no daylight saving) of the day an instant falls on. */
+export function beijingDayStart(d: Date): Date {
+  const t = d.getTime() + 8 * 3600_000;
+  return new Date(Math.floor(t / 86400_000) * 86400_000 - 8 * 3600_000);
+}
 /** Derived texts (no override) longer than this use the title alone. */
 const DERIVED_MAX_CHARS = 60;
 export const EMERGENCY_MAX_HOURS = 72;
@@ -99,7 +105,8 @@ export function parseLedDisplay(v: Pick<ItemSnapshot, 'title' | 'summary' | 'cha
   const emergency = o.emergency === true;
   if (o.emergency !== undefined && typeof o.emergency !== 'boolean') problems.push({ field: f('emergency'), reason: '紧急插播应为 true 或 false' });
   const from = fromIn ?? now;
-  let to = toIn ?? new Date(from.getTime() + defaultDays * 86400_000);
+  // By default through the end of the day `defaultDays` after the start (whole days on the controller).
+  let to = toIn ?? new Date(beijingDayStart(from).getTime() + (defaultDays + 1) * 86400_000);
   if (emergency && !toIn) problems.push({ field: f('to'), reason: '紧急插播须设置结束时间' });
   if (fromIn !== null && toIn !== null) {
     if (to.getTime() <= from.getTime()) problems.push({ field: f('to'), reason: '结束时间须晚于开始时间' });

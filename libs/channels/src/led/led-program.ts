@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import type { HoursWindow } from './led-display';
-import { hms, secondsOfDay } from './led-display';
+import { beijingDayStart, hms, secondsOfDay } from './led-display';
 import type { LedEffect } from './led-settings';
 
 /** A text item of a Huidu program (CHANNELS.md): one page of the entry's text. */
@@ -154,7 +154,10 @@ export function buildProgram(screen: ProgramScreen, entries: ProgramEntry[], now
   const programs: HuiduProgram[] = [];
   const entryIds: string[] = [];
   for (const e of included) {
-    const segments = scheduleSegments(e.from, e.to, e.hours);
+    // A start already passed needs no partial first day: snapping it to its day keeps one segment
+    // and the same program (and hash) from one sync to the next.
+    const from = e.from.getTime() <= now.getTime() ? beijingDayStart(e.from) : e.from;
+    const segments = scheduleSegments(from, e.to, e.hours);
     if (!segments.length) continue;
     entryIds.push(e.id);
     const week = e.weekdays.length && e.weekdays.length < 7 ? { enable: e.weekdays.map((d) => WEEK[d]).join(',') } : undefined;

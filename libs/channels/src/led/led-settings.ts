@@ -41,6 +41,8 @@ export interface LedScreenSettings {
   maxPages: number;
   /** Display window when the item does not set one. */
   defaultDays: number;
+  /** How often a delivery not yet on the screen is checked again (pull: the player's fetch; Huidu: an emergency ending). */
+  confirmPollMs: number;
 }
 
 const DEFAULT_EFFECT: LedEffect = { type: 0, speed: 4, hold: 5000 };
@@ -110,6 +112,7 @@ export function parseLedSettings(
       fontName: typeof s.fontName === 'string' && s.fontName ? s.fontName : 'SimSun',
       maxPages: Math.max(1, Math.min(100, maxPages)),
       defaultDays: Math.max(1, Math.min(366, defaultDays)),
+      confirmPollMs: Math.max(200, int(s.confirmPollMs) ?? (protocol === 'pull' ? 3000 : 60_000)),
     },
     problems,
   };

@@ -140,7 +140,8 @@ export class TestchanAdapter implements ChannelAdapter {
       await ctx.logAttempt({ call: `${method} ${path}`, errorCode: err.code, message: err.message, durationMs: Date.now() - started });
       throw err;
     }
-    const err = statusError(status, data, effect, method);
+    const verdict = statusError(status, data, effect, method);
+    const err = verdict === 'gone' ? null : verdict;
     await ctx.logAttempt({
       call: `${method} ${path}`,
       response: `HTTP ${status} ${typeof data === 'string' ? data : JSON.stringify(data)}`.slice(0, 1000),
@@ -148,9 +149,8 @@ export class TestchanAdapter implements ChannelAdapter {
       message: err?.message,
       durationMs: Date.now() - started,
     });
-    if (err === 'gone') return undefined as T;
     if (err) throw err;
-    return data as T;
+    return (verdict === 'gone' ? undefined : data) as T;
   }
 }
 

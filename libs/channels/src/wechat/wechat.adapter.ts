@@ -254,27 +254,34 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
     const s = ctx.account.settings;
     const crops = ctx.checkpoint.crops ?? {};
     await ctx.saveCheckpoint({ draftAttemptedAt: new Date().toISOString() });
-    const res = await client.call('draft/add', '/cgi-bin/draft/add', {
-      json: {
-        articles: [
-          {
-            title: fields.title,
-            author: fields.author,
-            digest: fields.digest,
-            content,
-            content_source_url: ctx.portalUrl,
-            thumb_media_id: ctx.checkpoint.thumbMediaId,
-            need_open_comment: s.needOpenComment ? 1 : 0,
-            only_fans_can_comment: s.onlyFansCanComment ? 1 : 0,
-            ...(crops.pic_crop_235_1 ? { pic_crop_235_1: crops.pic_crop_235_1 } : {}),
-            ...(crops.pic_crop_1_1 ? { pic_crop_1_1: crops.pic_crop_1_1 } : {}),
-          },
-        ],
-      },
-      effect: 'create',
+    const res = await this.draftAdd(ctx, client, {
+      articles: [
+        {
+          title: fields.title,
+          author: fields.author,
+          digest: fields.digest,
+          content,
+          content_source_url: ctx.portalUrl,
+          thumb_media_id: ctx.checkpoint.thumbMediaId,
+          need_open_comment: s.needOpenComment ? 1 : 0,
+          only_fans_can_comment: s.onlyFansCanComment ? 1 : 0,
+          ...(crops.pic_crop_235_1 ? { pic_crop_235_1: crops.pic_crop_235_1 } : {}),
+          ...(crops.pic_crop_1_1 ? { pic_crop_1_1: crops.pic_crop_1_1 } : {}),
+        },
+      ],
     });
     if (typeof res?.media_id !== 'string' || !res.media_id) throw new UnknownOutcomeError('WECHAT_NO_MEDIA_ID', '微信创建草稿后未返回 media_id');
     await ctx.saveCheckpoint({ draftMediaId: res.media_id, shortened: fitted.shortened, contentChars: charLength(content) });
+  }
+
+  /** draft/add; a definite refusal clears the "draft may exist" mark so no lookup is wasted on it. */
+  private async draftAdd(ctx: DeliveryContext, client: WechatClient, json: unknown): Promise<any> {
+    try {
+      return await client.call('draft/add', '/cgi-bin/draft/add', { json, effect: 'create' });
+    } catch (e) {
+      if (!(e instanceof UnknownOutcomeError)) await ctx.saveCheckpoint({ draftAttemptedAt: null });
+      throw e;
+    }
   }
 
   private async submit(ctx: DeliveryContext, client: WechatClient): Promise<DeliverResult> {
@@ -299,6 +306,8 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
       if (resubmitting && e instanceof ChannelError && e.code === 'WECHAT_40007') {
         throw new UnknownOutcomeError('WECHAT_SUBMIT_UNCONFIRMED', '草稿已不能再次提交（上次提交可能已生效），继续核对发表记录');
       }
+      // The platform answered (busy, quota...) or the call never left: this submit did not take effect.
+      if (!resubmitting && !(e instanceof UnknownOutcomeError)) await ctx.saveCheckpoint({ submitAttemptedAt: null });
       throw e;
     }
     const publishId = res?.publish_id;

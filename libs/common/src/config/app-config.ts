@@ -63,6 +63,13 @@ export class AppConfig {
   /** Run migrations at start-up (under an advisory lock). */
   @Transform(({ value }) => value === undefined || value === '' ? true : !['0', 'false', 'no'].includes(String(value).toLowerCase()))
   MIGRATIONS_RUN = true;
+
+  /** The submit-time link check may fetch loopback addresses (always when NODE_ENV=test); private ranges never. */
+  @Transform(({ value }) => value !== undefined && value !== '' && ['1', 'true', 'yes'].includes(String(value).toLowerCase()))
+  LINK_CHECK_ALLOW_LOOPBACK = false;
+
+  /** Cron expression of the worker's compliance deadline and staleness scan (node-cron, seconds allowed). */
+  @IsString() COMPLIANCE_CRON = '0 7 * * * *';
 }
 
 export class ConfigError extends Error {

@@ -58,8 +58,16 @@ describe('SecrecyMarkDetector', () => {
     '内部控制制度',
     '秘密会议\n',
     '★★★★★ 五星级服务',
+    '依法保护商业秘密*，不得泄露',
+    '不得泄露国家秘密\n* 注：本表数据截至年底',
   ])('does not flag ordinary wording: %s', (text) => {
     expect(detector.detect(text)).toEqual([]);
+  });
+
+  it('still flags an asterisk mark that carries a period or stands alone', () => {
+    expect(found('商业秘密*1年')).toEqual([['secrecy-mark', '秘密*1年']]);
+    expect(found('秘密*\n关于…')).toEqual([['secrecy-mark', '秘密*']]);
+    expect(found('国家秘密★')).toEqual([['secrecy-mark', '秘密★']]);
   });
 
   it('works on file names and metadata lines', () => {

@@ -15,7 +15,8 @@ import { CharFolding, NormalizedText } from '../text/char-folding';
  */
 export const BUILTIN_SECRECY_PHRASES = ['内部资料', '内部文件', '注意保密', '不得外传', '内部使用'];
 
-const GAP = '[\\s\\u200b-\\u200f\\u2060\\ufeff]*';
+// Spaces and invisible characters inside one line; a mark never spans a line break.
+const GAP = '[ \\t\\u00a0\\u3000\\u2000-\\u200f\\u2060\\ufeff]*';
 const LEVEL = `(?:[绝絕]${GAP}密|[机機]${GAP}密|[秘祕]${GAP}密)`;
 const STAR = '[★☆✩✪✫✬✭✮✯✰⭐*＊]';
 const NUM = '[0-9０-９一二三四五六七八九十两]{1,3}';
@@ -57,9 +58,14 @@ export class SecrecyMarkDetector {
       const excerpt = text.slice(start, end);
       hits.push({ rule: RULES.secrecyMark, severity: 'block', start, end, excerpt, message: markMessage(excerpt) });
     };
-    for (const re of [LABEL_RE, MARK_RE]) {
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m; m = re.exec(text)) add(m.index, m.index + m[0].length);
+    LABEL_RE.lastIndex = 0;
+    for (let m = LABEL_RE.exec(text); m; m = LABEL_RE.exec(text)) add(m.index, m.index + m[0].length);
+    MARK_RE.lastIndex = 0;
+    for (let m = MARK_RE.exec(text); m; m = MARK_RE.exec(text)) {
+      // "商业秘密*" with a footnote asterisk is not a mark; "秘密*1年" and "秘密★" always are.
+      const asteriskOnly = /[*＊][ \t\u3000]*$/.test(m[0]);
+      if (asteriskOnly && m.index > 0 && /[\u4e00-\u9fa5]/.test(text[m.index - 1])) continue;
+      add(m.index, m.index + m[0].length);
     }
     BARE_LINE_RE.lastIndex = 0;
     for (let m = BARE_LINE_RE.exec(text); m; m = BARE_LINE_RE.exec(text)) {

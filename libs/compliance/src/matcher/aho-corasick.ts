@@ -66,14 +66,16 @@ export class AhoCorasick implements MultiPatternMatcher {
     }
     const nodeCount = children.length;
 
-    // 2. Place the trie into a double array, breadth first.
-    let size = Math.max(1024, nodeCount * 2 + alphabet + 1);
+    // 2. Place the trie into a double array, breadth first. Bases stay ≥ 0 so base + symbol is
+    //    always a valid index; free slots are found through a "next free slot at or after i"
+    //    union-find (path-compressed), so placing a node never walks a long run of used slots.
+    let size = Math.max(1024, nodeCount + alphabet + 2);
     let base = new Int32Array(size);
     let check = new Int32Array(size).fill(-1);
+    let nextFree = new Int32Array(size + 1);
+    for (let i = 0; i <= size; i++) nextFree[i] = i;
     check[0] = -2;
-    const daOf = new Int32Array(nodeCount); // trie node → double-array index
-    let nextFree = 1;
-    let maxUsed = 0;
+    nextFree[0] = 1;
     const grow = (needed: number) => {
       if (needed < size) return;
       let n = size;
@@ -82,10 +84,33 @@ export class AhoCorasick implements MultiPatternMatcher {
       b.set(base);
       const ch = new Int32Array(n).fill(-1);
       ch.set(check);
+      const nf = new Int32Array(n + 1);
+      nf.set(nextFree.subarray(0, size));
+      for (let i = size; i <= n; i++) nf[i] = i;
       base = b;
       check = ch;
+      nextFree = nf;
       size = n;
     };
+    const findFree = (from: number): number => {
+      grow(from + 1);
+      let root = from;
+      while (nextFree[root] !== root) root = nextFree[root];
+      // path compression
+      let i = from;
+      while (nextFree[i] !== root) {
+        const up = nextFree[i];
+        nextFree[i] = root;
+        i = up;
+      }
+      grow(root + 1);
+      return root;
+    };
+    const occupy = (i: number) => {
+      nextFree[i] = i + 1;
+    };
+    const daOf = new Int32Array(nodeCount); // trie node → double-array index
+    let maxUsed = 0;
     const queue = new Int32Array(nodeCount);
     let qh = 0;
     let qt = 0;
@@ -98,15 +123,10 @@ export class AhoCorasick implements MultiPatternMatcher {
       const syms = [...kids.keys()].sort((a, b) => a - b);
       const first = syms[0];
       const last = syms[syms.length - 1];
-      while (nextFree < size && check[nextFree] !== -1) nextFree++;
-      let pos = Math.max(nextFree, first + 1);
+      let pos = findFree(first);
       for (;;) {
-        grow(pos - first + last + 1);
-        if (check[pos] !== -1) {
-          pos++;
-          continue;
-        }
         const b = pos - first;
+        grow(b + last + 1);
         let ok = true;
         for (let k = 1; k < syms.length; k++) {
           if (check[b + syms[k]] !== -1) {
@@ -115,13 +135,14 @@ export class AhoCorasick implements MultiPatternMatcher {
           }
         }
         if (ok) break;
-        pos++;
+        pos = findFree(pos + 1);
       }
       const b = pos - first;
       base[s] = b;
       for (const c of syms) {
         const t = b + c;
         check[t] = s;
+        occupy(t);
         if (t > maxUsed) maxUsed = t;
         const child = kids.get(c)!;
         daOf[child] = t;

@@ -2,6 +2,7 @@ import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
 import { StatsSchema1732000500000 } from '@app/stats/migrations/1732000500000-stats-schema';
 import { DeliveryEngine1732000700000 } from '@app/channels/engine/migrations/1732000700000-delivery-engine';
 import { GazetteLedSchema1732004100000 } from './1732004100000-gazette-led-schema';
+import { ComplianceSchema1732004700000 } from './1732004700000-compliance-schema';
 
 /**
  * Every migration, in order. Add new ones at the end (class names carry a timestamp); never edit one
@@ -12,4 +13,5 @@ export const ALL_MIGRATIONS = [
   StatsSchema1732000500000,
   DeliveryEngine1732000700000,
   GazetteLedSchema1732004100000,
+  ComplianceSchema1732004700000,
 ];

@@ -481,7 +481,7 @@ export default function EditorPage() {
               />
               {err('targetAccountIds')}
               <h3>各渠道单独设置</h3>
-              <OverridesForm types={selectedTypes} capabilities={capabilities} value={form.channelOverrides} onChange={(v) => update('channelOverrides', v)} error={error} />
+              <OverridesForm types={selectedTypes} capabilities={capabilities} accounts={accounts} value={form.channelOverrides} onChange={(v) => update('channelOverrides', v)} error={error} />
             </section>
 
             <section className="card" aria-labelledby="h-schedule">

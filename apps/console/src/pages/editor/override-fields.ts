@@ -5,12 +5,14 @@
 export interface OverrideField {
   key: string;
   label: string;
-  type: 'text' | 'textarea' | 'number' | 'datetime' | 'checkbox' | 'image' | 'select';
+  type: 'text' | 'textarea' | 'number' | 'datetime' | 'checkbox' | 'image' | 'select' | 'weekdays' | 'hours';
   max?: number;
   /** How the limit is counted: Weibo's rule or plain characters. */
   count?: 'weibo' | 'chars';
   hint?: string;
   options?: string[];
+  /** Options read from the selected accounts' settings (e.g. a gazette's sections). */
+  optionsFromSettings?: 'sections';
 }
 
 export const OVERRIDE_FIELDS: Record<string, OverrideField[]> = {
@@ -25,8 +27,10 @@ export const OVERRIDE_FIELDS: Record<string, OverrideField[]> = {
     { key: 'text', label: '屏显短文本', type: 'textarea', max: 200, count: 'chars', hint: '留空则使用标题和摘要' },
     { key: 'from', label: '显示开始时间', type: 'datetime' },
     { key: 'to', label: '显示结束时间', type: 'datetime' },
+    { key: 'weekdays', label: '显示星期', type: 'weekdays', hint: '不选则每天显示' },
+    { key: 'hours', label: '每日显示时段', type: 'hours', hint: '如 08:30-12:00, 14:30-17:30；留空则全天' },
     { key: 'priority', label: '优先级（1–9，数字越大越优先）', type: 'number' },
-    { key: 'emergency', label: '紧急插播（中断正常节目）', type: 'checkbox' },
+    { key: 'emergency', label: '紧急插播（中断正常节目，须设结束时间，最长72小时）', type: 'checkbox' },
   ],
-  gazette: [{ key: 'section', label: '公报栏目', type: 'select', options: ['', '县政府文件', '县政府办公室文件', '部门文件', '人事任免', '其他'], hint: '留空则按信息类别自动编排' }],
+  gazette: [{ key: 'section', label: '公报栏目', type: 'select', optionsFromSettings: 'sections', hint: '留空则按信息类别编入对应栏目' }],
 };

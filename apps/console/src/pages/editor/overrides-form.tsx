@@ -2,16 +2,16 @@ import { useState } from 'react';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { ApiError, upload } from '../../lib/api';
 import { charCount, weiboLength } from '../../lib/text';
-import type { ChannelCapabilities, ChannelOverrides } from '../../lib/types';
+import type { ChannelAccount, ChannelCapabilities, ChannelOverrides } from '../../lib/types';
 import { OVERRIDE_FIELDS, OverrideField } from './override-fields';
 
 /** One fieldset per selected channel type that has overrides (WeChat title/digest/cover, Weibo text, LED, gazette). */
-export function OverridesForm({ types, capabilities, value, onChange, error }: { types: string[]; capabilities: ChannelCapabilities[]; value: ChannelOverrides; onChange(v: ChannelOverrides): void; error: unknown }) {
+export function OverridesForm({ types, capabilities, accounts, value, onChange, error }: { types: string[]; capabilities: ChannelCapabilities[]; accounts: ChannelAccount[]; value: ChannelOverrides; onChange(v: ChannelOverrides): void; error: unknown }) {
   const shown = types.filter((t) => OVERRIDE_FIELDS[t]);
   if (!shown.length) return <p className="muted">所选渠道没有需要单独设置的内容。</p>;
   const set = (type: string, key: string, v: unknown) => {
     const cur = { ...(value[type] ?? {}) };
-    if (v === '' || v === undefined || v === null || v === false) delete cur[key];
+    if (v === '' || v === undefined || v === null || v === false || (Array.isArray(v) && !v.length)) delete cur[key];
     else cur[key] = v;
     const next = { ...value, [type]: cur };
     if (!Object.keys(cur).length) delete next[type];
@@ -23,7 +23,7 @@ export function OverridesForm({ types, capabilities, value, onChange, error }: {
         <fieldset key={type} className="override-group" data-testid={`overrides-${type}`}>
           <legend>{capabilities.find((c) => c.type === type)?.label ?? type}</legend>
           {OVERRIDE_FIELDS[type].map((f) => (
-            <OverrideInput key={f.key} type={type} f={f} value={value[type]?.[f.key]} onChange={(v) => set(type, f.key, v)} error={error} />
+            <OverrideInput key={f.key} type={type} f={f} options={optionsFor(f, accounts.filter((a) => a.channelType === type))} value={value[type]?.[f.key]} onChange={(v) => set(type, f.key, v)} error={error} />
           ))}
         </fieldset>
       ))}
@@ -31,7 +31,16 @@ export function OverridesForm({ types, capabilities, value, onChange, error }: {
   );
 }
 
-function OverrideInput({ type, f, value, onChange, error }: { type: string; f: OverrideField; value: any; onChange(v: unknown): void; error: unknown }) {
+function optionsFor(f: OverrideField, accounts: ChannelAccount[]): string[] | undefined {
+  if (f.options) return f.options;
+  if (f.optionsFromSettings !== 'sections') return undefined;
+  const titles = accounts.flatMap((a) => ((a.settings?.sections as { title?: string }[] | undefined) ?? []).map((s) => s.title ?? '')).filter(Boolean);
+  return ['', ...new Set(titles)];
+}
+
+const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
+
+function OverrideInput({ type, f, value, options, onChange, error }: { type: string; f: OverrideField; value: any; options?: string[]; onChange(v: unknown): void; error: unknown }) {
   const id = `ov-${type}-${f.key}`;
   const errId = `${id}-err`;
   const hintId = `${id}-hint`;
@@ -64,10 +73,35 @@ function OverrideInput({ type, f, value, onChange, error }: { type: string; f: O
           <FieldError error={error} field={path} id={errId} />
         </div>
       );
+    case 'weekdays': {
+      const days: number[] = Array.isArray(value) ? value : [];
+      return (
+        <fieldset className="field weekdays" aria-describedby={describedBy}>
+          <legend className="label">{f.label}</legend>
+          <div className="inline-form">
+            {WEEKDAYS.map((d, i) => (
+              <span key={d} className="field-inline">
+                <input id={`${id}-${i + 1}`} type="checkbox" checked={days.includes(i + 1)} onChange={(e) => onChange(e.target.checked ? [...days, i + 1].sort() : days.filter((x) => x !== i + 1))} />
+                <label htmlFor={`${id}-${i + 1}`}>周{d}</label>
+              </span>
+            ))}
+          </div>
+          {f.hint ? (
+            <p className="hint" id={hintId}>
+              {f.hint}
+            </p>
+          ) : null}
+          <FieldError error={error} field={path} id={errId} />
+        </fieldset>
+      );
+    }
+    case 'hours':
+      input = <HoursInput id={id} value={value} onChange={onChange} describedBy={describedBy} />;
+      break;
     case 'select':
       input = (
         <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy}>
-          {f.options!.map((o) => (
+          {(options ?? ['']).map((o) => (
             <option key={o} value={o}>
               {o || '（自动）'}
             </option>
@@ -122,6 +156,30 @@ function OverrideInput({ type, f, value, onChange, error }: { type: string; f: O
       <FieldError error={error} field={path} id={errId} />
       <FieldError error={error} field={`channels.${type}.${f.key}`} id={`${errId}-ch`} />
     </div>
+  );
+}
+
+/** "08:30-12:00, 14:30-17:30" ⇄ [{start, end}]; kept as typed until it parses. */
+function HoursInput({ id, value, onChange, describedBy }: { id: string; value: any; onChange(v: unknown): void; describedBy: string }) {
+  const show = (v: any) => (Array.isArray(v) ? v.map((h: { start: string; end: string }) => `${h.start}-${h.end}`).join(', ') : '');
+  const [text, setText] = useState(show(value));
+  const [bad, setBad] = useState(false);
+  return (
+    <input
+      id={id}
+      value={text}
+      aria-describedby={describedBy}
+      aria-invalid={bad}
+      placeholder="08:30-12:00, 14:30-17:30"
+      onChange={(e) => {
+        setText(e.target.value);
+        const parts = e.target.value.split(/[,，;；\s]+/).filter(Boolean);
+        const spans = parts.map((p) => /^(\d{1,2}:\d{2})[-–~至](\d{1,2}:\d{2})$/.exec(p));
+        const ok = spans.every(Boolean);
+        setBad(!ok);
+        if (ok) onChange(spans.map((m) => ({ start: m![1], end: m![2] })));
+      }}
+    />
   );
 }
 

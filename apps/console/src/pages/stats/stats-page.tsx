@@ -31,9 +31,10 @@ export default function StatsPage() {
     if (!org && orgs.length) setOrg(orgs[0].id);
   }, [org, orgs]);
   const tpl = templates.data?.find((t) => t.id === template);
-  const period = useMemo<Record<string, string>>(() => {
-    if (tpl?.annual || !part) return { year: String(year) };
-    return part.startsWith('q') ? { year: String(year), quarter: part.slice(1) } : { year: String(year), month: part.slice(1) };
+  const period = useMemo(() => {
+    const p: Record<string, string> = { year: String(year) };
+    if (!tpl?.annual && part) p[part.startsWith('q') ? 'quarter' : 'month'] = part.slice(1);
+    return p;
   }, [tpl, part, year]);
   const scope: Scope = { org, subtree, period };
   const key = JSON.stringify([template, scope]);

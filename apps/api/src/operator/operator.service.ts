@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '@app/common/auth/auth-user';
+import { AppError } from '@app/common/errors/app-error';
+import type { Role } from '@app/domain/enums/domain-enums';
+import { OrgScopeService } from '@app/domain/services/org-scope.service';
+import { ChannelRegistry } from '@app/channels/channel-registry';
+import { Actor, deliveryStateLabel } from '@app/channels/engine/delivery-actions.service';
+import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
+import { AccountsQuery, ListOperatorDeliveriesQuery, MatrixQuery } from './operator.dto';
+
+export const OPERATOR_ROLES: Role[] = ['operator', 'admin'];
+
+const TIME_COLUMNS = { created: 'd.created_at', updated: 'd.updated_at', published: 'd.published_at', due: 'd.due_at' } as const;
+
+const DELIVERY_COLUMNS = `
+  d.id, d.item_id AS "itemId", i.title AS "itemTitle", i.status AS "itemStatus", d.state, d.channel_type AS "channelType",
+  d.channel_account_id AS "channelAccountId", a.name AS "accountName", a.status AS "accountStatus",
+  d.organisation_id AS "organisationId", o.name AS "organisationName", d.version_no AS "versionNo", d.attempts,
+  d.due_at AS "dueAt", d.next_attempt_at AS "nextAttemptAt", d.lease_until AS "leaseUntil",
+  d.external_id AS "externalId", d.external_url AS "externalUrl", d.last_error_code AS "lastErrorCode",
+  d.last_error_message AS "lastErrorMessage", d.published_at AS "publishedAt", d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
+
+/**
+ * Read side of the operator console: deliveries by state / channel / account / organisation / time,
+ * the item × channel matrix, a delivery's history, accounts that need attention, and publications a
+ * withdrawal could not take back. Everything is limited to the organisations (and their subtrees)
+ * where the user is an operator or admin.
+ */
+@Injectable()
+export class OperatorService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scope: OrgScopeService,
+    private readonly queues: DeliveryQueues,
+    private readonly registry: ChannelRegistry,
+  ) {}
+
+  /** The actor for engine actions: an operator/admin of the delivery's organisation chain. */
+  actor(user: AuthUser, roles: Role[] = OPERATOR_ROLES): Actor {
+    return { id: user.id, authorize: async (orgId) => void (await this.scope.assertRole(user, orgId, roles)) };
+  }
+
+  private async scopeIds(user: AuthUser, organisation?: string, subtree = true): Promise<string[]> {
+    const all = await this.scope.scopeOrgIds(user, OPERATOR_ROLES);
+    if (!organisation) return all;
+    const org = await this.scope.assertRole(user, organisation, OPERATOR_ROLES);
+    if (!subtree) return [org.id];
+    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM organisations WHERE path LIKE $1`, [`${org.path}%`]);
+    return rows.map((r) => r.id);
+  }
+
+  async listDeliveries(user: AuthUser, q: ListOperatorDeliveriesQuery) {
+    const orgIds = await this.scopeIds(user, q.organisation, q.subtree ?? true);
+    const where: string[] = ['d.organisation_id = ANY($1::uuid[])'];
+    const params: unknown[] = [orgIds];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      where.push(sql.replace(/\?/g, `$${params.length}`));
+    };
+    if (q.state) add('d.state = ANY(?::text[])', q.state.split(','));
+    if (q.channel) add('d.channel_type = ?', q.channel);
+    if (q.account) add('d.channel_account_id = ?', q.account);
+    if (q.item) add('d.item_id = ?', q.item);
+    const col = TIME_COLUMNS[q.timeField ?? 'updated'];
+    if (q.from) add(`${col} >= ?`, q.from);
+    if (q.to) add(`${col} < ?`, q.to);
+    if (q.q) add('i.title ILIKE ?', `%${q.q.replace(/[%_\\]/g, '\\$&')}%`);
+    if (q.attention) {
+      where.push(`(d.state IN ('failed','unconfirmed') OR (d.state = 'published' AND d.last_error_code IS NOT NULL) OR a.status <> 'active')`);
+    }
+    const pageSize = q.pageSize ?? 50;
+    const page = q.page ?? 1;
+    const from = `FROM deliveries d JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id JOIN organisations o ON o.id = d.organisation_id`;
+    const total = (await this.ds.query(`SELECT count(*)::int AS n ${from} WHERE ${where.join(' AND ')}`, params))[0].n;
+    const rows = await this.ds.query(
+      `SELECT ${DELIVERY_COLUMNS} ${from} WHERE ${where.join(' AND ')} ORDER BY ${col} DESC NULLS LAST, d.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      params,
+    );
+    return { deliveries: rows.map(withLabels), total, page, pageSize };
+  }
+
+  private async visibleDelivery(user: AuthUser, id: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw AppError.notFound('发送任务', id);
+    const rows = await this.ds.query(
+      `SELECT ${DELIVERY_COLUMNS}, d.checkpoint ${`FROM deliveries d JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id JOIN organisations o ON o.id = d.organisation_id`} WHERE d.id = $1`,
+      [id],
+    );
+    if (!rows[0]) throw AppError.notFound('发送任务', id);
+    await this.scope.assertRole(user, rows[0].organisationId, OPERATOR_ROLES);
+    return rows[0];
+  }
+
+  async events(user: AuthUser, id: string) {
+    await this.visibleDelivery(user, id);
+    return this.ds.query(
+      `SELECT e.id, e.kind, e.from_state AS "fromState", e.to_state AS "toState", e.call, e.response, e.error_code AS "errorCode",
+              e.message, e.duration_ms AS "durationMs", e.actor_id AS "actorId", u.username AS "actorName", e.at
+         FROM delivery_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.delivery_id = $1 ORDER BY e.id`,
+      [id],
+    );
+  }
+
+  async detail(user: AuthUser, id: string) {
+    const d = await this.visibleDelivery(user, id);
+    const [events, job, withdrawJob] = await Promise.all([
+      this.events(user, id),
+      this.queues.queue(d.channelType).getJobState(id).catch(() => 'unknown'),
+      this.queues.queue(d.channelType).getJobState(`w-${id}`).catch(() => 'unknown'),
+    ]);
+    return { ...withLabels(d), job: { deliver: job, withdraw: withdrawJob }, events };
+  }
+
+  /**
+   * Items (newest approval first) × the channel accounts they target: each cell is the delivery of the
+   * item's latest version to that account (an account a revision skipped shows the earlier one).
+   */
+  async matrix(user: AuthUser, q: MatrixQuery) {
+    const orgIds = await this.scopeIds(user, q.organisation, true);
+    const where: string[] = ['i.organisation_id = ANY($1::uuid[])', 'EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id)'];
+    const params: unknown[] = [orgIds];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      where.push(sql.replace(/\?/g, `$${params.length}`));
+    };
+    if (q.from) add('(SELECT max(v.created_at) FROM item_versions v WHERE v.item_id = i.id) >= ?', q.from);
+    if (q.to) add('(SELECT max(v.created_at) FROM item_versions v WHERE v.item_id = i.id) < ?', q.to);
+    if (q.state) add('EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id AND x.state = ?)', q.state);
+    if (q.channel) add('EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id AND x.channel_type = ?)', q.channel);
+    const pageSize = q.pageSize ?? 50;
+    const page = q.page ?? 1;
+    const total = (await this.ds.query(`SELECT count(*)::int AS n FROM items i WHERE ${where.join(' AND ')}`, params))[0].n;
+    const items: any[] = await this.ds.query(
+      `SELECT i.id, i.title, i.status, i.index_no AS "indexNo", i.current_version_no AS "versionNo", i.publish_at AS "publishAt",
+              (SELECT max(v.created_at) FROM item_versions v WHERE v.item_id = i.id) AS "approvedAt"
+         FROM items i WHERE ${where.join(' AND ')} ORDER BY "approvedAt" DESC NULLS LAST, i.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      params,
+    );
+    const ids = items.map((i) => i.id);
+    const cells: any[] = ids.length
+      ? await this.ds.query(
+          `SELECT DISTINCT ON (d.item_id, d.channel_account_id) d.item_id, d.channel_account_id, d.id, d.state, d.version_no,
+                  d.external_url, d.last_error_code, d.last_error_message, d.attempts, d.published_at, d.next_attempt_at
+             FROM deliveries d WHERE d.item_id = ANY($1::uuid[]) ORDER BY d.item_id, d.channel_account_id, d.version_no DESC`,
+          [ids],
+        )
+      : [];
+    const accountIds = [...new Set(cells.map((c) => c.channel_account_id))];
+    const accounts: any[] = accountIds.length
+      ? await this.ds.query(
+          `SELECT id, name, channel_type AS "channelType", status FROM channel_accounts WHERE id = ANY($1::uuid[]) ORDER BY channel_type, name`,
+          [accountIds],
+        )
+      : [];
+    const byItem = new Map<string, Record<string, unknown>>();
+    for (const c of cells) {
+      const row = byItem.get(c.item_id) ?? {};
+      row[c.channel_account_id] = {
+        deliveryId: c.id,
+        state: c.state,
+        stateLabel: deliveryStateLabel(c.state),
+        versionNo: c.version_no,
+        externalUrl: c.external_url,
+        lastErrorCode: c.last_error_code,
+        lastErrorMessage: c.last_error_message,
+        attempts: c.attempts,
+        publishedAt: c.published_at,
+        nextAttemptAt: c.next_attempt_at,
+      };
+      byItem.set(c.item_id, row);
+    }
+    return {
+      accounts: accounts.map((a) => ({ ...a, label: this.registry.has(a.channelType) ? this.registry.get(a.channelType).capabilities.label : a.channelType })),
+      items: items.map((i) => ({ ...i, cells: byItem.get(i.id) ?? {} })),
+      total,
+      page,
+      pageSize,
+    };
+  }
+
+  /** Channel accounts in scope with their delivery backlog; status=needs_attention lists the stopped ones. */
+  async accounts(user: AuthUser, q: AccountsQuery) {
+    const orgIds = await this.scope.scopeOrgIds(user, OPERATOR_ROLES);
+    const params: unknown[] = [orgIds];
+    let filter = '';
+    if (q.status) {
+      params.push(q.status);
+      filter = `AND a.status = $2`;
+    }
+    const rows = await this.ds.query(
+      `SELECT a.id, a.name, a.channel_type AS "channelType", a.organisation_id AS "organisationId", a.enabled, a.status,
+              a.status_reason AS "statusReason", a.updated_at AS "updatedAt",
+              count(d.id) FILTER (WHERE d.state IN ('pending','processing','unconfirmed','awaiting_confirmation','withdrawing'))::int AS "waiting",
+              count(d.id) FILTER (WHERE d.state = 'failed')::int AS "failed"
+         FROM channel_accounts a LEFT JOIN deliveries d ON d.channel_account_id = a.id
+        WHERE a.organisation_id = ANY($1::uuid[]) ${filter}
+        GROUP BY a.id ORDER BY (a.status <> 'active') DESC, a.channel_type, a.name`,
+      params,
+    );
+    return rows;
+  }
+
+  /** Publications still out there although their item was withdrawn: the operator must take them down. */
+  async unresolvedWithdrawals(user: AuthUser) {
+    const orgIds = await this.scope.scopeOrgIds(user, OPERATOR_ROLES);
+    const rows = await this.ds.query(
+      `SELECT ${DELIVERY_COLUMNS}
+         FROM deliveries d JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id JOIN organisations o ON o.id = d.organisation_id
+        WHERE d.organisation_id = ANY($1::uuid[]) AND i.status = 'withdrawn' AND d.state = 'published'
+        ORDER BY d.updated_at DESC`,
+      [orgIds],
+    );
+    return rows.map(withLabels);
+  }
+
+  /** Counts by channel and state, for the operator's dashboard. */
+  async summary(user: AuthUser) {
+    const orgIds = await this.scope.scopeOrgIds(user, OPERATOR_ROLES);
+    const rows: { channelType: string; state: string; n: number }[] = await this.ds.query(
+      `SELECT channel_type AS "channelType", state, count(*)::int AS n FROM deliveries WHERE organisation_id = ANY($1::uuid[]) GROUP BY 1, 2`,
+      [orgIds],
+    );
+    const out: Record<string, Record<string, number>> = {};
+    for (const r of rows) (out[r.channelType] ??= {})[r.state] = r.n;
+    return { byChannel: out };
+  }
+}
+
+function withLabels<T extends { state: string }>(d: T): T & { stateLabel: string } {
+  return { ...d, stateLabel: deliveryStateLabel(d.state) };
+}

@@ -1,0 +1,183 @@
+import { FormEvent, useState } from 'react';
+import { ErrorBanner, FieldError } from '../../components/error-banner';
+import { Loading } from '../../components/loading';
+import { api, ApiError } from '../../lib/api';
+import { useAuth } from '../../lib/auth';
+import { useAsync } from '../../lib/hooks';
+import type { ChannelAccount, ChannelCapabilities } from '../../lib/types';
+import { JsonField } from './json-field';
+
+/**
+ * Channel accounts. Credentials are write-only: the API never returns them (only hasCredentials), so
+ * the form can set or replace them but never shows them.
+ */
+export function AccountsTab() {
+  const accounts = useAsync(() => api.get<ChannelAccount[]>('/channel-accounts'), []);
+  const caps = useAsync(() => api.get<ChannelCapabilities[]>('/channels'), []);
+  const { orgName } = useAuth();
+  const [editing, setEditing] = useState<string | null>(null);
+  const label = (t: string) => caps.data?.find((c) => c.type === t)?.label ?? t;
+  return (
+    <div>
+      <ErrorBanner error={accounts.error ?? caps.error} />
+      {accounts.loading && !accounts.data ? <Loading what="渠道账号" /> : null}
+      <table className="table" data-testid="account-table">
+        <caption className="sr-only">渠道账号</caption>
+        <thead>
+          <tr>
+            <th scope="col">渠道</th>
+            <th scope="col">账号名称</th>
+            <th scope="col">所属机构</th>
+            <th scope="col">接口地址</th>
+            <th scope="col">凭据</th>
+            <th scope="col">状态</th>
+            <th scope="col">操作</th>
+          </tr>
+        </thead>
+        <tbody>
+          {accounts.data?.map((a) => (
+            <tr key={a.id}>
+              <td>{label(a.channelType)}</td>
+              <th scope="row">{a.name}</th>
+              <td>{orgName(a.organisationId)}</td>
+              <td className="mono small">{a.baseUrl}</td>
+              <td data-testid="has-credentials">{a.hasCredentials ? '已设置（不显示）' : '未设置'}</td>
+              <td>
+                {!a.enabled ? '已停用' : a.status === 'active' ? '正常' : <span className="err-text" title={a.statusReason ?? ''}>需处理：{a.statusReason}</span>}
+              </td>
+              <td>
+                <button type="button" className="btn btn-small" onClick={() => setEditing(editing === a.id ? null : a.id)} aria-expanded={editing === a.id}>
+                  修改
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editing && accounts.data ? <EditAccount a={accounts.data.find((x) => x.id === editing)!} onDone={async () => (setEditing(null), await accounts.reload())} /> : null}
+      <CreateAccount caps={caps.data ?? []} onDone={accounts.reload} />
+    </div>
+  );
+}
+
+function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(): void }) {
+  const [name, setName] = useState(a.name);
+  const [baseUrl, setBaseUrl] = useState(a.baseUrl);
+  const [enabled, setEnabled] = useState(a.enabled);
+  const [settings, setSettings] = useState<Record<string, unknown> | undefined>(a.settings);
+  const [credentials, setCredentials] = useState<Record<string, unknown> | undefined>();
+  const [valid, setValid] = useState({ s: true, c: true });
+  const [error, setError] = useState<ApiError>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await api.patch(`/channel-accounts/${a.id}`, { name, baseUrl, enabled, settings: settings ?? {}, ...(credentials ? { credentials } : {}) });
+      onDone();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="h-edit-acc" autoComplete="off">
+      <h3 id="h-edit-acc">修改渠道账号：{a.name}</h3>
+      <ErrorBanner error={error} fieldsShown={['name', 'baseUrl']} />
+      <div className="grid-3">
+        <div className="field">
+          <label htmlFor="ea-name">名称</label>
+          <input id="ea-name" value={name} onChange={(e) => setName(e.target.value)} aria-describedby="ea-name-err" />
+          <FieldError error={error} field="name" id="ea-name-err" />
+        </div>
+        <div className="field">
+          <label htmlFor="ea-url">接口地址</label>
+          <input id="ea-url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} aria-describedby="ea-url-err" />
+          <FieldError error={error} field="baseUrl" id="ea-url-err" />
+        </div>
+        <div className="field-inline">
+          <input id="ea-enabled" type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+          <label htmlFor="ea-enabled">启用</label>
+        </div>
+      </div>
+      <JsonField id="ea-settings" label="设置（JSON，非机密）" value={a.settings} onChange={(v, ok) => (setSettings(v), setValid({ ...valid, s: ok }))} />
+      <JsonField
+        id="ea-credentials"
+        label={`凭据（JSON，只写）${a.hasCredentials ? '——已设置；留空则保持不变，填写则整体替换' : '——尚未设置'}`}
+        value={undefined}
+        secret
+        hint="凭据加密保存，系统不会再显示。如：{&quot;appId&quot;:&quot;…&quot;,&quot;appSecret&quot;:&quot;…&quot;}"
+        onChange={(v, ok) => (setCredentials(v), setValid({ ...valid, c: ok }))}
+      />
+      <button className="btn btn-primary" type="submit" disabled={!valid.s || !valid.c}>
+        保存
+      </button>
+    </form>
+  );
+}
+
+function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone(): Promise<void> }) {
+  const { orgsWith } = useAuth();
+  const orgs = orgsWith('admin');
+  const [f, setF] = useState({ organisationId: orgs[0]?.id ?? '', channelType: '', name: '', baseUrl: '' });
+  const [settings, setSettings] = useState<Record<string, unknown>>();
+  const [credentials, setCredentials] = useState<Record<string, unknown>>();
+  const [valid, setValid] = useState(true);
+  const [error, setError] = useState<ApiError>();
+  const [ok, setOk] = useState('');
+  const type = f.channelType || caps[0]?.type || '';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      const r = await api.post<ChannelAccount>('/channel-accounts', { ...f, channelType: type, baseUrl: f.baseUrl || undefined, settings, credentials });
+      setOk(`已新建账号 ${r.name}${r.hasCredentials ? '（凭据已加密保存）' : ''}`);
+      setF({ ...f, name: '', baseUrl: '' });
+      await onDone();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="h-new-acc" autoComplete="off">
+      <h3 id="h-new-acc">新建渠道账号</h3>
+      <ErrorBanner error={error} fieldsShown={['name', 'baseUrl', 'channelType']} />
+      {ok ? <p className="alert alert-ok">{ok}</p> : null}
+      <div className="grid-3">
+        <div className="field">
+          <label htmlFor="na-org">所属机构</label>
+          <select id="na-org" value={f.organisationId} onChange={(e) => setF({ ...f, organisationId: e.target.value })}>
+            {orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="na-type">渠道</label>
+          <select id="na-type" value={type} onChange={(e) => setF({ ...f, channelType: e.target.value })} aria-describedby="na-type-err">
+            {caps.map((c) => (
+              <option key={c.type} value={c.type}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+          <FieldError error={error} field="channelType" id="na-type-err" />
+        </div>
+        <div className="field">
+          <label htmlFor="na-name">账号名称</label>
+          <input id="na-name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} aria-describedby="na-name-err" />
+          <FieldError error={error} field="name" id="na-name-err" />
+        </div>
+        <div className="field">
+          <label htmlFor="na-url">接口地址（正式接口、厂商测试接口或模拟器）</label>
+          <input id="na-url" value={f.baseUrl} onChange={(e) => setF({ ...f, baseUrl: e.target.value })} placeholder="https://" aria-describedby="na-url-err" />
+          <FieldError error={error} field="baseUrl" id="na-url-err" />
+        </div>
+      </div>
+      <JsonField id="na-settings" label="设置（JSON，非机密）" value={undefined} onChange={(v, okv) => (setSettings(v), setValid(okv))} />
+      <JsonField id="na-credentials" label="凭据（JSON，只写，加密保存）" value={undefined} secret onChange={(v, okv) => (setCredentials(v), setValid(okv))} />
+      <button className="btn btn-primary" type="submit" disabled={!valid}>
+        新建账号
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { ErrorBanner } from '../../components/error-banner';
+import { StateBadge } from '../../components/state-badge';
+import { api, ApiError } from '../../lib/api';
+import { useAuth } from '../../lib/auth';
+import { useAsync, type Async } from '../../lib/hooks';
+import { fmtTime } from '../../lib/labels';
+import type { OperatorAccount, OperatorDelivery } from './monitor-types';
+
+/**
+ * Accounts an operator must fix (expired credentials, IP not whitelisted...) with the outside system's
+ * reason and their backlog; and publications a withdrawal could not take back.
+ */
+export function AccountsAttention({ accounts, capLabel }: { accounts: Async<OperatorAccount[]>; capLabel(t: string): string }) {
+  const { hasRole, orgName } = useAuth();
+  const [error, setError] = useState<ApiError>();
+  const [notice, setNotice] = useState('');
+  const unresolved = useAsync(() => api.get<OperatorDelivery[]>('/operator/withdrawals/unresolved'), []);
+  const list = accounts.data ?? [];
+  const attention = list.filter((a) => a.status !== 'active');
+  const restore = async (a: OperatorAccount) => {
+    setError(undefined);
+    try {
+      const r = await api.post<{ resumed?: number }>(`/operator/accounts/${a.id}/restore`);
+      setNotice(`「${a.name}」已恢复发送${typeof r?.resumed === 'number' ? `，${r.resumed} 个等待中的发送任务继续执行` : ''}`);
+      await accounts.reload();
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  };
+  return (
+    <div>
+      <ErrorBanner error={error ?? accounts.error} />
+      {notice ? (
+        <p className="alert alert-ok" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <h2>需要处理的账号（{attention.length}）</h2>
+      {attention.length ? (
+        <ul className="attention" data-testid="accounts-attention">
+          {attention.map((a) => (
+            <li key={a.id} className="card">
+              <strong>
+                {capLabel(a.channelType)} · {a.name}
+              </strong>{' '}
+              <span className="muted">{orgName(a.organisationId)}</span>
+              <p className="err-text">{a.statusReason ?? '账号需要处理'}</p>
+              <p className="muted">
+                暂停于 {fmtTime(a.updatedAt)}，等待发送 {a.waiting} 条、失败 {a.failed} 条。处理完毕（如更新凭据、加入IP白名单）后恢复发送，暂停的发布会继续。
+              </p>
+              <button type="button" className="btn btn-primary" onClick={() => restore(a)}>
+                已处理，恢复发送
+              </button>{' '}
+              {hasRole('admin', a.organisationId) ? (
+                <Link className="btn" to="/admin">
+                  更新凭据
+                </Link>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="ok-line">✓ 所有账号正常</p>
+      )}
+      <h2>撤回未完成的发布（{unresolved.data?.length ?? 0}）</h2>
+      <ErrorBanner error={unresolved.error} />
+      {unresolved.data?.length ? (
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th scope="col">信息</th>
+              <th scope="col">账号</th>
+              <th scope="col">状态</th>
+              <th scope="col">外部地址</th>
+            </tr>
+          </thead>
+          <tbody>
+            {unresolved.data.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">
+                  <Link to={`/items/${d.itemId}`}>{d.itemTitle}</Link>
+                </th>
+                <td>{d.accountName}</td>
+                <td>
+                  <StateBadge state={d.state} /> {d.lastErrorMessage}
+                </td>
+                <td>{d.externalUrl ? <a href={d.externalUrl}>{d.externalUrl}</a> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">没有需要人工撤下的发布。</p>
+      )}
+      <h2>全部账号</h2>
+      <table className="table compact">
+        <thead>
+          <tr>
+            <th scope="col">渠道</th>
+            <th scope="col">账号</th>
+            <th scope="col">机构</th>
+            <th scope="col">等待发送</th>
+            <th scope="col">失败</th>
+            <th scope="col">状态</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((a) => (
+            <tr key={a.id}>
+              <td>{capLabel(a.channelType)}</td>
+              <th scope="row">{a.name}</th>
+              <td>{orgName(a.organisationId)}</td>
+              <td className="num">{a.waiting}</td>
+              <td className="num">{a.failed}</td>
+              <td>{!a.enabled ? '已停用' : a.status === 'active' ? '正常' : <span className="err-text">需处理</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

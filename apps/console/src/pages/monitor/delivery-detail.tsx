@@ -1,0 +1,218 @@
+import { FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { ErrorBanner, FieldError } from '../../components/error-banner';
+import { Loading } from '../../components/loading';
+import { StateBadge } from '../../components/state-badge';
+import { api, ApiError } from '../../lib/api';
+import { useAsync } from '../../lib/hooks';
+import { DELIVERY_STATE_LABELS, fmtTime } from '../../lib/labels';
+import type { OperatorDelivery } from './monitor-types';
+
+// The states each action accepts (libs/channels/src/engine/delivery-actions.service.ts); the API refuses the rest.
+const RETRY = ['failed', 'cancelled', 'pending', 'unconfirmed', 'awaiting_confirmation'];
+const CANCEL = ['pending', 'failed', 'awaiting_issue'];
+const MARK_PUBLISHED = ['failed', 'pending', 'unconfirmed', 'awaiting_confirmation', 'awaiting_issue'];
+const MARK_WITHDRAWN = ['published', 'withdrawing'];
+
+const KIND_LABELS: Record<string, string> = { state: '状态变化', attempt: '调用外部系统', operator_retry: '运维重试', reconcile: '核实结果', confirm: '确认发布' };
+
+/** One delivery: every call and what the outside system answered, and what the operator can do about it. */
+export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { id: string; version: string; capLabel(t: string): string; onChanged(): void; onClose(): void }) {
+  const detail = useAsync(() => api.get<OperatorDelivery>(`/operator/deliveries/${id}`), [id, version]);
+  const [error, setError] = useState<ApiError>();
+  const [notice, setNotice] = useState('');
+  const [mode, setMode] = useState<'' | 'cancel' | 'mark' | 'withdrawn'>('');
+  const [reason, setReason] = useState('');
+  const [url, setUrl] = useState('');
+  const d = detail.data;
+  if (!d) return detail.error ? <ErrorBanner error={detail.error} /> : <Loading what="发送详情" />;
+
+  const act = async (path: string, body: unknown, msg: string) => {
+    setError(undefined);
+    setNotice('');
+    try {
+      await api.post(`/deliveries/${d.id}/${path}`, body);
+      setNotice(msg);
+      setMode('');
+      setReason('');
+      onChanged();
+      await detail.reload();
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  };
+  const submitCancel = (e: FormEvent) => {
+    e.preventDefault();
+    void act('cancel', { reason: reason.trim() }, '已取消该渠道的发布');
+  };
+  const submitMark = (e: FormEvent) => {
+    e.preventDefault();
+    void act('mark-published', { externalUrl: url.trim(), note: reason.trim() || undefined }, '已登记为人工发布，计入发布台账');
+  };
+  const submitWithdrawn = (e: FormEvent) => {
+    e.preventDefault();
+    void act('mark-withdrawn', { note: reason.trim() }, '已登记为人工撤回');
+  };
+  return (
+    <section className="card delivery-detail" aria-labelledby="h-delivery" data-testid="delivery-detail">
+      <div className="page-head">
+        <h2 id="h-delivery" tabIndex={-1}>
+          {d.itemTitle} · {capLabel(d.channelType)} · {d.accountName}
+        </h2>
+        <button type="button" className="btn btn-small" onClick={onClose}>
+          关闭
+        </button>
+      </div>
+      <dl className="meta-list">
+        <div>
+          <dt>状态</dt>
+          <dd>
+            <StateBadge state={d.state} />
+          </dd>
+        </div>
+        <div>
+          <dt>机构</dt>
+          <dd>{d.organisationName}</dd>
+        </div>
+        <div>
+          <dt>版本</dt>
+          <dd>第 {d.versionNo} 版</dd>
+        </div>
+        <div>
+          <dt>尝试次数</dt>
+          <dd>{d.attempts}</dd>
+        </div>
+        <div>
+          <dt>计划时间</dt>
+          <dd>{fmtTime(d.dueAt)}</dd>
+        </div>
+        {d.nextAttemptAt ? (
+          <div>
+            <dt>下次尝试</dt>
+            <dd>{fmtTime(d.nextAttemptAt)}</dd>
+          </div>
+        ) : null}
+        {d.externalUrl ? (
+          <div>
+            <dt>外部地址</dt>
+            <dd>
+              <a href={d.externalUrl} target="_blank" rel="noopener noreferrer" data-testid="external-url">
+                {d.externalUrl}
+              </a>
+            </dd>
+          </div>
+        ) : null}
+        {d.publishedAt ? (
+          <div>
+            <dt>发布时间</dt>
+            <dd>{fmtTime(d.publishedAt)}</dd>
+          </div>
+        ) : null}
+        {d.job ? (
+          <div>
+            <dt>队列任务</dt>
+            <dd className="mono small">{d.job.deliver}</dd>
+          </div>
+        ) : null}
+      </dl>
+      {d.accountStatus !== 'active' ? <p className="alert alert-warn">该渠道账号已暂停（需要处理），修复后到「账号状态」恢复发送。</p> : null}
+      {d.lastErrorMessage ? (
+        <p className="alert alert-error" data-testid="delivery-error">
+          外部系统返回{d.lastErrorCode ? `（${d.lastErrorCode}）` : ''}：{d.lastErrorMessage}
+        </p>
+      ) : null}
+      <ErrorBanner error={error} fieldsShown={['externalUrl', 'reason', 'note']} />
+      {notice ? (
+        <p className="alert alert-ok" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <div className="actions">
+        <Link className="btn" to={`/items/${d.itemId}`}>
+          查看信息
+        </Link>
+        {RETRY.includes(d.state) ? (
+          <button type="button" className="btn btn-primary" onClick={() => act('retry', {}, d.state === 'failed' || d.state === 'cancelled' ? '已重新开始发送' : '已安排立即执行')}>
+            重试
+          </button>
+        ) : null}
+        {CANCEL.includes(d.state) ? (
+          <button type="button" className="btn btn-danger" onClick={() => setMode(mode === 'cancel' ? '' : 'cancel')} aria-expanded={mode === 'cancel'}>
+            取消发布
+          </button>
+        ) : null}
+        {MARK_PUBLISHED.includes(d.state) && d.itemStatus !== 'withdrawn' ? (
+          <button type="button" className="btn" onClick={() => setMode(mode === 'mark' ? '' : 'mark')} aria-expanded={mode === 'mark'}>
+            登记为已人工发布
+          </button>
+        ) : null}
+        {MARK_WITHDRAWN.includes(d.state) && d.itemStatus === 'withdrawn' ? (
+          <button type="button" className="btn" onClick={() => setMode(mode === 'withdrawn' ? '' : 'withdrawn')} aria-expanded={mode === 'withdrawn'}>
+            登记为已人工撤回
+          </button>
+        ) : null}
+      </div>
+      {mode === 'cancel' ? (
+        <form className="inline-form" onSubmit={submitCancel}>
+          <label htmlFor="dd-reason">取消原因</label>
+          <input id="dd-reason" value={reason} onChange={(e) => setReason(e.target.value)} required aria-describedby="dd-reason-err" autoFocus />
+          <button type="submit" className="btn btn-danger" disabled={!reason.trim()}>
+            确认取消
+          </button>
+          <FieldError error={error} field="reason" id="dd-reason-err" />
+        </form>
+      ) : null}
+      {mode === 'mark' ? (
+        <form className="inline-form" onSubmit={submitMark}>
+          <label htmlFor="dd-url">人工发布的地址</label>
+          <input id="dd-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://" aria-describedby="dd-url-err" autoFocus />
+          <label htmlFor="dd-note">说明</label>
+          <input id="dd-note" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <button type="submit" className="btn btn-primary" disabled={!/^https?:\/\/\S+$/.test(url.trim())}>
+            确认登记
+          </button>
+          <FieldError error={error} field="externalUrl" id="dd-url-err" />
+        </form>
+      ) : null}
+      {mode === 'withdrawn' ? (
+        <form className="inline-form" onSubmit={submitWithdrawn}>
+          <label htmlFor="dd-wnote">人工撤回说明</label>
+          <input id="dd-wnote" value={reason} onChange={(e) => setReason(e.target.value)} required autoFocus />
+          <button type="submit" className="btn btn-primary" disabled={!reason.trim()}>
+            确认登记
+          </button>
+        </form>
+      ) : null}
+      <h3>处理记录（每次调用与外部系统的答复）</h3>
+      <ol className="timeline events" data-testid="delivery-events">
+        {(d.events ?? []).map((e) => (
+          <li key={e.id} className={e.errorCode ? 'event-error' : ''}>
+            <time>{fmtTime(e.at)}</time>{' '}
+            {e.toState ? (
+              <>
+                {e.fromState ? `${DELIVERY_STATE_LABELS[e.fromState] ?? e.fromState} → ` : ''}
+                <StateBadge state={e.toState} />
+              </>
+            ) : (
+              <strong>{KIND_LABELS[e.kind] ?? e.kind}</strong>
+            )}
+            {e.actorName ? <span className="muted"> 操作人：{e.actorName}</span> : null}
+            {e.call ? (
+              <div className="mono small">
+                调用：{e.call}
+                {e.durationMs !== null ? `（${e.durationMs} ms）` : ''}
+              </div>
+            ) : null}
+            {e.response ? <div className="mono small">返回：{e.response}</div> : null}
+            {e.errorCode || e.message ? (
+              <div className={e.errorCode ? 'err-text' : 'muted'}>
+                {e.errorCode ? `[${e.errorCode}] ` : ''}
+                {e.message}
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,207 @@
+import { useCallback, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { ErrorBanner } from '../../components/error-banner';
+import { Loading } from '../../components/loading';
+import { StateBadge } from '../../components/state-badge';
+import { Tabs } from '../../components/tabs';
+import { api, qs } from '../../lib/api';
+import { useAsync, useInterval, usePageTitle } from '../../lib/hooks';
+import { DELIVERY_STATE_LABELS, fmtTime } from '../../lib/labels';
+import type { ChannelCapabilities } from '../../lib/types';
+import { AccountsAttention } from './accounts-attention';
+import { DeliveryDetail } from './delivery-detail';
+import { GazettePanel } from './gazette-panel';
+import { LedPanel } from './led-panel';
+import type { Matrix, OperatorAccount } from './monitor-types';
+import { useDeliveryStream } from './use-delivery-stream';
+
+/** Operators: the item × channel matrix in colour, live; each delivery's history and actions; accounts; gazette; LED. */
+export default function MonitorPage() {
+  const h1 = usePageTitle('发布监控');
+  const [tab, setTab] = useState('matrix');
+  const [state, setState] = useState('');
+  const [channel, setChannel] = useState('');
+  const [page, setPage] = useState(1);
+  const caps = useAsync(() => api.get<ChannelCapabilities[]>('/channels'), []);
+  const matrix = useAsync(() => api.get<Matrix>(`/operator/matrix${qs({ state, channel, page, pageSize: 50 })}`), [state, channel, page]);
+  const accounts = useAsync(() => api.get<OperatorAccount[]>('/operator/accounts'), []);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [updatedAt, setUpdatedAt] = useState(new Date().toISOString());
+  const [changes, setChanges] = useState(0);
+
+  const reload = useCallback(() => {
+    void matrix.reload().then(() => setUpdatedAt(new Date().toISOString()));
+    void accounts.reload();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [matrix.reload, accounts.reload]);
+
+  const mode = useDeliveryStream((c) => {
+    // Paint the change at once; the coalesced refetch that follows brings the rest (errors, URLs).
+    setChanges((n) => n + 1);
+    const m = matrix.data;
+    const cell = m?.items.find((i) => i.id === c.itemId)?.cells[c.channelAccountId];
+    if (m && cell && cell.deliveryId === c.id && cell.state !== c.state) {
+      matrix.setData({ ...m, items: m.items.map((i) => (i.id === c.itemId ? { ...i, cells: { ...i.cells, [c.channelAccountId]: { ...cell, state: c.state, stateLabel: DELIVERY_STATE_LABELS[c.state] ?? c.state } } } : i)) });
+    }
+  }, reload);
+  useInterval(reload, mode === 'live' ? 60_000 : 3000);
+
+  const counts = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const i of matrix.data?.items ?? []) for (const c of Object.values(i.cells)) m.set(c.state, (m.get(c.state) ?? 0) + 1);
+    return m;
+  }, [matrix.data]);
+  const attention = (accounts.data ?? []).filter((a) => a.status !== 'active');
+  const capLabel = (t: string) => caps.data?.find((c) => c.type === t)?.label ?? t;
+  const pages = matrix.data ? Math.max(1, Math.ceil(matrix.data.total / matrix.data.pageSize)) : 1;
+
+  return (
+    <section className="page monitor-page">
+      <div className="page-head">
+        <h1 ref={h1} tabIndex={-1}>
+          发布监控
+        </h1>
+        <p className="live" aria-live="polite" data-testid="live-mode" data-mode={mode}>
+          {mode === 'live' ? '● 实时推送已连接' : mode === 'connecting' ? '○ 正在连接实时推送…' : '○ 实时推送不可用，每3秒刷新'} · 收到 {changes} 次变化 · 更新于 {fmtTime(updatedAt)}
+        </p>
+      </div>
+      {attention.length ? (
+        <p className="alert alert-error" role="alert">
+          有 {attention.length} 个渠道账号需要处理，其发送已暂停：{attention.map((a) => `${capLabel(a.channelType)}·${a.name}`).join('、')}。
+          <button type="button" className="btn btn-small" onClick={() => setTab('accounts')}>
+            去处理
+          </button>
+        </p>
+      ) : null}
+      <Tabs
+        label="监控项目"
+        active={tab}
+        onChange={setTab}
+        tabs={[
+          { key: 'matrix', label: '发布矩阵' },
+          { key: 'accounts', label: `账号状态${attention.length ? `（${attention.length}）` : ''}` },
+          { key: 'gazette', label: '政府公报' },
+          { key: 'led', label: 'LED显示屏' },
+        ]}
+      >
+        {tab === 'matrix' ? (
+          <>
+            <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="筛选">
+              <div className="field">
+                <label htmlFor="m-state">含有状态</label>
+                <select id="m-state" value={state} onChange={(e) => (setState(e.target.value), setPage(1))}>
+                  <option value="">全部</option>
+                  {Object.entries(DELIVERY_STATE_LABELS).map(([k, v]) => (
+                    <option key={k} value={k}>
+                      {v}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="m-channel">渠道</label>
+                <select id="m-channel" value={channel} onChange={(e) => (setChannel(e.target.value), setPage(1))}>
+                  <option value="">全部</option>
+                  {caps.data?.map((c) => (
+                    <option key={c.type} value={c.type}>
+                      {c.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <ul className="legend" aria-label="本页状态统计">
+                {[...counts].map(([s, n]) => (
+                  <li key={s}>
+                    <StateBadge state={s} /> {n}
+                  </li>
+                ))}
+              </ul>
+            </form>
+            <ErrorBanner error={matrix.error} />
+            {matrix.loading && !matrix.data ? (
+              <Loading what="发布情况" />
+            ) : matrix.data?.items.length ? (
+              <>
+                <div className="matrix-wrap">
+                  <table className="table matrix" data-testid="matrix">
+                    <caption className="sr-only">信息 × 渠道账号 发布状态（每格为该信息最新版本在该账号的发送状态）</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">信息</th>
+                        {matrix.data.accounts.map((a) => (
+                          <th key={a.id} scope="col" data-account={a.id}>
+                            <span className="muted">{a.label}</span>
+                            <br />
+                            {a.name}
+                            {a.status !== 'active' ? <span className="badge state-failed">需处理</span> : null}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {matrix.data.items.map((it) => (
+                        <tr key={it.id} data-item={it.id}>
+                          <th scope="row">
+                            <Link to={`/items/${it.id}`}>{it.title}</Link>
+                            <div className="muted small">
+                              {it.indexNo} · 第{it.versionNo}版{it.publishAt && new Date(it.publishAt) > new Date() ? ` · 定时 ${fmtTime(it.publishAt)}` : ''}
+                            </div>
+                          </th>
+                          {matrix.data!.accounts.map((a) => {
+                            const c = it.cells[a.id];
+                            return (
+                              <td key={a.id}>
+                                {c ? (
+                                  <button
+                                    type="button"
+                                    className={`cell-btn ${selected === c.deliveryId ? 'selected' : ''}`}
+                                    onClick={() => setSelected(c.deliveryId)}
+                                    aria-label={`${it.title} · ${a.name}：${DELIVERY_STATE_LABELS[c.state] ?? c.state}${c.lastErrorMessage ? `，${c.lastErrorMessage}` : ''}，查看详情`}
+                                    data-delivery={c.deliveryId}
+                                    data-state={c.state}
+                                    title={c.lastErrorMessage ?? undefined}
+                                  >
+                                    <StateBadge state={c.state} />
+                                    {c.attempts > 1 ? <small> ×{c.attempts}</small> : null}
+                                  </button>
+                                ) : (
+                                  <span className="muted" aria-label="未选择此渠道">
+                                    —
+                                  </span>
+                                )}
+                              </td>
+                            );
+                          })}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+                <nav className="pager" aria-label="分页">
+                  <button className="btn" type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                    上一页
+                  </button>
+                  <span>
+                    第 {page} / {pages} 页（共 {matrix.data.total} 条信息）
+                  </span>
+                  <button className="btn" type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+                    下一页
+                  </button>
+                </nav>
+              </>
+            ) : (
+              <p className="muted">暂无发布记录。</p>
+            )}
+            {selected ? <DeliveryDetail id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} /> : null}
+          </>
+        ) : tab === 'accounts' ? (
+          <AccountsAttention accounts={accounts} capLabel={capLabel} />
+        ) : tab === 'gazette' ? (
+          <GazettePanel />
+        ) : (
+          <LedPanel />
+        )}
+      </Tabs>
+    </section>
+  );
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { GazetteModule } from './gazette.module';
+import { GazetteScheduler } from './gazette-scheduler.service';
+
+/** Worker side of the gazette: the compile schedule (node-cron). */
+@Module({
+  imports: [GazetteModule],
+  providers: [GazetteScheduler],
+  exports: [GazetteScheduler],
+})
+export class GazetteWorkerModule {}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { LedModule } from './led.module';
+import { LedScheduler } from './led-scheduler.service';
+
+/** Worker side of the LED screens: the minute-by-minute program schedule (node-cron). */
+@Module({
+  imports: [LedModule],
+  providers: [LedScheduler],
+  exports: [LedScheduler],
+})
+export class LedWorkerModule {}

