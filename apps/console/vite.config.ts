@@ -8,6 +8,10 @@
  */
 const react = require('@vitejs/plugin-react');
 
+// `vite build` inherits NODE_ENV from its caller (jest sets "test"), and a non-production NODE_ENV
+// bundles React's development build: twice the size and slower. The console build is always production.
+if (process.argv.includes('build')) process.env.NODE_ENV = 'production';
+
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
 
 module.exports = {

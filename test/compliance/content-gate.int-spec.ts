@@ -106,11 +106,20 @@ describe('compliance gate', () => {
     expect((await editor.post(`/items/${created.data.id}/submit`)).data.code).toBe('BLOCKING_FINDINGS');
   });
 
-  it('warns that an attachment hosted elsewhere cannot be checked, without blocking', async () => {
-    const created = await editor.post('/items', item({ attachments: [{ name: '实施方案.pdf', url: 'https://files.example.org/fa.pdf', mime: 'application/pdf', size: 1000 }] }));
+  it('warns that an attachment hosted elsewhere cannot be checked (and one of ours is missing), without blocking', async () => {
+    const created = await editor.post(
+      '/items',
+      item({
+        attachments: [
+          { name: '实施方案.pdf', url: 'https://files.example.org/fa.pdf', mime: 'application/pdf', size: 1000 },
+          { name: '旧附件.pdf', url: '/site/uploads/2020/01/gone.pdf', mime: 'application/pdf', size: 1000 },
+        ],
+      }),
+    );
     const f = (created.data.findings as F[]).find((x) => x.rule === 'attachment-external');
     expect(f).toMatchObject({ severity: 'warn', field: 'attachments.0#url' });
     expect(f!.message).toMatch(/无法读取并检查/);
+    expect((created.data.findings as F[]).find((x) => x.rule === 'attachment-missing')).toMatchObject({ severity: 'warn', field: 'attachments.1#url' });
     expect((await editor.post(`/items/${created.data.id}/submit`)).status).toBe(200);
     // The portal's rendition of an ordinary item adds nothing of its own (no template false positives).
     expect((await findings(created.data.id)).filter((f) => f.field.startsWith('rendition.'))).toEqual([]);

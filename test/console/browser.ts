@@ -38,7 +38,7 @@ export function ensureConsoleBuilt(): void {
   const built = path.join(dir, 'dist', 'index.html');
   const srcTime = Math.max(newest(path.join(dir, 'src')), newest(path.join(dir, 'index.html')), newest(path.join(dir, 'vite.config.ts')), newest(path.join(ROOT, 'package-lock.json')));
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= srcTime) return;
-  execSync('node scripts/build-console.js', { cwd: ROOT, stdio: 'inherit' });
+  execSync('node scripts/build-console.js', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (!fs.existsSync(built)) throw new Error('console build produced no apps/console/dist/index.html');
   fs.utimesSync(built, new Date(), new Date());
 }

@@ -2,12 +2,12 @@ import ExcelJS from 'exceljs';
 import { AxiosInstance } from 'axios';
 import * as fs from 'fs';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { registerDemoLedScreens } from '@app/channels/led/led-sim-setup';
 import { StatsModule } from '@app/stats/stats.module';
 import { startTestSystem, TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
-import { chromiumAvailable, ensureConsoleBuilt, launch, newPage, shot, signIn } from './browser';
+import { chromiumAvailable, ensureConsoleBuilt, launch, newPage, shot, SHOTS, signIn } from './browser';
 
 /**
  * The console in a real browser (Debian's chromium via playwright-core) against the whole system:
@@ -29,6 +29,7 @@ run('console in the browser', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
+    fs.rmSync(SHOTS, { recursive: true, force: true });
     sim = await startChannelSim();
     await registerDemoLedScreens(sim.url);
     sys = await startTestSystem('console', { simUrl: sim.url, apiModules: [StatsModule] });
@@ -61,6 +62,11 @@ run('console in the browser', () => {
     const homeReadyMs = Date.now() - t0;
     const home = await navTiming(warm.page);
     await shot(warm.page, '01-home-editor');
+    // Readable at large font sizes: the toggle scales every rem of the page.
+    await warm.page.getByRole('button', { name: '大字号' }).click();
+    expect(await warm.page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('20px');
+    await shot(warm.page, '01-home-editor-large-font');
+    await warm.page.getByRole('button', { name: '标准字号' }).click();
     expect(warm.errors).toEqual([]);
     await warm.ctx.close();
     // Printed, not asserted (timing assertions make flaky tests): the target is < 1 s on localhost.
@@ -127,6 +133,7 @@ run('console in the browser', () => {
     const portalFrame = page.getByTestId('preview-portal').locator('iframe');
     expect(await portalFrame.getAttribute('srcdoc')).toContain(title);
     expect(await portalFrame.getAttribute('srcdoc')).toContain(indexNo);
+    await frameReady(portalFrame);
     await shot(page, '02-editor-portal-preview');
     const tabs = previews.getByRole('tab');
     for (let i = 0; i < (await tabs.count()); i++) {
@@ -136,6 +143,7 @@ run('console in the browser', () => {
       const type = (await panel.getAttribute('data-testid'))!.slice('preview-'.length);
       // Every channel accepts the item as written (its own submit-time validation, shown in the preview).
       expect(await page.locator('.previews .ok-line').count()).toBe(1);
+      if (await page.locator('.previews iframe').count()) await frameReady(page.locator('.previews iframe'));
       await shot(page, `03-editor-preview-${i + 1}-${type}`);
     }
 
@@ -163,7 +171,7 @@ run('console in the browser', () => {
     await page.getByTestId('review-queue').getByRole('link', { name: title }).click();
     await page.getByTestId('review-panel').waitFor();
     // Findings need an explicit decision: personal data in the text is redacted, anything else kept with a reason.
-    await page.locator('[data-testid=body-frame]').waitFor();
+    await frameReady(page.getByTestId('body-frame'));
     await shot(page, '05-review-findings');
     const findings = page.getByTestId('findings');
     const open = findings.locator('li[data-rule]').filter({ has: page.locator('.finding-actions') });
@@ -197,7 +205,7 @@ run('console in the browser', () => {
     const row = page.locator(`[data-testid=matrix] tr[data-item="${itemId}"]`);
     await row.waitFor();
     await shot(page, '07-monitor-in-progress');
-    const cells = row.locator('[data-state]');
+    const cells = row.locator('button[data-state]');
     const n = Object.keys(sys.seed.accounts).length;
     // Outside systems play their part: a pull-mode LED player fetches its playlist now and then.
     const player = pullPlayers();
@@ -214,7 +222,11 @@ run('console in the browser', () => {
         await shot(page, '08-monitor-gazette-published');
         await page.getByRole('tab', { name: '发布矩阵' }).click();
       }
-      await waitFor(async () => (await cells.count()) === n && (await row.locator('[data-state=published]').count()) === n, 120_000, 'every delivery published in the monitor');
+      await waitFor(async () => (await cells.count()) === n && (await row.locator('button[data-state=published]').count()) === n, 120_000, 'every delivery published in the monitor').catch(async (e) => {
+        const ds = (await editorApi.get(`/items/${itemId}/deliveries`)).data.map((d: Record<string, unknown>) => `${d.accountName}: ${d.state} ${d.lastErrorCode ?? ''} ${d.lastErrorMessage ?? ''}`);
+        await shot(page, '09-monitor-timeout');
+        throw new Error(`${(e as Error).message}\n${ds.join('\n')}`);
+      });
     } finally {
       player.stop();
     }
@@ -270,6 +282,27 @@ run('console in the browser', () => {
     await ctx.close();
   });
 
+  it('a revision shows the reviewer what changed since the published version', async () => {
+    const before = (await editorApi.get(`/items/${itemId}`)).data;
+    const revised = await editorApi.patch(`/items/${itemId}`, {
+      summary: '做好今冬明春供暖保障，确保群众温暖过冬，供暖期延长至3月31日。',
+      bodyHtml: before.bodyHtml.replace('现将有关事项通知如下。', '现将有关事项通知如下。供暖期延长至次年3月31日。'),
+    });
+    expect(revised.status).toBe(200);
+    const submitted = await editorApi.post(`/items/${itemId}/submit`);
+    expect(submitted.status).toBe(200);
+    const { ctx, page } = await newPage(browser);
+    await signIn(page, sys.url, 'reviewer', TEST_PASSWORD);
+    await page.goto(`${sys.url}/items/${itemId}`);
+    const diff = page.getByTestId('body-diff');
+    await diff.waitFor();
+    expect(await diff.locator('ins').allInnerTexts()).toContain('供暖期延长至次年3月31日。');
+    expect(await page.getByTestId('version-diff').innerText()).toContain('与第 1 版');
+    await frameReady(page.getByTestId('body-frame'));
+    await shot(page, '12-revision-diff');
+    await ctx.close();
+  });
+
   it('role rules hold in the browser and the API refuses what the page hides', async () => {
     const admin = await sys.login('admin');
     const county = sys.seed.orgs['sfx'];
@@ -290,7 +323,7 @@ run('console in the browser', () => {
     expect(await a.page.getByTestId('review-queue').getByText('编审一体者自己撰写的信息').count()).toBe(0);
     await a.page.goto(`${sys.url}/items/${own}`);
     await a.page.getByTestId('own-item-note').waitFor();
-    await shot(a.page, '12-own-item-no-approve');
+    await shot(a.page, '13-own-item-no-approve');
     await a.ctx.close();
     const self = await both.post(`/items/${own}/approve`, { secrecyConclusion: '不涉密' });
     expect(self.status).toBe(403);
@@ -314,7 +347,7 @@ run('console in the browser', () => {
     expect(await nav(s.page, '写信息').count()).toBe(0);
     await s.page.goto(`${sys.url}/items/${itemId}/edit`);
     await s.page.getByTestId('forbidden').waitFor();
-    await shot(s.page, '13-statistician-cannot-edit');
+    await shot(s.page, '14-statistician-cannot-edit');
     await s.ctx.close();
     const stat = await sys.login('statistician');
     const patch = await stat.patch(`/items/${itemId}`, { title: '统计员改的标题' });
@@ -322,6 +355,39 @@ run('console in the browser', () => {
     expect(patch.data.code).toBe('FORBIDDEN_ROLE');
     expect((await stat.post('/items', { organisationId: county, title: 'x', kind: 'notice' })).status).toBe(403);
     expect((await stat.post('/uploads')).status).toBe(403);
+  });
+
+  it('an admin sets review levels and adds a channel account whose secret never comes back', async () => {
+    const { ctx, page, errors } = await newPage(browser);
+    await signIn(page, sys.url, 'admin', TEST_PASSWORD);
+    await nav(page, '系统管理').click();
+    const row = page.getByTestId('org-table').getByRole('row', { name: /示范县教育局/ });
+    await row.getByRole('button', { name: '修改' }).click();
+    await page.locator('#eo-levels').selectOption('2');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await row.getByText('2 级').waitFor();
+    const admin = await sys.login('admin');
+    expect((await admin.get('/organisations')).data.find((o: { code: string }) => o.code === 'sfx-jyj').reviewLevels).toBe(2);
+
+    await page.getByRole('tab', { name: '渠道账号' }).click();
+    await page.getByTestId('account-table').waitFor();
+    await page.locator('#na-org').selectOption({ label: '示范县教育局' });
+    await page.locator('#na-type').selectOption('weibo');
+    await page.locator('#na-name').fill('示范教育（政务微博）');
+    await page.locator('#na-url').fill(`${sim.url}/weibo`);
+    await page.locator('#na-credentials').fill('{"accessToken": "2.00SecretTokenNeverShown"}');
+    await page.getByRole('button', { name: '新建账号' }).click();
+    await page.getByText('凭据已加密保存').waitFor();
+    const accRow = page.getByTestId('account-table').getByRole('row', { name: /示范教育（政务微博）/ });
+    expect(await accRow.getByTestId('has-credentials').innerText()).toBe('已设置（不显示）');
+    await shot(page, '15-admin-accounts');
+    expect(await page.content()).not.toContain('2.00SecretTokenNeverShown');
+    const listed = JSON.stringify((await admin.get('/channel-accounts')).data);
+    expect(listed).toContain('示范教育（政务微博）');
+    expect(listed).not.toContain('SecretTokenNeverShown');
+    expect(listed).not.toMatch(/credentials"|credentialsEnc/);
+    expect(errors).toEqual([]);
+    await ctx.close();
   });
 
   /** Pull-mode LED players (the second-floor screen): fetch the playlist with the screen's key, as the real player does. */
@@ -345,6 +411,11 @@ run('console in the browser', () => {
     return axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, headers: { Authorization: `Bearer ${r.data.accessToken}` } });
   }
 });
+
+/** Waits until a srcdoc iframe has painted its body (screenshots otherwise catch it blank). */
+async function frameReady(frame: Locator) {
+  await frame.first().contentFrame().locator('body *').first().waitFor({ timeout: 10_000 });
+}
 
 function nav(page: Page, name: string) {
   return page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name, exact: true });

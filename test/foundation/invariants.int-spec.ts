@@ -64,6 +64,12 @@ describe('invariants', () => {
       expect(s.status).toBe(422);
       expect(s.data.code).toBe('BLOCKING_FINDINGS');
       expect(s.data.details[0].field).toBe('bodyHtml');
+      // The refused attempt is on the record, with its findings, and the item stays a draft.
+      const trail = (await editor.get(`/items/${created.data.id}/audit`)).data.map((x: { action: string }) => x.action);
+      expect(trail).toEqual(['item.create', 'item.submit_blocked']);
+      const after = (await editor.get(`/items/${created.data.id}`)).data;
+      expect(after.status).toBe('draft');
+      expect(after.findings.some((x: { rule: string; status: string }) => x.rule === 'secrecy-mark' && x.status === 'open')).toBe(true);
       const a = await reviewer.post(`/items/${created.data.id}/approve`, {});
       expect(a.status).toBe(409);
       expect(await counts()).toEqual(before);

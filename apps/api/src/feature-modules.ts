@@ -6,6 +6,7 @@ import { GazetteApiModule } from './gazette/gazette-api.module';
 import { LedApiModule } from './led/led-api.module';
 import { OperatorModule } from './operator/operator.module';
 import { ComplianceApiModule } from './compliance/compliance-api.module';
+import { StatsModule } from '@app/stats/stats.module';
 
 /**
  * Nest modules that add API routes for later capabilities (statistics, operator tools, gazette, LED,
@@ -19,4 +20,5 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   GazetteApiModule,
   LedApiModule,
   ComplianceApiModule,
+  StatsModule,
 ];

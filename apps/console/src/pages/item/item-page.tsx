@@ -54,12 +54,12 @@ export default function ItemPage() {
     if (!d) return '';
     const marked = markRanges(
       d.bodyHtml,
-      d.findings.filter((f) => f.field === 'bodyHtml').map((f) => ({ start: f.start, end: f.end, cls: `finding-${f.severity}`, title: f.message })),
+      d.findings.filter((f) => f.field === 'bodyHtml').map((f) => ({ start: f.start, end: f.end, cls: f.status === 'open' ? `finding-${f.severity}` : 'finding-decided', title: f.message })),
     );
     return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><base target="_blank"><style>
       body{font:17px/1.8 "Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:16px;color:#222}
       img{max-width:100%;height:auto}mark.finding-block{background:#f8c4c0;outline:2px solid #b5302b}
-      mark.finding-review{background:#ffe08a;outline:2px solid #b58100}mark.finding-warn{background:#dfe8f7}
+      mark.finding-review{background:#ffe08a;outline:2px solid #b58100}mark.finding-warn{background:#dfe8f7}mark.finding-decided{background:#eef1f4;outline:1px dashed #8c959f}
       </style><title>${escapeHtml(d.title)}</title></head><body>${marked}</body></html>`;
   }, [d]);
 

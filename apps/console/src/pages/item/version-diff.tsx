@@ -26,7 +26,9 @@ const META: [string, string][] = [
  * fields the editor changed since.
  */
 export function VersionDiff({ item, audit }: { item: ItemDetail; audit: AuditEntry[] }) {
-  const prevNo = item.currentVersionNo;
+  // A frozen item (approved, published, withdrawn) is its latest version: compare only a working copy.
+  const frozen = ['approved', 'published', 'withdrawn'].includes(item.status);
+  const prevNo = frozen ? 0 : item.currentVersionNo;
   const prev = useAsync(() => (prevNo > 0 ? api.get<{ versionNo: number; snapshot: Record<string, any> }>(`/items/${item.id}/versions/${prevNo}`) : Promise.resolve(null)), [item.id, prevNo, item.updatedAt]);
   const lastReject = [...audit].reverse().find((a) => a.action === 'item.reject');
   const changedSinceReject = lastReject
@@ -39,7 +41,7 @@ export function VersionDiff({ item, audit }: { item: ItemDetail; audit: AuditEnt
           上次退回（原因：{lastReject.details?.reason}）后修改了：{changedSinceReject.length ? changedSinceReject.map((f) => META.find(([k]) => k === f)?.[1] ?? (f === 'bodyHtml' ? '正文' : f)).join('、') : '（没有修改）'}
         </p>
       ) : null}
-      {prevNo === 0 ? <p className="muted">首次提交，没有已发布的历史版本可比对。</p> : null}
+      {frozen ? <p className="muted">当前内容即第 {item.currentVersionNo} 版（审核通过时冻结，不再改变）。修订时将与该版本比对。</p> : prevNo === 0 ? <p className="muted">首次提交，没有已发布的历史版本可比对。</p> : null}
       {prev.loading && prevNo > 0 ? <Loading what="上一版本" /> : null}
       <ErrorBanner error={prev.error} />
       {prev.data ? <Diff prev={prev.data.snapshot} item={item} versionNo={prev.data.versionNo} /> : null}
@@ -54,7 +56,7 @@ function Diff({ prev, item, versionNo }: { prev: Record<string, any>; item: Item
   const bodyChanged = ops.some((o) => o.op !== 'same');
   return (
     <>
-      <h3>与第 {versionNo} 版（已发布）相比</h3>
+      <h3>与第 {versionNo} 版（上次审核通过、已发布的版本）相比</h3>
       {changed.length ? (
         <table className="table compact">
           <thead>

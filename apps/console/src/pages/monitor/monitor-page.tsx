@@ -62,7 +62,10 @@ export default function MonitorPage() {
           发布监控
         </h1>
         <p className="live" aria-live="polite" data-testid="live-mode" data-mode={mode}>
-          {mode === 'live' ? '● 实时推送已连接' : mode === 'connecting' ? '○ 正在连接实时推送…' : '○ 实时推送不可用，每3秒刷新'} · 收到 {changes} 次变化 · 更新于 {fmtTime(updatedAt)}
+          <span className="live-dot" aria-hidden="true">
+            {mode === 'live' ? '●' : '○'}
+          </span>{' '}
+          {mode === 'live' ? '实时推送已连接' : mode === 'connecting' ? '正在连接实时推送…' : '实时推送不可用，每3秒刷新'} · 收到 {changes} 次变化 · 更新于 {fmtTime(updatedAt)}
         </p>
       </div>
       {attention.length ? (

@@ -1,11 +1,11 @@
 import { BarChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
 // Only the parts used: keeps the statistics chunk small.
-echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, AriaComponent, CanvasRenderer]);
+echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer]);
 
 export interface MonthlySeries {
   label: string;
@@ -20,10 +20,10 @@ export function MonthlyChart({ series, title }: { series: MonthlySeries[]; title
     const chart = echarts.init(el.current, undefined, { renderer: 'canvas' });
     chart.setOption({
       aria: { enabled: true },
-      title: { text: title, left: 'center', textStyle: { fontSize: 15 } },
+      // The card's heading names the chart; the legend goes on top.
       tooltip: { trigger: 'axis' },
-      legend: { top: 28 },
-      grid: { top: 70, left: 40, right: 16, bottom: 30 },
+      legend: { top: 0 },
+      grid: { top: 40, left: 40, right: 16, bottom: 30 },
       xAxis: { type: 'category', data: Array.from({ length: 12 }, (_, i) => `${i + 1}月`) },
       yAxis: { type: 'value', minInterval: 1 },
       series: series.map((s) => ({ name: s.label, type: 'bar', data: s.data })),
