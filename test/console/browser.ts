@@ -48,25 +48,17 @@ export function ensureConsoleBuilt(): void {
  * directory for every launch itself (and deletes it on close), which is what we want. Each test then
  * opens fresh contexts (no cache, no storage) on that profile.
  */
-export async function launch(): Promise<{ browser: Browser; userDataDir: string }> {
-  // Scratch directory for downloads, removed by the suite.
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-chromium-'));
-  const browser = await chromium.launch({
-    downloadsPath: userDataDir,
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return { browser, userDataDir };
+export async function launch(): Promise<{ browser: Browser; downloadsDir: string }> {
+  // Scratch directory for downloads (the XLSX export), removed by the suite.
+  const downloadsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-chromium-'));
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, downloadsPath: downloadsDir, args });
+    return { browser, downloadsDir };
+  } catch (e) {
+    fs.rmSync(downloadsDir, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /** A fresh context (own cache and storage: a cold start) with a page that fails the test on page errors. */

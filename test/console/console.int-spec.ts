@@ -5,7 +5,6 @@ import sharp from 'sharp';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { registerDemoLedScreens } from '@app/channels/led/led-sim-setup';
-import { StatsModule } from '@app/stats/stats.module';
 import { startTestSystem, TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
 import { chromiumAvailable, ensureConsoleBuilt, launch, newPage, shot, SHOTS, signIn } from './browser';
 
@@ -22,7 +21,7 @@ run('console in the browser', () => {
   let sim: ChannelSim;
   let sys: TestSystem;
   let browser: Browser;
-  let userDataDir: string;
+  let downloadsDir: string;
   let editorApi: AxiosInstance;
   let itemId = '';
   const title = `关于做好冬季供暖保障工作的通知${Date.now() % 10000}`;
@@ -32,14 +31,14 @@ run('console in the browser', () => {
     fs.rmSync(SHOTS, { recursive: true, force: true });
     sim = await startChannelSim();
     await registerDemoLedScreens(sim.url);
-    sys = await startTestSystem('console', { simUrl: sim.url, apiModules: [StatsModule] });
-    ({ browser, userDataDir } = await launch());
+    sys = await startTestSystem('console', { simUrl: sim.url });
+    ({ browser, downloadsDir } = await launch());
     editorApi = await sys.login('editor');
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    if (downloadsDir) fs.rmSync(downloadsDir, { recursive: true, force: true });
     await sys?.close();
     await sim?.close();
   });
@@ -278,6 +277,25 @@ run('console in the browser', () => {
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     expect(figure(/主动公开政府信息数/)).toBe(1);
     expect(figure(/政府网站公开政府信息数/)).toBe(1);
+
+    // Manual entries are saved with the report; then the year is frozen (signed off).
+    await page.getByRole('button', { name: '填报手工数据' }).click();
+    await page.locator('[data-cell-input="2-2-1"]').fill('3');
+    await page.getByRole('button', { name: '保存填报' }).click();
+    await page.getByText('已保存 1 项手工填报数据').waitFor();
+    expect(await page.locator('[data-cell="2-2-1"]').innerText()).toBe('3');
+    await page.locator('#so-unitHead').fill('张三');
+    await page.locator('#so-reviewer').fill('李四');
+    await page.locator('#so-phone').fill('0731-12345678');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: '封存', exact: true }).click();
+    await page.getByText(/本报表已于 .* 封存/).waitFor();
+    await page.getByRole('heading', { name: '封存后台账的变化' }).waitFor();
+    await shot(page, '11-stats-frozen');
+    const frozen = (await (await sys.login('statistician')).get(`/stats/reports/gov-2014?org=${sys.seed.orgs['sfx']}&year=${new Date(Date.now() + 8 * 3600_000).getUTCFullYear()}`)).data;
+    expect(frozen.source).toBe('frozen');
+    expect(frozen.values['2-2-1']).toBe(3);
+    expect(frozen.signoff).toMatchObject({ unitHead: '张三', reviewer: '李四' });
     expect(errors).toEqual([]);
     await ctx.close();
   });

@@ -22,10 +22,10 @@ import { OwnPostgres, OwnRedis, WorkerProcess } from './chaos/chaos-env';
  * once; the ledger equals the records.
  *
  * It runs on its own Postgres (embedded, temp directory, free port) and its own redis-server, with the
- * worker as a child process. Shortened by default (CHAOS_ITEMS=24, one round of faults);
+ * worker as a child process. Shortened by default (CHAOS_ITEMS=30, one round of faults);
  * `npm run test:chaos` runs the full version (CHAOS_ITEMS=200, CHAOS_ROUNDS=3).
  */
-const ITEMS = Number(process.env.CHAOS_ITEMS ?? 24);
+const ITEMS = Number(process.env.CHAOS_ITEMS ?? 30);
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 1);
 const SETTLE_MS = Number(process.env.CHAOS_SETTLE_MS ?? 180_000);
 jest.setTimeout(240_000 + ITEMS * 1500 + ROUNDS * 60_000);
@@ -45,19 +45,25 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
   let url: string;
   let accounts: Record<string, string>;
   const log: string[] = [];
-  const note = (m: string) => log.push(`${new Date().toISOString().slice(11, 23)} ${m}`);
+  const note = (m: string) => {
+    log.push(`${new Date().toISOString().slice(11, 23)} ${m}`);
+    if (process.env.CHAOS_DEBUG) process.stderr.write(`${log[log.length - 1]}\n`);
+  };
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-chaos-'));
     pg = new OwnPostgres(path.join(dir, 'pg'));
     redis = new OwnRedis(path.join(dir, 'redis'));
     await Promise.all([pg.start(), redis.start()]);
+    note(`own Postgres at ${pg.url}, own Redis at ${redis.url}`);
     const dbUrl = await pg.createDatabase('chaos');
-    const mds = new DataSource(dataSourceOptions(dbUrl, { extra: { max: 1 } } as never));
+    note('database created');
+    const mds = new DataSource(dataSourceOptions(dbUrl, { extra: { max: 2 } } as never)); // the advisory lock holds one connection
     await mds.initialize();
     await runMigrationsLocked(mds);
     await mds.destroy();
     sim = await startChannelSim();
+    note('migrated; simulator up');
 
     const portalDir = path.join(dir, 'portal');
     config = loadConfig({}, {
@@ -99,6 +105,7 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     );
     const seed = await seedDemo(ds, { password: TEST_PASSWORD, encryptionKey: TEST_KEY, simUrl: sim.url, portalBaseUrl: config.PORTAL_BASE_URL, channelTypes: api.get(ChannelRegistry).types(), accountsFile });
     accounts = seed.accounts;
+    note('api up, demo county seeded');
     worker = new WorkerProcess(
       {
         DATABASE_URL: dbUrl,
@@ -112,7 +119,7 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
         DELIVERY_LEASE_SECONDS: '5',
         SWEEP_CRON: '*/2 * * * * *',
         MIGRATIONS_RUN: 'false',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
       },
       path.join(dir, 'worker.log'),
     );
@@ -146,30 +153,38 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     }
   }
 
-  async function chaosRound(round: number, restartWorker: () => void) {
-    const kill = async (label: string) => {
-      await worker.kill();
-      note(`round ${round}: SIGKILL worker (${label})`);
-      await sleep(between(300, 1500));
-      restartWorker();
-      note(`round ${round}: worker restarted`);
-    };
-    await sleep(between(1500, 3000));
-    await kill('1');
-    await sleep(between(1500, 2500));
-    await redis.flushAll();
-    note(`round ${round}: FLUSHALL`);
+  const processing = async () => Number((await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE state = 'processing'`).catch(() => [{ n: -1 }]))[0].n);
+
+  /** Waits until the worker is up and working, lets it work a random while, then kills it mid-flight. */
+  async function killAtRandom(round: number, label: string) {
+    await worker.waitReady();
+    await sleep(between(300, 2000));
+    // A random moment at which the worker is in the middle of something (up to 3 s more).
+    let inFlight = await processing();
+    for (const until = Date.now() + 3000; inFlight < 1 && Date.now() < until; inFlight = await processing()) await sleep(between(10, 50));
+    await worker.kill();
+    note(`round ${round}: SIGKILL worker (${label}) with ${inFlight} deliveries processing`);
+    await sleep(between(300, 1500));
+    worker.start();
+    note(`round ${round}: worker restarting`);
+  }
+
+  async function chaosRound(round: number) {
+    await killAtRandom(round, 'a');
+    await worker.waitReady();
     await sleep(between(1000, 2500));
-    await kill('2');
-    await sleep(between(1500, 2500));
-    note(`round ${round}: Postgres restarting`);
+    await redis.flushAll();
+    note(`round ${round}: FLUSHALL (${await processing()} processing)`);
+    await killAtRandom(round, 'b');
+    await worker.waitReady();
+    await sleep(between(1000, 2500));
+    note(`round ${round}: Postgres restarting (${await processing()} processing)`);
     await pg.restart(1500);
     note(`round ${round}: Postgres back`);
     await sleep(between(1000, 2000));
     const outage = sim.faults.add({ system: 'testchan', outage: { forMs: 4000, mode: 'reset' }, label: 'outage' });
     note(`round ${round}: test channel down for 4 s (${outage.id})`);
-    await sleep(between(2000, 4000));
-    await kill('3');
+    await killAtRandom(round, 'c');
   }
 
   it('every delivery ends published, failed with a cause, or cancelled; each publication exactly once; ledger = simulator records', async () => {
@@ -195,25 +210,26 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
 
     // Faults for the whole run: a little latency (more calls in flight when the worker dies), answers
     // lost after the post took effect (destroyed at once, or hung past the adapter's timeout).
-    sim.faults.add({ system: 'testchan', latencyMs: 20, label: 'latency' });
+    sim.faults.add({ system: 'testchan', latencyMs: 150, label: 'latency' });
     const lost1 = sim.faults.add({ system: 'testchan', path: '/posts', method: 'POST', timeoutAfterEffect: { mode: 'destroy' }, errorRate: 0.15, label: 'lost-answer' });
     const lost2 = sim.faults.add({ system: 'testchan', path: '/posts', method: 'POST', timeoutAfterEffect: { mode: 'hang', holdMs: 8000 }, errorRate: 0.05, label: 'hung-answer' });
     worker.start();
     note('worker started');
 
     const started = Date.now();
-    const approveWindow = Math.max(8000, ITEMS * 60) * ROUNDS;
+    // Approvals keep coming through the whole run, so every fault meets work in flight.
+    const approveWindow = Math.max(ITEMS * 60, 22_000 * ROUNDS);
     const approvals = (async () => {
-      for (let i = 0; i < ids.length; i += 4) {
+      for (let i = 0; i < ids.length; i += 6) {
         await Promise.all(
-          ids.slice(i, i + 4).map((id) => persist(`approve ${id}`, () => reviewer.post(`/items/${id}/approve`, {}), (s) => s === 200 || s === 409)),
+          ids.slice(i, i + 6).map((id) => persist(`approve ${id}`, () => reviewer.post(`/items/${id}/approve`, {}), (s) => s === 200 || s === 409)),
         );
-        const due = started + ((i + 4) / ids.length) * approveWindow;
+        const due = started + ((i + 6) / ids.length) * approveWindow;
         if (due > Date.now()) await sleep(due - Date.now());
       }
       note(`all ${ids.length} items approved`);
     })();
-    for (let r = 1; r <= ROUNDS; r++) await chaosRound(r, () => worker.start());
+    for (let r = 1; r <= ROUNDS; r++) await chaosRound(r);
     await approvals;
     const fired = sim.faults.list().filter((f) => f.id === lost1.id || f.id === lost2.id).reduce((n, f) => n + f.fired, 0);
     sim.faults.remove(lost1.id);

@@ -121,6 +121,10 @@ export class OwnRedis {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   async flushAll(): Promise<void> {
     const r = new IORedis(this.url);
     await r.flushall();
@@ -150,9 +154,12 @@ export class WorkerProcess {
     private readonly logFile: string,
   ) {}
 
+  private logOffset = 0;
+
   start(): void {
     if (this.child) return;
     this.starts++;
+    this.logOffset = fs.existsSync(this.logFile) ? fs.statSync(this.logFile).size : 0;
     const out = fs.openSync(this.logFile, 'a');
     const root = path.resolve(__dirname, '..', '..', '..');
     this.child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
@@ -164,6 +171,22 @@ export class WorkerProcess {
     c.once('exit', () => {
       if (this.child === c) this.child = null;
     });
+  }
+
+  /** Resolves once this start's process logged that its queues and sweeper are running. */
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      if (!this.child) throw new Error('worker exited before it was ready');
+      const fd = fs.openSync(this.logFile, 'r');
+      const size = fs.fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.max(0, size - this.logOffset));
+      fs.readSync(fd, buf, 0, buf.length, this.logOffset);
+      fs.closeSync(fd);
+      if (buf.toString('utf8').includes('"msg":"worker started"')) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('worker did not start in time');
   }
 
   running(): boolean {

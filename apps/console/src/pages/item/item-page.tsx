@@ -12,6 +12,7 @@ import { fmtBytes, fmtTime, KIND_LABELS } from '../../lib/labels';
 import { escapeHtml, markRanges } from '../../lib/text';
 import type { AuditEntry, ChannelCapabilities, Delivery, ItemDetail } from '../../lib/types';
 import { ReviewPanel } from './review-panel';
+import { ScheduleForm } from './schedule-form';
 import { VersionDiff } from './version-diff';
 
 const EDITABLE = ['draft', 'rejected', 'published'];
@@ -111,6 +112,9 @@ export default function ItemPage() {
         </p>
       ) : null}
       {canReview ? <ReviewPanel item={d} onDone={(m) => (setNotice(m), reload())} /> : null}
+      {d.status === 'approved' && d.publishAt && new Date(d.publishAt) > new Date() && (hasRole('reviewer', d.organisationId) || hasRole('operator', d.organisationId) || hasRole('admin', d.organisationId)) ? (
+        <ScheduleForm id={d.id} publishAt={d.publishAt} onDone={(m) => (setNotice(m), reload())} />
+      ) : null}
 
       <div className="grid-2 item-grid">
         <div>

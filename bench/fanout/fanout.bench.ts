@@ -1,0 +1,276 @@
+/**
+ * npm run bench:fanout — N items × 5 channel accounts through the whole pipeline: approval over the
+ * HTTP API (review gate, version frozen, deliveries created in one transaction, jobs enqueued after
+ * commit), the worker process claiming each delivery in Postgres, calling the test channel's
+ * simulator (zero latency) and recording the publication and its ledger row. In the same run, on the
+ * same Redis, a plain BullMQ no-op job throughput is measured as the baseline.
+ *
+ * Prints deliveries per second, approval-to-published latency p50 / p99, the ratio to the baseline,
+ * and where the CPU time went (api + simulator process, worker process, Redis, the rest = Postgres);
+ * the last line is one JSON object {deliveriesPerSec, baselineJobsPerSec, ratio, p50Ms, p99Ms, ...}.
+ *
+ * Env: BENCH_ITEMS (default 2000), BENCH_APPROVERS (parallel approval requests, default 8),
+ * DATABASE_URL (admin URL of a Postgres to create the bench database in; default
+ * postgres://postgres@127.0.0.1:5432/postgres). Redis: its own redis-server on a free port.
+ */
+import 'reflect-metadata';
+import axios from 'axios';
+import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { startChannelSim } from '@app/channel-sim/channel-sim';
+import { loadConfig } from '@app/common/config/app-config';
+import { JOB_RETENTION } from '@app/common/queue/queue-names';
+import { dataSourceOptions, runMigrationsLocked } from '@app/domain/data-source';
+import { seedDemo } from '@app/domain/seed/demo-seed';
+import { ChannelRegistry } from '@app/channels/channel-registry';
+import { workerConfigFor } from '@app/channels/engine/delivery-worker.service';
+import { withDatabase } from '@app/test/utils/test-env';
+import { OwnRedis } from '../../test/engine/chaos/chaos-env';
+import { createApiApp } from '../../apps/api/src/api-app';
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
+const ACCOUNTS = 5;
+const APPROVERS = Number(process.env.BENCH_APPROVERS ?? 8);
+const KEY = 'b'.repeat(64);
+const JWT = 'bench-jwt-secret-0123456789';
+const PASSWORD = 'bench-password-1';
+
+const log = (m: string) => console.log(`[bench:fanout] ${m}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(parts[11]) + Number(parts[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+/** Busy CPU seconds of the whole machine. */
+function machineBusy(): number {
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const idle = cpu[3] + cpu[4];
+  return (cpu.reduce((a, b) => a + b, 0) - idle) / 100;
+}
+
+async function baseline(redisUrl: string, jobs: number, concurrency: number): Promise<number> {
+  const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+  const prefix = 'bench-baseline';
+  const q = new Queue('noop', { connection, prefix, defaultJobOptions: { attempts: 1, ...JOB_RETENTION } });
+  let done = 0;
+  let finished!: () => void;
+  const all = new Promise<void>((r) => (finished = r));
+  const w = new Worker(
+    'noop',
+    async () => {
+      if (++done === jobs) finished();
+    },
+    { connection: new IORedis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency },
+  );
+  await w.waitUntilReady();
+  const t0 = Date.now();
+  for (let i = 0; i < jobs; i += 1000) {
+    await q.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ name: 'noop', data: { deliveryId: `${i + j}`, op: 'deliver' }, opts: { jobId: `j${i + j}` } })));
+  }
+  await all;
+  const secs = (Date.now() - t0) / 1000;
+  await w.close();
+  await q.obliterate({ force: true }).catch(() => undefined);
+  await q.close();
+  connection.disconnect();
+  return jobs / secs;
+}
+
+async function main() {
+  const started = Date.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-bench-fanout-'));
+  const redis = new OwnRedis(path.join(dir, 'redis'));
+  await redis.start();
+  const dbName = `gd_bench_fanout_${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const dbUrl = withDatabase(ADMIN_URL, dbName);
+  const mds = new DataSource(dataSourceOptions(dbUrl, { extra: { max: 2 } } as never));
+  await mds.initialize();
+  await runMigrationsLocked(mds);
+  await mds.destroy();
+  const sim = await startChannelSim();
+  let worker: ChildProcess | null = null;
+  let app: Awaited<ReturnType<typeof createApiApp>> | null = null;
+  try {
+    const concurrency = workerConfigFor({ concurrencyPerAccount: 8 }).concurrency;
+    log(`baseline: ${ITEMS * ACCOUNTS} no-op BullMQ jobs, concurrency ${concurrency}, on the bench's own Redis`);
+    const baselineJobsPerSec = await baseline(redis.url, ITEMS * ACCOUNTS, concurrency);
+    log(`baseline: ${baselineJobsPerSec.toFixed(0)} jobs/s`);
+
+    const config = loadConfig({}, {
+      DATABASE_URL: dbUrl,
+      REDIS_URL: redis.url,
+      ENCRYPTION_KEY: KEY,
+      JWT_SECRET: JWT,
+      QUEUE_PREFIX: 'bench',
+      DATA_DIR: dir,
+      PORTAL_DIR: path.join(dir, 'portal'),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+    } as never);
+    app = await createApiApp(config);
+    await app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    config.PORTAL_BASE_URL = `${url}/site`;
+    const ds = app.get(DataSource);
+    const accountsFile = path.join(dir, 'accounts.json');
+    fs.writeFileSync(
+      accountsFile,
+      JSON.stringify(Array.from({ length: ACCOUNTS }, (_, i) => ({ channelType: 'testchan', name: `测试渠道${i + 1}`, org: 'sfx', baseUrl: '{simUrl}/testchan', credentials: { token: `bench-${i + 1}` } }))),
+    );
+    const seed = await seedDemo(ds, { password: PASSWORD, encryptionKey: KEY, simUrl: sim.url, portalBaseUrl: config.PORTAL_BASE_URL, channelTypes: app.get(ChannelRegistry).types(), accountsFile });
+    const accountIds = Object.values(seed.accounts);
+    if (accountIds.length !== ACCOUNTS) throw new Error(`expected ${ACCOUNTS} accounts, got ${accountIds.length}`);
+
+    // Items written and submitted beforehand (not timed): the run starts at the first approval.
+    await ds.query(
+      `INSERT INTO items (organisation_id, author_id, status, title, body_html, summary, index_no, issuing_body, category, kind, target_account_ids)
+       SELECT $1, $2, 'submitted', '关于做好第' || g || '批次防汛工作的紧急通知', '<p>各乡镇、各部门：请立即做好第' || g || '批次防汛准备工作。</p>',
+              '第' || g || '批次防汛准备', 'bench/' || g, '示范县人民政府', '应急管理', 'notice', $3::uuid[]
+         FROM generate_series(1, $4) g`,
+      [seed.orgs['sfx'], seed.users['editor'], accountIds, ITEMS],
+    );
+    const itemIds: string[] = (await ds.query(`SELECT id FROM items ORDER BY index_no`)).map((r: { id: string }) => r.id);
+
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    worker = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        REDIS_URL: redis.url,
+        ENCRYPTION_KEY: KEY,
+        JWT_SECRET: JWT,
+        QUEUE_PREFIX: 'bench',
+        DATA_DIR: dir,
+        PORTAL_BASE_URL: config.PORTAL_BASE_URL,
+        MIGRATIONS_RUN: 'false',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'production',
+        DB_POOL_MAX: process.env.BENCH_WORKER_POOL ?? '24',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      worker!.stdout!.on('data', (b) => String(b).includes('"msg":"worker started"') && resolve());
+      worker!.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
+    });
+    worker.stdout!.resume();
+    log(`worker process up (pid ${worker.pid}); ${ITEMS} items × ${ACCOUNTS} test-channel accounts; ${APPROVERS} parallel approvers`);
+
+    const login = await axios.post(`${url}/api/v1/auth/login`, { username: 'reviewer', password: PASSWORD });
+    const client = axios.create({
+      baseURL: `${url}/api/v1`,
+      headers: { Authorization: `Bearer ${login.data.accessToken}` },
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: APPROVERS }),
+      validateStatus: () => true,
+    });
+
+    const cpu0 = { self: cpuOf(process.pid), worker: cpuOf(worker.pid), redis: cpuOf(redis.pid), machine: machineBusy() };
+    const t0 = Date.now();
+    let next = 0;
+    const approveMs: number[] = [];
+    const approvers = Array.from({ length: APPROVERS }, async () => {
+      while (next < itemIds.length) {
+        const id = itemIds[next++];
+        const s = Date.now();
+        const r = await client.post(`/items/${id}/approve`, {});
+        if (r.status !== 200) throw new Error(`approve ${id}: ${r.status} ${JSON.stringify(r.data)}`);
+        approveMs.push(Date.now() - s);
+      }
+    });
+    await Promise.all(approvers);
+    const approvedAt = Date.now();
+    log(`approved ${ITEMS} items in ${((approvedAt - t0) / 1000).toFixed(2)} s (${(ITEMS / ((approvedAt - t0) / 1000)).toFixed(0)} approvals/s, p50 ${pct(approveMs.sort((a, b) => a - b), 50)} ms per approval)`);
+    const total = ITEMS * ACCOUNTS;
+    let counts = { published: 0, settled: 0 };
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      counts = (await ds.query(`SELECT count(*) FILTER (WHERE state = 'published')::int AS published, count(*) FILTER (WHERE state IN ('published','failed','cancelled'))::int AS settled FROM deliveries`))[0];
+      if (counts.settled >= total || Date.now() > deadline) break;
+      await sleep(100);
+    }
+    const cpu1 = { self: cpuOf(process.pid), worker: cpuOf(worker.pid), redis: cpuOf(redis.pid), machine: machineBusy() };
+    const span = (await ds.query(`SELECT extract(epoch FROM max(published_at) - min(created_at)) * 1000 AS ms FROM deliveries`))[0].ms as number;
+    const lat: number[] = (await ds.query(`SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM deliveries WHERE state = 'published'`)).map((r: { ms: string }) => Number(r.ms)).sort((a: number, b: number) => a - b);
+    const deliveriesPerSec = counts.published / (span / 1000);
+    const p50Ms = Math.round(pct(lat, 50));
+    const p99Ms = Math.round(pct(lat, 99));
+    const records = sim.records.list({ system: 'testchan' }).length;
+    const ledger = (await ds.query(`SELECT count(*)::int AS n FROM publication_records`))[0].n;
+    const cpu = {
+      apiAndSimulator: +(cpu1.self - cpu0.self).toFixed(1),
+      worker: +(cpu1.worker - cpu0.worker).toFixed(1),
+      redis: +(cpu1.redis - cpu0.redis).toFixed(1),
+      postgresAndOther: +(cpu1.machine - cpu0.machine - (cpu1.self - cpu0.self) - (cpu1.worker - cpu0.worker) - (cpu1.redis - cpu0.redis)).toFixed(1),
+      wallSeconds: +(span / 1000).toFixed(1),
+    };
+    const ratio = deliveriesPerSec / baselineJobsPerSec;
+    log(`published ${counts.published}/${total} deliveries (simulator records ${records}, ledger rows ${ledger}) in ${(span / 1000).toFixed(2)} s`);
+    log(`deliveries/s: ${deliveriesPerSec.toFixed(0)}   baseline BullMQ no-op jobs/s: ${baselineJobsPerSec.toFixed(0)}   ratio: ${ratio.toFixed(3)} (target >= 0.10)`);
+    log(`approval-to-published latency: p50 ${p50Ms} ms, p99 ${p99Ms} ms (target p99 < 2000 ms)`);
+    log(`CPU seconds during the run: ${JSON.stringify(cpu)}`);
+    if (counts.published !== total || records !== total || ledger !== total) throw new Error('not every delivery was published exactly once');
+    console.log(
+      JSON.stringify({
+        deliveriesPerSec: Math.round(deliveriesPerSec),
+        baselineJobsPerSec: Math.round(baselineJobsPerSec),
+        ratio: +ratio.toFixed(3),
+        p50Ms,
+        p99Ms,
+        items: ITEMS,
+        accounts: ACCOUNTS,
+        deliveries: counts.published,
+        approvalsPerSec: Math.round(ITEMS / ((approvedAt - t0) / 1000)),
+        cpuSeconds: cpu,
+        totalSeconds: Math.round((Date.now() - started) / 1000),
+      }),
+    );
+  } finally {
+    if (worker && worker.exitCode === null) {
+      await new Promise<void>((r) => {
+        worker!.once('exit', () => r());
+        worker!.kill('SIGTERM');
+        setTimeout(() => worker!.kill('SIGKILL'), 15_000).unref();
+      });
+    }
+    await app?.close().catch(() => undefined);
+    await sim.close();
+    await redis.stop();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
