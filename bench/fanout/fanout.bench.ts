@@ -9,6 +9,9 @@
  * and where the CPU time went (api + simulator process, worker process, Redis, the rest = Postgres);
  * the last line is one JSON object {deliveriesPerSec, baselineJobsPerSec, ratio, p50Ms, p99Ms, ...}.
  *
+ * Then, for "where the time goes", it measures approvals alone (worker stopped) and the engine alone
+ * draining that backlog (BENCH_ENGINE_ITEMS, default N/4; 0 skips it).
+ *
  * Env: BENCH_ITEMS (default 2000), BENCH_APPROVERS (parallel approval requests, default 8),
  * DATABASE_URL (admin URL of a Postgres to create the bench database in; default
  * postgres://postgres@127.0.0.1:5432/postgres). Redis: its own redis-server on a free port.
@@ -113,7 +116,7 @@ async function main() {
   await runMigrationsLocked(mds);
   await mds.destroy();
   const sim = await startChannelSim();
-  let worker: ChildProcess | null = null;
+  const proc: { worker: ChildProcess | null } = { worker: null };
   let app: Awaited<ReturnType<typeof createApiApp>> | null = null;
   try {
     const concurrency = workerConfigFor({ concurrencyPerAccount: 8 }).concurrency;
@@ -147,40 +150,60 @@ async function main() {
     if (accountIds.length !== ACCOUNTS) throw new Error(`expected ${ACCOUNTS} accounts, got ${accountIds.length}`);
 
     // Items written and submitted beforehand (not timed): the run starts at the first approval.
-    await ds.query(
-      `INSERT INTO items (organisation_id, author_id, status, title, body_html, summary, index_no, issuing_body, category, kind, target_account_ids)
-       SELECT $1, $2, 'submitted', '关于做好第' || g || '批次防汛工作的紧急通知', '<p>各乡镇、各部门：请立即做好第' || g || '批次防汛准备工作。</p>',
-              '第' || g || '批次防汛准备', 'bench/' || g, '示范县人民政府', '应急管理', 'notice', $3::uuid[]
-         FROM generate_series(1, $4) g`,
-      [seed.orgs['sfx'], seed.users['editor'], accountIds, ITEMS],
-    );
-    const itemIds: string[] = (await ds.query(`SELECT id FROM items ORDER BY index_no`)).map((r: { id: string }) => r.id);
+    const insertItems = async (n: number, tag: string): Promise<string[]> => {
+      await ds.query(
+        `INSERT INTO items (organisation_id, author_id, status, title, body_html, summary, index_no, issuing_body, category, kind, target_account_ids)
+         SELECT $1, $2, 'submitted', '关于做好第' || g || '批次防汛工作的紧急通知', '<p>各乡镇、各部门：请立即做好第' || g || '批次防汛准备工作。</p>',
+                '第' || g || '批次防汛准备', $5 || g, '示范县人民政府', '应急管理', 'notice', $3::uuid[]
+           FROM generate_series(1, $4) g`,
+        [seed.orgs['sfx'], seed.users['editor'], accountIds, n, `bench-${tag}/`],
+      );
+      return (await ds.query(`SELECT id FROM items WHERE index_no LIKE $1 ORDER BY index_no`, [`bench-${tag}/%`])).map((r: { id: string }) => r.id);
+    };
+    // Diagnostics only (never in a reported run): switch triggers off to see what they cost.
+    for (const t of (process.env.BENCH_DISABLE_TRIGGERS ?? '').split(',').filter(Boolean)) {
+      const [table, trigger] = t.split('.');
+      await ds.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
+      log(`DIAGNOSTIC: trigger ${t} disabled`);
+    }
 
-    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    worker = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
-      cwd: path.resolve(__dirname, '..', '..'),
-      env: {
-        ...process.env,
-        DATABASE_URL: dbUrl,
-        REDIS_URL: redis.url,
-        ENCRYPTION_KEY: KEY,
-        JWT_SECRET: JWT,
-        QUEUE_PREFIX: 'bench',
-        DATA_DIR: dir,
-        PORTAL_BASE_URL: config.PORTAL_BASE_URL,
-        MIGRATIONS_RUN: 'false',
-        LOG_LEVEL: 'info',
-        NODE_ENV: 'production',
-        DB_POOL_MAX: process.env.BENCH_WORKER_POOL ?? '24',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      worker!.stdout!.on('data', (b) => String(b).includes('"msg":"worker started"') && resolve());
-      worker!.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
-    });
-    worker.stdout!.resume();
-    log(`worker process up (pid ${worker.pid}); ${ITEMS} items × ${ACCOUNTS} test-channel accounts; ${APPROVERS} parallel approvers`);
+    const startWorker = async () => {
+      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+      const w = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
+        cwd: path.resolve(__dirname, '..', '..'),
+        env: {
+          ...process.env,
+          DATABASE_URL: dbUrl,
+          REDIS_URL: redis.url,
+          ENCRYPTION_KEY: KEY,
+          JWT_SECRET: JWT,
+          QUEUE_PREFIX: 'bench',
+          DATA_DIR: dir,
+          PORTAL_BASE_URL: config.PORTAL_BASE_URL,
+          MIGRATIONS_RUN: 'false',
+          LOG_LEVEL: 'info',
+          NODE_ENV: 'production',
+          DB_POOL_MAX: process.env.BENCH_WORKER_POOL ?? '24',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      proc.worker = w;
+      await new Promise<void>((resolve, reject) => {
+        w.stdout!.on('data', (b) => String(b).includes('"msg":"worker started"') && resolve());
+        w.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
+      });
+      if (process.env.BENCH_WORKER_LOG) w.stdout!.pipe(fs.createWriteStream(process.env.BENCH_WORKER_LOG, { flags: 'a' }));
+      else w.stdout!.resume();
+    };
+    const stopWorker = async () => {
+      const w = proc.worker;
+      proc.worker = null;
+      if (!w || w.exitCode !== null) return;
+      await new Promise<void>((r) => {
+        w.once('exit', () => r());
+        w.kill('SIGTERM');
+      });
+    };
 
     const login = await axios.post(`${url}/api/v1/auth/login`, { username: 'reviewer', password: PASSWORD });
     const client = axios.create({
@@ -189,52 +212,106 @@ async function main() {
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: APPROVERS }),
       validateStatus: () => true,
     });
-
-    const cpu0 = { self: cpuOf(process.pid), worker: cpuOf(worker.pid), redis: cpuOf(redis.pid), machine: machineBusy() };
-    const t0 = Date.now();
-    let next = 0;
-    const approveMs: number[] = [];
-    const approvers = Array.from({ length: APPROVERS }, async () => {
-      while (next < itemIds.length) {
-        const id = itemIds[next++];
-        const s = Date.now();
-        const r = await client.post(`/items/${id}/approve`, {});
-        if (r.status !== 200) throw new Error(`approve ${id}: ${r.status} ${JSON.stringify(r.data)}`);
-        approveMs.push(Date.now() - s);
+    /** When each approval's response came back (the reviewer saw it done). */
+    const approvedResponseAt = new Map<string, number>();
+    const approveAll = async (ids: string[]) => {
+      let next = 0;
+      const ms: number[] = [];
+      await Promise.all(
+        Array.from({ length: APPROVERS }, async () => {
+          while (next < ids.length) {
+            const id = ids[next++];
+            const s = Date.now();
+            const r = await client.post(`/items/${id}/approve`, {});
+            if (r.status !== 200) throw new Error(`approve ${id}: ${r.status} ${JSON.stringify(r.data)}`);
+            approvedResponseAt.set(id, Date.now());
+            ms.push(Date.now() - s);
+          }
+        }),
+      );
+      return ms.sort((a, b) => a - b);
+    };
+    const waitDrained = async (itemIdsOf: string[]) => {
+      const total = itemIdsOf.length * ACCOUNTS;
+      const deadline = Date.now() + 900_000;
+      for (;;) {
+        const c = (await ds.query(`SELECT count(*) FILTER (WHERE state = 'published')::int AS published, count(*) FILTER (WHERE state IN ('published','failed','cancelled'))::int AS settled FROM deliveries WHERE item_id = ANY($1::uuid[])`, [itemIdsOf]))[0];
+        if (c.settled >= total || Date.now() > deadline) return c as { published: number; settled: number };
+        await sleep(100);
       }
-    });
-    await Promise.all(approvers);
+    };
+    const cpuNow = () => ({ self: cpuOf(process.pid), worker: cpuOf(proc.worker?.pid), redis: cpuOf(redis.pid), machine: machineBusy() });
+    const cpuDiff = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>) => {
+      const self = b.self - a.self;
+      const w = b.worker - a.worker;
+      const r = b.redis - a.redis;
+      return { apiAndSimulator: +self.toFixed(1), worker: +w.toFixed(1), redis: +r.toFixed(1), postgresAndOther: +(b.machine - a.machine - self - w - r).toFixed(1) };
+    };
+
+    // ---- the run: N items approved over the API while the worker publishes ----
+    const itemIds = await insertItems(ITEMS, 'main');
+    await startWorker();
+    log(`worker process up (pid ${proc.worker!.pid}); ${ITEMS} items × ${ACCOUNTS} test-channel accounts; ${APPROVERS} parallel approvers; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    const cpu0 = cpuNow();
+    const t0 = Date.now();
+    const approveMs = await approveAll(itemIds);
     const approvedAt = Date.now();
-    log(`approved ${ITEMS} items in ${((approvedAt - t0) / 1000).toFixed(2)} s (${(ITEMS / ((approvedAt - t0) / 1000)).toFixed(0)} approvals/s, p50 ${pct(approveMs.sort((a, b) => a - b), 50)} ms per approval)`);
+    log(`approved ${ITEMS} items in ${((approvedAt - t0) / 1000).toFixed(2)} s (${(ITEMS / ((approvedAt - t0) / 1000)).toFixed(0)} approvals/s, p50 ${pct(approveMs, 50)} ms per approval)`);
+    const counts = await waitDrained(itemIds);
+    const cpu1 = cpuNow();
+    const span = (await ds.query(`SELECT extract(epoch FROM max(published_at) - min(created_at)) * 1000 AS ms FROM deliveries WHERE item_id = ANY($1::uuid[])`, [itemIds]))[0].ms as number;
+    const lat: number[] = (await ds.query(`SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM deliveries WHERE state = 'published' AND item_id = ANY($1::uuid[])`, [itemIds]))
+      .map((r: { ms: string }) => Number(r.ms))
+      .sort((a: number, b: number) => a - b);
+    // Also from the approval's response (commit seen by the reviewer), which leaves out the approval's own processing time.
+    const fromResponse: number[] = (await ds.query(`SELECT item_id, extract(epoch FROM published_at) * 1000 AS at FROM deliveries WHERE state = 'published' AND item_id = ANY($1::uuid[])`, [itemIds]))
+      .map((r: { item_id: string; at: string }) => Math.max(0, Number(r.at) - (approvedResponseAt.get(r.item_id) ?? 0)))
+      .sort((a: number, b: number) => a - b);
     const total = ITEMS * ACCOUNTS;
-    let counts = { published: 0, settled: 0 };
-    const deadline = Date.now() + 600_000;
-    for (;;) {
-      counts = (await ds.query(`SELECT count(*) FILTER (WHERE state = 'published')::int AS published, count(*) FILTER (WHERE state IN ('published','failed','cancelled'))::int AS settled FROM deliveries`))[0];
-      if (counts.settled >= total || Date.now() > deadline) break;
-      await sleep(100);
-    }
-    const cpu1 = { self: cpuOf(process.pid), worker: cpuOf(worker.pid), redis: cpuOf(redis.pid), machine: machineBusy() };
-    const span = (await ds.query(`SELECT extract(epoch FROM max(published_at) - min(created_at)) * 1000 AS ms FROM deliveries`))[0].ms as number;
-    const lat: number[] = (await ds.query(`SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM deliveries WHERE state = 'published'`)).map((r: { ms: string }) => Number(r.ms)).sort((a: number, b: number) => a - b);
     const deliveriesPerSec = counts.published / (span / 1000);
     const p50Ms = Math.round(pct(lat, 50));
     const p99Ms = Math.round(pct(lat, 99));
     const records = sim.records.list({ system: 'testchan' }).length;
     const ledger = (await ds.query(`SELECT count(*)::int AS n FROM publication_records`))[0].n;
-    const cpu = {
-      apiAndSimulator: +(cpu1.self - cpu0.self).toFixed(1),
-      worker: +(cpu1.worker - cpu0.worker).toFixed(1),
-      redis: +(cpu1.redis - cpu0.redis).toFixed(1),
-      postgresAndOther: +(cpu1.machine - cpu0.machine - (cpu1.self - cpu0.self) - (cpu1.worker - cpu0.worker) - (cpu1.redis - cpu0.redis)).toFixed(1),
-      wallSeconds: +(span / 1000).toFixed(1),
-    };
+    const cpu = { ...cpuDiff(cpu0, cpu1), wallSeconds: +(span / 1000).toFixed(1) };
     const ratio = deliveriesPerSec / baselineJobsPerSec;
     log(`published ${counts.published}/${total} deliveries (simulator records ${records}, ledger rows ${ledger}) in ${(span / 1000).toFixed(2)} s`);
-    log(`deliveries/s: ${deliveriesPerSec.toFixed(0)}   baseline BullMQ no-op jobs/s: ${baselineJobsPerSec.toFixed(0)}   ratio: ${ratio.toFixed(3)} (target >= 0.10)`);
-    log(`approval-to-published latency: p50 ${p50Ms} ms, p99 ${p99Ms} ms (target p99 < 2000 ms)`);
-    log(`CPU seconds during the run: ${JSON.stringify(cpu)}`);
+    log(`CPU seconds during the run: ${JSON.stringify(cpu)} → ${(((cpu.apiAndSimulator + cpu.worker + cpu.redis + cpu.postgresAndOther) / total) * 1000).toFixed(2)} ms of CPU per delivery`);
     if (counts.published !== total || records !== total || ledger !== total) throw new Error('not every delivery was published exactly once');
+
+    // ---- where the time goes: approvals alone, then the engine alone draining a backlog ----
+    let breakdown: Record<string, unknown> = {};
+    const engineItems = Number(process.env.BENCH_ENGINE_ITEMS ?? Math.round(ITEMS / 4));
+    if (engineItems > 0) {
+      await stopWorker();
+      const ids = await insertItems(engineItems, 'engine');
+      const a0 = cpuNow();
+      const s0 = Date.now();
+      await approveAll(ids);
+      const approvalsAlone = engineItems / ((Date.now() - s0) / 1000);
+      const a1 = cpuNow();
+      await startWorker();
+      const e0 = cpuNow();
+      const w0 = Date.now();
+      const drained = await waitDrained(ids);
+      const engineAlone = drained.published / ((Date.now() - w0) / 1000);
+      const e1 = cpuNow();
+      const perItem = (x: number) => +((x / engineItems) * 1000).toFixed(2);
+      const perDelivery = (x: number) => +((x / (engineItems * ACCOUNTS)) * 1000).toFixed(2);
+      const ac = cpuDiff(a0, a1);
+      const ec = cpuDiff(e0, e1);
+      breakdown = {
+        approvalsPerSecAlone: Math.round(approvalsAlone),
+        engineDeliveriesPerSecAlone: Math.round(engineAlone),
+        approvalCpuMsPerItem: { api: perItem(ac.apiAndSimulator), postgresAndOther: perItem(ac.postgresAndOther), redis: perItem(ac.redis) },
+        engineCpuMsPerDelivery: { worker: perDelivery(ec.worker), simulator: perDelivery(ec.apiAndSimulator), postgresAndOther: perDelivery(ec.postgresAndOther), redis: perDelivery(ec.redis) },
+      };
+      log(`approvals alone (worker stopped): ${breakdown.approvalsPerSecAlone} approvals/s; CPU ms per approval: ${JSON.stringify(breakdown.approvalCpuMsPerItem)}`);
+      log(`engine alone draining ${drained.published} deliveries: ${breakdown.engineDeliveriesPerSecAlone} deliveries/s; CPU ms per delivery: ${JSON.stringify(breakdown.engineCpuMsPerDelivery)}`);
+    }
+
+    log(`deliveries/s: ${deliveriesPerSec.toFixed(0)}   baseline BullMQ no-op jobs/s: ${baselineJobsPerSec.toFixed(0)}   ratio: ${ratio.toFixed(3)} (target >= 0.10)`);
+    log(`approval-to-published latency: p50 ${p50Ms} ms, p99 ${p99Ms} ms (target p99 < 2000 ms); from the approval's response: p50 ${Math.round(pct(fromResponse, 50))} ms, p99 ${Math.round(pct(fromResponse, 99))} ms`);
     console.log(
       JSON.stringify({
         deliveriesPerSec: Math.round(deliveriesPerSec),
@@ -242,20 +319,25 @@ async function main() {
         ratio: +ratio.toFixed(3),
         p50Ms,
         p99Ms,
+        p50MsFromApprovalResponse: Math.round(pct(fromResponse, 50)),
+        p99MsFromApprovalResponse: Math.round(pct(fromResponse, 99)),
         items: ITEMS,
         accounts: ACCOUNTS,
         deliveries: counts.published,
         approvalsPerSec: Math.round(ITEMS / ((approvedAt - t0) / 1000)),
         cpuSeconds: cpu,
+        ...breakdown,
+        loadAverage1m: +os.loadavg()[0].toFixed(2),
         totalSeconds: Math.round((Date.now() - started) / 1000),
       }),
     );
   } finally {
-    if (worker && worker.exitCode === null) {
+    const w = proc.worker;
+    if (w && w.exitCode === null) {
       await new Promise<void>((r) => {
-        worker!.once('exit', () => r());
-        worker!.kill('SIGTERM');
-        setTimeout(() => worker!.kill('SIGKILL'), 15_000).unref();
+        w.once('exit', () => r());
+        w.kill('SIGTERM');
+        setTimeout(() => w.kill('SIGKILL'), 15_000).unref();
       });
     }
     await app?.close().catch(() => undefined);

@@ -248,7 +248,7 @@ describe('delivery engine: outcome classification (test channel)', () => {
 
   it('a burst to several accounts and the portal: every delivery published once, ledger equals the records', async () => {
     const toks = [token(), token(), token('async')];
-    const accs = [];
+    const accs: string[] = [];
     for (const [i, t] of toks.entries()) accs.push(await createTestchanAccount(sys, sim.url, `burst-${i}`, t, { pollAfterMs: 100 }));
     const portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
     const editor = await sys.login('editor');

@@ -240,7 +240,7 @@ export class ItemsService {
     const snapshot = await this.fanout.snapshot(em, item, item.currentVersionNo + 1, new Date());
     const out: FieldProblem[] = [];
     for (const id of item.targetAccountIds) {
-      const { row, account } = await this.accounts.load(id);
+      const { row, account } = await this.accounts.load(id, em);
       const adapter = this.registry.get(row.channelType);
       for (const p of await adapter.validate(snapshot, account)) {
         out.push({ field: `channels.${row.channelType}.${p.field}`, reason: `${adapter.capabilities.label}（${row.name}）：${p.reason}` });

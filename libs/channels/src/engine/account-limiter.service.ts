@@ -54,6 +54,12 @@ return 0
 export class AccountLimiter implements OnApplicationShutdown {
   private readonly log = componentLogger('account-limiter');
   private redis: IORedis | null = null;
+  /**
+   * This process's own gate per account, in front of Redis: jobs beyond the account's concurrency wait
+   * here for a turn (no polling) instead of asking Redis again and again. Redis still decides across
+   * processes.
+   */
+  private gates = new Map<string, { active: number; waiters: ((granted: boolean) => void)[] }>();
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
 
@@ -100,22 +106,60 @@ export class AccountLimiter implements OnApplicationShutdown {
    */
   async acquire(accountId: string, limits: AccountLimits, holdMs: number, maxLocalWaitMs = 1500): Promise<AcquireResult> {
     const started = Date.now();
+    if (!(await this.enterGate(accountId, Math.max(1, limits.concurrency), maxLocalWaitMs))) {
+      return { ok: false, busy: true, waitMs: 100 + Math.round(Math.random() * 200) };
+    }
     let pause = 10;
     for (;;) {
       const r = await this.tryAcquire(accountId, limits, holdMs);
       if (r.ok) return r;
       const left = maxLocalWaitMs - (Date.now() - started);
       const wait = r.busy ? pause : r.waitMs;
-      if (wait > left) return { ok: false, busy: r.busy, waitMs: r.busy ? 100 + Math.round(Math.random() * 200) : r.waitMs };
+      if (wait > left) {
+        this.leaveGate(accountId);
+        return { ok: false, busy: r.busy, waitMs: r.busy ? 100 + Math.round(Math.random() * 200) : r.waitMs };
+      }
       await new Promise((res) => setTimeout(res, wait + Math.round(Math.random() * 5)));
       if (r.busy) pause = Math.min(100, pause * 2);
     }
   }
 
   async release(accountId: string, token: string): Promise<void> {
+    this.leaveGate(accountId);
     await this.conn()
       .zrem(this.key(accountId, 'inflight'), token)
       .catch(() => undefined);
+  }
+
+  private enterGate(accountId: string, limit: number, maxWaitMs: number): Promise<boolean> {
+    let g = this.gates.get(accountId);
+    if (!g) this.gates.set(accountId, (g = { active: 0, waiters: [] }));
+    if (g.active < limit) {
+      g.active++;
+      return Promise.resolve(true);
+    }
+    const gate = g;
+    return new Promise<boolean>((resolve) => {
+      const turn = (granted: boolean) => {
+        clearTimeout(timer);
+        resolve(granted);
+      };
+      const timer = setTimeout(() => {
+        const i = gate.waiters.indexOf(turn);
+        if (i >= 0) gate.waiters.splice(i, 1);
+        resolve(false);
+      }, maxWaitMs);
+      gate.waiters.push(turn);
+    });
+  }
+
+  /** Hands the slot to the next waiter of this process, or frees it. */
+  private leaveGate(accountId: string) {
+    const g = this.gates.get(accountId);
+    if (!g) return;
+    const next = g.waiters.shift();
+    if (next) next(true);
+    else g.active = Math.max(0, g.active - 1);
   }
 
   /** The outside system named a window (429 Retry-After): every worker waits it out for this account. */

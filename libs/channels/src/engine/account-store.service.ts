@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@app/common/config/app-config';
 import { SecretBox } from '@app/common/crypto/secret-box';
 import { ChannelAccount } from '@app/domain/entities/channel-account.entity';
@@ -25,8 +25,9 @@ export class AccountStore {
     return this.box.sealJson(credentials);
   }
 
-  async load(id: string): Promise<{ row: ChannelAccount; account: AdapterAccount }> {
-    const row = await this.ds
+  /** Pass the caller's EntityManager inside a transaction: a second pool connection there can deadlock a busy pool. */
+  async load(id: string, em?: EntityManager): Promise<{ row: ChannelAccount; account: AdapterAccount }> {
+    const row = await (em ?? this.ds.manager)
       .getRepository(ChannelAccount)
       .createQueryBuilder('a')
       .addSelect('a.credentialsEnc')

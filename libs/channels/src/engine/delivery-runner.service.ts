@@ -7,7 +7,6 @@ import { Delivery } from '@app/domain/entities/delivery.entity';
 import { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { PublicationWithdrawal } from '@app/domain/entities/publication-record.entity';
 import type { DeliveryState } from '@app/domain/enums/domain-enums';
-import { recordPublication } from '@app/domain/services/ledger-writer';
 import { returning } from '@app/domain/services/sql';
 import {
   AttemptLog,
@@ -25,6 +24,8 @@ import { AccountLimiter, AccountLimits } from './account-limiter.service';
 import { AccountStore } from './account-store.service';
 import { backoffMs } from './backoff';
 import { EngineMetrics } from './engine-metrics.service';
+import { Batcher } from './batcher';
+import { claimMany, EngineSql, PendingEvent, publishMany, PublishRow, saveCheckpointSql } from './engine-sql';
 import { PortalUrls } from './portal-urls.service';
 
 /** What the queue processor should do with the job after one step. */
@@ -51,18 +52,6 @@ type Phase = 'reconcile' | 'confirm' | 'deliver' | 'withdraw';
 /** What an outside system said when it called us back (WeChat's PUBLISHJOBFINISH and the like). */
 export type CallbackResult = ConfirmResult | { status: 'failed'; code: string; message: string };
 
-interface PendingEvent {
-  kind: string;
-  fromState?: string | null;
-  toState?: string | null;
-  call?: string | null;
-  response?: string | null;
-  errorCode?: string | null;
-  message?: string | null;
-  durationMs?: number | null;
-  actorId?: string | null;
-}
-
 /**
  * Runs one step of a delivery. Postgres decides who works on a delivery (a lease claimed with one
  * UPDATE that also mints a fencing token), so duplicate or stale BullMQ jobs are harmless: at-least-once
@@ -79,6 +68,10 @@ export class DeliveryRunner {
   private readonly log = componentLogger('delivery-runner');
   /** Versions are immutable: cache their snapshots. */
   private versions = new Map<string, ItemSnapshot>();
+  private readonly sql: EngineSql;
+  /** Claims and publications of concurrent jobs share statements (group commit). */
+  private readonly claims: Batcher<string, any | null>;
+  private readonly publications: Batcher<PublishRow, boolean | Error>;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -88,7 +81,37 @@ export class DeliveryRunner {
     private readonly portalUrls: PortalUrls,
     private readonly limiter: AccountLimiter,
     private readonly metrics: EngineMetrics,
-  ) {}
+  ) {
+    this.sql = new EngineSql(ds);
+    this.claims = new Batcher(async (ids) => {
+      const byId = new Map((await claimMany(this.sql, ids, this.config.DELIVERY_LEASE_SECONDS, CLAIMABLE)).map((r) => [r.id as string, r]));
+      // A delivery asked for twice in one batch (a duplicate job) is claimed once; the other caller sees it leased.
+      return ids.map((id) => {
+        const r = byId.get(id) ?? null;
+        byId.delete(id);
+        return r;
+      });
+    });
+    this.publications = new Batcher(async (rows) => {
+      try {
+        const done = await publishMany(this.sql, rows);
+        return rows.map((r) => done.has(r.deliveryId));
+      } catch (e) {
+        // A deadlock between concurrent batches (or any failure of the shared statement): row by row.
+        this.log.warn({ err: (e as Error).message, rows: rows.length }, 'batched publication failed; writing one by one');
+        return Promise.all(
+          rows.map((r) =>
+            this.sql
+              .markPublished({ ...r, guard: { token: r.token }, events: r.events })
+              .then((x) => !!x)
+              .catch((err: Error) => err),
+          ),
+        );
+      }
+      // One publication statement at a time per process: two would lock the shared rows they touch
+      // (the item, the statistics rollups) in different orders and deadlock.
+    }, 200, 1);
+  }
 
   private get leaseMs() {
     return this.config.DELIVERY_LEASE_SECONDS * 1000;
@@ -98,19 +121,7 @@ export class DeliveryRunner {
 
   /** Claims the delivery if it is due; returns it with the state it had before the claim. */
   async claim(deliveryId: string): Promise<Claim | { notDueUntil: Date } | null> {
-    const rows = await returning(
-      this.ds,
-      `UPDATE deliveries d
-          SET state = 'processing', lease_until = now() + make_interval(secs => $2), lease_token = gen_random_uuid(),
-              attempts = d.attempts + 1, updated_at = now()
-         FROM (SELECT id, state AS prev_state FROM deliveries WHERE id = $1 FOR UPDATE) p, channel_accounts a
-        WHERE d.id = p.id AND a.id = d.channel_account_id AND a.enabled AND a.status = 'active'
-          AND ((d.state = ANY($3) AND d.due_at <= now() AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now()))
-               OR (d.state = 'processing' AND d.lease_until < now()))
-        RETURNING d.*, p.prev_state`,
-      [deliveryId, this.config.DELIVERY_LEASE_SECONDS, CLAIMABLE],
-    );
-    const first = rows[0];
+    const first = await this.claims.submit(deliveryId);
     if (!first) return this.notClaimed(deliveryId);
     return { d: rowToDelivery(first), prev: first.prev_state, token: first.lease_token };
   }
@@ -315,10 +326,7 @@ export class DeliveryRunner {
         checkpoint = { ...checkpoint, ...patch };
         const pending = events.splice(0);
         pending.push({ kind: 'checkpoint', message: Object.keys(patch).join(',') });
-        await this.ds.transaction(async (em) => {
-          await em.query(`UPDATE deliveries SET checkpoint = checkpoint || $2::jsonb, updated_at = now() WHERE id = $1`, [d.id, JSON.stringify(patch)]);
-          await this.insertEvents(em, d.id, pending);
-        });
+        await saveCheckpointSql(this.sql, d.id, patch, pending);
       },
       // Buffered and written with the step's outcome: one round trip instead of one per call.
       logAttempt: async (entry: AttemptLog) => {
@@ -490,39 +498,54 @@ export class DeliveryRunner {
     at: Date,
     o: { token?: string; fromStates?: DeliveryState[]; actorId?: string | null; events?: PendingEvent[]; inTx?: (em: EntityManager) => Promise<void>; attemptsDelta?: number } = {},
   ): Promise<boolean> {
-    const applied = await this.ds.transaction(async (em) => {
-      const guard = o.token ? `n.lease_token = $5::uuid AND n.state IN ('processing','withdrawing')` : `n.state = ANY($5::text[])`;
-      const res = await returning<{ state: DeliveryState; prev: DeliveryState }>(
-        em,
-        `UPDATE deliveries n SET state = CASE WHEN n.state = 'withdrawing' THEN 'withdrawing' ELSE 'published' END,
-                external_id = $2, external_url = $3, published_at = $4, lease_until = NULL, lease_token = NULL,
-                next_attempt_at = NULL, last_error_code = NULL, last_error_message = NULL, updated_at = now(),
-                attempts = GREATEST(0, n.attempts + $6)
-           FROM (SELECT id, state AS prev FROM deliveries WHERE id = $1 FOR UPDATE) o
-          WHERE n.id = o.id AND ${guard}
-          RETURNING n.state, o.prev`,
-        [d.id, externalId, externalUrl, at, o.token ?? o.fromStates ?? [], o.attemptsDelta ?? 0],
-      );
-      if (!res.length) return false;
-      await recordPublication(em, {
+    const events = o.events ? o.events.splice(0) : [];
+    const args = {
+      deliveryId: d.id,
+      itemVersionId: d.itemVersionId,
+      channelType: d.channelType,
+      channelAccountId: d.channelAccountId,
+      snapshot,
+      externalId,
+      externalUrl,
+      publishedAt: at,
+      guard: o.token ? { token: o.token } : { fromStates: o.fromStates ?? [] },
+      attemptsDelta: o.attemptsDelta,
+      manual: !!o.actorId,
+      actorId: o.actorId ?? null,
+      events,
+    };
+    let applied: boolean;
+    if (o.token && !o.inTx) {
+      const r = await this.publications.submit({
         deliveryId: d.id,
+        token: o.token,
         itemVersionId: d.itemVersionId,
-        snapshot,
         channelType: d.channelType,
         channelAccountId: d.channelAccountId,
-        publishedAt: at,
+        snapshot,
+        externalId,
         externalUrl,
-        manual: !!o.actorId,
+        publishedAt: at,
+        attemptsDelta: o.attemptsDelta ?? 0,
+        events,
       });
-      const events = [...(o.events ?? [])];
-      events.push({ kind: 'state', fromState: res[0].prev, toState: 'published', response: externalUrl ?? externalId, actorId: o.actorId ?? null });
-      await this.insertEvents(em, d.id, events);
-      if (o.inTx) await o.inTx(em);
-      return true;
-    });
-    if (o.events) o.events.length = 0;
+      if (r instanceof Error) {
+        o.events?.push(...events);
+        throw r;
+      }
+      applied = r;
+    } else if (o.inTx) {
+      const inTx = o.inTx;
+      applied = await this.ds.transaction(async (em) => {
+        const r = await this.sql.markPublished(args, em);
+        if (r) await inTx(em);
+        return !!r;
+      });
+    } else {
+      applied = !!(await this.sql.markPublished(args));
+    }
     if (applied) this.metrics.countOutcome(d.channelType, 'published');
-    else if (o.token) await this.flushEvents(d.id, o.events);
+    else if (o.token) await this.flushEvents(d.id, events);
     return applied;
   }
 
@@ -545,68 +568,43 @@ export class DeliveryRunner {
   ) {
     const pending = events.splice(0);
     const stateEvent = !o.quiet || to !== c.prev;
-    if (stateEvent) pending.push({ kind: 'state', fromState: 'processing', toState: to, errorCode: o.error?.[0], message: o.error?.[1] });
+    const withState = stateEvent ? [...pending, { kind: 'state', fromState: 'processing', toState: to, errorCode: o.error?.[0], message: o.error?.[1] }] : pending;
+    const ok = await this.sql.transition({
+      deliveryId: c.d.id,
+      token: c.token,
+      to,
+      nextAttemptAt: o.nextAttemptAt ?? null,
+      externalId: o.externalId ?? null,
+      error: o.error ?? null,
+      attemptsDelta: o.attemptsDelta ?? 0,
+      checkpoint: o.checkpoint ?? {},
+      events: withState,
+    });
+    if (ok) return;
     await this.ds.transaction(async (em) => {
-      const res = await returning(
-        em,
-        `UPDATE deliveries SET state = $2, lease_until = NULL, lease_token = NULL, next_attempt_at = $3,
-                external_id = COALESCE($4, external_id), last_error_code = COALESCE($5, last_error_code),
-                last_error_message = COALESCE($6, last_error_message), attempts = GREATEST(0, attempts + $7),
-                checkpoint = checkpoint || $8::jsonb, updated_at = now()
-          WHERE id = $1 AND lease_token = $9 AND state = 'processing' RETURNING id`,
-        [c.d.id, to, o.nextAttemptAt ?? null, o.externalId ?? null, o.error?.[0] ?? null, o.error?.[1] ?? null, o.attemptsDelta ?? 0, JSON.stringify(o.checkpoint ?? {}), c.token],
+      await em.query(
+        `UPDATE deliveries SET lease_until = NULL, lease_token = NULL, external_id = COALESCE($2, external_id),
+                checkpoint = checkpoint || $3::jsonb, updated_at = now() WHERE id = $1 AND lease_token = $4`,
+        [c.d.id, o.externalId ?? null, JSON.stringify(o.checkpoint ?? {}), c.token],
       );
-      if (!res.length) {
-        await em.query(
-          `UPDATE deliveries SET lease_until = NULL, lease_token = NULL, external_id = COALESCE($2, external_id),
-                  checkpoint = checkpoint || $3::jsonb, updated_at = now() WHERE id = $1 AND lease_token = $4`,
-          [c.d.id, o.externalId ?? null, JSON.stringify(o.checkpoint ?? {}), c.token],
-        );
-        if (stateEvent) pending.pop();
-        pending.push({ kind: 'superseded', message: `step outcome ${to} not applied: the delivery changed meanwhile` });
-      }
-      await this.insertEvents(em, c.d.id, pending);
+      await this.insertEvents(em, c.d.id, [...pending, { kind: 'superseded', message: `step outcome ${to} not applied: the delivery changed meanwhile` }]);
     });
   }
 
   private async flushEvents(deliveryId: string, events?: PendingEvent[]) {
     if (!events?.length) return;
     const pending = events.splice(0);
-    await this.insertEvents(this.ds.manager, deliveryId, pending).catch(() => undefined);
+    await this.insertEvents(null, deliveryId, pending).catch(() => undefined);
   }
 
   /** Appends event rows (one statement for any number). */
-  async insertEvents(em: Pick<EntityManager, 'query'>, deliveryId: string, events: PendingEvent[]): Promise<void> {
-    if (!events.length) return;
-    const params: unknown[] = [];
-    const rows = events.map((e) => {
-      const vals = [
-        deliveryId,
-        e.kind,
-        e.fromState ?? null,
-        e.toState ?? null,
-        e.call ?? null,
-        e.response == null ? null : String(e.response).slice(0, 4000),
-        e.errorCode ?? null,
-        e.message == null ? null : String(e.message).slice(0, 4000),
-        e.durationMs == null ? null : Math.round(e.durationMs),
-        e.actorId ?? null,
-      ];
-      const ph = vals.map((v) => {
-        params.push(v);
-        return `$${params.length}`;
-      });
-      return `(${ph.join(',')})`;
-    });
-    await em.query(
-      `INSERT INTO delivery_events (delivery_id, kind, from_state, to_state, call, response, error_code, message, duration_ms, actor_id) VALUES ${rows.join(',')}`,
-      params,
-    );
+  async insertEvents(em: Pick<EntityManager, 'query'> | null, deliveryId: string, events: PendingEvent[]): Promise<void> {
+    await this.sql.insertEvents(deliveryId, events, em ?? undefined);
   }
 
   /** One event row, outside any step (API actions use it inside their own transaction). */
   async event(deliveryId: string, e: PendingEvent, em?: EntityManager) {
-    await this.insertEvents(em ?? this.ds.manager, deliveryId, [e]);
+    await this.insertEvents(em ?? null, deliveryId, [e]);
   }
 
   // ------------------------------------------------------------------ callbacks

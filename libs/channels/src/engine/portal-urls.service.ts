@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, portalBaseUrl } from '@app/common/config/app-config';
 
 /**
@@ -18,8 +18,8 @@ export class PortalUrls {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  async baseFor(organisationId: string): Promise<string> {
-    const rows = await this.ds.query(
+  async baseFor(organisationId: string, em?: Pick<EntityManager, 'query'>): Promise<string> {
+    const rows = await (em ?? this.ds).query(
       `SELECT a.base_url FROM organisations o
          JOIN organisations anc ON o.path LIKE anc.path || '%'
          JOIN channel_accounts a ON a.organisation_id = anc.id AND a.channel_type = 'portal' AND a.enabled
@@ -30,10 +30,11 @@ export class PortalUrls {
     return (rows[0]?.base_url ?? portalBaseUrl(this.config)).replace(/\/+$/, '');
   }
 
-  async urlFor(itemId: string, organisationId: string): Promise<string> {
+  /** Pass the caller's EntityManager inside a transaction (a second pool connection there can deadlock a busy pool). */
+  async urlFor(itemId: string, organisationId: string, em?: Pick<EntityManager, 'query'>): Promise<string> {
     let hit = this.cache.get(organisationId);
     if (!hit || Date.now() - hit.at > 30_000) {
-      hit = { at: Date.now(), base: await this.baseFor(organisationId) };
+      hit = { at: Date.now(), base: await this.baseFor(organisationId, em) };
       this.cache.set(organisationId, hit);
     }
     return `${hit.base}/articles/${itemId}.html`;

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import axios, { AxiosError, AxiosInstance } from 'axios';
 import * as http from 'http';
 import * as https from 'https';
 import type { FieldProblem } from '@app/common/errors/app-error';
@@ -57,14 +56,8 @@ export class TestchanAdapter implements ChannelAdapter {
     concurrencyPerAccount: 8,
   };
 
-  private readonly http: AxiosInstance = axios.create({
-    // One pool of kept-alive sockets: a burst of deliveries must not open a connection per call.
-    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 256 }),
-    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 256 }),
-    validateStatus: () => true,
-    proxy: false,
-    maxRedirects: 0,
-  });
+  // One pool of kept-alive sockets: a burst of deliveries must not open a connection per call.
+  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
   text(v: ItemSnapshot, portalUrl: string): string {
     const summary = v.summary?.trim() || stripHtml(v.bodyHtml).slice(0, 200);
@@ -119,6 +112,10 @@ export class TestchanAdapter implements ChannelAdapter {
   /** Access tokens are read from the account on every step; a refresh means reading the stored one again. */
   async refreshCredentials(): Promise<void> {}
 
+  private send(method: string, url: string, body: unknown, token: string, timeoutMs: number) {
+    return request(this.agents, method, url, body, token, timeoutMs);
+  }
+
   private pollAfter(account: AdapterAccount): number {
     const n = Number(account.settings?.pollAfterMs);
     return n > 0 ? n : 500;
@@ -132,11 +129,9 @@ export class TestchanAdapter implements ChannelAdapter {
     let status: number;
     let data: any;
     try {
-      const r = await this.http.request({ method, url, data: body, timeout, headers: { Authorization: `Bearer ${token}` } });
-      status = r.status;
-      data = r.data;
+      ({ status, data } = await this.send(method, url, body, token, timeout));
     } catch (e) {
-      const err = transportError(e as AxiosError, effect);
+      const err = transportError(e as NodeJS.ErrnoException, effect);
       await ctx.logAttempt({ call: `${method} ${path}`, errorCode: err.code, message: err.message, durationMs: Date.now() - started });
       throw err;
     }
@@ -152,6 +147,41 @@ export class TestchanAdapter implements ChannelAdapter {
     if (err) throw err;
     return (verdict === 'gone' ? undefined : data) as T;
   }
+}
+
+/** A small HTTP client (node's own): the protocol is JSON in, JSON out. */
+function request(agents: { http: http.Agent; https: https.Agent }, method: string, url: string, body: unknown, token: string, timeoutMs: number): Promise<{ status: number; data: any }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const lib = u.protocol === 'https:' ? https : http;
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = lib.request(
+      u,
+      {
+        method,
+        agent: u.protocol === 'https:' ? agents.https : agents.http,
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let data: any = text;
+          try {
+            data = text ? JSON.parse(text) : null;
+          } catch {
+            /* not JSON: keep the text for the log */
+          }
+          resolve({ status: res.statusCode ?? 0, data });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`timeout after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 function statusError(status: number, data: any, effect: 'read' | 'create' | 'delete', method: string): ChannelError | 'gone' | null {
@@ -172,8 +202,8 @@ function statusError(status: number, data: any, effect: 'read' | 'create' | 'del
   return new PermanentError(code, `测试渠道拒绝了请求（HTTP ${status}）`);
 }
 
-function transportError(e: AxiosError, effect: 'read' | 'create' | 'delete'): ChannelError {
-  const code = String(e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code ?? 'NETWORK');
+function transportError(e: NodeJS.ErrnoException, effect: 'read' | 'create' | 'delete'): ChannelError {
+  const code = String(e.code ?? 'NETWORK');
   if (NOT_SENT.has(code)) return new RetryableError(code, `无法连接测试渠道（${code}）`);
   if (effect === 'create') return new UnknownOutcomeError(code, `发送到测试渠道超时或连接中断（${code}），无法确定是否已发布，将先核对再决定是否重发`);
   return new RetryableError(code, `调用测试渠道超时或连接中断（${code}）`);

@@ -219,12 +219,12 @@ export class ContentScanner {
       this.log.warn({ item: item.id, err: (e as Error).message }, 'rendition check skipped: no snapshot');
       return [];
     }
-    const portalUrl = await this.portalUrls.urlFor(item.id, item.organisationId);
+    const portalUrl = await this.portalUrls.urlFor(item.id, item.organisationId, em);
     for (const accountId of item.targetAccountIds) {
       const left = deadline - Date.now();
       if (left <= 0) break;
       try {
-        const { row, account } = await this.accounts.load(accountId);
+        const { row, account } = await this.accounts.load(accountId, em);
         if (!this.registry.has(row.channelType)) continue;
         const adapter = this.registry.get(row.channelType);
         const preview = await Promise.race([

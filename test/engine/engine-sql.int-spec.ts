@@ -1,0 +1,115 @@
+import { DataSource } from 'typeorm';
+import { recordPublication } from '@app/domain/services/ledger-writer';
+import { claimMany, EngineSql, publishMany } from '@app/channels/engine/engine-sql';
+import { startTestSystem, TestSystem } from '@app/test/utils/test-system';
+import { publishItem } from './engine-helpers';
+
+/**
+ * The engine writes a publication in one statement instead of calling the ledger writer; this suite
+ * keeps the two identical: the same delivery published both ways gives the same ledger row (every
+ * column) and the same item status and 发布日期.
+ */
+describe('engine SQL: the one-statement publication equals the ledger writer', () => {
+  let sys: TestSystem;
+  beforeAll(async () => {
+    sys = await startTestSystem('enginesql', { worker: false });
+  });
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  async function pendingDelivery(kind: string) {
+    const id = await publishItem(sys, [sys.seed.accounts['portal:示范县人民政府门户网站']], { kind, ...(kind === 'interpretation' ? {} : {}) });
+    const d = (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [id]))[0];
+    const snapshot = (await sys.ds.query(`SELECT snapshot FROM item_versions WHERE id = $1`, [d.item_version_id]))[0].snapshot;
+    return { id, d, snapshot };
+  }
+
+  const comparable = (r: Record<string, unknown>) => {
+    const { id, delivery_id, item_id, item_version_id, created_at, ...rest } = r;
+    return rest;
+  };
+
+  it.each(['normative', 'notice', 'response'])('kind %s', async (kind) => {
+    const at = new Date('2026-03-31T17:30:00Z'); // 2026-04-01 in Beijing
+    const a = await pendingDelivery(kind);
+    const b = await pendingDelivery(kind);
+    await (sys.ds as DataSource).transaction((em) =>
+      recordPublication(em, {
+        deliveryId: a.d.id,
+        itemVersionId: a.d.item_version_id,
+        snapshot: a.snapshot,
+        channelType: a.d.channel_type,
+        channelAccountId: a.d.channel_account_id,
+        publishedAt: at,
+        externalUrl: 'https://example.cn/x',
+        manual: true,
+      }),
+    );
+    const r = await new EngineSql(sys.ds).markPublished({
+      deliveryId: b.d.id,
+      itemVersionId: b.d.item_version_id,
+      channelType: b.d.channel_type,
+      channelAccountId: b.d.channel_account_id,
+      snapshot: b.snapshot,
+      externalId: 'x',
+      externalUrl: 'https://example.cn/x',
+      publishedAt: at,
+      guard: { fromStates: ['pending'] },
+      manual: true,
+    });
+    expect(r).toEqual({ prev: 'pending', state: 'published', ledger: 1, item: 1 });
+    const la = (await sys.ds.query(`SELECT * FROM publication_records WHERE delivery_id = $1`, [a.d.id]))[0];
+    const lb = (await sys.ds.query(`SELECT * FROM publication_records WHERE delivery_id = $1`, [b.d.id]))[0];
+    expect(comparable(lb)).toEqual(comparable(la));
+    expect(lb.item_id).toBe(b.id);
+    expect(lb.item_version_id).toBe(b.d.item_version_id);
+    const ia = (await sys.ds.query(`SELECT status, publish_date FROM items WHERE id = $1`, [a.id]))[0];
+    const ib = (await sys.ds.query(`SELECT status, publish_date FROM items WHERE id = $1`, [b.id]))[0];
+    expect(ib).toEqual(ia);
+    expect(ib.status).toBe('published');
+    // Exactly once: the guard no longer holds.
+    expect(await new EngineSql(sys.ds).markPublished({ deliveryId: b.d.id, itemVersionId: b.d.item_version_id, channelType: b.d.channel_type, channelAccountId: b.d.channel_account_id, snapshot: b.snapshot, externalId: 'x', externalUrl: null, publishedAt: at, guard: { fromStates: ['pending'] } })).toBeNull();
+    expect(await sys.ds.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [b.d.id])).toHaveLength(1);
+  });
+
+  it('the batched statement: several workers’ publications at once, each like the single one; a stale token writes nothing', async () => {
+    const at = new Date('2026-05-01T01:00:00Z');
+    const ref = await pendingDelivery('normative');
+    await (sys.ds as DataSource).transaction((em) =>
+      recordPublication(em, { deliveryId: ref.d.id, itemVersionId: ref.d.item_version_id, snapshot: ref.snapshot, channelType: ref.d.channel_type, channelAccountId: ref.d.channel_account_id, publishedAt: at, externalUrl: 'https://example.cn/y' }),
+    );
+    const xs = [await pendingDelivery('normative'), await pendingDelivery('normative'), await pendingDelivery('normative')];
+    const sql = new EngineSql(sys.ds);
+    const claimed = await claimMany(sql, xs.map((x) => x.d.id), 60, ['pending']);
+    expect(claimed).toHaveLength(3);
+    const token = new Map(claimed.map((c: any) => [c.id, c.lease_token]));
+    const rows = xs.map((x, i) => ({
+      deliveryId: x.d.id,
+      token: i === 2 ? '00000000-0000-4000-8000-000000000000' : token.get(x.d.id),
+      itemVersionId: x.d.item_version_id,
+      channelType: x.d.channel_type,
+      channelAccountId: x.d.channel_account_id,
+      snapshot: x.snapshot,
+      externalId: `e${i}`,
+      externalUrl: 'https://example.cn/y',
+      publishedAt: at,
+      attemptsDelta: 0,
+      events: [{ kind: 'attempt', call: `POST ${i}`, durationMs: 3 }, { kind: 'attempt', call: `GET ${i}` }],
+    }));
+    const done = await publishMany(sql, rows);
+    expect([...done].sort()).toEqual([xs[0].d.id, xs[1].d.id].sort());
+    const la = (await sys.ds.query(`SELECT * FROM publication_records WHERE delivery_id = $1`, [ref.d.id]))[0];
+    for (const x of xs.slice(0, 2)) {
+      const lb = (await sys.ds.query(`SELECT * FROM publication_records WHERE delivery_id = $1`, [x.d.id]))[0];
+      expect(comparable(lb)).toEqual(comparable(la));
+      expect((await sys.ds.query(`SELECT status, publish_date FROM items WHERE id = $1`, [x.id]))[0]).toEqual((await sys.ds.query(`SELECT status, publish_date FROM items WHERE id = $1`, [ref.id]))[0]);
+      const ev = await sys.ds.query(`SELECT kind, call, to_state FROM delivery_events WHERE delivery_id = $1 ORDER BY id`, [x.d.id]);
+      expect(ev.map((e: any) => e.kind)).toEqual(['attempt', 'attempt', 'state']);
+      expect(ev[0].call).toMatch(/^POST/);
+      expect((await sys.ds.query(`SELECT state, lease_token FROM deliveries WHERE id = $1`, [x.d.id]))[0]).toEqual({ state: 'published', lease_token: null });
+    }
+    expect(await sys.ds.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [xs[2].d.id])).toHaveLength(0);
+    expect((await sys.ds.query(`SELECT state FROM deliveries WHERE id = $1`, [xs[2].d.id]))[0].state).toBe('processing');
+  });
+});
