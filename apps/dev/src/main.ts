@@ -28,7 +28,7 @@ async function main() {
   fs.mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
 
-  if (!env.ENCRYPTION_KEY || !env.JWT_SECRET) Object.assign(env, { ...devSecrets(dataDir), ...pick(env, ['ENCRYPTION_KEY', 'JWT_SECRET']) });
+  Object.assign(env, { ...devSecrets(dataDir), ...pick(env, ['ENCRYPTION_KEY', 'JWT_SECRET', 'QUEUE_PREFIX']) });
   if (!env.DATABASE_URL) {
     say(`Postgres: embedded, data in ${path.join(dataDir, 'pg')}`);
     const pg = await ensureEmbeddedPostgres(path.join(dataDir, 'pg'), Number(env.EMBEDDED_PG_PORT ?? 54320), say);

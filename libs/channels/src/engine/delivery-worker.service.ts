@@ -81,6 +81,12 @@ export class DeliveryWorkerHost implements OnModuleDestroy, OnApplicationShutdow
       const hint = { accountId, channelType };
       outcome = op === 'withdraw' ? await this.runner.runWithdraw(deliveryId, hint) : await this.runner.run(deliveryId, hint);
     } catch (e) {
+      if ((e as Error)?.name === 'EntityNotFoundError') {
+        // The job names a delivery or account this database does not have (a Redis shared with another
+        // installation, or restored from elsewhere): nothing to do, and retrying would loop forever.
+        this.log.warn({ err: (e as Error).message, deliveryId, jobId: job.id }, 'job refers to rows that do not exist; dropped');
+        return;
+      }
       // Postgres or Redis failed under us. The delivery row still says what is left to do (a claimed
       // one waits for its lease, then is reconciled): look again shortly.
       this.log.warn({ err: (e as Error).message, deliveryId }, 'delivery step interrupted; retrying shortly');
