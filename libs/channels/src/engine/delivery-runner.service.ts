@@ -186,17 +186,31 @@ export class DeliveryRunner {
   // ------------------------------------------------------------------ deliver / confirm / reconcile
 
   async run(deliveryId: string, hint: { accountId?: string; channelType?: string } = {}): Promise<StepOutcome> {
+    return this.leased(deliveryId, hint, (id) => this.claim(id), (c) => this.step(c));
+  }
+
+  /**
+   * The frame of every step: take a slot of the account's concurrency / rate limit, claim the
+   * delivery (a lease in Postgres), keep the lease alive while the step talks to the outside system,
+   * then release the slot. Not due, or nothing to do: the job is told when to look again, or that it is done.
+   */
+  private async leased(
+    deliveryId: string,
+    hint: { accountId?: string; channelType?: string },
+    claim: (deliveryId: string) => Promise<Claim | { notDueUntil: Date } | null>,
+    step: (c: Claim) => Promise<StepOutcome>,
+  ): Promise<StepOutcome> {
     const where = hint.accountId && hint.channelType ? { accountId: hint.accountId, channelType: hint.channelType } : await this.accountOf(deliveryId);
     if (!where) return { done: true };
     const slot = await this.slot(where.accountId, where.channelType);
     if ('runAt' in slot) return { done: false, runAt: slot.runAt };
     try {
-      const claimed = await this.claim(deliveryId);
+      const claimed = await claim(deliveryId);
       if (!claimed) return { done: true };
       if ('notDueUntil' in claimed) return { done: false, runAt: claimed.notDueUntil };
       const stop = this.heartbeat(claimed);
       try {
-        return await this.step(claimed);
+        return await step(claimed);
       } finally {
         stop();
       }
@@ -682,23 +696,7 @@ export class DeliveryRunner {
    * operator, who removes it by hand and records that (mark withdrawn).
    */
   async runWithdraw(deliveryId: string, hint: { accountId?: string; channelType?: string } = {}): Promise<StepOutcome> {
-    const where = hint.accountId && hint.channelType ? { accountId: hint.accountId, channelType: hint.channelType } : await this.accountOf(deliveryId);
-    if (!where) return { done: true };
-    const slot = await this.slot(where.accountId, where.channelType);
-    if ('runAt' in slot) return { done: false, runAt: slot.runAt };
-    try {
-      const c = await this.claimWithdraw(deliveryId);
-      if (!c) return { done: true };
-      if ('notDueUntil' in c) return { done: false, runAt: c.notDueUntil };
-      const stop = this.heartbeat(c);
-      try {
-        return await this.withdrawStep(c);
-      } finally {
-        stop();
-      }
-    } finally {
-      await this.limiter.release(where.accountId, slot.token);
-    }
+    return this.leased(deliveryId, hint, (id) => this.claimWithdraw(id), (c) => this.withdrawStep(c));
   }
 
   private async withdrawStep(c: Claim): Promise<StepOutcome> {
