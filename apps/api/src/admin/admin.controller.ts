@@ -17,6 +17,7 @@ import { AccountStore } from '@app/channels/engine/account-store.service';
 import { AuthService } from '../auth/auth.service';
 import { validateScheme } from '../items/index-number';
 import { CreateAccountDto, CreateOrganisationDto, CreateUserDto, SetRolesDto, UpdateAccountDto, UpdateOrganisationDto } from './admin.dto';
+import { isUuid } from '@app/common/ids/is-uuid';
 
 const ANY: Role[] = ['editor', 'reviewer', 'operator', 'statistician', 'admin'];
 
@@ -100,7 +101,7 @@ export class AdminController {
 
   @Patch('channel-accounts/:id')
   async updateAccount(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: UpdateAccountDto) {
-    const a = await this.ds.getRepository(ChannelAccount).findOneBy({ id: /^[0-9a-f-]{36}$/i.test(id) ? id : '00000000-0000-0000-0000-000000000000' });
+    const a = isUuid(id) ? await this.ds.getRepository(ChannelAccount).findOneBy({ id }) : null;
     if (!a) throw AppError.notFound('渠道账号', id);
     const onlyStatus = Object.keys(dto).every((k) => k === 'status');
     await this.scope.assertRole(user, a.organisationId, onlyStatus ? ['admin', 'operator'] : ['admin']);
@@ -153,7 +154,7 @@ export class AdminController {
   @Put('users/:id/roles')
   async setRoles(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: SetRolesDto) {
     for (const r of dto.roles) await this.scope.assertRole(user, r.organisationId, ['admin']);
-    const target = await this.ds.getRepository(User).findOneBy({ id: /^[0-9a-f-]{36}$/i.test(id) ? id : '00000000-0000-0000-0000-000000000000' });
+    const target = isUuid(id) ? await this.ds.getRepository(User).findOneBy({ id }) : null;
     if (!target) throw AppError.notFound('用户', id);
     const adminOrgs = await this.scope.scopeOrgIds(user, ['admin']);
     await this.ds.transaction(async (em) => {

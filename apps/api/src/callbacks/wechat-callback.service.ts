@@ -8,6 +8,7 @@ import { AccountStore } from '@app/channels/engine/account-store.service';
 import { CallbackResult, DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
 import { WechatAdapter } from '@app/channels/wechat/wechat.adapter';
 import { parseWechatEvent, publishOutcome, PUBLISH_EVENTS, verifyWechatSignature } from '@app/channels/wechat/wechat-publish';
+import { isUuid } from '@app/common/ids/is-uuid';
 
 export interface SignatureQuery {
   signature?: string;
@@ -36,7 +37,7 @@ export class WechatCallbackService {
   ) {}
 
   private async account(accountId: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(accountId)) throw AppError.notFound('渠道账号', accountId);
+    if (!isUuid(accountId)) throw AppError.notFound('渠道账号', accountId);
     const loaded = await this.accounts.load(accountId).catch(() => null);
     if (!loaded || loaded.row.channelType !== 'wechat') throw AppError.notFound('微信公众号账号', accountId);
     return loaded.account;

@@ -23,6 +23,7 @@ import { sanitizeBody } from './body-sanitizer';
 import { ComplianceGate } from './compliance-gate.service';
 import { ApproveDto, CreateItemDto, FindingDecisionDto, ListItemsQuery, RejectDto, UpdateItemDto, WithdrawDto } from './item.dto';
 import { nextIndexNo } from './index-number';
+import { isUuid } from '@app/common/ids/is-uuid';
 
 const EDITABLE = ['draft', 'rejected', 'published'];
 
@@ -95,7 +96,7 @@ export class ItemsService {
   }
 
   private async find(id: string, em: EntityManager = this.ds.manager, lock = false): Promise<Item> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw AppError.notFound('信息', id);
+    if (!isUuid(id)) throw AppError.notFound('信息', id);
     const qb = em.getRepository(Item).createQueryBuilder('i').where('i.id = :id', { id });
     if (lock) qb.setLock('pessimistic_write');
     const item = await qb.getOne();

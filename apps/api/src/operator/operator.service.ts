@@ -9,6 +9,7 @@ import { ChannelRegistry } from '@app/channels/channel-registry';
 import { Actor, deliveryStateLabel } from '@app/channels/engine/delivery-actions.service';
 import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
 import { AccountsQuery, ListOperatorDeliveriesQuery, MatrixQuery } from './operator.dto';
+import { isUuid } from '@app/common/ids/is-uuid';
 
 export const OPERATOR_ROLES: Role[] = ['operator', 'admin'];
 
@@ -82,7 +83,7 @@ export class OperatorService {
   }
 
   private async visibleDelivery(user: AuthUser, id: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw AppError.notFound('发送任务', id);
+    if (!isUuid(id)) throw AppError.notFound('发送任务', id);
     const rows = await this.ds.query(
       `SELECT ${DELIVERY_COLUMNS}, d.checkpoint ${`FROM deliveries d JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id JOIN organisations o ON o.id = d.organisation_id`} WHERE d.id = $1`,
       [id],

@@ -189,6 +189,23 @@ export function optBool(v: unknown, name: string): boolean | undefined {
   throw new ControlError(`${name} must be a boolean`);
 }
 
+/**
+ * The part of a simulator's POST /config body that names boolean and non-negative number settings,
+ * validated, as a patch (absent keys left out).
+ */
+export function configPatch<C>(b: Record<string, unknown>, keys: { bools?: readonly (keyof C & string)[]; numbers?: readonly (keyof C & string)[] }): Partial<C> {
+  const patch: Record<string, unknown> = {};
+  for (const k of keys.bools ?? []) {
+    const v = optBool(b[k], k);
+    if (v !== undefined) patch[k] = v;
+  }
+  for (const k of keys.numbers ?? []) {
+    const v = optNumber(b[k], k, 0);
+    if (v !== undefined) patch[k] = v;
+  }
+  return patch as Partial<C>;
+}
+
 /** Timers that reset()/close() must be able to cancel. */
 export class TimerSet {
   private timers = new Set<NodeJS.Timeout>();

@@ -1,6 +1,6 @@
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault-injector';
-import { ControlError, SimContext, SimSystem, control, controlBody, getBody, jsonObject, optBool, optNumber, optString } from '../http/sim-http';
+import { ControlError, SimContext, SimSystem, control, controlBody, getBody, jsonObject, optBool, optNumber, optString, configPatch } from '../http/sim-http';
 import { HuiduProgramSummary, areasFit, checkProgram } from './huidu-program';
 import { huiduSign, huiduSignMatches } from './huidu-sign';
 
@@ -390,13 +390,7 @@ export class HuiduSim implements SimSystem {
       '/config',
       control((req) => {
         const b = controlBody(req);
-        const patch: Partial<HuiduConfig> = {};
-        const acc = optBool(b.acceptUnknownDevices, 'acceptUnknownDevices');
-        if (acc !== undefined) patch.acceptUnknownDevices = acc;
-        for (const k of ['maxDateSkewMs', 'defaultWidth', 'defaultHeight'] as const) {
-          const v = optNumber(b[k], k, 0);
-          if (v !== undefined) patch[k] = v;
-        }
+        const patch = configPatch<HuiduConfig>(b, { bools: ['acceptUnknownDevices'], numbers: ['maxDateSkewMs', 'defaultWidth', 'defaultHeight'] });
         return this.configure(patch);
       }),
     );

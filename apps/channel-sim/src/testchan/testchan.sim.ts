@@ -1,6 +1,6 @@
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault-injector';
-import { ControlError, SimContext, SimSystem, TimerSet, control, controlBody, escapeHtml, jsonObject, optBool, optNumber, optString } from '../http/sim-http';
+import { ControlError, SimContext, SimSystem, TimerSet, control, controlBody, escapeHtml, jsonObject, optNumber, optString, configPatch } from '../http/sim-http';
 
 /**
  * The test channel: our own small protocol for engine tests. It does NOT deduplicate (posting the same
@@ -237,13 +237,7 @@ export class TestchanSim implements SimSystem {
       '/config',
       control((req) => {
         const b = controlBody(req);
-        const patch: Partial<TestchanConfig> = {};
-        const acc = optBool(b.acceptUnknownTokens, 'acceptUnknownTokens');
-        if (acc !== undefined) patch.acceptUnknownTokens = acc;
-        for (const k of ['asyncDelayMs', 'postsPerMinute', 'maxTitleLength', 'maxTextLength'] as const) {
-          const v = optNumber(b[k], k, 0);
-          if (v !== undefined) patch[k] = v;
-        }
+        const patch = configPatch<TestchanConfig>(b, { bools: ['acceptUnknownTokens'], numbers: ['asyncDelayMs', 'postsPerMinute', 'maxTitleLength', 'maxTextLength'] });
         return this.configure(patch);
       }),
     );

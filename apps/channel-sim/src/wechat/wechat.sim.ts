@@ -2,22 +2,7 @@ import * as crypto from 'crypto';
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault-injector';
 import { ImageType, imageMime, sniffImage } from '../http/image-type';
-import {
-  ControlError,
-  SimContext,
-  SimSystem,
-  TimerSet,
-  charCount,
-  control,
-  controlBody,
-  escapeHtml,
-  getBody,
-  jsonObject,
-  optBool,
-  optNumber,
-  optString,
-  randomToken,
-} from '../http/sim-http';
+import { ControlError, SimContext, SimSystem, TimerSet, charCount, control, controlBody, escapeHtml, getBody, jsonObject, optBool, optNumber, optString, randomToken, configPatch } from '../http/sim-http';
 import { defaultDigest, htmlToText, isValidCrop, stripForeignImages } from './wechat-content';
 import { wechatError } from './wechat-errors';
 
@@ -956,13 +941,10 @@ export class WechatSim implements SimSystem {
       '/config',
       control((req) => {
         const b = controlBody(req);
-        const patch: Partial<WechatConfig> = {};
-        const bool = optBool(b.acceptUnknownAppids, 'acceptUnknownAppids');
-        if (bool !== undefined) patch.acceptUnknownAppids = bool;
-        for (const k of ['tokenTtlS', 'tokenOverlapS', 'publishDelayMs', 'callbackAttempts', 'callbackRetryDelayMs', 'stableForceRefreshPerDay', 'stableForceRefreshMinIntervalS'] as const) {
-          const v = optNumber(b[k], k, 0);
-          if (v !== undefined) patch[k] = v;
-        }
+        const patch = configPatch<WechatConfig>(b, {
+          bools: ['acceptUnknownAppids'],
+          numbers: ['tokenTtlS', 'tokenOverlapS', 'publishDelayMs', 'callbackAttempts', 'callbackRetryDelayMs', 'stableForceRefreshPerDay', 'stableForceRefreshMinIntervalS'],
+        });
         const pit = optString(b.publishIdType, 'publishIdType');
         if (pit !== undefined) patch.publishIdType = pit as WechatConfig['publishIdType'];
         const ev = optString(b.callbackEvent, 'callbackEvent');

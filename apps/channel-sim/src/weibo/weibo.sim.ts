@@ -2,19 +2,7 @@ import * as crypto from 'crypto';
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault-injector';
 import { ImageType, imageMime, sniffImage } from '../http/image-type';
-import {
-  ControlError,
-  SimContext,
-  SimSystem,
-  control,
-  controlBody,
-  escapeHtml,
-  getBody,
-  optBool,
-  optNumber,
-  optString,
-  randomHex,
-} from '../http/sim-http';
+import { ControlError, SimContext, SimSystem, control, controlBody, escapeHtml, getBody, optNumber, optString, randomHex, configPatch } from '../http/sim-http';
 import { hasSafeDomainUrl, weiboDate, weiboLength } from './weibo-text';
 
 /**
@@ -435,15 +423,7 @@ export class WeiboSim implements SimSystem {
       '/config',
       control((req) => {
         const b = controlBody(req);
-        const patch: Partial<WeiboConfig> = {};
-        for (const k of ['acceptUnknownTokens', 'errorCodeAsNumber'] as const) {
-          const v = optBool(b[k], k);
-          if (v !== undefined) patch[k] = v;
-        }
-        for (const k of ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes'] as const) {
-          const v = optNumber(b[k], k, 0);
-          if (v !== undefined) patch[k] = v;
-        }
+        const patch = configPatch<WeiboConfig>(b, { bools: ['acceptUnknownTokens', 'errorCodeAsNumber'], numbers: ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes'] });
         if (b.safeDomains !== undefined) {
           if (!Array.isArray(b.safeDomains)) throw new ControlError('safeDomains must be a list');
           patch.safeDomains = b.safeDomains.map(String);

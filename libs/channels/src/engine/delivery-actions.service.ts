@@ -10,6 +10,7 @@ import { ChannelRegistry } from '../channel-registry';
 import { AccountStore } from './account-store.service';
 import { DeliveryQueues, EnqueueRequest } from './delivery-queues.service';
 import { DeliveryRunner, rowToDelivery } from './delivery-runner.service';
+import { isUuid } from '@app/common/ids/is-uuid';
 
 /** Who acts, and a check that they may act on the delivery's / item's organisation (throws if not). */
 export interface Actor {
@@ -51,7 +52,7 @@ export class DeliveryActions {
   ) {}
 
   private async lock(em: EntityManager, deliveryId: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(deliveryId)) throw AppError.notFound('发送任务', deliveryId);
+    if (!isUuid(deliveryId)) throw AppError.notFound('发送任务', deliveryId);
     const rows = await em.query(
       `SELECT d.*, a.status AS account_status, a.enabled AS account_enabled, a.name AS account_name, i.status AS item_status
          FROM deliveries d JOIN channel_accounts a ON a.id = d.channel_account_id JOIN items i ON i.id = d.item_id
@@ -252,7 +253,7 @@ export class DeliveryActions {
   }
 
   private async lockItem(em: EntityManager, itemId: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(itemId)) throw AppError.notFound('信息', itemId);
+    if (!isUuid(itemId)) throw AppError.notFound('信息', itemId);
     const rows = await em.query(`SELECT id, organisation_id, status, publish_at, current_version_no FROM items WHERE id = $1 FOR UPDATE`, [itemId]);
     if (!rows[0]) throw AppError.notFound('信息', itemId);
     return rows[0];
@@ -260,7 +261,7 @@ export class DeliveryActions {
 
   /** The operator fixed an account (new credentials, permission granted): it sends again at once. */
   async restoreAccount(actor: Actor, accountId: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(accountId)) throw AppError.notFound('渠道账号', accountId);
+    if (!isUuid(accountId)) throw AppError.notFound('渠道账号', accountId);
     await this.ds.transaction(async (em) => {
       const rows = await em.query(`SELECT id, organisation_id, status, status_reason FROM channel_accounts WHERE id = $1 FOR UPDATE`, [accountId]);
       if (!rows[0]) throw AppError.notFound('渠道账号', accountId);

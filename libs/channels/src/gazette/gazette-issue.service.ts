@@ -37,6 +37,7 @@ import {
   renderOpenData,
 } from './gazette-templates';
 import { buildToc, erratumText, GazetteToc, TocArticleInput, TocErratumInput, tocEntries } from './gazette-toc';
+import { isUuid } from '@app/common/ids/is-uuid';
 
 /** Everything about one gazette that compile, publish and the pages need. */
 export interface GazetteContext {
@@ -87,7 +88,7 @@ export class GazetteIssueService {
   // ------------------------------------------------------------------ context
 
   async context(accountId: string, em: EntityManager = this.ds.manager): Promise<GazetteContext> {
-    const account = /^[0-9a-f-]{36}$/i.test(accountId) ? await em.getRepository(ChannelAccount).findOneBy({ id: accountId }) : null;
+    const account = isUuid(accountId) ? await em.getRepository(ChannelAccount).findOneBy({ id: accountId }) : null;
     if (!account || account.channelType !== 'gazette') throw AppError.notFound('政府公报', accountId);
     const organisation = await em.getRepository(Organisation).findOneByOrFail({ id: account.organisationId });
     return this.contextFor(account, organisation);
@@ -137,7 +138,7 @@ export class GazetteIssueService {
   }
 
   async getIssue(issueId: string): Promise<{ issue: IssueView; ctx: GazetteContext; pendingErrata: number }> {
-    const row = /^[0-9a-f-]{36}$/i.test(issueId) ? await this.ds.getRepository(GazetteIssue).findOneBy({ id: issueId }) : null;
+    const row = isUuid(issueId) ? await this.ds.getRepository(GazetteIssue).findOneBy({ id: issueId }) : null;
     if (!row) throw AppError.notFound('公报期次', issueId);
     const ctx = await this.context(row.channelAccountId);
     const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM gazette_entries WHERE channel_account_id = $1 AND is_erratum AND issue_id IS NULL`, [row.channelAccountId]);
@@ -405,7 +406,7 @@ export class GazetteIssueService {
    * The pages, feed and open data are written after the commit (and by the schedule, if that fails).
    */
   async publish(issueId: string, actorId: string | null, now = new Date()): Promise<{ issue: IssueView; siteWritten: boolean }> {
-    const head = /^[0-9a-f-]{36}$/i.test(issueId) ? await this.ds.getRepository(GazetteIssue).findOneBy({ id: issueId }) : null;
+    const head = isUuid(issueId) ? await this.ds.getRepository(GazetteIssue).findOneBy({ id: issueId }) : null;
     if (!head) throw AppError.notFound('公报期次', issueId);
     const site = await this.ds.transaction(async (em) => {
       // Same lock order as compile (account, then issue), then items before deliveries like the review gate.

@@ -13,6 +13,7 @@ import { LedEntry } from './led-entry.entity';
 import { buildProgram, HuiduProgram, ProgramEntry, ProgramScreen } from './led-program';
 import { LedProgram } from './led-program.entity';
 import { LedScreenSettings, parseLedSettings, screenSignature } from './led-settings';
+import { isUuid } from '@app/common/ids/is-uuid';
 
 export interface LedScreen {
   account: AdapterAccount;
@@ -59,7 +60,7 @@ export class LedScreenService {
   // ------------------------------------------------------------------ screens
 
   async screen(accountId: string): Promise<LedScreen> {
-    if (!/^[0-9a-f-]{36}$/i.test(accountId)) throw AppError.notFound('LED屏', accountId);
+    if (!isUuid(accountId)) throw AppError.notFound('LED屏', accountId);
     const loaded = await this.accounts.load(accountId).catch(() => null);
     if (!loaded || loaded.row.channelType !== 'led') throw AppError.notFound('LED屏', accountId);
     return this.screenOf(loaded.account, loaded.row.enabled, loaded.row.status);

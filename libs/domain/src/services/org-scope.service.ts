@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '@app/common/errors/app-error';
+import { isUuid } from '@app/common/ids/is-uuid';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import type { Role } from '../enums/domain-enums';
 import { Organisation } from '../entities/organisation.entity';
@@ -15,7 +16,7 @@ export class OrgScopeService {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async getOrg(orgId: string): Promise<Organisation> {
-    if (!/^[0-9a-f-]{36}$/i.test(orgId)) throw AppError.notFound('机构', orgId);
+    if (!isUuid(orgId)) throw AppError.notFound('机构', orgId);
     const org = await this.ds.getRepository(Organisation).findOne({ where: { id: orgId } });
     if (!org) throw AppError.notFound('机构', orgId);
     return org;
@@ -24,12 +25,6 @@ export class OrgScopeService {
   /** Ids of the organisation and its ancestors. */
   ancestorIds(org: Organisation): string[] {
     return org.path.split('/').filter(Boolean);
-  }
-
-  async hasRole(user: AuthUser, orgId: string, roles: Role[]): Promise<boolean> {
-    const org = await this.getOrg(orgId);
-    const chain = new Set(this.ancestorIds(org));
-    return user.roles.some((r) => roles.includes(r.role) && chain.has(r.organisationId));
   }
 
   async assertRole(user: AuthUser, orgId: string, roles: Role[]): Promise<Organisation> {

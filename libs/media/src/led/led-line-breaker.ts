@@ -90,7 +90,7 @@ export async function breakLines(
 ): Promise<MeasuredText[]> {
   const lines: MeasuredText[] = [];
   for (const toks of tokenise(text)) {
-    const fit = (i: number, k: number) => measure(toks.slice(i, i + k).join('').trim());
+    const tryFit = (i: number, k: number) => measure(toks.slice(i, i + k).join('').trim());
     let i = 0;
     while (i < toks.length) {
       while (toks[i] === ' ') i++;
@@ -100,16 +100,16 @@ export async function breakLines(
       const budget = maxWidth / fontSize;
       while (i + k < toks.length && em + estimateEm(toks[i + k]) <= budget) em += estimateEm(toks[i + k++]);
       k = Math.max(1, k);
-      let best = await fit(i, k);
+      let best = await tryFit(i, k);
       if (best) {
         while (i + k < toks.length) {
-          const next = await fit(i, k + 1);
+          const next = await tryFit(i, k + 1);
           if (!next) break;
           best = next;
           k++;
         }
       } else {
-        while (!best && k > 1) best = await fit(i, --k);
+        while (!best && k > 1) best = await tryFit(i, --k);
       }
       if (!best) {
         const chars = Array.from(toks[i]);
