@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { recordPublication } from '@app/domain/services/ledger-writer';
 import { claimMany, EngineSql, publishMany } from '@app/channels/engine/engine-sql';
@@ -111,5 +112,39 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
     }
     expect(await sys.ds.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [xs[2].d.id])).toHaveLength(0);
     expect((await sys.ds.query(`SELECT state FROM deliveries WHERE id = $1`, [xs[2].d.id]))[0].state).toBe('processing');
+  });
+
+  it('a claim brings each version’s snapshot once, and none for versions the caller names as cached', async () => {
+    const xs = [await pendingDelivery('notice'), await pendingDelivery('notice')];
+    const sql = new EngineSql(sys.ds);
+    const claimed = await claimMany(sql, xs.map((x) => x.d.id), 60, ['pending'], [xs[1].d.item_version_id]);
+    const byId = new Map(claimed.map((c: any) => [c.id, c]));
+    expect(byId.get(xs[0].d.id).version_snapshot).toEqual(xs[0].snapshot);
+    expect(byId.get(xs[1].d.id).version_snapshot).toBeNull();
+  });
+
+  it('delivery changes are announced once per statement, in arrays of at most 20, for every row changed', async () => {
+    const xs = [];
+    for (let i = 0; i < 23; i++) xs.push(await pendingDelivery('notice'));
+    const listener = new Client({ connectionString: sys.config.DATABASE_URL });
+    await listener.connect();
+    const payloads: unknown[][] = [];
+    listener.on('notification', (n) => n.channel === 'delivery_changed' && payloads.push(JSON.parse(n.payload!)));
+    try {
+      await listener.query('LISTEN delivery_changed');
+      const ids = xs.map((x) => x.d.id);
+      // one UPDATE that changes 23 states, and one that changes none (a lease renewal)
+      expect(await claimMany(new EngineSql(sys.ds), ids, 60, ['pending'])).toHaveLength(23);
+      await sys.ds.query(`UPDATE deliveries SET lease_until = lease_until + interval '1 second' WHERE id = ANY($1::uuid[])`, [ids]);
+      await listener.query('SELECT 1'); // notifications sent before this answer have arrived
+      await new Promise((r) => setTimeout(r, 200));
+      expect(payloads.map((p) => p.length).sort((a, b) => a - b)).toEqual([3, 20]);
+      const changes = payloads.flat() as { id: string; state: string; itemId: string; versionNo: number }[];
+      expect(changes.map((c) => c.id).sort()).toEqual([...ids].sort());
+      expect(changes.every((c) => c.state === 'processing' && c.versionNo === 1)).toBe(true);
+      expect(changes.find((c) => c.id === xs[0].d.id)!.itemId).toBe(xs[0].id);
+    } finally {
+      await listener.end();
+    }
   });
 });

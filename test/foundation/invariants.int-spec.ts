@@ -101,8 +101,21 @@ describe('invariants', () => {
       expect(l2.status).toBe(200);
       expect(l2.data.status).toBe('approved');
       expect(l2.data.version.versionNo).toBe(1);
-      const audit = (await editor.get(`/items/${id}/audit`)).data.map((a: { action: string }) => a.action);
-      expect(audit).toEqual(['item.create', 'item.submit', 'item.approve_level', 'item.approve']);
+      const trail = (await editor.get(`/items/${id}/audit`)).data;
+      expect(trail.map((a: { action: string }) => a.action)).toEqual(['item.create', 'item.submit', 'item.approve_level', 'item.approve']);
+      // each level's audit row says what it did; the last names the version frozen and the deliveries made
+      expect(trail[2].details).toEqual({ level: 1, of: 2, secrecyConclusion: '不涉密', version: null, deliveries: 0 });
+      const deliveries = (await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE item_id = $1`, [id]))[0].n;
+      expect(deliveries).toBeGreaterThan(0);
+      expect(trail[3].details).toEqual({ level: 2, of: 2, secrecyConclusion: '经保密审查，不涉及国家秘密', version: { id: l2.data.version.id, versionNo: 1 }, deliveries });
+      // the responses carry the row as stored (a publication may have moved it on since)
+      expect(l2.data).toMatchObject({ reviewLevel: 2, currentVersionNo: 1, rowVersion: l1.data.rowVersion + 1 });
+      expect((await sys.ds.query(`SELECT row_version FROM items WHERE id = $1`, [id]))[0].row_version).toBeGreaterThanOrEqual(l2.data.rowVersion);
+      const decisions = await sys.ds.query(`SELECT level, reviewer_id, round FROM review_decisions WHERE item_id = $1 ORDER BY level`, [id]);
+      expect(decisions.map((d: { level: number; round: number }) => [d.level, d.round])).toEqual([
+        [1, 1],
+        [2, 1],
+      ]);
     });
 
     it('refuses bad input with the error shape and changes nothing', async () => {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { createSecretKey } from 'crypto';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@app/common/config/app-config';
 import { ConfigModule } from '@app/common/config/config.module';
@@ -27,7 +28,14 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         ChannelsModule,
-        JwtModule.register({ global: true, secret: config.JWT_SECRET }),
+        // A KeyObject, not the string: jsonwebtoken otherwise tries (and fails) to parse the secret as
+        // a PEM public key on every verify, which costs more than the HMAC itself.
+        JwtModule.register({
+          global: true,
+          secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')) as unknown as string,
+          signOptions: { algorithm: 'HS256' },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
         ...FEATURE_MODULES,
         ...extra,
       ],

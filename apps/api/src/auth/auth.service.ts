@@ -7,7 +7,7 @@ import { AppConfig } from '@app/common/config/app-config';
 import { AppError } from '@app/common/errors/app-error';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { User } from '@app/domain/entities/user.entity';
-import { UserRole } from '@app/domain/entities/user-role.entity';
+import { isUuid } from '@app/common/ids/is-uuid';
 
 @Injectable()
 export class AuthService {
@@ -28,12 +28,24 @@ export class AuthService {
     return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, user: authUser };
   }
 
-  /** Roles are read from the database on every request, so revoking a role takes effect at once. */
+  /**
+   * Roles are read from the database on every request, so revoking a role (or deactivating the user)
+   * takes effect at once. One statement: this runs in front of every API call.
+   */
   async authUser(userId: string): Promise<AuthUser> {
-    const user = await this.ds.getRepository(User).findOneBy({ id: userId, active: true });
+    const rows: { id: string; username: string; display_name: string; roles: { organisationId: string; role: AuthUser['roles'][number]['role'] }[] }[] = isUuid(userId)
+      ? await this.ds.query(
+          `SELECT u.id, u.username, u.display_name,
+                  COALESCE(json_agg(json_build_object('organisationId', r.organisation_id, 'role', r.role)) FILTER (WHERE r.user_id IS NOT NULL), '[]') AS roles
+             FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
+            WHERE u.id = $1 AND u.active
+            GROUP BY u.id`,
+          [userId],
+        )
+      : [];
+    const user = rows[0];
     if (!user) throw new AppError(401, 'UNAUTHENTICATED', '登录已失效，请重新登录');
-    const roles = await this.ds.getRepository(UserRole).findBy({ userId });
-    return { id: user.id, username: user.username, displayName: user.displayName, roles: roles.map((r) => ({ organisationId: r.organisationId, role: r.role })) };
+    return { id: user.id, username: user.username, displayName: user.display_name, roles: user.roles };
   }
 
   async verify(token: string): Promise<AuthUser> {

@@ -38,16 +38,19 @@ export class ComplianceGate {
    * approval the item cannot have changed since submit, so the submit-only findings (links,
    * renditions) are carried over instead of being looked up again.
    */
-  async refresh(em: EntityManager, item: Item, phase: ScanPhase = 'save'): Promise<ComplianceFinding[]> {
+  async refresh(em: EntityManager, item: Item, phase: ScanPhase = 'save', stored?: ComplianceFinding[]): Promise<ComplianceFinding[]> {
     const repo = em.getRepository(ComplianceFinding);
     const found = await this.scanItem(em, item, phase);
-    const existing = await repo.find({ where: { itemId: item.id }, order: { start: 'ASC' } });
+    // `stored`: the item's findings as the caller read them under the item's lock, ordered by field
+    // and start (the order the result is returned in; within one key, text order)
+    const existing = stored ?? (await repo.find({ where: { itemId: item.id }, order: { field: 'ASC', start: 'ASC' } }));
     const key = (f: { rule: string; field: string; excerpt: string }) => `${f.rule}|${f.field}|${f.excerpt}`;
     // Rows still found keep their id (the console and reviewers refer to it) and their decision.
     const pool = new Map<string, ComplianceFinding[]>();
     for (const f of existing) if (f.status !== 'resolved') pool.set(key(f), [...(pool.get(key(f)) ?? []), f]);
     const keep = new Set(phase === 'approve' ? existing.filter((f) => f.status === 'open' && isSubmitOnly(f)).map((f) => f.id) : []);
     const fresh: GateFinding[] = [];
+    let changed = false;
     for (const f of found) {
       const list = pool.get(key(f)) ?? [];
       // A block finding is never taken as decided (a lexicon term moved to block reopens it).
@@ -60,12 +63,15 @@ export class ComplianceGate {
       keep.add(prior.id);
       if (prior.start !== f.start || prior.end !== f.end || prior.severity !== f.severity || prior.message !== f.message) {
         await repo.update({ id: prior.id }, { start: f.start, end: f.end, severity: f.severity, message: f.message });
+        changed = true;
       }
     }
-    const qb = repo.createQueryBuilder().delete().where('item_id = :id AND status = :open', { id: item.id, open: 'open' });
-    if (keep.size) qb.andWhere('id NOT IN (:...keep)', { keep: [...keep] });
-    await qb.execute();
+    // Open findings no longer there go (still open: a decision taken meanwhile keeps its row).
+    const gone = existing.filter((f) => f.status === 'open' && !keep.has(f.id)).map((f) => f.id);
+    if (gone.length) await repo.createQueryBuilder().delete().where('id IN (:...gone) AND status = :open', { gone, open: 'open' }).execute();
     if (fresh.length) await repo.insert(fresh.map((f) => ({ ...f, itemId: item.id, status: 'open' as const })));
+    // The common case (an unchanged item approved) costs one read and no writes.
+    if (!changed && !gone.length && !fresh.length) return existing;
     return repo.find({ where: { itemId: item.id }, order: { field: 'ASC', start: 'ASC' } });
   }
 

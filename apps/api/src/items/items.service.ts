@@ -13,11 +13,11 @@ import { ReviewDecision } from '@app/domain/entities/review-decision.entity';
 import type { ItemKind, Role } from '@app/domain/enums/domain-enums';
 import { AuditService } from '@app/domain/services/audit.service';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
-import { returning } from '@app/domain/services/sql';
+import { entityFromJson, returning } from '@app/domain/services/sql';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 import { DeliveryQueues, EnqueueRequest } from '@app/channels/engine/delivery-queues.service';
-import { FanoutService } from '@app/channels/engine/fanout.service';
+import { FanoutService, FreezePlan } from '@app/channels/engine/fanout.service';
 import { PortalUrls } from '@app/channels/engine/portal-urls.service';
 import { sanitizeBody } from './body-sanitizer';
 import { ComplianceGate } from './compliance-gate.service';
@@ -250,50 +250,113 @@ export class ItemsService {
     return out;
   }
 
+  /**
+   * One review level passed; the last one freezes the version and fans it out. Approval is the front
+   * of the delivery pipeline (a county's morning batch is hundreds of approvals), so inside its
+   * transaction it reads once (the item locked, with everything the checks need) and writes once (the
+   * decision, the version and its deliveries, the item, the audit row), unless the re-scan changed
+   * findings or the item is a revision.
+   */
   async approve(user: AuthUser, id: string, dto: ApproveDto) {
     let jobs: EnqueueRequest[] = [];
     const result = await this.ds.transaction(async (em) => {
-      const item = await this.find(id, em, true);
-      const org = await this.scope.assertRole(user, item.organisationId, ['reviewer']);
+      const { item, org, round, alreadyApproved, authorName, findings: existing } = await this.lockForReview(em, id, user.id);
+      this.scope.requireRole(user, org, ['reviewer']);
       if (item.authorId === user.id) throw AppError.forbidden('SELF_APPROVAL', '不能审核自己撰写的信息（先审查、后公开须由他人审核）');
       if (item.status !== 'submitted') {
         throw AppError.conflict('INVALID_TRANSITION', `信息当前状态为「${statusLabel(item.status)}」，不能审核通过`, [{ field: 'status', reason: item.status }]);
       }
-      const round = await this.round(em, item.id);
-      const mine = await em.getRepository(ReviewDecision).existsBy({ itemId: item.id, round, reviewerId: user.id, decision: 'approve' });
-      if (mine) throw AppError.conflict('ALREADY_REVIEWED', '您已审核过本轮的上一级，须由其他审核人审核下一级');
-      const findings = await this.gate.refresh(em, item, 'approve');
+      if (alreadyApproved) throw AppError.conflict('ALREADY_REVIEWED', '您已审核过本轮的上一级，须由其他审核人审核下一级');
+      const findings = await this.gate.refresh(em, item, 'approve', existing);
       const blocking = findings.filter((f) => f.severity === 'block');
       if (blocking.length) throw AppError.unprocessable('BLOCKING_FINDINGS', blocking[0].message, blocking.map((f) => ({ field: f.field, reason: f.message })));
       const undecided = findings.filter((f) => f.severity === 'review' && f.status === 'open');
       if (undecided.length) throw AppError.unprocessable('UNDECIDED_FINDINGS', `还有${undecided.length}处个人信息或敏感内容需要审核人明确处理（删除或说明保留理由）`, undecided.map((f) => ({ field: f.field, reason: f.message })));
       const level = item.reviewLevel + 1;
-      await em.getRepository(ReviewDecision).insert({ itemId: item.id, round, level, reviewerId: user.id, decision: 'approve', reason: dto.comment ?? null, secrecyConclusion: dto.secrecyConclusion ?? '经保密审查，不涉及国家秘密' });
-      item.reviewLevel = level;
       const final = level >= org.reviewLevels;
-      let version: { id: string; versionNo: number } | null = null;
+      const secrecyConclusion = dto.secrecyConclusion ?? '经保密审查，不涉及国家秘密';
+      const params: unknown[] = [item.id, round, level, user.id, dto.comment ?? null, secrecyConclusion];
+      let freeze: FreezePlan | null = null;
       if (final) {
         const revision = item.currentVersionNo > 0;
         const skip = revision ? await this.manualRevisionAccounts(em, item, user) : new Set<string>();
-        const out = await this.fanout.freezeAndFanOut(em, item, user.id, new Date(), skip);
+        freeze = await this.fanout.freezePlan(em, item, user.id, new Date(), skip, params, { org: { name: org.name, code: org.code }, authorName });
+      }
+      const versionNo = item.currentVersionNo + (final ? 1 : 0);
+      params.push(final ? 'approved' : item.status, versionNo);
+      const [status, no] = [`$${params.length - 1}::text`, `$${params.length}::int`];
+      const audit = this.audit.insertSql(
+        {
+          actorId: user.id,
+          action: final ? 'item.approve' : 'item.approve_level',
+          entityType: 'item',
+          entityId: item.id,
+          itemId: item.id,
+          organisationId: item.organisationId,
+          details: { level, of: org.reviewLevels, secrecyConclusion, version: null, deliveries: 0 },
+        },
+        params,
+        // the version's id and the deliveries made are known only inside the statement
+        freeze ? `jsonb_build_object('version', jsonb_build_object('id', (SELECT id FROM fv), 'versionNo', ${no}), 'deliveries', (SELECT count(*) FROM fd))` : undefined,
+      );
+      const rows = await em.query(
+        `WITH ${freeze ? `${freeze.ctes},` : ''}
+         rd AS (
+           INSERT INTO review_decisions (item_id, round, level, reviewer_id, decision, reason, secrecy_conclusion)
+           VALUES ($1::uuid, $2::int, $3::int, $4::uuid, 'approve', $5::text, $6::text)),
+         au AS (${audit}),
+         it AS (
+           UPDATE items SET status = ${status}, review_level = $3::int, current_version_no = ${no}, row_version = row_version + 1, updated_at = now()
+            WHERE id = $1::uuid RETURNING row_version, updated_at)
+         SELECT it.row_version, it.updated_at${freeze ? `, ${freeze.columns}` : ''} FROM it`,
+        params,
+      );
+      const saved = rows[0];
+      let version: { id: string; versionNo: number } | null = null;
+      if (freeze) {
+        const out = freeze.result(saved);
         version = { id: out.version.id, versionNo: out.version.versionNo };
         jobs = out.jobs;
-        item.status = 'approved';
       }
-      await em.getRepository(Item).save(item);
-      await this.audit.record(em, {
-        actorId: user.id,
-        action: final ? 'item.approve' : 'item.approve_level',
-        entityType: 'item',
-        entityId: item.id,
-        itemId: item.id,
-        organisationId: item.organisationId,
-        details: { level, of: org.reviewLevels, secrecyConclusion: dto.secrecyConclusion ?? '经保密审查，不涉及国家秘密', version, deliveries: jobs.length },
-      });
+      Object.assign(item, { status: final ? 'approved' : item.status, reviewLevel: level, currentVersionNo: versionNo, rowVersion: saved.row_version, updatedAt: new Date(saved.updated_at) });
       return { ...item, version };
     });
     if (jobs.length) await this.queues.enqueue(jobs);
     return result;
+  }
+
+  /**
+   * The item under review, locked for the transaction, with what approval checks besides it, in one
+   * statement: the organisation (role scope, review levels), the review round (one per submission),
+   * whether this reviewer already passed a level of it, the author's name for the version, and the
+   * compliance findings the re-scan is compared with.
+   */
+  private async lockForReview(em: EntityManager, id: string, reviewerId: string) {
+    if (!isUuid(id)) throw AppError.notFound('信息', id);
+    const submissions = `(SELECT count(*)::int FROM audit_logs a WHERE a.item_id = i.id AND a.action = 'item.submit')`;
+    const { entities, raw } = await em
+      .getRepository(Item)
+      .createQueryBuilder('i')
+      .addSelect(`(SELECT to_json(o) FROM organisations o WHERE o.id = i.organisation_id)`, 'ctx_org')
+      .addSelect(submissions, 'ctx_round')
+      .addSelect(`EXISTS (SELECT 1 FROM review_decisions rd WHERE rd.item_id = i.id AND rd.round = ${submissions} AND rd.reviewer_id = :reviewer AND rd.decision = 'approve')`, 'ctx_mine')
+      .addSelect(`(SELECT display_name FROM users u WHERE u.id = i.author_id)`, 'ctx_author')
+      .addSelect(`(SELECT COALESCE(json_agg(f ORDER BY f.field, f.start), '[]') FROM compliance_findings f WHERE f.item_id = i.id)`, 'ctx_findings')
+      .where('i.id = :id', { id, reviewer: reviewerId })
+      .setLock('pessimistic_write')
+      .getRawAndEntities();
+    const item = entities[0];
+    const r = raw[0];
+    if (!item || !r) throw AppError.notFound('信息', id);
+    if (!r.ctx_org) throw AppError.notFound('机构', item.organisationId);
+    return {
+      item,
+      org: entityFromJson(this.ds, Organisation, r.ctx_org),
+      round: Number(r.ctx_round),
+      alreadyApproved: r.ctx_mine === true,
+      authorName: (r.ctx_author as string | null) ?? null,
+      findings: (r.ctx_findings as Record<string, unknown>[]).map((f) => entityFromJson(this.ds, ComplianceFinding, f)),
+    };
   }
 
   /**

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { AppConfig } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
 
-/** One change of a delivery, as the `delivery_changed` trigger publishes it. */
+/** One change of a delivery, as the `delivery_changed` trigger publishes it (in arrays of up to 20). */
 export interface DeliveryChange {
   id: string;
   itemId: string;
@@ -68,11 +68,14 @@ export class DeliveryStream implements OnApplicationShutdown {
     const c = new Client({ connectionString: this.config.DATABASE_URL, keepAlive: true });
     c.on('notification', (n) => {
       if (n.channel !== 'delivery_changed' || !n.payload) return;
+      let parsed: DeliveryChange | DeliveryChange[];
       try {
-        this.emit({ type: 'delivery', change: JSON.parse(n.payload) });
+        parsed = JSON.parse(n.payload);
       } catch {
-        /* a malformed payload is not worth a crash */
+        return; // a malformed payload is not worth a crash
       }
+      // one statement's changes come as an array (the trigger runs once per statement)
+      for (const change of Array.isArray(parsed) ? parsed : [parsed]) this.emit({ type: 'delivery', change });
     });
     const lost = (why: string) => {
       if (this.client !== c) return;

@@ -34,6 +34,10 @@ export type StepOutcome = { done: true } | { done: false; runAt: Date };
 /** States a `deliver` job can claim (besides `processing` whose lease expired). */
 const CLAIMABLE: DeliveryState[] = ['pending', 'unconfirmed', 'awaiting_confirmation'];
 export const MAX_ATTEMPTS = 8;
+/** Snapshots kept per process (versions are immutable; a burst's items are what is being sent). */
+const MAX_CACHED_VERSIONS = 500;
+/** How many of them a claim names (a burst works on its newest items; an older one is just sent again). */
+const KNOWN_VERSIONS_SENT = 64;
 /** How long an accepted-but-unconfirmed publication may stay so before it is failed. */
 export const CONFIRMATION_GIVE_UP_MS = 24 * 3600_000;
 /** How long an outcome may stay unknown (the outside system cannot be asked) before it is failed. */
@@ -67,7 +71,12 @@ export type CallbackResult = ConfirmResult | { status: 'failed'; code: string; m
 export class DeliveryRunner {
   private readonly log = componentLogger('delivery-runner');
   /** Versions are immutable: cache their snapshots. */
-  private versions = new Map<string, ItemSnapshot>();
+  private versions = new Map<string, Promise<ItemSnapshot>>();
+  private readonly snapshots = new Batcher<string, ItemSnapshot | null>(async (ids) => {
+    const rows: { id: string; snapshot: ItemSnapshot }[] = await this.sql.q('versions_many', `SELECT id, snapshot FROM item_versions WHERE id = ANY($1::uuid[])`, [ids]);
+    const byId = new Map(rows.map((r) => [r.id, r.snapshot]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }, 100, 2);
   private readonly sql: EngineSql;
   /** Claims and publications of concurrent jobs share statements (group commit). */
   private readonly claims: Batcher<string, any | null>;
@@ -84,7 +93,9 @@ export class DeliveryRunner {
   ) {
     this.sql = new EngineSql(ds);
     this.claims = new Batcher(async (ids) => {
-      const byId = new Map((await claimMany(this.sql, ids, this.config.DELIVERY_LEASE_SECONDS, CLAIMABLE)).map((r) => [r.id as string, r]));
+      const rows = await claimMany(this.sql, ids, this.config.DELIVERY_LEASE_SECONDS, CLAIMABLE, this.cachedVersionIds());
+      for (const r of rows) if (r.version_snapshot) this.remember(r.item_version_id, Promise.resolve(r.version_snapshot as ItemSnapshot));
+      const byId = new Map(rows.map((r) => [r.id as string, r]));
       // A delivery asked for twice in one batch (a duplicate job) is claimed once; the other caller sees it leased.
       return ids.map((id) => {
         const r = byId.get(id) ?? null;
@@ -299,16 +310,34 @@ export class DeliveryRunner {
     }
   }
 
-  private async snapshot(versionId: string): Promise<ItemSnapshot> {
-    let s = this.versions.get(versionId);
-    if (!s) {
-      const r = await this.ds.query(`SELECT snapshot FROM item_versions WHERE id = $1`, [versionId]);
-      if (!r[0]) throw new Error(`item version ${versionId} not found`);
-      s = r[0].snapshot as ItemSnapshot;
-      if (this.versions.size > 2000) this.versions.clear();
-      this.versions.set(versionId, s);
-    }
+  /**
+   * The frozen version a delivery sends. Claims bring the snapshots of versions not cached yet; other
+   * paths read them here, and concurrent reads share a statement (and a pending read is shared).
+   */
+  private snapshot(versionId: string): Promise<ItemSnapshot> {
+    const cached = this.versions.get(versionId);
+    if (cached) return cached;
+    const s = this.snapshots.submit(versionId).then((snap) => {
+      if (!snap) throw new Error(`item version ${versionId} not found`);
+      return snap;
+    });
+    // a failed read is not remembered
+    s.catch(() => this.versions.delete(versionId));
+    this.remember(versionId, s);
     return s;
+  }
+
+  private remember(versionId: string, s: Promise<ItemSnapshot>) {
+    if (this.versions.size >= MAX_CACHED_VERSIONS && !this.versions.has(versionId)) {
+      // oldest first (Map keeps insertion order)
+      this.versions.delete(this.versions.keys().next().value!);
+    }
+    this.versions.set(versionId, s);
+  }
+
+  /** The most recent versions whose snapshot this process holds (a claim need not send them again). */
+  private cachedVersionIds(): string[] {
+    return [...this.versions.keys()].slice(-KNOWN_VERSIONS_SENT);
   }
 
   private async context(d: Delivery, events: PendingEvent[]): Promise<DeliveryContext> {

@@ -231,18 +231,26 @@ export interface PublishRow {
 }
 
 const CLAIM_SQL = `
-  UPDATE deliveries d
-     SET state = 'processing', lease_until = now() + make_interval(secs => $2::int), lease_token = gen_random_uuid(),
-         attempts = d.attempts + 1, updated_at = now()
-    FROM (SELECT id, state AS prev_state FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p, channel_accounts a
-   WHERE d.id = p.id AND a.id = d.channel_account_id AND a.enabled AND a.status = 'active'
-     AND ((d.state = ANY($3::text[]) AND d.due_at <= now() AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now()))
-          OR (d.state = 'processing' AND d.lease_until < now()))
-  RETURNING d.*, p.prev_state`;
+  WITH c AS (
+    UPDATE deliveries d
+       SET state = 'processing', lease_until = now() + make_interval(secs => $2::int), lease_token = gen_random_uuid(),
+           attempts = d.attempts + 1, updated_at = now()
+      FROM (SELECT id, state AS prev_state FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p, channel_accounts a
+     WHERE d.id = p.id AND a.id = d.channel_account_id AND a.enabled AND a.status = 'active'
+       AND ((d.state = ANY($3::text[]) AND d.due_at <= now() AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now()))
+            OR (d.state = 'processing' AND d.lease_until < now()))
+    RETURNING d.*, p.prev_state)
+  SELECT c.*, CASE WHEN NOT (c.item_version_id = ANY($4::uuid[]))
+                    AND row_number() OVER (PARTITION BY c.item_version_id ORDER BY c.id) = 1 THEN v.snapshot END AS version_snapshot
+    FROM c JOIN item_versions v ON v.id = c.item_version_id`;
 
-/** Claims the due ones among `ids` in one statement (rows locked in id order); returns the claimed rows. */
-export async function claimMany(sql: EngineSql, ids: string[], leaseSeconds: number, claimable: DeliveryState[]): Promise<any[]> {
-  return sql.q('claim_many', CLAIM_SQL, [[...new Set(ids)].sort(), leaseSeconds, claimable]);
+/**
+ * Claims the due ones among `ids` in one statement (rows locked in id order); returns the claimed
+ * rows. The first row of each version carries the version's snapshot (`version_snapshot`) unless it is
+ * among `knownVersions` (the caller has it cached), so a claim needs no second round trip for it.
+ */
+export async function claimMany(sql: EngineSql, ids: string[], leaseSeconds: number, claimable: DeliveryState[], knownVersions: string[] = []): Promise<any[]> {
+  return sql.q('claim_many', CLAIM_SQL, [[...new Set(ids)].sort(), leaseSeconds, claimable, knownVersions]);
 }
 
 const PUBLISH_MANY_SQL = `

@@ -7,6 +7,19 @@ import { beijingDate } from '@app/domain/time/beijing-date';
 import { ChannelRegistry } from '../channel-registry';
 import type { EnqueueRequest } from './delivery-queues.service';
 
+/** What a snapshot needs besides the item: read once, with the approval's other reads. */
+export interface SnapshotContext {
+  org: { name: string; code: string };
+  authorName: string | null;
+}
+
+/** A freeze to embed in a statement (see FanoutService.freezePlan). */
+export interface FreezePlan {
+  ctes: string;
+  columns: string;
+  result(row: any): { version: ItemVersion; jobs: EnqueueRequest[] };
+}
+
 /**
  * Approval (or a revision) freezes an immutable version and creates one delivery per target account,
  * inside the caller's transaction. It returns the jobs to enqueue; the caller enqueues them only after
@@ -16,14 +29,14 @@ import type { EnqueueRequest } from './delivery-queues.service';
 export class FanoutService {
   constructor(private readonly registry: ChannelRegistry) {}
 
-  async snapshot(em: EntityManager, item: Item, versionNo: number, at: Date): Promise<ItemSnapshot> {
-    const rows = await em.query(
-      `SELECT o.name, o.code, (SELECT display_name FROM users WHERE id = $2) AS author FROM organisations o WHERE o.id = $1`,
-      [item.organisationId, item.authorId],
-    );
-    if (!rows[0]) throw AppError.notFound('机构', item.organisationId);
-    const org = { name: rows[0].name as string, code: rows[0].code as string };
-    const author = { displayName: (rows[0].author as string | null) ?? '' };
+  /**
+   * The version as it would be frozen at `at`. `known` carries the organisation and the author's name
+   * when the caller has read them already (approval reads them with its other checks).
+   */
+  async snapshot(em: EntityManager, item: Item, versionNo: number, at: Date, known?: SnapshotContext): Promise<ItemSnapshot> {
+    const ctx = known ?? (await this.context(em, item));
+    const org = ctx.org;
+    const author = { displayName: ctx.authorName ?? '' };
     return {
       itemId: item.id,
       versionNo,
@@ -51,40 +64,87 @@ export class FanoutService {
     };
   }
 
-  /**
-   * Freezes version N+1 and creates its deliveries: a few plain statements (this runs inside every
-   * approval, which is the front of the delivery pipeline).
-   */
-  async freezeAndFanOut(em: EntityManager, item: Item, actorId: string, at = new Date(), skipAccountIds: Set<string> = new Set()): Promise<{ version: ItemVersion; jobs: EnqueueRequest[] }> {
-    const versionNo = item.currentVersionNo + 1;
-    const snapshot = await this.snapshot(em, item, versionNo, at);
-    const v = await em.query(
-      `INSERT INTO item_versions (item_id, version_no, snapshot, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id, created_at`,
-      [item.id, versionNo, JSON.stringify(snapshot), actorId],
+  /** The organisation's name and code and the author's display name, for a snapshot. */
+  async context(em: Pick<EntityManager, 'query'>, item: Pick<Item, 'organisationId' | 'authorId'>): Promise<SnapshotContext> {
+    const rows = await em.query(
+      `SELECT o.name, o.code, (SELECT display_name FROM users WHERE id = $2) AS author FROM organisations o WHERE o.id = $1`,
+      [item.organisationId, item.authorId],
     );
-    const version = Object.assign(new ItemVersion(), { id: v[0].id, itemId: item.id, versionNo, snapshot, createdBy: actorId, createdAt: v[0].created_at });
-    await em.query(`UPDATE items SET current_version_no = $2 WHERE id = $1`, [item.id, versionNo]);
-    item.currentVersionNo = versionNo;
+    if (!rows[0]) throw AppError.notFound('机构', item.organisationId);
+    return { org: { name: rows[0].name, code: rows[0].code }, authorName: rows[0].author ?? null };
+  }
 
+  /**
+   * Freezes version N+1 and creates its deliveries in ONE statement: the version row, the target
+   * accounts looked up, one delivery per account not skipped. An unknown target account rolls the
+   * caller's transaction back. The caller's own update of the item must set current_version_no (the
+   * item object is updated here); approval embeds the same parts (`freezePlan`) in its one write.
+   */
+  async freezeAndFanOut(
+    em: EntityManager,
+    item: Item,
+    actorId: string,
+    at = new Date(),
+    skipAccountIds: Set<string> = new Set(),
+    known?: SnapshotContext,
+  ): Promise<{ version: ItemVersion; jobs: EnqueueRequest[] }> {
+    const params: unknown[] = [];
+    const plan = await this.freezePlan(em, item, actorId, at, skipAccountIds, params, known);
+    const rows = await em.query(`WITH ${plan.ctes} SELECT ${plan.columns}`, params);
+    return plan.result(rows[0]);
+  }
+
+  /**
+   * The freeze as parts of a statement, its parameters appended to `params`: `ctes` (fv: the version,
+   * fa: the accounts, fd: the deliveries) and the output `columns`, whose row `result` turns into the
+   * version and the jobs to enqueue.
+   */
+  async freezePlan(
+    em: EntityManager,
+    item: Item,
+    actorId: string,
+    at: Date,
+    skipAccountIds: Set<string>,
+    params: unknown[],
+    known?: SnapshotContext,
+  ): Promise<FreezePlan> {
+    const versionNo = item.currentVersionNo + 1;
+    const snapshot = await this.snapshot(em, item, versionNo, at, known);
     const ids = [...new Set(item.targetAccountIds)];
-    const accounts: { id: string; channel_type: string }[] = ids.length ? await em.query(`SELECT id, channel_type FROM channel_accounts WHERE id = ANY($1::uuid[])`, [ids]) : [];
-    if (accounts.length !== ids.length) {
-      throw AppError.badRequest('UNKNOWN_CHANNEL_ACCOUNT', '目标渠道账号不存在', [{ field: 'targetAccountIds', reason: 'unknown channel account' }]);
-    }
     const dueAt = item.publishAt && item.publishAt > at ? item.publishAt : at;
-    const targets = accounts.filter((a) => !skipAccountIds.has(a.id));
-    for (const a of targets) this.registry.get(a.channel_type);
-    const saved: { id: string; channel_account_id: string; channel_type: string }[] = targets.length
-      ? await em.query(
-          `INSERT INTO deliveries (item_id, item_version_id, version_no, channel_account_id, channel_type, organisation_id, state, due_at)
-           SELECT $1, $2, $3, t.id, t.channel_type, $4, 'pending', $5 FROM unnest($6::uuid[], $7::text[]) AS t(id, channel_type)
-           RETURNING id, channel_account_id, channel_type`,
-          [item.id, version.id, versionNo, item.organisationId, dueAt, targets.map((a) => a.id), targets.map((a) => a.channel_type)],
-        )
-      : [];
-    return {
-      version,
-      jobs: saved.map((d) => ({ deliveryId: d.id, channelType: d.channel_type, accountId: d.channel_account_id, runAt: dueAt > at ? dueAt : null })),
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
     };
+    const [itemId, no, org, due] = [p(item.id), p(versionNo), p(item.organisationId), p(dueAt)];
+    const ctes = `
+       fv AS (
+         INSERT INTO item_versions (item_id, version_no, snapshot, created_by)
+         VALUES (${itemId}::uuid, ${no}::int, ${p(JSON.stringify(snapshot))}::jsonb, ${p(actorId)}::uuid) RETURNING id, created_at),
+       fa AS (SELECT id, channel_type FROM channel_accounts WHERE id = ANY(${p(ids)}::uuid[])),
+       fd AS (
+         INSERT INTO deliveries (item_id, item_version_id, version_no, channel_account_id, channel_type, organisation_id, state, due_at)
+         SELECT ${itemId}::uuid, fv.id, ${no}::int, fa.id, fa.channel_type, ${org}::uuid, 'pending', ${due}::timestamptz
+           FROM fv, fa WHERE NOT (fa.id = ANY(${p([...skipAccountIds])}::uuid[])) ORDER BY fa.id
+         RETURNING id, channel_account_id, channel_type)`;
+    const columns = `
+       (SELECT id FROM fv) AS freeze_version_id, (SELECT created_at FROM fv) AS freeze_version_at,
+       (SELECT count(*)::int FROM fa) AS freeze_accounts,
+       (SELECT json_agg(json_build_object('id', fd.id, 'channel_account_id', fd.channel_account_id, 'channel_type', fd.channel_type)) FROM fd) AS freeze_deliveries`;
+    const result = (r: { freeze_version_id: string; freeze_version_at: Date; freeze_accounts: number; freeze_deliveries: { id: string; channel_account_id: string; channel_type: string }[] | null }) => {
+      if (r.freeze_accounts !== ids.length) {
+        throw AppError.badRequest('UNKNOWN_CHANNEL_ACCOUNT', '目标渠道账号不存在', [{ field: 'targetAccountIds', reason: 'unknown channel account' }]);
+      }
+      const saved = r.freeze_deliveries ?? [];
+      // a delivery of a channel type this build does not know would never be picked up: refuse it here
+      for (const d of saved) this.registry.get(d.channel_type);
+      const version = Object.assign(new ItemVersion(), { id: r.freeze_version_id, itemId: item.id, versionNo, snapshot, createdBy: actorId, createdAt: new Date(r.freeze_version_at) });
+      item.currentVersionNo = versionNo;
+      return {
+        version,
+        jobs: saved.map((d) => ({ deliveryId: d.id, channelType: d.channel_type, accountId: d.channel_account_id, runAt: dueAt > at ? dueAt : null })),
+      };
+    };
+    return { ctes, columns, result };
   }
 }

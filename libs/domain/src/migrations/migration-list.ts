@@ -3,6 +3,8 @@ import { StatsSchema1732000500000 } from '@app/stats/migrations/1732000500000-st
 import { DeliveryEngine1732000700000 } from '@app/channels/engine/migrations/1732000700000-delivery-engine';
 import { GazetteLedSchema1732004100000 } from './1732004100000-gazette-led-schema';
 import { ComplianceSchema1732004700000 } from './1732004700000-compliance-schema';
+import { StatsRollupPerStatement1732005000000 } from '@app/stats/migrations/1732005000000-stats-rollup-per-statement';
+import { DeliveryNotifyPerStatement1732005100000 } from '@app/channels/engine/migrations/1732005100000-delivery-notify-per-statement';
 
 /**
  * Every migration, in order. Add new ones at the end (class names carry a timestamp); never edit one
@@ -14,4 +16,6 @@ export const ALL_MIGRATIONS = [
   DeliveryEngine1732000700000,
   GazetteLedSchema1732004100000,
   ComplianceSchema1732004700000,
+  StatsRollupPerStatement1732005000000,
+  DeliveryNotifyPerStatement1732005100000,
 ];

@@ -28,7 +28,11 @@ export class OrgScopeService {
   }
 
   async assertRole(user: AuthUser, orgId: string, roles: Role[]): Promise<Organisation> {
-    const org = await this.getOrg(orgId);
+    return this.requireRole(user, await this.getOrg(orgId), roles);
+  }
+
+  /** assertRole for an organisation the caller has already loaded (in the same statement as its other reads). */
+  requireRole(user: AuthUser, org: Organisation, roles: Role[]): Organisation {
     const chain = new Set(this.ancestorIds(org));
     if (!user.roles.some((r) => roles.includes(r.role) && chain.has(r.organisationId))) {
       throw AppError.forbidden('FORBIDDEN_ROLE', `您在机构「${org.name}」没有所需的角色（${roles.join('/')}）`);
