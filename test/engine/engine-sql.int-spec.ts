@@ -124,7 +124,7 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
   });
 
   it('delivery changes are announced once per statement, in arrays of at most 20, for every row changed', async () => {
-    const xs = [];
+    const xs: Awaited<ReturnType<typeof pendingDelivery>>[] = [];
     for (let i = 0; i < 23; i++) xs.push(await pendingDelivery('notice'));
     const listener = new Client({ connectionString: sys.config.DATABASE_URL });
     await listener.connect();

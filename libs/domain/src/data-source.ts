@@ -40,7 +40,14 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: Number(process.env.DB_POOL_MAX ?? 10) },
+    extra: {
+      max: Number(process.env.DB_POOL_MAX ?? 10),
+      // The engine's hot statements are named (prepared once per connection). Postgres would settle on
+      // a generic plan after a few runs, made for the table sizes of that moment: on a young database a
+      // scan of the whole deliveries table, kept while the table grows. A plan per run, as for every
+      // other statement, sees the sizes of now.
+      options: '-c plan_cache_mode=force_custom_plan',
+    },
     ...extra,
   } as DataSourceOptions;
 }

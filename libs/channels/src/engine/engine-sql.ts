@@ -230,15 +230,24 @@ export interface PublishRow {
   events: PendingEvent[];
 }
 
+// Shape of the hot statements: the rows are found and locked by primary key alone (a CTE whose only
+// condition is `id = ANY(...)`), what decides whether a row may be written is computed there as a
+// column, and the UPDATE joins back by id. Conditions on the updated table itself (state, account,
+// lease) would let the planner pick another index; on a young database, whose tables were never
+// analysed, it did, and read thousands of rows for each handful claimed.
 const CLAIM_SQL = `
-  WITH c AS (
+  WITH p AS (
+    SELECT d.id, d.state AS prev_state,
+           ((d.state = ANY($3::text[]) AND d.due_at <= now() AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now()))
+             OR (d.state = 'processing' AND d.lease_until < now()))
+           AND EXISTS (SELECT 1 FROM channel_accounts a WHERE a.id = d.channel_account_id AND a.enabled AND a.status = 'active') AS due
+      FROM deliveries d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE OF d),
+  c AS (
     UPDATE deliveries d
        SET state = 'processing', lease_until = now() + make_interval(secs => $2::int), lease_token = gen_random_uuid(),
            attempts = d.attempts + 1, updated_at = now()
-      FROM (SELECT id, state AS prev_state FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) p, channel_accounts a
-     WHERE d.id = p.id AND a.id = d.channel_account_id AND a.enabled AND a.status = 'active'
-       AND ((d.state = ANY($3::text[]) AND d.due_at <= now() AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now()))
-            OR (d.state = 'processing' AND d.lease_until < now()))
+      FROM p
+     WHERE d.id = p.id AND p.due
     RETURNING d.*, p.prev_state)
   SELECT c.*, CASE WHEN NOT (c.item_version_id = ANY($4::uuid[]))
                     AND row_number() OVER (PARTITION BY c.item_version_id ORDER BY c.id) = 1 THEN v.snapshot END AS version_snapshot
@@ -260,13 +269,15 @@ const PUBLISH_MANY_SQL = `
                          $18::date[], $19::text[])
       AS x(id, token, external_id, external_url, published_at, attempts_delta, item_id, version_id, version_no, org_id, channel_type,
            account_id, kind, category, is_norm, is_interp, is_resp, bdate, response)),
-  o AS (SELECT d.id, d.state AS prev FROM deliveries d WHERE d.id IN (SELECT id FROM x) ORDER BY d.id FOR UPDATE),
+  o AS (
+    SELECT d.id, d.state AS prev, d.lease_token = x.token AND d.state IN ('processing','withdrawing') AS held
+      FROM deliveries d JOIN x ON x.id = d.id WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE OF d),
   u AS (
     UPDATE deliveries n SET state = CASE WHEN n.state = 'withdrawing' THEN 'withdrawing' ELSE 'published' END,
            external_id = x.external_id, external_url = x.external_url, published_at = x.published_at, lease_until = NULL, lease_token = NULL,
            next_attempt_at = NULL, last_error_code = NULL, last_error_message = NULL, updated_at = now(),
            attempts = GREATEST(0, n.attempts + x.attempts_delta)
-      FROM o, x WHERE n.id = o.id AND x.id = n.id AND n.lease_token = x.token AND n.state IN ('processing','withdrawing')
+      FROM o, x WHERE n.id = o.id AND o.held AND x.id = o.id
     RETURNING n.id, n.state, o.prev),
   l AS (
     INSERT INTO publication_records (delivery_id, item_id, item_version_id, version_no, organisation_id, channel_type,

@@ -28,11 +28,15 @@ export class StatsRollupPerStatement1732005000000 implements MigrationInterface 
           SELECT DISTINCT item_id, organisation_id, extract(year FROM (published_at AT TIME ZONE 'Asia/Shanghai'))::int
             FROM stats_new_publications ORDER BY 1, 2, 3
           ON CONFLICT DO NOTHING;
-        PERFORM 1 FROM stats_item_periods sp
-          WHERE (sp.item_id, sp.organisation_id, sp.year) IN (
-            SELECT item_id, organisation_id, extract(year FROM (published_at AT TIME ZONE 'Asia/Shanghai'))::int FROM stats_new_publications)
-          ORDER BY sp.item_id, sp.organisation_id, sp.year
-          FOR UPDATE OF sp;
+        -- Driven from the statement's rows (a lookup by primary key each): the plan is cached for the
+        -- session and must not turn into a scan of the whole table as it grows.
+        PERFORM 1
+           FROM (SELECT DISTINCT item_id, organisation_id, extract(year FROM (published_at AT TIME ZONE 'Asia/Shanghai'))::int AS y
+                   FROM stats_new_publications ORDER BY 1, 2, 3) k
+           CROSS JOIN LATERAL (
+             SELECT 1 FROM stats_item_periods sp
+              WHERE sp.item_id = k.item_id AND sp.organisation_id = k.organisation_id AND sp.year = k.y
+              FOR UPDATE) l;
         -- A new statement: its snapshot sees every change committed to the rows just locked.
         WITH r AS (
           SELECT n.item_id, n.organisation_id AS org, extract(year FROM l.day)::int AS y,
@@ -45,8 +49,9 @@ export class StatsRollupPerStatement1732005000000 implements MigrationInterface 
         fresh AS (
           SELECT s.item_id, s.org, s.y, s.d, s.bits, o.prior, s.bits & ~o.prior AS added
             FROM seen s
-            JOIN stats_item_periods sp ON sp.item_id = s.item_id AND sp.organisation_id = s.org AND sp.year = s.y
-            CROSS JOIN LATERAL (SELECT COALESCE((sp.dims ->> s.d)::int, 0) AS prior) o
+            CROSS JOIN LATERAL (
+              SELECT COALESCE((sp.dims ->> s.d)::int, 0) AS prior FROM stats_item_periods sp
+               WHERE sp.item_id = s.item_id AND sp.organisation_id = s.org AND sp.year = s.y) o
            WHERE s.bits & ~o.prior <> 0),
         bumps AS (
           SELECT org, 'Y'::text AS grain, make_date(y, 1, 1) AS period_start, d FROM fresh WHERE prior = 0
@@ -59,12 +64,17 @@ export class StatsRollupPerStatement1732005000000 implements MigrationInterface 
         rolled AS (
           INSERT INTO stats_rollups (grain, period_start, dim, organisation_id, n)
           SELECT grain, period_start, d, org, count(*)::int FROM bumps GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-          ON CONFLICT (grain, period_start, dim, organisation_id) DO UPDATE SET n = stats_rollups.n + EXCLUDED.n)
+          ON CONFLICT (grain, period_start, dim, organisation_id) DO UPDATE SET n = stats_rollups.n + EXCLUDED.n),
+        masks AS (SELECT item_id, org, y, jsonb_object_agg(d, prior | bits) AS patch FROM fresh GROUP BY 1, 2, 3)
         UPDATE stats_item_periods sp SET dims = sp.dims || m.patch
-          FROM (SELECT item_id, org, y, jsonb_object_agg(d, prior | bits) AS patch FROM fresh GROUP BY 1, 2, 3) m
-         WHERE sp.item_id = m.item_id AND sp.organisation_id = m.org AND sp.year = m.y;
+          FROM masks m
+         WHERE sp.item_id = ANY (ARRAY(SELECT item_id FROM masks)) -- by primary key, whatever the plan thinks of sizes
+           AND sp.item_id = m.item_id AND sp.organisation_id = m.org AND sp.year = m.y;
         RETURN NULL;
-      END $$;
+      END $$
+      -- Every table read here is read by key. The function's plans are cached for the session, made
+      -- when the tables may still have been small (a new install's first burst): never a full scan.
+      SET enable_seqscan = off;
 
       DROP TRIGGER stats_publication_rollup ON publication_records;
       CREATE TRIGGER stats_publication_rollup AFTER INSERT ON publication_records
