@@ -187,16 +187,18 @@ describe('LED screens: Huidu push and pull playlists', () => {
 
     const emergency = await publish(s.id, { text: '紧急通知：因停电暂停办理业务', emergency: true, to: new Date(Date.now() + 3600_000).toISOString() });
     await published(emergency);
+    // only the emergency plays (as two day programs when its hour crosses midnight in Beijing)
     const during = sim.huidu.devicePrograms(s.deviceId)! as any[];
-    expect(during).toHaveLength(1);
-    expect(during[0].name).toMatch(/^【紧急】/);
-    expect(programTexts(s.deviceId)).toEqual(['紧急通知：因停电暂停办理业务']);
+    expect(during.length).toBeGreaterThanOrEqual(1);
+    expect(during.every((p) => /^【紧急】/.test(p.name))).toBe(true);
+    const emergencyOnly = () => expect([...new Set(programTexts(s.deviceId))]).toEqual(['紧急通知：因停电暂停办理业务']);
+    emergencyOnly();
 
     const meanwhile = await publish(s.id, { text: '新增不动产登记网上预约', priority: 5 });
     await waitDelivery(meanwhile, (x) => x.state === 'awaiting_confirmation', 'waiting behind the emergency');
     await sleep(800);
     expect((await ledDelivery(meanwhile)).state).toBe('awaiting_confirmation');
-    expect(programTexts(s.deviceId)).toEqual(['紧急通知：因停电暂停办理业务']);
+    emergencyOnly();
 
     expect((await reviewer.post(`/items/${emergency}/withdraw`, { reason: '已恢复供电' })).status).toBe(200);
     await waitDelivery(emergency, (x) => x.state === 'withdrawn', 'emergency withdrawn');
