@@ -40,17 +40,32 @@ export class ComplianceGate {
    */
   async refresh(em: EntityManager, item: Item, phase: ScanPhase = 'save', stored?: ComplianceFinding[]): Promise<ComplianceFinding[]> {
     const repo = em.getRepository(ComplianceFinding);
-    const found = await this.scanItem(em, item, phase);
-    // `stored`: the item's findings as the caller read them under the item's lock, ordered by field
-    // and start (the order the result is returned in; within one key, text order)
+    // `stored`: the item's findings as the caller read them under the item's lock
     const existing = stored ?? (await repo.find({ where: { itemId: item.id }, order: { field: 'ASC', start: 'ASC' } }));
+    const plan = await this.compare(em, item, phase, existing);
+    for (const u of plan.updates) await repo.update({ id: u.id }, { start: u.start, end: u.end, severity: u.severity, message: u.message });
+    // Open findings no longer there go (still open: a decision taken meanwhile keeps its row).
+    if (plan.gone.length) await repo.createQueryBuilder().delete().where('id IN (:...gone) AND status = :open', { gone: plan.gone, open: 'open' }).execute();
+    if (plan.fresh.length) await repo.insert(plan.fresh.map((f) => ({ ...f, itemId: item.id, status: 'open' as const })));
+    // The common case (an unchanged item approved) costs one read and no writes.
+    if (!plan.changed) return existing;
+    return repo.find({ where: { itemId: item.id }, order: { field: 'ASC', start: 'ASC' } });
+  }
+
+  /**
+   * The re-scan compared with the stored findings (ordered by field and start), without writing:
+   * which rows would move, go or be added. `changed` false means the stored findings stand as they
+   * are (approval can then go ahead without a write to them).
+   */
+  async compare(em: EntityManager, item: Item, phase: ScanPhase, existing: ComplianceFinding[]) {
+    const found = await this.scanItem(em, item, phase);
     const key = (f: { rule: string; field: string; excerpt: string }) => `${f.rule}|${f.field}|${f.excerpt}`;
     // Rows still found keep their id (the console and reviewers refer to it) and their decision.
     const pool = new Map<string, ComplianceFinding[]>();
     for (const f of existing) if (f.status !== 'resolved') pool.set(key(f), [...(pool.get(key(f)) ?? []), f]);
     const keep = new Set(phase === 'approve' ? existing.filter((f) => f.status === 'open' && isSubmitOnly(f)).map((f) => f.id) : []);
     const fresh: GateFinding[] = [];
-    let changed = false;
+    const updates: (GateFinding & { id: string })[] = [];
     for (const f of found) {
       const list = pool.get(key(f)) ?? [];
       // A block finding is never taken as decided (a lexicon term moved to block reopens it).
@@ -61,18 +76,10 @@ export class ComplianceGate {
         continue;
       }
       keep.add(prior.id);
-      if (prior.start !== f.start || prior.end !== f.end || prior.severity !== f.severity || prior.message !== f.message) {
-        await repo.update({ id: prior.id }, { start: f.start, end: f.end, severity: f.severity, message: f.message });
-        changed = true;
-      }
+      if (prior.start !== f.start || prior.end !== f.end || prior.severity !== f.severity || prior.message !== f.message) updates.push({ ...f, id: prior.id });
     }
-    // Open findings no longer there go (still open: a decision taken meanwhile keeps its row).
     const gone = existing.filter((f) => f.status === 'open' && !keep.has(f.id)).map((f) => f.id);
-    if (gone.length) await repo.createQueryBuilder().delete().where('id IN (:...gone) AND status = :open', { gone, open: 'open' }).execute();
-    if (fresh.length) await repo.insert(fresh.map((f) => ({ ...f, itemId: item.id, status: 'open' as const })));
-    // The common case (an unchanged item approved) costs one read and no writes.
-    if (!changed && !gone.length && !fresh.length) return existing;
-    return repo.find({ where: { itemId: item.id }, order: { field: 'ASC', start: 'ASC' } });
+    return { fresh, updates, gone, changed: fresh.length > 0 || updates.length > 0 || gone.length > 0 };
   }
 
   /**

@@ -252,89 +252,117 @@ export class ItemsService {
 
   /**
    * One review level passed; the last one freezes the version and fans it out. Approval is the front
-   * of the delivery pipeline (a county's morning batch is hundreds of approvals), so inside its
-   * transaction it reads once (the item locked, with everything the checks need) and writes once (the
-   * decision, the version and its deliveries, the item, the audit row), unless the re-scan changed
-   * findings or the item is a revision.
+   * of the delivery pipeline (a county's morning batch is hundreds of approvals), so it first tries
+   * without a transaction: one read, the checks, and one statement that writes everything (the
+   * decision, the version and its deliveries, the item, the audit row) only if the item is still the
+   * row that was read (row_version). When that cannot be done so (someone changed the item meanwhile,
+   * the re-scan changed findings, the item is a revision), it runs again the classic way: in a
+   * transaction, the item locked, the findings rewritten. Both ways check and write the same things.
    */
   async approve(user: AuthUser, id: string, dto: ApproveDto) {
-    let jobs: EnqueueRequest[] = [];
-    const result = await this.ds.transaction(async (em) => {
-      const { item, org, round, alreadyApproved, authorName, findings: existing } = await this.lockForReview(em, id, user.id);
-      this.scope.requireRole(user, org, ['reviewer']);
-      if (item.authorId === user.id) throw AppError.forbidden('SELF_APPROVAL', '不能审核自己撰写的信息（先审查、后公开须由他人审核）');
-      if (item.status !== 'submitted') {
-        throw AppError.conflict('INVALID_TRANSITION', `信息当前状态为「${statusLabel(item.status)}」，不能审核通过`, [{ field: 'status', reason: item.status }]);
-      }
-      if (alreadyApproved) throw AppError.conflict('ALREADY_REVIEWED', '您已审核过本轮的上一级，须由其他审核人审核下一级');
-      const findings = await this.gate.refresh(em, item, 'approve', existing);
-      const blocking = findings.filter((f) => f.severity === 'block');
-      if (blocking.length) throw AppError.unprocessable('BLOCKING_FINDINGS', blocking[0].message, blocking.map((f) => ({ field: f.field, reason: f.message })));
-      const undecided = findings.filter((f) => f.severity === 'review' && f.status === 'open');
-      if (undecided.length) throw AppError.unprocessable('UNDECIDED_FINDINGS', `还有${undecided.length}处个人信息或敏感内容需要审核人明确处理（删除或说明保留理由）`, undecided.map((f) => ({ field: f.field, reason: f.message })));
-      const level = item.reviewLevel + 1;
-      const final = level >= org.reviewLevels;
-      const secrecyConclusion = dto.secrecyConclusion ?? '经保密审查，不涉及国家秘密';
-      const params: unknown[] = [item.id, round, level, user.id, dto.comment ?? null, secrecyConclusion];
-      let freeze: FreezePlan | null = null;
-      if (final) {
-        const revision = item.currentVersionNo > 0;
-        const skip = revision ? await this.manualRevisionAccounts(em, item, user) : new Set<string>();
-        freeze = await this.fanout.freezePlan(em, item, user.id, new Date(), skip, params, { org: { name: org.name, code: org.code }, authorName });
-      }
-      const versionNo = item.currentVersionNo + (final ? 1 : 0);
-      params.push(final ? 'approved' : item.status, versionNo);
-      const [status, no] = [`$${params.length - 1}::text`, `$${params.length}::int`];
-      const audit = this.audit.insertSql(
-        {
-          actorId: user.id,
-          action: final ? 'item.approve' : 'item.approve_level',
-          entityType: 'item',
-          entityId: item.id,
-          itemId: item.id,
-          organisationId: item.organisationId,
-          details: { level, of: org.reviewLevels, secrecyConclusion, version: null, deliveries: 0 },
-        },
-        params,
-        // the version's id and the deliveries made are known only inside the statement
-        freeze ? `jsonb_build_object('version', jsonb_build_object('id', (SELECT id FROM fv), 'versionNo', ${no}), 'deliveries', (SELECT count(*) FROM fd))` : undefined,
-      );
-      const rows = await em.query(
-        `WITH ${freeze ? `${freeze.ctes},` : ''}
-         rd AS (
-           INSERT INTO review_decisions (item_id, round, level, reviewer_id, decision, reason, secrecy_conclusion)
-           VALUES ($1::uuid, $2::int, $3::int, $4::uuid, 'approve', $5::text, $6::text)),
-         au AS (${audit}),
-         it AS (
-           UPDATE items SET status = ${status}, review_level = $3::int, current_version_no = ${no}, row_version = row_version + 1, updated_at = now()
-            WHERE id = $1::uuid RETURNING row_version, updated_at)
-         SELECT it.row_version, it.updated_at${freeze ? `, ${freeze.columns}` : ''} FROM it`,
-        params,
-      );
-      const saved = rows[0];
-      let version: { id: string; versionNo: number } | null = null;
-      if (freeze) {
-        const out = freeze.result(saved);
-        version = { id: out.version.id, versionNo: out.version.versionNo };
-        jobs = out.jobs;
-      }
-      Object.assign(item, { status: final ? 'approved' : item.status, reviewLevel: level, currentVersionNo: versionNo, rowVersion: saved.row_version, updatedAt: new Date(saved.updated_at) });
-      return { ...item, version };
-    });
-    if (jobs.length) await this.queues.enqueue(jobs);
-    return result;
+    const done = (await this.approveOnce(user, id, dto, null)) ?? (await this.ds.transaction((em) => this.approveOnce(user, id, dto, em)));
+    if (!done) throw AppError.conflict('CONCURRENT_CHANGE', '信息刚被他人修改，请刷新后重试');
+    if (done.jobs.length) await this.queues.enqueue(done.jobs);
+    return done.result;
   }
 
   /**
-   * The item under review, locked for the transaction, with what approval checks besides it, in one
-   * statement: the organisation (role scope, review levels), the review round (one per submission),
+   * One attempt at an approval. `em` null: optimistic (no transaction, no lock); returns null when the
+   * locked way is needed. `em` given: inside the caller's transaction, the item locked.
+   */
+  private async approveOnce(user: AuthUser, id: string, dto: ApproveDto, em: EntityManager | null) {
+    const locked = em !== null;
+    const m = em ?? this.ds.manager;
+    const { item, org, round, alreadyApproved, authorName, findings: existing } = await this.readForReview(m, id, user.id, locked);
+    this.scope.requireRole(user, org, ['reviewer']);
+    if (item.authorId === user.id) throw AppError.forbidden('SELF_APPROVAL', '不能审核自己撰写的信息（先审查、后公开须由他人审核）');
+    if (item.status !== 'submitted') {
+      throw AppError.conflict('INVALID_TRANSITION', `信息当前状态为「${statusLabel(item.status)}」，不能审核通过`, [{ field: 'status', reason: item.status }]);
+    }
+    if (alreadyApproved) throw AppError.conflict('ALREADY_REVIEWED', '您已审核过本轮的上一级，须由其他审核人审核下一级');
+    let findings: ComplianceFinding[];
+    if (locked) findings = await this.gate.refresh(m, item, 'approve', existing);
+    else {
+      const cmp = await this.gate.compare(m, item, 'approve', existing);
+      if (cmp.changed) return null; // the findings must be rewritten: the locked way
+      findings = existing;
+    }
+    const blocking = findings.filter((f) => f.severity === 'block');
+    if (blocking.length) throw AppError.unprocessable('BLOCKING_FINDINGS', blocking[0].message, blocking.map((f) => ({ field: f.field, reason: f.message })));
+    const undecided = findings.filter((f) => f.severity === 'review' && f.status === 'open');
+    if (undecided.length) throw AppError.unprocessable('UNDECIDED_FINDINGS', `还有${undecided.length}处个人信息或敏感内容需要审核人明确处理（删除或说明保留理由）`, undecided.map((f) => ({ field: f.field, reason: f.message })));
+    const level = item.reviewLevel + 1;
+    const final = level >= org.reviewLevels;
+    const secrecyConclusion = dto.secrecyConclusion ?? '经保密审查，不涉及国家秘密';
+    // $1..$7: what the guarded update and the decision need
+    const params: unknown[] = [item.id, round, level, user.id, dto.comment ?? null, secrecyConclusion, item.rowVersion];
+    const guard = 'EXISTS (SELECT 1 FROM it)';
+    let freeze: FreezePlan | null = null;
+    if (final) {
+      let skip = new Set<string>();
+      if (item.currentVersionNo > 0) {
+        if (!locked) return null; // a revision: who must be asked instead is decided under the lock
+        skip = await this.manualRevisionAccounts(m, item, user);
+      }
+      freeze = await this.fanout.freezePlan(m, item, user.id, new Date(), skip, params, { org: { name: org.name, code: org.code }, authorName }, guard);
+    }
+    const versionNo = item.currentVersionNo + (final ? 1 : 0);
+    params.push(final ? 'approved' : item.status, versionNo);
+    const [status, no] = [`$${params.length - 1}::text`, `$${params.length}::int`];
+    const audit = this.audit.insertSql(
+      {
+        actorId: user.id,
+        action: final ? 'item.approve' : 'item.approve_level',
+        entityType: 'item',
+        entityId: item.id,
+        itemId: item.id,
+        organisationId: item.organisationId,
+        details: { level, of: org.reviewLevels, secrecyConclusion, version: null, deliveries: 0 },
+      },
+      params,
+      // the version's id and the deliveries made are known only inside the statement
+      freeze ? `jsonb_build_object('version', jsonb_build_object('id', (SELECT id FROM fv), 'versionNo', ${no}), 'deliveries', (SELECT count(*) FROM fd))` : undefined,
+      guard,
+    );
+    // Everything hangs on `it`: the item updated only if it is still the row read above.
+    const rows = await m.query(
+      `WITH it AS (
+         UPDATE items SET status = ${status}, review_level = $3::int, current_version_no = ${no}, row_version = row_version + 1, updated_at = now()
+          WHERE id = $1::uuid AND row_version = $7::int AND status = 'submitted' RETURNING row_version, updated_at),
+       ${freeze ? `${freeze.ctes},` : ''}
+       rd AS (
+         INSERT INTO review_decisions (item_id, round, level, reviewer_id, decision, reason, secrecy_conclusion)
+         SELECT $1::uuid, $2::int, $3::int, $4::uuid, 'approve', $5::text, $6::text FROM it),
+       au AS (${audit})
+       SELECT it.row_version, it.updated_at${freeze ? `, ${freeze.columns}` : ''} FROM it`,
+      params,
+    );
+    const saved = rows[0];
+    if (!saved) {
+      if (locked) throw AppError.conflict('CONCURRENT_CHANGE', '信息刚被他人修改，请刷新后重试');
+      return null;
+    }
+    let version: { id: string; versionNo: number } | null = null;
+    let jobs: EnqueueRequest[] = [];
+    if (freeze) {
+      const out = freeze.result(saved);
+      version = { id: out.version.id, versionNo: out.version.versionNo };
+      jobs = out.jobs;
+    }
+    Object.assign(item, { status: final ? 'approved' : item.status, reviewLevel: level, currentVersionNo: versionNo, rowVersion: saved.row_version, updatedAt: new Date(saved.updated_at) });
+    return { result: { ...item, version }, jobs };
+  }
+
+  /**
+   * The item under review (locked for the transaction when `lock`), with what approval checks besides
+   * it, in one statement: the organisation (role scope, review levels), the review round (one per submission),
    * whether this reviewer already passed a level of it, the author's name for the version, and the
    * compliance findings the re-scan is compared with.
    */
-  private async lockForReview(em: EntityManager, id: string, reviewerId: string) {
+  private async readForReview(em: EntityManager, id: string, reviewerId: string, lock: boolean) {
     if (!isUuid(id)) throw AppError.notFound('信息', id);
     const submissions = `(SELECT count(*)::int FROM audit_logs a WHERE a.item_id = i.id AND a.action = 'item.submit')`;
-    const { entities, raw } = await em
+    const qb = em
       .getRepository(Item)
       .createQueryBuilder('i')
       .addSelect(`(SELECT to_json(o) FROM organisations o WHERE o.id = i.organisation_id)`, 'ctx_org')
@@ -342,9 +370,9 @@ export class ItemsService {
       .addSelect(`EXISTS (SELECT 1 FROM review_decisions rd WHERE rd.item_id = i.id AND rd.round = ${submissions} AND rd.reviewer_id = :reviewer AND rd.decision = 'approve')`, 'ctx_mine')
       .addSelect(`(SELECT display_name FROM users u WHERE u.id = i.author_id)`, 'ctx_author')
       .addSelect(`(SELECT COALESCE(json_agg(f ORDER BY f.field, f.start), '[]') FROM compliance_findings f WHERE f.item_id = i.id)`, 'ctx_findings')
-      .where('i.id = :id', { id, reviewer: reviewerId })
-      .setLock('pessimistic_write')
-      .getRawAndEntities();
+      .where('i.id = :id', { id, reviewer: reviewerId });
+    if (lock) qb.setLock('pessimistic_write');
+    const { entities, raw } = await qb.getRawAndEntities();
     const item = entities[0];
     const r = raw[0];
     if (!item || !r) throw AppError.notFound('信息', id);

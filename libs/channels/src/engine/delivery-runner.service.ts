@@ -39,7 +39,7 @@ const MAX_CACHED_VERSIONS = 500;
 /** How many of them a claim names (a burst works on its newest items; an older one is just sent again). */
 const KNOWN_VERSIONS_SENT = 64;
 /** How long a small batch of publications waits for more before it is written. */
-const PUBLISH_LINGER_MS = 15;
+const PUBLISH_LINGER_MS = 3;
 /** How long an accepted-but-unconfirmed publication may stay so before it is failed. */
 export const CONFIRMATION_GIVE_UP_MS = 24 * 3600_000;
 /** How long an outcome may stay unknown (the outside system cannot be asked) before it is failed. */
@@ -121,11 +121,12 @@ export class DeliveryRunner {
           ),
         );
       }
-      // One publication statement at a time per process: two would lock the shared rows they touch
-      // (the item, the statistics rollups) in different orders and deadlock. A statement costs far
-      // more than a row (planning, the rollup and notify triggers, the commit): a small batch waits a
-      // few milliseconds for more.
-    }, 200, 1, { lingerMs: PUBLISH_LINGER_MS, fullAt: 32 });
+      // Two publication statements at a time per process. They share rows (an item's, the statistics
+      // rollups'), but each statement takes them in key order: deliveries by id, items by id, the
+      // rollup trigger's item-years and rollups sorted; should Postgres still report a deadlock, the
+      // statement that lost is written row by row above. A statement costs far more than a row
+      // (planning, the rollup and notify triggers, the commit): a small batch waits a moment for more.
+    }, 200, 2, { lingerMs: PUBLISH_LINGER_MS, fullAt: 32 });
   }
 
   private get leaseMs() {

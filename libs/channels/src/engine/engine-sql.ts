@@ -286,10 +286,15 @@ const PUBLISH_MANY_SQL = `
            x.is_norm, x.is_interp, x.is_resp, x.external_url, false
       FROM x JOIN u ON u.id = x.id ORDER BY x.item_id, x.id
     RETURNING id),
+  ik AS (
+    -- the items to mark published, locked in id order first (another statement may be doing the same)
+    SELECT it.id FROM items it
+     WHERE it.id = ANY($7::uuid[]) AND (it.status = 'approved' OR (it.status = 'published' AND it.publish_date IS NULL))
+     ORDER BY it.id FOR NO KEY UPDATE OF it),
   i AS (
     UPDATE items it SET status = 'published', publish_date = COALESCE(it.publish_date, v.bdate), row_version = it.row_version + 1, updated_at = now()
-      FROM (SELECT DISTINCT ON (x.item_id) x.item_id, x.bdate FROM x JOIN u ON u.id = x.id ORDER BY x.item_id, x.published_at) v
-     WHERE it.id = v.item_id AND (it.status = 'approved' OR (it.status = 'published' AND it.publish_date IS NULL))
+      FROM (SELECT DISTINCT ON (x.item_id) x.item_id, x.bdate FROM x JOIN u ON u.id = x.id ORDER BY x.item_id, x.published_at) v, ik
+     WHERE ik.id = v.item_id AND it.id = ik.id AND (it.status = 'approved' OR (it.status = 'published' AND it.publish_date IS NULL))
     RETURNING it.id),
   ev AS (
     SELECT * FROM unnest($20::uuid[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::int[], $29::int[])

@@ -107,6 +107,8 @@ export class FanoutService {
     skipAccountIds: Set<string>,
     params: unknown[],
     known?: SnapshotContext,
+    /** An SQL condition the version is frozen under (e.g. that the caller's guarded update happened). */
+    guard = 'true',
   ): Promise<FreezePlan> {
     const versionNo = item.currentVersionNo + 1;
     const snapshot = await this.snapshot(em, item, versionNo, at, known);
@@ -120,7 +122,7 @@ export class FanoutService {
     const ctes = `
        fv AS (
          INSERT INTO item_versions (item_id, version_no, snapshot, created_by)
-         VALUES (${itemId}::uuid, ${no}::int, ${p(JSON.stringify(snapshot))}::jsonb, ${p(actorId)}::uuid) RETURNING id, created_at),
+         SELECT ${itemId}::uuid, ${no}::int, ${p(JSON.stringify(snapshot))}::jsonb, ${p(actorId)}::uuid WHERE ${guard} RETURNING id, created_at),
        fa AS (SELECT id, channel_type FROM channel_accounts WHERE id = ANY(${p(ids)}::uuid[])),
        fd AS (
          INSERT INTO deliveries (item_id, item_version_id, version_no, channel_account_id, channel_type, organisation_id, state, due_at)
