@@ -82,6 +82,32 @@ describe('invariants', () => {
       expect(fields).toEqual(['channelOverrides.weibo.text', 'title']);
     });
 
+    it('two reviewers approving at once: one approval, one version, one set of deliveries; the other is told why', async () => {
+      const admin = await sys.login('admin');
+      const org = sys.seed.orgs['sfx'];
+      await admin.post('/users', { username: 'reviewer-b', displayName: '另一审核人', password: 'test-password-1', roles: [{ organisationId: org, role: 'reviewer' }] });
+      const editor = await sys.login('editor');
+      const a = await sys.login('reviewer');
+      const b = await sys.login('reviewer-b');
+      for (let n = 0; n < 5; n++) {
+        const id = (await editor.post('/items', item(`同时审核的通知${n}`))).data.id;
+        expect((await editor.post(`/items/${id}/submit`)).status).toBe(200);
+        const [ra, rb] = await Promise.all([a.post(`/items/${id}/approve`, {}), b.post(`/items/${id}/approve`, {})]);
+        const ok = [ra, rb].filter((r) => r.status === 200);
+        const refused = [ra, rb].filter((r) => r.status !== 200);
+        expect(ok).toHaveLength(1);
+        expect(refused).toHaveLength(1);
+        expect(refused[0].status).toBe(409);
+        expect(['INVALID_TRANSITION', 'CONCURRENT_CHANGE']).toContain(refused[0].data.code);
+        expect((await sys.ds.query(`SELECT count(*)::int AS n FROM item_versions WHERE item_id = $1`, [id]))[0].n).toBe(1);
+        expect((await sys.ds.query(`SELECT count(*)::int AS n FROM review_decisions WHERE item_id = $1`, [id]))[0].n).toBe(1);
+        const targets = (await sys.ds.query(`SELECT cardinality(target_account_ids) AS n FROM items WHERE id = $1`, [id]))[0].n;
+        expect((await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE item_id = $1`, [id]))[0].n).toBe(targets);
+        const approvals = (await editor.get(`/items/${id}/audit`)).data.filter((x: { action: string }) => x.action === 'item.approve');
+        expect(approvals).toHaveLength(1);
+      }
+    });
+
     it('needs every configured review level, each by a different reviewer', async () => {
       const admin = await sys.login('admin');
       const dept = sys.seed.orgs['sfx-fgj'];
