@@ -9,13 +9,15 @@
  * median round counts. The LAST line is one JSON object.
  *
  * For context it also times the naive way once (renderAll per profile, i.e. one decode per rendition).
+ * renderAll's own diagnostics (onDiagnostics) give encodes/resizes per image and where its time goes:
+ * the decode, then the derivation (steps run in parallel lanes, so step times overlap).
  *
  * BENCH_MEDIA_IMAGES (default 12), BENCH_MEDIA_ROUNDS (default 3), BENCH_MEDIA_NAIVE=0 skips the naive run.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { MediaService } from '@app/media/media.service';
+import { MediaService, RenderDiagnostics } from '@app/media/media.service';
 import { MEDIA_PROFILES, RenditionProfile, ledImageProfile } from '@app/media/profiles';
 import { planGeometry } from '@app/media/rendition-plan';
 import { syntheticImages } from '@app/media/testing/synthetic-images';
@@ -82,9 +84,10 @@ async function main() {
         .toBuffer();
     }
   };
+  const diagnostics: RenderDiagnostics[] = [];
   const renderAll = async () => {
     for (const buf of inputs) {
-      const out = await media.renderAll(buf, PROFILES);
+      const out = await media.renderAll(buf, PROFILES, { onDiagnostics: (d) => diagnostics.push(d) });
       // a fast run that breaks a limit proves nothing: check every rendition, every round
       for (const p of PROFILES) {
         const r = out[p.id];
@@ -105,6 +108,7 @@ async function main() {
   // warm-up: font/codec initialisation, JIT
   await media.renderAll(inputs[0], PROFILES);
   await sharp(inputs[0]).resize(size.width, size.height).raw().toBuffer();
+  diagnostics.length = 0;
 
   const base: Round[] = [];
   const ours: Round[] = [];
@@ -143,6 +147,18 @@ async function main() {
   if (naive && naiveImagesPerSec) {
     console.log(`naive: ${naiveImagesPerSec.toFixed(2)} images/s, ${(naive.cpuMs / IMAGES).toFixed(0)} ms CPU/image`);
   }
+  const perImage = (f: (d: RenderDiagnostics) => number) => diagnostics.reduce((sum, d) => sum + f(d), 0) / diagnostics.length;
+  const encodesPerImage = perImage((d) => d.encodes);
+  const resizesPerImage = perImage((d) => d.resizes);
+  const decodeMs = medianOf(diagnostics.map((d) => d.decodeMs));
+  const deriveMs = medianOf(diagnostics.map((d) => d.totalMs - d.decodeMs));
+  const steps = new Map<string, number[]>();
+  for (const d of diagnostics) for (const st of d.steps) steps.set(st.name, [...(steps.get(st.name) ?? []), st.endMs - st.startMs]);
+  console.log(
+    `renderAll per image: ${encodesPerImage.toFixed(2)} encodes, ${resizesPerImage.toFixed(2)} resizes into memory; ` +
+      `median wall: decode ${decodeMs.toFixed(0)} ms, derive ${deriveMs.toFixed(0)} ms`,
+  );
+  console.log(`derive steps (median wall ms, overlapping): ${[...steps].map(([n, t]) => `${n} ${medianOf(t).toFixed(0)}`).join(', ')}`);
   console.log(`ratio ${ratio.toFixed(3)} (target >= 0.8), CPU-time ratio ${cpuRatio.toFixed(3)}`);
   console.log(
     JSON.stringify({
@@ -157,8 +173,17 @@ async function main() {
       naiveImagesPerSec: naiveImagesPerSec === null ? null : round(naiveImagesPerSec),
       cpuMsPerImage: round(o.cpuMs / IMAGES),
       baselineCpuMsPerImage: round(b.cpuMs / IMAGES),
+      encodesPerImage: round(encodesPerImage),
+      resizesPerImage: round(resizesPerImage),
+      decodeMsPerImage: round(decodeMs),
+      deriveMsPerImage: round(deriveMs),
     }),
   );
+}
+
+function medianOf(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
 }
 
 function round(n: number): number {

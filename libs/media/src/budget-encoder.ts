@@ -3,6 +3,7 @@ import { Region, clamp } from './aspect-crop';
 import { mediaErrors } from './media-errors';
 import { OutputFormat } from './profiles';
 import { RenditionGeometry } from './rendition-plan';
+import { qualityForBudget } from './size-model';
 
 /** The one decoded copy of a source image every rendition is derived from. 8-bit sRGB, 3 or 4 bands. */
 export interface DecodedImage {
@@ -49,36 +50,90 @@ const MIME: Record<OutputFormat, string> = { jpeg: 'image/jpeg', png: 'image/png
 const BYTES_PER_QUALITY_POINT = 0.02;
 const MAX_ATTEMPTS = 16;
 
+/** Where the budget loop starts: the profile's quality without Huffman optimisation unless told otherwise. */
+export interface EncodeStart {
+  quality: number;
+  optimise: boolean;
+}
+
+/**
+ * A predicted start that lands below this share of the budget was too cautious (the picture is simpler
+ * than its sibling suggested): the job is encoded once more at the quality its own size points to.
+ */
+const TOO_CAUTIOUS = 0.75;
+
+/** A finished rendition, with what it cost (for the size model and the bench's figures). */
+export interface EncodeOutcome {
+  rendition: Omit<Rendition, 'profile'>;
+  /** Encoder runs, accepted one included: 1 when the first try fits. */
+  encodes: number;
+  /** Resamples to raw pixels done for retries (the first try resizes inside its encode pipeline). */
+  resizes: number;
+  /** Huffman optimisation was on for the accepted file. */
+  optimise: boolean;
+}
+
 /**
  * Encodes a job, reducing quality stepwise and then dimensions until the file fits its byte budget.
  * Huffman-table optimisation is off on the first try (it doubles JPEG encode time for ~3% of bytes) and
- * switched on as soon as the budget is tight.
+ * switched on as soon as the budget is tight. `start` lets a caller that has measured a sibling encode
+ * of the same picture begin at a predicted quality instead (see size-model.ts); the loop after it is the
+ * same, so a wrong prediction costs time, never the budget.
+ *
+ * The first try crops and resizes inside its encode pipeline. A retry would repeat that resample, so on
+ * the first miss the job's pixels are resampled once into memory and every later try encodes from them.
  */
-export async function encodeWithinBudget(src: DecodedImage, job: EncodeJob): Promise<Omit<Rendition, 'profile'>> {
+export async function encodeWithinBudget(src: DecodedImage, job: EncodeJob, start?: EncodeStart): Promise<EncodeOutcome> {
   const lossy = job.format !== 'png';
-  let quality = job.quality;
+  let quality = start?.quality ?? job.quality;
   let scale = 1;
-  let optimise = false;
+  let optimise = start?.optimise ?? false;
   let palette = false;
   let last = 0;
+  let source = src;
+  let crop = job.crop;
+  let resizes = 0;
+  const canvas = job.geometry.canvas;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const width = Math.max(1, Math.round(job.geometry.width * scale));
     const height = Math.max(1, Math.round(job.geometry.height * scale));
-    const canvas = job.geometry.canvas;
-    const buffer = await encodeOnce(src, job, width, height, { quality, optimise, palette });
+    let buffer = await encodeOnce(source, job, crop, width, height, { quality, optimise, palette });
+    let encodes = attempt + 1;
     if (buffer.length <= job.maxBytes) {
+      if (attempt === 0 && start && lossy && quality < job.quality && buffer.length < job.maxBytes * TOO_CAUTIOUS) {
+        const better = qualityForBudget(buffer.length, quality, job.quality, job.maxBytes);
+        if (better > quality) {
+          const again = await encodeOnce(source, job, crop, width, height, { quality: better, optimise, palette });
+          encodes++;
+          if (again.length <= job.maxBytes) {
+            buffer = again;
+            quality = better;
+          }
+        }
+      }
       return {
-        buffer,
-        format: job.format,
-        mime: MIME[job.format],
-        width: canvas ? canvas.width : width,
-        height: canvas ? canvas.height : height,
-        bytes: buffer.length,
-        quality: lossy || palette ? quality : null,
+        rendition: {
+          buffer,
+          format: job.format,
+          mime: MIME[job.format],
+          width: canvas ? canvas.width : width,
+          height: canvas ? canvas.height : height,
+          bytes: buffer.length,
+          quality: lossy || palette ? quality : null,
+        },
+        encodes,
+        resizes,
+        optimise,
       };
     }
     last = buffer.length;
     const over = buffer.length / job.maxBytes;
+    if (source === src && (crop || width !== src.width || height !== src.height)) {
+      // another try is coming: resample once instead of once per try
+      source = await resampleRaw(src, crop, job.geometry.width, job.geometry.height);
+      crop = null;
+      resizes++;
+    }
     if (job.format === 'jpeg' && !optimise) {
       optimise = true;
       if (over < 1.08) continue;
@@ -101,16 +156,27 @@ export async function encodeWithinBudget(src: DecodedImage, job: EncodeJob): Pro
   throw mediaErrors.budgetUnreachable(job.label, last, job.maxBytes);
 }
 
+/** The job's region of `src`, resampled to width×height, as raw pixels (alpha untouched). */
+async function resampleRaw(src: DecodedImage, crop: Region | null, width: number, height: number): Promise<DecodedImage> {
+  let img = sharp(src.data, { raw: { width: src.width, height: src.height, channels: src.channels } });
+  const region = crop ?? { left: 0, top: 0, width: src.width, height: src.height };
+  if (crop) img = img.extract(crop);
+  if (region.width !== width || region.height !== height) img = img.resize(width, height, { fit: 'fill' });
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: src.channels, opaque: src.opaque };
+}
+
 async function encodeOnce(
   src: DecodedImage,
   job: EncodeJob,
+  crop: Region | null,
   width: number,
   height: number,
   o: { quality: number; optimise: boolean; palette: boolean },
 ): Promise<Buffer> {
   let img = sharp(src.data, { raw: { width: src.width, height: src.height, channels: src.channels } });
-  const region = job.crop ?? { left: 0, top: 0, width: src.width, height: src.height };
-  if (job.crop) img = img.extract(job.crop);
+  const region = crop ?? { left: 0, top: 0, width: src.width, height: src.height };
+  if (crop) img = img.extract(crop);
   if (region.width !== width || region.height !== height) img = img.resize(width, height, { fit: 'fill' });
   if (src.channels === 4) {
     if (src.opaque) img = img.removeAlpha();

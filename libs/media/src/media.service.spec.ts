@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { AppError } from '@app/common/errors/app-error';
-import { MediaService } from './media.service';
+import { MediaService, RenderDiagnostics } from './media.service';
 import { MEDIA_PROFILES, RenditionProfile, ledImageProfile } from './profiles';
 import { syntheticImages } from './testing/synthetic-images';
 
@@ -126,6 +126,39 @@ describe('MediaService.renderAll', () => {
     expect(first.length).toBeGreaterThan(64_000);
     expect(thumb.quality).toBeLessThan(MEDIA_PROFILES['wechat-thumb'].quality);
     expect(thumb.quality).toBeGreaterThanOrEqual(MEDIA_PROFILES['wechat-thumb'].minQuality);
+  });
+
+  it('encodes the WeChat thumb once for a typical photo, starting from its sibling\'s measured size', async () => {
+    let d: RenderDiagnostics | undefined;
+    const out = await media.renderAll(photo, ALL, { onDiagnostics: (x) => (d = x) });
+    const thumb = out['wechat-thumb'];
+    await expectWithinProfile(thumb.buffer, thumb, MEDIA_PROFILES['wechat-thumb']);
+    const step = d!.steps.find((s) => s.name === 'encode wechat-thumb')!;
+    expect(step.encodes).toBe(1);
+    expect(thumb.quality).toBeLessThan(MEDIA_PROFILES['wechat-thumb'].quality);
+    expect(thumb.quality).toBeGreaterThanOrEqual(45);
+    // 7 profiles, 6 distinct files (body and cover image share one), each encoded once
+    expect(d!.encodes).toBe(6);
+    // resampled into memory: the 1080 and 400 px levels only
+    expect(d!.resizes).toBe(2);
+    expect(d!.steps).toHaveLength(8);
+    expect(d!.decodeMs).toBeGreaterThan(0);
+    expect(d!.totalMs).toBeGreaterThanOrEqual(d!.decodeMs);
+  });
+
+  it('still meets the thumb budget when the sibling misleads the prediction (busy centre, plain frame)', async () => {
+    // the 2.35:1 thumb shows only the busy band; the whole frame, and so the body rendition, is mostly plain
+    const band = await syntheticImages.noisyPhoto(4000, 1500, 7);
+    const busyCentre = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080' } })
+      .composite([{ input: band, top: 750, left: 0 }])
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    let d: RenderDiagnostics | undefined;
+    const out = await media.renderAll(busyCentre, ALL, { onDiagnostics: (x) => (d = x) });
+    for (const p of ALL) await expectWithinProfile(out[p.id].buffer, out[p.id], p);
+    // the first try missed; the budget loop carried on from it
+    expect(d!.steps.find((s) => s.name === 'encode wechat-thumb')!.encodes).toBeGreaterThanOrEqual(2);
+    expect(out['wechat-thumb'].quality).toBeGreaterThanOrEqual(MEDIA_PROFILES['wechat-thumb'].minQuality);
   });
 
   it('reduces dimensions once quality reaches its floor', async () => {

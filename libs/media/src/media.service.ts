@@ -1,12 +1,15 @@
+import { availableParallelism } from 'node:os';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { AppError } from '@app/common/errors/app-error';
-import { CENTRE, Focus, Region } from './aspect-crop';
-import { DecodedImage, EncodeJob, Rendition, encodeWithinBudget } from './budget-encoder';
+import { CENTRE, Focus } from './aspect-crop';
+import { DecodedImage, EncodeJob, EncodeOutcome, Rendition, encodeWithinBudget } from './budget-encoder';
 import { CoverCrops, coverCrops } from './cover-crops';
+import { DeriveStep, EncodeStep, LevelStep, planDerivation } from './derive-plan';
 import { mediaErrors } from './media-errors';
 import { ProfileId, RenditionProfile, resolveProfile } from './profiles';
 import { RenditionGeometry, chooseFormat, planGeometry } from './rendition-plan';
+import { SizeModel } from './size-model';
 import { TitleCardOptions, renderTitleCard } from './title-card';
 
 export interface MediaServiceOptions {
@@ -34,6 +37,19 @@ export interface ImageProbe {
 export interface RenderOptions {
   /** Point of interest (0..1) that cover crops stay centred on. */
   focus?: Focus;
+  /** Called once per renderAll with what the work cost (benchmarks, slow-request logs). */
+  onDiagnostics?: (d: RenderDiagnostics) => void;
+}
+
+/** What one renderAll did. Times are wall-clock ms from the start of the call. */
+export interface RenderDiagnostics {
+  decodeMs: number;
+  totalMs: number;
+  /** Encoder runs (a byte-budget retry counts); identical profiles share one. */
+  encodes: number;
+  /** Resamples into memory: levels, plus retries' resamples (encodes that resize do so in their own pipeline). */
+  resizes: number;
+  steps: { name: string; startMs: number; endMs: number; encodes?: number; quality?: number | null }[];
 }
 
 const ACCEPTED: readonly InputFormat[] = ['jpeg', 'png', 'gif', 'webp', 'tiff', 'avif'];
@@ -101,6 +117,7 @@ export class MediaService {
     profiles: readonly (RenditionProfile | ProfileId)[],
     opts: RenderOptions = {},
   ): Promise<Record<string, Rendition>> {
+    const began = performance.now();
     const resolved = profiles.map(resolveProfile);
     if (resolved.length === 0) return {};
     const probe = await this.readHeader(input);
@@ -112,6 +129,7 @@ export class MediaService {
     const width = Math.max(1, Math.min(probe.width, Math.ceil(probe.width * density)));
     const height = Math.max(1, Math.min(probe.height, Math.ceil(probe.height * density)));
     const decoded = await this.decode(input, width, height, probe);
+    const decodeMs = performance.now() - began;
     const transparent = decoded.channels === 4 && !decoded.opaque;
 
     const jobs = new Map<string, EncodeJob>();
@@ -145,50 +163,19 @@ export class MediaService {
       }
     });
 
-    const encoded = await this.deriveAll(decoded, probe, [...jobs.values()]);
+    const diagnostics: RenderDiagnostics | null = opts.onDiagnostics
+      ? { decodeMs, totalMs: 0, encodes: 0, resizes: 0, steps: [] }
+      : null;
+    const encoded = await deriveAll(decoded, planDerivation(decoded, probe, [...jobs.values()]), diagnostics, began);
     const out: Record<string, Rendition> = {};
     resolved.forEach((profile, i) => {
-      out[profile.id] = { profile: profile.id, ...encoded.get(jobOf[i])! };
+      out[profile.id] = { profile: profile.id, ...encoded.get(jobOf[i])!.rendition };
     });
-    return out;
-  }
-
-  /**
-   * Derives every job from the decoded pixels, largest first. A whole-frame rendition smaller than its
-   * source (e.g. 1600 px from the 2048 px decode) is resized once into memory and then serves as the
-   * source of every smaller one, so small renditions resample a 1080 px image rather than the full
-   * decode. Resizes form a short chain; the encodes all run in parallel.
-   */
-  private async deriveAll(
-    decoded: DecodedImage,
-    probe: ImageProbe,
-    jobs: EncodeJob[],
-  ): Promise<Map<EncodeJob, Omit<Rendition, 'profile'>>> {
-    const levels: DecodedImage[] = [decoded];
-    const pending: Promise<[EncodeJob, Omit<Rendition, 'profile'>]>[] = [];
-    const start = (source: DecodedImage, job: EncodeJob, crop: Region | null = null) => {
-      const work = encodeWithinBudget(source, { ...job, crop }).then((r): [EncodeJob, Omit<Rendition, 'profile'>] => [job, r]);
-      // observed now, so a failure while a later resize is still awaited is not an unhandled rejection;
-      // Promise.all below still sees it
-      work.catch(() => undefined);
-      pending.push(work);
-    };
-    const byDensity = [...jobs].sort((a, b) => b.geometry.density - a.geometry.density);
-    for (const job of byDensity) {
-      const g = job.geometry;
-      // width of a whole-frame image dense enough for this job; use the smallest such level
-      const needed = Math.ceil(probe.width * Math.min(1, g.density)) - 1;
-      const source = levels.reduce((best, l) => (l.width >= needed && l.width < best.width ? l : best), decoded);
-      if (!g.crop && !g.canvas && g.width < source.width && g.height < source.height) {
-        const level = await resizeRaw(source, g.width, g.height);
-        levels.push(level);
-        start(level, job);
-      } else {
-        const crop = g.crop ? scaleRegion(g.crop, source.width / probe.width, source.height / probe.height, source) : null;
-        start(source, job, crop);
-      }
+    if (diagnostics && opts.onDiagnostics) {
+      diagnostics.totalMs = performance.now() - began;
+      opts.onDiagnostics(diagnostics);
     }
-    return new Map(await Promise.all(pending));
+    return out;
   }
 
   async render(input: Buffer, profile: RenditionProfile | ProfileId, opts: RenderOptions = {}): Promise<Rendition> {
@@ -205,7 +192,7 @@ export class MediaService {
   async titleCard(title: string, opts: TitleCardOptions = {}): Promise<Rendition> {
     const image = await renderTitleCard(title, opts);
     const geometry: RenditionGeometry = { crop: null, width: image.width, height: image.height, canvas: null, density: 1 };
-    const r = await encodeWithinBudget(image, {
+    const { rendition } = await encodeWithinBudget(image, {
       profileIds: ['title-card'],
       label: '标题封面图',
       format: 'jpeg',
@@ -218,7 +205,7 @@ export class MediaService {
       minLongSide: 200,
       background: '#ffffff',
     });
-    return { profile: 'title-card', ...r };
+    return { profile: 'title-card', ...rendition };
   }
 
   private inputOptions(): SharpOptions {
@@ -303,23 +290,113 @@ function inputFormat(meta: Metadata): InputFormat | null {
   }
 }
 
+/** Steps running at once: one per core (every step is a CPU-bound sharp pipeline). */
+const LANES = Math.max(1, availableParallelism());
+
+/**
+ * Runs a derivation plan: a free lane takes the ready step with the highest priority (derive-plan.ts).
+ * Encodes record their sizes in a per-picture size model; an encode that waits for a sibling starts
+ * from the quality the model predicts for its budget. The first failure stops new steps; steps already
+ * running finish before it is thrown, so nothing is left working on a request that has failed.
+ */
+function deriveAll(
+  decoded: DecodedImage,
+  plan: { levels: LevelStep[]; encodes: EncodeStep[] },
+  diagnostics: RenderDiagnostics | null,
+  began: number,
+): Promise<Map<EncodeJob, EncodeOutcome>> {
+  const images: (DecodedImage | undefined)[] = [decoded];
+  const settled = new Set<EncodeStep>();
+  const results = new Map<EncodeJob, EncodeOutcome>();
+  const model = new SizeModel();
+  const waiting: DeriveStep[] = [...plan.levels.slice(1), ...plan.encodes];
+  let running = 0;
+  let failure: { error: unknown } | null = null;
+
+  const ready = (s: DeriveStep) => images[s.from] !== undefined && (s.kind === 'level' || !s.after || settled.has(s.after));
+
+  const runLevel = async (level: LevelStep) => {
+    images[level.id] = await resizeRaw(images[level.from]!, level.width, level.height);
+    if (diagnostics) diagnostics.resizes++;
+  };
+  const runEncode = async (step: EncodeStep) => {
+    const { job } = step;
+    try {
+      const outcome = await encodeWithinBudget(images[step.from]!, { ...job, crop: step.crop }, model.start(job) ?? undefined);
+      const r = outcome.rendition;
+      results.set(job, outcome);
+      if (r.quality !== null && !job.geometry.canvas) {
+        const shrink = r.width / job.geometry.width;
+        model.record({
+          format: r.format,
+          density: job.geometry.density * shrink,
+          pixels: r.width * r.height,
+          quality: r.quality,
+          optimise: outcome.optimise,
+          bytes: r.bytes,
+        });
+      }
+      if (diagnostics) {
+        diagnostics.encodes += outcome.encodes;
+        diagnostics.resizes += outcome.resizes;
+      }
+    } finally {
+      settled.add(step);
+    }
+  };
+
+  return new Promise((resolve, reject) => {
+    const pump = () => {
+      while (!failure && running < LANES) {
+        let next = -1;
+        for (let i = 0; i < waiting.length; i++) {
+          if (ready(waiting[i]) && (next < 0 || waiting[i].priority > waiting[next].priority)) next = i;
+        }
+        if (next < 0) break;
+        const [step] = waiting.splice(next, 1);
+        running++;
+        const startMs = performance.now() - began;
+        const work = step.kind === 'level' ? runLevel(step) : runEncode(step);
+        work.then(
+          () => {
+            if (diagnostics) {
+              const name =
+                step.kind === 'level'
+                  ? `resize ${images[step.from]!.width}→${step.width}`
+                  : `encode ${step.job.profileIds.join('+')}`;
+              const outcome = step.kind === 'encode' ? results.get(step.job) : undefined;
+              diagnostics.steps.push({
+                name,
+                startMs,
+                endMs: performance.now() - began,
+                ...(outcome ? { encodes: outcome.encodes, quality: outcome.rendition.quality } : {}),
+              });
+            }
+            running--;
+            pump();
+          },
+          (error: unknown) => {
+            failure ??= { error };
+            running--;
+            pump();
+          },
+        );
+      }
+      if (running > 0) return;
+      if (failure) reject(failure.error);
+      else if (waiting.length > 0) reject(new Error(`derivation stalled with ${waiting.length} steps left`));
+      else resolve(results);
+    };
+    pump();
+  });
+}
+
 async function resizeRaw(src: DecodedImage, width: number, height: number): Promise<DecodedImage> {
   const { data, info } = await sharp(src.data, { raw: { width: src.width, height: src.height, channels: src.channels } })
     .resize(width, height, { fit: 'fill' })
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: src.channels, opaque: src.opaque };
-}
-
-function scaleRegion(r: Region, sx: number, sy: number, bounds: { width: number; height: number }): Region {
-  const left = Math.min(bounds.width - 1, Math.round(r.left * sx));
-  const top = Math.min(bounds.height - 1, Math.round(r.top * sy));
-  return {
-    left,
-    top,
-    width: Math.max(1, Math.min(bounds.width - left, Math.round(r.width * sx))),
-    height: Math.max(1, Math.min(bounds.height - top, Math.round(r.height * sy))),
-  };
 }
 
 function alphaIsOpaque(rgba: Buffer): boolean {
