@@ -30,7 +30,8 @@ const EDITABLE = ['draft', 'rejected', 'published'];
 /**
  * The review gate (先审查、后公开): draft → submitted → approved | rejected → published → withdrawn.
  * Every transition runs in one transaction with its audit row; approval freezes a version and creates
- * its deliveries in that same transaction, and jobs are enqueued only after it commits.
+ * its deliveries in that same transaction (or in one guarded statement, see approve), and jobs are
+ * enqueued only after it commits.
  */
 @Injectable()
 export class ItemsService {
