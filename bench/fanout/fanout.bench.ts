@@ -147,6 +147,7 @@ async function baseline(redisUrl: string, jobs: number, concurrency: number): Pr
   const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   const prefix = 'bench-baseline';
   const q = new Queue('noop', { connection, prefix, defaultJobOptions: { attempts: 1, ...JOB_RETENTION } });
+  const workerConn = new IORedis(redisUrl, { maxRetriesPerRequest: null });
   let done = 0;
   let finished!: () => void;
   const all = new Promise<void>((r) => (finished = r));
@@ -155,7 +156,7 @@ async function baseline(redisUrl: string, jobs: number, concurrency: number): Pr
     async () => {
       if (++done === jobs) finished();
     },
-    { connection: new IORedis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency },
+    { connection: workerConn, prefix, concurrency },
   );
   await w.waitUntilReady();
   const t0 = Date.now();
@@ -168,6 +169,7 @@ async function baseline(redisUrl: string, jobs: number, concurrency: number): Pr
   await q.obliterate({ force: true }).catch(() => undefined);
   await q.close();
   connection.disconnect();
+  workerConn.disconnect();
   return jobs / secs;
 }
 

@@ -6,11 +6,21 @@ import IORedis, { RedisOptions } from 'ioredis';
  * already in Postgres and the sweeper enqueues it once Redis is back.
  */
 export function workerConnection(url: string): IORedis {
-  return new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true } as RedisOptions);
+  return quiet(new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true } as RedisOptions));
 }
 
 export function producerConnection(url: string): IORedis {
-  return new IORedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 } as RedisOptions);
+  return quiet(new IORedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 } as RedisOptions));
+}
+
+/**
+ * Connection errors surface where they matter (a command fails, the queue's and worker's own 'error'
+ * events are logged by their owners); without a listener ioredis would also print every failed
+ * reconnect attempt of an outage to stderr as an "unhandled error event".
+ */
+function quiet(c: IORedis): IORedis {
+  c.on('error', () => undefined);
+  return c;
 }
 
 /**
@@ -19,7 +29,5 @@ export function producerConnection(url: string): IORedis {
  */
 export function commandConnection(url: string): IORedis {
   // Auto-pipelining: the limiter's calls of many concurrent jobs share one socket write per tick.
-  const c = new IORedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, commandTimeout: 3000, enableAutoPipelining: true } as RedisOptions);
-  c.on('error', () => undefined);
-  return c;
+  return quiet(new IORedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, commandTimeout: 3000, enableAutoPipelining: true } as RedisOptions));
 }
