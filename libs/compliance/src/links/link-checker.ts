@@ -1,8 +1,7 @@
 import axios, { AxiosResponse } from 'axios';
 import * as http from 'http';
 import * as https from 'https';
-import type { LookupFunction } from 'net';
-import { LinkRefusedError, resolvePublicAddress, VettedAddress } from './ssrf-guard';
+import { LinkRefusedError, pinnedLookup, resolvePublicAddress, VettedAddress } from './ssrf-guard';
 
 export interface LinkCheckOptions {
   /** Allow 127.0.0.0/8 and ::1 (tests against a local server). Private ranges stay refused. */
@@ -28,13 +27,6 @@ export interface LinkCheckResult {
   problem?: LinkProblem;
   /** Technical detail for logs and the finding message (English, from the network stack). */
   detail?: string;
-}
-
-function pinnedLookup(vetted: VettedAddress): LookupFunction {
-  return ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
-    if (options && options.all) cb(null, [{ address: vetted.address, family: vetted.family }]);
-    else cb(null, vetted.address, vetted.family);
-  }) as unknown as LookupFunction;
 }
 
 async function request(url: URL, vetted: VettedAddress, method: 'HEAD' | 'GET', o: Required<LinkCheckOptions>): Promise<AxiosResponse> {

@@ -1,5 +1,5 @@
 import { promises as dns } from 'dns';
-import { isIP } from 'net';
+import { isIP, type LookupFunction } from 'net';
 
 /**
  * Link checking fetches addresses that editors paste, from inside the government network: never let
@@ -102,4 +102,12 @@ export async function resolvePublicAddress(host: string, allowLoopback = false):
     if (reason) throw new LinkRefusedError(host, a.address, reason);
   }
   return { address: addrs[0].address, family: addrs[0].family === 6 ? 6 : 4 };
+}
+
+/** A DNS lookup that answers with the vetted address only: the connection goes where it was checked. */
+export function pinnedLookup(vetted: VettedAddress): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+    if (options && options.all) cb(null, [{ address: vetted.address, family: vetted.family }]);
+    else cb(null, vetted.address, vetted.family);
+  }) as unknown as LookupFunction;
 }
