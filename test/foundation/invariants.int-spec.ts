@@ -82,6 +82,24 @@ describe('invariants', () => {
       expect(fields).toEqual(['channelOverrides.weibo.text', 'title']);
     });
 
+    it('an approval whose target account has gone is refused, naming the field, and writes nothing', async () => {
+      const editor = await sys.login('editor');
+      const reviewer = await sys.login('reviewer');
+      const id = (await editor.post('/items', item('目标账号已删除的通知'))).data.id;
+      expect((await editor.post(`/items/${id}/submit`)).status).toBe(200);
+      // an account removed between submission and review
+      await sys.ds.query(`UPDATE items SET target_account_ids = target_account_ids || '00000000-0000-4000-8000-00000000abcd'::uuid WHERE id = $1`, [id]);
+      const before = (await sys.ds.query(`SELECT row_version FROM items WHERE id = $1`, [id]))[0].row_version;
+      const r = await reviewer.post(`/items/${id}/approve`, {});
+      expect(r.status).toBe(400);
+      expect(r.data).toMatchObject({ code: 'UNKNOWN_CHANNEL_ACCOUNT', details: [{ field: 'targetAccountIds', reason: 'unknown channel account' }] });
+      expect((await sys.ds.query(`SELECT status, row_version, current_version_no FROM items WHERE id = $1`, [id]))[0]).toEqual({ status: 'submitted', row_version: before, current_version_no: 0 });
+      for (const t of ['item_versions', 'deliveries', 'review_decisions']) {
+        expect((await sys.ds.query(`SELECT count(*)::int AS n FROM ${t} WHERE item_id = $1`, [id]))[0].n).toBe(0);
+      }
+      expect((await sys.ds.query(`SELECT count(*)::int AS n FROM audit_logs WHERE item_id = $1 AND action LIKE 'item.approve%'`, [id]))[0].n).toBe(0);
+    });
+
     it('two reviewers approving at once: one approval, one version, one set of deliveries; the other is told why', async () => {
       const admin = await sys.login('admin');
       const org = sys.seed.orgs['sfx'];

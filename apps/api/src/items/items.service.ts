@@ -17,7 +17,7 @@ import { entityFromJson, returning } from '@app/domain/services/sql';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 import { DeliveryQueues, EnqueueRequest } from '@app/channels/engine/delivery-queues.service';
-import { FanoutService, FreezePlan } from '@app/channels/engine/fanout.service';
+import { FanoutService, FreezePlan, unknownChannelAccount } from '@app/channels/engine/fanout.service';
 import { PortalUrls } from '@app/channels/engine/portal-urls.service';
 import { sanitizeBody } from './body-sanitizer';
 import { ComplianceGate } from './compliance-gate.service';
@@ -262,7 +262,7 @@ export class ItemsService {
    */
   async approve(user: AuthUser, id: string, dto: ApproveDto) {
     const done = (await this.approveOnce(user, id, dto, null)) ?? (await this.ds.transaction((em) => this.approveOnce(user, id, dto, em)));
-    if (!done) throw AppError.conflict('CONCURRENT_CHANGE', '信息刚被他人修改，请刷新后重试');
+    if (!done) throw concurrentChange(); // the locked way throws rather than return nothing
     if (done.jobs.length) await this.queues.enqueue(done.jobs);
     return done.result;
   }
@@ -271,7 +271,7 @@ export class ItemsService {
    * One attempt at an approval. `em` null: optimistic (no transaction, no lock); returns null when the
    * locked way is needed. `em` given: inside the caller's transaction, the item locked.
    */
-  private async approveOnce(user: AuthUser, id: string, dto: ApproveDto, em: EntityManager | null) {
+  private async approveOnce(user: AuthUser, id: string, dto: ApproveDto, em: EntityManager | null): Promise<{ result: Item & { version: { id: string; versionNo: number } | null }; jobs: EnqueueRequest[] } | null> {
     const locked = em !== null;
     const m = em ?? this.ds.manager;
     const { item, org, round, alreadyApproved, authorName, findings: existing } = await this.readForReview(m, id, user.id, locked);
@@ -325,22 +325,26 @@ export class ItemsService {
       freeze ? `jsonb_build_object('version', jsonb_build_object('id', (SELECT id FROM fv), 'versionNo', ${no}), 'deliveries', (SELECT count(*) FROM fd))` : undefined,
       guard,
     );
-    // Everything hangs on `it`: the item updated only if it is still the row read above.
+    // Everything hangs on `it`: the item updated only if it is still the row read above and every
+    // target account is there (nothing is written otherwise; the row says which did not hold).
     const rows = await m.query(
       `WITH it AS (
          UPDATE items SET status = ${status}, review_level = $3::int, current_version_no = ${no}, row_version = row_version + 1, updated_at = now()
-          WHERE id = $1::uuid AND row_version = $7::int AND status = 'submitted' RETURNING row_version, updated_at),
+          WHERE id = $1::uuid AND row_version = $7::int AND status = 'submitted'${freeze ? ` AND ${freeze.precondition}` : ''}
+          RETURNING row_version, updated_at),
        ${freeze ? `${freeze.ctes},` : ''}
        rd AS (
          INSERT INTO review_decisions (item_id, round, level, reviewer_id, decision, reason, secrecy_conclusion)
          SELECT $1::uuid, $2::int, $3::int, $4::uuid, 'approve', $5::text, $6::text FROM it),
        au AS (${audit})
-       SELECT it.row_version, it.updated_at${freeze ? `, ${freeze.columns}` : ''} FROM it`,
+       SELECT it.row_version, it.updated_at${freeze ? `, ${freeze.columns}, ${freeze.precondition} AS accounts_ok` : ''}
+         FROM (SELECT 1) one LEFT JOIN it ON true`,
       params,
     );
     const saved = rows[0];
-    if (!saved) {
-      if (locked) throw AppError.conflict('CONCURRENT_CHANGE', '信息刚被他人修改，请刷新后重试');
+    if (saved.row_version == null) {
+      if (freeze && !saved.accounts_ok) throw unknownChannelAccount();
+      if (locked) throw concurrentChange();
       return null;
     }
     let version: { id: string; versionNo: number } | null = null;
@@ -527,6 +531,8 @@ export class ItemsService {
     );
   }
 }
+
+const concurrentChange = () => AppError.conflict('CONCURRENT_CHANGE', '信息刚被他人修改，请刷新后重试');
 
 const STATUS_LABELS: Record<string, string> = { draft: '草稿', submitted: '待审核', approved: '已审核', rejected: '已退回', published: '已发布', withdrawn: '已撤回' };
 export function statusLabel(s: string): string {

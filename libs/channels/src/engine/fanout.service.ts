@@ -13,16 +13,25 @@ export interface SnapshotContext {
   authorName: string | null;
 }
 
+export const unknownChannelAccount = () =>
+  AppError.badRequest('UNKNOWN_CHANNEL_ACCOUNT', '目标渠道账号不存在', [{ field: 'targetAccountIds', reason: 'unknown channel account' }]);
+
 /** A freeze to embed in a statement (see FanoutService.freezePlan). */
 export interface FreezePlan {
   ctes: string;
   columns: string;
+  /**
+   * An SQL condition that holds when every target account exists and has a channel this build knows.
+   * A caller writing outside a transaction makes its write depend on it (`result` can only refuse
+   * after the statement has run) and refuses with `unknownChannelAccount` when it did not hold.
+   */
+  precondition: string;
   result(row: any): { version: ItemVersion; jobs: EnqueueRequest[] };
 }
 
 /**
  * Approval (or a revision) freezes an immutable version and creates one delivery per target account,
- * inside the caller's transaction. It returns the jobs to enqueue; the caller enqueues them only after
+ * in the caller's statement (freezePlan). It returns the jobs to enqueue; the caller enqueues them only after
  * the transaction committed (a job must never point at a row that does not exist).
  */
 @Injectable()
@@ -65,33 +74,13 @@ export class FanoutService {
   }
 
   /** The organisation's name and code and the author's display name, for a snapshot. */
-  async context(em: Pick<EntityManager, 'query'>, item: Pick<Item, 'organisationId' | 'authorId'>): Promise<SnapshotContext> {
+  private async context(em: Pick<EntityManager, 'query'>, item: Pick<Item, 'organisationId' | 'authorId'>): Promise<SnapshotContext> {
     const rows = await em.query(
       `SELECT o.name, o.code, (SELECT display_name FROM users WHERE id = $2) AS author FROM organisations o WHERE o.id = $1`,
       [item.organisationId, item.authorId],
     );
     if (!rows[0]) throw AppError.notFound('机构', item.organisationId);
     return { org: { name: rows[0].name, code: rows[0].code }, authorName: rows[0].author ?? null };
-  }
-
-  /**
-   * Freezes version N+1 and creates its deliveries in ONE statement: the version row, the target
-   * accounts looked up, one delivery per account not skipped. An unknown target account rolls the
-   * caller's transaction back. The caller's own update of the item must set current_version_no (the
-   * item object is updated here); approval embeds the same parts (`freezePlan`) in its one write.
-   */
-  async freezeAndFanOut(
-    em: EntityManager,
-    item: Item,
-    actorId: string,
-    at = new Date(),
-    skipAccountIds: Set<string> = new Set(),
-    known?: SnapshotContext,
-  ): Promise<{ version: ItemVersion; jobs: EnqueueRequest[] }> {
-    const params: unknown[] = [];
-    const plan = await this.freezePlan(em, item, actorId, at, skipAccountIds, params, known);
-    const rows = await em.query(`WITH ${plan.ctes} SELECT ${plan.columns}`, params);
-    return plan.result(rows[0]);
   }
 
   /**
@@ -119,11 +108,13 @@ export class FanoutService {
       return `$${params.length}`;
     };
     const [itemId, no, org, due] = [p(item.id), p(versionNo), p(item.organisationId), p(dueAt)];
+    const [accountIds, types, count] = [p(ids), p(this.registry.types()), p(ids.length)];
+    const precondition = `(SELECT count(*) FROM channel_accounts WHERE id = ANY(${accountIds}::uuid[]) AND channel_type = ANY(${types}::text[])) = ${count}::int`;
     const ctes = `
        fv AS (
          INSERT INTO item_versions (item_id, version_no, snapshot, created_by)
          SELECT ${itemId}::uuid, ${no}::int, ${p(JSON.stringify(snapshot))}::jsonb, ${p(actorId)}::uuid WHERE ${guard} RETURNING id, created_at),
-       fa AS (SELECT id, channel_type FROM channel_accounts WHERE id = ANY(${p(ids)}::uuid[])),
+       fa AS (SELECT id, channel_type FROM channel_accounts WHERE id = ANY(${accountIds}::uuid[])),
        fd AS (
          INSERT INTO deliveries (item_id, item_version_id, version_no, channel_account_id, channel_type, organisation_id, state, due_at)
          SELECT ${itemId}::uuid, fv.id, ${no}::int, fa.id, fa.channel_type, ${org}::uuid, 'pending', ${due}::timestamptz
@@ -134,9 +125,7 @@ export class FanoutService {
        (SELECT count(*)::int FROM fa) AS freeze_accounts,
        (SELECT json_agg(json_build_object('id', fd.id, 'channel_account_id', fd.channel_account_id, 'channel_type', fd.channel_type)) FROM fd) AS freeze_deliveries`;
     const result = (r: { freeze_version_id: string; freeze_version_at: Date; freeze_accounts: number; freeze_deliveries: { id: string; channel_account_id: string; channel_type: string }[] | null }) => {
-      if (r.freeze_accounts !== ids.length) {
-        throw AppError.badRequest('UNKNOWN_CHANNEL_ACCOUNT', '目标渠道账号不存在', [{ field: 'targetAccountIds', reason: 'unknown channel account' }]);
-      }
+      if (r.freeze_accounts !== ids.length) throw unknownChannelAccount();
       const saved = r.freeze_deliveries ?? [];
       // a delivery of a channel type this build does not know would never be picked up: refuse it here
       for (const d of saved) this.registry.get(d.channel_type);
@@ -147,6 +136,6 @@ export class FanoutService {
         jobs: saved.map((d) => ({ deliveryId: d.id, channelType: d.channel_type, accountId: d.channel_account_id, runAt: dueAt > at ? dueAt : null })),
       };
     };
-    return { ctes, columns, result };
+    return { ctes, columns, precondition, result };
   }
 }
