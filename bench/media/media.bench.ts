@@ -12,11 +12,20 @@
  * renderAll's own diagnostics (onDiagnostics) give encodes/resizes per image and where its time goes:
  * the decode, then the derivation (steps run in parallel lanes, so step times overlap).
  *
+ * It then measures the floor any single-decode design has on this machine (BENCH_MEDIA_FLOOR=0 skips):
+ * the CPU of the work no design can avoid after the decode (each rendition renderAll produced, encoded
+ * once at its final size and quality from pixels already that size, plus one lanczos3 resample into
+ * each size from the next larger one), and the ratio that work allows when it is spread perfectly over
+ * every core the moment the decode ends: floorRatio = baseline / (baseline + work / cores). A ratio
+ * above floorRatio would mean a decode skipped or a rendition not made.
+ *
  * BENCH_MEDIA_IMAGES (default 12), BENCH_MEDIA_ROUNDS (default 3), BENCH_MEDIA_NAIVE=0 skips the naive run.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { encodeAs } from '@app/media/budget-encoder';
 import { MediaService, RenderDiagnostics } from '@app/media/media.service';
 import { MEDIA_PROFILES, RenditionProfile, ledImageProfile } from '@app/media/profiles';
 import { planGeometry } from '@app/media/rendition-plan';
@@ -25,6 +34,8 @@ import { syntheticImages } from '@app/media/testing/synthetic-images';
 const IMAGES = Number(process.env.BENCH_MEDIA_IMAGES ?? 12);
 const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 3);
 const NAIVE = process.env.BENCH_MEDIA_NAIVE !== '0';
+const FLOOR = process.env.BENCH_MEDIA_FLOOR !== '0';
+const FLOOR_PHOTOS = 3;
 const WIDTH = 4000;
 const HEIGHT = 3000;
 const CACHE_DIR = resolve(__dirname, '..', '..', '.data', 'bench-media');
@@ -134,6 +145,22 @@ async function main() {
   }
   const b = median(base);
   const o = median(ours);
+  const cores = availableParallelism();
+  let floor: { workCpuMsPerImage: number; steps: [string, number][]; ratio: number } | null = null;
+  if (FLOOR) {
+    const perPhoto: { total: number; steps: [string, number][] }[] = [];
+    for (const buf of inputs.slice(0, FLOOR_PHOTOS)) perPhoto.push(await unavoidableWork(media, buf, size));
+    const work = medianOf(perPhoto.map((p) => p.total));
+    const basePerImage = b.wallMs / IMAGES;
+    floor = { workCpuMsPerImage: work, steps: perPhoto[0].steps, ratio: basePerImage / (basePerImage + work / cores) };
+    console.log(
+      `unavoidable work after the decode (CPU ms, first photo): ${floor.steps.map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', ')}`,
+    );
+    console.log(
+      `floor: ${work.toFixed(1)} ms CPU per photo after a ${basePerImage.toFixed(0)} ms decode; on ${cores} cores ` +
+        `no single-decode design exceeds ratio ${floor.ratio.toFixed(3)} on this machine`,
+    );
+  }
   const baselineImagesPerSec = (IMAGES * 1000) / b.wallMs;
   const imagesPerSec = (IMAGES * 1000) / o.wallMs;
   const ratio = imagesPerSec / baselineImagesPerSec;
@@ -177,8 +204,60 @@ async function main() {
       resizesPerImage: round(resizesPerImage),
       decodeMsPerImage: round(decodeMs),
       deriveMsPerImage: round(deriveMs),
+      cores,
+      floorWorkCpuMsPerImage: floor ? round(floor.workCpuMsPerImage) : null,
+      floorRatio: floor ? round(floor.ratio) : null,
     }),
   );
+}
+
+/** CPU ms of one sharp call, median of three after a warm-up (single calls are noisy). */
+async function cpuOf(work: () => Promise<unknown>): Promise<number> {
+  await work();
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const before = process.cpuUsage();
+    await work();
+    const used = process.cpuUsage(before);
+    times.push((used.user + used.system) / 1000);
+  }
+  return medianOf(times);
+}
+
+interface Pixels {
+  data: Buffer;
+  info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+}
+
+/**
+ * The least work any design must do after the decode, for the renditions renderAll actually made of
+ * this photo: each distinct output encoded once at its size and quality (from pixels already that size,
+ * prepared untimed), and each output size resampled once, from the next larger size, the cheapest
+ * source there is (crops are taken as whole frames: fewer source pixels would only lower the figure,
+ * and the chain is cheaper than reading the decode each time).
+ */
+async function unavoidableWork(media: MediaService, buf: Buffer, size: { width: number; height: number }) {
+  const decoded: Pixels = await sharp(buf).rotate().resize(size.width, size.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true }) as Pixels;
+  const out = await media.renderAll(buf, PROFILES);
+  const distinct = [...new Map(Object.values(out).map((r) => [r.buffer, r])).values()].sort((x, y) => y.width * y.height - x.width * x.height);
+  const steps: [string, number][] = [];
+  let larger = decoded;
+  for (const r of distinct) {
+    const resample = (from: Pixels) =>
+      sharp(from.data, { raw: from.info }).resize(r.width, r.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true }) as Promise<Pixels>;
+    if (larger.info.width !== r.width || larger.info.height !== r.height) {
+      const from = larger;
+      steps.push([`resample ${from.info.width}→${r.width}`, await cpuOf(() => resample(from))]);
+    }
+    const pixels = await resample(larger);
+    const raw = { raw: pixels.info };
+    // renderAll's own encoder settings, first try (no Huffman optimisation), without its retries
+    const encode = () =>
+      encodeAs(sharp(pixels.data, raw), r.format, { quality: r.quality ?? 80, optimise: false, palette: r.format === 'png' && r.quality !== null });
+    steps.push([`encode ${r.format} ${r.width}×${r.height}`, await cpuOf(encode)]);
+    larger = pixels;
+  }
+  return { total: steps.reduce((sum, [, ms]) => sum + ms, 0), steps };
 }
 
 function medianOf(xs: number[]): number {

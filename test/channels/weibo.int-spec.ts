@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { syntheticImages } from '@app/media/testing/synthetic-images';
 import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
-import { weiboLength } from '@app/channels/weibo/weibo-text';
+import { weiboLength } from '@app/channels/weibo/weibo-length';
 
 /**
  * 政务微博 end to end through the real pipeline against the Weibo simulator, whose records are the

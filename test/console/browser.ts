@@ -36,7 +36,14 @@ function newest(p: string): number {
 export function ensureConsoleBuilt(): void {
   const dir = path.join(ROOT, 'apps', 'console');
   const built = path.join(dir, 'dist', 'index.html');
-  const srcTime = Math.max(newest(path.join(dir, 'src')), newest(path.join(dir, 'index.html')), newest(path.join(dir, 'vite.config.ts')), newest(path.join(ROOT, 'package-lock.json')));
+  // the console also bundles a few pure modules from libs/ (apps/api/src/console-shared.spec.ts guards them)
+  const srcTime = Math.max(
+    newest(path.join(dir, 'src')),
+    newest(path.join(ROOT, 'libs')),
+    newest(path.join(dir, 'index.html')),
+    newest(path.join(dir, 'vite.config.ts')),
+    newest(path.join(ROOT, 'package-lock.json')),
+  );
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= srcTime) return;
   execSync('node scripts/build-console.js', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (!fs.existsSync(built)) throw new Error('console build produced no apps/console/dist/index.html');
@@ -62,8 +69,17 @@ export async function launch(): Promise<{ browser: Browser; downloadsDir: string
 }
 
 /** A fresh context (own cache and storage: a cold start) with a page that fails the test on page errors. */
-export async function newPage(browser: Browser, o: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: o.acceptDownloads ?? true });
+export async function newPage(
+  browser: Browser,
+  o: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; timezoneId?: string } = {},
+): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = await browser.newContext({
+    viewport: o.viewport ?? { width: 1440, height: 1000 },
+    locale: 'zh-CN',
+    // the browser's own zone; the console shows and takes Beijing time whatever it is
+    timezoneId: o.timezoneId ?? 'Asia/Shanghai',
+    acceptDownloads: o.acceptDownloads ?? true,
+  });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

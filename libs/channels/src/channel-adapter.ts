@@ -1,45 +1,8 @@
 import type { FieldProblem } from '@app/common/errors/app-error';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
+import type { ChannelCapabilities, ChannelPreview } from './channel-adapter.types';
 
-/**
- * The contract every outside system's adapter implements. Generic code (fan-out, the delivery engine,
- * previews, submit-time validation) reads `capabilities` and calls these methods; it never branches on
- * a channel's name.
- */
-export interface ChannelCapabilities {
-  /** Stored in channel_accounts.channel_type and the ledger; also the queue suffix. */
-  type: string;
-  /** Name shown to users (Chinese). */
-  label: string;
-  /** Report row the channel counts in (STATISTICS.md): gazette, portal, weibo, wechat, other. */
-  reportRow: 'gazette' | 'portal' | 'weibo' | 'wechat' | 'other';
-  canUpdate: boolean;
-  canWithdraw: boolean;
-  /**
-   * The channel cannot take a publication back, but withdraw() records a correction in a later
-   * publication instead (the gazette's 勘误 in the next issue); the delivery then counts as withdrawn.
-   */
-  withdrawsByCorrection?: boolean;
-  /** The outside system accepts first and publishes later (confirm() is polled). */
-  asyncConfirmation: boolean;
-  /** Deliveries wait for an issue to be compiled and published (the gazette). */
-  collectsIntoIssues: boolean;
-  limits: {
-    titleMaxChars?: number;
-    textMaxChars?: number;
-    imageMaxBytes?: number;
-    imageFormats?: string[];
-  };
-  /** Jobs of one account processed at once, and the account's rate limit. */
-  concurrencyPerAccount: number;
-  rateLimit?: { max: number; durationMs: number };
-  /** Item kinds the channel takes by default (undefined: all kinds). */
-  defaultKinds?: string[];
-  /** Retryable failures allowed before the delivery fails (engine default: 8). */
-  maxAttempts?: number;
-  /** How long an accepted publication may wait for confirmation before it fails (engine default: 24 h). */
-  confirmGiveUpMs?: number;
-}
+export type { ChannelCapabilities, ChannelPreview, PreviewImage } from './channel-adapter.types';
 
 /** Account as an adapter sees it: credentials decrypted, in memory only. */
 export interface AdapterAccount {
@@ -96,16 +59,12 @@ export type ReconcileResult =
   | { found: true; status: 'published' | 'pending'; externalId: string; externalUrl?: string | null }
   | { found: false };
 
-/** A per-channel preview shown in the console, from the same renderer the delivery uses. */
-export interface ChannelPreview {
-  channelType: string;
-  html?: string;
-  text?: string;
-  images?: { name: string; contentType: string; base64: string; width?: number; height?: number }[];
-  meta?: Record<string, unknown>;
-  problems: FieldProblem[];
-}
-
+/**
+ * The contract every outside system's adapter implements. Generic code (fan-out, the delivery engine,
+ * previews, submit-time validation) reads `capabilities` and calls these methods; it never branches on
+ * a channel's name. The shapes the console reads too (capabilities, previews) live in the pure
+ * channel-adapter.types.ts.
+ */
 export interface ChannelAdapter {
   readonly capabilities: ChannelCapabilities;
   /** Submit-time validation (before review, so the editor can fix it). Empty: deliverable. */

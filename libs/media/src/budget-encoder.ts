@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { Region, clamp } from './aspect-crop';
 import { mediaErrors } from './media-errors';
 import { OutputFormat } from './profiles';
@@ -194,11 +194,14 @@ async function encodeOnce(
       background: job.background,
     });
   }
-  switch (job.format) {
+  return encodeAs(img, job.format, o);
+}
+
+/** The encoder settings of every rendition (also timed by bench:media's floor). */
+export function encodeAs(img: Sharp, format: OutputFormat, o: { quality: number; optimise: boolean; palette: boolean }): Promise<Buffer> {
+  switch (format) {
     case 'jpeg':
-      return img
-        .jpeg({ quality: o.quality, optimiseCoding: o.optimise, chromaSubsampling: o.quality >= 90 ? '4:4:4' : '4:2:0' })
-        .toBuffer();
+      return img.jpeg({ quality: o.quality, optimiseCoding: o.optimise, chromaSubsampling: o.quality >= 90 ? '4:4:4' : '4:2:0' }).toBuffer();
     case 'webp':
       return img.webp({ quality: o.quality, alphaQuality: 90, effort: 3 }).toBuffer();
     case 'png':

@@ -4,75 +4,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ITEM_KIND_LABELS, ItemKind } from '@app/domain/enums/domain-enums';
 import { CHANNEL_LABELS, MAIN_CHANNELS, MetricDef, SqlParams, dimPredicate } from './metrics';
 import { Period } from './period';
+import type { AddedRecord, ChannelCounts, CountSource, DrillItem, DrillPublication, DrillResult, SourceChoice } from './ledger-query.types';
 
 /** Whose items are counted: one organisation, with or without its subtree. */
 export interface Scope {
   orgId: string;
   orgPath: string;
   subtree: boolean;
-}
-
-export type CountSource = 'rollup' | 'ledger';
-/** auto: rollups when the period is one calendar year, quarter or month; the raw ledger otherwise. */
-export type SourceChoice = 'auto' | CountSource;
-
-export interface DrillPublication {
-  recordId: string;
-  channelType: string;
-  accountId: string | null;
-  accountName: string | null;
-  publishedAt: string;
-  /** Beijing local time, "YYYY-MM-DD HH:mm". */
-  publishedAtBeijing: string;
-  externalUrl: string | null;
-  manual: boolean;
-  withdrawnAt: string | null;
-  /** Recorded after the report was frozen (only when a freeze watermark is given). */
-  afterFreeze?: boolean;
-}
-
-export interface DrillItem {
-  itemId: string;
-  title: string;
-  indexNo: string;
-  kind: string;
-  category: string;
-  organisationId: string;
-  organisationName: string;
-  writtenDate: string | null;
-  repealedDate: string | null;
-  validity: string;
-  /** Channel types the item was published on in the period. */
-  channels: string[];
-  publications: DrillPublication[];
-  links: string[];
-  afterFreeze?: boolean;
-}
-
-/** A ledger row recorded after a freeze. */
-export interface AddedRecord extends DrillPublication {
-  itemId: string;
-  title: string;
-  indexNo: string;
-  recordedAt: string | null;
-}
-
-export interface DrillResult {
-  total: number;
-  items: DrillItem[];
-}
-
-export interface ChannelCounts {
-  source: CountSource;
-  total: number;
-  byChannelType: { channelType: string; label: string; items: number }[];
-  /** The five 渠道 rows of the national table (led and any other type → other). */
-  byReportRow: Record<'gazette' | 'portal' | 'weibo' | 'wechat' | 'other', number>;
-  byAccount: { accountId: string; name: string | null; channelType: string | null; ownerOrganisationId: string | null; items: number }[];
-  byCategory: { category: string; items: number }[];
-  byKind: { kind: string; label: string; items: number }[];
-  flags: { normative: number; interpretation: number; response: number };
-  checks: { id: string; label: string; ok: boolean; detail: string }[];
 }
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;

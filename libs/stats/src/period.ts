@@ -1,7 +1,5 @@
 import { AppError, FieldProblem } from '@app/common/errors/app-error';
-
-/** Calendar granularity a period matches exactly ('custom' when it matches none). */
-export type Grain = 'Y' | 'Q' | 'M' | 'custom';
+import type { Grain } from './period.types';
 
 /**
  * A reporting period: Asia/Shanghai calendar dates, both ends inclusive. `fromUtc`/`toUtcExclusive`

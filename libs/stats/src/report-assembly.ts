@@ -1,6 +1,6 @@
-import type { CountSource } from './ledger-query.service';
+import type { CountSource } from './ledger-query.types';
 import type { Period } from './period';
-import type { CellValue, ReportDoc, RowDoc, SectionDoc, TableDoc } from './report-doc';
+import type { CellValue, ReportDoc, RowDoc, SectionDoc, TableDoc } from './report-doc.types';
 import { computeSums, evaluateChecks, ManualValue } from './report-logic';
 import type { CellDef, ReportTemplate } from './report-template';
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import ExcelJS from 'exceljs';
 import { yearPeriod } from './period';
 import { assembleReport, ManualEntryInfo } from './report-assembly';
-import type { ReportDoc } from './report-doc';
+import type { ReportDoc } from './report-doc.types';
 import { csvField, ReportExportService, toCsv } from './report-export.service';
 import { loadTemplates, reportsDir } from './template-registry.service';
 

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { CHANNEL_LABELS } from './metrics';
 import { parseDate } from './period';
-import type { CellValue, ReportDoc, SectionDoc } from './report-doc';
-import type { CellDrill } from './report.service';
+import type { CellDrill, CellValue, ReportDoc, SectionDoc } from './report-doc.types';
 
 const THIN = { style: 'thin' as const };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };

@@ -1,6 +1,6 @@
 import { AppError, FieldProblem } from '@app/common/errors/app-error';
 import { parseDate } from './period';
-import type { CheckResult, Signoff } from './report-doc';
+import type { CheckResult, Signoff } from './report-doc.types';
 import type { ManualType, ReportTemplate } from './report-template';
 
 /** Manual values are kept as decimal strings (numeric in Postgres) so 万元 amounts stay exact. */

@@ -1,4 +1,5 @@
 import { metricDims, parseMetric } from './metrics';
+import type { TemplateInfo } from './report-doc.types';
 
 /**
  * Report templates are data (config/reports/*.yaml). A template is tables of sections of rows; each
@@ -14,7 +15,6 @@ import { metricDims, parseMetric } from './metrics';
  * - a check with `perColumn: <section ref>` is repeated for every column, its lhs/rhs being row keys.
  */
 export type ManualType = 'integer' | 'decimal';
-export type Layout = 'A' | 'B' | 'C';
 
 export interface CellDef {
   id: string;
@@ -80,14 +80,7 @@ export interface BulletinDef {
   staleDays: Record<string, number>;
 }
 
-export interface ReportTemplate {
-  id: string;
-  title: string;
-  subtitle?: string;
-  layout: Layout;
-  description?: string;
-  /** Whether the report is annual (manual entries and freeze are per year). */
-  annual: boolean;
+export interface ReportTemplate extends TemplateInfo {
   tables: TableDef[];
   checks: CheckDef[];
   bulletin?: BulletinDef;

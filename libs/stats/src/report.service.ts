@@ -4,10 +4,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '@app/common/errors/app-error';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import type { Organisation } from '@app/domain/entities/organisation.entity';
-import { AddedRecord, DrillItem, LedgerQueryService, Scope, SourceChoice } from './ledger-query.service';
+import { LedgerQueryService, Scope } from './ledger-query.service';
+import type { SourceChoice } from './ledger-query.types';
 import { CHANNEL_LABELS, metricDims, MetricDef, metricValue, parseMetric } from './metrics';
 import { beijingDateOf, beijingMidnightUtc, parseDate, Period, yearPeriod } from './period';
-import type { BulletinAccount, CellValue, ReportDoc, RowDoc, Signoff, TableDoc } from './report-doc';
+import type { BulletinAccount, CellDrill, CellValue, FrozenView, ReportDoc, RowDoc, Signoff, TableDoc } from './report-doc.types';
 import { assembleReport, ManualEntryInfo } from './report-assembly';
 import type { ManualValue } from './report-logic';
 import { ReportTemplate, templateDims } from './report-template';
@@ -15,27 +16,6 @@ import { TemplateRegistry } from './template-registry.service';
 
 /** Arbitrary, fixed first key of the advisory lock that serialises manual entries and freezes of one report. */
 const REPORT_LOCK_KEY = 727274105;
-
-export interface CellDrill {
-  cell: { id: string; label: string; metric: string | null; value: number | null };
-  report: { template: string; organisationId: string; subtree: boolean; period: ReportDoc['period'] };
-  frozen: boolean;
-  total: number;
-  limit: number;
-  offset: number;
-  items: DrillItem[];
-}
-
-export interface FrozenView {
-  report: ReportDoc;
-  changesSinceFreeze: {
-    watermark: string;
-    changedCells: number;
-    cells: { cellId: string; label: string; frozen: number | null; current: number | null; changed: boolean }[];
-    addedRecords: AddedRecord[];
-    addedItems: { itemId: string; title: string; indexNo: string; records: number }[];
-  };
-}
 
 function scopeOf(org: Organisation, subtree: boolean): Scope {
   return { orgId: org.id, orgPath: org.path, subtree };

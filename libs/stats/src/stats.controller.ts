@@ -8,8 +8,10 @@ import { Roles } from '@app/common/auth/roles.decorator';
 import type { Role } from '@app/domain/enums/domain-enums';
 import type { Organisation } from '@app/domain/entities/organisation.entity';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
-import { LedgerQueryService, SourceChoice } from './ledger-query.service';
+import { LedgerQueryService } from './ledger-query.service';
+import type { ChannelCountsView, SourceChoice } from './ledger-query.types';
 import { parsePeriod, Period, PeriodQuery } from './period';
+import type { TemplateInfo } from './report-doc.types';
 import { contentDisposition, ReportExportService } from './report-export.service';
 import { validateManualEntries, validateSignoff } from './report-logic';
 import { ReportService } from './report.service';
@@ -100,7 +102,7 @@ export class StatsController {
 
   @Get('templates')
   @ApiOperation({ summary: '报表模板列表' })
-  templates() {
+  templates(): TemplateInfo[] {
     return this.reports.listTemplates().map((t) => ({ id: t.id, title: t.title, subtitle: t.subtitle, layout: t.layout, annual: t.annual, description: t.description }));
   }
 
@@ -110,7 +112,7 @@ export class StatsController {
   @ApiQuery({ name: 'subtree', required: false, description: '是否包含下级单位，默认 true' })
   @ApiQuery({ name: 'source', required: false, enum: ['auto', 'rollup', 'ledger'] })
   @ApiPeriod()
-  async channelCounts(@CurrentUser() user: AuthUser, @Query() q: ScopeQuery) {
+  async channelCounts(@CurrentUser() user: AuthUser, @Query() q: ScopeQuery): Promise<ChannelCountsView> {
     const org = await this.org(user, q.org);
     const subtree = parseBool('subtree', q.subtree, true);
     const period = parsePeriod(q);

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ROLES } from '@app/domain/enums/domain-enums';
@@ -52,3 +52,12 @@ export class CreateUserDto {
 export class SetRolesDto {
   @ApiProperty({ type: [RoleGrantDto] }) @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => RoleGrantDto) roles: RoleGrantDto[];
 }
+
+export class SetActiveDto {
+  @ApiProperty({ description: 'false 停用账号（已签发的登录凭证立即失效），true 重新启用' }) @IsBoolean() active: boolean;
+  // Required when deactivating; checked in the controller, where `active` is known.
+  @ApiPropertyOptional({ description: '停用原因（停用时必填，记入审计日志）' }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+/** The same password rules as a new user's: the validation metadata is inherited, not repeated. */
+export class SetPasswordDto extends PickType(CreateUserDto, ['password'] as const) {}

@@ -8,6 +8,7 @@ import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { DELIVERY_STATES } from '@app/domain/enums/domain-enums';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
+import type { DeliveryList, DeliveryRow } from './delivery-row.types';
 
 export class ListDeliveriesQuery {
   @IsOptional() @IsIn(DELIVERY_STATES as unknown as string[]) state?: string;
@@ -32,7 +33,7 @@ export class DeliveriesController {
 
   /** Deliveries the user may see (any role in the organisation's chain), newest first. */
   @Get()
-  async list(@CurrentUser() user: AuthUser, @Query() q: ListDeliveriesQuery) {
+  async list(@CurrentUser() user: AuthUser, @Query() q: ListDeliveriesQuery): Promise<DeliveryList> {
     const orgIds = await this.scope.scopeOrgIds(user, ['editor', 'reviewer', 'operator', 'statistician', 'admin']);
     const where: string[] = ['d.organisation_id = ANY($1::uuid[])'];
     const params: unknown[] = [orgIds];
@@ -50,7 +51,7 @@ export class DeliveriesController {
     const pageSize = q.pageSize ?? 50;
     const page = q.page ?? 1;
     const total = (await this.ds.query(`SELECT count(*)::int AS n FROM deliveries d WHERE ${where.join(' AND ')}`, params))[0].n;
-    const rows = await this.ds.query(
+    const rows: DeliveryRow[] = await this.ds.query(
       `SELECT d.id, d.item_id AS "itemId", i.title AS "itemTitle", d.state, d.channel_type AS "channelType",
               d.channel_account_id AS "channelAccountId", a.name AS "accountName", d.organisation_id AS "organisationId",
               d.version_no AS "versionNo", d.attempts, d.due_at AS "dueAt", d.external_id AS "externalId", d.external_url AS "externalUrl",

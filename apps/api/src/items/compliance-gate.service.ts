@@ -4,19 +4,11 @@ import { AppError } from '@app/common/errors/app-error';
 import { PERSONAL_DATA_RULES } from '@app/compliance/finding';
 import { ComplianceFinding } from '@app/domain/entities/compliance-finding.entity';
 import { Item } from '@app/domain/entities/item.entity';
-import type { FindingSeverity } from '@app/domain/enums/domain-enums';
+import type { FindingPlacement } from '@app/domain/entities/compliance-finding.types';
 import { ContentScanner, isSubmitOnly, ScanPhase } from '../compliance/content/content-scanner.service';
 import { getFieldText, isRedactableField, setFieldText } from '../compliance/content/item-content';
 
-export interface GateFinding {
-  rule: string;
-  severity: FindingSeverity;
-  field: string;
-  start: number;
-  end: number;
-  excerpt: string;
-  message: string;
-}
+export type GateFinding = FindingPlacement;
 
 /**
  * The hook point where content checks run (libs/compliance through ContentScanner): on save, on

@@ -10,7 +10,7 @@ import { Delivery } from '@app/domain/entities/delivery.entity';
 import { Item } from '@app/domain/entities/item.entity';
 import { Organisation } from '@app/domain/entities/organisation.entity';
 import { ReviewDecision } from '@app/domain/entities/review-decision.entity';
-import type { ItemKind, Role } from '@app/domain/enums/domain-enums';
+import { ITEM_STATUS_LABELS, ItemKind, ItemStatus, Role } from '@app/domain/enums/domain-enums';
 import { AuditService } from '@app/domain/services/audit.service';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { entityFromJson, returning } from '@app/domain/services/sql';
@@ -24,6 +24,8 @@ import { ComplianceGate } from './compliance-gate.service';
 import { ApproveDto, CreateItemDto, FindingDecisionDto, ListItemsQuery, RejectDto, UpdateItemDto, WithdrawDto } from './item.dto';
 import { nextIndexNo } from './index-number';
 import { isUuid } from '@app/common/ids/is-uuid';
+import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
+import type { AccountPreview, AuditEntry, ItemDetail, ItemList, ItemVersionRef } from './item-reads.types';
 
 const EDITABLE = ['draft', 'rejected', 'published'];
 
@@ -51,7 +53,7 @@ export class ItemsService {
 
   // ---------- reading ----------
 
-  async list(user: AuthUser, q: ListItemsQuery) {
+  async list(user: AuthUser, q: ListItemsQuery): Promise<ItemList> {
     const orgIds = await this.scope.scopeOrgIds(user, ['editor', 'reviewer', 'operator', 'statistician', 'admin']);
     if (!orgIds.length) return { items: [], total: 0, page: 1, pageSize: 20 };
     const page = q.page ?? 1;
@@ -75,19 +77,19 @@ export class ItemsService {
     return item;
   }
 
-  async detail(user: AuthUser, id: string) {
+  async detail(user: AuthUser, id: string): Promise<ItemDetail> {
     const item = await this.getVisible(user, id);
     const [findings, reviews, deliveries, versions] = await Promise.all([
       this.ds.getRepository(ComplianceFinding).find({ where: { itemId: id }, order: { field: 'ASC', start: 'ASC' } }),
       this.ds.getRepository(ReviewDecision).find({ where: { itemId: id }, order: { createdAt: 'ASC' } }),
       this.ds.getRepository(Delivery).find({ where: { itemId: id }, order: { createdAt: 'ASC' } }),
-      this.ds.query(`SELECT id, version_no AS "versionNo", created_at AS "createdAt", created_by AS "createdBy" FROM item_versions WHERE item_id = $1 ORDER BY version_no`, [id]),
+      this.ds.query<ItemVersionRef[]>(`SELECT id, version_no AS "versionNo", created_at AS "createdAt", created_by AS "createdBy" FROM item_versions WHERE item_id = $1 ORDER BY version_no`, [id]),
     ]);
     const org = await this.scope.getOrg(item.organisationId);
     return { ...item, findings, reviews, deliveries, versions, reviewLevelsRequired: org.reviewLevels };
   }
 
-  async auditTrail(user: AuthUser, id: string) {
+  async auditTrail(user: AuthUser, id: string): Promise<AuditEntry[]> {
     await this.getVisible(user, id);
     return this.ds.query(
       `SELECT a.id, a.action, a.actor_id AS "actorId", u.username AS "actorName", a.details, a.at
@@ -498,18 +500,18 @@ export class ItemsService {
    * Per-channel previews of the item as it would be frozen now, from each adapter's own renderer
    * (the same code the delivery uses), with each channel's submit-time problems.
    */
-  async previews(user: AuthUser, id: string, accountIds?: string[]) {
+  async previews(user: AuthUser, id: string, accountIds?: string[]): Promise<AccountPreview[]> {
     const item = await this.getVisible(user, id);
     const snapshot = await this.fanout.snapshot(this.ds.manager, item, item.currentVersionNo + 1, new Date());
     const ids = accountIds?.length ? accountIds : item.targetAccountIds;
-    const out = [];
+    const out: AccountPreview[] = [];
     for (const accountId of ids) {
       const { row, account } = await this.accounts.load(accountId).catch(() => {
         throw AppError.validation([{ field: 'accounts', reason: `unknown channel account ${accountId}` }]);
       });
       const adapter = this.registry.get(row.channelType);
       const portalUrl = await this.portalUrls.urlFor(item.id, item.organisationId);
-      let preview;
+      let preview: AccountPreview['preview'];
       try {
         preview = await adapter.preview(snapshot, account, portalUrl);
       } catch (e) {
@@ -520,7 +522,7 @@ export class ItemsService {
     return out;
   }
 
-  async deliveries(user: AuthUser, id: string) {
+  async deliveries(user: AuthUser, id: string): Promise<ItemDeliveryRow[]> {
     await this.getVisible(user, id);
     return this.ds.query(
       `SELECT d.id, d.state, d.channel_type AS "channelType", d.channel_account_id AS "channelAccountId", a.name AS "accountName",
@@ -534,7 +536,6 @@ export class ItemsService {
 
 const concurrentChange = () => AppError.conflict('CONCURRENT_CHANGE', '信息刚被他人修改，请刷新后重试');
 
-const STATUS_LABELS: Record<string, string> = { draft: '草稿', submitted: '待审核', approved: '已审核', rejected: '已退回', published: '已发布', withdrawn: '已撤回' };
 export function statusLabel(s: string): string {
-  return STATUS_LABELS[s] ?? s;
+  return ITEM_STATUS_LABELS[s as ItemStatus] ?? s;
 }

@@ -2,18 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
-
-/** One change of a delivery, as the `delivery_changed` trigger publishes it (in arrays of up to 20). */
-export interface DeliveryChange {
-  id: string;
-  itemId: string;
-  state: string;
-  channelType: string;
-  channelAccountId: string;
-  organisationId: string;
-  versionNo: number;
-  at: string;
-}
+import type { DeliveryChange } from './delivery-change.types';
 
 export type StreamMessage = { type: 'delivery'; change: DeliveryChange } | { type: 'resync' };
 

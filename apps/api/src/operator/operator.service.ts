@@ -10,6 +10,10 @@ import { Actor, deliveryStateLabel } from '@app/channels/engine/delivery-actions
 import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
 import { AccountsQuery, ListOperatorDeliveriesQuery, MatrixQuery } from './operator.dto';
 import { isUuid } from '@app/common/ids/is-uuid';
+import type { DeliveryEventRow, Matrix, MatrixAccount, MatrixCell, MatrixItem, OperatorAccount, OperatorDelivery, OperatorDeliveryDetail, OperatorDeliveryList, OperatorSummary } from './operator-rows.types';
+
+/** A row of DELIVERY_COLUMNS (before withLabels adds the state in words). */
+type DeliveryColumnsRow = Omit<OperatorDelivery, 'stateLabel'>;
 
 export const OPERATOR_ROLES: Role[] = ['operator', 'admin'];
 
@@ -52,7 +56,7 @@ export class OperatorService {
     return rows.map((r) => r.id);
   }
 
-  async listDeliveries(user: AuthUser, q: ListOperatorDeliveriesQuery) {
+  async listDeliveries(user: AuthUser, q: ListOperatorDeliveriesQuery): Promise<OperatorDeliveryList> {
     const orgIds = await this.scopeIds(user, q.organisation, q.subtree ?? true);
     const where: string[] = ['d.organisation_id = ANY($1::uuid[])'];
     const params: unknown[] = [orgIds];
@@ -75,16 +79,16 @@ export class OperatorService {
     const page = q.page ?? 1;
     const from = `FROM deliveries d JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id JOIN organisations o ON o.id = d.organisation_id`;
     const total = (await this.ds.query(`SELECT count(*)::int AS n ${from} WHERE ${where.join(' AND ')}`, params))[0].n;
-    const rows = await this.ds.query(
+    const rows: DeliveryColumnsRow[] = await this.ds.query(
       `SELECT ${DELIVERY_COLUMNS} ${from} WHERE ${where.join(' AND ')} ORDER BY ${col} DESC NULLS LAST, d.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
       params,
     );
     return { deliveries: rows.map(withLabels), total, page, pageSize };
   }
 
-  private async visibleDelivery(user: AuthUser, id: string) {
+  private async visibleDelivery(user: AuthUser, id: string): Promise<DeliveryColumnsRow & Pick<OperatorDeliveryDetail, 'checkpoint'>> {
     if (!isUuid(id)) throw AppError.notFound('发送任务', id);
-    const rows = await this.ds.query(
+    const rows: (DeliveryColumnsRow & Pick<OperatorDeliveryDetail, 'checkpoint'>)[] = await this.ds.query(
       `SELECT ${DELIVERY_COLUMNS}, d.checkpoint ${`FROM deliveries d JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id JOIN organisations o ON o.id = d.organisation_id`} WHERE d.id = $1`,
       [id],
     );
@@ -93,7 +97,7 @@ export class OperatorService {
     return rows[0];
   }
 
-  async events(user: AuthUser, id: string) {
+  async events(user: AuthUser, id: string): Promise<DeliveryEventRow[]> {
     await this.visibleDelivery(user, id);
     return this.ds.query(
       `SELECT e.id, e.kind, e.from_state AS "fromState", e.to_state AS "toState", e.call, e.response, e.error_code AS "errorCode",
@@ -103,7 +107,7 @@ export class OperatorService {
     );
   }
 
-  async detail(user: AuthUser, id: string) {
+  async detail(user: AuthUser, id: string): Promise<OperatorDeliveryDetail> {
     const d = await this.visibleDelivery(user, id);
     const [events, job, withdrawJob] = await Promise.all([
       this.events(user, id),
@@ -117,7 +121,7 @@ export class OperatorService {
    * Items (newest approval first) × the channel accounts they target: each cell is the delivery of the
    * item's latest version to that account (an account a revision skipped shows the earlier one).
    */
-  async matrix(user: AuthUser, q: MatrixQuery) {
+  async matrix(user: AuthUser, q: MatrixQuery): Promise<Matrix> {
     const orgIds = await this.scopeIds(user, q.organisation, true);
     const where: string[] = ['i.organisation_id = ANY($1::uuid[])', 'EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id)'];
     const params: unknown[] = [orgIds];
@@ -132,7 +136,7 @@ export class OperatorService {
     const pageSize = q.pageSize ?? 50;
     const page = q.page ?? 1;
     const total = (await this.ds.query(`SELECT count(*)::int AS n FROM items i WHERE ${where.join(' AND ')}`, params))[0].n;
-    const items: any[] = await this.ds.query(
+    const items: Omit<MatrixItem, 'cells'>[] = await this.ds.query(
       `SELECT i.id, i.title, i.status, i.index_no AS "indexNo", i.current_version_no AS "versionNo", i.publish_at AS "publishAt",
               (SELECT max(v.created_at) FROM item_versions v WHERE v.item_id = i.id) AS "approvedAt"
          FROM items i WHERE ${where.join(' AND ')} ORDER BY "approvedAt" DESC NULLS LAST, i.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
@@ -148,13 +152,13 @@ export class OperatorService {
         )
       : [];
     const accountIds = [...new Set(cells.map((c) => c.channel_account_id))];
-    const accounts: any[] = accountIds.length
+    const accounts: Omit<MatrixAccount, 'label'>[] = accountIds.length
       ? await this.ds.query(
           `SELECT id, name, channel_type AS "channelType", status FROM channel_accounts WHERE id = ANY($1::uuid[]) ORDER BY channel_type, name`,
           [accountIds],
         )
       : [];
-    const byItem = new Map<string, Record<string, unknown>>();
+    const byItem = new Map<string, Record<string, MatrixCell>>();
     for (const c of cells) {
       const row = byItem.get(c.item_id) ?? {};
       row[c.channel_account_id] = {
@@ -181,7 +185,7 @@ export class OperatorService {
   }
 
   /** Channel accounts in scope with their delivery backlog; status=needs_attention lists the stopped ones. */
-  async accounts(user: AuthUser, q: AccountsQuery) {
+  async accounts(user: AuthUser, q: AccountsQuery): Promise<OperatorAccount[]> {
     const orgIds = await this.scope.scopeOrgIds(user, OPERATOR_ROLES);
     const params: unknown[] = [orgIds];
     let filter = '';
@@ -189,7 +193,7 @@ export class OperatorService {
       params.push(q.status);
       filter = `AND a.status = $2`;
     }
-    const rows = await this.ds.query(
+    const rows: OperatorAccount[] = await this.ds.query(
       `SELECT a.id, a.name, a.channel_type AS "channelType", a.organisation_id AS "organisationId", a.enabled, a.status,
               a.status_reason AS "statusReason", a.updated_at AS "updatedAt",
               count(d.id) FILTER (WHERE d.state IN ('pending','processing','unconfirmed','awaiting_confirmation','withdrawing'))::int AS "waiting",
@@ -203,9 +207,9 @@ export class OperatorService {
   }
 
   /** Publications still out there although their item was withdrawn: the operator must take them down. */
-  async unresolvedWithdrawals(user: AuthUser) {
+  async unresolvedWithdrawals(user: AuthUser): Promise<OperatorDelivery[]> {
     const orgIds = await this.scope.scopeOrgIds(user, OPERATOR_ROLES);
-    const rows = await this.ds.query(
+    const rows: DeliveryColumnsRow[] = await this.ds.query(
       `SELECT ${DELIVERY_COLUMNS}
          FROM deliveries d JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id JOIN organisations o ON o.id = d.organisation_id
         WHERE d.organisation_id = ANY($1::uuid[]) AND i.status = 'withdrawn' AND d.state = 'published'
@@ -216,7 +220,7 @@ export class OperatorService {
   }
 
   /** Counts by channel and state, for the operator's dashboard. */
-  async summary(user: AuthUser) {
+  async summary(user: AuthUser): Promise<OperatorSummary> {
     const orgIds = await this.scope.scopeOrgIds(user, OPERATOR_ROLES);
     const rows: { channelType: string; state: string; n: number }[] = await this.ds.query(
       `SELECT channel_type AS "channelType", state, count(*)::int AS n FROM deliveries WHERE organisation_id = ANY($1::uuid[]) GROUP BY 1, 2`,

@@ -11,16 +11,7 @@ import { AppError } from '@app/common/errors/app-error';
 import { AuditService } from '@app/domain/services/audit.service';
 import { sniffFile } from './file-sniff';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from './upload-limits';
-
-export interface UploadedFileInfo {
-  url: string;
-  name: string;
-  mime: string;
-  size: number;
-  kind: 'image' | 'document';
-  width?: number;
-  height?: number;
-}
+import type { UploadedFileInfo } from './uploaded-file.types';
 
 export interface IncomingFile {
   originalname: string;

@@ -1,6 +1,10 @@
 /**
  * How Weibo measures a status: a Chinese (or any non-ASCII) character counts 1, two ASCII characters
  * count 1, rounded up. 140 is the limit for statuses/share.
+ *
+ * Written again here on purpose, not imported from libs/channels/src/weibo/weibo-length.ts: the
+ * simulator stands for Weibo, and a rule shared with the adapter it tests could never catch the
+ * adapter counting wrong.
  */
 export function weiboLength(text: string): number {
   let ascii = 0;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { useAsync } from '../lib/hooks';
 import { charCount, weiboLength } from '../lib/text';
-import type { ChannelCapabilities, ChannelPreview } from '../lib/types';
+import type { AccountPreview, ChannelCapabilities } from '../lib/types';
 import { ErrorBanner, fieldLabel } from './error-banner';
 import { Loading } from './loading';
 import { Tabs } from './tabs';
@@ -103,7 +103,7 @@ function Crops({ crops, image }: { crops: Record<string, unknown>; image: { cont
  * a sandboxed frame, text with its count, images (covers, LED frames) at their pixel size, metadata.
  */
 export function PreviewsPanel({ itemId, version, capabilities }: { itemId: string; version: number; capabilities?: ChannelCapabilities[] }) {
-  const previews = useAsync(() => api.get<ChannelPreview[]>(`/items/${itemId}/previews`), [itemId, version]);
+  const previews = useAsync(() => api.get<AccountPreview[]>(`/items/${itemId}/previews`), [itemId, version]);
   const [active, setActive] = useState('');
   const list = previews.data ?? [];
   useEffect(() => {
@@ -135,7 +135,7 @@ export function PreviewsPanel({ itemId, version, capabilities }: { itemId: strin
   );
 }
 
-function OnePreview({ p, cap }: { p: ChannelPreview; cap?: ChannelCapabilities }) {
+function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }) {
   const pv = p.preview;
   const limit = (pv.meta?.limit as number | undefined) ?? (pv.meta?.maxLength as number | undefined) ?? cap?.limits.textMaxChars;
   const measured = typeof pv.meta?.length === 'number' ? (pv.meta.length as number) : typeof pv.meta?.maxLength === 'number' && typeof pv.meta?.remaining === 'number' ? (pv.meta.maxLength as number) - (pv.meta.remaining as number) : pv.text ? (cap?.reportRow === 'weibo' ? weiboLength(pv.text) : charCount(pv.text)) : 0;

@@ -3,10 +3,8 @@
  * {statusCode, code, message, details:[{field, reason}]} and are thrown as ApiError so pages can show
  * the Chinese message and the field reasons next to the fields.
  */
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
+import type { FieldProblem } from '../../../../libs/common/src/errors/field-problem.types';
+import type { UploadedFileInfo, UploadPurpose } from '../../../api/src/uploads/uploaded-file.types';
 
 export class ApiError extends Error {
   constructor(
@@ -115,18 +113,9 @@ export async function download(path: string, fallbackName: string): Promise<stri
 }
 
 /** Uploads one file to POST /uploads. */
-export interface UploadResult {
-  url: string;
-  name: string;
-  mime: string;
-  size: number;
-  kind: 'image' | 'document';
-  width?: number;
-  height?: number;
-}
-export function upload(file: File, purpose: 'image' | 'attachment'): Promise<UploadResult> {
+export function upload(file: File, purpose: UploadPurpose): Promise<UploadedFileInfo> {
   const fd = new FormData();
   fd.set('purpose', purpose);
   fd.set('file', file, file.name);
-  return request<UploadResult>('POST', '/uploads', fd);
+  return request<UploadedFileInfo>('POST', '/uploads', fd);
 }

@@ -1,6 +1,6 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, getToken, setToken, setUnauthorizedHandler } from './api';
-import type { Organisation, Role, User } from './types';
+import type { LoginResult, Organisation, Role, User } from './types';
 
 interface AuthState {
   user: User | null;
@@ -43,7 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (username: string, password: string, remember: boolean) => {
-    const r = await api.post<{ accessToken: string; user: User }>('/auth/login', { username, password });
+    const r = await api.post<LoginResult>('/auth/login', { username, password });
     setToken(r.accessToken, remember);
     const o = await api.get<Organisation[]>('/organisations');
     setOrgs(o);

@@ -1,48 +1,32 @@
-/** Chinese labels for the API's English values. */
-export const KIND_LABELS: Record<string, string> = {
-  regulation: '规章',
-  normative: '行政规范性文件',
-  interpretation: '政策解读',
-  response: '回应关切',
-  personnel: '人事任免',
-  notice: '通知公告',
-  other: '其他',
-};
-export const KINDS = Object.keys(KIND_LABELS);
+/**
+ * Chinese labels for the API's English values. The domain's own value lists and labels live in
+ * libs/domain/src/enums/domain-enums.ts (pure data, bundled from there); here they are widened to
+ * string keys because the console indexes them with whatever string the API sent.
+ */
+import {
+  DELIVERY_STATE_LABELS as DOMAIN_DELIVERY_STATE_LABELS,
+  DISCLOSURE_ATTRS as DOMAIN_DISCLOSURE_ATTRS,
+  ITEM_KIND_LABELS,
+  ITEM_KINDS,
+  ITEM_STATUS_LABELS,
+  ROLE_LABELS as DOMAIN_ROLE_LABELS,
+  ROLES as DOMAIN_ROLES,
+  VALIDITIES as DOMAIN_VALIDITIES,
+} from '../../../../libs/domain/src/enums/domain-enums';
 
-export const STATUS_LABELS: Record<string, string> = {
-  draft: '草稿',
-  submitted: '待审核',
-  approved: '已审核',
-  rejected: '已退回',
-  published: '已发布',
-  withdrawn: '已撤回',
-};
+export const KIND_LABELS: Readonly<Record<string, string>> = ITEM_KIND_LABELS;
+export const KINDS: readonly string[] = ITEM_KINDS;
 
-export const ROLE_LABELS: Record<string, string> = {
-  editor: '信息员',
-  reviewer: '审核人',
-  operator: '渠道运维',
-  statistician: '统计员',
-  admin: '管理员',
-};
-export const ROLES = Object.keys(ROLE_LABELS);
+export const STATUS_LABELS: Readonly<Record<string, string>> = ITEM_STATUS_LABELS;
 
-export const DELIVERY_STATE_LABELS: Record<string, string> = {
-  pending: '等待发送',
-  processing: '发送中',
-  awaiting_confirmation: '等待平台确认',
-  awaiting_issue: '等待编入公报',
-  unconfirmed: '结果待核实',
-  published: '已发布',
-  withdrawing: '撤回中',
-  withdrawn: '已撤回',
-  failed: '失败',
-  cancelled: '已取消',
-};
+export const ROLE_LABELS: Readonly<Record<string, string>> = DOMAIN_ROLE_LABELS;
+export const ROLES: readonly string[] = DOMAIN_ROLES;
 
-export const DISCLOSURE_ATTRS = ['主动公开', '依申请公开', '不予公开'];
-export const VALIDITIES = ['有效', '修改', '废止', '失效'];
+export const DELIVERY_STATE_LABELS: Readonly<Record<string, string>> = DOMAIN_DELIVERY_STATE_LABELS;
+
+export const DISCLOSURE_ATTRS: readonly string[] = DOMAIN_DISCLOSURE_ATTRS;
+export const VALIDITIES: readonly string[] = DOMAIN_VALIDITIES;
+
 /** 主题分类 as used by county 信息公开目录 (the API accepts any short text). */
 export const CATEGORIES = [
   '综合政务', '国民经济管理', '财政、金融、审计', '国土资源、能源', '农业、林业、水利', '工业、交通', '商贸、海关、旅游',
@@ -72,6 +56,7 @@ export const FIELD_LABELS: Record<string, string> = {
   status: '状态',
   reason: '理由',
   file: '文件',
+  active: '账号状态',
 };
 
 export function label(map: Record<string, string>, v: string | null | undefined): string {

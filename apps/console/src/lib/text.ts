@@ -1,13 +1,5 @@
-/** Weibo's own measure: a non-ASCII character counts 1, two ASCII characters count 1 (rounded up). */
-export function weiboLength(text: string): number {
-  let ascii = 0;
-  let other = 0;
-  for (const ch of text) {
-    if ((ch.codePointAt(0) as number) < 0x80) ascii++;
-    else other++;
-  }
-  return other + Math.ceil(ascii / 2);
-}
+/** Weibo's own measure, the very function the Weibo adapter checks a status with (pure, bundled from there). */
+export { WEIBO_MAX_LENGTH, weiboLength } from '../../../../libs/channels/src/weibo/weibo-length';
 
 /** Characters as users count them (code points, so a CJK extension character counts once). */
 export function charCount(text: string): number {

@@ -1,186 +1,61 @@
-/** Shapes returned by the API (see apps/api/src/*): only what the console reads. */
-export type Role = 'editor' | 'reviewer' | 'operator' | 'statistician' | 'admin';
+/**
+ * Shapes returned by the API (see apps/api/src/*), imported type-only from the pure modules where the
+ * server declares them (the `*.types.ts` modules beside their owners in libs and apps/api), so nothing
+ * of the server is bundled and the console cannot drift from what the server sends.
+ */
+import type { Role } from '../../../../libs/domain/src/enums/domain-enums';
+import type { ChannelAccountView } from '../../../../libs/domain/src/entities/channel-account.types';
+import type { FindingRecord } from '../../../../libs/domain/src/entities/compliance-finding.types';
+import type { ItemRecord } from '../../../../libs/domain/src/entities/item.types';
+import type { OrganisationRecord } from '../../../../libs/domain/src/entities/organisation.types';
+import type { DeliveryList as DeliveryListReply, ItemDeliveryRow } from '../../../api/src/deliveries/delivery-row.types';
+import type { AuditEntry as AuditEntryRow, ItemDetail as ItemDetailReply, ItemList as ItemListReply } from '../../../api/src/items/item-reads.types';
 
-export interface RoleGrant {
-  organisationId: string;
-  role: Role;
-}
+export type { Role };
+export type { Attachment, ChannelOverrides } from '../../../../libs/domain/src/entities/item.types';
+export type { AuthUser as User, RoleGrant } from '../../../../libs/common/src/auth/auth-user.types';
+export type { LoginResult } from '../../../api/src/auth/login-result.types';
+export type { UserRow } from '../../../api/src/admin/user-row.types';
+export type { ChannelCapabilities } from '../../../../libs/channels/src/channel-adapter.types';
+export type { AccountPreview } from '../../../api/src/items/item-reads.types';
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: RoleGrant[];
-}
+/**
+ * T as it arrives through JSON: a Date becomes its ISO string (the API sends entities as they are,
+ * and JSON.stringify turns their timestamps into strings).
+ */
+export type Jsonified<T> = 0 extends 1 & T
+  ? T
+  : T extends Date
+    ? string
+    : T extends readonly (infer U)[]
+      ? Jsonified<U>[]
+      : T extends object
+        ? { [K in keyof T]: Jsonified<T[K]> }
+        : T;
 
-export interface Organisation {
-  id: string;
-  parentId: string | null;
-  code: string;
-  name: string;
-  level: string;
-  path: string;
-  reviewLevels: number;
-  indexScheme: string;
-  settings: Record<string, any>;
-}
+/** An organisation as GET organisations sends it. */
+export type Organisation = Jsonified<OrganisationRecord>;
 
-export interface Attachment {
-  name: string;
-  url: string;
-  mime: string;
-  size: number;
-}
+/** A compliance finding as the items API sends it (a `compliance_findings` row). */
+export type Finding = Jsonified<FindingRecord>;
 
-export type ChannelOverrides = Record<string, Record<string, any>>;
+/** An item as the items API sends it: the `items` row, timestamps as ISO strings. */
+export type Item = Jsonified<ItemRecord>;
 
-export interface Finding {
-  id: string;
-  itemId: string;
-  rule: string;
-  severity: 'block' | 'review' | 'warn';
-  field: string;
-  start: number;
-  end: number;
-  excerpt: string;
-  message: string;
-  status: 'open' | 'kept' | 'redacted' | 'resolved';
-  decidedBy: string | null;
-  decisionReason: string | null;
-}
+/** GET items/:id: the item with its findings, review decisions (ReviewDecisionRecord), deliveries and versions. */
+export type ItemDetail = Jsonified<ItemDetailReply>;
 
-export interface ReviewDecision {
-  id: string;
-  round: number;
-  level: number;
-  reviewerId: string;
-  decision: 'approve' | 'reject';
-  reason: string | null;
-  secrecyConclusion: string | null;
-  createdAt: string;
-}
+/** GET items: one page. */
+export type ItemList = Jsonified<ItemListReply>;
 
-export interface Item {
-  id: string;
-  organisationId: string;
-  authorId: string;
-  status: 'draft' | 'submitted' | 'approved' | 'rejected' | 'published' | 'withdrawn';
-  title: string;
-  bodyHtml: string;
-  summary: string;
-  indexNo: string;
-  docNo: string | null;
-  issuingBody: string;
-  writtenDate: string | null;
-  publishDate: string | null;
-  category: string;
-  disclosureAttr: string;
-  validity: string;
-  repealedDate: string | null;
-  kind: string;
-  policyItemId: string | null;
-  attachments: Attachment[];
-  targetAccountIds: string[];
-  channelOverrides: ChannelOverrides;
-  publishAt: string | null;
-  reviewLevel: number;
-  currentVersionNo: number;
-  rejectionReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A channel account as the admin API sends it (the secret replaced by `hasCredentials`). */
+export type ChannelAccount = Jsonified<ChannelAccountView>;
 
-export interface ItemDetail extends Item {
-  findings: Finding[];
-  reviews: ReviewDecision[];
-  deliveries: unknown[];
-  versions: { id: string; versionNo: number; createdAt: string; createdBy: string }[];
-  reviewLevelsRequired: number;
-}
+/** One of an item's deliveries (GET items/:id/deliveries). */
+export type ItemDelivery = Jsonified<ItemDeliveryRow>;
 
-export interface ItemList {
-  items: Item[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+/** GET deliveries: deliveries across items, with their item's title. */
+export type DeliveryList = Jsonified<DeliveryListReply>;
 
-export interface ChannelCapabilities {
-  type: string;
-  label: string;
-  reportRow: string;
-  canUpdate: boolean;
-  canWithdraw: boolean;
-  asyncConfirmation: boolean;
-  collectsIntoIssues: boolean;
-  limits: { titleMaxChars?: number; textMaxChars?: number; imageMaxBytes?: number; imageFormats?: string[] };
-  concurrencyPerAccount: number;
-  defaultKinds?: string[];
-}
-
-export interface ChannelAccount {
-  id: string;
-  organisationId: string;
-  channelType: string;
-  name: string;
-  baseUrl: string;
-  settings: Record<string, any>;
-  enabled: boolean;
-  status: string;
-  statusReason: string | null;
-  hasCredentials: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PreviewImage {
-  name: string;
-  contentType: string;
-  base64: string;
-  width?: number;
-  height?: number;
-}
-
-export interface ChannelPreview {
-  accountId: string;
-  accountName: string;
-  channelType: string;
-  label: string;
-  preview: {
-    channelType: string;
-    html?: string;
-    text?: string;
-    images?: PreviewImage[];
-    meta?: Record<string, unknown>;
-    problems: { field: string; reason: string }[];
-  };
-}
-
-export interface Delivery {
-  id: string;
-  itemId: string;
-  itemTitle?: string;
-  state: string;
-  channelType: string;
-  channelAccountId: string;
-  accountName: string;
-  organisationId?: string;
-  versionNo: number;
-  attempts: number;
-  dueAt: string;
-  externalId: string | null;
-  externalUrl: string | null;
-  lastErrorCode: string | null;
-  lastErrorMessage: string | null;
-  publishedAt: string | null;
-  updatedAt: string;
-}
-
-export interface AuditEntry {
-  id: string;
-  action: string;
-  actorId: string | null;
-  actorName: string | null;
-  details: Record<string, any>;
-  at: string;
-}
+/** One entry of an item's audit trail (GET items/:id/audit). */
+export type AuditEntry = Jsonified<AuditEntryRow>;

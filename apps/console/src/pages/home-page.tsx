@@ -6,7 +6,7 @@ import { api } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useAsync, usePageTitle } from '../lib/hooks';
 import { fmtTime } from '../lib/labels';
-import type { ChannelAccount, Delivery, ItemList } from '../lib/types';
+import type { ChannelAccount, DeliveryList, ItemList } from '../lib/types';
 
 /** What waits for me: one panel per role the user holds. */
 export function HomePage() {
@@ -105,8 +105,8 @@ function ReviewerPanel() {
 }
 
 function OperatorPanel() {
-  const failed = useAsync(() => api.get<{ deliveries: Delivery[]; total: number }>('/deliveries?state=failed&pageSize=10'), []);
-  const unconfirmed = useAsync(() => api.get<{ deliveries: Delivery[]; total: number }>('/deliveries?state=unconfirmed&pageSize=10'), []);
+  const failed = useAsync(() => api.get<DeliveryList>('/deliveries?state=failed&pageSize=10'), []);
+  const unconfirmed = useAsync(() => api.get<DeliveryList>('/deliveries?state=unconfirmed&pageSize=10'), []);
   const accounts = useAsync(() => api.get<ChannelAccount[]>('/channel-accounts'), []);
   const attention = (accounts.data ?? []).filter((a) => a.status !== 'active' || !a.enabled);
   return (

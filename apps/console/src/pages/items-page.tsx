@@ -18,6 +18,12 @@ export function ItemsPage() {
   const q = params.get('q') ?? '';
   const page = Number(params.get('page') ?? 1);
   const [text, setText] = useState(q);
+  // The search box follows the URL when it changes underneath (back / forward), not only on first render.
+  const [shownQ, setShownQ] = useState(q);
+  if (shownQ !== q) {
+    setShownQ(q);
+    setText(q);
+  }
   const list = useAsync(() => api.get<ItemList>(`/items${qs({ status, view, q, page, pageSize: 30 })}`), [status, view, q, page]);
   const set = (k: string, v: string) => {
     const p = new URLSearchParams(params);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '@app/common/errors/app-error';
 import { PublicationWithdrawal } from '@app/domain/entities/publication-record.entity';
-import type { DeliveryState } from '@app/domain/enums/domain-enums';
+import { DELIVERY_STATE_LABELS, DeliveryState } from '@app/domain/enums/domain-enums';
 import { AuditService } from '@app/domain/services/audit.service';
 import { returning } from '@app/domain/services/sql';
 import { ChannelRegistry } from '../channel-registry';
@@ -18,20 +18,8 @@ export interface Actor {
   authorize(organisationId: string): Promise<void>;
 }
 
-const STATE_LABELS: Record<string, string> = {
-  pending: '待发送',
-  processing: '发送中',
-  awaiting_confirmation: '待确认',
-  awaiting_issue: '待编入公报',
-  unconfirmed: '结果待核实',
-  published: '已发布',
-  withdrawing: '撤回中',
-  withdrawn: '已撤回',
-  failed: '失败',
-  cancelled: '已取消',
-};
 export function deliveryStateLabel(s: string): string {
-  return STATE_LABELS[s] ?? s;
+  return DELIVERY_STATE_LABELS[s as DeliveryState] ?? s;
 }
 
 const OPEN: DeliveryState[] = ['pending', 'processing', 'awaiting_confirmation', 'unconfirmed', 'withdrawing'];

@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import sanitizeHtml from 'sanitize-html';
-import type { Attachment } from '@app/domain/entities/item.entity';
+import type { Attachment } from '@app/domain/entities/item.types';
 import { charLength, truncateChars, WECHAT_LIMITS } from './wechat-fields';
 
 /**

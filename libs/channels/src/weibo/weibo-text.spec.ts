@@ -1,5 +1,6 @@
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
-import { composeWeiboStatus, fitWeibo, parseWeiboDate, weiboLength, withoutUrls } from './weibo-text';
+import { fitWeibo, weiboLength } from './weibo-length';
+import { composeWeiboStatus, parseWeiboDate, withoutUrls } from './weibo-text';
 
 const URL = 'http://127.0.0.1:41234/site/articles/6f1c2a8e-1b2c-4d5e-8f90-123456789abc.html';
 

@@ -3,7 +3,7 @@ import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { syntheticImages } from '@app/media/testing/synthetic-images';
 import type { AdapterAccount } from '../channel-adapter';
 import { WeiboAdapter } from './weibo.adapter';
-import { weiboLength } from './weibo-text';
+import { weiboLength } from './weibo-length';
 
 const PORTAL = 'http://127.0.0.1:4000/site/articles/i1.html';
 const account: AdapterAccount = { id: 'a1', organisationId: 'o1', name: '示范县发布', baseUrl: 'http://127.0.0.1:1/weibo', settings: {}, credentials: { accessToken: 't' } };

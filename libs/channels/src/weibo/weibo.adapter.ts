@@ -24,7 +24,8 @@ import { ChannelCall, ChannelHttp, ChannelResponse } from '../http/channel-http'
 import { ImageLoader } from '../http/image-source';
 import { prepareWechatBody } from '../wechat/wechat-body';
 import { WEIBO_DUPLICATE_CODES, weiboError, weiboErrorCode } from './weibo-errors';
-import { composeWeiboStatus, parseWeiboDate, WEIBO_MAX_LENGTH, withoutUrls } from './weibo-text';
+import { WEIBO_MAX_LENGTH } from './weibo-length';
+import { composeWeiboStatus, parseWeiboDate, withoutUrls } from './weibo-text';
 
 export const WEIBO_DEFAULT_BASE_URL = 'https://api.weibo.com';
 

@@ -1,15 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
+import type { FieldProblem } from './field-problem.types';
+
+export type { FieldProblem };
 
 /**
  * The one error type domain code throws. `code` is a stable machine-readable identifier (English,
  * SCREAMING_SNAKE); `message` is what an operator reads (Simplified Chinese); `details` carries
  * field-level reasons. The api's exception filter turns it into {statusCode, code, message, details}.
  */
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
-
 export class AppError extends Error {
   constructor(
     public readonly status: number,

@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AuditLogRecord } from './audit-log.types';
 
 /** Append-only (a trigger refuses UPDATE and DELETE): who did what to which entity, when. */
 @Entity('audit_logs')
-export class AuditLog {
+export class AuditLog implements AuditLogRecord {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
   @Column({ name: 'actor_id', type: 'uuid', nullable: true }) actorId: string | null;
   @Column({ type: 'text' }) action: string;

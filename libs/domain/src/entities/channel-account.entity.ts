@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ChannelAccountRecord } from './channel-account.types';
 
 /**
  * An account on an outside system (a WeChat official account, a Weibo account, an LED controller, the
@@ -7,7 +8,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
  * endpoint or the simulator: the adapter code is the same.
  */
 @Entity('channel_accounts')
-export class ChannelAccount {
+export class ChannelAccount implements ChannelAccountRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'organisation_id', type: 'uuid' }) organisationId: string;
   @Column({ name: 'channel_type', type: 'text' }) channelType: string;

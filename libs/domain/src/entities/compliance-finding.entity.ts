@@ -1,12 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { FindingSeverity, FindingStatus } from '../enums/domain-enums';
+import type { FindingRecord } from './compliance-finding.types';
 
 /**
  * A compliance finding on an item, with its position in the field's text. `block` findings can never
  * be overridden; `review` findings need a reviewer's explicit decision (status kept or redacted).
  */
 @Entity('compliance_findings')
-export class ComplianceFinding {
+export class ComplianceFinding implements FindingRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
   @Column({ type: 'text' }) rule: string;

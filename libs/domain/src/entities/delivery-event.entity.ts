@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { DeliveryEventRecord } from './delivery-event.types';
 
 /** Every attempt and state change of a delivery, for the operator: what was called, what came back. */
 @Entity('delivery_events')
-export class DeliveryEvent {
+export class DeliveryEvent implements DeliveryEventRecord {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
   @Column({ name: 'delivery_id', type: 'uuid' }) deliveryId: string;
   @Column({ type: 'text' }) kind: string;

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { DeliveryState } from '../enums/domain-enums';
+import type { DeliveryRecord } from './delivery.types';
 
 /**
  * One item version to one channel account. Postgres is the source of truth: the BullMQ job (jobId =
@@ -8,7 +9,7 @@ import type { DeliveryState } from '../enums/domain-enums';
  * so a retry resumes after the last confirmed step and never repeats one.
  */
 @Entity('deliveries')
-export class Delivery {
+export class Delivery implements DeliveryRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
   @Column({ name: 'item_version_id', type: 'uuid' }) itemVersionId: string;

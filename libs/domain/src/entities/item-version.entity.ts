@@ -1,30 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Attachment, ChannelOverrides } from './item.entity';
-import type { ItemKind } from '../enums/domain-enums';
+import type { ItemContent } from './item.types';
 
 /** The frozen content of an item at approval: what the adapters render. Never updated. */
-export interface ItemSnapshot {
+export interface ItemSnapshot extends ItemContent {
   itemId: string;
   versionNo: number;
   organisationId: string;
   organisationName: string;
   organisationCode: string;
-  title: string;
-  bodyHtml: string;
-  summary: string;
-  indexNo: string;
-  docNo: string | null;
-  issuingBody: string;
-  writtenDate: string | null;
-  publishDate: string | null;
-  category: string;
-  disclosureAttr: string;
-  validity: string;
-  repealedDate: string | null;
-  kind: ItemKind;
-  policyItemId: string | null;
-  attachments: Attachment[];
-  channelOverrides: ChannelOverrides;
   authorName: string;
   approvedAt: string;
 }

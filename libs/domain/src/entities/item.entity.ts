@@ -1,22 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import type { ItemKind, ItemStatus } from '../enums/domain-enums';
-
-export interface Attachment {
-  name: string;
-  url: string;
-  mime: string;
-  size: number;
-}
-
-/** Per-channel-type overrides written by the editor (WeChat title/digest/cover, Weibo text, LED text...). */
-export type ChannelOverrides = Record<string, Record<string, any>>;
+import type { Attachment, ChannelOverrides, ItemRecord } from './item.types';
 
 /**
  * An item as the editor works on it. What gets published is never this row but an immutable
  * ItemVersion frozen at approval.
  */
 @Entity('items')
-export class Item {
+export class Item implements ItemRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'organisation_id', type: 'uuid' }) organisationId: string;
   @Column({ name: 'author_id', type: 'uuid' }) authorId: string;

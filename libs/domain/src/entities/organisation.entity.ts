@@ -1,11 +1,12 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { OrganisationRecord } from './organisation.types';
 
 /**
  * Organisations form a tree (county → departments → townships). `path` is the materialised path of ids
  * ("/<root>/<child>/"), so a subtree is `path LIKE '<path>%'` on an indexed column.
  */
 @Entity('organisations')
-export class Organisation {
+export class Organisation implements OrganisationRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'parent_id', type: 'uuid', nullable: true }) parentId: string | null;
   @Column({ type: 'text', unique: true }) code: string;

@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ReviewDecisionRecord } from './review-decision.types';
 
 /** One reviewer's decision at one level, with the 保密审查 conclusion. Append-only. */
 @Entity('review_decisions')
-export class ReviewDecision {
+export class ReviewDecision implements ReviewDecisionRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
   /** Review round: increases each time the item is submitted. */

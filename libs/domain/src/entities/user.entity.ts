@@ -7,5 +7,7 @@ export class User {
   @Column({ name: 'display_name', type: 'text' }) displayName: string;
   @Column({ name: 'password_hash', type: 'text', select: false }) passwordHash: string;
   @Column({ type: 'boolean', default: true }) active: boolean;
+  /** Tokens are valid only while they carry this value; bumped to end every session at once. */
+  @Column({ name: 'session_epoch', type: 'integer', default: 0, select: false }) sessionEpoch: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,6 +1,15 @@
+// Pure TypeScript (no imports): the console (apps/console) imports these values and labels too.
+
 /** Roles are granted per organisation and apply to that organisation's whole subtree. */
 export const ROLES = ['editor', 'reviewer', 'operator', 'statistician', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = {
+  editor: '信息员',
+  reviewer: '审核人',
+  operator: '渠道运维',
+  statistician: '统计员',
+  admin: '管理员',
+};
 
 /** 政务公开 item kinds. The stored value is English; the label is what users see. */
 export const ITEM_KINDS = ['regulation', 'normative', 'interpretation', 'response', 'personnel', 'notice', 'other'] as const;
@@ -17,6 +26,14 @@ export const ITEM_KIND_LABELS: Record<ItemKind, string> = {
 
 export const ITEM_STATUSES = ['draft', 'submitted', 'approved', 'rejected', 'published', 'withdrawn'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export const ITEM_STATUS_LABELS: Record<ItemStatus, string> = {
+  draft: '草稿',
+  submitted: '待审核',
+  approved: '已审核',
+  rejected: '已退回',
+  published: '已发布',
+  withdrawn: '已撤回',
+};
 
 /** 公开属性 */
 export const DISCLOSURE_ATTRS = ['主动公开', '依申请公开', '不予公开'] as const;
@@ -36,6 +53,18 @@ export const DELIVERY_STATES = [
   'cancelled',
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
+export const DELIVERY_STATE_LABELS: Record<DeliveryState, string> = {
+  pending: '等待发送',
+  processing: '发送中',
+  awaiting_confirmation: '等待平台确认',
+  awaiting_issue: '等待编入公报',
+  unconfirmed: '结果待核实',
+  published: '已发布',
+  withdrawing: '撤回中',
+  withdrawn: '已撤回',
+  failed: '失败',
+  cancelled: '已取消',
+};
 /** States a delivery never leaves on its own (withdrawal of a published one is an explicit action). */
 export const TERMINAL_DELIVERY_STATES: DeliveryState[] = ['published', 'withdrawn', 'failed', 'cancelled'];
 

@@ -5,6 +5,7 @@ import { GazetteLedSchema1732004100000 } from './1732004100000-gazette-led-schem
 import { ComplianceSchema1732004700000 } from './1732004700000-compliance-schema';
 import { StatsRollupPerStatement1732005000000 } from '@app/stats/migrations/1732005000000-stats-rollup-per-statement';
 import { DeliveryNotifyPerStatement1732005100000 } from '@app/channels/engine/migrations/1732005100000-delivery-notify-per-statement';
+import { UserSessionEpoch1732005200000 } from './1732005200000-user-session-epoch';
 
 /**
  * Every migration, in order. Add new ones at the end (class names carry a timestamp); never edit one
@@ -18,4 +19,5 @@ export const ALL_MIGRATIONS = [
   ComplianceSchema1732004700000,
   StatsRollupPerStatement1732005000000,
   DeliveryNotifyPerStatement1732005100000,
+  UserSessionEpoch1732005200000,
 ];

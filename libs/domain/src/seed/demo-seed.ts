@@ -8,7 +8,7 @@ import { ChannelAccount } from '../entities/channel-account.entity';
 import { Organisation } from '../entities/organisation.entity';
 import { User } from '../entities/user.entity';
 import { UserRole } from '../entities/user-role.entity';
-import { ROLES, Role } from '../enums/domain-enums';
+import { ROLE_LABELS, ROLES } from '../enums/domain-enums';
 
 export interface DemoAccountSpec {
   channelType: string;
@@ -47,8 +47,6 @@ export const DEMO_ORGS = [
   { code: 'sfx-cgz', name: '示范县城关镇人民政府', level: 'township', parent: 'sfx' },
 ] as const;
 
-const DISPLAY: Record<Role, string> = { editor: '信息员', reviewer: '审核人', operator: '渠道运维', statistician: '统计员', admin: '管理员' };
-
 /**
  * Seeds the demo county once (idempotent: does nothing when the county exists, except adding demo
  * accounts of channel types that were added since). Users are named after their role.
@@ -73,7 +71,7 @@ export async function seedDemo(ds: DataSource, o: SeedOptions): Promise<SeedResu
       const hash = await bcrypt.hash(password, 10);
       const county = await em.getRepository(Organisation).findOneByOrFail({ code: 'sfx' });
       for (const role of ROLES) {
-        const u = await em.getRepository(User).save(em.getRepository(User).create({ username: role, displayName: `示范县${DISPLAY[role]}`, passwordHash: hash }));
+        const u = await em.getRepository(User).save(em.getRepository(User).create({ username: role, displayName: `示范县${ROLE_LABELS[role]}`, passwordHash: hash }));
         await em.getRepository(UserRole).insert({ userId: u.id, organisationId: county.id, role });
       }
     }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ReportDoc, Signoff } from '../report-doc';
+import type { ReportDoc, Signoff } from '../report-doc.types';
 
 /**
  * A report signed off for a year: the numbers as they were, never updated (a trigger refuses

@@ -1,28 +1,57 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, Fragment, useState } from 'react';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
 import { api, ApiError } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useAsync } from '../../lib/hooks';
 import { ROLE_LABELS, ROLES } from '../../lib/labels';
-import type { RoleGrant } from '../../lib/types';
+import type { RoleGrant, UserRow } from '../../lib/types';
 
-interface UserRow {
-  id: string;
-  username: string;
-  displayName: string;
-  active: boolean;
-  roles: RoleGrant[];
-}
+type RowAction = { id: string; kind: 'deactivate' | 'password' } | null;
 
-/** Users and their roles per organisation (a role applies to the organisation's subtree). */
+const who = (u: UserRow) => `${u.displayName}（${u.username}）`;
+
+/**
+ * Users and their roles per organisation (a role applies to the organisation's subtree); switching an
+ * account off (with a reason) or on again, and setting a new password for a user who forgot theirs.
+ */
 export function UsersTab() {
   const users = useAsync(() => api.get<UserRow[]>('/users'), []);
-  const { orgName } = useAuth();
+  const { orgName, user: me } = useAuth();
   const [editing, setEditing] = useState<string | null>(null);
+  const [action, setAction] = useState<RowAction>(null);
+  const [error, setError] = useState<ApiError>();
+  const [notice, setNotice] = useState('');
+  const toggle = (id: string, kind: 'deactivate' | 'password') => {
+    setError(undefined);
+    setNotice('');
+    setAction(action?.id === id && action.kind === kind ? null : { id, kind });
+  };
+  const done = async (msg: string) => {
+    setAction(null);
+    setNotice(msg);
+    await users.reload();
+  };
+  const activate = async (u: UserRow) => {
+    setError(undefined);
+    setNotice('');
+    setAction(null);
+    try {
+      await api.put(`/users/${u.id}/active`, { active: true });
+      await done(`已启用 ${who(u)}，可以重新登录`);
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  };
   return (
     <div>
       <ErrorBanner error={users.error} />
+      <ErrorBanner error={error} />
+      {notice ? (
+        <p className="alert alert-ok" role="status">
+          {notice}
+        </p>
+      ) : null}
       {users.loading && !users.data ? <Loading what="用户" /> : null}
       <table className="table" data-testid="user-table">
         <caption className="sr-only">用户</caption>
@@ -30,51 +59,139 @@ export function UsersTab() {
           <tr>
             <th scope="col">用户名</th>
             <th scope="col">姓名</th>
+            <th scope="col">状态</th>
             <th scope="col">角色</th>
             <th scope="col">操作</th>
           </tr>
         </thead>
         <tbody>
           {users.data?.map((u) => (
-            <tr key={u.id}>
-              <th scope="row" className="mono">
-                {u.username}
-                {!u.active ? '（停用）' : ''}
-              </th>
-              <td>{u.displayName}</td>
-              <td>{u.roles.map((r) => `${orgName(r.organisationId) || r.organisationId} · ${ROLE_LABELS[r.role] ?? r.role}`).join('；') || <span className="muted">无</span>}</td>
-              <td>
-                <button type="button" className="btn btn-small" onClick={() => setEditing(editing === u.id ? null : u.id)} aria-expanded={editing === u.id}>
-                  设置角色
-                </button>
-              </td>
-            </tr>
+            <Fragment key={u.id}>
+              <tr>
+                <th scope="row" className="mono">
+                  {u.username}
+                </th>
+                <td>{u.displayName}</td>
+                <td data-testid="user-status">{u.active ? '启用' : <span className="err-text">已停用</span>}</td>
+                <td>{u.roles.map((r) => `${orgName(r.organisationId) || r.organisationId} · ${ROLE_LABELS[r.role] ?? r.role}`).join('；') || <span className="muted">无</span>}</td>
+                <td>
+                  <button type="button" className="btn btn-small" onClick={() => setEditing(editing === u.id ? null : u.id)} aria-expanded={editing === u.id}>
+                    设置角色
+                  </button>{' '}
+                  {/* Hiding 停用 for oneself is a convenience; the API refuses it anyway. */}
+                  {u.active && u.id !== me?.id ? (
+                    <button type="button" className="btn btn-small btn-danger" onClick={() => toggle(u.id, 'deactivate')} aria-expanded={action?.id === u.id && action.kind === 'deactivate'}>
+                      停用
+                    </button>
+                  ) : null}{' '}
+                  {!u.active ? (
+                    <button type="button" className="btn btn-small" onClick={() => void activate(u)}>
+                      启用
+                    </button>
+                  ) : null}{' '}
+                  <button type="button" className="btn btn-small" onClick={() => toggle(u.id, 'password')} aria-expanded={action?.id === u.id && action.kind === 'password'}>
+                    重置密码
+                  </button>
+                </td>
+              </tr>
+              {action?.id === u.id ? (
+                <tr>
+                  <td colSpan={5}>
+                    {action.kind === 'deactivate' ? <DeactivateForm user={u} onDone={done} onCancel={() => setAction(null)} /> : <PasswordForm user={u} onDone={done} onCancel={() => setAction(null)} />}
+                  </td>
+                </tr>
+              ) : null}
+            </Fragment>
           ))}
         </tbody>
       </table>
-      {editing && users.data ? <RolesEditor user={users.data.find((u) => u.id === editing)!} onDone={async () => (setEditing(null), await users.reload())} /> : null}
+      {editing && users.data ? <RolesEditor key={editing} user={users.data.find((u) => u.id === editing)!} onDone={async () => (setEditing(null), await users.reload())} /> : null}
       <CreateUser onDone={users.reload} />
     </div>
   );
 }
 
-function GrantPicker({ onAdd }: { onAdd(g: RoleGrant): void }) {
+/** 停用: a reason is required (it goes into the audit log); the user's sign-in stops working at once. */
+function DeactivateForm({ user, onDone, onCancel }: { user: UserRow; onDone(msg: string): Promise<void>; onCancel(): void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ApiError>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      await api.put(`/users/${user.id}/active`, { active: false, reason: reason.trim() });
+      await onDone(`已停用 ${who(user)}，其登录已失效`);
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  return (
+    <form onSubmit={submit} aria-label={`停用 ${who(user)}`}>
+      <ErrorBanner error={error} fieldsShown={['reason']} />
+      <div className="inline-form">
+        <label htmlFor="ud-reason">停用原因</label>
+        <input id="ud-reason" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} placeholder="如：调离本单位" aria-describedby="ud-reason-err" autoFocus />
+        <button type="submit" className="btn btn-danger" disabled={!reason.trim()}>
+          确认停用
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          取消
+        </button>
+      </div>
+      <FieldError error={error} field="reason" id="ud-reason-err" />
+    </form>
+  );
+}
+
+/** 重置密码: the admin sets a new password (the same rules as a new user's) and tells the user. */
+function PasswordForm({ user, onDone, onCancel }: { user: UserRow; onDone(msg: string): Promise<void>; onCancel(): void }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      await api.post(`/users/${user.id}/password`, { password });
+      await onDone(`已为 ${who(user)}设置新密码，请当面或电话告知本人`);
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  return (
+    <form onSubmit={submit} aria-label={`重置 ${who(user)}的密码`}>
+      <ErrorBanner error={error} fieldsShown={['password']} />
+      <div className="inline-form">
+        <label htmlFor="up-password">新密码（至少8位）</label>
+        <input id="up-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required aria-describedby="up-password-err" autoFocus />
+        <button type="submit" className="btn btn-primary" disabled={!password}>
+          确认重置
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          取消
+        </button>
+      </div>
+      <FieldError error={error} field="password" id="up-password-err" />
+    </form>
+  );
+}
+
+function GrantPicker({ onAdd, idPrefix }: { onAdd(g: RoleGrant): void; idPrefix: string }) {
   const { orgsWith } = useAuth();
   const orgs = orgsWith('admin');
   const [org, setOrg] = useState(orgs[0]?.id ?? '');
   const [role, setRole] = useState('editor');
   return (
     <div className="inline-form">
-      <label htmlFor="gp-org">机构</label>
-      <select id="gp-org" value={org} onChange={(e) => setOrg(e.target.value)}>
+      <label htmlFor={`${idPrefix}-org`}>机构</label>
+      <select id={`${idPrefix}-org`} value={org} onChange={(e) => setOrg(e.target.value)}>
         {orgs.map((o) => (
           <option key={o.id} value={o.id}>
             {o.name}
           </option>
         ))}
       </select>
-      <label htmlFor="gp-role">角色</label>
-      <select id="gp-role" value={role} onChange={(e) => setRole(e.target.value)}>
+      <label htmlFor={`${idPrefix}-role`}>角色</label>
+      <select id={`${idPrefix}-role`} value={role} onChange={(e) => setRole(e.target.value)}>
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {ROLE_LABELS[r]}
@@ -114,7 +231,7 @@ function RolesEditor({ user, onDone }: { user: UserRow; onDone(): void }) {
           </li>
         ))}
       </ul>
-      <GrantPicker onAdd={(g) => setRoles(roles.some((r) => r.organisationId === g.organisationId && r.role === g.role) ? roles : [...roles, g])} />
+      <GrantPicker idPrefix="re-gp" onAdd={(g) => setRoles(roles.some((r) => r.organisationId === g.organisationId && r.role === g.role) ? roles : [...roles, g])} />
       <p>
         <button type="button" className="btn btn-primary" onClick={save}>
           保存角色
@@ -166,7 +283,7 @@ function CreateUser({ onDone }: { onDone(): Promise<void> }) {
         </div>
       </div>
       <p>角色：{roles.map((r) => `${orgName(r.organisationId)} · ${ROLE_LABELS[r.role]}`).join('；') || '（未设置）'}</p>
-      <GrantPicker onAdd={(g) => setRoles([...roles.filter((r) => !(r.organisationId === g.organisationId && r.role === g.role)), g])} />
+      <GrantPicker idPrefix="nu-gp" onAdd={(g) => setRoles([...roles.filter((r) => !(r.organisationId === g.organisationId && r.role === g.role)), g])} />
       <p>
         <button className="btn btn-primary" type="submit">
           新建用户

@@ -13,7 +13,8 @@ import type { Attachment, ChannelAccount, ChannelCapabilities, ChannelOverrides,
 import { ChannelPicker, defaultAccounts } from './channel-picker';
 import { FindingsList } from '../../components/findings-list';
 import type { HighlightTerm } from './findings-highlight';
-import { OverridesForm, toLocalInput } from './overrides-form';
+import { OverridesForm } from './overrides-form';
+import { fromBeijingInput, toBeijingInput } from '../../lib/beijing-time';
 import { RichText } from './rich-text';
 
 interface Form {
@@ -110,11 +111,18 @@ export default function EditorPage() {
   const formRef = useRef<HTMLFormElement>(null);
 
   // Load the item (or start a new one in the first organisation the user edits for).
+  const newFormReady = useRef(false);
   useEffect(() => {
     let stale = false;
     setLoadError(undefined);
     if (!id) {
       const org = editorOrgs[0];
+      if (newFormReady.current) {
+        // the organisations arrived after the blank form was shown: fill in its organisation, keep what was typed
+        setForm((f) => f && { ...f, organisationId: f.organisationId || org?.id || '', issuingBody: f.issuingBody || org?.name || '' });
+        return;
+      }
+      newFormReady.current = true;
       setItem(null);
       setForm({
         organisationId: org?.id ?? '',
@@ -139,6 +147,7 @@ export default function EditorPage() {
       setChannelsTouched(false);
       return;
     }
+    newFormReady.current = false;
     api
       .get<ItemDetail>(`/items/${id}`)
       .then((d) => {
@@ -497,7 +506,7 @@ export default function EditorPage() {
               {schedule ? (
                 <div className="field">
                   <label htmlFor={fid('publishAt')}>发布时间（北京时间）</label>
-                  <input id={fid('publishAt')} type="datetime-local" value={form.publishAt ? toLocalInput(form.publishAt) : ''} onChange={(e) => update('publishAt', e.target.value ? new Date(e.target.value).toISOString() : '')} aria-describedby={`${fid('publishAt')}-err`} />
+                  <input id={fid('publishAt')} type="datetime-local" value={form.publishAt ? toBeijingInput(form.publishAt) : ''} onChange={(e) => update('publishAt', e.target.value ? (fromBeijingInput(e.target.value) ?? '') : '')} aria-describedby={`${fid('publishAt')}-err`} />
                   {err('publishAt')}
                 </div>
               ) : null}

@@ -2,6 +2,8 @@
  * The per-channel overrides the editor may set, by channel type. Keys are what the adapters read from
  * item.channelOverrides[type] (see libs/channels/src/<type>/). Channels not listed have no overrides.
  */
+import { WEIBO_MAX_LENGTH } from '../../lib/text';
+
 export interface OverrideField {
   key: string;
   label: string;
@@ -22,7 +24,7 @@ export const OVERRIDE_FIELDS: Record<string, OverrideField[]> = {
     { key: 'author', label: '作者', type: 'text', max: 16, count: 'chars' },
     { key: 'coverUrl', label: '封面图片', type: 'image', hint: '留空则使用正文第一张图片或自动生成标题卡；系统按 2.35:1 和 1:1 裁切' },
   ],
-  weibo: [{ key: 'text', label: '微博正文', type: 'textarea', max: 140, count: 'weibo', hint: '留空则由标题和摘要自动生成；发布时在末尾附加本信息的网站链接（链接计入字数）' }],
+  weibo: [{ key: 'text', label: '微博正文', type: 'textarea', max: WEIBO_MAX_LENGTH, count: 'weibo', hint: '留空则由标题和摘要自动生成；发布时在末尾附加本信息的网站链接（链接计入字数）' }],
   led: [
     { key: 'text', label: '屏显短文本', type: 'textarea', max: 200, count: 'chars', hint: '留空则使用标题和摘要' },
     { key: 'from', label: '显示开始时间', type: 'datetime' },

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { fromBeijingInput, toBeijingInput } from '../../lib/beijing-time';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { ApiError, upload } from '../../lib/api';
 import { charCount, weiboLength } from '../../lib/text';
@@ -63,7 +64,7 @@ function OverrideInput({ type, f, value, options, onChange, error }: { type: str
       input = <input id={id} type="number" min={1} max={9} value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))} aria-describedby={describedBy} />;
       break;
     case 'datetime':
-      input = <input id={id} type="datetime-local" value={value ? toLocalInput(value) : ''} onChange={(e) => onChange(e.target.value ? new Date(e.target.value).toISOString() : undefined)} aria-describedby={describedBy} />;
+      input = <input id={id} type="datetime-local" value={value ? toBeijingInput(value) : ''} onChange={(e) => onChange(e.target.value ? fromBeijingInput(e.target.value) : undefined)} aria-describedby={describedBy} />;
       break;
     case 'checkbox':
       return (
@@ -181,12 +182,4 @@ function HoursInput({ id, value, onChange, describedBy }: { id: string; value: a
       }}
     />
   );
-}
-
-/** ISO → the value a datetime-local input shows (local time, minutes). */
-export function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }

@@ -10,7 +10,7 @@ import { useAuth } from '../../lib/auth';
 import { useAsync, useInterval, usePageTitle } from '../../lib/hooks';
 import { fmtBytes, fmtTime, KIND_LABELS } from '../../lib/labels';
 import { escapeHtml, markRanges } from '../../lib/text';
-import type { AuditEntry, ChannelCapabilities, Delivery, ItemDetail } from '../../lib/types';
+import type { AuditEntry, ChannelCapabilities, ItemDelivery, ItemDetail } from '../../lib/types';
 import { ReviewPanel } from './review-panel';
 import { ScheduleForm } from './schedule-form';
 import { VersionDiff } from './version-diff';
@@ -40,7 +40,7 @@ export default function ItemPage() {
   const { user, hasRole, orgName } = useAuth();
   const item = useAsync(() => api.get<ItemDetail>(`/items/${id}`), [id]);
   const audit = useAsync(() => api.get<AuditEntry[]>(`/items/${id}/audit`), [id, item.data?.updatedAt, item.data?.status]);
-  const deliveries = useAsync(() => api.get<Delivery[]>(`/items/${id}/deliveries`), [id, item.data?.status]);
+  const deliveries = useAsync(() => api.get<ItemDelivery[]>(`/items/${id}/deliveries`), [id, item.data?.status]);
   const caps = useAsync(() => api.get<ChannelCapabilities[]>('/channels'), []);
   const [notice, setNotice] = useState<string>((loc.state as { notice?: string } | null)?.notice ?? '');
   const h1 = usePageTitle(item.data?.title ?? '信息');
@@ -199,9 +199,9 @@ export default function ItemPage() {
               {(audit.data ?? []).map((a) => (
                 <li key={a.id}>
                   <time>{fmtTime(a.at)}</time> <strong>{a.actorName ?? '系统'}</strong> {ACTIONS[a.action] ?? a.action}
-                  {a.details?.secrecyConclusion ? <div className="muted">保密审查结论：{a.details.secrecyConclusion}</div> : null}
-                  {a.details?.reason ? <div className="muted">原因：{a.details.reason}</div> : null}
-                  {a.details?.level ? <div className="muted">第 {a.details.level} / {a.details.of} 级</div> : null}
+                  {a.details.secrecyConclusion ? <div className="muted">保密审查结论：{String(a.details.secrecyConclusion)}</div> : null}
+                  {a.details.reason ? <div className="muted">原因：{String(a.details.reason)}</div> : null}
+                  {a.details.level ? <div className="muted">第 {String(a.details.level)} / {String(a.details.of)} 级</div> : null}
                 </li>
               ))}
             </ol>

@@ -2,14 +2,14 @@ import { FormEvent, useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import { api, ApiError } from '../../lib/api';
 import { fmtTime } from '../../lib/labels';
-import { toLocalInput } from '../editor/overrides-form';
+import { fromBeijingInput, toBeijingInput } from '../../lib/beijing-time';
 
 /**
  * 定时发布 of an approved item that has not gone out yet: move the time (its deliveries follow) or
  * call it off (deliveries not yet sent are cancelled). Reviewers, operators and admins.
  */
 export function ScheduleForm({ id, publishAt, onDone }: { id: string; publishAt: string; onDone(msg: string): void }) {
-  const [when, setWhen] = useState(toLocalInput(publishAt));
+  const [when, setWhen] = useState(toBeijingInput(publishAt));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError>();
   const run = async (path: string, body: unknown, msg: string) => {
@@ -23,7 +23,8 @@ export function ScheduleForm({ id, publishAt, onDone }: { id: string; publishAt:
   };
   const move = (e: FormEvent) => {
     e.preventDefault();
-    const iso = new Date(when).toISOString();
+    const iso = fromBeijingInput(when);
+    if (!iso) return;
     void run('schedule', { publishAt: iso }, `发布时间已调整为 ${fmtTime(iso)}`);
   };
   return (
@@ -31,7 +32,7 @@ export function ScheduleForm({ id, publishAt, onDone }: { id: string; publishAt:
       <h2 id="h-schedule">定时发布：{fmtTime(publishAt)}</h2>
       <ErrorBanner error={error} />
       <form className="inline-form" onSubmit={move}>
-        <label htmlFor="sch-when">调整为</label>
+        <label htmlFor="sch-when">调整为（北京时间）</label>
         <input id="sch-when" type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} required />
         <button type="submit" className="btn" disabled={!when}>
           调整时间

@@ -32,13 +32,13 @@ export function VersionDiff({ item, audit }: { item: ItemDetail; audit: AuditEnt
   const prev = useAsync(() => (prevNo > 0 ? api.get<{ versionNo: number; snapshot: Record<string, any> }>(`/items/${item.id}/versions/${prevNo}`) : Promise.resolve(null)), [item.id, prevNo, item.updatedAt]);
   const lastReject = [...audit].reverse().find((a) => a.action === 'item.reject');
   const changedSinceReject = lastReject
-    ? [...new Set(audit.filter((a) => a.action === 'item.update' && Number(a.id) > Number(lastReject.id)).flatMap((a) => (a.details?.changed as string[]) ?? []))]
+    ? [...new Set(audit.filter((a) => a.action === 'item.update' && Number(a.id) > Number(lastReject.id)).flatMap((a) => (a.details.changed as string[] | undefined) ?? []))]
     : [];
   return (
     <div className="version-diff" data-testid="version-diff">
       {lastReject ? (
         <p>
-          上次退回（原因：{lastReject.details?.reason}）后修改了：{changedSinceReject.length ? changedSinceReject.map((f) => META.find(([k]) => k === f)?.[1] ?? (f === 'bodyHtml' ? '正文' : f)).join('、') : '（没有修改）'}
+          上次退回（原因：{String(lastReject.details.reason ?? '')}）后修改了：{changedSinceReject.length ? changedSinceReject.map((f) => META.find(([k]) => k === f)?.[1] ?? (f === 'bodyHtml' ? '正文' : f)).join('、') : '（没有修改）'}
         </p>
       ) : null}
       {frozen ? <p className="muted">当前内容即第 {item.currentVersionNo} 版（审核通过时冻结，不再改变）。修订时将与该版本比对。</p> : prevNo === 0 ? <p className="muted">首次提交，没有已发布的历史版本可比对。</p> : null}

@@ -6,7 +6,7 @@ import { StateBadge } from '../../components/state-badge';
 import { api, ApiError } from '../../lib/api';
 import { useAsync } from '../../lib/hooks';
 import { DELIVERY_STATE_LABELS, fmtTime } from '../../lib/labels';
-import type { OperatorDelivery } from './monitor-types';
+import type { OperatorDeliveryDetail } from './monitor-types';
 
 // The states each action accepts (libs/channels/src/engine/delivery-actions.service.ts); the API refuses the rest.
 const RETRY = ['failed', 'cancelled', 'pending', 'unconfirmed', 'awaiting_confirmation'];
@@ -14,11 +14,11 @@ const CANCEL = ['pending', 'failed', 'awaiting_issue'];
 const MARK_PUBLISHED = ['failed', 'pending', 'unconfirmed', 'awaiting_confirmation', 'awaiting_issue'];
 const MARK_WITHDRAWN = ['published', 'withdrawing'];
 
-const KIND_LABELS: Record<string, string> = { state: '状态变化', attempt: '调用外部系统', operator_retry: '运维重试', reconcile: '核实结果', confirm: '确认发布' };
+const KIND_LABELS: Record<string, string> = { state: '状态变化', attempt: '调用外部系统', operator_retry: '运维重试', reconcile: '核实结果', confirm: '确认发布', error: '出错', rescheduled: '调整发布时间', operator_mark_published: '运维登记人工发布', checkpoint: '记录进度', callback: '平台回调', account_needs_attention: '账号需要处理', credentials_refresh: '刷新凭据', withdraw_unsupported: '渠道不支持自动撤回', superseded: '结果未采用（任务已变化）' };
 
 /** One delivery: every call and what the outside system answered, and what the operator can do about it. */
 export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { id: string; version: string; capLabel(t: string): string; onChanged(): void; onClose(): void }) {
-  const detail = useAsync(() => api.get<OperatorDelivery>(`/operator/deliveries/${id}`), [id, version]);
+  const detail = useAsync(() => api.get<OperatorDeliveryDetail>(`/operator/deliveries/${id}`), [id, version]);
   const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState('');
   const [mode, setMode] = useState<'' | 'cancel' | 'mark' | 'withdrawn'>('');
@@ -108,12 +108,10 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
             <dd>{fmtTime(d.publishedAt)}</dd>
           </div>
         ) : null}
-        {d.job ? (
-          <div>
-            <dt>队列任务</dt>
-            <dd className="mono small">{d.job.deliver}</dd>
-          </div>
-        ) : null}
+        <div>
+          <dt>队列任务</dt>
+          <dd className="mono small">{d.job.deliver}</dd>
+        </div>
       </dl>
       {d.accountStatus !== 'active' ? <p className="alert alert-warn">该渠道账号已暂停（需要处理），修复后到「账号状态」恢复发送。</p> : null}
       {d.lastErrorMessage ? (
@@ -185,7 +183,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
       ) : null}
       <h3>处理记录（每次调用与外部系统的答复）</h3>
       <ol className="timeline events" data-testid="delivery-events">
-        {(d.events ?? []).map((e) => (
+        {d.events.map((e) => (
           <li key={e.id} className={e.errorCode ? 'event-error' : ''}>
             <time>{fmtTime(e.at)}</time>{' '}
             {e.toState ? (

@@ -195,7 +195,7 @@ export default function MonitorPage() {
             ) : (
               <p className="muted">暂无发布记录。</p>
             )}
-            {selected ? <DeliveryDetail id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} /> : null}
+            {selected ? <DeliveryDetail key={selected} id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} /> : null}
           </>
         ) : tab === 'accounts' ? (
           <AccountsAttention accounts={accounts} capLabel={capLabel} />

@@ -4,12 +4,12 @@ import { Loading } from '../../components/loading';
 import { api, download, qs } from '../../lib/api';
 import { useAsync } from '../../lib/hooks';
 import { KIND_LABELS } from '../../lib/labels';
-import { DrillItem, Scope, scopeQuery } from './stats-types';
+import { CellDrill, Scope, scopeQuery } from './stats-types';
 
 /** The items behind one number: every computed cell drills down to its ledger rows. */
 export function DrillPanel({ template, cell, label, value, scope, onClose }: { template: string; cell: string; label: string; value: number | null; scope: Scope; onClose(): void }) {
   const q = scopeQuery(scope);
-  const drill = useAsync(() => api.get<{ total: number; items: DrillItem[] }>(`/stats/reports/${template}/cells/${encodeURIComponent(cell)}/items${qs({ ...q, limit: 500 })}`), [template, cell, JSON.stringify(q)]);
+  const drill = useAsync(() => api.get<CellDrill>(`/stats/reports/${template}/cells/${encodeURIComponent(cell)}/items${qs({ ...q, limit: 500 })}`), [template, cell, JSON.stringify(q)]);
   return (
     <section className="card drill" aria-labelledby="h-drill" data-testid="drill-panel">
       <div className="page-head">

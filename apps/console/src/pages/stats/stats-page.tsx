@@ -9,7 +9,7 @@ import { fmtTime } from '../../lib/labels';
 import { DrillPanel } from './drill-panel';
 import { MonthlyChart, MonthlySeries } from './monthly-chart';
 import { ReportTable } from './report-table';
-import { ChannelCounts, ReportDoc, Scope, scopeQuery, Signoff, TemplateInfo } from './stats-types';
+import { ChannelCounts, FrozenView, ReportDoc, Scope, scopeQuery, Signoff, TemplateInfo } from './stats-types';
 
 const beijingYear = () => Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
 
@@ -421,7 +421,7 @@ function FreezeForm({ template, org, year, subtree, onFrozen }: { template: stri
 
 function FrozenChanges({ template, org, year }: { template: string; org: string; year: number }) {
   const v = useAsync(
-    () => api.get<{ changesSinceFreeze: { changedCells: number; cells: { cellId: string; label: string; frozen: number | null; current: number | null; changed: boolean }[]; addedItems: { itemId: string; title: string; indexNo: string; records: number }[] } }>(`/stats/reports/${template}/frozen${qs({ org, year })}`),
+    () => api.get<FrozenView>(`/stats/reports/${template}/frozen${qs({ org, year })}`),
     [template, org, year],
   );
   const c = v.data?.changesSinceFreeze;

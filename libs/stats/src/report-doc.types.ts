@@ -1,5 +1,21 @@
-import type { CountSource } from './ledger-query.service';
-import type { Grain } from './period';
+import type { AddedRecord, CountSource, DrillItem } from './ledger-query.types';
+import type { Grain } from './period.types';
+
+// A rendered report and what the report endpoints of the stats API send. Pure TypeScript (type
+// imports of pure modules only): the console (apps/console) imports these shapes too.
+
+export type Layout = 'A' | 'B' | 'C';
+
+/** GET stats/templates: what a report template is, without its tables. */
+export interface TemplateInfo {
+  id: string;
+  title: string;
+  subtitle?: string;
+  layout: Layout;
+  description?: string;
+  /** Whether the report is annual (manual entries and freeze are per year). */
+  annual: boolean;
+}
 
 /** One cell of a rendered report. `info` cells carry text (bulletin: channel, owner, status). */
 export interface CellValue {
@@ -76,7 +92,7 @@ export interface BulletinAccount {
 }
 
 export interface ReportDoc {
-  template: { id: string; title: string; subtitle?: string; layout: 'A' | 'B' | 'C' };
+  template: Pick<TemplateInfo, 'id' | 'title' | 'subtitle' | 'layout'>;
   organisation: { id: string; name: string; code: string };
   subtree: boolean;
   period: { from: string; to: string; grain: Grain; label: string; year: number | null };
@@ -93,4 +109,27 @@ export interface ReportDoc {
   signoff: Signoff | null;
   frozen: null | { id: string; frozenAt: string; frozenBy: string; watermark: string };
   bulletin?: { referenceDate: string; accounts: BulletinAccount[]; staleAccounts: number };
+}
+
+/** GET stats/reports/:template/cells/:cell/items: the items behind one cell. */
+export interface CellDrill {
+  cell: { id: string; label: string; metric: string | null; value: number | null };
+  report: { template: string; organisationId: string; subtree: boolean; period: ReportDoc['period'] };
+  frozen: boolean;
+  total: number;
+  limit: number;
+  offset: number;
+  items: DrillItem[];
+}
+
+/** GET stats/reports/:template/frozen: the frozen report and what changed in the ledger since. */
+export interface FrozenView {
+  report: ReportDoc;
+  changesSinceFreeze: {
+    watermark: string;
+    changedCells: number;
+    cells: { cellId: string; label: string; frozen: number | null; current: number | null; changed: boolean }[];
+    addedRecords: AddedRecord[];
+    addedItems: { itemId: string; title: string; indexNo: string; records: number }[];
+  };
 }

@@ -1,0 +1,84 @@
+import type { ChannelAccountRecord } from '../../../../libs/domain/src/entities/channel-account.types';
+import type { DeliveryEventRecord } from '../../../../libs/domain/src/entities/delivery-event.types';
+import type { DeliveryRecord } from '../../../../libs/domain/src/entities/delivery.types';
+import type { ItemStatus } from '../../../../libs/domain/src/enums/domain-enums';
+import type { DeliveryRow } from '../deliveries/delivery-row.types';
+
+// Pure TypeScript (type imports of pure modules only, by relative path): what OperatorService answers,
+// which the operator console (apps/console/src/pages/monitor) reads. Timestamps are Dates here and ISO
+// strings once sent.
+
+/** A delivery as the operator lists it: with its item, account and organisation, and the state in words. */
+export interface OperatorDelivery extends DeliveryRow, Pick<DeliveryRecord, 'nextAttemptAt' | 'leaseUntil' | 'createdAt'> {
+  itemStatus: ItemStatus;
+  accountStatus: string;
+  organisationName: string;
+  stateLabel: string;
+}
+
+/** GET operator/deliveries: one page. */
+export interface OperatorDeliveryList {
+  deliveries: OperatorDelivery[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** A delivery event with who acted (GET operator/deliveries/:id/events). */
+export interface DeliveryEventRow extends Omit<DeliveryEventRecord, 'deliveryId'> {
+  actorName: string | null;
+}
+
+/** GET operator/deliveries/:id: the delivery, its queue jobs' states and its whole history. */
+export interface OperatorDeliveryDetail extends OperatorDelivery, Pick<DeliveryRecord, 'checkpoint'> {
+  /** BullMQ job states of the delivery's deliver and withdraw jobs ('unknown' when the queue cannot say). */
+  job: { deliver: string; withdraw: string };
+  events: DeliveryEventRow[];
+}
+
+/** One cell of the matrix: the delivery of the item's latest version to that account. */
+export interface MatrixCell
+  extends Pick<DeliveryRecord, 'state' | 'versionNo' | 'externalUrl' | 'lastErrorCode' | 'lastErrorMessage' | 'attempts' | 'publishedAt' | 'nextAttemptAt'> {
+  deliveryId: string;
+  stateLabel: string;
+}
+
+export interface MatrixAccount extends Pick<ChannelAccountRecord, 'id' | 'name' | 'channelType' | 'status'> {
+  /** The channel's name (its capabilities' label). */
+  label: string;
+}
+
+export interface MatrixItem {
+  id: string;
+  title: string;
+  status: ItemStatus;
+  indexNo: string;
+  versionNo: number;
+  publishAt: Date | null;
+  /** When the latest version was frozen. */
+  approvedAt: Date | null;
+  /** By channel account id. */
+  cells: Record<string, MatrixCell>;
+}
+
+/** GET operator/matrix: items (newest approval first) × the channel accounts they target. */
+export interface Matrix {
+  accounts: MatrixAccount[];
+  items: MatrixItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** GET operator/accounts: a channel account with its backlog. */
+export interface OperatorAccount
+  extends Pick<ChannelAccountRecord, 'id' | 'name' | 'channelType' | 'organisationId' | 'enabled' | 'status' | 'statusReason' | 'updatedAt'> {
+  /** Deliveries not yet done (pending, processing, unconfirmed, awaiting confirmation, withdrawing). */
+  waiting: number;
+  failed: number;
+}
+
+/** GET operator/summary: delivery counts by channel type and state. */
+export interface OperatorSummary {
+  byChannel: Record<string, Record<string, number>>;
+}

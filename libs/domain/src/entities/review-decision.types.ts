@@ -1,0 +1,17 @@
+// Pure TypeScript (no imports): the console (apps/console) imports this shape too. The ReviewDecision
+// entity implements ReviewDecisionRecord; GET items/:id sends the item's decisions as JSON.
+
+/** A row of `review_decisions`: one reviewer's decision at one level, with the 保密审查 conclusion. */
+export interface ReviewDecisionRecord {
+  id: string;
+  itemId: string;
+  /** Review round: increases each time the item is submitted. */
+  round: number;
+  level: number;
+  reviewerId: string;
+  decision: 'approve' | 'reject';
+  reason: string | null;
+  /** 保密审查结论 */
+  secrecyConclusion: string | null;
+  createdAt: Date;
+}
