@@ -1,4 +1,4 @@
-import { DependencyList, useCallback, useEffect, useRef, useState } from 'react';
+import { DependencyList, Dispatch, SetStateAction, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api';
 
 export interface Async<T> {
@@ -6,7 +6,8 @@ export interface Async<T> {
   error: ApiError | Error | undefined;
   loading: boolean;
   reload(): Promise<void>;
-  setData(v: T): void;
+  /** A value, or an updater of the latest value (use that from event streams, where renders lag). */
+  setData: Dispatch<SetStateAction<T | undefined>>;
 }
 
 /** Loads on mount and when deps change; stale responses (deps changed meanwhile) are dropped. */

@@ -131,7 +131,7 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone()
     try {
       const r = await api.post<ChannelAccount>('/channel-accounts', { ...f, channelType: type, baseUrl: f.baseUrl || undefined, settings, credentials });
       setOk(`已新建账号 ${r.name}${r.hasCredentials ? '（凭据已加密保存）' : ''}`);
-      setF({ ...f, name: '', baseUrl: '' });
+      setF((x) => ({ ...x, name: '', baseUrl: '' }));
       setSettings(undefined);
       setCredentials(undefined);
       setRound((n) => n + 1);

@@ -118,7 +118,7 @@ function CreateOrg({ parents, onDone }: { parents: Organisation[]; onDone(): Pro
     try {
       const o = await api.post<Organisation>('/organisations', { ...f, parentId: f.parentId || undefined });
       setOk(`已新建：${o.name}`);
-      setF({ ...f, code: '', name: '' });
+      setF((x) => ({ ...x, code: '', name: '' }));
       await onDone();
     } catch (err) {
       setError(err as ApiError);

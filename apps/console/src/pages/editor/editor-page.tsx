@@ -188,8 +188,13 @@ export default function EditorPage() {
   const orgSettings = orgs.find((o) => o.id === orgId)?.settings;
   useEffect(() => {
     if (!form || channelsTouched || !accounts.length || !capabilities.length) return;
-    const def = defaultAccounts(form.kind, accounts, capabilities, orgSettings);
-    if (def.join() !== form.targetAccountIds.join()) setForm({ ...form, targetAccountIds: def });
+    // An updater, never a copy of this render's form: a keystroke that lands between this render and
+    // the effect would otherwise be overwritten by the older copy (seen in CI as a wiped title).
+    setForm((f) => {
+      if (!f) return f;
+      const def = defaultAccounts(f.kind, accounts, capabilities, orgSettings);
+      return def.join() === f.targetAccountIds.join() ? f : { ...f, targetAccountIds: def };
+    });
   }, [form, channelsTouched, accounts, capabilities, orgSettings]);
 
   const update = useCallback(<K extends keyof Form>(k: K, v: Form[K]) => {
@@ -330,7 +335,8 @@ export default function EditorPage() {
                 <label htmlFor={fid('organisationId')}>所属机构</label>
                 <select id={fid('organisationId')} value={form.organisationId} disabled={!!item} onChange={(e) => {
                   const org = editorOrgs.find((o) => o.id === e.target.value);
-                  setForm({ ...form, organisationId: e.target.value, issuingBody: org?.name ?? form.issuingBody, targetAccountIds: [] });
+                  const organisationId = e.target.value;
+                  setForm((f) => f && { ...f, organisationId, issuingBody: org?.name ?? f.issuingBody, targetAccountIds: [] });
                   setChannelsTouched(false);
                 }}>
                   {editorOrgs.map((o) => (

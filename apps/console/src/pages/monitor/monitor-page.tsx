@@ -38,11 +38,12 @@ export default function MonitorPage() {
   const mode = useDeliveryStream((c) => {
     // Paint the change at once; the coalesced refetch that follows brings the rest (errors, URLs).
     setChanges((n) => n + 1);
-    const m = matrix.data;
-    const cell = m?.items.find((i) => i.id === c.itemId)?.cells[c.channelAccountId];
-    if (m && cell && cell.deliveryId === c.id && cell.state !== c.state) {
-      matrix.setData({ ...m, items: m.items.map((i) => (i.id === c.itemId ? { ...i, cells: { ...i.cells, [c.channelAccountId]: { ...cell, state: c.state, stateLabel: DELIVERY_STATE_LABELS[c.state] ?? c.state } } } : i)) });
-    }
+    // An updater: several changes can arrive before the next render, and each must see the one before.
+    matrix.setData((m) => {
+      const cell = m?.items.find((i) => i.id === c.itemId)?.cells[c.channelAccountId];
+      if (!m || !cell || cell.deliveryId !== c.id || cell.state === c.state) return m;
+      return { ...m, items: m.items.map((i) => (i.id === c.itemId ? { ...i, cells: { ...i.cells, [c.channelAccountId]: { ...cell, state: c.state, stateLabel: DELIVERY_STATE_LABELS[c.state] ?? c.state } } } : i)) };
+    });
   }, reload);
   useInterval(reload, mode === 'live' ? 60_000 : 3000);
 
