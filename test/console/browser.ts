@@ -44,10 +44,33 @@ export function ensureConsoleBuilt(): void {
     newest(path.join(dir, 'vite.config.ts')),
     newest(path.join(ROOT, 'package-lock.json')),
   );
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= srcTime) return;
-  execSync('node scripts/build-console.js', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-  if (!fs.existsSync(built)) throw new Error('console build produced no apps/console/dist/index.html');
-  fs.utimesSync(built, new Date(), new Date());
+  const fresh = () => fs.existsSync(built) && fs.statSync(built).mtimeMs >= srcTime;
+  if (fresh()) return;
+  // Browser suites run in parallel jest workers. Two builds at once empty dist under each other's
+  // feet (a suite already serving the console then loses its assets), so one builds and the other waits.
+  const lock = path.join(dir, '.build-lock');
+  const waitMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // a lock left by a killed run is older than any build takes; one just released is gone (try again)
+      const since = fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since === undefined) continue;
+      if (Date.now() - since > 5 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      else waitMs(250);
+    }
+  }
+  try {
+    if (fresh()) return;
+    execSync('node scripts/build-console.js', { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    if (!fs.existsSync(built)) throw new Error('console build produced no apps/console/dist/index.html');
+    fs.utimesSync(built, new Date(), new Date());
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**

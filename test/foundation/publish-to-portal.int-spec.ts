@@ -75,6 +75,9 @@ describe('write → review → portal', () => {
     const item = await editor.get(`/items/${id}`);
     expect(item.data.status).toBe('published');
     expect(item.data.publishDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // The detail carries the same delivery rows as items/:id/deliveries, never the engine's own columns.
+    expect(item.data.deliveries).toEqual(deliveries);
+    for (const k of ['checkpoint', 'leaseUntil', 'nextAttemptAt']) expect(item.data.deliveries[0]).not.toHaveProperty(k);
 
     const audit = await editor.get(`/items/${id}/audit`);
     expect(audit.data.map((a: { action: string }) => a.action)).toEqual(['item.create', 'item.submit', 'item.approve']);

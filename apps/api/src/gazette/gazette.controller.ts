@@ -11,6 +11,8 @@ import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { GazetteIssueService } from '@app/channels/gazette/gazette-issue.service';
 import { issueLabel } from '@app/channels/gazette/gazette-numbering';
 import { bookTitle, FREQUENCY_LABELS, parseGazetteSettings } from '@app/channels/gazette/gazette-settings';
+import type { GazetteWaiting, IssuePublished, IssueView } from '@app/channels/gazette/gazette-reads.types';
+import type { GazetteSummary, IssueDetail } from './gazette-rows.types';
 import { ReorderIssueDto } from './gazette.dto';
 
 const ANY: Role[] = ['editor', 'reviewer', 'operator', 'statistician', 'admin'];
@@ -45,14 +47,14 @@ export class GazetteController {
 
   @Get()
   @ApiOperation({ summary: '可见的政府公报：名称、周期、刊登类别、栏目、最新一期、待刊登数量' })
-  async list(@CurrentUser() user: AuthUser) {
+  async list(@CurrentUser() user: AuthUser): Promise<GazetteSummary[]> {
     const orgIds = await this.scope.scopeOrgIds(user, ANY);
     if (!orgIds.length) return [];
     const rows: any[] = await this.ds.query(
       `SELECT a.id FROM channel_accounts a WHERE a.channel_type = 'gazette' AND a.organisation_id = ANY($1::uuid[]) ORDER BY a.name`,
       [orgIds],
     );
-    const out = [];
+    const out: GazetteSummary[] = [];
     for (const r of rows) {
       const ctx = await this.issues.context(r.id);
       const [last] = await this.ds.query(
@@ -83,14 +85,14 @@ export class GazetteController {
 
   @Get(':accountId/issues')
   @ApiOperation({ summary: '某公报的全部期次（最新在前）' })
-  async issuesOf(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string) {
+  async issuesOf(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string): Promise<IssueView[]> {
     await this.gazette(user, accountId, ANY);
     return this.issues.listIssues(accountId);
   }
 
   @Get(':accountId/waiting')
   @ApiOperation({ summary: '等待编入下一期的信息，以及等待刊登的勘误' })
-  async waiting(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string) {
+  async waiting(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string): Promise<GazetteWaiting> {
     await this.gazette(user, accountId, ANY);
     return this.issues.waiting(accountId);
   }
@@ -99,7 +101,7 @@ export class GazetteController {
   @HttpCode(200)
   @Roles(...OPERATE)
   @ApiOperation({ summary: '编排下一期：收集待刊登的信息和勘误，按栏目生成目录（出版前可重新编排）' })
-  async compile(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string) {
+  async compile(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string): Promise<IssueView> {
     await this.gazette(user, accountId, OPERATE);
     const issue = await this.issues.compile(accountId, user.id);
     if (!issue) throw AppError.conflict('GAZETTE_NOTHING_TO_COMPILE', '没有等待刊登的信息或勘误，无需编排新的一期');
@@ -108,7 +110,7 @@ export class GazetteController {
 
   @Get('issues/:issueId')
   @ApiOperation({ summary: '一期的目录、状态和网址' })
-  async issue(@CurrentUser() user: AuthUser, @Param('issueId') issueId: string) {
+  async issue(@CurrentUser() user: AuthUser, @Param('issueId') issueId: string): Promise<IssueDetail> {
     const r = await this.issueOf(user, issueId, ANY);
     return { ...r.issue, pendingErrata: r.pendingErrata };
   }
@@ -116,7 +118,7 @@ export class GazetteController {
   @Put('issues/:issueId/order')
   @Roles(...OPERATE)
   @ApiOperation({ summary: '调整尚未出版一期的文章顺序和栏目' })
-  async reorder(@CurrentUser() user: AuthUser, @Param('issueId') issueId: string, @Body() dto: ReorderIssueDto) {
+  async reorder(@CurrentUser() user: AuthUser, @Param('issueId') issueId: string, @Body() dto: ReorderIssueDto): Promise<IssueView> {
     await this.issueOf(user, issueId, OPERATE);
     return this.issues.reorder(issueId, dto.entries, user.id);
   }
@@ -125,7 +127,7 @@ export class GazetteController {
   @HttpCode(200)
   @Roles(...OPERATE)
   @ApiOperation({ summary: '出版一期：本期全部信息在同一事务中发布并记入台账，随后生成期刊页面、Atom 订阅和开放数据；已出版的期次不可更改' })
-  async publish(@CurrentUser() user: AuthUser, @Param('issueId') issueId: string) {
+  async publish(@CurrentUser() user: AuthUser, @Param('issueId') issueId: string): Promise<IssuePublished> {
     await this.issueOf(user, issueId, OPERATE);
     return this.issues.publish(issueId, user.id);
   }

@@ -9,6 +9,7 @@ import { Item } from '@app/domain/entities/item.entity';
 import { ItemVersion } from '@app/domain/entities/item-version.entity';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { isUuid } from '@app/common/ids/is-uuid';
+import type { ItemVersionDetail } from '../items/item-reads.types';
 
 /**
  * The frozen snapshot of one version, so a reviewer can see what changed since the version that went
@@ -25,7 +26,7 @@ export class ItemVersionsController {
 
   @Get(':id/versions/:versionNo')
   @ApiOperation({ summary: '某一已冻结版本的完整内容（用于审核时比对修改）' })
-  async version(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('versionNo', ParseIntPipe) versionNo: number) {
+  async version(@CurrentUser() user: AuthUser, @Param('id') id: string, @Param('versionNo', ParseIntPipe) versionNo: number): Promise<ItemVersionDetail> {
     const item = isUuid(id) ? await this.ds.getRepository(Item).findOneBy({ id }) : null;
     if (!item) throw AppError.notFound('信息', id);
     await this.scope.assertRole(user, item.organisationId, ['editor', 'reviewer', 'operator', 'statistician', 'admin']);

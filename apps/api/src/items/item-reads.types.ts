@@ -1,9 +1,10 @@
 import type { ChannelPreview } from '../../../../libs/channels/src/channel-adapter.types';
 import type { AuditLogRecord } from '../../../../libs/domain/src/entities/audit-log.types';
 import type { FindingRecord } from '../../../../libs/domain/src/entities/compliance-finding.types';
-import type { DeliveryRecord } from '../../../../libs/domain/src/entities/delivery.types';
+import type { ItemVersionRecord } from '../../../../libs/domain/src/entities/item-version.types';
 import type { ItemRecord } from '../../../../libs/domain/src/entities/item.types';
 import type { ReviewDecisionRecord } from '../../../../libs/domain/src/entities/review-decision.types';
+import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
 
 // Pure TypeScript (type imports of pure modules only, by relative path): what ItemsService answers to
 // the items API's reads, which the console (apps/console) reads too. Timestamps are Dates here and ISO
@@ -18,18 +19,22 @@ export interface ItemList {
 }
 
 /** A frozen version of an item, without its snapshot (GET items/:id/versions/:no has that). */
-export interface ItemVersionRef {
-  id: string;
-  versionNo: number;
-  createdAt: Date;
-  createdBy: string;
+export type ItemVersionRef = Pick<ItemVersionRecord, 'id' | 'versionNo' | 'createdAt' | 'createdBy'>;
+
+/** GET items/:id/versions/:versionNo: one frozen version with its whole snapshot. */
+export type ItemVersionDetail = Omit<ItemVersionRecord, 'itemId'>;
+
+/** POST items/:id/approve: the item after this level; `version` is the one the last level froze, else null. */
+export interface ApproveResult extends ItemRecord {
+  version: Pick<ItemVersionRecord, 'id' | 'versionNo'> | null;
 }
 
 /** GET items/:id: the item with its findings, review decisions, deliveries and versions. */
 export interface ItemDetail extends ItemRecord {
   findings: FindingRecord[];
   reviews: ReviewDecisionRecord[];
-  deliveries: DeliveryRecord[];
+  /** The same rows as GET items/:id/deliveries: never the engine's checkpoint or lease. */
+  deliveries: ItemDeliveryRow[];
   versions: ItemVersionRef[];
   /** The organisation's number of review levels. */
   reviewLevelsRequired: number;

@@ -4,6 +4,7 @@ import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { ApproveDto, CreateItemDto, FindingDecisionDto, ListItemsQuery, RejectDto, UpdateItemDto, WithdrawDto } from './item.dto';
 import { ItemsService } from './items.service';
+import type { ApproveResult } from './item-reads.types';
 
 @ApiTags('items')
 @ApiBearerAuth()
@@ -42,7 +43,7 @@ export class ItemsController {
   @Post(':id/approve')
   @HttpCode(200)
   @ApiOperation({ summary: '审核通过（本级）；最后一级通过即冻结版本并分发' })
-  approve(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ApproveDto) {
+  approve(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ApproveDto): Promise<ApproveResult> {
     return this.items.approve(user, id, dto);
   }
 

@@ -6,7 +6,6 @@ import type { AuthUser } from '@app/common/auth/auth-user';
 import { componentLogger } from '@app/common/logging/logger';
 import { ChannelAccount } from '@app/domain/entities/channel-account.entity';
 import { ComplianceFinding } from '@app/domain/entities/compliance-finding.entity';
-import { Delivery } from '@app/domain/entities/delivery.entity';
 import { Item } from '@app/domain/entities/item.entity';
 import { Organisation } from '@app/domain/entities/organisation.entity';
 import { ReviewDecision } from '@app/domain/entities/review-decision.entity';
@@ -25,7 +24,7 @@ import { ApproveDto, CreateItemDto, FindingDecisionDto, ListItemsQuery, RejectDt
 import { nextIndexNo } from './index-number';
 import { isUuid } from '@app/common/ids/is-uuid';
 import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
-import type { AccountPreview, AuditEntry, ItemDetail, ItemList, ItemVersionRef } from './item-reads.types';
+import type { AccountPreview, ApproveResult, AuditEntry, ItemDetail, ItemList, ItemVersionRef } from './item-reads.types';
 
 const EDITABLE = ['draft', 'rejected', 'published'];
 
@@ -82,7 +81,7 @@ export class ItemsService {
     const [findings, reviews, deliveries, versions] = await Promise.all([
       this.ds.getRepository(ComplianceFinding).find({ where: { itemId: id }, order: { field: 'ASC', start: 'ASC' } }),
       this.ds.getRepository(ReviewDecision).find({ where: { itemId: id }, order: { createdAt: 'ASC' } }),
-      this.ds.getRepository(Delivery).find({ where: { itemId: id }, order: { createdAt: 'ASC' } }),
+      this.deliveryRows(id),
       this.ds.query<ItemVersionRef[]>(`SELECT id, version_no AS "versionNo", created_at AS "createdAt", created_by AS "createdBy" FROM item_versions WHERE item_id = $1 ORDER BY version_no`, [id]),
     ]);
     const org = await this.scope.getOrg(item.organisationId);
@@ -262,7 +261,7 @@ export class ItemsService {
    * the re-scan changed findings, the item is a revision), it runs again the classic way: in a
    * transaction, the item locked, the findings rewritten. Both ways check and write the same things.
    */
-  async approve(user: AuthUser, id: string, dto: ApproveDto) {
+  async approve(user: AuthUser, id: string, dto: ApproveDto): Promise<ApproveResult> {
     const done = (await this.approveOnce(user, id, dto, null)) ?? (await this.ds.transaction((em) => this.approveOnce(user, id, dto, em)));
     if (!done) throw concurrentChange(); // the locked way throws rather than return nothing
     if (done.jobs.length) await this.queues.enqueue(done.jobs);
@@ -273,7 +272,7 @@ export class ItemsService {
    * One attempt at an approval. `em` null: optimistic (no transaction, no lock); returns null when the
    * locked way is needed. `em` given: inside the caller's transaction, the item locked.
    */
-  private async approveOnce(user: AuthUser, id: string, dto: ApproveDto, em: EntityManager | null): Promise<{ result: Item & { version: { id: string; versionNo: number } | null }; jobs: EnqueueRequest[] } | null> {
+  private async approveOnce(user: AuthUser, id: string, dto: ApproveDto, em: EntityManager | null): Promise<{ result: ApproveResult; jobs: EnqueueRequest[] } | null> {
     const locked = em !== null;
     const m = em ?? this.ds.manager;
     const { item, org, round, alreadyApproved, authorName, findings: existing } = await this.readForReview(m, id, user.id, locked);
@@ -349,7 +348,7 @@ export class ItemsService {
       if (locked) throw concurrentChange();
       return null;
     }
-    let version: { id: string; versionNo: number } | null = null;
+    let version: ApproveResult['version'] = null;
     let jobs: EnqueueRequest[] = [];
     if (freeze) {
       const out = freeze.result(saved);
@@ -524,6 +523,11 @@ export class ItemsService {
 
   async deliveries(user: AuthUser, id: string): Promise<ItemDeliveryRow[]> {
     await this.getVisible(user, id);
+    return this.deliveryRows(id);
+  }
+
+  /** The rows every role that may see the item may see: not the engine's checkpoint, lease or schedule. */
+  private deliveryRows(id: string): Promise<ItemDeliveryRow[]> {
     return this.ds.query(
       `SELECT d.id, d.state, d.channel_type AS "channelType", d.channel_account_id AS "channelAccountId", a.name AS "accountName",
               d.version_no AS "versionNo", d.attempts, d.due_at AS "dueAt", d.external_id AS "externalId", d.external_url AS "externalUrl",

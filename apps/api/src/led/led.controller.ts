@@ -10,6 +10,7 @@ import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { LedScreen, LedScreenService } from '@app/channels/led/led-screen.service';
 import { toChannelError } from '@app/channels/http/channel-errors';
 import { ChannelError } from '@app/channels/channel-adapter';
+import type { LedFrameList, LedScreenDetail, LedScreenListRow, LedSyncReply } from './led-rows.types';
 
 const ANY: Role[] = ['editor', 'reviewer', 'operator', 'statistician', 'admin'];
 const OPERATE: Role[] = ['operator', 'admin'];
@@ -49,15 +50,15 @@ export class LedController {
   @Get()
   @ApiBearerAuth()
   @ApiOperation({ summary: '可见的LED屏：位置、分辨率、颜色、协议、当前节目版本、最近推送/拉取' })
-  async list(@CurrentUser() user: AuthUser) {
+  async list(@CurrentUser() user: AuthUser): Promise<LedScreenListRow[]> {
     const screens = await this.screens.listScreens(await this.scope.scopeOrgIds(user, ANY));
-    return screens.map((s: any) => ({ ...s, framesUrl: `${API_PREFIX}/led/screens/${s.id}/frames` }));
+    return screens.map((s) => ({ ...s, framesUrl: `${API_PREFIX}/led/screens/${s.id}/frames` }));
   }
 
   @Get(':accountId')
   @ApiBearerAuth()
   @ApiOperation({ summary: '一块屏的当前节目（灰度节目 JSON）、在播条目和最近移除的条目' })
-  async detail(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string) {
+  async detail(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string): Promise<LedScreenDetail> {
     const screen = await this.visible(user, accountId);
     const version = await this.screens.latestVersion(accountId);
     const s = screen.settings;
@@ -75,7 +76,7 @@ export class LedController {
   @Get(':accountId/frames')
   @ApiBearerAuth()
   @ApiOperation({ summary: '当前节目的画面列表（PNG 预览，与屏幕像素一致）' })
-  async frames(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string) {
+  async frames(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string): Promise<LedFrameList> {
     await this.visible(user, accountId);
     const version = await this.screens.latestVersion(accountId);
     if (!version) return { version: null, frames: [] };
@@ -107,7 +108,7 @@ export class LedController {
   @ApiBearerAuth()
   @Roles(...OPERATE)
   @ApiOperation({ summary: '立即更新该屏：移除过期条目，节目有变化则生成新版本；灰度屏重新推送完整节目' })
-  async sync(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string) {
+  async sync(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string): Promise<LedSyncReply> {
     const screen = await this.visible(user, accountId, OPERATE);
     try {
       const r = await this.screens.sync(accountId, { screen, force: true });

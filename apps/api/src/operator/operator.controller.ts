@@ -4,6 +4,7 @@ import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { Roles } from '@app/common/auth/roles.decorator';
 import { DeliveryActions } from '@app/channels/engine/delivery-actions.service';
+import type { AccountRestored } from '@app/channels/engine/delivery-actions.types';
 import { AccountsQuery, CancelDeliveryDto, CancelScheduleDto, ListOperatorDeliveriesQuery, MarkPublishedDto, MarkWithdrawnDto, MatrixQuery, ScheduleDto } from './operator.dto';
 import { OperatorService } from './operator.service';
 
@@ -56,7 +57,7 @@ export class OperatorController {
   @Post('operator/accounts/:id/restore')
   @HttpCode(200)
   @ApiOperation({ summary: '账号已修复：恢复发送（其等待中的发送任务立即继续）' })
-  restore(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  restore(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<AccountRestored> {
     return this.actions.restoreAccount(this.ops.actor(user), id);
   }
 

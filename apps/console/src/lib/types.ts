@@ -9,7 +9,13 @@ import type { FindingRecord } from '../../../../libs/domain/src/entities/complia
 import type { ItemRecord } from '../../../../libs/domain/src/entities/item.types';
 import type { OrganisationRecord } from '../../../../libs/domain/src/entities/organisation.types';
 import type { DeliveryList as DeliveryListReply, ItemDeliveryRow } from '../../../api/src/deliveries/delivery-row.types';
-import type { AuditEntry as AuditEntryRow, ItemDetail as ItemDetailReply, ItemList as ItemListReply } from '../../../api/src/items/item-reads.types';
+import type {
+  ApproveResult as ApproveReply,
+  AuditEntry as AuditEntryRow,
+  ItemDetail as ItemDetailReply,
+  ItemList as ItemListReply,
+  ItemVersionDetail,
+} from '../../../api/src/items/item-reads.types';
 
 export type { Role };
 export type { Attachment, ChannelOverrides } from '../../../../libs/domain/src/entities/item.types';
@@ -59,3 +65,9 @@ export type DeliveryList = Jsonified<DeliveryListReply>;
 
 /** One entry of an item's audit trail (GET items/:id/audit). */
 export type AuditEntry = Jsonified<AuditEntryRow>;
+
+/** POST items/:id/approve: the item after this level, with the version the last level froze (else null). */
+export type Approval = Jsonified<ApproveReply>;
+
+/** GET items/:id/versions/:versionNo: one frozen version with its snapshot. */
+export type ItemVersion = Jsonified<ItemVersionDetail>;

@@ -8,6 +8,7 @@ import { AuditService } from '@app/domain/services/audit.service';
 import { returning } from '@app/domain/services/sql';
 import { ChannelRegistry } from '../channel-registry';
 import { AccountStore } from './account-store.service';
+import type { AccountRestored } from './delivery-actions.types';
 import { DeliveryQueues, EnqueueRequest } from './delivery-queues.service';
 import { DeliveryRunner, rowToDelivery } from './delivery-runner.service';
 import { isUuid } from '@app/common/ids/is-uuid';
@@ -248,7 +249,7 @@ export class DeliveryActions {
   }
 
   /** The operator fixed an account (new credentials, permission granted): it sends again at once. */
-  async restoreAccount(actor: Actor, accountId: string) {
+  async restoreAccount(actor: Actor, accountId: string): Promise<AccountRestored> {
     if (!isUuid(accountId)) throw AppError.notFound('渠道账号', accountId);
     await this.ds.transaction(async (em) => {
       const rows = await em.query(`SELECT id, organisation_id, status, status_reason FROM channel_accounts WHERE id = $1 FOR UPDATE`, [accountId]);

@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { GazetteToc } from './gazette-toc';
-
-export type GazetteIssueStatus = 'draft' | 'compiled' | 'published';
+import type { GazetteIssueRecord, GazetteIssueStatus, GazetteToc } from './gazette-reads.types';
 
 /**
  * One issue of a gazette (政府公报), numbered by year, issue of the year and running total
@@ -9,7 +7,7 @@ export type GazetteIssueStatus = 'draft' | 'compiled' | 'published';
  * contents and can be published; `published`: frozen by a database trigger, never changes again.
  */
 @Entity('gazette_issues')
-export class GazetteIssue {
+export class GazetteIssue implements GazetteIssueRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'channel_account_id', type: 'uuid' }) channelAccountId: string;
   @Column({ name: 'organisation_id', type: 'uuid' }) organisationId: string;

@@ -36,7 +36,8 @@ import {
   renderIssuePage,
   renderOpenData,
 } from './gazette-templates';
-import { buildToc, erratumText, GazetteToc, TocArticleInput, TocErratumInput, tocEntries } from './gazette-toc';
+import type { GazetteToc, GazetteWaiting, IssuePublished, IssueView, WaitingDelivery, WaitingErratum } from './gazette-reads.types';
+import { buildToc, erratumText, TocArticleInput, TocErratumInput, tocEntries } from './gazette-toc';
 import { isUuid } from '@app/common/ids/is-uuid';
 
 /** Everything about one gazette that compile, publish and the pages need. */
@@ -49,23 +50,6 @@ export interface GazetteContext {
   site: GazetteSiteInfo;
   /** Directory the pages are written to (inside the portal directory). */
   dir: string;
-}
-
-export interface IssueView {
-  id: string;
-  channelAccountId: string;
-  year: number;
-  issueNo: number;
-  totalNo: number;
-  label: string;
-  status: GazetteIssue['status'];
-  toc: GazetteToc;
-  articleCount: number;
-  errataCount: number;
-  compiledAt: Date | null;
-  publishedAt: Date | null;
-  siteWrittenAt: Date | null;
-  url: string | null;
 }
 
 /** Second key of pg_advisory_lock(int, int) for the gazette's page writing. */
@@ -146,9 +130,9 @@ export class GazetteIssueService {
   }
 
   /** Deliveries waiting for an issue, and errata waiting for the next one. */
-  async waiting(accountId: string) {
+  async waiting(accountId: string): Promise<GazetteWaiting> {
     await this.context(accountId);
-    const deliveries = await this.ds.query(
+    const deliveries = await this.ds.query<WaitingDelivery[]>(
       `SELECT d.id AS "deliveryId", d.item_id AS "itemId", d.version_no AS "versionNo", v.snapshot->>'title' AS title,
               v.snapshot->>'docNo' AS "docNo", v.snapshot->>'kind' AS kind, d.updated_at AS "waitingSince", e.issue_id AS "issueId"
          FROM deliveries d JOIN item_versions v ON v.id = d.item_version_id
@@ -156,7 +140,7 @@ export class GazetteIssueService {
         WHERE d.channel_account_id = $1 AND d.state = 'awaiting_issue' ORDER BY d.updated_at`,
       [accountId],
     );
-    const errata = await this.ds.query(
+    const errata = await this.ds.query<WaitingErratum[]>(
       `SELECT e.id AS "entryId", e.item_id AS "itemId", e.erratum_text AS text, e.created_at AS "createdAt"
          FROM gazette_entries e WHERE e.channel_account_id = $1 AND e.is_erratum AND e.issue_id IS NULL ORDER BY e.created_at`,
       [accountId],
@@ -405,7 +389,7 @@ export class GazetteIssueService {
    * `awaiting_issue` meanwhile (the item was withdrawn) are dropped and the contents renumbered.
    * The pages, feed and open data are written after the commit (and by the schedule, if that fails).
    */
-  async publish(issueId: string, actorId: string | null, now = new Date()): Promise<{ issue: IssueView; siteWritten: boolean }> {
+  async publish(issueId: string, actorId: string | null, now = new Date()): Promise<IssuePublished> {
     const head = isUuid(issueId) ? await this.ds.getRepository(GazetteIssue).findOneBy({ id: issueId }) : null;
     if (!head) throw AppError.notFound('公报期次', issueId);
     const site = await this.ds.transaction(async (em) => {

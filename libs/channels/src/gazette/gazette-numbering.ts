@@ -1,4 +1,4 @@
-import type { GazetteFrequency } from './gazette-settings';
+import type { GazetteFrequency } from './gazette-reads.types';
 
 /** 年 / 期 / 总期 of one issue. */
 export interface IssueNumber {

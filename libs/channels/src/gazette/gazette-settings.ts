@@ -1,11 +1,12 @@
 import type { FieldProblem } from '@app/common/errors/app-error';
 import { ITEM_KINDS, ITEM_KIND_LABELS, ItemKind } from '@app/domain/enums/domain-enums';
+import type { GazetteFrequency } from './gazette-reads.types';
 
 /** Kinds a gazette prints unless its organisation says otherwise (CHANNELS.md: rules, normative documents, appointments). */
 export const GAZETTE_DEFAULT_KINDS: ItemKind[] = ['regulation', 'normative', 'personnel'];
-export const GAZETTE_FREQUENCIES = ['monthly', 'bimonthly', 'semi-monthly', 'manual'] as const;
-export type GazetteFrequency = (typeof GAZETTE_FREQUENCIES)[number];
 export const FREQUENCY_LABELS: Record<GazetteFrequency, string> = { monthly: '月刊', bimonthly: '双月刊', 'semi-monthly': '半月刊', manual: '不定期' };
+/** Every frequency (the record above has each one), in its order. */
+export const GAZETTE_FREQUENCIES = Object.keys(FREQUENCY_LABELS) as GazetteFrequency[];
 export const ERRATA_SECTION = '勘误';
 
 export interface GazetteSection {

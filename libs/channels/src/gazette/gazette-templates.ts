@@ -3,7 +3,8 @@ import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { esc } from '../portal/portal-templates';
 import { IssueNumber, issueLabel, issueSlug } from './gazette-numbering';
 import { bookTitle, ERRATA_SECTION } from './gazette-settings';
-import { GazetteToc, TocEntry, tocEntries } from './gazette-toc';
+import type { GazetteToc, TocEntry } from './gazette-reads.types';
+import { tocEntries } from './gazette-toc';
 
 /** What the pages say about the gazette itself. */
 export interface GazetteSiteInfo {

@@ -1,3 +1,4 @@
+import type { GazetteToc, TocEntry } from './gazette-reads.types';
 import { ERRATA_SECTION, GazetteSection } from './gazette-settings';
 
 /** An article as the table of contents needs it (from the frozen item version). */
@@ -28,27 +29,6 @@ export interface TocErratumInput {
   correctsIssueId: string;
   correctsLabel: string;
   createdAt: string;
-}
-
-export interface TocEntry {
-  entryId: string;
-  deliveryId: string;
-  itemId: string;
-  title: string;
-  docNo: string | null;
-  /** Running number through the issue, 1-based; the anchor on the issue page is `a<position>`. */
-  position: number;
-  anchor: string;
-  versionNo?: number;
-  issuingBody?: string;
-  writtenDate?: string | null;
-  kind?: string;
-  indexNo?: string;
-  erratum?: { text: string; correctsIssueId: string; correctsLabel: string };
-}
-
-export interface GazetteToc {
-  sections: { title: string; entries: TocEntry[] }[];
 }
 
 /** Numbers inside a 文号 compared as numbers: 示政发〔2026〕8号 before 示政发〔2026〕12号. */

@@ -7,7 +7,7 @@ import {
   RetryableError,
 } from '../channel-adapter';
 import { ChannelHttp, ChannelResponse } from '../http/channel-http';
-import type { HuiduProgram } from './led-program';
+import type { HuiduProgram } from './huidu-program.types';
 
 /** sign = HMAC-MD5(body + sdkKey + date, sdkSecret), lowercase hex (CHANNELS.md, Huidu HTTP SDK). */
 export function huiduSign(body: string, sdkKey: string, date: string, sdkSecret: string): string {

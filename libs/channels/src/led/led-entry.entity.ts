@@ -1,6 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export type LedEntryStatus = 'active' | 'expired' | 'withdrawn' | 'superseded';
+import type { LedEntryRecord, LedEntryStatus } from './led-reads.types';
 
 /**
  * What one delivery put on one screen: the text, its pages as split for the screen, the display
@@ -8,7 +7,7 @@ export type LedEntryStatus = 'active' | 'expired' | 'withdrawn' | 'superseded';
  * active entries; an entry leaves it when it expires, is withdrawn or is superseded by a revision.
  */
 @Entity('led_entries')
-export class LedEntry {
+export class LedEntry implements LedEntryRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'channel_account_id', type: 'uuid' }) channelAccountId: string;
   @Column({ name: 'item_id', type: 'uuid' }) itemId: string;

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { HuiduProgram } from './led-program';
+import type { HuiduProgram } from './huidu-program.types';
+import type { LedProgramRecord } from './led-reads.types';
 
 /**
  * A numbered version of a screen's whole program. A new version is stored only when the program
@@ -7,7 +8,7 @@ import type { HuiduProgram } from './led-program';
  * (fetched_at). A delivery is published once a version containing its entry was acked or fetched.
  */
 @Entity('led_programs')
-export class LedProgram {
+export class LedProgram implements LedProgramRecord {
   @PrimaryColumn({ name: 'channel_account_id', type: 'uuid' }) channelAccountId: string;
   @PrimaryColumn({ type: 'int' }) version: number;
   @Column({ type: 'text' }) hash: string;

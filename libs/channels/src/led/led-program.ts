@@ -1,32 +1,7 @@
 import { createHash } from 'crypto';
 import type { HoursWindow } from './led-display';
 import { beijingDayStart, hms, secondsOfDay } from './led-display';
-import type { LedEffect } from './led-settings';
-
-/** A text item of a Huidu program (CHANNELS.md): one page of the entry's text. */
-export interface HuiduTextItem {
-  type: 'text';
-  string: string;
-  multiLine: boolean;
-  alignment: 'left' | 'center' | 'right';
-  font: { name: string; size: number; color: string };
-  effect: LedEffect;
-}
-
-export interface HuiduPlayControl {
-  duration: string;
-  week?: { enable: string };
-  date?: { start: string; end: string }[];
-  time?: { start: string; end: string }[];
-}
-
-export interface HuiduProgram {
-  name: string;
-  type: 'normal';
-  uuid: string;
-  playControl: HuiduPlayControl;
-  area: { x: number; y: number; width: number; height: number; item: HuiduTextItem[] }[];
-}
+import type { HuiduPlayControl, HuiduProgram, HuiduTextItem, LedEffect } from './huidu-program.types';
 
 /** An active entry as the program builder needs it. */
 export interface ProgramEntry {

@@ -10,8 +10,9 @@ import { AccountStore } from '../engine/account-store.service';
 import { HuiduClient } from './huidu-client';
 import { LedDisplay } from './led-display';
 import { LedEntry } from './led-entry.entity';
-import { buildProgram, HuiduProgram, ProgramEntry, ProgramScreen } from './led-program';
+import { buildProgram, ProgramEntry, ProgramScreen } from './led-program';
 import { LedProgram } from './led-program.entity';
+import type { LedEntryRow, LedFrameRef, LedScreenRow, LedSyncCounts } from './led-reads.types';
 import { LedScreenSettings, parseLedSettings, screenSignature } from './led-settings';
 import { isUuid } from '@app/common/ids/is-uuid';
 
@@ -23,13 +24,8 @@ export interface LedScreen {
   problems: FieldProblem[];
 }
 
-export interface SyncResult {
+export interface SyncResult extends LedSyncCounts {
   version: LedProgram;
-  /** A new version was stored by this sync. */
-  created: boolean;
-  /** The version was pushed to the controller by this sync (Huidu). */
-  pushed: boolean;
-  expired: number;
 }
 
 export interface PlaylistAnswer {
@@ -411,13 +407,13 @@ export class LedScreenService {
   }
 
   /** The frames of a version in play order: n, entry, text. */
-  async frameList(version: LedProgram): Promise<{ n: number; entryId: string; page: number; text: string; width: number; height: number }[]> {
+  async frameList(version: LedProgram): Promise<LedFrameRef[]> {
     if (!version.entryIds.length) return [];
     const rows: { entry_id: string; n: number; text: string; width: number; height: number }[] = await this.ds.query(
       `SELECT entry_id, n, text, width, height FROM led_entry_frames WHERE entry_id = ANY($1::uuid[])`,
       [version.entryIds],
     );
-    const out = [];
+    const out: LedFrameRef[] = [];
     let n = 0;
     for (const id of version.entryIds) {
       for (const r of rows.filter((x) => x.entry_id === id).sort((a, b) => a.n - b.n)) {
@@ -443,7 +439,7 @@ export class LedScreenService {
 
   // ------------------------------------------------------------------ operator views
 
-  async listScreens(orgIds: string[]) {
+  async listScreens(orgIds: string[]): Promise<LedScreenRow[]> {
     if (!orgIds.length) return [];
     const rows = await this.ds.query(
       `SELECT a.id, a.name, a.organisation_id AS "organisationId", a.enabled, a.status, a.status_reason AS "statusReason", a.settings, a.base_url AS "baseUrl",
@@ -466,7 +462,7 @@ export class LedScreenService {
     });
   }
 
-  async entries(accountId: string, includeRemoved: boolean) {
+  async entries(accountId: string, includeRemoved: boolean): Promise<LedEntryRow[]> {
     const qb = this.ds.getRepository(LedEntry).createQueryBuilder('e').where('e.channelAccountId = :id', { id: accountId });
     if (!includeRemoved) qb.andWhere(`e.status = 'active'`);
     const rows = await qb.orderBy('e.createdAt', 'DESC').limit(200).getMany();

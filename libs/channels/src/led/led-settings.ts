@@ -1,5 +1,7 @@
 import type { FieldProblem } from '@app/common/errors/app-error';
 import type { LedColourMode } from '@app/media/led/led-colours';
+import type { LedEffect } from './huidu-program.types';
+import type { LedScreenFacts } from './led-reads.types';
 
 /** Resolutions of the hall screens we know (CHANNELS.md); any other sane size is accepted too. */
 export const COMMON_LED_RESOLUTIONS: readonly [number, number][] = [
@@ -14,31 +16,17 @@ export const LED_MAX_SIDE = 4096;
 export const LED_PROTOCOLS = ['huidu', 'pull'] as const;
 export type LedProtocol = (typeof LED_PROTOCOLS)[number];
 
-/** Huidu text effect: type 0..30 (0 = show at once), speed 0..8, hold in milliseconds. */
-export interface LedEffect {
-  type: number;
-  speed: number;
-  hold: number;
-}
-
 /** An LED channel account's settings, normalised (see README.md for the stored shape). */
-export interface LedScreenSettings {
-  location: string;
-  width: number;
-  height: number;
+export interface LedScreenSettings extends LedScreenFacts {
   colourMode: LedColourMode;
   /** Default text colour: red / green / yellow / #RRGGBB (full colour only). */
   colour: string | undefined;
   protocol: LedProtocol;
-  /** Huidu controller id (the {ids} of /api/program/{ids}). */
-  deviceId: string;
   /** Pixel rows per text line (default: 16, or the screen height on 12–15 px screens). */
   lineHeight: number | undefined;
   effect: LedEffect;
   /** Font name the controller renders its text items with. */
   fontName: string;
-  /** Longest an item may take on this screen, in pages (screens of text). */
-  maxPages: number;
   /** Display window when the item does not set one. */
   defaultDays: number;
   /** How often a delivery not yet on the screen is checked again (pull: the player's fetch; Huidu: an emergency ending). */

@@ -1,8 +1,9 @@
 import type { DeliveryState } from '../enums/domain-enums';
 
 // Pure TypeScript (type imports of pure modules only): the console (apps/console) imports this shape
-// too, directly (GET items/:id sends the Delivery entities) and through the API's delivery rows, which
-// pick their columns from it. The Delivery entity implements DeliveryRecord.
+// too, through the API's delivery rows, which pick their columns from it (GET items/:id and
+// items/:id/deliveries send those rows, never the entity with its checkpoint and lease). The Delivery
+// entity implements DeliveryRecord.
 
 /** A row of `deliveries`: one item version to one channel account. */
 export interface DeliveryRecord {

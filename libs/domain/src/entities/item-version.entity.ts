@@ -1,19 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ItemContent } from './item.types';
+import type { ItemSnapshot, ItemVersionRecord } from './item-version.types';
 
-/** The frozen content of an item at approval: what the adapters render. Never updated. */
-export interface ItemSnapshot extends ItemContent {
-  itemId: string;
-  versionNo: number;
-  organisationId: string;
-  organisationName: string;
-  organisationCode: string;
-  authorName: string;
-  approvedAt: string;
-}
+// Declared with the record so the console can read it; re-exported for the server's many importers.
+export type { ItemSnapshot };
 
 @Entity('item_versions')
-export class ItemVersion {
+export class ItemVersion implements ItemVersionRecord {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'item_id', type: 'uuid' }) itemId: string;
   @Column({ name: 'version_no', type: 'int' }) versionNo: number;

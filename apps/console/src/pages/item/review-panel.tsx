@@ -2,7 +2,7 @@ import { FormEvent, useState } from 'react';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { api, ApiError } from '../../lib/api';
 import { SECRECY_CONCLUSIONS } from '../../lib/labels';
-import type { ItemDetail } from '../../lib/types';
+import type { Approval, ItemDetail } from '../../lib/types';
 
 /**
  * Approve (with the 保密审查 conclusion) or reject (with a reason). Shown only to a reviewer of the
@@ -23,7 +23,7 @@ export function ReviewPanel({ item, onDone }: { item: ItemDetail; onDone(msg: st
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.post<{ status: string; version: { versionNo: number } | null }>(`/items/${item.id}/approve`, { secrecyConclusion: conclusion.trim(), comment: comment.trim() || undefined });
+      const r = await api.post<Approval>(`/items/${item.id}/approve`, { secrecyConclusion: conclusion.trim(), comment: comment.trim() || undefined });
       onDone(r.version ? `审核通过，已冻结第 ${r.version.versionNo} 版并开始分发到各渠道` : `第 ${level} 级审核通过，等待下一级审核`);
     } catch (err) {
       setError(err as ApiError);

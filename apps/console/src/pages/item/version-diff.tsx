@@ -5,9 +5,12 @@ import { diffText } from '../../lib/diff';
 import { useAsync } from '../../lib/hooks';
 import { KIND_LABELS } from '../../lib/labels';
 import { htmlToText } from '../../lib/text';
-import type { AuditEntry, ItemDetail } from '../../lib/types';
+import type { AuditEntry, ItemDetail, ItemVersion } from '../../lib/types';
 
-const META: [string, string][] = [
+type Snapshot = ItemVersion['snapshot'];
+
+/** Catalogue fields both a frozen snapshot and the item have, compared one by one. */
+const META: [keyof Snapshot & keyof ItemDetail, string][] = [
   ['title', '标题'],
   ['summary', '摘要'],
   ['docNo', '文号'],
@@ -29,7 +32,7 @@ export function VersionDiff({ item, audit }: { item: ItemDetail; audit: AuditEnt
   // A frozen item (approved, published, withdrawn) is its latest version: compare only a working copy.
   const frozen = ['approved', 'published', 'withdrawn'].includes(item.status);
   const prevNo = frozen ? 0 : item.currentVersionNo;
-  const prev = useAsync(() => (prevNo > 0 ? api.get<{ versionNo: number; snapshot: Record<string, any> }>(`/items/${item.id}/versions/${prevNo}`) : Promise.resolve(null)), [item.id, prevNo, item.updatedAt]);
+  const prev = useAsync(() => (prevNo > 0 ? api.get<ItemVersion>(`/items/${item.id}/versions/${prevNo}`) : Promise.resolve(null)), [item.id, prevNo, item.updatedAt]);
   const lastReject = [...audit].reverse().find((a) => a.action === 'item.reject');
   const changedSinceReject = lastReject
     ? [...new Set(audit.filter((a) => a.action === 'item.update' && Number(a.id) > Number(lastReject.id)).flatMap((a) => (a.details.changed as string[] | undefined) ?? []))]
@@ -49,9 +52,9 @@ export function VersionDiff({ item, audit }: { item: ItemDetail; audit: AuditEnt
   );
 }
 
-function Diff({ prev, item, versionNo }: { prev: Record<string, any>; item: ItemDetail; versionNo: number }) {
+function Diff({ prev, item, versionNo }: { prev: Snapshot; item: ItemDetail; versionNo: number }) {
   const show = (k: string, v: any) => (k === 'kind' ? KIND_LABELS[v] ?? v : v ?? '');
-  const changed = META.filter(([k]) => String(prev[k] ?? '') !== String((item as any)[k] ?? ''));
+  const changed = META.filter(([k]) => String(prev[k] ?? '') !== String(item[k] ?? ''));
   const ops = diffText(htmlToText(prev.bodyHtml ?? ''), htmlToText(item.bodyHtml));
   const bodyChanged = ops.some((o) => o.op !== 'same');
   return (
@@ -74,7 +77,7 @@ function Diff({ prev, item, versionNo }: { prev: Record<string, any>; item: Item
                   <del>{show(k, prev[k])}</del>
                 </td>
                 <td>
-                  <ins>{show(k, (item as any)[k])}</ins>
+                  <ins>{show(k, item[k])}</ins>
                 </td>
               </tr>
             ))}

@@ -6,7 +6,7 @@ import { api, ApiError } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useAsync, type Async } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
-import type { OperatorAccount, OperatorDelivery } from './monitor-types';
+import type { AccountRestored, OperatorAccount, OperatorDelivery } from './monitor-types';
 
 /**
  * Accounts an operator must fix (expired credentials, IP not whitelisted...) with the outside system's
@@ -22,8 +22,8 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
   const restore = async (a: OperatorAccount) => {
     setError(undefined);
     try {
-      const r = await api.post<{ resumed?: number }>(`/operator/accounts/${a.id}/restore`);
-      setNotice(`「${a.name}」已恢复发送${typeof r?.resumed === 'number' ? `，${r.resumed} 个等待中的发送任务继续执行` : ''}`);
+      const r = await api.post<AccountRestored>(`/operator/accounts/${a.id}/restore`);
+      setNotice(`「${a.name}」已恢复发送，${r.resumed} 个等待中的发送任务继续执行`);
       await accounts.reload();
     } catch (e) {
       setError(e as ApiError);

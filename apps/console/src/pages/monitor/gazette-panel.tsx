@@ -5,45 +5,7 @@ import { Loading } from '../../components/loading';
 import { api, ApiError } from '../../lib/api';
 import { useAsync } from '../../lib/hooks';
 import { fmtTime, KIND_LABELS } from '../../lib/labels';
-
-interface Gazette {
-  accountId: string;
-  name: string;
-  title: string;
-  frequencyLabel: string;
-  kinds: string[];
-  sections: string[];
-  autoPublish: boolean;
-  url: string;
-  feedUrl: string;
-  openDataUrl: string;
-  lastIssue: { id: string; label: string; publishedAt: string } | null;
-  waiting: number;
-  problems: { field: string; reason: string }[];
-}
-interface TocEntry {
-  entryId: string;
-  itemId: string;
-  title: string;
-  docNo: string | null;
-  position: number;
-  erratum?: { text: string; correctsLabel: string };
-}
-interface Issue {
-  id: string;
-  label: string;
-  status: 'draft' | 'compiled' | 'published' | string;
-  toc: { sections: { title: string; entries: TocEntry[] }[] };
-  articleCount: number;
-  errataCount: number;
-  compiledAt: string | null;
-  publishedAt: string | null;
-  url: string | null;
-}
-interface Waiting {
-  deliveries: { deliveryId: string; itemId: string; title: string; docNo: string | null; kind: string; waitingSince: string; issueId: string | null }[];
-  errata: { entryId: string; itemId: string; text: string }[];
-}
+import type { Gazette, GazetteIssue, GazetteIssuePublished, GazetteWaiting } from './monitor-types';
 
 /** 政府公报: what waits for the next issue, compile it (re-compile until published), publish it. A published issue never changes. */
 export function GazettePanel() {
@@ -52,8 +14,8 @@ export function GazettePanel() {
   useEffect(() => {
     if (!account && gazettes.data?.length) setAccount(gazettes.data[0].accountId);
   }, [account, gazettes.data]);
-  const issues = useAsync(() => (account ? api.get<Issue[]>(`/gazette/${account}/issues`) : Promise.resolve([])), [account]);
-  const waiting = useAsync(() => (account ? api.get<Waiting>(`/gazette/${account}/waiting`) : Promise.resolve({ deliveries: [], errata: [] } as Waiting)), [account]);
+  const issues = useAsync(() => (account ? api.get<GazetteIssue[]>(`/gazette/${account}/issues`) : Promise.resolve([])), [account]);
+  const waiting = useAsync(() => (account ? api.get<GazetteWaiting>(`/gazette/${account}/waiting`) : Promise.resolve<GazetteWaiting>({ deliveries: [], errata: [] })), [account]);
   const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState('');
   if (gazettes.loading && !gazettes.data) return <Loading what="政府公报" />;
@@ -63,11 +25,11 @@ export function GazettePanel() {
   const reloadAll = async () => {
     await Promise.all([issues.reload(), waiting.reload(), gazettes.reload()]);
   };
-  const act = async (path: string, msg: (r: any) => string) => {
+  const act = async <T,>(path: string, msg: (r: T) => string) => {
     setError(undefined);
     setNotice('');
     try {
-      const r = await api.post<any>(path);
+      const r = await api.post<T>(path);
       setNotice(msg(r));
       await reloadAll();
     } catch (e) {
@@ -134,7 +96,7 @@ export function GazettePanel() {
         ) : (
           <p className="muted">没有等待刊登的信息。</p>
         )}
-        <button type="button" className="btn btn-primary" onClick={() => act(`/gazette/${g.accountId}/issues/compile`, (r) => `已编排${r.label}：${r.articleCount} 篇${r.errataCount ? `，勘误 ${r.errataCount} 条` : ''}`)} disabled={!waiting.data?.deliveries.length && !waiting.data?.errata.length} data-testid="gazette-compile">
+        <button type="button" className="btn btn-primary" onClick={() => act<GazetteIssue>(`/gazette/${g.accountId}/issues/compile`, (r) => `已编排${r.label}：${r.articleCount} 篇${r.errataCount ? `，勘误 ${r.errataCount} 条` : ''}`)} disabled={!waiting.data?.deliveries.length && !waiting.data?.errata.length} data-testid="gazette-compile">
           {open ? '重新编排下一期' : '编排下一期'}
         </button>
       </section>
@@ -152,7 +114,7 @@ export function GazettePanel() {
                 </a>
               ) : null}
               {i.status === 'compiled' ? (
-                <button type="button" className="btn btn-primary" data-testid="gazette-publish" onClick={() => window.confirm(`出版后${i.label}不能再更改，确定出版吗？`) && act(`/gazette/issues/${i.id}/publish`, (r) => `${r.issue?.label ?? i.label}已出版，${r.issue?.articleCount ?? i.articleCount} 篇信息同时发布`)}>
+                <button type="button" className="btn btn-primary" data-testid="gazette-publish" onClick={() => window.confirm(`出版后${i.label}不能再更改，确定出版吗？`) && act<GazetteIssuePublished>(`/gazette/issues/${i.id}/publish`, (r) => `${r.issue.label}已出版，${r.issue.articleCount} 篇信息同时发布`)}>
                   出版本期
                 </button>
               ) : null}

@@ -4,35 +4,13 @@ import { Loading } from '../../components/loading';
 import { api, ApiError, getToken } from '../../lib/api';
 import { useAsync } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
-
-interface ScreenRow {
-  id: string;
-  name: string;
-  enabled: boolean;
-  status: string;
-  statusReason: string | null;
-  settings: { location?: string; width: number; height: number; colourMode: string; protocol: string; deviceId?: string };
-  lastPushAt: string | null;
-  lastPushVersion: number | null;
-  lastFetchAt: string | null;
-  lastFetchVersion: number | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  currentVersion: number | null;
-  activeEntries: number;
-  problems: { field: string; reason: string }[];
-}
-interface ScreenDetail {
-  program: { version: number; emergency: boolean; createdAt: string; ackedAt: string | null; fetchedAt: string | null; lastError: string | null } | null;
-  frames: { n: number; text: string; width: number; height: number; url: string }[];
-  entries: { id: string; itemId: string; title: string; text: string; displayFrom: string; displayTo: string; priority: number; emergency: boolean; status: string; removedReason: string | null }[];
-}
+import type { LedScreen, LedScreenDetail, LedSync } from './monitor-types';
 
 const COLOUR: Record<string, string> = { single: '单色', dual: '双色', full: '全彩' };
 
 /** 政务大厅LED显示屏: each screen's current program as the frames the server rendered, and the last acknowledgement. */
 export function LedPanel() {
-  const screens = useAsync(() => api.get<ScreenRow[]>('/led/screens'), []);
+  const screens = useAsync(() => api.get<LedScreen[]>('/led/screens'), []);
   if (screens.loading && !screens.data) return <Loading what="显示屏" />;
   if (screens.error) return <ErrorBanner error={screens.error} />;
   if (!screens.data?.length) return <p className="muted">没有登记的LED显示屏。</p>;
@@ -45,8 +23,8 @@ export function LedPanel() {
   );
 }
 
-function Screen({ s, onChanged }: { s: ScreenRow; onChanged(): void }) {
-  const detail = useAsync(() => api.get<ScreenDetail>(`/led/screens/${s.id}`), [s.id, s.currentVersion]);
+function Screen({ s, onChanged }: { s: LedScreen; onChanged(): void }) {
+  const detail = useAsync(() => api.get<LedScreenDetail>(`/led/screens/${s.id}`), [s.id, s.currentVersion]);
   const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState('');
   const token = encodeURIComponent(getToken() ?? '');
@@ -56,7 +34,7 @@ function Screen({ s, onChanged }: { s: ScreenRow; onChanged(): void }) {
   const sync = async () => {
     setError(undefined);
     try {
-      const r = await api.post<{ version: number; pushed: boolean; expired: number }>(`/led/screens/${s.id}/sync`);
+      const r = await api.post<LedSync>(`/led/screens/${s.id}/sync`);
       setNotice(`节目版本 ${r.version}${r.pushed ? '，已推送到控制器' : ''}${r.expired ? `，移除过期条目 ${r.expired} 条` : ''}`);
       onChanged();
       await detail.reload();
@@ -75,7 +53,7 @@ function Screen({ s, onChanged }: { s: ScreenRow; onChanged(): void }) {
         </button>
       </div>
       <p>
-        {s.settings.width}×{s.settings.height} · {COLOUR[s.settings.colourMode] ?? s.settings.colourMode} · {pull ? '播放端拉取' : `控制器推送（${s.settings.deviceId ?? ''}）`} · 在播 {s.activeEntries} 条
+        {s.settings.width}×{s.settings.height} · {COLOUR[s.settings.colourMode] ?? s.settings.colourMode} · {pull ? '播放端拉取' : `控制器推送（${s.settings.deviceId}）`} · 在播 {s.activeEntries} 条
       </p>
       <p data-testid="led-ack">
         当前节目版本：{s.currentVersion ?? '—'}；{pull ? '播放端最近拉取' : '控制器最近确认'}：{ackAt ? `${fmtTime(ackAt)}（版本 ${acked ?? '—'}）` : '从未'}
