@@ -124,6 +124,21 @@ export class AccountLimiter implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Moves a taken slot's mark in the rate window to now (only if it is still there): the call it stands
+   * for is being made now, and the window is about calls as the outside system receives them. Later
+   * only, so a slot's wait never shrinks. If Redis cannot answer the mark stays where it was.
+   */
+  async stamp(accountId: string, token: string, rateLimit: { durationMs: number }): Promise<void> {
+    const key = this.key(accountId, 'rate');
+    await this.conn()
+      .multi()
+      .zadd(key, 'XX', 'GT', Date.now(), token)
+      .pexpire(key, rateLimit.durationMs)
+      .exec()
+      .catch((e: Error) => this.log.warn({ err: e.message, accountId }, 'limiter unavailable; rate mark not moved'));
+  }
+
   async release(accountId: string, token: string): Promise<void> {
     this.leaveGate(accountId);
     await this.conn()

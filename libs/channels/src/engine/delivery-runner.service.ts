@@ -51,6 +51,8 @@ interface Claim {
   d: Delivery;
   prev: DeliveryState;
   token: string;
+  /** Moves this step's mark in the account's rate window to now, just before an outside call. */
+  atCall?: () => Promise<void>;
 }
 
 type Phase = 'reconcile' | 'confirm' | 'deliver' | 'withdraw';
@@ -187,10 +189,10 @@ export class DeliveryRunner {
     return { concurrency, rateLimit: rl };
   }
 
-  private async slot(accountId: string, channelType: string): Promise<{ token: string } | { runAt: Date }> {
+  private async slot(accountId: string, channelType: string): Promise<{ token: string; rateLimited?: { durationMs: number } } | { runAt: Date }> {
     const limits = await this.limitsFor(accountId, channelType);
     const r = await this.limiter.acquire(accountId, limits, this.leaseMs);
-    if (r.ok) return { token: r.token };
+    if (r.ok) return { token: r.token, rateLimited: limits.rateLimit };
     return { runAt: new Date(Date.now() + r.waitMs) };
   }
 
@@ -224,6 +226,15 @@ export class DeliveryRunner {
       const claimed = await claim(deliveryId);
       if (!claimed) return { done: true };
       if ('notDueUntil' in claimed) return { done: false, runAt: claimed.notDueUntil };
+      // The slot was counted when it was taken; the claim and the step's reads come before the outside
+      // call, and under load they take a while. Counted at the call itself, an outside system that
+      // counts calls as they arrive never sees more than its limit in a window.
+      let stamped = false;
+      claimed.atCall = async () => {
+        if (stamped || !slot.rateLimited) return;
+        stamped = true;
+        await this.limiter.stamp(where.accountId, slot.token, slot.rateLimited);
+      };
       const stop = this.heartbeat(claimed);
       try {
         return await step(claimed);
@@ -256,7 +267,7 @@ export class DeliveryRunner {
           if (!adapter.reconcile) {
             return await this.fail(c, events, 'UNCONFIRMED_NO_RECONCILE', '上次发送的结果未知，且该渠道无法查询核实。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”');
           }
-          const r = await this.timed(d.channelType, () => adapter.reconcile!(ctx));
+          const r = await this.timed(c, () => adapter.reconcile!(ctx));
           events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
           const settled = await this.applyReconcile(c, ctx, events, r);
           if (settled) return settled;
@@ -269,10 +280,10 @@ export class DeliveryRunner {
         if (prev === 'awaiting_confirmation') {
           phase = 'confirm';
           if (!adapter.confirm) throw new Error(`adapter ${adapter.capabilities.type} has no confirm()`);
-          const r = await this.timed(d.channelType, () => adapter.confirm!(ctx));
+          const r = await this.timed(c, () => adapter.confirm!(ctx));
           return await this.applyConfirm(c, ctx, events, r);
         }
-        const r = await this.timed(d.channelType, () => adapter.deliver(ctx));
+        const r = await this.timed(c, () => adapter.deliver(ctx));
         return await this.applyDeliver(c, ctx, events, adapter, r);
       } catch (e) {
         if (e instanceof CredentialsError && e.refreshable && !refreshed) {
@@ -306,7 +317,10 @@ export class DeliveryRunner {
     return adapter.capabilities.maxAttempts ?? MAX_ATTEMPTS;
   }
 
-  private async timed<T>(channel: string, fn: () => Promise<T>): Promise<T> {
+  /** An outside call: counted in the account's rate window from now, and its duration measured. */
+  private async timed<T>(c: Claim, fn: () => Promise<T>): Promise<T> {
+    await c.atCall?.();
+    const channel = c.d.channelType;
     const started = process.hrtime.bigint();
     try {
       return await fn();
@@ -746,7 +760,7 @@ export class DeliveryRunner {
         if (!adapter.reconcile) {
           if (!d.externalId) return this.endWithdraw(c, events, 'cancelled', '撤回时尚未发布，已取消');
         } else {
-          const r = await this.timed(d.channelType, () => adapter.reconcile!(ctx));
+          const r = await this.timed(c, () => adapter.reconcile!(ctx));
           events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
           if (!r.found) return this.endWithdraw(c, events, 'cancelled', '撤回时尚未发布，已取消');
           if (r.status === 'pending') {
@@ -767,7 +781,7 @@ export class DeliveryRunner {
         events.push({ kind: 'withdraw_unsupported', message: msg });
         return this.keepPublished(c, events, 'WITHDRAW_UNSUPPORTED', msg);
       }
-      await this.timed(d.channelType, () => adapter.withdraw!(ctx));
+      await this.timed(c, () => adapter.withdraw!(ctx));
       return this.endWithdraw(c, events, 'withdrawn', ctx.checkpoint.withdrawReason ?? null);
     } catch (e) {
       const err = e instanceof ChannelError ? e : null;
