@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api, ApiError } from '../lib/api';
+import { api } from '../lib/api';
+import { useSubmit } from '../lib/hooks';
 import type { Finding, Item } from '../lib/types';
 import { ErrorBanner, fieldLabel } from './error-banner';
 
@@ -12,22 +13,13 @@ const STATUS: Record<string, string> = { open: '待处理', kept: '已保留', r
  * not the author). The API enforces the same rules.
  */
 export function FindingsList({ item, findings, onChanged, canKeep, canRedact = true }: { item: Item; findings: Finding[]; onChanged(): Promise<void> | void; canKeep: boolean; canRedact?: boolean }) {
-  const [error, setError] = useState<ApiError>();
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState('');
+  // One decision at a time: every finding's buttons wait while one is sent and the findings reload.
+  const { run: decide, error, busy } = useSubmit(async (f: Finding, decision: 'keep' | 'redact') => {
+    await api.post(`/items/${item.id}/findings/${f.id}/decision`, { decision, reason: decision === 'keep' ? reasons[f.id] ?? '' : undefined });
+    await onChanged();
+  });
   if (!findings.length) return <p className="ok-line" data-testid="no-findings">✓ 未发现密级标志、个人信息或敏感词</p>;
-  const decide = async (f: Finding, decision: 'keep' | 'redact') => {
-    setBusy(f.id);
-    setError(undefined);
-    try {
-      await api.post(`/items/${item.id}/findings/${f.id}/decision`, { decision, reason: decision === 'keep' ? reasons[f.id] ?? '' : undefined });
-      await onChanged();
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy('');
-    }
-  };
   const open = findings.filter((f) => f.status === 'open');
   return (
     <div className="findings" data-testid="findings">
@@ -49,7 +41,7 @@ export function FindingsList({ item, findings, onChanged, canKeep, canRedact = t
             {f.status === 'open' && f.severity !== 'block' ? (
               <div className="finding-actions">
                 {canRedact && ['title', 'summary', 'bodyHtml'].includes(f.field) ? (
-                  <button type="button" className="btn btn-small" disabled={busy === f.id} onClick={() => decide(f, 'redact')}>
+                  <button type="button" className="btn btn-small" disabled={busy} onClick={() => void decide(f, 'redact')}>
                     脱敏（以*遮盖）
                   </button>
                 ) : null}
@@ -59,7 +51,7 @@ export function FindingsList({ item, findings, onChanged, canKeep, canRedact = t
                       保留理由
                     </label>
                     <input id={`keep-${f.id}`} placeholder="保留理由（必填）" value={reasons[f.id] ?? ''} onChange={(e) => setReasons({ ...reasons, [f.id]: e.target.value })} />
-                    <button type="button" className="btn btn-small" disabled={busy === f.id || !(reasons[f.id] ?? '').trim()} onClick={() => decide(f, 'keep')}>
+                    <button type="button" className="btn btn-small" disabled={busy || !(reasons[f.id] ?? '').trim()} onClick={() => void decide(f, 'keep')}>
                       保留
                     </button>
                   </>

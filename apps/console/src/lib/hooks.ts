@@ -39,6 +39,57 @@ export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async
   return { data, error, loading, reload, setData };
 }
 
+export interface Submit<A extends unknown[]> {
+  /** Runs the action; true when it succeeded, false when it failed (see `error`) or another run was still busy. Never rejects. */
+  run(...args: A): Promise<boolean>;
+  /** For `<form onSubmit>` (an action without arguments): prevents the browser's own submit, then runs. */
+  onSubmit: A extends [] ? (e?: { preventDefault(): void }) => void : never;
+  /** What the last run threw (an ApiError, or an Error from the code); cleared when the next run starts. */
+  error: ApiError | Error | undefined;
+  setError: Dispatch<SetStateAction<ApiError | Error | undefined>>;
+  /** True from the start of a run until its action settles, including whatever the action awaits after the request. */
+  busy: boolean;
+}
+
+/**
+ * A user's action against the API (a form's submit, a button): clears the last error, runs, keeps what
+ * it threw in `error` for ErrorBanner / FieldError. A second run while one is busy is refused (a
+ * double click sends one request). The action is read when the run starts, so it may close over the
+ * render's form state: the latest render's action is the one that runs.
+ */
+export function useSubmit<A extends unknown[]>(action: (...args: A) => Promise<unknown>): Submit<A> {
+  const latest = useRef(action);
+  latest.current = action;
+  // A ref, not the state: two clicks in one frame both see the state from before the first.
+  const running = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | Error>();
+  const run = useCallback(async (...args: A) => {
+    if (running.current) return false;
+    running.current = true;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await latest.current(...args);
+      return true;
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+      return false;
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  }, []);
+  const onSubmit = useCallback(
+    (e?: { preventDefault(): void }) => {
+      e?.preventDefault();
+      void run(...([] as unknown[] as A));
+    },
+    [run],
+  );
+  return { run, onSubmit: onSubmit as Submit<A>['onSubmit'], error, setError, busy };
+}
+
 /** Sets the document title and returns a ref to focus the page heading after navigation (screen readers). */
 export function usePageTitle(title: string) {
   const ref = useRef<HTMLHeadingElement>(null);

@@ -1,8 +1,8 @@
-import { FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { ErrorBanner, FieldError } from '../components/error-banner';
-import { ApiError } from '../lib/api';
 import { useAuth } from '../lib/auth';
+import { useSubmit } from '../lib/hooks';
 
 export function SignInPage() {
   const { user, signIn } = useAuth();
@@ -11,30 +11,18 @@ export function SignInPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { error, busy, onSubmit } = useSubmit(async () => {
+    await signIn(username.trim(), password, remember);
+    navigate((loc.state as { from?: string } | null)?.from ?? '/', { replace: true });
+  });
   useEffect(() => {
     document.title = '登录 · 政务公开';
   }, []);
   if (user) return <Navigate to="/" replace />;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await signIn(username.trim(), password, remember);
-      navigate((loc.state as { from?: string } | null)?.from ?? '/', { replace: true });
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
     <main id="main" className="signin">
-      <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title" noValidate>
+      <form className="card signin-card" onSubmit={onSubmit} aria-labelledby="signin-title" noValidate>
         <h1 id="signin-title">政务公开 · 一次采编 多渠道发布</h1>
         <p className="muted">请使用本单位分配的账号登录。</p>
         <ErrorBanner error={error} fieldsShown={['password', 'username']} />

@@ -1,9 +1,9 @@
-import { FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
-import { api, ApiError } from '../../lib/api';
+import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useAsync } from '../../lib/hooks';
+import { useAsync, useSubmit } from '../../lib/hooks';
 import type { ChannelAccount, ChannelCapabilities } from '../../lib/types';
 import { JsonField } from './json-field';
 
@@ -67,18 +67,12 @@ function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(): void }) {
   const [settings, setSettings] = useState<Record<string, unknown> | undefined>(a.settings);
   const [credentials, setCredentials] = useState<Record<string, unknown> | undefined>();
   const [valid, setValid] = useState({ s: true, c: true });
-  const [error, setError] = useState<ApiError>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      await api.patch(`/channel-accounts/${a.id}`, { name, baseUrl, enabled, settings: settings ?? {}, ...(credentials ? { credentials } : {}) });
-      onDone();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const { error, onSubmit } = useSubmit(async () => {
+    await api.patch(`/channel-accounts/${a.id}`, { name, baseUrl, enabled, settings: settings ?? {}, ...(credentials ? { credentials } : {}) });
+    onDone();
+  });
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="h-edit-acc" autoComplete="off">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="h-edit-acc" autoComplete="off">
       <h3 id="h-edit-acc">修改渠道账号：{a.name}</h3>
       <ErrorBanner error={error} fieldsShown={['name', 'baseUrl']} />
       <div className="grid-3">
@@ -120,28 +114,21 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone()
   const [settings, setSettings] = useState<Record<string, unknown>>();
   const [credentials, setCredentials] = useState<Record<string, unknown>>();
   const [valid, setValid] = useState(true);
-  const [error, setError] = useState<ApiError>();
   const [ok, setOk] = useState('');
   // Remounts the JSON fields after a save: the secret must not stay on screen (or in the DOM).
   const [round, setRound] = useState(0);
   const type = f.channelType || caps[0]?.type || '';
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      const r = await api.post<ChannelAccount>('/channel-accounts', { ...f, channelType: type, baseUrl: f.baseUrl || undefined, settings, credentials });
-      setOk(`已新建账号 ${r.name}${r.hasCredentials ? '（凭据已加密保存）' : ''}`);
-      setF((x) => ({ ...x, name: '', baseUrl: '' }));
-      setSettings(undefined);
-      setCredentials(undefined);
-      setRound((n) => n + 1);
-      await onDone();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const { error, onSubmit } = useSubmit(async () => {
+    const r = await api.post<ChannelAccount>('/channel-accounts', { ...f, channelType: type, baseUrl: f.baseUrl || undefined, settings, credentials });
+    setOk(`已新建账号 ${r.name}${r.hasCredentials ? '（凭据已加密保存）' : ''}`);
+    setF((x) => ({ ...x, name: '', baseUrl: '' }));
+    setSettings(undefined);
+    setCredentials(undefined);
+    setRound((n) => n + 1);
+    await onDone();
+  });
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="h-new-acc" autoComplete="off">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="h-new-acc" autoComplete="off">
       <h3 id="h-new-acc">新建渠道账号</h3>
       <ErrorBanner error={error} fieldsShown={['name', 'baseUrl', 'channelType']} />
       {ok ? <p className="alert alert-ok">{ok}</p> : null}

@@ -1,7 +1,8 @@
-import { FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
-import { api, ApiError } from '../../lib/api';
+import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
+import { useSubmit } from '../../lib/hooks';
 import type { Organisation } from '../../lib/types';
 import { JsonField } from './json-field';
 
@@ -60,18 +61,12 @@ function EditOrg({ org, onDone }: { org: Organisation; onDone(): void }) {
   const [indexScheme, setIndexScheme] = useState(org.indexScheme);
   const [settings, setSettings] = useState<Record<string, unknown> | undefined>(org.settings);
   const [valid, setValid] = useState(true);
-  const [error, setError] = useState<ApiError>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      await api.patch(`/organisations/${org.id}`, { name, reviewLevels, indexScheme, settings: settings ?? {} });
-      onDone();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const { error, onSubmit } = useSubmit(async () => {
+    await api.patch(`/organisations/${org.id}`, { name, reviewLevels, indexScheme, settings: settings ?? {} });
+    onDone();
+  });
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="h-edit-org">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="h-edit-org">
       <h3 id="h-edit-org">修改机构：{org.name}</h3>
       <ErrorBanner error={error} fieldsShown={['name', 'reviewLevels', 'indexScheme']} />
       <div className="grid-3">
@@ -110,22 +105,15 @@ function EditOrg({ org, onDone }: { org: Organisation; onDone(): void }) {
 
 function CreateOrg({ parents, onDone }: { parents: Organisation[]; onDone(): Promise<void> }) {
   const [f, setF] = useState({ parentId: parents[0]?.id ?? '', code: '', name: '', level: 'department', reviewLevels: 1 });
-  const [error, setError] = useState<ApiError>();
   const [ok, setOk] = useState('');
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      const o = await api.post<Organisation>('/organisations', { ...f, parentId: f.parentId || undefined });
-      setOk(`已新建：${o.name}`);
-      setF((x) => ({ ...x, code: '', name: '' }));
-      await onDone();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const { error, onSubmit } = useSubmit(async () => {
+    const o = await api.post<Organisation>('/organisations', { ...f, parentId: f.parentId || undefined });
+    setOk(`已新建：${o.name}`);
+    setF((x) => ({ ...x, code: '', name: '' }));
+    await onDone();
+  });
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="h-new-org">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="h-new-org">
       <h3 id="h-new-org">新建机构</h3>
       <ErrorBanner error={error} fieldsShown={['code', 'name']} />
       {ok ? <p className="alert alert-ok">{ok}</p> : null}

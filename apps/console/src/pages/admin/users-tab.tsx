@@ -1,9 +1,9 @@
-import { FormEvent, Fragment, useState } from 'react';
+import { Fragment, ReactNode, useState } from 'react';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
-import { api, ApiError } from '../../lib/api';
+import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useAsync } from '../../lib/hooks';
+import { useAsync, useSubmit } from '../../lib/hooks';
 import { ROLE_LABELS, ROLES } from '../../lib/labels';
 import type { RoleGrant, UserRow } from '../../lib/types';
 
@@ -20,33 +20,27 @@ export function UsersTab() {
   const { orgName, user: me } = useAuth();
   const [editing, setEditing] = useState<string | null>(null);
   const [action, setAction] = useState<RowAction>(null);
-  const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState('');
-  const toggle = (id: string, kind: 'deactivate' | 'password') => {
-    setError(undefined);
-    setNotice('');
-    setAction(action?.id === id && action.kind === kind ? null : { id, kind });
-  };
   const done = async (msg: string) => {
     setAction(null);
     setNotice(msg);
     await users.reload();
   };
-  const activate = async (u: UserRow) => {
-    setError(undefined);
+  const activate = useSubmit(async (u: UserRow) => {
     setNotice('');
     setAction(null);
-    try {
-      await api.put(`/users/${u.id}/active`, { active: true });
-      await done(`已启用 ${who(u)}，可以重新登录`);
-    } catch (e) {
-      setError(e as ApiError);
-    }
+    await api.put(`/users/${u.id}/active`, { active: true });
+    await done(`已启用 ${who(u)}，可以重新登录`);
+  });
+  const toggle = (id: string, kind: 'deactivate' | 'password') => {
+    activate.setError(undefined);
+    setNotice('');
+    setAction(action?.id === id && action.kind === kind ? null : { id, kind });
   };
   return (
     <div>
       <ErrorBanner error={users.error} />
-      <ErrorBanner error={error} />
+      <ErrorBanner error={activate.error} />
       {notice ? (
         <p className="alert alert-ok" role="status">
           {notice}
@@ -85,7 +79,7 @@ export function UsersTab() {
                     </button>
                   ) : null}{' '}
                   {!u.active ? (
-                    <button type="button" className="btn btn-small" onClick={() => void activate(u)}>
+                    <button type="button" className="btn btn-small" onClick={() => void activate.run(u)}>
                       启用
                     </button>
                   ) : null}{' '}
@@ -111,66 +105,53 @@ export function UsersTab() {
   );
 }
 
+type RowFormProps = { user: UserRow; onDone(msg: string): Promise<void>; onCancel(): void };
+
 /** 停用: a reason is required (it goes into the audit log); the user's sign-in stops working at once. */
-function DeactivateForm({ user, onDone, onCancel }: { user: UserRow; onDone(msg: string): Promise<void>; onCancel(): void }) {
+function DeactivateForm({ user, onDone, onCancel }: RowFormProps) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      await api.put(`/users/${user.id}/active`, { active: false, reason: reason.trim() });
-      await onDone(`已停用 ${who(user)}，其登录已失效`);
-    } catch (err) {
-      setError(err as ApiError);
-    }
+  const send = async () => {
+    await api.put(`/users/${user.id}/active`, { active: false, reason: reason.trim() });
+    await onDone(`已停用 ${who(user)}，其登录已失效`);
   };
   return (
-    <form onSubmit={submit} aria-label={`停用 ${who(user)}`}>
-      <ErrorBanner error={error} fieldsShown={['reason']} />
-      <div className="inline-form">
-        <label htmlFor="ud-reason">停用原因</label>
-        <input id="ud-reason" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} placeholder="如：调离本单位" aria-describedby="ud-reason-err" autoFocus />
-        <button type="submit" className="btn btn-danger" disabled={!reason.trim()}>
-          确认停用
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          取消
-        </button>
-      </div>
-      <FieldError error={error} field="reason" id="ud-reason-err" />
-    </form>
+    <RowForm name={`停用 ${who(user)}`} id="ud-reason" field="reason" label="停用原因" confirm="确认停用" danger ready={!!reason.trim()} send={send} onCancel={onCancel}>
+      <input id="ud-reason" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} placeholder="如：调离本单位" aria-describedby="ud-reason-err" autoFocus />
+    </RowForm>
   );
 }
 
 /** 重置密码: the admin sets a new password (the same rules as a new user's) and tells the user. */
-function PasswordForm({ user, onDone, onCancel }: { user: UserRow; onDone(msg: string): Promise<void>; onCancel(): void }) {
+function PasswordForm({ user, onDone, onCancel }: RowFormProps) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      await api.post(`/users/${user.id}/password`, { password });
-      await onDone(`已为 ${who(user)}设置新密码，请当面或电话告知本人`);
-    } catch (err) {
-      setError(err as ApiError);
-    }
+  const send = async () => {
+    await api.post(`/users/${user.id}/password`, { password });
+    await onDone(`已为 ${who(user)}设置新密码，请当面或电话告知本人`);
   };
   return (
-    <form onSubmit={submit} aria-label={`重置 ${who(user)}的密码`}>
-      <ErrorBanner error={error} fieldsShown={['password']} />
+    <RowForm name={`重置 ${who(user)}的密码`} id="up-password" field="password" label="新密码（至少8位）" confirm="确认重置" ready={!!password} send={send} onCancel={onCancel}>
+      <input id="up-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required aria-describedby="up-password-err" autoFocus />
+    </RowForm>
+  );
+}
+
+/** A form under a user's row: one input (`children`, with `id` and aria-describedby `${id}-err`), confirm and cancel. */
+function RowForm(p: { name: string; id: string; field: string; label: string; confirm: string; danger?: boolean; ready: boolean; send(): Promise<void>; onCancel(): void; children: ReactNode }) {
+  const { error, onSubmit } = useSubmit(p.send);
+  return (
+    <form onSubmit={onSubmit} aria-label={p.name}>
+      <ErrorBanner error={error} fieldsShown={[p.field]} />
       <div className="inline-form">
-        <label htmlFor="up-password">新密码（至少8位）</label>
-        <input id="up-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required aria-describedby="up-password-err" autoFocus />
-        <button type="submit" className="btn btn-primary" disabled={!password}>
-          确认重置
+        <label htmlFor={p.id}>{p.label}</label>
+        {p.children}
+        <button type="submit" className={p.danger ? 'btn btn-danger' : 'btn btn-primary'} disabled={!p.ready}>
+          {p.confirm}
         </button>
-        <button type="button" className="btn" onClick={onCancel}>
+        <button type="button" className="btn" onClick={p.onCancel}>
           取消
         </button>
       </div>
-      <FieldError error={error} field="password" id="up-password-err" />
+      <FieldError error={error} field={p.field} id={`${p.id}-err`} />
     </form>
   );
 }
@@ -208,19 +189,14 @@ function GrantPicker({ onAdd, idPrefix }: { onAdd(g: RoleGrant): void; idPrefix:
 function RolesEditor({ user, onDone }: { user: UserRow; onDone(): void }) {
   const { orgName } = useAuth();
   const [roles, setRoles] = useState<RoleGrant[]>(user.roles);
-  const [error, setError] = useState<ApiError>();
-  const save = async () => {
-    try {
-      await api.put(`/users/${user.id}/roles`, { roles });
-      onDone();
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
+  const save = useSubmit(async () => {
+    await api.put(`/users/${user.id}/roles`, { roles });
+    onDone();
+  });
   return (
     <section className="card" aria-labelledby="h-roles">
       <h3 id="h-roles">{user.displayName}（{user.username}）的角色</h3>
-      <ErrorBanner error={error} />
+      <ErrorBanner error={save.error} />
       <ul>
         {roles.map((r, i) => (
           <li key={`${r.organisationId}-${r.role}`}>
@@ -233,7 +209,7 @@ function RolesEditor({ user, onDone }: { user: UserRow; onDone(): void }) {
       </ul>
       <GrantPicker idPrefix="re-gp" onAdd={(g) => setRoles(roles.some((r) => r.organisationId === g.organisationId && r.role === g.role) ? roles : [...roles, g])} />
       <p>
-        <button type="button" className="btn btn-primary" onClick={save}>
+        <button type="button" className="btn btn-primary" onClick={() => void save.run()}>
           保存角色
         </button>
       </p>
@@ -244,24 +220,17 @@ function RolesEditor({ user, onDone }: { user: UserRow; onDone(): void }) {
 function CreateUser({ onDone }: { onDone(): Promise<void> }) {
   const [f, setF] = useState({ username: '', displayName: '', password: '' });
   const [roles, setRoles] = useState<RoleGrant[]>([]);
-  const [error, setError] = useState<ApiError>();
   const [ok, setOk] = useState('');
   const { orgName } = useAuth();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    try {
-      await api.post('/users', { ...f, roles });
-      setOk(`已新建用户 ${f.username}`);
-      setF({ username: '', displayName: '', password: '' });
-      setRoles([]);
-      await onDone();
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const { error, onSubmit } = useSubmit(async () => {
+    await api.post('/users', { ...f, roles });
+    setOk(`已新建用户 ${f.username}`);
+    setF({ username: '', displayName: '', password: '' });
+    setRoles([]);
+    await onDone();
+  });
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="h-new-user">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="h-new-user">
       <h3 id="h-new-user">新建用户</h3>
       <ErrorBanner error={error} fieldsShown={['username', 'displayName', 'password']} />
       {ok ? <p className="alert alert-ok">{ok}</p> : null}

@@ -1,13 +1,13 @@
-import { FormEvent, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { ErrorBanner } from '../../components/error-banner';
 import { FindingsList } from '../../components/findings-list';
 import { Loading } from '../../components/loading';
 import { PreviewsPanel } from '../../components/previews-panel';
 import { StateBadge, StatusBadge } from '../../components/state-badge';
-import { api, ApiError } from '../../lib/api';
+import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useAsync, useInterval, usePageTitle } from '../../lib/hooks';
+import { useAsync, useInterval, usePageTitle, useSubmit } from '../../lib/hooks';
 import { fmtBytes, fmtTime, KIND_LABELS } from '../../lib/labels';
 import { escapeHtml, markRanges } from '../../lib/text';
 import type { AuditEntry, ChannelCapabilities, ItemDelivery, ItemDetail } from '../../lib/types';
@@ -215,18 +215,12 @@ export default function ItemPage() {
 function WithdrawForm({ id, onDone }: { id: string; onDone(msg: string): void }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
-  useEffect(() => setError(undefined), [open]);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      await api.post(`/items/${id}/withdraw`, { reason: reason.trim() });
-      setOpen(false);
-      onDone('已撤回：能撤回的渠道将收回发布，公报将在下一期刊登勘误');
-    } catch (err) {
-      setError(err as ApiError);
-    }
-  };
+  const { error, setError, onSubmit } = useSubmit(async () => {
+    await api.post(`/items/${id}/withdraw`, { reason: reason.trim() });
+    setOpen(false);
+    onDone('已撤回：能撤回的渠道将收回发布，公报将在下一期刊登勘误');
+  });
+  useEffect(() => setError(undefined), [open, setError]);
   if (!open)
     return (
       <button type="button" className="btn btn-danger" onClick={() => setOpen(true)}>
@@ -234,7 +228,7 @@ function WithdrawForm({ id, onDone }: { id: string; onDone(msg: string): void })
       </button>
     );
   return (
-    <form className="inline-form" onSubmit={submit}>
+    <form className="inline-form" onSubmit={onSubmit}>
       <label htmlFor="withdraw-reason">撤回原因</label>
       <input id="withdraw-reason" value={reason} onChange={(e) => setReason(e.target.value)} required autoFocus />
       <button className="btn btn-danger" type="submit" disabled={!reason.trim()}>

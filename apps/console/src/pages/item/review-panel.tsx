@@ -1,6 +1,7 @@
 import { FormEvent, useState } from 'react';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
-import { api, ApiError } from '../../lib/api';
+import { api } from '../../lib/api';
+import { useSubmit } from '../../lib/hooks';
 import { SECRECY_CONCLUSIONS } from '../../lib/labels';
 import type { Approval, ItemDetail } from '../../lib/types';
 
@@ -12,37 +13,25 @@ export function ReviewPanel({ item, onDone }: { item: ItemDetail; onDone(msg: st
   const [conclusion, setConclusion] = useState(SECRECY_CONCLUSIONS[0]);
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
+  // Approve and reject share one banner and one busy flag: each form hands its step to run().
+  const { run, error, busy } = useSubmit((step: () => Promise<void>) => step());
   const level = item.reviewLevel + 1;
   const openReview = item.findings.filter((f) => f.status === 'open' && f.severity === 'review').length;
   const blocking = item.findings.filter((f) => f.severity === 'block').length;
 
-  const approve = async (e: FormEvent) => {
+  const approve = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const r = await api.post<Approval>(`/items/${item.id}/approve`, { secrecyConclusion: conclusion.trim(), comment: comment.trim() || undefined });
       onDone(r.version ? `审核通过，已冻结第 ${r.version.versionNo} 版并开始分发到各渠道` : `第 ${level} 级审核通过，等待下一级审核`);
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const reject = async (e: FormEvent) => {
+  const reject = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       await api.post(`/items/${item.id}/reject`, { reason: reason.trim() });
       onDone('已退回给撰写人');
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,6 +1,7 @@
 import { FormEvent, useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
-import { api, ApiError } from '../../lib/api';
+import { api } from '../../lib/api';
+import { useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
 import { fromBeijingInput, toBeijingInput } from '../../lib/beijing-time';
 
@@ -11,16 +12,10 @@ import { fromBeijingInput, toBeijingInput } from '../../lib/beijing-time';
 export function ScheduleForm({ id, publishAt, onDone }: { id: string; publishAt: string; onDone(msg: string): void }) {
   const [when, setWhen] = useState(toBeijingInput(publishAt));
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError>();
-  const run = async (path: string, body: unknown, msg: string) => {
-    setError(undefined);
-    try {
-      await api.post(`/items/${id}/${path}`, body);
-      onDone(msg);
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
+  const { run, error } = useSubmit(async (path: string, body: unknown, msg: string) => {
+    await api.post(`/items/${id}/${path}`, body);
+    onDone(msg);
+  });
   const move = (e: FormEvent) => {
     e.preventDefault();
     const iso = fromBeijingInput(when);
@@ -37,7 +32,7 @@ export function ScheduleForm({ id, publishAt, onDone }: { id: string; publishAt:
         <button type="submit" className="btn" disabled={!when}>
           调整时间
         </button>
-        <button type="button" className="btn" onClick={() => run('schedule', { publishAt: null }, '已改为立即发布')}>
+        <button type="button" className="btn" onClick={() => void run('schedule', { publishAt: null }, '已改为立即发布')}>
           立即发布
         </button>
       </form>

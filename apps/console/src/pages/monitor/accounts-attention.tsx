@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ErrorBanner } from '../../components/error-banner';
 import { StateBadge } from '../../components/state-badge';
-import { api, ApiError } from '../../lib/api';
+import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useAsync, type Async } from '../../lib/hooks';
+import { useAsync, useSubmit, type Async } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
 import type { AccountRestored, OperatorAccount, OperatorDelivery } from './monitor-types';
 
@@ -14,24 +14,18 @@ import type { AccountRestored, OperatorAccount, OperatorDelivery } from './monit
  */
 export function AccountsAttention({ accounts, capLabel }: { accounts: Async<OperatorAccount[]>; capLabel(t: string): string }) {
   const { hasRole, orgName } = useAuth();
-  const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState('');
   const unresolved = useAsync(() => api.get<OperatorDelivery[]>('/operator/withdrawals/unresolved'), []);
   const list = accounts.data ?? [];
   const attention = list.filter((a) => a.status !== 'active');
-  const restore = async (a: OperatorAccount) => {
-    setError(undefined);
-    try {
-      const r = await api.post<AccountRestored>(`/operator/accounts/${a.id}/restore`);
-      setNotice(`「${a.name}」已恢复发送，${r.resumed} 个等待中的发送任务继续执行`);
-      await accounts.reload();
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
+  const restore = useSubmit(async (a: OperatorAccount) => {
+    const r = await api.post<AccountRestored>(`/operator/accounts/${a.id}/restore`);
+    setNotice(`「${a.name}」已恢复发送，${r.resumed} 个等待中的发送任务继续执行`);
+    await accounts.reload();
+  });
   return (
     <div>
-      <ErrorBanner error={error ?? accounts.error} />
+      <ErrorBanner error={restore.error ?? accounts.error} />
       {notice ? (
         <p className="alert alert-ok" role="status">
           {notice}
@@ -50,7 +44,7 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
               <p className="muted">
                 暂停于 {fmtTime(a.updatedAt)}，等待发送 {a.waiting} 条、失败 {a.failed} 条。处理完毕（如更新凭据、加入IP白名单）后恢复发送，暂停的发布会继续。
               </p>
-              <button type="button" className="btn btn-primary" onClick={() => restore(a)}>
+              <button type="button" className="btn btn-primary" onClick={() => void restore.run(a)}>
                 已处理，恢复发送
               </button>{' '}
               {hasRole('admin', a.organisationId) ? (

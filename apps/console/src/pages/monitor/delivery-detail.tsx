@@ -3,8 +3,8 @@ import { Link } from 'react-router-dom';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
 import { StateBadge } from '../../components/state-badge';
-import { api, ApiError } from '../../lib/api';
-import { useAsync } from '../../lib/hooks';
+import { api } from '../../lib/api';
+import { useAsync, useSubmit } from '../../lib/hooks';
 import { DELIVERY_STATE_LABELS, fmtTime } from '../../lib/labels';
 import type { OperatorDeliveryDetail } from './monitor-types';
 
@@ -19,39 +19,35 @@ const KIND_LABELS: Record<string, string> = { state: '状态变化', attempt: '�
 /** One delivery: every call and what the outside system answered, and what the operator can do about it. */
 export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { id: string; version: string; capLabel(t: string): string; onChanged(): void; onClose(): void }) {
   const detail = useAsync(() => api.get<OperatorDeliveryDetail>(`/operator/deliveries/${id}`), [id, version]);
-  const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState('');
   const [mode, setMode] = useState<'' | 'cancel' | 'mark' | 'withdrawn'>('');
   const [reason, setReason] = useState('');
   const [url, setUrl] = useState('');
   const d = detail.data;
+  // Run only from the buttons and forms below, which exist once the delivery has loaded.
+  const act = useSubmit(async (path: string, body: unknown, msg: string) => {
+    setNotice('');
+    await api.post(`/deliveries/${d!.id}/${path}`, body);
+    setNotice(msg);
+    setMode('');
+    setReason('');
+    onChanged();
+    await detail.reload();
+  });
+  const { error } = act;
   if (!d) return detail.error ? <ErrorBanner error={detail.error} /> : <Loading what="发送详情" />;
 
-  const act = async (path: string, body: unknown, msg: string) => {
-    setError(undefined);
-    setNotice('');
-    try {
-      await api.post(`/deliveries/${d.id}/${path}`, body);
-      setNotice(msg);
-      setMode('');
-      setReason('');
-      onChanged();
-      await detail.reload();
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
   const submitCancel = (e: FormEvent) => {
     e.preventDefault();
-    void act('cancel', { reason: reason.trim() }, '已取消该渠道的发布');
+    void act.run('cancel', { reason: reason.trim() }, '已取消该渠道的发布');
   };
   const submitMark = (e: FormEvent) => {
     e.preventDefault();
-    void act('mark-published', { externalUrl: url.trim(), note: reason.trim() || undefined }, '已登记为人工发布，计入发布台账');
+    void act.run('mark-published', { externalUrl: url.trim(), note: reason.trim() || undefined }, '已登记为人工发布，计入发布台账');
   };
   const submitWithdrawn = (e: FormEvent) => {
     e.preventDefault();
-    void act('mark-withdrawn', { note: reason.trim() }, '已登记为人工撤回');
+    void act.run('mark-withdrawn', { note: reason.trim() }, '已登记为人工撤回');
   };
   return (
     <section className="card delivery-detail" aria-labelledby="h-delivery" data-testid="delivery-detail">
@@ -130,7 +126,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
           查看信息
         </Link>
         {RETRY.includes(d.state) ? (
-          <button type="button" className="btn btn-primary" onClick={() => act('retry', {}, d.state === 'failed' || d.state === 'cancelled' ? '已重新开始发送' : '已安排立即执行')}>
+          <button type="button" className="btn btn-primary" onClick={() => void act.run('retry', {}, d.state === 'failed' || d.state === 'cancelled' ? '已重新开始发送' : '已安排立即执行')}>
             重试
           </button>
         ) : null}

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ErrorBanner } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
-import { api, ApiError } from '../../lib/api';
-import { useAsync } from '../../lib/hooks';
+import { api } from '../../lib/api';
+import { useAsync, useSubmit } from '../../lib/hooks';
 import { fmtTime, KIND_LABELS } from '../../lib/labels';
 import type { Gazette, GazetteIssue, GazetteIssuePublished, GazetteWaiting } from './monitor-types';
 
@@ -16,26 +16,19 @@ export function GazettePanel() {
   }, [account, gazettes.data]);
   const issues = useAsync(() => (account ? api.get<GazetteIssue[]>(`/gazette/${account}/issues`) : Promise.resolve([])), [account]);
   const waiting = useAsync(() => (account ? api.get<GazetteWaiting>(`/gazette/${account}/waiting`) : Promise.resolve<GazetteWaiting>({ deliveries: [], errata: [] })), [account]);
-  const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState('');
+  const post = useSubmit(async (path: string, msg: (r: unknown) => string) => {
+    setNotice('');
+    const r = await api.post<unknown>(path);
+    setNotice(msg(r));
+    await Promise.all([issues.reload(), waiting.reload(), gazettes.reload()]);
+  });
   if (gazettes.loading && !gazettes.data) return <Loading what="政府公报" />;
   if (gazettes.error) return <ErrorBanner error={gazettes.error} />;
   if (!gazettes.data?.length) return <p className="muted">没有配置政府公报。</p>;
   const g = gazettes.data.find((x) => x.accountId === account) ?? gazettes.data[0];
-  const reloadAll = async () => {
-    await Promise.all([issues.reload(), waiting.reload(), gazettes.reload()]);
-  };
-  const act = async <T,>(path: string, msg: (r: T) => string) => {
-    setError(undefined);
-    setNotice('');
-    try {
-      const r = await api.post<T>(path);
-      setNotice(msg(r));
-      await reloadAll();
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
+  // Each button names its reply's type; the action sees the reply as unknown (api.post<T> only asserts it anyway).
+  const act = <T,>(path: string, msg: (r: T) => string) => post.run(path, (r) => msg(r as T));
   const open = (issues.data ?? []).find((i) => i.status !== 'published');
   return (
     <div data-testid="gazette-panel">
@@ -77,7 +70,7 @@ export function GazettePanel() {
           </ul>
         </div>
       ) : null}
-      <ErrorBanner error={error ?? issues.error ?? waiting.error} />
+      <ErrorBanner error={post.error ?? issues.error ?? waiting.error} />
       {notice ? (
         <p className="alert alert-ok" role="status" data-testid="gazette-notice">
           {notice}
@@ -96,7 +89,7 @@ export function GazettePanel() {
         ) : (
           <p className="muted">没有等待刊登的信息。</p>
         )}
-        <button type="button" className="btn btn-primary" onClick={() => act<GazetteIssue>(`/gazette/${g.accountId}/issues/compile`, (r) => `已编排${r.label}：${r.articleCount} 篇${r.errataCount ? `，勘误 ${r.errataCount} 条` : ''}`)} disabled={!waiting.data?.deliveries.length && !waiting.data?.errata.length} data-testid="gazette-compile">
+        <button type="button" className="btn btn-primary" onClick={() => void act<GazetteIssue>(`/gazette/${g.accountId}/issues/compile`, (r) => `已编排${r.label}：${r.articleCount} 篇${r.errataCount ? `，勘误 ${r.errataCount} 条` : ''}`)} disabled={post.busy || (!waiting.data?.deliveries.length && !waiting.data?.errata.length)} data-testid="gazette-compile">
           {open ? '重新编排下一期' : '编排下一期'}
         </button>
       </section>
@@ -114,7 +107,7 @@ export function GazettePanel() {
                 </a>
               ) : null}
               {i.status === 'compiled' ? (
-                <button type="button" className="btn btn-primary" data-testid="gazette-publish" onClick={() => window.confirm(`出版后${i.label}不能再更改，确定出版吗？`) && act<GazetteIssuePublished>(`/gazette/issues/${i.id}/publish`, (r) => `${r.issue.label}已出版，${r.issue.articleCount} 篇信息同时发布`)}>
+                <button type="button" className="btn btn-primary" data-testid="gazette-publish" disabled={post.busy} onClick={() => window.confirm(`出版后${i.label}不能再更改，确定出版吗？`) && void act<GazetteIssuePublished>(`/gazette/issues/${i.id}/publish`, (r) => `${r.issue.label}已出版，${r.issue.articleCount} 篇信息同时发布`)}>
                   出版本期
                 </button>
               ) : null}

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
-import { api, ApiError, getToken } from '../../lib/api';
-import { useAsync } from '../../lib/hooks';
+import { api, getToken } from '../../lib/api';
+import { useAsync, useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
 import type { LedScreen, LedScreenDetail, LedSync } from './monitor-types';
 
@@ -25,30 +25,24 @@ export function LedPanel() {
 
 function Screen({ s, onChanged }: { s: LedScreen; onChanged(): void }) {
   const detail = useAsync(() => api.get<LedScreenDetail>(`/led/screens/${s.id}`), [s.id, s.currentVersion]);
-  const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState('');
   const token = encodeURIComponent(getToken() ?? '');
   const pull = s.settings.protocol === 'pull';
   const acked = pull ? s.lastFetchVersion : s.lastPushVersion;
   const ackAt = pull ? s.lastFetchAt : detail.data?.program?.ackedAt ?? s.lastPushAt;
-  const sync = async () => {
-    setError(undefined);
-    try {
-      const r = await api.post<LedSync>(`/led/screens/${s.id}/sync`);
-      setNotice(`节目版本 ${r.version}${r.pushed ? '，已推送到控制器' : ''}${r.expired ? `，移除过期条目 ${r.expired} 条` : ''}`);
-      onChanged();
-      await detail.reload();
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
+  const sync = useSubmit(async () => {
+    const r = await api.post<LedSync>(`/led/screens/${s.id}/sync`);
+    setNotice(`节目版本 ${r.version}${r.pushed ? '，已推送到控制器' : ''}${r.expired ? `，移除过期条目 ${r.expired} 条` : ''}`);
+    onChanged();
+    await detail.reload();
+  });
   return (
     <section className="card" aria-labelledby={`led-${s.id}`} data-screen={s.id}>
       <div className="page-head">
         <h3 id={`led-${s.id}`}>
           {s.name} <small className="muted">{s.settings.location}</small>
         </h3>
-        <button type="button" className="btn btn-small" onClick={sync}>
+        <button type="button" className="btn btn-small" onClick={() => void sync.run()}>
           立即更新
         </button>
       </div>
@@ -65,7 +59,7 @@ function Screen({ s, onChanged }: { s: LedScreen; onChanged(): void }) {
           最近错误（{fmtTime(s.lastErrorAt)}）：{s.lastError}
         </p>
       ) : null}
-      <ErrorBanner error={error ?? detail.error} />
+      <ErrorBanner error={sync.error ?? detail.error} />
       {notice ? <p className="alert alert-ok">{notice}</p> : null}
       {detail.data?.program?.emergency ? <p className="alert alert-error">正在紧急插播</p> : null}
       <div className="preview-images">

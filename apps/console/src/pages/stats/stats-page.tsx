@@ -4,7 +4,7 @@ import { ErrorBanner } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
 import { api, ApiError, download, qs } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useAsync, usePageTitle } from '../../lib/hooks';
+import { useAsync, usePageTitle, useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
 import { DrillPanel } from './drill-panel';
 import { MonthlyChart, MonthlySeries } from './monthly-chart';
@@ -44,7 +44,8 @@ export default function StatsPage() {
   const [drill, setDrill] = useState<{ cell: string; label: string; value: number | null } | null>(null);
   const [editing, setEditing] = useState(false);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError>();
+  // Saving the manual entries and exporting share one banner: each hands its step to run().
+  const { run, error, setError } = useSubmit((step: () => Promise<void>) => step());
   const [notice, setNotice] = useState('');
   useEffect(() => {
     setDrill(null);
@@ -52,35 +53,27 @@ export default function StatsPage() {
     setDrafts({});
     setNotice('');
     setError(undefined);
-  }, [key]);
+  }, [key, setError]);
 
   const years = Array.from({ length: 10 }, (_, i) => beijingYear() - i);
   const doc = report.data;
 
-  const saveManual = async () => {
-    setError(undefined);
-    const entries: Record<string, number | string | null> = {};
-    for (const [k, v] of Object.entries(drafts)) entries[k] = v.trim() === '' ? null : v.trim();
-    try {
+  const saveManual = () =>
+    void run(async () => {
+      const entries: Record<string, number | string | null> = {};
+      for (const [k, v] of Object.entries(drafts)) entries[k] = v.trim() === '' ? null : v.trim();
       const saved = await api.put<ReportDoc>(`/stats/reports/${template}/manual`, { org, year, subtree, entries });
       report.setData(saved);
       setDrafts({});
       setEditing(false);
       setNotice(`已保存 ${Object.keys(entries).length} 项手工填报数据`);
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
+    });
 
-  const exportAs = async (format: 'xlsx' | 'csv') => {
-    setError(undefined);
-    try {
+  const exportAs = (format: 'xlsx' | 'csv') =>
+    void run(async () => {
       const name = await download(`/stats/reports/${template}${qs({ ...scopeQuery(scope), format })}`, `${template}.${format}`);
       setNotice(`已下载 ${name}`);
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  };
+    });
 
   return (
     <section className="page stats-page">
@@ -371,29 +364,23 @@ function MonthlyPanel({ org, subtree, year }: { org: string; subtree: boolean; y
 function FreezeForm({ template, org, year, subtree, onFrozen }: { template: string; org: string; year: number; subtree: boolean; onFrozen(): void }) {
   const { user } = useAuth();
   const [s, setS] = useState<Signoff>({ unitHead: '', reviewer: '', preparer: user?.displayName ?? '', phone: '', filledDate: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) });
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const freeze = useSubmit(async () => {
+    await api.post(`/stats/reports/${template}/freeze`, { org, year, subtree, signoff: s });
+    onFrozen();
+  });
+  const { error, busy } = freeze;
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!window.confirm(`封存后 ${year} 年度报表的数字将不再变化，确定封存吗？`)) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.post(`/stats/reports/${template}/freeze`, { org, year, subtree, signoff: s });
-      onFrozen();
-    } catch (err) {
-      setError(err as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    if (window.confirm(`封存后 ${year} 年度报表的数字将不再变化，确定封存吗？`)) void freeze.run();
   };
+  const reasons = (k: keyof Signoff) => (error instanceof ApiError ? [...error.forField(`signoff.${k}`), ...error.forField(k)] : []);
   const f = (k: keyof Signoff, label: string, type = 'text') => (
     <div className="field">
       <label htmlFor={`so-${k}`}>{label}</label>
       <input id={`so-${k}`} type={type} value={s[k]} onChange={(e) => setS({ ...s, [k]: e.target.value })} required aria-describedby={`so-${k}-err`} />
-      {error?.forField(`signoff.${k}`).length || error?.forField(k).length ? (
+      {reasons(k).length ? (
         <p className="field-error" id={`so-${k}-err`}>
-          {[...error.forField(`signoff.${k}`), ...error.forField(k)].join('；')}
+          {reasons(k).join('；')}
         </p>
       ) : null}
     </div>
