@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { AppError } from '@app/common/errors/app-error';
@@ -170,10 +170,7 @@ export class AdminController {
       await em.query('SELECT pg_advisory_xact_lock($1, $2)', USER_ACTIVE_LOCK);
       await em.query(`DELETE FROM user_roles WHERE user_id = $1 AND organisation_id = ANY($2::uuid[])`, [id, adminOrgs]);
       if (dto.roles.length) await em.getRepository(UserRole).insert(dto.roles.map((r) => ({ userId: id, organisationId: r.organisationId, role: r.role as Role })));
-      const [{ left }]: { left: boolean }[] = await em.query(
-        `SELECT EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.active AND r.role = 'admin') AS left`,
-      );
-      if (!left) {
+      if ((await activeAdmins(em)) === 0) {
         throw AppError.conflict('LAST_ACTIVE_ADMIN', '不能撤销最后一个启用的管理员的管理员角色，请先为其他用户授予管理员角色', [{ field: 'roles', reason: 'the last active admin of the deployment must keep the admin role' }]);
       }
       await this.audit.record(em, { actorId: user.id, action: 'user.roles', entityType: 'user', entityId: id, details: { roles: dto.roles } });
@@ -191,17 +188,13 @@ export class AdminController {
     await this.ds.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1, $2)', USER_ACTIVE_LOCK);
       // Read after the lock: a concurrent change committed meanwhile is seen here.
-      const [now]: ({ active: boolean; admin: boolean; others: number } | undefined)[] = await em.query(
-        `SELECT u.active,
-                EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin') AS admin,
-                (SELECT count(*)::int FROM users o
-                  WHERE o.active AND o.id <> u.id AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = o.id AND r.role = 'admin')) AS others
-           FROM users u WHERE u.id = $1`,
+      const [now]: ({ active: boolean; admin: boolean } | undefined)[] = await em.query(
+        `SELECT u.active, EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin') AS admin FROM users u WHERE u.id = $1`,
         [id],
       );
       if (!now) throw AppError.notFound('用户', id);
       if (now.active === dto.active) return; // already so: nothing to change or record
-      if (!dto.active && now.admin && now.others === 0) {
+      if (!dto.active && now.admin && (await activeAdmins(em, id)) === 0) {
         throw AppError.conflict('LAST_ACTIVE_ADMIN', '不能停用最后一个启用的管理员账号，请先为其他用户授予管理员角色', [{ field: 'active', reason: 'the last active admin of the deployment must stay active' }]);
       }
       // switching off ends every session for good: re-enabling does not bring old tokens back
@@ -242,4 +235,14 @@ export class AdminController {
     if (outside.length) throw AppError.forbidden('FORBIDDEN_ROLE', `该用户在机构「${outside[0].name}」有角色，您不是该机构的管理员`);
     return target;
   }
+}
+
+/** Active users holding an admin role anywhere, `except` one of them. Read under USER_ACTIVE_LOCK. */
+async function activeAdmins(em: EntityManager, except: string | null = null): Promise<number> {
+  const [{ n }]: { n: number }[] = await em.query(
+    `SELECT count(*)::int AS n FROM users u
+      WHERE u.active AND u.id IS DISTINCT FROM $1::uuid AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')`,
+    [except],
+  );
+  return n;
 }

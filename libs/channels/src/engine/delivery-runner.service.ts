@@ -51,7 +51,7 @@ interface Claim {
   d: Delivery;
   prev: DeliveryState;
   token: string;
-  /** Moves this step's mark in the account's rate window to now, just before an outside call. */
+  /** Rate-limited accounts: moves this step's mark in the account's rate window to now, before each outside call. */
   atCall?: () => Promise<void>;
 }
 
@@ -189,10 +189,10 @@ export class DeliveryRunner {
     return { concurrency, rateLimit: rl };
   }
 
-  private async slot(accountId: string, channelType: string): Promise<{ token: string; rateLimited?: { durationMs: number } } | { runAt: Date }> {
+  private async slot(accountId: string, channelType: string): Promise<{ token: string; rateLimit?: { durationMs: number } } | { runAt: Date }> {
     const limits = await this.limitsFor(accountId, channelType);
     const r = await this.limiter.acquire(accountId, limits, this.leaseMs);
-    if (r.ok) return { token: r.token, rateLimited: limits.rateLimit };
+    if (r.ok) return { token: r.token, rateLimit: limits.rateLimit };
     return { runAt: new Date(Date.now() + r.waitMs) };
   }
 
@@ -229,12 +229,8 @@ export class DeliveryRunner {
       // The slot was counted when it was taken; the claim and the step's reads come before the outside
       // call, and under load they take a while. Counted at the call itself, an outside system that
       // counts calls as they arrive never sees more than its limit in a window.
-      let stamped = false;
-      claimed.atCall = async () => {
-        if (stamped || !slot.rateLimited) return;
-        stamped = true;
-        await this.limiter.stamp(where.accountId, slot.token, slot.rateLimited);
-      };
+      const rateLimit = slot.rateLimit;
+      if (rateLimit) claimed.atCall = () => this.limiter.stamp(where.accountId, slot.token, rateLimit);
       const stop = this.heartbeat(claimed);
       try {
         return await step(claimed);
