@@ -33,9 +33,9 @@ describe('users: deactivate, reactivate, reset password', () => {
     await sys?.close();
   });
 
-  /** A new user (password TEST_PASSWORD) created by the county admin; returns its id. */
+  /** A new user (password TEST_PASSWORD, home: the organisation of the first role) created by the county admin; returns its id. */
   async function createUser(username: string, roles: { organisationId: string; role: string }[]): Promise<string> {
-    const r = await admin.post('/users', { username, displayName: `测试用户${username}`, password: TEST_PASSWORD, roles });
+    const r = await admin.post('/users', { username, displayName: `测试用户${username}`, password: TEST_PASSWORD, homeOrganisationId: roles[0]?.organisationId ?? county, roles });
     expect(r.status).toBe(201);
     return r.data.id;
   }
@@ -44,7 +44,8 @@ describe('users: deactivate, reactivate, reset password', () => {
   const activeOf = async (id: string): Promise<boolean> => (await sys.ds.query(`SELECT active FROM users WHERE id = $1`, [id]))[0].active;
   const hashOf = async (id: string): Promise<string> => (await sys.ds.query(`SELECT password_hash FROM users WHERE id = $1`, [id]))[0].password_hash;
   const auditOf = async (id: string): Promise<{ action: string; actor_id: string; details: Record<string, unknown> }[]> =>
-    sys.ds.query(`SELECT action, actor_id, details FROM audit_logs WHERE entity_type = 'user' AND entity_id = $1 ORDER BY id`, [id]);
+    // sign-ins (auth.*) are audited too; this suite is about what admins do to a user
+    sys.ds.query(`SELECT action, actor_id, details FROM audit_logs WHERE entity_type = 'user' AND entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [id]);
   const login = (username: string, password = TEST_PASSWORD) => sys.http.post('/auth/login', { username, password });
   const withToken = (token: string) => axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, timeout: 30_000, headers: { Authorization: `Bearer ${token}` } });
 
@@ -208,7 +209,7 @@ describe('users: deactivate, reactivate, reset password', () => {
     for (const id of [countyClerk, both, adminId]) {
       const off = await jyjAdmin.put(`/users/${id}/active`, { active: false, reason: '越权停用' });
       expect(off.status).toBe(403);
-      expect(off.data).toMatchObject({ code: 'FORBIDDEN_ROLE', message: '该用户在机构「示范县人民政府」有角色，您不是该机构的管理员' });
+      expect(off.data).toMatchObject({ code: 'FORBIDDEN_ROLE', message: '该用户的所属单位或角色不在您管理的机构范围内' });
       const pw = await jyjAdmin.post(`/users/${id}/password`, { password: 'taken-over-2026' });
       expect(pw.status).toBe(403);
       expect(pw.data.code).toBe('FORBIDDEN_ROLE');
@@ -218,12 +219,17 @@ describe('users: deactivate, reactivate, reset password', () => {
     }
     expect((await login('admin')).status).toBe(200);
 
-    for (const missing of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+    for (const missing of ['00000000-0000-4000-8000-000000000000']) {
       const r = await admin.put(`/users/${missing}/active`, { active: false, reason: '不存在' });
       expect(r.status).toBe(404);
       expect(r.data).toMatchObject({ code: 'NOT_FOUND', details: [{ field: 'id', reason: 'not found' }] });
       expect((await admin.post(`/users/${missing}/password`, { password: 'whatever-2026' })).status).toBe(404);
     }
+    // A malformed id is bad input (issue 12 point 16): 400 naming the parameter.
+    const malformed = await admin.put('/users/not-a-uuid/active', { active: false, reason: '不存在' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.data).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id', reason: 'must be a UUID' }] });
+    expect((await admin.post('/users/not-a-uuid/password', { password: 'whatever-2026' })).status).toBe(400);
 
     const editor = await sys.login('editor');
     const notAdmin = await editor.put(`/users/${inScope}/active`, { active: false, reason: '越权停用' });
@@ -287,7 +293,7 @@ describe('users: deactivate, reactivate, reset password', () => {
     expect(extra.status).toBe(400);
     expect(extra.data.details).toEqual([{ field: 'passwordHash', reason: 'unknown field' }]);
     // The same rules, word for word, as creating a user.
-    const create = await admin.post('/users', { username: `short-${++n}`, displayName: '短密码', password: 'short' });
+    const create = await admin.post('/users', { username: `short-${++n}`, displayName: '短密码', password: 'short', homeOrganisationId: county });
     const reset = await admin.post(`/users/${id}/password`, { password: 'short' });
     expect(reset.data.details).toEqual(create.data.details);
     expect(await hashOf(id)).toBe(before);

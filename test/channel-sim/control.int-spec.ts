@@ -22,6 +22,7 @@ describe('channel-sim: server and control API', () => {
       weibo: `${sim.url}/weibo`,
       huidu: `${sim.url}/huidu`,
       testchan: `${sim.url}/testchan`,
+      novastar: `${sim.url}/novastar`,
     });
     const root = await ctl.get('/');
     expect(root.data.baseUrls).toEqual(sim.baseUrls);
@@ -31,7 +32,7 @@ describe('channel-sim: server and control API', () => {
     const tc = client(sim.baseUrls.testchan);
     const a = (await tc.post('/posts', { ref: 'a', title: '甲', text: 'x' }, { headers: { authorization: 'Bearer t1' } })).data;
     await tc.post('/posts', { ref: 'b', title: '乙', text: 'y' }, { headers: { authorization: 'Bearer t2' } });
-    await client(sim.baseUrls.weibo).post('/2/statuses/share.json', urlencoded({ access_token: 'w', status: '微博 http://127.0.0.1/x' }), {
+    await client(sim.baseUrls.weibo).post('/2/statuses/share.json', urlencoded({ access_token: 'w', status: '微博 http://127.0.0.1/x', rip: '203.0.113.5' }), {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     await tc.delete(`/posts/${a.id}`, { headers: { authorization: 'Bearer t1' } });

@@ -36,7 +36,7 @@ describe('channel-sim: fault injection', () => {
       const wb = client(sim.baseUrls.weibo);
       sim.faults.add({ system: 'weibo', path: '/2/statuses/share.json', error: '10023', count: 1 });
       sim.faults.add({ system: 'weibo', path: '/2/statuses/share.json', error: 20019, count: 1 });
-      const send = () => wb.post('/2/statuses/share.json', urlencoded({ access_token: 't', status: 'x http://127.0.0.1/' }), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const send = () => wb.post('/2/statuses/share.json', urlencoded({ access_token: 't', status: 'x http://127.0.0.1/', rip: '203.0.113.5' }), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       const a = await send();
       expect(a.status).toBe(403);
       expect(a.data).toEqual({ request: '/2/statuses/share.json', error_code: '10023', error: 'User requests out of rate limit!' });

@@ -335,7 +335,7 @@ describe('LED screens: Huidu push and pull playlists', () => {
   });
 
   it('registers the demo screens of config/demo-accounts.json with the simulator', async () => {
-    expect(await registerDemoLedScreens(sim.url)).toBe(1);
+    expect(await registerDemoLedScreens(sim.url)).toBe(2); // the Huidu screen and the NovaStar screen
     expect(sim.huidu.listDevices().find((d) => d.id === 'HD-SFX-0001')).toMatchObject({ width: 128, height: 32 });
   });
 });

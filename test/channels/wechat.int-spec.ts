@@ -175,7 +175,7 @@ describe('WeChat adapter against the simulator', () => {
   });
 
   it('shares one token per account across deliveries and refreshes it once after 40001 and 42001', async () => {
-    const acc = await account();
+    const acc = await account({ tokenMode: 'token' }); // the legacy /cgi-bin/token mode (stable is the default)
     expect((await settled((await publish(acc.id)).id)).state).toBe('published');
     expect((await settled((await publish(acc.id)).id)).state).toBe('published');
     const tokenCalls = () => calls(acc.appid, '/cgi-bin/token').length;
@@ -304,18 +304,25 @@ describe('WeChat adapter against the simulator', () => {
     expect(forged.status).toBe(403);
   });
 
-  it('an unsigned callback is only a hint: the outcome is asked of the platform', async () => {
-    const acc = await account({ confirmPollMs: 600_000 });
+  it('an unsigned callback (account without a callback Token) is refused before anything is asked of the platform; the poll confirms', async () => {
+    const acc = await account();
     sim.wechat.registerAccount({ appid: acc.appid, callbackUrl: `${sys.url}/api/v1/callbacks/wechat/${acc.id}` });
     const item = await publish(acc.id);
     const d = await settled(item.id, ['published', 'failed'], 15_000);
     expect(d.state).toBe('published');
-    expect(calls(acc.appid, '/cgi-bin/freepublish/get').length).toBe(1);
-    // a forged "published" event for a job that does not exist changes nothing
-    const xml = `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[PUBLISHJOBFINISH]]></Event><PublishEventInfo><publish_id>999</publish_id><publish_status>0</publish_status><article_id><![CDATA[fake]]></article_id></PublishEventInfo></xml>`;
+    // the simulator's unsigned pushes were refused; the delivery was confirmed by its own poll
+    const pushed = await waitFor(async () => {
+      const c = sim.wechat.callbackDeliveries().filter((x) => x.appid === acc.appid);
+      return c.length && c.every((x) => x.lastStatus !== undefined) ? c : null;
+    }, 10_000, 'callback answered');
+    expect(pushed!.map((c) => [c.delivered, c.lastStatus])).toEqual([[false, 403]]);
+    expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(false);
+    const gets = calls(acc.appid, '/cgi-bin/freepublish/get').length;
+    const xml = `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[PUBLISHJOBFINISH]]></Event><PublishEventInfo><publish_id>${d.checkpoint.publishId}</publish_id><publish_status>0</publish_status><article_id><![CDATA[fake]]></article_id></PublishEventInfo></xml>`;
     const r = await sys.http.post(`/callbacks/wechat/${acc.id}`, xml, { headers: { 'content-type': 'text/xml' } });
-    expect(r.status).toBe(200);
-    expect(r.data).toBe('success');
+    expect(r.status).toBe(403);
+    expect(r.data.code).toBe('CALLBACK_NOT_CONFIGURED');
+    expect(calls(acc.appid, '/cgi-bin/freepublish/get').length).toBe(gets);
   });
 
   it('withdrawal deletes the article (freepublish/delete); 48001 stops the account with the reason', async () => {

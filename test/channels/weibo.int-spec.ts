@@ -74,7 +74,8 @@ describe('Weibo adapter against the simulator', () => {
       return d && states.includes(d.state) ? d : null;
     }, ms, `delivery of ${itemId} in ${states.join('/')}`);
   const portalUrl = (itemId: string) => `${sys.url}/site/articles/${itemId}.html`;
-  const posts = (itemId: string) => sim.records.list({ system: 'weibo' }).filter((r) => r.text?.includes(portalUrl(itemId)));
+  /** The item's posts (by the text sent: the platform shows every link as a t.cn short link). */
+  const posts = (itemId: string) => sim.records.list({ system: 'weibo' }).filter((r) => String(r.meta?.sentText ?? '').includes(portalUrl(itemId)));
   /** share.json calls of an account (the request log names a user by token until it exists, then by uid). */
   const shares = (token: string, uid: string) => sim.faults.requests({ system: 'weibo', path: '/2/statuses/share.json' }).filter((r) => r.account === token || r.account === uid);
 
@@ -88,8 +89,9 @@ describe('Weibo adapter against the simulator', () => {
     expect(d.state).toBe('published');
     const recs = posts(item.id);
     expect(recs).toHaveLength(1);
-    const text = recs[0].text!;
+    const text = String(recs[0].meta!.sentText);
     expect(text).toBe(`【${item.title}】冬季供暖安排 ${portalUrl(item.id)}`);
+    expect(recs[0].text).toMatch(new RegExp(`^【${item.title}】冬季供暖安排 http://t\\.cn/\\w{7}$`));
     expect(weiboLength(text)).toBeLessThanOrEqual(140);
     expect(d.external_id).toBe(recs[0].externalId);
     expect(d.external_url).toBe(recs[0].url);
@@ -107,9 +109,9 @@ describe('Weibo adapter against the simulator', () => {
 
   it('posts the editor text as written, and refuses at submit one that does not fit with the URL', async () => {
     const acc = await account();
-    const ok = await publish(acc.id, { channelOverrides: { weibo: { text: '#示范县发布# 今冬供暖安排出炉' } } });
+    const ok = await publish(acc.id, { channelOverrides: { weibo: { text: '【示范县发布】今冬供暖安排出炉' } } });
     expect((await settled(ok.id)).state).toBe('published');
-    expect(posts(ok.id)[0].text).toBe(`#示范县发布# 今冬供暖安排出炉 ${portalUrl(ok.id)}`);
+    expect(posts(ok.id)[0].meta!.sentText).toBe(`【示范县发布】今冬供暖安排出炉 ${portalUrl(ok.id)}`);
 
     const long = await create(acc.id, { channelOverrides: { weibo: { text: '今冬供暖安排'.repeat(22) } } });
     const r = await editor.post(`/items/${long.id}/submit`);
@@ -138,7 +140,7 @@ describe('Weibo adapter against the simulator', () => {
       item = await publish(acc.id);
       // the earlier attempt's post, whose answer never came back
       const text = `【${item.title}】冬季供暖安排 ${portalUrl(item.id)}`;
-      const earlier = await fetch(`${sim.url}/weibo/2/statuses/share.json`, { method: 'POST', body: new URLSearchParams({ access_token: acc.token, status: text }) });
+      const earlier = await fetch(`${sim.url}/weibo/2/statuses/share.json`, { method: 'POST', body: new URLSearchParams({ access_token: acc.token, status: text, rip: '203.0.113.9' }) });
       expect(earlier.status).toBe(200);
     } finally {
       await sys.startWorker();
@@ -189,6 +191,12 @@ describe('Weibo adapter against the simulator', () => {
       expect(d.last_error_code).toBe('WEIBO_20018');
       expect(d.last_error_message).toContain('包含非法网址（微博错误码 20018：Contain illegal website!）');
       expect(posts(item.id)).toHaveLength(0);
+      // fixed on the platform's side, the operator retries: the refusal proves nothing went out, so it is sent (once)
+      const operator = await sys.login('operator');
+      expect((await operator.post(`/deliveries/${d.id}/retry`)).status).toBe(200);
+      const again = await settled(item.id, ['published']);
+      expect(posts(item.id)).toHaveLength(1);
+      expect(again.external_id).toBe(posts(item.id)[0].externalId);
     } finally {
       sim.weibo.configure({ errorCodeAsNumber: false });
     }
@@ -213,5 +221,52 @@ describe('Weibo adapter against the simulator', () => {
     expect(await (await fetch(d.external_url)).text()).toContain('已被作者删除');
     const rows = await sys.ds.query(`SELECT w.id FROM publication_records r JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.item_id = $1`, [item.id]);
     expect(rows).toHaveLength(1);
+  });
+
+  // ---- issue 13, points 2 and 3
+
+  it('20032 "Update success, while server slow now": published pending its id, never failed; the id is found once Weibo shows the post', async () => {
+    const acc = await account({ pollAfterMs: 500 });
+    sim.weibo.configure({ slowUpdateNext: 1 });
+    const item = await publish(acc.id);
+    const waiting = await waitFor(async () => {
+      const d = await delivery(item.id);
+      if (d?.state === 'failed') throw new Error(`failed: ${d.last_error_code} ${d.last_error_message}`);
+      return d?.state === 'awaiting_confirmation' ? d : null;
+    }, 20_000, 'accepted, waiting for the id');
+    expect(posts(item.id)).toHaveLength(1);
+    // Weibo shows the post "in 1-2 minutes"
+    sim.clock.advance(2 * 60_000);
+    const d = await settled(item.id);
+    expect(d.id).toBe(waiting.id);
+    expect(d.state).toBe('published');
+    expect(d.external_id).toBe(posts(item.id)[0].externalId);
+    expect(posts(item.id)).toHaveLength(1);
+    expect(shares(acc.token, posts(item.id)[0].account)).toHaveLength(1);
+    const ledger = await sys.ds.query(`SELECT external_url FROM publication_records WHERE delivery_id = $1`, [d.id]);
+    expect(ledger).toEqual([{ external_url: d.external_url }]);
+    expect(d.external_url).toBe(posts(item.id)[0].url);
+    const ev = await sys.ds.query(`SELECT to_state FROM delivery_events WHERE delivery_id = $1 AND to_state IS NOT NULL`, [d.id]);
+    expect(ev.map((e: { to_state: string }) => e.to_state)).not.toContain('failed');
+  });
+
+  it('sends rip by default (the approving reviewer\'s address, or the office\'s configured public one), and refuses #话题# at submit', async () => {
+    // no rip configured: the address the approving reviewer was signed in from (the test's loopback)
+    const plain = await account();
+    const first = await publish(plain.id);
+    expect((await settled(first.id)).state).toBe('published');
+    expect(posts(first.id)[0].meta!.rip).toBe('127.0.0.1');
+    // a private / loopback address is no real address to Weibo: the office's public one, when configured, goes instead
+    const acc = await account({ rip: '203.0.113.24' });
+    const item = await publish(acc.id);
+    expect((await settled(item.id)).state).toBe('published');
+    expect(posts(item.id)[0].meta!.rip).toBe('203.0.113.24');
+
+    const topic = await create(acc.id, { channelOverrides: { weibo: { text: '#示范县发布# 今冬供暖安排出炉' } } });
+    const r = await editor.post(`/items/${topic.id}/submit`);
+    expect(r.status).toBe(422);
+    const problem = r.data.details.find((x: { field: string }) => x.field === 'channels.weibo.channelOverrides.weibo.text');
+    expect(problem?.reason).toContain('#示范县发布#');
+    expect(problem?.reason).toContain('话题');
   });
 });

@@ -65,7 +65,7 @@ describe('compliance gate', () => {
     const docx = await upload('会议通知.docx', await buildMinimalDocx(['关于召开全县安全生产工作会议的通知', '请各单位准时参加。'], { header: ['秘密★1年'] }), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     const pdf = await upload('附件2.pdf', buildMinimalPdf(['全县安全生产检查安排', '内部资料 注意保密']), 'application/pdf');
     const clean = await upload('附件3.pdf', buildMinimalPdf(['全县安全生产检查安排表']), 'application/pdf');
-    expect(docx.url).toMatch(/\/site\/uploads\//);
+    expect(docx.url).toMatch(/^\/api\/v1\/uploads\//); // private until published (issue 12.2)
 
     const created = await editor.post('/items', item({ attachments: [docx, pdf, clean] }));
     expect(created.status).toBe(201);

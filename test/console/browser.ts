@@ -112,6 +112,15 @@ export async function newPage(
   return { ctx, page, errors };
 }
 
+/**
+ * Signs a fresh context in without the sign-in page: the HttpOnly session cookie the console's sign-in
+ * would set (the console keeps its token nowhere else), from a token got through the API.
+ */
+export async function addSessionCookie(ctx: BrowserContext, baseUrl: string, token: string): Promise<void> {
+  const { hostname } = new URL(baseUrl);
+  await ctx.addCookies([{ name: 'gd_session', value: token, domain: hostname, path: '/api', httpOnly: true, sameSite: 'Strict' }]);
+}
+
 export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.locator('#username').fill(username);

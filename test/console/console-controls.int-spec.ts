@@ -104,7 +104,7 @@ run('console controls in the browser', () => {
     const pager = (page: Page) => page.getByRole('navigation', { name: '分页' });
 
     it('narrows by status, text (title, 文号, 索引号), author and page, and widens again; the URL keeps the filters', async () => {
-      const editor2 = await adminApi.post('/users', { username: 'editor2', displayName: '示范县信息员二', password: TEST_PASSWORD, roles: [{ organisationId: county, role: 'editor' }] });
+      const editor2 = await adminApi.post('/users', { username: 'editor2', displayName: '示范县信息员二', password: TEST_PASSWORD, homeOrganisationId: county, roles: [{ organisationId: county, role: 'editor' }] });
       expect(editor2.status).toBe(201);
       const editor2Api = await sys.login('editor2');
       const portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
@@ -644,7 +644,7 @@ run('console controls in the browser', () => {
       await roles.waitFor({ state: 'detached' });
       await row.getByText('示范县教育局 · 审核人').waitFor();
       expect((await listedUsers()).find((u) => u.username === 'liming')!.roles).toEqual([{ organisationId: jyj, role: 'reviewer' }]);
-      const auditRows = (await sys.ds.query(`SELECT action, details FROM audit_logs WHERE entity_id = $1 ORDER BY id`, [created.id])) as { action: string; details: { roles: unknown[] } }[];
+      const auditRows = (await sys.ds.query(`SELECT action, details FROM audit_logs WHERE entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [created.id])) as { action: string; details: { roles: unknown[] } }[];
       expect(auditRows.map((x) => x.action)).toEqual(['user.create', 'user.roles']);
       await shot(page, 'controls-08-user-roles-changed');
 
@@ -733,7 +733,7 @@ run('console controls in the browser', () => {
       expect(await l.page.getByTestId('current-user').innerText()).toBe('李明（审核人）');
       await shot(page, 'controls-12-user-password-reset');
 
-      const trail = (await sys.ds.query(`SELECT action, details FROM audit_logs WHERE entity_id = $1 ORDER BY id`, [created.id])) as { action: string; details: Record<string, unknown> }[];
+      const trail = (await sys.ds.query(`SELECT action, details FROM audit_logs WHERE entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [created.id])) as { action: string; details: Record<string, unknown> }[];
       expect(trail.map((x) => x.action)).toEqual(['user.create', 'user.roles', 'user.deactivate', 'user.activate', 'user.password_reset']);
       expect(trail[2].details).toEqual({ username: 'liming', reason: '调离本单位' });
       expect(JSON.stringify(trail)).not.toContain('liming-new-2026');

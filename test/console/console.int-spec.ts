@@ -6,7 +6,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { registerDemoLedScreens } from '@app/channels/led/led-sim-setup';
 import { startTestSystem, TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
-import { chromiumAvailable, ensureConsoleBuilt, launch, newPage, shot, SHOTS, signIn } from './browser';
+import { addSessionCookie, chromiumAvailable, ensureConsoleBuilt, launch, newPage, shot, SHOTS, signIn } from './browser';
 
 /**
  * The console in a real browser (Debian's chromium via playwright-core) against the whole system:
@@ -45,7 +45,7 @@ run('console in the browser', () => {
 
   it('loads cold in the browser and prints its navigation timing', async () => {
     // Two cold loads (fresh contexts: no cache, no storage): the sign-in page, and the home page of a
-    // signed-in user (token placed in sessionStorage before the first request).
+    // signed-in user (the session cookie placed before the first request).
     const cold = await newPage(browser);
     await cold.page.goto(`${sys.url}/login`, { waitUntil: 'load' });
     await cold.page.locator('#username').waitFor();
@@ -54,7 +54,7 @@ run('console in the browser', () => {
 
     const token = (await sys.http.post('/auth/login', { username: 'editor', password: TEST_PASSWORD })).data.accessToken;
     const warm = await newPage(browser);
-    await warm.ctx.addInitScript((t) => sessionStorage.setItem('gd.token', t), token);
+    await addSessionCookie(warm.ctx, sys.url, token);
     const t0 = Date.now();
     await warm.page.goto(`${sys.url}/`, { waitUntil: 'load' });
     await warm.page.getByRole('heading', { name: /您好/ }).waitFor();
@@ -88,11 +88,13 @@ run('console in the browser', () => {
     // Personal data the compliance checks flag (a reviewer must decide on it).
     await page.keyboard.type('联系人：王明，联系电话：13812345678。');
     await page.keyboard.press('Enter');
-    // The image goes to the server first (POST /uploads) and is inserted by its public URL.
+    // The image goes to the server first (POST /uploads) and is inserted by its private URL (issue 12.2:
+    // public only once published), which the browser loads with the session cookie.
     await page.getByTestId('image-input').setInputFiles({ name: '供暖保障.png', mimeType: 'image/png', buffer: await pictureWithText() });
     const img = page.locator('[data-testid=body-editor] img');
     await img.waitFor();
-    expect(await img.getAttribute('src')).toMatch(new RegExp(`^${sys.url}/site/uploads/\\d{4}/\\d{2}/[0-9a-f]+\\.png$`));
+    expect(await img.getAttribute('src')).toMatch(/^\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]+\.png$/);
+    await page.waitForFunction(() => (document.querySelector('[data-testid=body-editor] img') as HTMLImageElement | null)?.naturalWidth! > 0);
     await page.getByTestId('attachment-input').setInputFiles({ name: '供暖保障工作方案.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
     await page.getByTestId('attachments').getByText('供暖保障工作方案.pdf').waitFor();
     await page.locator('#f-docNo').fill('示政办发〔2026〕12号');
@@ -158,9 +160,10 @@ run('console in the browser', () => {
     expect(item.targetAccountIds.sort()).toEqual(Object.values(sys.seed.accounts).sort());
     expect(item.attachments).toEqual([expect.objectContaining({ name: '供暖保障工作方案.pdf', mime: 'application/pdf' })]);
     const src = /<img[^>]+src="([^"]+)"/.exec(item.bodyHtml)![1];
-    const served = await fetch(src);
+    expect((await fetch(`${sys.url}${src}`)).status).toBe(401); // private until published
+    const served = await editorApi.get(src.replace('/api/v1', ''));
     expect(served.status).toBe(200);
-    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers['content-type']).toBe('image/png');
   });
 
   it('a reviewer approves it with the 保密审查 conclusion', async () => {
@@ -171,6 +174,10 @@ run('console in the browser', () => {
     await page.getByTestId('review-panel').waitFor();
     // Findings need an explicit decision: personal data in the text is redacted, anything else kept with a reason.
     await frameReady(page.getByTestId('body-frame'));
+    // the body's private image loads inside the sandboxed frame (same origin, no scripts: the session cookie goes along)
+    const bodyImg = page.getByTestId('body-frame').contentFrame().locator('img').first();
+    await bodyImg.waitFor();
+    await waitFor(async () => (await bodyImg.evaluate((el) => (el as HTMLImageElement).naturalWidth)) > 0, 10_000, 'body image loaded in the frame');
     await shot(page, '05-review-findings');
     const findings = page.getByTestId('findings');
     const open = findings.locator('li[data-rule]').filter({ has: page.locator('.finding-actions') });
@@ -325,7 +332,7 @@ run('console in the browser', () => {
     const admin = await sys.login('admin');
     const county = sys.seed.orgs['sfx'];
     // A user who is both editor and reviewer must still not approve their own item.
-    expect((await admin.post('/users', { username: 'bianshen', displayName: '编审一体', password: 'bianshen-pass-1', roles: [{ organisationId: county, role: 'editor' }, { organisationId: county, role: 'reviewer' }] })).status).toBe(201);
+    expect((await admin.post('/users', { username: 'bianshen', displayName: '编审一体', password: 'bianshen-pass-1', homeOrganisationId: county, roles: [{ organisationId: county, role: 'editor' }, { organisationId: county, role: 'reviewer' }] })).status).toBe(201);
     const both = await loginAs('bianshen', 'bianshen-pass-1');
     const own = (await both.post('/items', { organisationId: county, title: '编审一体者自己撰写的信息', bodyHtml: '<p>正文</p>', kind: 'notice', targetAccountIds: [sys.seed.accounts['portal:示范县人民政府门户网站']] })).data.id;
     expect((await both.post(`/items/${own}/submit`)).status).toBe(200);

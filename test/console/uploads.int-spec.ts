@@ -6,7 +6,8 @@ import { startTestSystem, TestSystem } from '@app/test/utils/test-system';
 /**
  * POST /api/v1/uploads: what the console's editor uses for body images and attachments. The file type
  * is told from its bytes, images are checked for size and canvas (decompression bombs), files land in
- * the portal directory and are served publicly under /site/uploads/, errors have the API's shape.
+ * the private store (served under /api/v1/uploads/ to signed-in users; public only once published),
+ * errors have the API's shape.
  */
 describe('uploads API', () => {
   let sys: TestSystem;
@@ -27,14 +28,16 @@ describe('uploads API', () => {
     return f;
   };
 
-  it('stores an image under the portal directory and serves it publicly, keeping the Chinese file name', async () => {
+  it('stores an image in the private store and serves it to its uploader (public only once published), keeping the Chinese file name', async () => {
     const png = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 180, g: 40, b: 30 } } }).png().toBuffer();
     const r = await editor.post('/uploads', form(png, '供暖 现场.png', 'image/png'));
     expect(r.status).toBe(201);
-    expect(r.data).toEqual({ url: expect.stringMatching(new RegExp(`^${sys.url}/site/uploads/\\d{4}/\\d{2}/[0-9a-f]{24}\\.png$`)), name: '供暖 现场.png', mime: 'image/png', size: png.length, kind: 'image', width: 320, height: 200 });
-    const served = await fetch(r.data.url);
+    // Issue 12.2: no longer a public /site/uploads/ address; the private route (test/security/uploads-private.int-spec.ts).
+    expect(r.data).toEqual({ url: expect.stringMatching(/^\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]{24}\.png$/), name: '供暖 现场.png', mime: 'image/png', size: png.length, kind: 'image', width: 320, height: 200 });
+    expect((await fetch(`${sys.url}${r.data.url}`)).status).toBe(401);
+    const served = await editor.get(r.data.url.replace('/api/v1', ''), { responseType: 'arraybuffer' });
     expect(served.status).toBe(200);
-    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+    expect(Buffer.from(served.data).equals(png)).toBe(true);
     const audit = await sys.ds.query(`SELECT action, details FROM audit_logs WHERE action = 'upload.create'`);
     expect(audit[0].details).toMatchObject({ name: '供暖 现场.png', mime: 'image/png' });
   });

@@ -12,6 +12,7 @@ import { ChannelRegistry } from '@app/channels/channel-registry';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { TEST_KEY, TEST_PASSWORD } from '@app/test/utils/test-system';
 import { OwnPostgres, OwnRedis, WorkerProcess } from './chaos/chaos-env';
+import { unscheduledDeliveries } from './engine-invariants';
 
 /**
  * The chaos suite. A burst of items goes to four channel accounts (the portal, two test-channel
@@ -294,6 +295,7 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     expect(rows).toHaveLength(ITEMS * targets.length);
     expect(rows.filter((d) => !settled.includes(d.state))).toEqual([]);
     expect(rows.filter((d) => d.state === 'failed' && !(d.last_error_code && d.last_error_message))).toEqual([]);
+    expect(await unscheduledDeliveries(ds)).toEqual([]);
     expect(duplicates).toEqual([]);
     expect(strays).toEqual([]);
     // The simulator holds exactly the test-channel deliveries we recorded as published, with their ids...
@@ -306,7 +308,7 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     expect(ledgerTc.map((l) => l.delivery_id).sort()).toEqual(recs.map((r) => String(r.meta?.ref)).sort());
     expect(ledgerTc.map((l) => l.external_url).sort()).toEqual(recs.map((r) => r.url).sort());
     expect(ledgerPortal.map((l) => l.delivery_id).sort()).toEqual(portalPublished.map((d) => d.id).sort());
-    for (const d of portalPublished) expect(fs.existsSync(path.join(dir, 'portal', '_data', `${d.item_id}.json`))).toBe(true);
+    for (const d of portalPublished) expect(fs.existsSync(path.join(dir, 'portal', 'articles', `${d.item_id}.html`))).toBe(true);
     // The chaos really happened.
     expect(worker.kills).toBe(3 * ROUNDS);
     expect(summary.lostAnswers).toBeGreaterThan(0);

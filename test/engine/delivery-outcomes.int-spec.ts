@@ -2,6 +2,7 @@ import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
 import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
 import { createTestchanAccount, deliveryFor, eventsOf, ledgerOf, publishItem, waitSettled } from './engine-helpers';
+import { unscheduledDeliveries } from './engine-invariants';
 
 /**
  * Outcome classification against the test channel's simulator, whose records are the judge: every
@@ -180,17 +181,25 @@ describe('delivery engine: outcome classification (test channel)', () => {
     expect(await ledgerOf(sys, id)).toHaveLength(0);
   });
 
-  it('never confirmed: after the give-up time the delivery fails with the reason', async () => {
+  it('never confirmed: after the give-up time a person takes over (待人工核实), never failed', async () => {
     const tok = token('async');
     const acc = await createTestchanAccount(sys, sim.url, 'async-slow', tok, { pollAfterMs: 200, confirmGiveUpMs: 1500 });
     sim.testchan.configure({ asyncDelayMs: 120_000 });
     try {
       const id = await publishItem(sys, [acc]);
-      const [d] = await waitSettled(sys, id, 20_000);
-      expect(d.state).toBe('failed');
+      const d = await waitFor(async () => {
+        const r = (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [id]))[0];
+        return r?.checkpoint?.manualCheck || r?.state === 'failed' ? r : null;
+      }, 20_000, 'the delivery handed to a person');
+      expect(d.state).toBe('unconfirmed');
       expect(d.last_error_code).toBe('CONFIRMATION_TIMEOUT');
-      expect(d.last_error_message).toContain('未确认');
+      expect(d.last_error_message).toContain('未能确认');
+      expect(d.last_error_message).toContain('待人工核实');
+      expect(new Date(d.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 3600_000);
       expect(await ledgerOf(sys, id)).toHaveLength(0);
+      // The polls that answered "not yet" are one row with a count, not a row each.
+      const polls = (await eventsOf(sys, d.id)).filter((e) => e.call?.startsWith('GET /posts/'));
+      expect(polls).toHaveLength(1);
     } finally {
       sim.testchan.configure({ asyncDelayMs: 300 });
     }
@@ -266,5 +275,9 @@ describe('delivery engine: outcome classification (test channel)', () => {
       [ids],
     );
     expect(ledger.map((l) => l.external_url).sort()).toEqual(recs.map((r) => r.url).sort());
+  });
+
+  it('leaves every delivery that is not final with the time of its next step (issue 13 invariant)', async () => {
+    expect(await unscheduledDeliveries(sys.ds)).toEqual([]);
   });
 });

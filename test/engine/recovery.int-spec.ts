@@ -3,6 +3,7 @@ import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
 import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
 import { createTestchanAccount, deliveryFor, eventsOf, ledgerOf, publishItem, waitSettled } from './engine-helpers';
+import { unscheduledDeliveries } from './engine-invariants';
 
 /**
  * Postgres is the truth, Redis only wakes workers up: the suite's queues are wiped (every key of its
@@ -109,5 +110,9 @@ describe('delivery engine: recovery', () => {
     const d = await deliveryFor(sys, id, acc);
     expect(d.state).toBe('published');
     expect(recordsFor(tok)).toHaveLength(1);
+  });
+
+  it('leaves every delivery that is not final with the time of its next step (issue 13 invariant)', async () => {
+    expect(await unscheduledDeliveries(sys.ds)).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import { EngineMetrics } from '@app/channels/engine/engine-metrics.service';
 import { PortalUrls } from '@app/channels/engine/portal-urls.service';
 import { startTestSystem, TestSystem } from '@app/test/utils/test-system';
 import { eventsOf, publishItem } from './engine-helpers';
+import { unscheduledDeliveries } from './engine-invariants';
 
 /** An outside system in memory, with an adapter whose behaviour each test scripts. */
 class FakeOutside {
@@ -201,11 +202,13 @@ describe('delivery runner contract', () => {
     expect(a && !('notDueUntil' in a)).toBe(true);
     const b = await runner.run(id);
     expect(b.done).toBe(false);
-    if (!b.done) expect(b.runAt.getTime()).toBeGreaterThan(Date.now() + 10_000);
+    // The live lease (lease-heartbeat.ts: ≤ 10 s, renewed by its holder's heartbeat), not DELIVERY_LEASE_SECONDS.
+    if (!b.done) expect(b.runAt.getTime()).toBeGreaterThan(Date.now() + 5_000);
+    if (!b.done) expect(b.runAt.getTime()).toBeLessThanOrEqual(Date.now() + 10_500);
     expect(fake.outside.posts).toHaveLength(0);
   });
 
-  it('an unknown outcome on a channel that cannot be asked is never resent: failed with instructions', async () => {
+  it('an unknown outcome on a channel that cannot be asked is never resent: a person checks (待人工核实), not failed', async () => {
     const fake = new FakeAdapter('fake4', { reconcile: false });
     fake.beforePost = async () => {
       throw new UnknownOutcomeError('ETIMEDOUT', 'timed out after sending');
@@ -216,10 +219,13 @@ describe('delivery runner contract', () => {
     await runner.run(id);
     expect((await row(id)).state).toBe('unconfirmed');
     await dueNow(id);
-    expect(await runner.run(id)).toEqual({ done: true });
+    const waits = await runner.run(id);
+    expect(waits.done).toBe(false);
     const r = await row(id);
-    expect(r.state).toBe('failed');
+    expect(r.state).toBe('unconfirmed');
+    expect(r.checkpoint.manualCheck).toBe(true);
     expect(r.last_error_code).toBe('UNCONFIRMED_NO_RECONCILE');
+    expect(r.last_error_message).toContain('待人工核实');
     expect(r.last_error_message).toContain('标记为已发布');
     expect(fake.outside.posts).toHaveLength(0);
   });
@@ -349,5 +355,9 @@ describe('delivery runner contract', () => {
     expect(r2.external_id).toBe('px');
     expect(r2.state).toBe('published'); // fake cannot withdraw: left for the operator
     expect(await ledger(id2)).toHaveLength(1);
+  });
+
+  it('leaves every delivery that is not final with the time of its next step (issue 13 invariant)', async () => {
+    expect(await unscheduledDeliveries(sys.ds)).toEqual([]);
   });
 });

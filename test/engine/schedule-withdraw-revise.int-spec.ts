@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
 import { createTestchanAccount, deliveriesOf, deliveryFor, eventsOf, itemBody, ledgerOf, publishItem, waitSettled } from './engine-helpers';
+import { unscheduledDeliveries } from './engine-invariants';
 
 /** Scheduled publication (publishAt), rescheduling and calling it off; withdrawal; revision in place. */
 describe('delivery engine: scheduling, withdrawal, revision', () => {
@@ -210,5 +211,9 @@ describe('delivery engine: scheduling, withdrawal, revision', () => {
       expect(manual.details.accounts).toEqual([acc]);
       expect((await editor.get(`/items/${id}`)).data.status).toBe('published');
     });
+  });
+
+  it('leaves every delivery that is not final with the time of its next step (issue 13 invariant)', async () => {
+    expect(await unscheduledDeliveries(sys.ds)).toEqual([]);
   });
 });

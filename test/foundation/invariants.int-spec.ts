@@ -29,6 +29,7 @@ describe('invariants', () => {
         username: 'both',
         displayName: '兼任信息员和审核人',
         password: 'test-password-1',
+        homeOrganisationId: sys.seed.orgs['sfx'],
         roles: [
           { organisationId: sys.seed.orgs['sfx'], role: 'editor' },
           { organisationId: sys.seed.orgs['sfx'], role: 'reviewer' },
@@ -103,7 +104,7 @@ describe('invariants', () => {
     it('two reviewers approving at once: one approval, one version, one set of deliveries; the other is told why', async () => {
       const admin = await sys.login('admin');
       const org = sys.seed.orgs['sfx'];
-      await admin.post('/users', { username: 'reviewer-b', displayName: '另一审核人', password: 'test-password-1', roles: [{ organisationId: org, role: 'reviewer' }] });
+      await admin.post('/users', { username: 'reviewer-b', displayName: '另一审核人', password: 'test-password-1', homeOrganisationId: org, roles: [{ organisationId: org, role: 'reviewer' }] });
       const editor = await sys.login('editor');
       const a = await sys.login('reviewer');
       const b = await sys.login('reviewer-b');
@@ -130,7 +131,7 @@ describe('invariants', () => {
       const admin = await sys.login('admin');
       const dept = sys.seed.orgs['sfx-fgj'];
       expect((await admin.patch(`/organisations/${dept}`, { reviewLevels: 2 })).status).toBe(200);
-      await admin.post('/users', { username: 'reviewer2', displayName: '二级审核人', password: 'test-password-1', roles: [{ organisationId: dept, role: 'reviewer' }] });
+      await admin.post('/users', { username: 'reviewer2', displayName: '二级审核人', password: 'test-password-1', homeOrganisationId: dept, roles: [{ organisationId: dept, role: 'reviewer' }] });
       const editor = await sys.login('editor');
       const reviewer = await sys.login('reviewer');
       const reviewer2 = await sys.login('reviewer2');
@@ -148,10 +149,10 @@ describe('invariants', () => {
       const trail = (await editor.get(`/items/${id}/audit`)).data;
       expect(trail.map((a: { action: string }) => a.action)).toEqual(['item.create', 'item.submit', 'item.approve_level', 'item.approve']);
       // each level's audit row says what it did; the last names the version frozen and the deliveries made
-      expect(trail[2].details).toEqual({ level: 1, of: 2, secrecyConclusion: '不涉密', version: null, deliveries: 0 });
+      expect(trail[2].details).toEqual({ level: 1, of: 2, secrecyConclusion: '不涉密', version: null, deliveries: 0, changes: expect.any(Array) });
       const deliveries = (await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE item_id = $1`, [id]))[0].n;
       expect(deliveries).toBeGreaterThan(0);
-      expect(trail[3].details).toEqual({ level: 2, of: 2, secrecyConclusion: '经保密审查，不涉及国家秘密', version: { id: l2.data.version.id, versionNo: 1 }, deliveries });
+      expect(trail[3].details).toEqual({ level: 2, of: 2, secrecyConclusion: '经保密审查，不涉及国家秘密', version: { id: l2.data.version.id, versionNo: 1 }, deliveries, changes: expect.any(Array) });
       // the responses carry the row as stored (a publication may have moved it on since)
       expect(l2.data).toMatchObject({ reviewLevel: 2, currentVersionNo: 1, rowVersion: l1.data.rowVersion + 1 });
       expect((await sys.ds.query(`SELECT row_version FROM items WHERE id = $1`, [id]))[0].row_version).toBeGreaterThanOrEqual(l2.data.rowVersion);

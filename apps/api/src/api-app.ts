@@ -6,15 +6,23 @@ import express from 'express';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AppConfig, portalDir } from '@app/common/config/app-config';
+import { portalStaticHeaders } from '@app/channels/portal/portal-static-headers';
 import { ApiModule } from './api.module';
-import { apiValidationPipe } from './http/validation.pipe';
+import { apiValidationPipe, jsonDepthGuard } from './http/validation.pipe';
+import { securityHeaders, trustProxy } from './security-headers';
 
 export const API_PREFIX = 'api/v1';
 
 /** Builds the API application (used by main.ts, the all-in-one dev launcher and the tests). */
 export async function createApiApp(config: AppConfig, extra: Type<unknown>[] = [], opts: { shutdownHooks?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, extra), { logger: ['error', 'warn'], bodyParser: false, abortOnError: false });
+  app.disable('x-powered-by');
+  // the client address (sign-in throttling, audit) from X-Forwarded-For only through proxies we trust
+  app.set('trust proxy', trustProxy(config.TRUST_PROXY));
+  // first, so every response carries them: API, docs, Bull Board, console, portal, errors
+  app.use(securityHeaders());
   app.use(express.json({ limit: '5mb' }));
+  app.use(jsonDepthGuard()); // bodies nested deeper than 32 levels: 400 before anything walks them
   app.use(express.urlencoded({ extended: false, limit: '5mb' }));
   // Body-parser errors happen before Nest's filters: answer them in the API's one error shape here.
   app.use((err: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
@@ -36,7 +44,7 @@ export async function createApiApp(config: AppConfig, extra: Type<unknown>[] = [
   // The portal output, so `npm start` serves the site; production may serve the directory with any web server.
   const site = path.resolve(portalDir(config));
   fs.mkdirSync(site, { recursive: true });
-  app.use('/site', express.static(site, { extensions: ['html'], index: 'index.html' }));
+  app.use('/site', express.static(site, { extensions: ['html'], index: 'index.html', setHeaders: portalStaticHeaders }));
 
   // The console (apps/console, built by Vite) at /.
   // From source (apps/api/src) or from the build (dist/apps/api/src), or CONSOLE_DIR.

@@ -6,7 +6,7 @@ import { AppConfig } from '@app/common/config/app-config';
 import { ConfigModule } from '@app/common/config/config.module';
 import { DatabaseModule } from '@app/domain/database.module';
 import { ChannelsModule } from '@app/channels/channels.module';
-import { AdminController } from './admin/admin.controller';
+import { AdminModule } from './admin/admin.module';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
@@ -16,6 +16,7 @@ import { ErrorShapeFilter } from './http/error-shape.filter';
 import { ComplianceGate } from './items/compliance-gate.service';
 import { ItemsController } from './items/items.controller';
 import { ItemsService } from './items/items.service';
+import { ItemReviewService } from './items/item-review.service';
 import { FEATURE_MODULES } from './feature-modules';
 
 /** The REST API. Feature modules of later capabilities (stats, operator tools...) are listed in feature-modules.ts. */
@@ -36,13 +37,15 @@ export class ApiModule {
           signOptions: { algorithm: 'HS256' },
           verifyOptions: { algorithms: ['HS256'] },
         }),
+        AdminModule,
         ...FEATURE_MODULES,
         ...extra,
       ],
-      controllers: [AuthController, ItemsController, DeliveriesController, HealthController, AdminController],
+      controllers: [AuthController, ItemsController, DeliveriesController, HealthController],
       providers: [
         AuthService,
         ItemsService,
+        ItemReviewService,
         ComplianceGate,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorShapeFilter },

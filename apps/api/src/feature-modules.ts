@@ -7,6 +7,8 @@ import { LedApiModule } from './led/led-api.module';
 import { OperatorModule } from './operator/operator.module';
 import { ComplianceApiModule } from './compliance/compliance-api.module';
 import { StatsModule } from '@app/stats/stats.module';
+import { AuthSecurityModule } from './auth/auth-security.module';
+import { WechatMassApiModule } from './wechat-mass/wechat-mass-api.module';
 
 /**
  * Nest modules that add API routes for later capabilities (statistics, operator tools, gazette, LED,
@@ -21,4 +23,6 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   LedApiModule,
   ComplianceApiModule,
   StatsModule,
+  AuthSecurityModule,
+  WechatMassApiModule,
 ];

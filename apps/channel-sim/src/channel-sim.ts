@@ -5,6 +5,7 @@ import { SimClock } from './clock/sim-clock';
 import { controlApi } from './control/control-api';
 import { FaultController } from './faults/fault-injector';
 import { HuiduSim } from './huidu/huidu.sim';
+import { NovastarSim } from './novastar/novastar.sim';
 import { SimContext, SimSystem, bodyReader } from './http/sim-http';
 import { SimRecords, SystemName } from './records/sim-records';
 import { TestchanSim } from './testchan/testchan.sim';
@@ -39,6 +40,7 @@ export interface ChannelSim {
   wechat: WechatSim;
   weibo: WeiboSim;
   huidu: HuiduSim;
+  novastar: NovastarSim;
   testchan: TestchanSim;
   /** back to a fresh simulator: no records, faults, accounts, devices; default configuration */
   reset(): void;
@@ -58,7 +60,8 @@ export async function startChannelSim(opts: ChannelSimOptions = {}): Promise<Cha
   const weibo = new WeiboSim(ctx);
   const huidu = new HuiduSim(ctx);
   const testchan = new TestchanSim(ctx);
-  const systems: SimSystem[] = [wechat, weibo, huidu, testchan];
+  const novastar = new NovastarSim(ctx);
+  const systems: SimSystem[] = [wechat, weibo, huidu, testchan, novastar];
 
   const reset = () => {
     faults.reset();
@@ -111,6 +114,7 @@ export async function startChannelSim(opts: ChannelSimOptions = {}): Promise<Cha
     wechat,
     weibo,
     huidu,
+    novastar,
     testchan,
     reset,
     close: async () => {

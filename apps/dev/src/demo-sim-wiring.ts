@@ -16,9 +16,10 @@ export async function registerDemoWechatCallbacks(ds: DataSource, encryptionKey:
   let n = 0;
   for (const r of rows) {
     if (!r.credentials_enc) continue;
-    const { appid, secret } = box.openJson<{ appid?: string; secret?: string }>(r.credentials_enc);
-    if (!appid) continue;
-    await axios.post(`${simUrl}/_sim/wechat/accounts`, { appid, secret, callbackUrl: `${apiBase}/api/v1/callbacks/wechat/${r.id}` }, { proxy: false });
+    const { appid, secret, callbackToken } = box.openJson<{ appid?: string; secret?: string; callbackToken?: string }>(r.credentials_enc);
+    // The api refuses unsigned callbacks (the real platform always signs with the account's Token).
+    if (!appid || !callbackToken) continue;
+    await axios.post(`${simUrl}/_sim/wechat/accounts`, { appid, secret, callbackToken, callbackUrl: `${apiBase}/api/v1/callbacks/wechat/${r.id}` }, { proxy: false });
     n++;
   }
   return n;

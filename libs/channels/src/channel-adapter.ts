@@ -83,12 +83,42 @@ export interface ChannelAdapter {
    * and retries the step; a second credentials failure stops the account.
    */
   refreshCredentials?(account: AdapterAccount): Promise<void>;
+  /**
+   * Account check ("测试连接"): harmless reads only (never publishes or sends), reporting in Chinese
+   * what the account may do. Optional: channels without it have no check yet.
+   */
+  checkAccount?(ctx: AccountCheckContext): Promise<AccountCheckResult>;
+  /** Problems with an account's settings / credentials, refused when the account is saved (field: settings.x / credentials.x). */
+  accountProblems?(settings: Record<string, unknown>, credentials?: Record<string, unknown>): FieldProblem[];
+}
+
+export interface AccountCheckContext {
+  account: AdapterAccount;
+  logAttempt?: (entry: AttemptLog) => Promise<void>;
+}
+
+/** One thing the account may or may not do. ok: null when it could not be determined. */
+export interface AccountCapabilityCheck {
+  key: string;
+  /** Chinese, as the console shows it */
+  label: string;
+  ok: boolean | null;
+  /** Chinese: what was found (and what to do about it) */
+  detail: string;
+}
+
+export interface AccountCheckResult {
+  /** true when everything the adapter's deliveries need is in place */
+  ok: boolean;
+  capabilities: AccountCapabilityCheck[];
+  /** Chinese, one line per thing the operator should fix */
+  problems: string[];
 }
 
 // ---- typed outcomes: adapters throw these; the engine maps them to states and retries ----
 
 export abstract class ChannelError extends Error {
-  abstract readonly kind: 'retryable' | 'rate_limited' | 'credentials' | 'permanent' | 'unknown';
+  abstract readonly kind: 'retryable' | 'rate_limited' | 'credentials' | 'permanent' | 'unknown' | 'manual_check';
   constructor(
     public readonly code: string,
     message: string,
@@ -126,4 +156,15 @@ export class PermanentError extends ChannelError {
 /** The call may have taken effect (timeout after sending, connection reset): reconcile first. */
 export class UnknownOutcomeError extends ChannelError {
   readonly kind = 'unknown' as const;
+}
+
+/**
+ * The outcome of an earlier send can no longer be proven either way (the outside system does not show
+ * enough to tell): never resent automatically. The delivery stays `unconfirmed` and waits for a person,
+ * with the message as what to check; the operator records the publication (mark published) or sends it
+ * again (retry, audited), which the engine then lets through this check once. Thrown by reconcile (or
+ * by deliver / confirm when an answer proves the publication exists but not where).
+ */
+export class ManualCheckError extends ChannelError {
+  readonly kind = 'manual_check' as const;
 }

@@ -11,6 +11,7 @@ import { FanoutService } from './engine/fanout.service';
 import { PortalUrls } from './engine/portal-urls.service';
 import { Sweeper } from './engine/sweeper.service';
 import { ADAPTER_CLASSES } from './adapter-list';
+import { UploadStore } from './portal/upload-store';
 
 /**
  * The channel layer: adapters, their registry, and the delivery engine (queues, runner, sweeper,
@@ -35,7 +36,8 @@ import { ADAPTER_CLASSES } from './adapter-list';
     FanoutService,
     PortalUrls,
     Sweeper,
+    UploadStore,
   ],
-  exports: [ChannelRegistry, AccountStore, AccountLimiter, EngineMetrics, DeliveryActions, DeliveryQueues, DeliveryRunner, DeliveryWorkerHost, FanoutService, PortalUrls, Sweeper, ...ADAPTER_CLASSES],
+  exports: [UploadStore, ChannelRegistry, AccountStore, AccountLimiter, EngineMetrics, DeliveryActions, DeliveryQueues, DeliveryRunner, DeliveryWorkerHost, FanoutService, PortalUrls, Sweeper, ...ADAPTER_CLASSES],
 })
 export class ChannelsModule {}

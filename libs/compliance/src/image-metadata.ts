@@ -9,6 +9,11 @@ const EXIF_ASCII_TAGS = new Set([0x010d /* DocumentName */, 0x010e /* ImageDescr
 const EXIF_XP_TAGS = new Set([0x9c9b /* XPTitle */, 0x9c9c /* XPComment */, 0x9c9d /* XPAuthor */, 0x9c9e /* XPKeywords */, 0x9c9f /* XPSubject */]);
 const EXIF_USER_COMMENT = 0x9286;
 const EXIF_IFD_POINTER = 0x8769;
+/** Bounds on what an image header may make us scan here (on the caller's thread): sizes, entries, lines. */
+const MAX_EXIF_BYTES = 1024 * 1024;
+const MAX_XMP_CHARS = 256 * 1024;
+const MAX_IFD_ENTRIES = 1_000;
+const MAX_LINES = 200;
 
 function utf16(raw: Buffer, littleEndian: boolean): string {
   if (littleEndian) return raw.toString('utf16le');
@@ -29,8 +34,8 @@ function exifStrings(exif: Buffer): string[] {
   const readIfd = (offset: number) => {
     if (seen.has(offset) || offset + 2 > tiff.length) return;
     seen.add(offset);
-    const count = u16(offset);
-    for (let i = 0; i < count; i++) {
+    const count = Math.min(u16(offset), MAX_IFD_ENTRIES);
+    for (let i = 0; i < count && out.length < MAX_LINES; i++) {
       const e = offset + 2 + i * 12;
       if (e + 12 > tiff.length) return;
       const tag = u16(e);
@@ -72,8 +77,8 @@ export async function imageMetadataText(buf: Buffer): Promise<string> {
     return '';
   }
   const lines: string[] = [];
-  if (meta.exif) lines.push(...exifStrings(meta.exif));
-  if (meta.xmp) lines.push(...xmpStrings(meta.xmp.toString('utf8')));
-  for (const c of meta.comments ?? []) if (c.text?.trim()) lines.push(c.text.trim());
-  return [...new Set(lines)].join('\n');
+  if (meta.exif) lines.push(...exifStrings(meta.exif.subarray(0, MAX_EXIF_BYTES)));
+  if (meta.xmp) lines.push(...xmpStrings(meta.xmp.subarray(0, MAX_XMP_CHARS * 4).toString('utf8').slice(0, MAX_XMP_CHARS)));
+  for (const c of (meta.comments ?? []).slice(0, MAX_LINES)) if (c.text?.trim()) lines.push(c.text.trim().slice(0, 10_000));
+  return [...new Set(lines)].slice(0, MAX_LINES).join('\n');
 }

@@ -11,6 +11,7 @@ import { ProfileId, RenditionProfile, resolveProfile } from './profiles';
 import { RenditionGeometry, chooseFormat, planGeometry } from './rendition-plan';
 import { SizeModel } from './size-model';
 import { TitleCardOptions, renderTitleCard } from './title-card';
+import { MAX_INPUT_PIXELS } from './media-limits';
 
 export interface MediaServiceOptions {
   /** Decompression-bomb guard: images with more pixels than this are refused before decoding. */
@@ -85,7 +86,7 @@ const KNOWN_UNSUPPORTED: { name: string; test: (b: Buffer) => boolean }[] = [
  */
 @Injectable()
 export class MediaService {
-  static readonly DEFAULT_MAX_INPUT_PIXELS = 50_000_000;
+  static readonly DEFAULT_MAX_INPUT_PIXELS = MAX_INPUT_PIXELS;
   static readonly DEFAULT_MAX_INPUT_BYTES = 50_000_000;
 
   private readonly maxInputPixels: number;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ITEM_KIND_LABELS, ItemKind } from '@app/domain/enums/domain-enums';
-import { CHANNEL_LABELS, MAIN_CHANNELS, MetricDef, SqlParams, dimPredicate } from './metrics';
+import { CHANNEL_LABELS, COUNTED, MAIN_CHANNELS, MetricDef, SqlParams, dimPredicate } from './metrics';
 import { Period } from './period';
 import type { AddedRecord, ChannelCounts, CountSource, DrillItem, DrillPublication, DrillResult, SourceChoice } from './ledger-query.types';
 
@@ -87,7 +87,7 @@ export class LedgerQueryService {
       const cols = uniq.map((d, i) => `count(DISTINCT p.item_id) FILTER (WHERE ${dimPredicate(d, params.add)}) AS d${i}`);
       const rows = await this.db(em).query(
         `SELECT ${cols.join(', ')} FROM publication_records p
-         WHERE ${this.scopeSql(scope, 'p', params)}
+         WHERE ${this.scopeSql(scope, 'p', params)} AND ${COUNTED}
            AND p.published_at >= ${params.add(period.fromUtc)} AND p.published_at < ${params.add(period.toUtcExclusive)}`,
         params.values,
       );
@@ -121,7 +121,7 @@ export class LedgerQueryService {
       const col = PREFIX_COLUMN[prefix];
       const rows: { v: string; n: string }[] = await this.ds.query(
         `SELECT ${col} AS v, count(DISTINCT p.item_id) AS n FROM publication_records p
-         WHERE ${this.scopeSql(scope, 'p', params)} AND ${col} IS NOT NULL
+         WHERE ${this.scopeSql(scope, 'p', params)} AND ${col} IS NOT NULL AND ${COUNTED}
            AND p.published_at >= ${params.add(period.fromUtc)} AND p.published_at < ${params.add(period.toUtcExclusive)}
          GROUP BY 1`,
         params.values,
@@ -236,7 +236,7 @@ export class LedgerQueryService {
       WITH m AS (
         SELECT p.* FROM publication_records p
         WHERE ${this.scopeSql(scope, 'p', params)} AND p.published_at >= ${from} AND p.published_at < ${to}
-          AND ${dimPredicate(plus, params.add)}
+          AND ${dimPredicate(plus, params.add)} AND ${COUNTED}
       ), sel AS (
         SELECT m.item_id, min(m.published_at) AS first_at FROM m GROUP BY m.item_id ${having}
       ), page AS (
@@ -245,7 +245,7 @@ export class LedgerQueryService {
       SELECT pg.total, i.id, i.title, i.index_no, i.kind, i.category, i.organisation_id, o.name AS organisation_name,
         i.written_date::text AS written_date, i.repealed_date::text AS repealed_date, i.validity,
         (SELECT array_agg(DISTINCT q.channel_type ORDER BY q.channel_type) FROM publication_records q
-           WHERE q.item_id = i.id AND q.published_at >= ${from} AND q.published_at < ${to}) AS channels,
+           WHERE q.item_id = i.id AND q.published_at >= ${from} AND q.published_at < ${to} AND ${COUNTED.replace('p.', 'q.')}) AS channels,
         (SELECT json_agg(json_build_object(
             'recordId', m.id::text, 'channelType', m.channel_type, 'accountId', m.channel_account_id,
             'accountName', a.name, 'publishedAt', m.published_at, 'externalUrl', m.external_url, 'manual', m.manual,
@@ -307,7 +307,7 @@ export class LedgerQueryService {
     const out = new Map<string, Date>();
     if (!orgIds.length) return out;
     const rows: { id: string; last: Date | null }[] = await this.ds.query(
-      `SELECT o.id, (SELECT max(p.published_at) FROM publication_records p WHERE p.organisation_id = o.id AND p.published_at < $2) AS last
+      `SELECT o.id, (SELECT max(p.published_at) FROM publication_records p WHERE p.organisation_id = o.id AND p.published_at < $2 AND ${COUNTED}) AS last
        FROM unnest($1::uuid[]) AS o(id)`,
       [orgIds, before],
     );
@@ -320,7 +320,7 @@ export class LedgerQueryService {
     const out = new Map<string, Date>();
     if (!accountIds.length) return out;
     const rows: { id: string; last: Date | null }[] = await this.ds.query(
-      `SELECT a.id, (SELECT max(p.published_at) FROM publication_records p WHERE p.channel_account_id = a.id AND p.published_at < $2) AS last
+      `SELECT a.id, (SELECT max(p.published_at) FROM publication_records p WHERE p.channel_account_id = a.id AND p.published_at < $2 AND ${COUNTED}) AS last
        FROM unnest($1::uuid[]) AS a(id)`,
       [accountIds, before],
     );
@@ -348,7 +348,7 @@ export class LedgerQueryService {
       const cols = dims.map((d, i) => `count(DISTINCT p.item_id) FILTER (WHERE ${dimPredicate(d, params.add)}) AS d${i}`);
       const rows = await this.ds.query(
         `SELECT p.organisation_id, ${cols.join(', ')} FROM publication_records p
-         WHERE ${this.scopeSql(orgScope, 'p', params)}
+         WHERE ${this.scopeSql(orgScope, 'p', params)} AND ${COUNTED}
            AND p.published_at >= ${params.add(period.fromUtc)} AND p.published_at < ${params.add(period.toUtcExclusive)}
          GROUP BY p.organisation_id`,
         params.values,
@@ -362,7 +362,7 @@ export class LedgerQueryService {
   async lastPublicationItem(kind: 'org' | 'account', id: string, before: Date): Promise<DrillResult> {
     const col = kind === 'org' ? 'organisation_id' : 'channel_account_id';
     const rows = await this.ds.query(
-      `WITH m AS (SELECT p.* FROM publication_records p WHERE p.${col} = $1 AND p.published_at < $2 ORDER BY p.published_at DESC, p.id DESC LIMIT 1)
+      `WITH m AS (SELECT p.* FROM publication_records p WHERE p.${col} = $1 AND p.published_at < $2 AND ${COUNTED} ORDER BY p.published_at DESC, p.id DESC LIMIT 1)
        SELECT 1 AS total, i.id, i.title, i.index_no, i.kind, i.category, i.organisation_id, o.name AS organisation_name,
          i.written_date::text AS written_date, i.repealed_date::text AS repealed_date, i.validity,
          ARRAY[m.channel_type] AS channels,
@@ -383,7 +383,7 @@ export class LedgerQueryService {
       `SELECT p.id::text AS record_id, p.item_id, i.title, i.index_no, p.channel_type, p.channel_account_id, a.name AS account_name,
               p.published_at, p.external_url, p.manual, p.created_at
        FROM publication_records p JOIN items i ON i.id = p.item_id LEFT JOIN channel_accounts a ON a.id = p.channel_account_id
-       WHERE p.id > ${params.add(watermark)}::bigint AND ${this.scopeSql(scope, 'p', params)}
+       WHERE p.id > ${params.add(watermark)}::bigint AND ${this.scopeSql(scope, 'p', params)} AND ${COUNTED}
          AND p.published_at >= ${params.add(period.fromUtc)} AND p.published_at < ${params.add(period.toUtcExclusive)}
        ORDER BY p.id`,
       params.values,

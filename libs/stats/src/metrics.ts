@@ -81,6 +81,12 @@ export function metricValue(def: MetricDef, counts: Map<string, number>): number
 }
 
 /**
+ * The ledger rows the statistics count (alias `p`): publications of a 主动公开 version only. The
+ * rollup trigger and stats_rebuild() apply the same filter (migration 1732005300000).
+ */
+export const COUNTED = `p.disclosure_attr = '主动公开'`;
+
+/**
  * The row-level SQL condition on publication_records (alias `p`) equivalent to a dimension: the raw
  * queries and drill-downs use it, the trigger uses stats_dims(); tests prove they agree.
  * `param` binds a value and returns its placeholder.

@@ -46,6 +46,7 @@ export class CreateUserDto {
   @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9_.-]{2,40}$/, { message: 'must be 2-40 letters, digits, _ . or -' }) username: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(50) displayName: string;
   @ApiProperty() @IsString() @MinLength(8) @MaxLength(200) password: string;
+  @ApiProperty({ description: '所属单位（须在本人管理的机构范围内）', format: 'uuid' }) @IsUUID() homeOrganisationId: string;
   @ApiPropertyOptional({ type: [RoleGrantDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => RoleGrantDto) roles?: RoleGrantDto[];
 }
 

@@ -6,12 +6,22 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/common/config/app-config';
 import { AppError } from '@app/common/errors/app-error';
 import type { AuthUser } from '@app/common/auth/auth-user';
-import { User } from '@app/domain/entities/user.entity';
 import { isUuid } from '@app/common/ids/is-uuid';
-import type { LoginResult } from './login-result.types';
+import { BCRYPT_COST } from './password-hasher.service';
 
 const sessionEnded = () => new AppError(401, 'UNAUTHENTICATED', '登录已失效，请重新登录');
 
+/** What an access token carries: the user, the user's session epoch and the server-side session. */
+export interface TokenClaims {
+  sub: string;
+  se: number;
+  sid: string;
+}
+
+/**
+ * Checks access tokens (sign-in itself is LoginService). Stateless apart from the database, so other
+ * modules (Bull Board's guard) may build their own instance.
+ */
 @Injectable()
 export class AuthService {
   constructor(
@@ -20,57 +30,62 @@ export class AuthService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  async login(username: string, password: string): Promise<LoginResult> {
-    const user = await this.ds
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect(['u.passwordHash', 'u.sessionEpoch'])
-      .where('u.username = :username', { username })
-      .getOne();
-    // Same message whether the user exists or not: no user enumeration.
-    if (!user || !user.active || !(await bcrypt.compare(password, user.passwordHash))) {
-      throw new AppError(401, 'INVALID_CREDENTIALS', '用户名或密码错误', [{ field: 'password', reason: 'invalid credentials' }]);
-    }
-    const authUser = await this.authUser(user.id, user.sessionEpoch);
-    const accessToken = await this.jwt.signAsync({ sub: user.id, se: user.sessionEpoch }, { expiresIn: this.config.JWT_TTL_SECONDS });
-    return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, user: authUser };
-  }
-
   /**
-   * Roles are read from the database on every request, so revoking a role (or deactivating the user)
-   * takes effect at once; a token signed in an earlier session epoch (before the account was switched
-   * off or its password set anew) is refused. One statement: this runs in front of every API call.
+   * The user of a session, read in ONE statement (this runs in front of every API call): roles come
+   * from the database on every request, so revoking a role or switching the account off takes effect
+   * at once; the token's session epoch must be the user's current one (bumped when the account is
+   * switched off or its password set anew); its session must not have ended (sign-out) nor been idle
+   * longer than SESSION_IDLE_MINUTES. last_seen_at moves at most once a minute per session, by a
+   * second statement only then. The statement is a named prepared statement on TypeORM's pg pool:
+   * parsing it on every call would cost more than running it.
    */
-  async authUser(userId: string, sessionEpoch = 0): Promise<AuthUser> {
-    const rows: { id: string; username: string; display_name: string; roles: { organisationId: string; role: AuthUser['roles'][number]['role'] }[] }[] = isUuid(userId)
-      ? await this.ds.query(
-          `SELECT u.id, u.username, u.display_name,
-                  COALESCE(json_agg(json_build_object('organisationId', r.organisation_id, 'role', r.role)) FILTER (WHERE r.user_id IS NOT NULL), '[]') AS roles
-             FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
-            WHERE u.id = $1 AND u.active AND u.session_epoch = $2
-            GROUP BY u.id`,
-          [userId, sessionEpoch],
-        )
-      : [];
+  async authUser(userId: string, sessionEpoch: number, sessionId: string): Promise<AuthUser> {
+    if (!isUuid(userId) || !isUuid(sessionId)) throw sessionEnded();
+    const rows = await this.named<{ id: string; username: string; display_name: string; roles: AuthUser['roles']; stale: boolean }>(
+      'gd_auth_user',
+      `SELECT u.id, u.username, u.display_name, s.last_seen_at < now() - interval '1 minute' AS stale,
+              (SELECT COALESCE(json_agg(json_build_object('organisationId', r.organisation_id, 'role', r.role)), '[]') FROM user_roles r WHERE r.user_id = u.id) AS roles
+         FROM user_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $3::uuid AND s.user_id = $1::uuid AND s.ended_at IS NULL AND s.last_seen_at > now() - $4::int * interval '1 minute'
+          AND u.active AND u.session_epoch = $2::int`,
+      [userId, sessionEpoch, sessionId, this.config.SESSION_IDLE_MINUTES],
+    );
     const user = rows[0];
     if (!user) throw sessionEnded();
+    if (user.stale) await this.ds.query(`UPDATE user_sessions SET last_seen_at = now() WHERE id = $1 AND ended_at IS NULL`, [sessionId]);
     return { id: user.id, username: user.username, displayName: user.display_name, roles: user.roles };
   }
 
-  async verify(token: string): Promise<AuthUser> {
-    let payload: { sub: string; se?: unknown };
+  private async named<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const pool = (this.ds.driver as unknown as { master?: { query?: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }> } }).master;
+    if (!pool?.query) return this.ds.query(text, values);
+    return (await pool.query({ name, text, values })).rows;
+  }
+
+  /** The token's claims when its signature and lifetime hold (sessions are checked by authUser). */
+  async claims(token: string): Promise<TokenClaims> {
+    let payload: { sub?: unknown; se?: unknown; sid?: unknown };
     try {
       payload = await this.jwt.verifyAsync(token);
     } catch {
       throw sessionEnded();
     }
-    // tokens signed before session epochs existed carry none: epoch 0
-    const epoch = payload.se === undefined ? 0 : payload.se;
-    if (!Number.isInteger(epoch)) throw sessionEnded();
-    return this.authUser(payload.sub, epoch as number);
+    // tokens signed before server-side sessions existed carry no session: they are refused
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !Number.isInteger(payload.se)) throw sessionEnded();
+    return { sub: payload.sub, se: payload.se as number, sid: payload.sid };
+  }
+
+  async verify(token: string): Promise<AuthUser> {
+    return (await this.verifySession(token)).user;
+  }
+
+  /** The signed-in user and the session id the token carries. */
+  async verifySession(token: string): Promise<{ user: AuthUser; sessionId: string }> {
+    const c = await this.claims(token);
+    return { user: await this.authUser(c.sub, c.se, c.sid), sessionId: c.sid };
   }
 
   static hash(password: string): Promise<string> {
-    return bcrypt.hash(password, 10);
+    return bcrypt.hash(password, BCRYPT_COST);
   }
 }

@@ -3,13 +3,15 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '@app/common/auth/roles.decorator';
 import { AppError } from '@app/common/errors/app-error';
+import type { EncryptedQuery } from './wechat-callback-crypto';
 import { SignatureQuery, WechatCallbackService } from './wechat-callback.service';
 
 const MAX_BODY = 64 * 1024;
 
 /**
  * POST /api/v1/callbacks/wechat/:accountId — the server URL to configure on the WeChat platform for
- * the account (plaintext or compatible mode). Public: WeChat signs with the account's Token instead.
+ * the account (plaintext, compatible or safe mode; the last two need the account's encodingAesKey).
+ * Public: WeChat signs with the account's Token instead.
  */
 @ApiExcludeController()
 @Controller('callbacks/wechat')
@@ -27,7 +29,7 @@ export class WechatCallbackController {
   @Post(':accountId')
   @HttpCode(200)
   @Header('Content-Type', 'text/plain; charset=utf-8')
-  async receive(@Param('accountId') accountId: string, @Query() q: SignatureQuery, @Req() req: Request): Promise<string> {
+  async receive(@Param('accountId') accountId: string, @Query() q: SignatureQuery & EncryptedQuery, @Req() req: Request): Promise<string> {
     await this.callbacks.receive(accountId, q, await readBody(req));
     // WeChat only wants a quick "success" (anything else makes it retry).
     return 'success';

@@ -6,24 +6,21 @@ import { componentLogger } from '@app/common/logging/logger';
 import { ChannelError } from '@app/channels/channel-adapter';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 import { CallbackResult, DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
-import { WechatAdapter } from '@app/channels/wechat/wechat.adapter';
 import { parseWechatEvent, publishOutcome, PUBLISH_EVENTS, verifyWechatSignature } from '@app/channels/wechat/wechat-publish';
 import { isUuid } from '@app/common/ids/is-uuid';
+import { assertGenuineCallback, SignatureQuery } from './wechat-callback-guard';
+import { EncryptedQuery, openWechatCallback } from './wechat-callback-crypto';
+import { WechatMassCallback } from './wechat-mass-callback';
 
-export interface SignatureQuery {
-  signature?: string;
-  timestamp?: string;
-  nonce?: string;
-  echostr?: string;
-}
+export type { SignatureQuery };
 
 export type CallbackOutcome = 'published' | 'failed' | 'pending' | 'ignored';
 
 /**
  * The account's server URL on the WeChat platform: PUBLISHJOBFINISH / FREEPUBLISHJOBFINISH events
- * confirm a publication without waiting for the next poll. An event is trusted as it stands only when
- * the account has a callback Token and the signature matches; an unsigned event is only a hint, and
- * the outcome is asked of the platform (freepublish/get), so a forged request cannot publish anything.
+ * confirm a publication without waiting for the next poll. Only a callback signed with the account's
+ * callback Token and freshly timestamped is read at all (wechat-callback-guard.ts); anything else is
+ * refused before any outbound call or write, and the delivery's poll confirms as before.
  */
 @Injectable()
 export class WechatCallbackService {
@@ -33,7 +30,6 @@ export class WechatCallbackService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly accounts: AccountStore,
     private readonly runner: DeliveryRunner,
-    private readonly wechat: WechatAdapter,
   ) {}
 
   private async account(accountId: string) {
@@ -64,17 +60,20 @@ export class WechatCallbackService {
     return String(q.echostr ?? '');
   }
 
-  async receive(accountId: string, q: SignatureQuery, xml: string): Promise<CallbackOutcome> {
+  async receive(accountId: string, q: SignatureQuery & EncryptedQuery, xml: string): Promise<CallbackOutcome> {
     const account = await this.account(accountId);
     const token = this.callbackToken(account);
-    const signed = !!token && verifyWechatSignature(token, q);
-    if (token && !signed) throw AppError.forbidden('CALLBACK_SIGNATURE_INVALID', '微信回调签名校验失败');
+    assertGenuineCallback(token, q);
+    // compatible / safe mode: msg_signature, AES-256-CBC and the appid (wechat-callback-crypto.ts)
+    const aesKeys = [account.credentials.encodingAesKey, account.credentials.previousEncodingAesKey].filter((k): k is string => typeof k === 'string' && !!k);
+    const message = openWechatCallback({ appid: String(account.credentials.appid ?? account.settings.appid ?? ''), callbackToken: token!, aesKeys }, q, xml);
     let event;
     try {
-      event = parseWechatEvent(xml);
+      event = parseWechatEvent(message);
     } catch (e) {
       throw AppError.badRequest('CALLBACK_BODY_INVALID', `无法解析微信回调内容：${(e as Error).message}`);
     }
+    if (event.event === 'MASSSENDJOBFINISH') return new WechatMassCallback(this.ds, this.runner).receive(accountId, message); // 群发 (wechat-mass-callback.ts)
     if (!PUBLISH_EVENTS.has(event.event) || !event.info?.publishId) return 'ignored';
     const publishId = event.info.publishId;
     let rows = await this.findDelivery(accountId, publishId);
@@ -90,13 +89,13 @@ export class WechatCallbackService {
     }
     let result: CallbackResult;
     try {
-      result = signed ? publishOutcome(event.info) : await this.wechat.publishOutcomeFor(account, publishId);
+      result = publishOutcome(event.info);
     } catch (e) {
       if (!(e instanceof ChannelError) || e.kind !== 'permanent') throw e;
       result = { status: 'failed', code: e.code, message: e.message };
     }
     const outcome = await this.runner.confirmFromCallback({ deliveryId: rows[0].id }, result);
-    this.log.info({ accountId, publishId, deliveryId: rows[0].id, signed, outcome }, 'publish event applied');
+    this.log.info({ accountId, publishId, deliveryId: rows[0].id, outcome }, 'publish event applied');
     return outcome;
   }
 }

@@ -56,32 +56,32 @@ export class ComplianceController {
     return this.lexicons.list();
   }
 
-  @Get('lexicons/:id')
+  @Get('lexicons/:lexicon')
   @Roles('admin', 'reviewer')
-  getLexicon(@Param('id') id: string) {
+  getLexicon(@Param('lexicon') id: string) {
     return this.lexicons.get(id);
   }
 
-  @Put('lexicons/:id')
+  @Put('lexicons/:lexicon')
   @Roles('admin')
   @ApiOperation({ summary: '替换（或新增）一个词库；disabled=true 停用' })
-  async putLexicon(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: PutLexiconDto) {
+  async putLexicon(@CurrentUser() user: AuthUser, @Param('lexicon') id: string, @Body() dto: PutLexiconDto) {
     await this.assertTopAdmin(user);
     return this.lexicons.put(user, id, dto);
   }
 
-  @Patch('lexicons/:id/entries')
+  @Patch('lexicons/:lexicon/entries')
   @Roles('admin')
   @ApiOperation({ summary: '增改、删除词条' })
-  async editEntries(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: LexiconEntriesDto) {
+  async editEntries(@CurrentUser() user: AuthUser, @Param('lexicon') id: string, @Body() dto: LexiconEntriesDto) {
     await this.assertTopAdmin(user);
     return this.lexicons.editEntries(user, id, dto);
   }
 
-  @Delete('lexicons/:id')
+  @Delete('lexicons/:lexicon')
   @Roles('admin')
   @ApiOperation({ summary: '撤销管理员的修改：恢复为配置文件中的词库（管理员新增的词库则删除）' })
-  async revertLexicon(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  async revertLexicon(@CurrentUser() user: AuthUser, @Param('lexicon') id: string) {
     await this.assertTopAdmin(user);
     return this.lexicons.revert(user, id);
   }

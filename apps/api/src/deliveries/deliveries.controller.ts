@@ -9,6 +9,7 @@ import type { AuthUser } from '@app/common/auth/auth-user';
 import { DELIVERY_STATES } from '@app/domain/enums/domain-enums';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import type { DeliveryList, DeliveryRow } from './delivery-row.types';
+import { MAX_PAGE } from '../http/paging';
 
 export class ListDeliveriesQuery {
   @IsOptional() @IsIn(DELIVERY_STATES as unknown as string[]) state?: string;
@@ -18,7 +19,7 @@ export class ListDeliveriesQuery {
   @IsOptional() @IsUUID() item?: string;
   @IsOptional() @IsISO8601() from?: string;
   @IsOptional() @IsISO8601() to?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
 }
 

@@ -3,7 +3,7 @@ import type { AuditLogRecord } from '../../../../libs/domain/src/entities/audit-
 import type { FindingRecord } from '../../../../libs/domain/src/entities/compliance-finding.types';
 import type { ItemVersionRecord } from '../../../../libs/domain/src/entities/item-version.types';
 import type { ItemRecord } from '../../../../libs/domain/src/entities/item.types';
-import type { ReviewDecisionRecord } from '../../../../libs/domain/src/entities/review-decision.types';
+import type { ReviewChange, ReviewDecisionRecord } from '../../../../libs/domain/src/entities/review-decision.types';
 import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
 
 // Pure TypeScript (type imports of pure modules only, by relative path): what ItemsService answers to
@@ -36,8 +36,16 @@ export interface ItemDetail extends ItemRecord {
   /** The same rows as GET items/:id/deliveries: never the engine's checkpoint or lease. */
   deliveries: ItemDeliveryRow[];
   versions: ItemVersionRef[];
+  /** Who created, changed (which fields) or submitted the item, per version it led to (four eyes). */
+  contributions: ItemContribution[];
   /** The organisation's number of review levels. */
   reviewLevelsRequired: number;
+}
+
+/** One contribution to an item: `versionNo` is the version it went into (or goes into, once approved). */
+export interface ItemContribution extends Omit<ReviewChange, 'at'> {
+  at: Date;
+  versionNo: number;
 }
 
 /** GET items/:id/audit: the item's audit trail, with the actor's username. */

@@ -12,14 +12,21 @@ import {
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { DISCLOSURE_ATTRS, ITEM_KINDS, VALIDITIES } from '@app/domain/enums/domain-enums';
+import { DtoChecks } from '../http/dto-checks';
+import { MAX_PAGE } from '../http/paging';
+import { channelOverrideProblems } from './channel-overrides-bounds';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Something visible: not only spaces (ASCII, full-width 　, NBSP), line breaks or zero-width characters. */
+const VISIBLE = /[^\s\u200b-\u200d\u2060\ufeff]/;
+const overrideBounds = (dto: Record<string, unknown>) => channelOverrideProblems(dto.channelOverrides);
 
 export class AttachmentDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name: string;
@@ -28,9 +35,10 @@ export class AttachmentDto {
   @ApiProperty() @IsInt() @Min(0) size: number;
 }
 
+@DtoChecks(overrideBounds)
 export class CreateItemDto {
   @ApiProperty({ description: '所属机构' }) @IsUUID() organisationId: string;
-  @ApiProperty({ description: '标题', maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) title: string;
+  @ApiProperty({ description: '标题', maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) @Matches(VISIBLE, { message: 'must not be blank' }) title: string;
   @ApiPropertyOptional({ description: '正文 HTML（保存前清洗）' }) @IsOptional() @IsString() @MaxLength(2_000_000) bodyHtml?: string;
   @ApiPropertyOptional({ description: '摘要' }) @IsOptional() @IsString() @MaxLength(500) summary?: string;
   @ApiPropertyOptional({ description: '文号' }) @IsOptional() @IsString() @MaxLength(100) docNo?: string;
@@ -44,10 +52,11 @@ export class CreateItemDto {
   @ApiPropertyOptional({ description: '政策解读对应的政策文件' }) @IsOptional() @IsUUID() policyItemId?: string;
   @ApiPropertyOptional({ type: [AttachmentDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AttachmentDto) attachments?: AttachmentDto[];
   @ApiPropertyOptional({ description: '目标渠道账号' }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsUUID('all', { each: true }) targetAccountIds?: string[];
-  @ApiPropertyOptional({ description: '各渠道覆盖项，按渠道类型' }) @IsOptional() @IsObject() channelOverrides?: Record<string, Record<string, unknown>>;
+  @ApiPropertyOptional({ description: '各渠道覆盖项，按渠道类型（≤16 个渠道；每个渠道 ≤64 个值、≤3 层、≤64KB，单个文字 ≤20000 字）' }) @IsOptional() @IsObject() channelOverrides?: Record<string, Record<string, unknown>>;
   @ApiPropertyOptional({ description: '定时发布时间（ISO 8601）' }) @IsOptional() @IsISO8601({ strict: true }) publishAt?: string | null;
 }
 
+@DtoChecks(overrideBounds)
 export class UpdateItemDto extends PartialType(OmitType(CreateItemDto, ['organisationId'] as const)) {}
 
 export class ApproveDto {
@@ -73,6 +82,6 @@ export class ListItemsQuery {
   @IsOptional() @IsUUID() organisationId?: string;
   @IsOptional() @IsString() @MaxLength(100) q?: string;
   @IsOptional() @IsIn(['mine', 'review']) view?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) pageSize?: number;
 }

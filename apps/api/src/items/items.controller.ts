@@ -4,13 +4,17 @@ import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { ApproveDto, CreateItemDto, FindingDecisionDto, ListItemsQuery, RejectDto, UpdateItemDto, WithdrawDto } from './item.dto';
 import { ItemsService } from './items.service';
+import { ItemReviewService } from './item-review.service';
 import type { ApproveResult } from './item-reads.types';
 
 @ApiTags('items')
 @ApiBearerAuth()
 @Controller('items')
 export class ItemsController {
-  constructor(private readonly items: ItemsService) {}
+  constructor(
+    private readonly items: ItemsService,
+    private readonly review: ItemReviewService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: '新建信息（草稿）' })
@@ -37,20 +41,20 @@ export class ItemsController {
   @HttpCode(200)
   @ApiOperation({ summary: '提交审核' })
   submit(@CurrentUser() user: AuthUser, @Param('id') id: string) {
-    return this.items.submit(user, id);
+    return this.review.submit(user, id);
   }
 
   @Post(':id/approve')
   @HttpCode(200)
   @ApiOperation({ summary: '审核通过（本级）；最后一级通过即冻结版本并分发' })
   approve(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ApproveDto): Promise<ApproveResult> {
-    return this.items.approve(user, id, dto);
+    return this.review.approve(user, id, dto);
   }
 
   @Post(':id/reject')
   @HttpCode(200)
   reject(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: RejectDto) {
-    return this.items.reject(user, id, dto);
+    return this.review.reject(user, id, dto);
   }
 
   @Post(':id/withdraw')

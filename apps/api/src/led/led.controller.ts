@@ -8,6 +8,7 @@ import { AppError } from '@app/common/errors/app-error';
 import type { Role } from '@app/domain/enums/domain-enums';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { LedScreen, LedScreenService } from '@app/channels/led/led-screen.service';
+import { novastarMedia } from '@app/channels/led/novastar-media';
 import { toChannelError } from '@app/channels/http/channel-errors';
 import { ChannelError } from '@app/channels/channel-adapter';
 import type { LedFrameList, LedScreenDetail, LedScreenListRow, LedSyncReply } from './led-rows.types';
@@ -122,9 +123,9 @@ export class LedController {
 
   // ---------------------------------------------------------------- pull-mode players (no sign-in)
 
-  private async player(accountId: string, req: Request): Promise<LedScreen> {
+  private async player(accountId: string, req: Request, protocol: 'pull' | 'novastar' = 'pull'): Promise<LedScreen> {
     const screen = await this.screens.screen(accountId).catch(() => null);
-    if (!screen || screen.settings.protocol !== 'pull' || !screen.enabled) throw AppError.notFound('LED屏', accountId);
+    if (!screen || screen.settings.protocol !== protocol || !screen.enabled) throw AppError.notFound('LED屏', accountId);
     const given = (req.header('x-screen-key') ?? (typeof req.query.key === 'string' ? req.query.key : undefined)) as string | undefined;
     if (!this.screens.keyMatches(screen, given)) throw new AppError(403, 'LED_PLAYER_KEY_INVALID', '播放端密钥无效');
     return screen;
@@ -152,5 +153,23 @@ export class LedController {
     await this.player(accountId, req);
     const version = v && /^\d+$/.test(v) ? Number(v) : undefined;
     sendPng(res, await this.screens.frame(accountId, frameNo(file), version), file, version ? 'public, max-age=86400, immutable' : 'no-cache');
+  }
+
+  // ---------------------------------------------------------------- NovaStar players (media by URL, novastar-media.ts)
+
+  @Get(':accountId/media/:entryId/:file')
+  @Public()
+  @ApiOperation({ summary: '诺瓦播放器下载画面 PNG（?key= 画面下载密钥；entryId 为 blank 时为黑屏）' })
+  async novastarFrame(@Param('accountId') accountId: string, @Param('entryId') entryId: string, @Param('file') file: string, @Req() req: Request, @Res() res: Response) {
+    const screen = await this.player(accountId, req, 'novastar');
+    sendPng(res, await novastarMedia(this.screens, screen, entryId, frameNo(file)), file, 'no-cache');
+  }
+
+  @Get(':accountId/media/blank.png')
+  @Public()
+  @ApiOperation({ summary: '诺瓦播放器下载黑屏画面（无内容时）' })
+  async novastarBlank(@Param('accountId') accountId: string, @Req() req: Request, @Res() res: Response) {
+    const screen = await this.player(accountId, req, 'novastar');
+    sendPng(res, await novastarMedia(this.screens, screen, 'blank', 1), 'blank.png', 'no-cache');
   }
 }

@@ -6,16 +6,16 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '@app/common/errors/app-error';
 import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
+import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { AuthService } from '../auth/auth.service';
-import { OPERATOR_ROLES } from './operator.service';
 
 export const BOARD_PATH = '/admin/queues';
 const COOKIE = 'gd_board_token';
 
 /**
- * Bull Board at /admin/queues for operators and admins. The board's page loads scripts and calls its
- * own API with relative URLs, so a token given once (Authorization header or ?access_token=) is kept
- * in an HttpOnly cookie scoped to the board's path. Read-only: a delivery's state is changed through
+ * Bull Board at /admin/queues for admins of the root organisation only (queues span every organisation).
+ * The board's page loads scripts and calls its own API with relative URLs, so a token given once
+ * (Authorization header or ?access_token=) is kept in an HttpOnly cookie scoped to the board's path. Read-only: a delivery's state is changed through
  * the audited operator API, never by moving jobs (the job is only a wake-up call for the row).
  */
 @Injectable()
@@ -24,6 +24,7 @@ export class BullBoardMount implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly queues: DeliveryQueues,
     private readonly auth: AuthService,
+    private readonly scope: OrgScopeService,
   ) {}
 
   onModuleInit() {
@@ -46,8 +47,10 @@ export class BullBoardMount implements OnModuleInit {
     try {
       if (!token) throw new AppError(401, 'UNAUTHENTICATED', '请先登录');
       const user = await this.auth.verify(token);
-      if (!user.roles.some((r) => OPERATOR_ROLES.includes(r.role))) {
-        throw AppError.forbidden('FORBIDDEN_ROLE', `此操作需要以下角色之一：${OPERATOR_ROLES.join('/')}`);
+      // Queues are per channel type, not per organisation: the board shows every organisation's jobs,
+      // so only an admin of the root sees it. Others use the scoped operator API.
+      if (!(await this.scope.isRootAdmin(user))) {
+        throw AppError.forbidden('FORBIDDEN_ROLE', '发送队列面板包含所有机构的任务，只有最上级机构的管理员可以查看；请使用运维页面');
       }
     } catch (e) {
       const err = e instanceof AppError ? e : new AppError(401, 'UNAUTHENTICATED', '请先登录');

@@ -27,6 +27,9 @@ export interface OperatorDeliveryList {
 /** A delivery event with who acted (GET operator/deliveries/:id/events). */
 export interface DeliveryEventRow extends Omit<DeliveryEventRecord, 'deliveryId'> {
   actorName: string | null;
+  /** Repeated checks are one row (engine/event-coalescing.ts): how many, `at` the first and `lastAt` the last. */
+  count: number;
+  lastAt: Date | null;
 }
 
 /** GET operator/deliveries/:id: the delivery, its queue jobs' states and its whole history. */
@@ -76,6 +79,12 @@ export interface OperatorAccount
   /** Deliveries not yet done (pending, processing, unconfirmed, awaiting confirmation, withdrawing). */
   waiting: number;
   failed: number;
+  /** active, paused (the outside system's rate limit: until resumesAt, for pauseReason), needs_attention, disabled. */
+  state: 'active' | 'paused' | 'needs_attention' | 'disabled';
+  pauseReason: string | null;
+  resumesAt: Date | null;
+  /** The earliest next step of the account's waiting deliveries. */
+  nextAttemptAt: Date | null;
 }
 
 /** GET operator/summary: delivery counts by channel type and state. */

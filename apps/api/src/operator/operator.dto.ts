@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { DELIVERY_STATES } from '@app/domain/enums/domain-enums';
+import { MAX_PAGE } from '../http/paging';
 
 const toBool = ({ value }: { value: unknown }) => (value === undefined ? undefined : value === true || value === 'true' || value === '1');
 
@@ -23,7 +24,7 @@ export class ListOperatorDeliveriesQuery {
   timeField?: 'created' | 'updated' | 'published' | 'due';
   @ApiPropertyOptional({ description: '标题关键字' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
   @ApiPropertyOptional({ description: '只看需要处理的：失败、结果待核实、撤回未完成' }) @IsOptional() @Transform(toBool) @IsBoolean() attention?: boolean;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
 }
 
@@ -33,7 +34,7 @@ export class MatrixQuery {
   @ApiPropertyOptional() @IsOptional() @IsISO8601() to?: string;
   @ApiPropertyOptional({ description: '只含有该状态发送任务的信息' }) @IsOptional() @IsIn(DELIVERY_STATES as unknown as string[]) state?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) channel?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
 

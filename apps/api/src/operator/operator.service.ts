@@ -8,6 +8,7 @@ import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { Actor, deliveryStateLabel } from '@app/channels/engine/delivery-actions.service';
 import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
+import { AccountLimiter } from '@app/channels/engine/account-limiter.service';
 import { AccountsQuery, ListOperatorDeliveriesQuery, MatrixQuery } from './operator.dto';
 import { isUuid } from '@app/common/ids/is-uuid';
 import type { DeliveryEventRow, Matrix, MatrixAccount, MatrixCell, MatrixItem, OperatorAccount, OperatorDelivery, OperatorDeliveryDetail, OperatorDeliveryList, OperatorSummary } from './operator-rows.types';
@@ -40,6 +41,7 @@ export class OperatorService {
     private readonly scope: OrgScopeService,
     private readonly queues: DeliveryQueues,
     private readonly registry: ChannelRegistry,
+    private readonly limiter: AccountLimiter,
   ) {}
 
   /** The actor for engine actions: an operator/admin of the delivery's organisation chain. */
@@ -101,7 +103,8 @@ export class OperatorService {
     await this.visibleDelivery(user, id);
     return this.ds.query(
       `SELECT e.id, e.kind, e.from_state AS "fromState", e.to_state AS "toState", e.call, e.response, e.error_code AS "errorCode",
-              e.message, e.duration_ms AS "durationMs", e.actor_id AS "actorId", u.username AS "actorName", e.at
+              e.message, e.duration_ms AS "durationMs", e.actor_id AS "actorId", u.username AS "actorName", e.at,
+              e.count, e.last_at AS "lastAt"
          FROM delivery_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.delivery_id = $1 ORDER BY e.id`,
       [id],
     );
@@ -193,17 +196,24 @@ export class OperatorService {
       params.push(q.status);
       filter = `AND a.status = $2`;
     }
-    const rows: OperatorAccount[] = await this.ds.query(
+    const rows: Omit<OperatorAccount, 'state' | 'pauseReason' | 'resumesAt'>[] = await this.ds.query(
       `SELECT a.id, a.name, a.channel_type AS "channelType", a.organisation_id AS "organisationId", a.enabled, a.status,
               a.status_reason AS "statusReason", a.updated_at AS "updatedAt",
               count(d.id) FILTER (WHERE d.state IN ('pending','processing','unconfirmed','awaiting_confirmation','withdrawing'))::int AS "waiting",
-              count(d.id) FILTER (WHERE d.state = 'failed')::int AS "failed"
+              count(d.id) FILTER (WHERE d.state = 'failed')::int AS "failed",
+              min(COALESCE(d.next_attempt_at, d.due_at)) FILTER (WHERE d.state IN ('pending','unconfirmed','awaiting_confirmation','withdrawing')) AS "nextAttemptAt"
          FROM channel_accounts a LEFT JOIN deliveries d ON d.channel_account_id = a.id
         WHERE a.organisation_id = ANY($1::uuid[]) ${filter}
         GROUP BY a.id ORDER BY (a.status <> 'active') DESC, a.channel_type, a.name`,
       params,
     );
-    return rows;
+    // A pause the outside system imposed (a rate limit's window) lives in Redis with its reason.
+    const pauses = await this.limiter.pauses(rows.map((r) => r.id)).catch(() => new Map<string, { reason: string; resumesAt: Date }>());
+    return rows.map((r) => {
+      const p = pauses.get(r.id);
+      const state: OperatorAccount['state'] = !r.enabled ? 'disabled' : r.status !== 'active' ? 'needs_attention' : p ? 'paused' : 'active';
+      return { ...r, state, pauseReason: p?.reason ?? null, resumesAt: p?.resumesAt ?? null };
+    });
   }
 
   /** Publications still out there although their item was withdrawn: the operator must take them down. */

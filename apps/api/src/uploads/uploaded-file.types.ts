@@ -5,6 +5,7 @@ export type UploadPurpose = 'image' | 'attachment';
 
 /** What POST /uploads answers. */
 export interface UploadedFileInfo {
+  /** The private URL /api/v1/uploads/<key>: signed-in users who may see it; public only once published to the portal. */
   url: string;
   name: string;
   mime: string;

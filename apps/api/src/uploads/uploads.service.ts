@@ -1,14 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'crypto';
-import { promises as fs } from 'fs';
-import * as path from 'path';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
-import { AppConfig, portalBaseUrl, portalDir } from '@app/common/config/app-config';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { AppError } from '@app/common/errors/app-error';
 import { AuditService } from '@app/domain/services/audit.service';
+import { isUploadKey, privateUploadUrl } from '@app/channels/portal/upload-keys';
+import { UploadStore } from '@app/channels/portal/upload-store';
 import { sniffFile } from './file-sniff';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from './upload-limits';
 import type { UploadedFileInfo } from './uploaded-file.types';
@@ -19,17 +18,28 @@ export interface IncomingFile {
   size: number;
 }
 
+/** An upload as the private route serves it. */
+export interface StoredUpload {
+  key: string;
+  name: string;
+  mime: string;
+  kind: 'image' | 'document';
+  data: Buffer;
+}
+
 /**
- * Stores images and attachments under the portal directory (uploads/YYYY/MM/) so the portal serves
- * them and every channel adapter can fetch them by the public URL, the same way it would in production.
- * File names on disk are random; the original name is returned for display.
+ * Stores images and attachments in the private store (DATA_DIR/uploads/YYYY/MM/<random>.<ext>), never
+ * in the portal directory: an upload is public only once a version that uses it is published to the
+ * portal, which copies it there (先审查、后公开). Items refer to it by its private URL
+ * /api/v1/uploads/<key>, served to signed-in users who may see an item that uses it, or, while no item
+ * does, to its uploader and users with a role over the uploader's organisations.
  */
 @Injectable()
 export class UploadsService {
   constructor(
-    @Inject(AppConfig) private readonly config: AppConfig,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly audit: AuditService,
+    private readonly files: UploadStore,
   ) {}
 
   async store(user: AuthUser, file: IncomingFile | undefined, purpose: string | undefined): Promise<UploadedFileInfo> {
@@ -68,16 +78,44 @@ export class UploadsService {
       }
     }
     const now = new Date();
-    const rel = path.posix.join('uploads', String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), `${randomBytes(12).toString('hex')}.${sniffed.ext}`);
-    const target = path.join(portalDir(this.config), rel);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    // Temp + rename: the public URL never serves a half-written file.
-    const tmp = `${target}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, file.buffer);
-    await fs.rename(tmp, target);
-    const url = `${portalBaseUrl(this.config)}/${rel}`;
-    await this.audit.record(this.ds.manager, { actorId: user.id, action: 'upload.create', entityType: 'upload', entityId: rel, details: { name, mime: sniffed.mime, size: file.size } });
-    return { url, name, mime: sniffed.mime, size: file.size, kind: sniffed.kind, ...(width ? { width, height } : {}) };
+    const key = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${randomBytes(12).toString('hex')}.${sniffed.ext}`;
+    // Temp + rename: the private route never serves a half-written file.
+    await this.files.write(key, file.buffer);
+    const orgs = [...new Set(user.roles.map((r) => r.organisationId))];
+    await this.ds.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO uploads (key, name, mime, kind, size, width, height, uploaded_by, organisation_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[])`,
+        [key, name, sniffed.mime, sniffed.kind, file.size, width ?? null, height ?? null, user.id, orgs],
+      );
+      await this.audit.record(em, { actorId: user.id, action: 'upload.create', entityType: 'upload', entityId: key, details: { name, mime: sniffed.mime, size: file.size } });
+    });
+    return { url: privateUploadUrl(key), name, mime: sniffed.mime, size: file.size, kind: sniffed.kind, ...(width ? { width, height } : {}) };
+  }
+
+  /**
+   * The upload behind a private URL, if this user may read it: the uploader; a user with a role over
+   * one of the uploader's organisations; a user who may see an item that uses it (a role over the
+   * item's organisation). Anything else is "not found", so the route tells nothing about other files.
+   */
+  async read(user: AuthUser, key: string): Promise<StoredUpload> {
+    const notFound = () => AppError.notFound('文件', key);
+    if (!isUploadKey(key)) throw notFound();
+    const roleOrgs = [...new Set(user.roles.map((r) => r.organisationId))];
+    const rows: { key: string; name: string; mime: string; kind: 'image' | 'document' }[] = await this.ds.query(
+      `SELECT u.key, u.name, u.mime, u.kind FROM uploads u
+        WHERE u.key = $1 AND (
+          u.uploaded_by = $2
+          OR EXISTS (SELECT 1 FROM organisations o WHERE o.id = ANY(u.organisation_ids)
+                       AND EXISTS (SELECT 1 FROM unnest($3::text[]) r WHERE strpos(o.path, '/' || r || '/') > 0))
+          OR EXISTS (SELECT 1 FROM item_uploads iu JOIN items i ON i.id = iu.item_id JOIN organisations o ON o.id = i.organisation_id
+                      WHERE iu.upload_key = u.key
+                        AND EXISTS (SELECT 1 FROM unnest($3::text[]) r WHERE strpos(o.path, '/' || r || '/') > 0)))`,
+      [key, user.id, roleOrgs],
+    );
+    if (!rows[0]) throw notFound();
+    const data = await this.files.read(key);
+    if (!data) throw notFound();
+    return { ...rows[0], data };
   }
 }
 

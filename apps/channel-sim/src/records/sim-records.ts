@@ -1,7 +1,7 @@
 import { EventEmitter } from 'events';
 
-export type SystemName = 'wechat' | 'weibo' | 'huidu' | 'testchan';
-export const SYSTEM_NAMES: readonly SystemName[] = ['wechat', 'weibo', 'huidu', 'testchan'];
+export type SystemName = 'wechat' | 'weibo' | 'huidu' | 'testchan' | 'novastar';
+export const SYSTEM_NAMES: readonly SystemName[] = ['wechat', 'weibo', 'huidu', 'testchan', 'novastar'];
 
 /**
  * One publication an outside system ACCEPTED (not a request, not an attempt). Integration tests use

@@ -5,6 +5,8 @@ import { ImageType, imageMime, sniffImage } from '../http/image-type';
 import { ControlError, SimContext, SimSystem, TimerSet, charCount, control, controlBody, escapeHtml, getBody, jsonObject, optBool, optNumber, optString, randomToken, configPatch } from '../http/sim-http';
 import { defaultDigest, htmlToText, isValidCrop, stripForeignImages } from './wechat-content';
 import { wechatError } from './wechat-errors';
+import { registerWechatCheckRoutes, WechatAccountExtras, WechatSimAccountExtras } from './wechat-sim-account-extras';
+import { WechatMassSim } from './wechat-mass.sim';
 
 /**
  * WeChat official account publishing API (api.weixin.qq.com), as CHANNELS.md describes it: token
@@ -28,6 +30,12 @@ export interface WechatConfig {
   callbackRetryDelayMs: number;
   stableForceRefreshPerDay: number;
   stableForceRefreshMinIntervalS: number;
+  /**
+   * What the token endpoints answer to a wrong AppSecret: 40125 "invalid appsecret", or 40001 (the global
+   * code list: "AppSecret 错误或者 AppSecret 不属于这个公众号"; PLATFORM.md §5). The adapter must read both as a
+   * credentials error, never as "refresh the token and retry".
+   */
+  wrongSecretErrcode: number;
 }
 
 export const WECHAT_DEFAULTS: WechatConfig = {
@@ -41,6 +49,7 @@ export const WECHAT_DEFAULTS: WechatConfig = {
   callbackRetryDelayMs: 500,
   stableForceRefreshPerDay: 20,
   stableForceRefreshMinIntervalS: 30,
+  wrongSecretErrcode: 40125,
 };
 
 export interface WechatAccountInput {
@@ -178,9 +187,21 @@ export class WechatSim implements SimSystem {
   private publishSeq = 2247503050;
   private msgSeq = 2247483650;
   private readonly timers = new TimerSet();
+  /** 群发 (mass send): its own file, sharing accounts, tokens, drafts and the article validation. */
+  readonly mass: WechatMassSim;
   private closed = false;
+  /** verification-dependent rights, title byte limit, callback security mode (issue 13) */
+  readonly extras = new WechatSimAccountExtras();
 
   constructor(private readonly ctx: SimContext) {
+    this.mass = new WechatMassSim(ctx, {
+      withAuth: (req, res, fn) => this.withAuth(req, res, (a) => fn(a.appid)),
+      account: (appid) => this.accounts.get(appid),
+      validateArticle: (appid, raw, single, thumbOk) => this.validateArticle(this.accounts.get(appid) as Account, raw, single, thumbOk),
+      draft: (id) => this.drafts.get(id),
+      consumeDraft: (id) => void this.drafts.delete(id),
+      wrap: (appid, ghid, xml) => this.extras.callbackBody(appid, ghid, xml),
+    });
     this.router = this.buildRouter();
     this.controlRouter = this.buildControlRouter();
     this.faultHooks = {
@@ -198,6 +219,7 @@ export class WechatSim implements SimSystem {
     const c = { ...this.config, ...patch };
     if (c.publishIdType !== 'number' && c.publishIdType !== 'string') throw new ControlError('publishIdType must be number or string');
     if (c.callbackEvent !== 'PUBLISHJOBFINISH' && c.callbackEvent !== 'FREEPUBLISHJOBFINISH') throw new ControlError('callbackEvent must be PUBLISHJOBFINISH or FREEPUBLISHJOBFINISH');
+    if (c.wrongSecretErrcode !== 40001 && c.wrongSecretErrcode !== 40125) throw new ControlError('wrongSecretErrcode must be 40001 or 40125');
     for (const k of ['tokenTtlS', 'tokenOverlapS', 'publishDelayMs', 'callbackAttempts', 'callbackRetryDelayMs', 'stableForceRefreshPerDay', 'stableForceRefreshMinIntervalS'] as const) {
       if (typeof c[k] !== 'number' || !Number.isFinite(c[k]) || c[k] < 0) throw new ControlError(`${k} must be a non-negative number`);
     }
@@ -210,8 +232,9 @@ export class WechatSim implements SimSystem {
   }
 
   /** Registers (or updates) an appid; a registered appid only accepts its own secret. */
-  registerAccount(input: WechatAccountInput): ReturnType<WechatSim['describeAccount']> {
+  registerAccount(input: WechatAccountInput & Partial<WechatAccountExtras>): ReturnType<WechatSim['describeAccount']> {
     if (!input.appid) throw new ControlError('appid is required');
+    this.extras.set(input.appid, input);
     const a = this.accounts.get(input.appid) ?? this.newAccount(input.appid);
     a.registered = true;
     if (input.secret !== undefined) a.secret = input.secret;
@@ -226,6 +249,7 @@ export class WechatSim implements SimSystem {
 
   removeAccount(appid: string): boolean {
     this.revokeTokens(appid);
+    this.extras.delete(appid);
     return this.accounts.delete(appid);
   }
 
@@ -283,6 +307,7 @@ export class WechatSim implements SimSystem {
     this.timers.clear();
     this.config = { ...WECHAT_DEFAULTS };
     this.accounts.clear();
+    this.extras.clear();
     this.tokens.clear();
     this.images.clear();
     this.materials.clear();
@@ -291,11 +316,13 @@ export class WechatSim implements SimSystem {
     this.jobsByMsgId.clear();
     this.failures = [];
     this.callbacks = [];
+    this.mass.reset();
   }
 
   close(): void {
     this.closed = true;
     this.timers.clear();
+    this.mass.close();
   }
 
   // ---------------------------------------------------------------- protocol
@@ -314,6 +341,8 @@ export class WechatSim implements SimSystem {
     r.post('/cgi-bin/freepublish/delete', (req, res) => this.withAuth(req, res, (a) => this.publishDelete(a, req, res)));
     r.post('/cgi-bin/freepublish/batchget', (req, res) => this.withAuth(req, res, (a) => this.batchGet(a, req, res)));
     r.post('/cgi-bin/freepublish/getarticle', (req, res) => this.withAuth(req, res, (a) => this.getArticle(a, req, res)));
+    this.mass.mount(r);
+    registerWechatCheckRoutes(r, (req, res, fn) => this.withAuth(req, res, fn), (appid) => [...this.drafts.values()].filter((d) => d.appid === appid && d.state === 'draft').length);
     r.get('/s', (req, res) => this.articlePage(req, res));
     r.get('/mmbiz/:id', (req, res) => this.serveImage(req.params.id, res));
     r.use((_req, res) => {
@@ -370,7 +399,7 @@ export class WechatSim implements SimSystem {
       this.accounts.set(appid, a);
     }
     if (a.secret !== undefined && a.secret !== secret) {
-      res.json(wechatError(40125));
+      res.json(wechatError(this.config.wrongSecretErrcode));
       return undefined;
     }
     if (a.ipWhitelistFail) {
@@ -426,6 +455,9 @@ export class WechatSim implements SimSystem {
         return;
       }
       a.forceRefreshes.push(now);
+      // "强制刷新模式下，上次获取的 access_token 会立即失效" per the stable_token doc
+      // (https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken): no 5-minute overlap.
+      if (current) current.revoked = true;
     } else if (current) {
       res.json({ access_token: current.token, expires_in: Math.max(0, Math.floor((current.expiresAt - now) / 1000)) });
       return;
@@ -466,6 +498,11 @@ export class WechatSim implements SimSystem {
     }
     if (a.ipWhitelistFail) {
       res.json(this.ipError(req));
+      return;
+    }
+    const denied = this.extras.denied(a.appid, req.path, jsonObject(req));
+    if (denied) {
+      res.json(denied);
       return;
     }
     fn(a);
@@ -553,7 +590,7 @@ export class WechatSim implements SimSystem {
     res.json({ media_id: d.mediaId, item: [] });
   }
 
-  private validateArticle(a: Account, raw: unknown, single: boolean): Article | { errcode: number; errmsg: string } {
+  private validateArticle(a: Account, raw: unknown, single: boolean, thumbOk?: (id: string) => boolean): Article | { errcode: number; errmsg: string } {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return wechatError(47001);
     const o = raw as Record<string, unknown>;
     const str = (k: string): string | undefined | null => {
@@ -572,6 +609,8 @@ export class WechatSim implements SimSystem {
     }
     if (!title) return wechatError(47001, 'data format error hint: title missing');
     if (charCount(title) > 32) return wechatError(45003);
+    const titleBytes = this.extras.titleError(a.appid, title);
+    if (titleBytes) return titleBytes;
     if (author && charCount(author) > 16) return wechatError(45110);
     if (digest && charCount(digest) > 128) return wechatError(45004);
     if (!content) return wechatError(44004);
@@ -580,7 +619,7 @@ export class WechatSim implements SimSystem {
     if (sourceUrl && Buffer.byteLength(sourceUrl, 'utf8') > 1024) return wechatError(45005);
     if (!thumb) return wechatError(40007);
     const material = this.materials.get(thumb);
-    if (!material || material.appid !== a.appid) return wechatError(40007);
+    if (thumbOk ? !thumbOk(thumb) : !material || material.appid !== a.appid) return wechatError(40007);
     for (const k of ['pic_crop_235_1', 'pic_crop_1_1']) {
       const v = o[k];
       if (v !== undefined && v !== null && v !== '' && (typeof v !== 'string' || !isValidCrop(v))) return wechatError(47001, `data format error hint: ${k}`);
@@ -868,7 +907,7 @@ export class WechatSim implements SimSystem {
   private deliverCallback(job: PublishJob): void {
     const a = this.accounts.get(job.appid);
     if (!a?.callbackUrl) return;
-    const body = this.callbackXml(a, job);
+    const { body, encrypt } = this.extras.callbackBody(a.appid, a.ghid, this.callbackXml(a, job));
     const d: CallbackDelivery = {
       publishId: job.publishId,
       appid: job.appid,
@@ -892,6 +931,7 @@ export class WechatSim implements SimSystem {
         url.searchParams.set('timestamp', timestamp);
         url.searchParams.set('nonce', nonce);
         url.searchParams.set('openid', 'mphelper');
+        if (encrypt) WechatSimAccountExtras.signEncrypted(url, a.callbackToken, encrypt);
       }
       try {
         const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body, signal: AbortSignal.timeout(5000) });
@@ -943,7 +983,7 @@ export class WechatSim implements SimSystem {
         const b = controlBody(req);
         const patch = configPatch<WechatConfig>(b, {
           bools: ['acceptUnknownAppids'],
-          numbers: ['tokenTtlS', 'tokenOverlapS', 'publishDelayMs', 'callbackAttempts', 'callbackRetryDelayMs', 'stableForceRefreshPerDay', 'stableForceRefreshMinIntervalS'],
+          numbers: ['tokenTtlS', 'tokenOverlapS', 'publishDelayMs', 'callbackAttempts', 'callbackRetryDelayMs', 'stableForceRefreshPerDay', 'stableForceRefreshMinIntervalS', 'wrongSecretErrcode'],
         });
         const pit = optString(b.publishIdType, 'publishIdType');
         if (pit !== undefined) patch.publishIdType = pit as WechatConfig['publishIdType'];
@@ -967,6 +1007,7 @@ export class WechatSim implements SimSystem {
           deleteUnauthorized: optBool(b.deleteUnauthorized, 'deleteUnauthorized'),
           callbackUrl: b.callbackUrl === null ? null : optString(b.callbackUrl, 'callbackUrl'),
           callbackToken: b.callbackToken === null ? null : optString(b.callbackToken, 'callbackToken'),
+          ...WechatSimAccountExtras.fromControl(b),
         });
       }),
     );
@@ -992,6 +1033,7 @@ export class WechatSim implements SimSystem {
     );
     r.get('/publications', control(() => ({ publications: this.publications() })));
     r.get('/callbacks', control(() => ({ deliveries: this.callbackDeliveries() })));
+    r.use('/mass', this.mass.controlRouter);
     r.get('/media/:id', (req, res) => this.serveImage(String(req.params.id), res));
     return r;
   }

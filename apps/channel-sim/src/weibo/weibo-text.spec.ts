@@ -1,4 +1,4 @@
-import { extractUrls, hasSafeDomainUrl, hostOnDomains, weiboDate, weiboLength } from './weibo-text';
+import { extractUrls, hasSafeDomainUrl, hasTopic, hostOnDomains, shortLink, weiboDate, weiboLength, withShortLinks } from './weibo-text';
 
 describe('weiboLength', () => {
   it('counts a Chinese character as 1', () => {
@@ -48,5 +48,20 @@ describe('safe domains', () => {
 describe('weiboDate', () => {
   it('formats in Beijing time like the API', () => {
     expect(weiboDate(Date.UTC(2011, 4, 31, 9, 46, 55))).toBe('Tue May 31 17:46:55 +0800 2011');
+  });
+});
+
+describe('t.cn links and topics, as Weibo treats them', () => {
+  it('shows every URL as a t.cn link, the same URL as the same link', () => {
+    const a = withShortLinks('一 http://127.0.0.1:4000/a.html，二 https://www.gov.cn/x');
+    expect(a).toMatch(/^一 http:\/\/t\.cn\/[0-9A-Za-z]{7}，二 http:\/\/t\.cn\/[0-9A-Za-z]{7}$/);
+    expect(shortLink('http://127.0.0.1:4000/a.html')).toBe(a.slice(2, 2 + 19));
+    expect(shortLink('http://127.0.0.1:4000/a.html')).not.toBe(shortLink('http://127.0.0.1:4000/b.html'));
+  });
+  it('a topic is text between two half-width #; a single #, ＃ or a URL fragment is not', () => {
+    expect(hasTopic('#示范县发布# 通知')).toBe(true);
+    expect(hasTopic('第#3号')).toBe(false);
+    expect(hasTopic('＃示范县发布＃')).toBe(false);
+    expect(hasTopic('见 http://127.0.0.1/a#x 与 http://127.0.0.1/b#y')).toBe(false);
   });
 });

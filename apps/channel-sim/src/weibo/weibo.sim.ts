@@ -1,14 +1,28 @@
 import * as crypto from 'crypto';
+import { isIP } from 'net';
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault-injector';
 import { ImageType, imageMime, sniffImage } from '../http/image-type';
 import { ControlError, SimContext, SimSystem, control, controlBody, escapeHtml, getBody, optNumber, optString, randomHex, configPatch } from '../http/sim-http';
-import { hasSafeDomainUrl, weiboDate, weiboLength } from './weibo-text';
+import { hasSafeDomainUrl, hasTopic, weiboDate, weiboLength, withShortLinks } from './weibo-text';
 
 /**
  * Sina Weibo open API (api.weibo.com/2): statuses/share, statuses/destroy, statuses/user_timeline.
  * Errors are `{request, error_code, error}` with error_code a string (docs) or a number (some
  * clients see that): configurable.
+ *
+ * Never kinder than the platform (sources: libs/channels/src/weibo/PLATFORM.md, CHANNELS.md):
+ * - user_timeline shows the latest 5 posts only (open.weibo.com/wiki/2/statuses/user_timeline:
+ *   "此接口最多只返回最新的5条数据"), whatever count / page / max_id ask for;
+ * - share may answer 20032 "Update success, while server slow now, please wait 1-2 minutes"
+ *   (error tables, PLATFORM.md §4; numbered 20020 in an older official table, open.weibo.com/wiki/index.php?title=Error_code&oldid=5237:
+ *   `slowUpdateCode` produces either) for a post it made, shown only later (the strict reading of
+ *   "wait 1-2 minutes": 2 minutes on the simulated clock);
+ * - every URL of a post comes back as a t.cn short link (share answer and timelines);
+ * - a #话题# is refused by share ("文本中不能包含“#话题词#”", open.weibo.com/wiki/2/statuses/share; PLATFORM.md §1);
+ * - `rip` is required ("rip true … 请传操作用户的真实有效IP", same page, current revision; an older revision
+ *   had it optional: the stricter reading);
+ * - the office also posts in the Weibo app, outside the product (`postFromApp`, POST /_sim/weibo/statuses).
  */
 
 export interface WeiboConfig {
@@ -23,7 +37,29 @@ export interface WeiboConfig {
   errorCodeAsNumber: boolean;
   maxTextLength: number;
   maxPicBytes: number;
+  /** the next N accepted shares answer 20032 (made, but "server slow") */
+  slowUpdateNext: number;
+  /** probability of a 20032 answer on any accepted share */
+  slowUpdateRate: number;
+  /** how long a post answered 20032 stays out of the timelines and statuses/show (simulated clock) */
+  slowVisibleMs: number;
+  /** the code of "Update success, while server slow now": 20032 (current tables) or 20020 (an older official table) */
+  slowUpdateCode: number;
 }
+
+/**
+ * user_timeline returns only the latest 5 posts: open.weibo.com/wiki/2/statuses/user_timeline
+ * ("此接口最多只返回最新的5条数据", quoted verbatim by SDKs: PLATFORM.md §2). Not configurable: the
+ * simulator is never kinder than the platform.
+ */
+export const WEIBO_TIMELINE_MAX = 5;
+
+/**
+ * What share answers to a #话题#. share does not allow topics (open.weibo.com/wiki/2/statuses/share:
+ * "文本中不能包含“#话题词#”"; PLATFORM.md §1); no source names the error code, so the simulator answers the
+ * platform's generic "parameter value invalid" (10017, error tables) and takes nothing.
+ */
+export const WEIBO_TOPIC_ERROR = { code: 10017, error: "Parameter (status)'s value invalid, expect (text without #topic#), see doc for more info!" };
 
 export const WEIBO_DEFAULTS: WeiboConfig = {
   acceptUnknownTokens: true,
@@ -33,7 +69,13 @@ export const WEIBO_DEFAULTS: WeiboConfig = {
   errorCodeAsNumber: false,
   maxTextLength: 140,
   maxPicBytes: 5 * 1024 * 1024,
+  slowUpdateNext: 0,
+  slowUpdateRate: 0,
+  slowVisibleMs: 2 * 60_000,
+  slowUpdateCode: 20032,
 };
+
+const SLOW_UPDATE_ERROR = 'Update success, while server slow now, please wait 1-2 minutes';
 
 export interface WeiboTokenInput {
   token: string;
@@ -60,8 +102,14 @@ interface Pic {
 interface WeiboStatus {
   id: number;
   uid: number;
+  /** as shown: every URL a t.cn link */
   text: string;
+  /** as sent */
+  sentText: string;
   createdAt: number;
+  /** before this (simulated clock) timelines and show do not list it (a 20032 answer) */
+  visibleAt: number;
+  source: 'api' | 'app';
   pic?: Pic;
   rip?: string;
   deleted: boolean;
@@ -83,6 +131,8 @@ const ERRORS: Record<number, { status: number; error: string }> = {
   20019: { status: 400, error: 'Repeat content!' },
   20020: { status: 400, error: 'Contain advertising!' },
   20021: { status: 400, error: 'Content is illegal!' },
+  // error tables (PLATFORM.md §4): the post was made; it shows after a while
+  20032: { status: 400, error: SLOW_UPDATE_ERROR },
   20101: { status: 400, error: 'Target weibo does not exist!' },
   21301: { status: 401, error: 'auth faild!' },
   21315: { status: 401, error: 'Token expired' },
@@ -124,7 +174,9 @@ export class WeiboSim implements SimSystem {
   configure(patch: Partial<WeiboConfig>): WeiboConfig {
     const c = { ...this.config, ...patch };
     if (!Array.isArray(c.safeDomains) || c.safeDomains.some((d) => typeof d !== 'string')) throw new ControlError('safeDomains must be a list of host names');
-    for (const k of ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes'] as const) {
+    if (c.slowUpdateRate > 1) throw new ControlError('slowUpdateRate must be between 0 and 1');
+    if (c.slowUpdateCode !== 20032 && c.slowUpdateCode !== 20020) throw new ControlError('slowUpdateCode must be 20032 or 20020');
+    for (const k of ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes', 'slowUpdateNext', 'slowUpdateRate', 'slowVisibleMs', 'slowUpdateCode'] as const) {
       if (typeof c[k] !== 'number' || !Number.isFinite(c[k]) || c[k] < 0) throw new ControlError(`${k} must be a non-negative number`);
     }
     this.config = { ...c, safeDomains: [...c.safeDomains] };
@@ -272,6 +324,19 @@ export class WeiboSim implements SimSystem {
       this.error(req, res, 10017);
       return;
     }
+    const rip = body.fields.rip;
+    if (!rip) {
+      this.error(req, res, 10016, 'Miss required parameter (rip) , see doc for more info!');
+      return;
+    }
+    if (!isIP(rip)) {
+      this.error(req, res, 10017, `Parameter (rip)'s value invalid, expect (IP address like 211.156.0.1) , but get (${rip}) , see doc for more info!`);
+      return;
+    }
+    if (hasTopic(text)) {
+      this.error(req, res, WEIBO_TOPIC_ERROR.code, WEIBO_TOPIC_ERROR.error);
+      return;
+    }
     let pic: Pic | undefined;
     const file = body.files.pic;
     if (file) {
@@ -288,28 +353,73 @@ export class WeiboSim implements SimSystem {
     }
     const now = this.ctx.clock.now();
     const own = [...this.statuses.values()].filter((s) => s.uid === u.uid);
-    if (this.config.postsPerHour > 0 && own.filter((s) => now - s.createdAt < 3600_000).length >= this.config.postsPerHour) {
+    // The limit counts this app's calls for the user (open.weibo.com/wiki/Rate-limiting): posts the
+    // account holder makes in the Weibo app are not the app's calls.
+    if (this.config.postsPerHour > 0 && own.filter((s) => s.source === 'api' && now - s.createdAt < 3600_000).length >= this.config.postsPerHour) {
       this.error(req, res, 10023);
       return;
     }
-    if (own.some((s) => !s.deleted && s.text === text && now - s.createdAt < this.config.duplicateWindowMs)) {
+    // identical content: the posts as shown (links shortened alike), whether the timelines show them yet or not
+    const shown = withShortLinks(text);
+    if (own.some((s) => !s.deleted && s.text === shown && now - s.createdAt < this.config.duplicateWindowMs)) {
       this.error(req, res, 20019);
       return;
     }
     if (pic) this.pics.set(pic.id, pic);
-    const s: WeiboStatus = { id: ++this.idSeq, uid: u.uid, text, createdAt: now, pic, rip: body.fields.rip, deleted: false };
+    const slow = this.config.slowUpdateNext > 0 || (this.config.slowUpdateRate > 0 && Math.random() < this.config.slowUpdateRate);
+    if (this.config.slowUpdateNext > 0) this.config.slowUpdateNext--;
+    const s = this.addStatus(u, text, 'api', { pic, rip: body.fields.rip, visibleAt: slow ? now + this.config.slowVisibleMs : now });
+    if (slow) {
+      this.error(req, res, this.config.slowUpdateCode, SLOW_UPDATE_ERROR);
+      return;
+    }
+    res.json(this.statusObject(s));
+  }
+
+  private addStatus(u: WeiboUser, sentText: string, source: WeiboStatus['source'], o: { pic?: Pic; rip?: string; visibleAt?: number } = {}): WeiboStatus {
+    const now = this.ctx.clock.now();
+    const s: WeiboStatus = {
+      id: ++this.idSeq,
+      uid: u.uid,
+      text: withShortLinks(sentText),
+      sentText,
+      createdAt: now,
+      visibleAt: o.visibleAt ?? now,
+      source,
+      pic: o.pic,
+      rip: o.rip,
+      deleted: false,
+    };
     this.statuses.set(String(s.id), s);
     this.ctx.records.add({
       system: 'weibo',
       account: String(u.uid),
       externalId: String(s.id),
-      text,
+      text: s.text,
       url: this.statusUrl(s),
       action: 'publish',
-      meta: { token: u.token, pic: pic ? this.picUrl(pic, 'large') : undefined, rip: s.rip },
+      meta: { token: u.token, pic: o.pic ? this.picUrl(o.pic, 'large') : undefined, rip: s.rip, sentText, source },
     });
-    this.ctx.log(`weibo: uid ${u.uid} posted status ${s.id}`);
-    res.json(this.statusObject(s));
+    this.ctx.log(`weibo: uid ${u.uid} posted status ${s.id} (${source})`);
+    return s;
+  }
+
+  /**
+   * A post the account holder makes in the Weibo app, outside the product: none of the open API's
+   * checks apply (no safe-domain link needed, topics allowed); links are shortened as always.
+   */
+  postFromApp(token: string, text: string) {
+    if (!token || !text) throw new ControlError('token and text are required');
+    let u = this.users.get(token);
+    if (!u) {
+      u = this.newUser(token);
+      this.users.set(token, u);
+    }
+    return this.statusObject(this.addStatus(u, text, 'app'));
+  }
+
+  private visible(s: WeiboStatus): boolean {
+    return !s.deleted && s.visibleAt <= this.ctx.clock.now();
   }
 
   private destroy(req: Request, res: Response): void {
@@ -333,10 +443,10 @@ export class WeiboSim implements SimSystem {
     const page = Math.max(1, Number(req.query.page ?? 1) || 1);
     const sinceId = Number(req.query.since_id ?? 0) || 0;
     const maxId = Number(req.query.max_id ?? 0) || 0;
-    const own = [...this.statuses.values()]
-      .filter((s) => s.uid === u.uid && !s.deleted && s.id > sinceId && (!maxId || s.id <= maxId))
-      .sort((a, b) => b.id - a.id);
-    const slice = own.slice((page - 1) * count, page * count);
+    const own = [...this.statuses.values()].filter((s) => s.uid === u.uid && this.visible(s)).sort((a, b) => b.id - a.id);
+    // "此接口最多只返回最新的5条数据": the latest 5, and paging, since_id and max_id only move inside them
+    const latest = own.slice(0, WEIBO_TIMELINE_MAX).filter((s) => s.id > sinceId && (!maxId || s.id <= maxId));
+    const slice = latest.slice((page - 1) * count, page * count);
     res.json({ statuses: slice.map((s) => this.statusObject(s)), total_number: own.length, previous_cursor: 0, next_cursor: 0, hasvisible: false });
   }
 
@@ -344,7 +454,7 @@ export class WeiboSim implements SimSystem {
     const u = this.auth(req, res);
     if (!u) return;
     const s = typeof req.query.id === 'string' ? this.statuses.get(req.query.id) : undefined;
-    if (!s || s.deleted) {
+    if (!s || !this.visible(s)) {
       this.error(req, res, 20101);
       return;
     }
@@ -423,7 +533,10 @@ export class WeiboSim implements SimSystem {
       '/config',
       control((req) => {
         const b = controlBody(req);
-        const patch = configPatch<WeiboConfig>(b, { bools: ['acceptUnknownTokens', 'errorCodeAsNumber'], numbers: ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes'] });
+        const patch = configPatch<WeiboConfig>(b, {
+          bools: ['acceptUnknownTokens', 'errorCodeAsNumber'],
+          numbers: ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes', 'slowUpdateNext', 'slowUpdateRate', 'slowVisibleMs', 'slowUpdateCode'],
+        });
         if (b.safeDomains !== undefined) {
           if (!Array.isArray(b.safeDomains)) throw new ControlError('safeDomains must be a list');
           patch.safeDomains = b.safeDomains.map(String);
@@ -460,6 +573,14 @@ export class WeiboSim implements SimSystem {
       }),
     );
     r.get('/statuses', control(() => ({ statuses: this.allStatuses() })));
+    // a post made in the Weibo app by the account holder (outside the product)
+    r.post(
+      '/statuses',
+      control((req) => {
+        const b = controlBody(req);
+        return this.postFromApp(optString(b.token, 'token') ?? '', optString(b.text, 'text') ?? '');
+      }),
+    );
     return r;
   }
 }

@@ -59,11 +59,13 @@ export function Layout() {
             type="button"
             className="btn-link"
             onClick={() => {
-              signOut();
-              navigate('/login');
+              // the server ends the session and clears the cookie; the page follows either way
+              void signOut()
+                .catch(() => undefined)
+                .finally(() => navigate('/login'));
             }}
           >
-            退出
+            退出登录
           </button>
         </div>
       </header>

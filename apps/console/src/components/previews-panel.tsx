@@ -156,7 +156,9 @@ function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }
       ) : (
         <p className="ok-line">✓ 符合该渠道要求</p>
       )}
-      {pv.html ? <iframe className="preview-frame" title={`${p.label}预览`} sandbox="" srcDoc={frameDoc(pv.html, pv.meta)} /> : null}
+      {/* allow-same-origin without allow-scripts: nothing runs in the frame, but its images (private uploads
+          under /api/v1/uploads/) load with the console's SameSite=Strict session cookie, which an opaque origin would not send */}
+      {pv.html ? <iframe className="preview-frame" title={`${p.label}预览`} sandbox="allow-same-origin" srcDoc={frameDoc(pv.html, pv.meta)} /> : null}
       {pv.text !== undefined ? (
         <figure className="preview-text-box">
           <pre className="preview-text">{pv.text}</pre>

@@ -21,19 +21,15 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'gd.token';
-let token: string | null = sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY);
+/**
+ * The console never holds its token: sign-in sets it in an HttpOnly cookie scoped to /api that no
+ * script can read (nor one on another page of this origin, such as the portal under /site/). Every
+ * request says it comes from the console (CONSOLE_HEADER): the API refuses a change authenticated by
+ * the cookie alone, which is what a forged cross-site request would be.
+ */
+const CONSOLE_HEADER = { 'X-Requested-With': 'gd-console' };
 let onUnauthorized: (() => void) | null = null;
 
-export function setToken(t: string | null, remember = false): void {
-  token = t;
-  sessionStorage.removeItem(TOKEN_KEY);
-  localStorage.removeItem(TOKEN_KEY);
-  if (t) (remember ? localStorage : sessionStorage).setItem(TOKEN_KEY, t);
-}
-export function getToken(): string | null {
-  return token;
-}
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
 }
@@ -52,8 +48,7 @@ async function toError(res: Response): Promise<ApiError> {
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { Accept: 'application/json', ...CONSOLE_HEADER };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) {
@@ -62,15 +57,12 @@ export async function request<T>(method: string, path: string, body?: unknown, i
   }
   let res: Response;
   try {
-    res = await fetch(API + path, { method, headers, body: payload, ...init });
+    res = await fetch(API + path, { method, headers, body: payload, credentials: 'same-origin', ...init });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络后重试', []);
   }
-  if (res.status === 401 && !path.startsWith('/auth/login')) {
-    setToken(null);
-    onUnauthorized?.();
-  }
+  if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorized?.();
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
@@ -93,9 +85,9 @@ export function qs(params: Record<string, string | number | boolean | undefined 
   return s ? `?${s}` : '';
 }
 
-/** Downloads an authenticated file (XLSX, CSV) through fetch, so the token never goes into a URL. */
+/** Downloads an authenticated file (XLSX, CSV) through fetch (the session cookie goes along), then saves it. */
 export async function download(path: string, fallbackName: string): Promise<string> {
-  const res = await fetch(API + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(API + path, { headers: CONSOLE_HEADER, credentials: 'same-origin' });
   if (!res.ok) throw await toError(res);
   const blob = await res.blob();
   const cd = res.headers.get('content-disposition') ?? '';

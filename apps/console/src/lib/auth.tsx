@@ -1,5 +1,5 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, getToken, setToken, setUnauthorizedHandler } from './api';
+import { api, setUnauthorizedHandler } from './api';
 import type { LoginResult, Organisation, Role, User } from './types';
 
 interface AuthState {
@@ -7,7 +7,8 @@ interface AuthState {
   orgs: Organisation[];
   loading: boolean;
   signIn(username: string, password: string, remember: boolean): Promise<User>;
-  signOut(): void;
+  /** Ends the session on the server (the token is refused from then on), then forgets the user here. */
+  signOut(): Promise<void>;
   /** Holds `role` somewhere (orgId omitted) or on the organisation's chain (roles apply to subtrees). */
   hasRole(role: Role, orgId?: string): boolean;
   /** Organisations where the user holds `role` (subtrees included). */
@@ -21,7 +22,8 @@ const Ctx = createContext<AuthState | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [orgs, setOrgs] = useState<Organisation[]>([]);
-  const [loading, setLoading] = useState(!!getToken());
+  // Whether a session cookie exists is unknown to the page (HttpOnly): ask the server once at start.
+  const [loading, setLoading] = useState(true);
 
   const refreshOrgs = useCallback(async () => {
     setOrgs(await api.get<Organisation[]>('/organisations'));
@@ -32,29 +34,31 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setUser(null);
       setOrgs([]);
     });
-    if (!getToken()) return;
     Promise.all([api.get<User>('/auth/me'), api.get<Organisation[]>('/organisations')])
       .then(([u, o]) => {
         setUser(u);
         setOrgs(o);
       })
-      .catch(() => setToken(null))
+      .catch(() => setUser(null))
       .finally(() => setLoading(false));
   }, []);
 
   const signIn = useCallback(async (username: string, password: string, remember: boolean) => {
-    const r = await api.post<LoginResult>('/auth/login', { username, password });
-    setToken(r.accessToken, remember);
+    // the reply sets the session cookie; the token itself never reaches this page
+    const r = await api.post<LoginResult>('/auth/login', { username, password, remember });
     const o = await api.get<Organisation[]>('/organisations');
     setOrgs(o);
     setUser(r.user);
     return r.user;
   }, []);
 
-  const signOut = useCallback(() => {
-    setToken(null);
-    setUser(null);
-    setOrgs([]);
+  const signOut = useCallback(async () => {
+    try {
+      await api.post('/auth/logout');
+    } finally {
+      setUser(null);
+      setOrgs([]);
+    }
   }, []);
 
   const value = useMemo<AuthState>(() => {

@@ -104,9 +104,9 @@ export class AccountLimiter implements OnApplicationShutdown {
    * Waits in process for a slot while the wait is short (a busy account frees a slot within
    * milliseconds); gives up with the time to come back when it is not.
    */
-  async acquire(accountId: string, limits: AccountLimits, holdMs: number, maxLocalWaitMs = 1500): Promise<AcquireResult> {
+  async acquire(accountId: string, limits: AccountLimits, holdMs: number, maxLocalWaitMs = 1500, first = false): Promise<AcquireResult> {
     const started = Date.now();
-    if (!(await this.enterGate(accountId, Math.max(1, limits.concurrency), maxLocalWaitMs))) {
+    if (!(await this.enterGate(accountId, Math.max(1, limits.concurrency), maxLocalWaitMs, first))) {
       return { ok: false, busy: true, waitMs: 100 + Math.round(Math.random() * 200) };
     }
     let pause = 10;
@@ -139,6 +139,21 @@ export class AccountLimiter implements OnApplicationShutdown {
       .catch((e: Error) => this.log.warn({ err: e.message, accountId }, 'limiter unavailable; rate mark not moved'));
   }
 
+  /**
+   * The holder's heartbeat: a slot lives only as long as the step holding it is alive (its expiry is
+   * moved forward here, only if it is still there), so a SIGKILLed worker's slot frees itself within
+   * `holdMs` instead of the whole delivery lease.
+   */
+  async renew(accountId: string, token: string, holdMs: number): Promise<void> {
+    const key = this.key(accountId, 'inflight');
+    await this.conn()
+      .multi()
+      .zadd(key, 'XX', Date.now() + holdMs, token)
+      .pexpire(key, holdMs)
+      .exec()
+      .catch(() => undefined);
+  }
+
   async release(accountId: string, token: string): Promise<void> {
     this.leaveGate(accountId);
     await this.conn()
@@ -146,7 +161,8 @@ export class AccountLimiter implements OnApplicationShutdown {
       .catch(() => undefined);
   }
 
-  private enterGate(accountId: string, limit: number, maxWaitMs: number): Promise<boolean> {
+  /** `first`: a dead worker's step taken over goes ahead of this process's other waiters for the account. */
+  private enterGate(accountId: string, limit: number, maxWaitMs: number, first = false): Promise<boolean> {
     let g = this.gates.get(accountId);
     if (!g) this.gates.set(accountId, (g = { active: 0, waiters: [] }));
     if (g.active < limit) {
@@ -164,7 +180,8 @@ export class AccountLimiter implements OnApplicationShutdown {
         if (i >= 0) gate.waiters.splice(i, 1);
         resolve(false);
       }, maxWaitMs);
-      gate.waiters.push(turn);
+      if (first) gate.waiters.unshift(turn);
+      else gate.waiters.push(turn);
     });
   }
 
@@ -177,12 +194,38 @@ export class AccountLimiter implements OnApplicationShutdown {
     else g.active = Math.max(0, g.active - 1);
   }
 
-  /** The outside system named a window (429 Retry-After): every worker waits it out for this account. */
-  async pause(accountId: string, ms: number): Promise<void> {
+  /**
+   * The outside system named a window (429 Retry-After, Weibo 10023): every worker waits it out for
+   * this account. The reason (shown to the operator) is kept with it.
+   */
+  async pause(accountId: string, ms: number, reason = ''): Promise<void> {
     if (ms <= 0) return;
+    const value = JSON.stringify({ reason, until: new Date(Date.now() + Math.round(ms)).toISOString() });
     await this.conn()
-      .set(this.key(accountId, 'pause'), '1', 'PX', Math.round(ms))
+      .set(this.key(accountId, 'pause'), value, 'PX', Math.round(ms))
       .catch(() => undefined);
+  }
+
+  /** The accounts' pauses in force now (operator view): the reason and when the account resumes. */
+  async pauses(accountIds: string[]): Promise<Map<string, { reason: string; resumesAt: Date }>> {
+    const out = new Map<string, { reason: string; resumesAt: Date }>();
+    if (!accountIds.length) return out;
+    const m = this.conn().multi();
+    for (const id of accountIds) m.get(this.key(id, 'pause')).pttl(this.key(id, 'pause'));
+    const res = (await m.exec().catch(() => null)) ?? [];
+    accountIds.forEach((id, i) => {
+      const value = res[2 * i]?.[1] as string | null;
+      const pttl = Number(res[2 * i + 1]?.[1] ?? -2);
+      if (!value || pttl <= 0) return;
+      let reason = '';
+      try {
+        reason = String(JSON.parse(value).reason ?? '');
+      } catch {
+        /* a pause written before reasons were kept */
+      }
+      out.set(id, { reason, resumesAt: new Date(Date.now() + pttl) });
+    });
+    return out;
   }
 
   /** Calls in flight for the account right now (for tests and the operator view). */

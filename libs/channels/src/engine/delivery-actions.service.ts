@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '@app/common/errors/app-error';
 import { PublicationWithdrawal } from '@app/domain/entities/publication-record.entity';
 import { DELIVERY_STATE_LABELS, DeliveryState } from '@app/domain/enums/domain-enums';
+import { currentVersionRefusal, lockItemOfDelivery } from './delivery-version-guard';
 import { AuditService } from '@app/domain/services/audit.service';
 import { returning } from '@app/domain/services/sql';
 import { ChannelRegistry } from '../channel-registry';
@@ -43,7 +44,8 @@ export class DeliveryActions {
   private async lock(em: EntityManager, deliveryId: string) {
     if (!isUuid(deliveryId)) throw AppError.notFound('发送任务', deliveryId);
     const rows = await em.query(
-      `SELECT d.*, a.status AS account_status, a.enabled AS account_enabled, a.name AS account_name, i.status AS item_status
+      `SELECT d.*, a.status AS account_status, a.enabled AS account_enabled, a.name AS account_name, i.status AS item_status,
+              i.current_version_no AS item_version_no
          FROM deliveries d JOIN channel_accounts a ON a.id = d.channel_account_id JOIN items i ON i.id = d.item_id
         WHERE d.id = $1 FOR UPDATE OF d`,
       [deliveryId],
@@ -64,6 +66,8 @@ export class DeliveryActions {
   async retry(actor: Actor, deliveryId: string) {
     let job: EnqueueRequest | null = null;
     const out = await this.ds.transaction(async (em) => {
+      // The item first (shared): a reviewer calling the publication off waits, or is waited for.
+      await lockItemOfDelivery(em, deliveryId);
       const r = await this.lock(em, deliveryId);
       await actor.authorize(r.organisation_id);
       if (r.account_status !== 'active' || !r.account_enabled) {
@@ -77,10 +81,13 @@ export class DeliveryActions {
       } else if (r.state === 'pending' || r.state === 'unconfirmed' || r.state === 'awaiting_confirmation') {
         to = r.state;
       } else this.refuse('INVALID_DELIVERY_STATE', r.state, '重试');
+      // Only the version the item stands at, approved or published, may go out.
+      const stale = currentVersionRefusal(r, '重新发送');
+      if (stale) throw stale;
       await em.query(
         `UPDATE deliveries SET state = $2, attempts = CASE WHEN state IN ('failed','cancelled') THEN 0 ELSE attempts END,
-                next_attempt_at = NULL, due_at = LEAST(due_at, now()), last_error_code = NULL,
-                checkpoint = checkpoint - '{acceptedAt,unknownSince,withdrawAttempts}'::text[], updated_at = now()
+                next_attempt_at = now(), due_at = LEAST(due_at, now()), last_error_code = NULL,
+                checkpoint = checkpoint - '{acceptedAt,unknownSince,unknownChecks,withdrawAttempts}'::text[], updated_at = now()
           WHERE id = $1`,
         [r.id, to],
       );
@@ -124,14 +131,21 @@ export class DeliveryActions {
     await actor.authorize(r.organisation_id);
     if (r.item_status === 'withdrawn') throw AppError.conflict('ITEM_WITHDRAWN', '该信息已撤回，不能标记为已发布');
     if (!from.includes(r.state)) this.refuse('INVALID_DELIVERY_STATE', r.state, '标记为已发布');
+    const stale = currentVersionRefusal(r, '标记为已发布');
+    if (stale) throw stale;
     const d = rowToDelivery(r);
     const snapshot = (await this.ds.query(`SELECT snapshot FROM item_versions WHERE id = $1`, [d.itemVersionId]))[0].snapshot;
     const ok = await this.runner.markPublished(d, snapshot, o.externalId ?? o.externalUrl, o.externalUrl, new Date(), {
       fromStates: from,
       actorId: actor.id,
       events: [{ kind: 'operator_mark_published', message: o.note ?? null, actorId: actor.id }],
-      inTx: (em) =>
-        this.audit.record(em, {
+      inTx: async (em) => {
+        // Checked again under the item's lock, inside the publication's transaction: a reviewer who
+        // called the item off meanwhile rolls it back.
+        const now = await em.query(`SELECT status AS item_status, current_version_no AS item_version_no FROM items WHERE id = $1 FOR SHARE`, [d.itemId]);
+        const changed = currentVersionRefusal({ ...now[0], version_no: r.version_no }, '标记为已发布');
+        if (changed) throw changed;
+        await this.audit.record(em, {
           actorId: actor.id,
           action: 'delivery.mark_published',
           entityType: 'delivery',
@@ -139,7 +153,8 @@ export class DeliveryActions {
           itemId: d.itemId,
           organisationId: d.organisationId,
           details: { from: r.state, externalUrl: o.externalUrl, externalId: o.externalId ?? null, note: o.note ?? null },
-        }),
+        });
+      },
     });
     if (!ok) throw AppError.conflict('DELIVERY_CHANGED', '发送任务状态已变化，请刷新后重试');
     await this.queues.removeJob({ deliveryId: d.id, channelType: d.channelType });

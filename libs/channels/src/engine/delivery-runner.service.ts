@@ -5,7 +5,6 @@ import { AppConfig } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
 import { Delivery } from '@app/domain/entities/delivery.entity';
 import { ItemSnapshot } from '@app/domain/entities/item-version.entity';
-import { PublicationWithdrawal } from '@app/domain/entities/publication-record.entity';
 import type { DeliveryState } from '@app/domain/enums/domain-enums';
 import { returning } from '@app/domain/services/sql';
 import {
@@ -19,17 +18,24 @@ import {
   RateLimitedError,
   ReconcileResult,
 } from '../channel-adapter';
+import { isResendAuthorised, MANUAL_CHECK_EVENT, MANUAL_CHECK_RECHECK_MS } from './manual-check';
+import { giveUpMessage, UNKNOWN_EPISODE_RESET, unknownCheckDelayMs, unknownGiveUpMs } from './unknown-outcome';
 import { ChannelRegistry } from '../channel-registry';
 import { AccountLimiter, AccountLimits } from './account-limiter.service';
 import { AccountStore } from './account-store.service';
 import { backoffMs } from './backoff';
 import { EngineMetrics } from './engine-metrics.service';
 import { Batcher } from './batcher';
-import { claimMany, EngineSql, PendingEvent, publishMany, PublishRow, saveCheckpointSql } from './engine-sql';
+import { claimMany, EngineSql, PendingEvent, saveCheckpointSql } from './engine-sql';
 import { PortalUrls } from './portal-urls.service';
+import { liveLeaseSeconds, startHeartbeat } from './lease-heartbeat';
+import { Claim, Phase, rowToDelivery, StepOutcome } from './delivery-step';
+import { OutcomeWriter, TransitionOptions } from './outcome-writer';
+import { DeliveryWithdraws } from './delivery-withdraw';
 
-/** What the queue processor should do with the job after one step. */
-export type StepOutcome = { done: true } | { done: false; runAt: Date };
+export { rowToDelivery } from './delivery-step';
+export type { StepOutcome } from './delivery-step';
+
 
 /** States a `deliver` job can claim (besides `processing` whose lease expired). */
 const CLAIMABLE: DeliveryState[] = ['pending', 'unconfirmed', 'awaiting_confirmation'];
@@ -38,24 +44,16 @@ export const MAX_ATTEMPTS = 8;
 const MAX_CACHED_VERSIONS = 500;
 /** How many of them a claim names (a burst works on its newest items; an older one is just sent again). */
 const KNOWN_VERSIONS_SENT = 64;
-/** How long a small batch of publications waits for more before it is written. */
-const PUBLISH_LINGER_MS = 3;
-/** How long an accepted-but-unconfirmed publication may stay so before it is failed. */
+/** How long an accepted-but-unconfirmed publication is polled before a person takes over (待人工核实). */
 export const CONFIRMATION_GIVE_UP_MS = 24 * 3600_000;
-/** How long an outcome may stay unknown (the outside system cannot be asked) before it is failed. */
-export const UNCONFIRMED_GIVE_UP_MS = 24 * 3600_000;
-const MAX_WITHDRAW_ATTEMPTS = 8;
 
-/** A delivery claimed by this process: `token` fences every write against a takeover. */
-interface Claim {
-  d: Delivery;
-  prev: DeliveryState;
-  token: string;
-  /** Rate-limited accounts: moves this step's mark in the account's rate window to now, before each outside call. */
-  atCall?: () => Promise<void>;
+
+/** Where a job's delivery belongs (saves a read), and whether its last worker died running it (BullMQ stalled it). */
+export interface StepHint {
+  accountId?: string;
+  channelType?: string;
+  takeover?: boolean;
 }
-
-type Phase = 'reconcile' | 'confirm' | 'deliver' | 'withdraw';
 
 /** What an outside system said when it called us back (WeChat's PUBLISHJOBFINISH and the like). */
 export type CallbackResult = ConfirmResult | { status: 'failed'; code: string; message: string };
@@ -84,7 +82,8 @@ export class DeliveryRunner {
   private readonly sql: EngineSql;
   /** Claims and publications of concurrent jobs share statements (group commit). */
   private readonly claims: Batcher<string, any | null>;
-  private readonly publications: Batcher<PublishRow, boolean | Error>;
+  private readonly outcomes: OutcomeWriter;
+  private readonly withdraws: DeliveryWithdraws;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -96,8 +95,19 @@ export class DeliveryRunner {
     private readonly metrics: EngineMetrics,
   ) {
     this.sql = new EngineSql(ds);
+    this.withdraws = new DeliveryWithdraws({
+      ds,
+      registry,
+      accounts,
+      metrics,
+      leaseSeconds: () => this.leaseSeconds,
+      context: (d, events) => this.context(d, events),
+      timed: (c, fn) => this.timed(c, fn),
+      markPublished: (d, snapshot, externalId, externalUrl, at, o) => this.markPublished(d, snapshot, externalId, externalUrl, at, o),
+      insertEvents: (em, id, events) => this.insertEvents(em, id, events),
+    });
     this.claims = new Batcher(async (ids) => {
-      const rows = await claimMany(this.sql, ids, this.config.DELIVERY_LEASE_SECONDS, CLAIMABLE, this.cachedVersionIds());
+      const rows = await claimMany(this.sql, ids, this.leaseSeconds, CLAIMABLE, this.cachedVersionIds());
       for (const r of rows) if (r.version_snapshot) this.remember(r.item_version_id, Promise.resolve(r.version_snapshot as ItemSnapshot));
       const byId = new Map(rows.map((r) => [r.id as string, r]));
       // A delivery asked for twice in one batch (a duplicate job) is claimed once; the other caller sees it leased.
@@ -107,32 +117,12 @@ export class DeliveryRunner {
         return r;
       });
     });
-    this.publications = new Batcher(async (rows) => {
-      try {
-        const done = await publishMany(this.sql, rows);
-        return rows.map((r) => done.has(r.deliveryId));
-      } catch (e) {
-        // A deadlock between concurrent batches (or any failure of the shared statement): row by row.
-        this.log.warn({ err: (e as Error).message, rows: rows.length }, 'batched publication failed; writing one by one');
-        return Promise.all(
-          rows.map((r) =>
-            this.sql
-              .markPublished({ ...r, guard: { token: r.token }, events: r.events })
-              .then((x) => !!x)
-              .catch((err: Error) => err),
-          ),
-        );
-      }
-      // Two publication statements at a time per process. They share rows (an item's, the statistics
-      // rollups'), but each statement takes them in key order: deliveries by id, items by id, the
-      // rollup trigger's item-years and rollups sorted; should Postgres still report a deadlock, the
-      // statement that lost is written row by row above. A statement costs far more than a row
-      // (planning, the rollup and notify triggers, the commit): a small batch waits a moment for more.
-    }, 200, 2, { lingerMs: PUBLISH_LINGER_MS, fullAt: 32 });
+    this.outcomes = new OutcomeWriter(ds, this.sql, metrics);
   }
 
-  private get leaseMs() {
-    return this.config.DELIVERY_LEASE_SECONDS * 1000;
+  /** A live step's lease (lease-heartbeat.ts): short, renewed while the step runs. */
+  private get leaseSeconds() {
+    return liveLeaseSeconds(this.config.DELIVERY_LEASE_SECONDS);
   }
 
   // ------------------------------------------------------------------ claiming
@@ -161,23 +151,6 @@ export class DeliveryRunner {
     return when.getTime() > Date.now() ? { notDueUntil: when } : null;
   }
 
-  /** Keeps the lease alive while a call is in flight, so only a dead worker's lease ever expires. */
-  private heartbeat(c: Claim): () => void {
-    const t = setInterval(
-      () => {
-        this.ds
-          .query(
-            `UPDATE deliveries SET lease_until = now() + make_interval(secs => $3) WHERE id = $1 AND lease_token = $2 AND state IN ('processing','withdrawing')`,
-            [c.d.id, c.token, this.config.DELIVERY_LEASE_SECONDS],
-          )
-          .catch(() => undefined);
-      },
-      Math.max(1000, this.leaseMs / 3),
-    );
-    t.unref();
-    return () => clearInterval(t);
-  }
-
   // ------------------------------------------------------------------ limits
 
   async limitsFor(accountId: string, channelType: string): Promise<AccountLimits> {
@@ -189,9 +162,14 @@ export class DeliveryRunner {
     return { concurrency, rateLimit: rl };
   }
 
-  private async slot(accountId: string, channelType: string): Promise<{ token: string; rateLimit?: { durationMs: number } } | { runAt: Date }> {
+  /**
+   * A slot of the account. A job whose worker died (`takeover`) goes first among this process's waiters
+   * and waits longer for its turn: the delivery it stands for may be the account's call in flight,
+   * to be reconciled before the account's other deliveries go out.
+   */
+  private async slot(accountId: string, channelType: string, takeover = false): Promise<{ token: string; rateLimit?: { durationMs: number } } | { runAt: Date }> {
     const limits = await this.limitsFor(accountId, channelType);
-    const r = await this.limiter.acquire(accountId, limits, this.leaseMs);
+    const r = await this.limiter.acquire(accountId, limits, this.leaseSeconds * 1000, takeover ? this.leaseSeconds * 1000 : undefined, takeover);
     if (r.ok) return { token: r.token, rateLimit: limits.rateLimit };
     return { runAt: new Date(Date.now() + r.waitMs) };
   }
@@ -203,7 +181,7 @@ export class DeliveryRunner {
 
   // ------------------------------------------------------------------ deliver / confirm / reconcile
 
-  async run(deliveryId: string, hint: { accountId?: string; channelType?: string } = {}): Promise<StepOutcome> {
+  async run(deliveryId: string, hint: StepHint = {}): Promise<StepOutcome> {
     return this.leased(deliveryId, hint, (id) => this.claim(id), (c) => this.step(c));
   }
 
@@ -214,13 +192,13 @@ export class DeliveryRunner {
    */
   private async leased(
     deliveryId: string,
-    hint: { accountId?: string; channelType?: string },
+    hint: StepHint,
     claim: (deliveryId: string) => Promise<Claim | { notDueUntil: Date } | null>,
     step: (c: Claim) => Promise<StepOutcome>,
   ): Promise<StepOutcome> {
     const where = hint.accountId && hint.channelType ? { accountId: hint.accountId, channelType: hint.channelType } : await this.accountOf(deliveryId);
     if (!where) return { done: true };
-    const slot = await this.slot(where.accountId, where.channelType);
+    const slot = await this.slot(where.accountId, where.channelType, hint.takeover);
     if ('runAt' in slot) return { done: false, runAt: slot.runAt };
     try {
       const claimed = await claim(deliveryId);
@@ -231,7 +209,13 @@ export class DeliveryRunner {
       // counts calls as they arrive never sees more than its limit in a window.
       const rateLimit = slot.rateLimit;
       if (rateLimit) claimed.atCall = () => this.limiter.stamp(where.accountId, slot.token, rateLimit);
-      const stop = this.heartbeat(claimed);
+      const stop = startHeartbeat({
+        ds: this.ds,
+        deliveryId: claimed.d.id,
+        token: claimed.token,
+        leaseSeconds: this.leaseSeconds,
+        renewSlot: () => this.limiter.renew(where.accountId, slot.token, this.leaseSeconds * 1000),
+      });
       try {
         return await step(claimed);
       } finally {
@@ -261,10 +245,15 @@ export class DeliveryRunner {
         if (prev === 'processing' || prev === 'unconfirmed') {
           phase = 'reconcile';
           if (!adapter.reconcile) {
-            return await this.fail(c, events, 'UNCONFIRMED_NO_RECONCILE', '上次发送的结果未知，且该渠道无法查询核实。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”');
+            // Nobody can ask the channel: a person decides (an operator's retry after that is the decision to send again).
+            if (!(await isResendAuthorised(this.ds, d))) {
+              return await this.toManualCheck(c, events, phase, 'UNCONFIRMED_NO_RECONCILE', '上次发送的结果未知，且该渠道无法查询核实，系统不会自动重发，待人工核实。请到该渠道后台查看：已发布的请“标记为已发布”，确认未发布的请“重试”');
+            }
+            await ctx.saveCheckpoint({ manualCheck: null });
           }
-          const r = await this.timed(c, () => adapter.reconcile!(ctx));
-          events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
+          const r = !adapter.reconcile ? ({ found: false } as const) : await this.timed(c, () => adapter.reconcile!(ctx)).catch((e) => this.resendIfAuthorised(d, ctx, events, e));
+          c.answered = true;
+          if (adapter.reconcile) events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
           const settled = await this.applyReconcile(c, ctx, events, r);
           if (settled) return settled;
           // Not found: the earlier call did not take effect. Out of attempts: stop here instead of sending again.
@@ -277,6 +266,7 @@ export class DeliveryRunner {
           phase = 'confirm';
           if (!adapter.confirm) throw new Error(`adapter ${adapter.capabilities.type} has no confirm()`);
           const r = await this.timed(c, () => adapter.confirm!(ctx));
+          c.answered = true;
           return await this.applyConfirm(c, ctx, events, r);
         }
         const r = await this.timed(c, () => adapter.deliver(ctx));
@@ -297,6 +287,19 @@ export class DeliveryRunner {
         return this.applyError(c, adapter, phase, e, events, ctx);
       }
     }
+  }
+
+  /**
+   * A delivery waiting for a person (the channel could not prove the outcome, ManualCheckError) that an
+   * operator then retried: the operator checked by hand and asked for it to be sent again, so an outcome
+   * the channel still cannot prove lets the send through, once (the mark is cleared; the next unprovable
+   * outcome waits for a person again). Any other error stands.
+   */
+  private async resendIfAuthorised(d: Delivery, ctx: DeliveryContext, events: PendingEvent[], e: unknown): Promise<ReconcileResult> {
+    if (!(e instanceof ChannelError && e.kind === 'manual_check') || !(await isResendAuthorised(this.ds, d))) throw e;
+    events.push({ kind: 'reconcile', call: 'reconcile', errorCode: e.code, message: `${e.message}（运维人员已人工核实并要求重新发送）` });
+    await ctx.saveCheckpoint({ manualCheck: null });
+    return { found: false };
   }
 
   /** Gives a claimed delivery back untouched (its state before the claim; a crashed step's stays to be reconciled). */
@@ -418,8 +421,9 @@ export class DeliveryRunner {
     return s > 0 ? s : adapter.capabilities.confirmGiveUpMs ?? CONFIRMATION_GIVE_UP_MS;
   }
 
-  private acceptedAt(c: Claim, ctx: DeliveryContext): number {
-    return ctx.checkpoint.acceptedAt ? new Date(ctx.checkpoint.acceptedAt).getTime() : c.d.createdAt.getTime();
+  private acceptedAt(c: Claim, ctx?: DeliveryContext): number {
+    const at = (ctx?.checkpoint ?? c.d.checkpoint)?.acceptedAt;
+    return at ? new Date(at).getTime() : c.d.createdAt.getTime();
   }
 
   private async applyConfirm(c: Claim, ctx: DeliveryContext, events: PendingEvent[], r: ConfirmResult): Promise<StepOutcome> {
@@ -431,14 +435,12 @@ export class DeliveryRunner {
     const adapter = this.registry.get(c.d.channelType);
     const elapsed = Date.now() - this.acceptedAt(c, ctx);
     const giveUp = this.confirmGiveUpMs(adapter, ctx);
-    if (elapsed > giveUp) {
-      return this.fail(c, events, 'CONFIRMATION_TIMEOUT', `外部系统已受理但${formatDuration(giveUp)}内未确认发布，已停止等待。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”`);
-    }
+    if (elapsed > giveUp) return this.toManualCheck(c, events, 'confirm', 'CONFIRMATION_TIMEOUT', giveUpMessage('confirm', giveUp, '仍显示处理中'));
     // Polling backs off with the time already waited: quick answers are caught quickly, slow ones cost few calls.
     const wait = r.pollAfterMs ?? Math.min(5 * 60_000, Math.max(1000, Math.round(elapsed / 4)));
     const runAt = new Date(Date.now() + Math.min(wait, Math.max(1000, giveUp - elapsed + 1000)));
     // A poll is not a failed attempt: do not let polling exhaust the retry budget.
-    await this.transition(c, 'awaiting_confirmation', events, { nextAttemptAt: runAt, attemptsDelta: -1, quiet: true });
+    await this.transition(c, 'awaiting_confirmation', events, { nextAttemptAt: runAt, attemptsDelta: -1, quiet: true, coalesce: true });
     return { done: false, runAt };
   }
 
@@ -489,40 +491,28 @@ export class DeliveryRunner {
       case 'credentials': {
         await this.accounts.markNeedsAttention(d.channelAccountId, `${code}: ${message}`);
         events.push({ kind: 'account_needs_attention', errorCode: code, message: '账号凭据失效，已暂停该账号的发送，待运维人员修复后自动继续' });
-        // No next_attempt_at: the account is stopped; the sweeper resumes its deliveries once it is active again.
-        await this.transition(c, resume, events, { error, attemptsDelta: -1 });
+        // Due at once, but the account is stopped: claims skip it; the sweeper resumes its deliveries once it is active again.
+        await this.transition(c, resume, events, { error, attemptsDelta: -1, nextAttemptAt: new Date() });
         return { done: true };
+      }
+      case 'manual_check': {
+        // The outcome cannot be proven either way: neither resent nor failed, it waits for a person (the
+        // message says what to check). Looked up again once a day in case the channel can tell by then.
+        const runAt = new Date(Date.now() + MANUAL_CHECK_RECHECK_MS);
+        events.push({ kind: MANUAL_CHECK_EVENT, call: phase, errorCode: code, message });
+        await this.transition(c, 'unconfirmed', events, { nextAttemptAt: runAt, error, checkpoint: { manualCheck: true }, attemptsDelta: phase === 'deliver' ? 0 : -1 });
+        return { done: false, runAt };
       }
       case 'rate_limited': {
         const wait = Math.max(1000, (err as RateLimitedError).retryAfterMs);
-        await this.limiter.pause(d.channelAccountId, wait);
+        await this.limiter.pause(d.channelAccountId, wait, `外部系统限流（${code}）：${message}`.slice(0, 500));
         const runAt = new Date(Date.now() + wait);
         await this.transition(c, resume, events, { nextAttemptAt: runAt, error, attemptsDelta: -1 });
         return { done: false, runAt };
       }
       default: {
-        if (phase === 'confirm') {
-          // The publication was accepted; only the question failed. Keep asking until the give-up time.
-          const elapsed = Date.now() - (d.checkpoint?.acceptedAt ? new Date(d.checkpoint.acceptedAt).getTime() : d.createdAt.getTime());
-          const giveUp = ctx ? this.confirmGiveUpMs(adapter, ctx) : adapter.capabilities.confirmGiveUpMs ?? CONFIRMATION_GIVE_UP_MS;
-          if (elapsed > giveUp) return this.fail(c, events, 'CONFIRMATION_TIMEOUT', `外部系统长时间未确认发布结果（${message}），已停止等待。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”`);
-          return this.retryLater(c, resume, events, error, backoffMs(3, 1000, 60_000), -1);
-        }
-        if (phase === 'reconcile' || kind === 'unknown') {
-          // The outcome stays unknown until the outside system can be asked. Lookups failing (an outage)
-          // do not use up the send budget; a very long silence ends in `failed` with instructions.
-          const since = d.checkpoint?.unknownSince ? new Date(d.checkpoint.unknownSince).getTime() : Date.now();
-          if (Date.now() - since > UNCONFIRMED_GIVE_UP_MS) {
-            return this.fail(c, events, 'UNCONFIRMED_GIVE_UP', `发送结果长时间无法核实（${message}）。请到该渠道后台核实：已发布的请“标记为已发布”，未发布的请“重试”`);
-          }
-          const runAt = new Date(Date.now() + backoffMs(Math.min(d.attempts, 7), 1000, 60_000));
-          await this.transition(c, 'unconfirmed', events, {
-            nextAttemptAt: runAt,
-            error,
-            checkpoint: d.checkpoint?.unknownSince ? undefined : { unknownSince: new Date(since).toISOString() },
-            attemptsDelta: phase === 'reconcile' ? -1 : 0,
-          });
-          return { done: false, runAt };
+        if (phase === 'confirm' || phase === 'reconcile' || kind === 'unknown') {
+          return this.checkAgainLater(c, adapter, phase, events, error, ctx);
         }
         if (d.attempts >= this.maxAttempts(adapter)) {
           return this.fail(c, events, code, `重试${d.attempts}次后仍失败：${message}`);
@@ -532,137 +522,90 @@ export class DeliveryRunner {
     }
   }
 
+  /**
+   * An outcome still unknown after a failed check (unknown-outcome.ts): checked again with exponential
+   * backoff, its events coalesced; at the channel's give-up time it waits for a person, never `failed`.
+   */
+  private async checkAgainLater(c: Claim, adapter: ChannelAdapter, phase: Phase, events: PendingEvent[], error: [string, string], ctx?: DeliveryContext): Promise<StepOutcome> {
+    const { d } = c;
+    if (phase === 'reconcile' && d.checkpoint?.manualCheck) {
+      // Waiting for a person already: a failed daily look-up changes nothing (and keeps the message).
+      const runAt = new Date(Date.now() + MANUAL_CHECK_RECHECK_MS);
+      await this.transition(c, 'unconfirmed', events, { nextAttemptAt: runAt, attemptsDelta: -1, coalesce: true, quiet: true });
+      return { done: false, runAt };
+    }
+    // A check answered earlier in this step (reconcile said "not found", the resend is unknown again) starts a new episode.
+    const checks = c.answered ? 1 : Number(d.checkpoint?.unknownChecks ?? 0) + 1;
+    if (phase === 'confirm') {
+      // The publication was accepted; only the question failed. Keep asking until the give-up time.
+      const giveUp = ctx ? this.confirmGiveUpMs(adapter, ctx) : adapter.capabilities.confirmGiveUpMs ?? CONFIRMATION_GIVE_UP_MS;
+      if (Date.now() - this.acceptedAt(c, ctx) > giveUp) return this.toManualCheck(c, events, phase, 'CONFIRMATION_TIMEOUT', giveUpMessage('confirm', giveUp, error[1]));
+      const runAt = new Date(Date.now() + unknownCheckDelayMs(checks));
+      await this.transition(c, 'awaiting_confirmation', events, { nextAttemptAt: runAt, error, attemptsDelta: -1, checkpoint: { unknownChecks: checks }, coalesce: true, quiet: true });
+      return { done: false, runAt };
+    }
+    // The outcome stays unknown until the outside system can be asked. Lookups failing (an outage) do
+    // not use up the send budget; the time since it became unknown decides when a person takes over.
+    const since = d.checkpoint?.unknownSince && !c.answered ? new Date(d.checkpoint.unknownSince).getTime() : Date.now();
+    const giveUp = unknownGiveUpMs(adapter, ctx, 'unknown');
+    if (Date.now() - since > giveUp) return this.toManualCheck(c, events, phase, 'UNCONFIRMED_GIVE_UP', giveUpMessage('unknown', giveUp, error[1]));
+    const runAt = new Date(Date.now() + unknownCheckDelayMs(checks));
+    await this.transition(c, 'unconfirmed', events, {
+      nextAttemptAt: runAt,
+      error,
+      checkpoint: { unknownSince: new Date(since).toISOString(), unknownChecks: checks },
+      attemptsDelta: phase === 'reconcile' ? -1 : 0,
+      // the first check that fails says so (a state event); the ones after it are counted on its rows
+      coalesce: phase === 'reconcile',
+      quiet: true,
+    });
+    return { done: false, runAt };
+  }
+
+  /** 待人工核实: `unconfirmed`, marked for a person (manual-check.ts), looked up again once a day, never resent on its own. */
+  private async toManualCheck(c: Claim, events: PendingEvent[], phase: Phase, code: string, message: string): Promise<StepOutcome> {
+    const runAt = new Date(Date.now() + MANUAL_CHECK_RECHECK_MS);
+    events.push({ kind: MANUAL_CHECK_EVENT, call: phase, errorCode: code, message });
+    await this.transition(c, 'unconfirmed', events, {
+      nextAttemptAt: runAt,
+      error: [code, message],
+      checkpoint: { manualCheck: true, ...UNKNOWN_EPISODE_RESET },
+      attemptsDelta: phase === 'deliver' ? 0 : -1,
+      coalesce: phase !== 'deliver',
+    });
+    this.metrics.countOutcome(c.d.channelType, 'manual_check');
+    return { done: false, runAt };
+  }
+
   private async retryLater(c: Claim, to: DeliveryState, events: PendingEvent[], error: [string, string], waitMs: number, attemptsDelta: number): Promise<StepOutcome> {
     const runAt = new Date(Date.now() + waitMs);
     await this.transition(c, to, events, { nextAttemptAt: runAt, error, attemptsDelta });
     return { done: false, runAt };
   }
 
-  // ------------------------------------------------------------------ writing outcomes
+  // ------------------------------------------------------------------ writing outcomes (outcome-writer.ts)
 
-  /**
-   * Delivery published + ledger row + item status, in one transaction, exactly once:
-   * - with `token` (a worker's own step): only while it still holds the lease; a delivery the item's
-   *   withdrawal turned `withdrawing` meanwhile records its publication (it was out there) and stays
-   *   withdrawing, so the withdraw job takes it back;
-   * - without (a callback, an operator): only from `fromStates`.
-   * Returns whether this call recorded the publication.
-   */
-  async markPublished(
-    d: Pick<Delivery, 'id' | 'itemVersionId' | 'channelType' | 'channelAccountId'>,
-    snapshot: ItemSnapshot,
-    externalId: string,
-    externalUrl: string | null,
-    at: Date,
-    o: { token?: string; fromStates?: DeliveryState[]; actorId?: string | null; events?: PendingEvent[]; inTx?: (em: EntityManager) => Promise<void>; attemptsDelta?: number } = {},
-  ): Promise<boolean> {
-    const events = o.events ? o.events.splice(0) : [];
-    const args = {
-      deliveryId: d.id,
-      itemVersionId: d.itemVersionId,
-      channelType: d.channelType,
-      channelAccountId: d.channelAccountId,
-      snapshot,
-      externalId,
-      externalUrl,
-      publishedAt: at,
-      guard: o.token ? { token: o.token } : { fromStates: o.fromStates ?? [] },
-      attemptsDelta: o.attemptsDelta,
-      manual: !!o.actorId,
-      actorId: o.actorId ?? null,
-      events,
-    };
-    let applied: boolean;
-    if (o.token && !o.inTx) {
-      const r = await this.publications.submit({
-        deliveryId: d.id,
-        token: o.token,
-        itemVersionId: d.itemVersionId,
-        channelType: d.channelType,
-        channelAccountId: d.channelAccountId,
-        snapshot,
-        externalId,
-        externalUrl,
-        publishedAt: at,
-        attemptsDelta: o.attemptsDelta ?? 0,
-        events,
-      });
-      if (r instanceof Error) {
-        o.events?.push(...events);
-        throw r;
-      }
-      applied = r;
-    } else if (o.inTx) {
-      const inTx = o.inTx;
-      applied = await this.ds.transaction(async (em) => {
-        const r = await this.sql.markPublished(args, em);
-        if (r) await inTx(em);
-        return !!r;
-      });
-    } else {
-      applied = !!(await this.sql.markPublished(args));
-    }
-    if (applied) this.metrics.countOutcome(d.channelType, 'published');
-    else if (o.token) await this.flushEvents(d.id, events);
-    return applied;
+  /** See OutcomeWriter.markPublished: the publication, its ledger row and the item, exactly once. */
+  markPublished(...args: Parameters<OutcomeWriter['markPublished']>): Promise<boolean> {
+    return this.outcomes.markPublished(...args);
   }
 
-  private async fail(c: Claim, events: PendingEvent[], code: string, message: string): Promise<StepOutcome> {
-    await this.transition(c, 'failed', events, { error: [code, message] });
-    this.metrics.countOutcome(c.d.channelType, 'failed');
-    return { done: true };
+  private fail(c: Claim, events: PendingEvent[], code: string, message: string): Promise<StepOutcome> {
+    return this.outcomes.fail(c, events, code, message);
   }
 
-  /**
-   * Leaves `processing` for `to`, fenced by the claim's token. If the lease was lost, or the item's
-   * withdrawal turned the delivery `withdrawing` meanwhile, the state is not touched; what the step
-   * learnt (the outside id, checkpoints) is still recorded and the lease released.
-   */
-  private async transition(
-    c: Claim,
-    to: DeliveryState,
-    events: PendingEvent[],
-    o: { externalId?: string | null; nextAttemptAt?: Date; error?: [string, string]; attemptsDelta?: number; checkpoint?: Record<string, unknown>; quiet?: boolean },
-  ) {
-    const pending = events.splice(0);
-    const stateEvent = !o.quiet || to !== c.prev;
-    const withState = stateEvent ? [...pending, { kind: 'state', fromState: 'processing', toState: to, errorCode: o.error?.[0], message: o.error?.[1] }] : pending;
-    const ok = await this.sql.transition({
-      deliveryId: c.d.id,
-      token: c.token,
-      to,
-      nextAttemptAt: o.nextAttemptAt ?? null,
-      externalId: o.externalId ?? null,
-      error: o.error ?? null,
-      attemptsDelta: o.attemptsDelta ?? 0,
-      checkpoint: o.checkpoint ?? {},
-      events: withState,
-    });
-    if (ok) return;
-    await this.ds.transaction(async (em) => {
-      await em.query(
-        `UPDATE deliveries SET lease_until = NULL, lease_token = NULL, external_id = COALESCE($2, external_id),
-                checkpoint = checkpoint || $3::jsonb, updated_at = now() WHERE id = $1 AND lease_token = $4`,
-        [c.d.id, o.externalId ?? null, JSON.stringify(o.checkpoint ?? {}), c.token],
-      );
-      await this.insertEvents(em, c.d.id, [...pending, { kind: 'superseded', message: `step outcome ${to} not applied: the delivery changed meanwhile` }]);
-    });
-  }
-
-  private async flushEvents(deliveryId: string, events?: PendingEvent[]) {
-    if (!events?.length) return;
-    const pending = events.splice(0);
-    await this.insertEvents(null, deliveryId, pending).catch(() => undefined);
+  private transition(c: Claim, to: DeliveryState, events: PendingEvent[], o: TransitionOptions): Promise<void> {
+    return this.outcomes.transition(c, to, events, o);
   }
 
   /** Appends event rows (one statement for any number). */
-  async insertEvents(em: Pick<EntityManager, 'query'> | null, deliveryId: string, events: PendingEvent[]): Promise<void> {
-    await this.sql.insertEvents(deliveryId, events, em ?? undefined);
+  insertEvents(em: Pick<EntityManager, 'query'> | null, deliveryId: string, events: PendingEvent[]): Promise<void> {
+    return this.outcomes.insertEvents(em, deliveryId, events);
   }
 
   /** One event row, outside any step (API actions use it inside their own transaction). */
-  async event(deliveryId: string, e: PendingEvent, em?: EntityManager) {
-    await this.insertEvents(em ?? null, deliveryId, [e]);
+  event(deliveryId: string, e: PendingEvent, em?: EntityManager): Promise<void> {
+    return this.outcomes.insertEvents(em ?? null, deliveryId, [e]);
   }
 
   // ------------------------------------------------------------------ callbacks
@@ -716,171 +659,8 @@ export class DeliveryRunner {
 
   // ------------------------------------------------------------------ withdraw
 
-  private async claimWithdraw(deliveryId: string): Promise<Claim | { notDueUntil: Date } | null> {
-    const rows = await returning(
-      this.ds,
-      `UPDATE deliveries d SET lease_until = now() + make_interval(secs => $2), lease_token = gen_random_uuid(), updated_at = now()
-         FROM channel_accounts a
-        WHERE d.id = $1 AND a.id = d.channel_account_id AND a.enabled AND a.status = 'active' AND d.state = 'withdrawing'
-          AND (d.lease_until IS NULL OR d.lease_until < now()) AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now())
-        RETURNING d.*`,
-      [deliveryId, this.config.DELIVERY_LEASE_SECONDS],
-    );
-    if (rows[0]) return { d: rowToDelivery(rows[0]), prev: 'withdrawing', token: rows[0].lease_token };
-    const r = (await this.ds.query(`SELECT state, lease_until, next_attempt_at FROM deliveries WHERE id = $1`, [deliveryId]))[0];
-    if (!r || r.state !== 'withdrawing') return null;
-    const when = Math.max(r.lease_until ? new Date(r.lease_until).getTime() + 250 : 0, r.next_attempt_at ? new Date(r.next_attempt_at).getTime() : 0);
-    return when > Date.now() ? { notDueUntil: new Date(when) } : null;
+  /** Takes one delivery back (delivery-withdraw.ts), in the same frame as every step. */
+  async runWithdraw(deliveryId: string, hint: StepHint = {}): Promise<StepOutcome> {
+    return this.leased(deliveryId, hint, (id) => this.withdraws.claim(id), (c) => this.withdraws.step(c));
   }
-
-  /**
-   * Takes one delivery back. The ledger row stays (it was disclosed); a withdrawal row is added beside
-   * it. A delivery that never got out is cancelled instead. A channel that cannot take a publication
-   * back, or refuses to, leaves it `published` with the reason (last_error_*) and an event, for the
-   * operator, who removes it by hand and records that (mark withdrawn).
-   */
-  async runWithdraw(deliveryId: string, hint: { accountId?: string; channelType?: string } = {}): Promise<StepOutcome> {
-    return this.leased(deliveryId, hint, (id) => this.claimWithdraw(id), (c) => this.withdrawStep(c));
-  }
-
-  private async withdrawStep(c: Claim): Promise<StepOutcome> {
-    const { d } = c;
-    const adapter = this.registry.get(d.channelType);
-    const events: PendingEvent[] = [];
-    const ctx = await this.context(d, events);
-    const withdrawAttempts = Number(d.checkpoint?.withdrawAttempts ?? 0);
-    try {
-      let recorded = (await this.ds.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [d.id])).length > 0;
-      if (!recorded) {
-        // Never confirmed published: find out whether it is out there before taking anything back.
-        if (!adapter.reconcile) {
-          if (!d.externalId) return this.endWithdraw(c, events, 'cancelled', '撤回时尚未发布，已取消');
-        } else {
-          const r = await this.timed(c, () => adapter.reconcile!(ctx));
-          events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
-          if (!r.found) return this.endWithdraw(c, events, 'cancelled', '撤回时尚未发布，已取消');
-          if (r.status === 'pending') {
-            const runAt = new Date(Date.now() + 2000);
-            await this.releaseWithdraw(c, events, { nextAttemptAt: runAt, externalId: r.externalId });
-            return { done: false, runAt };
-          }
-          // It did get out: it counts (it was disclosed), then it is taken back.
-          await this.markPublished(d, ctx.version, r.externalId, r.externalUrl ?? null, new Date(), { token: c.token, events });
-          await this.ds.query(`UPDATE deliveries SET lease_until = now() + make_interval(secs => $3), lease_token = $2 WHERE id = $1`, [d.id, c.token, this.config.DELIVERY_LEASE_SECONDS]);
-          ctx.externalId = r.externalId;
-          ctx.externalUrl = r.externalUrl ?? null;
-          recorded = true;
-        }
-      }
-      if (!(adapter.capabilities.canWithdraw || adapter.capabilities.withdrawsByCorrection) || !adapter.withdraw) {
-        const msg = `${adapter.capabilities.label}不支持撤回已发布的内容，请到该渠道后台人工删除，完成后在此“标记为已撤回”`;
-        events.push({ kind: 'withdraw_unsupported', message: msg });
-        return this.keepPublished(c, events, 'WITHDRAW_UNSUPPORTED', msg);
-      }
-      await this.timed(c, () => adapter.withdraw!(ctx));
-      return this.endWithdraw(c, events, 'withdrawn', ctx.checkpoint.withdrawReason ?? null);
-    } catch (e) {
-      const err = e instanceof ChannelError ? e : null;
-      const code = String(err?.code ?? (e as NodeJS.ErrnoException)?.code ?? 'INTERNAL');
-      const message = (e as Error)?.message ?? String(e);
-      events.push({ kind: 'error', call: 'withdraw', errorCode: code, message });
-      if (err?.kind === 'permanent') return this.keepPublished(c, events, code, `撤回失败：${message}`);
-      if (err?.kind === 'credentials') {
-        await this.accounts.markNeedsAttention(d.channelAccountId, `${code}: ${message}`);
-        await this.releaseWithdraw(c, events, { error: [code, `撤回失败（账号凭据失效，修复后自动继续）：${message}`] });
-        return { done: true };
-      }
-      if (withdrawAttempts + 1 >= MAX_WITHDRAW_ATTEMPTS) return this.keepPublished(c, events, code, `撤回重试${withdrawAttempts + 1}次后仍失败：${message}`);
-      const wait = err?.kind === 'rate_limited' ? Math.max(1000, (err as RateLimitedError).retryAfterMs) : backoffMs(withdrawAttempts + 1);
-      const runAt = new Date(Date.now() + wait);
-      await this.releaseWithdraw(c, events, { nextAttemptAt: runAt, error: [code, message], checkpoint: { withdrawAttempts: withdrawAttempts + 1 } });
-      return { done: false, runAt };
-    }
-  }
-
-  private async releaseWithdraw(c: Claim, events: PendingEvent[], o: { nextAttemptAt?: Date; externalId?: string; error?: [string, string]; checkpoint?: Record<string, unknown> }) {
-    const pending = events.splice(0);
-    await this.ds.transaction(async (em) => {
-      await em.query(
-        `UPDATE deliveries SET lease_until = NULL, lease_token = NULL, next_attempt_at = $3, external_id = COALESCE($4, external_id),
-                last_error_code = COALESCE($5, last_error_code), last_error_message = COALESCE($6, last_error_message),
-                checkpoint = checkpoint || $7::jsonb, updated_at = now()
-          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing'`,
-        [c.d.id, c.token, o.nextAttemptAt ?? null, o.externalId ?? null, o.error?.[0] ?? null, o.error?.[1] ?? null, JSON.stringify(o.checkpoint ?? {})],
-      );
-      await this.insertEvents(em, c.d.id, pending);
-    });
-  }
-
-  /** The publication stays out there: back to `published`, with the reason for the operator. */
-  private async keepPublished(c: Claim, events: PendingEvent[], code: string, message: string): Promise<StepOutcome> {
-    const pending = events.splice(0);
-    pending.push({ kind: 'state', fromState: 'withdrawing', toState: 'published', errorCode: code, message });
-    await this.ds.transaction(async (em) => {
-      const u = await returning(
-        em,
-        `UPDATE deliveries SET state = 'published', lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,
-                last_error_code = $3, last_error_message = $4, updated_at = now()
-          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing' RETURNING id`,
-        [c.d.id, c.token, code, message],
-      );
-      if (u.length) await this.insertEvents(em, c.d.id, pending);
-    });
-    this.metrics.countOutcome(c.d.channelType, 'withdraw_failed');
-    return { done: true };
-  }
-
-  private async endWithdraw(c: Claim, events: PendingEvent[], to: 'withdrawn' | 'cancelled', reason: string | null): Promise<StepOutcome> {
-    const pending = events.splice(0);
-    pending.push({ kind: 'state', fromState: 'withdrawing', toState: to, message: reason });
-    await this.ds.transaction(async (em) => {
-      const res = await returning(
-        em,
-        `UPDATE deliveries SET state = $3, lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,
-                last_error_code = NULL, last_error_message = $4, updated_at = now()
-          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing' RETURNING id`,
-        [c.d.id, c.token, to, to === 'cancelled' ? reason : null],
-      );
-      if (!res.length) return;
-      if (to === 'withdrawn') {
-        const rec = await em.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [c.d.id]);
-        if (rec[0]) await em.getRepository(PublicationWithdrawal).insert({ publicationRecordId: rec[0].id, withdrawnAt: new Date(), reason });
-      }
-      await this.insertEvents(em, c.d.id, pending);
-    });
-    this.metrics.countOutcome(c.d.channelType, to);
-    return { done: true };
-  }
-}
-
-/** A raw `deliveries` row (snake_case, from RETURNING / SELECT *) as the entity. */
-export function rowToDelivery(r: any): Delivery {
-  const d = new Delivery();
-  d.id = r.id;
-  d.itemId = r.item_id;
-  d.itemVersionId = r.item_version_id;
-  d.versionNo = r.version_no;
-  d.channelAccountId = r.channel_account_id;
-  d.channelType = r.channel_type;
-  d.organisationId = r.organisation_id;
-  d.state = r.state;
-  d.dueAt = new Date(r.due_at);
-  d.attempts = r.attempts;
-  d.checkpoint = r.checkpoint ?? {};
-  d.externalId = r.external_id;
-  d.externalUrl = r.external_url;
-  d.lastErrorCode = r.last_error_code;
-  d.lastErrorMessage = r.last_error_message;
-  d.leaseUntil = r.lease_until ? new Date(r.lease_until) : null;
-  d.nextAttemptAt = r.next_attempt_at ? new Date(r.next_attempt_at) : null;
-  d.publishedAt = r.published_at ? new Date(r.published_at) : null;
-  d.createdAt = new Date(r.created_at);
-  d.updatedAt = new Date(r.updated_at);
-  return d;
-}
-
-function formatDuration(ms: number): string {
-  if (ms >= 3600_000) return `${Math.round(ms / 3600_000)}小时`;
-  if (ms >= 60_000) return `${Math.round(ms / 60_000)}分钟`;
-  return `${Math.round(ms / 1000)}秒`;
 }

@@ -10,7 +10,7 @@ describe('workerConfigFor', () => {
 
   it('never relies on BullMQ defaults for locks and stalls', () => {
     const c = workerConfigFor({ concurrencyPerAccount: 2 });
-    expect(c).toEqual({ concurrency: 16, lockDuration: 15_000, maxStalledCount: 3, stalledInterval: 5_000 });
+    expect(c).toEqual({ concurrency: 16, lockDuration: 8_000, maxStalledCount: 3, stalledInterval: 3_000 });
     expect(c.stalledInterval).toBeLessThan(c.lockDuration);
   });
 });

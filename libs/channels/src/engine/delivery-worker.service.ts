@@ -30,10 +30,12 @@ export function workerConfigFor(cap: Pick<ChannelCapabilities, 'concurrencyPerAc
   return {
     concurrency: override && override > 0 ? override : Math.min(64, Math.max(8, cap.concurrencyPerAccount * 8)),
     // Short: the lock is renewed while a job runs, so it only decides how soon a SIGKILLed worker's
-    // jobs run again. A false stall (a long event-loop block) is harmless: the Postgres lease decides.
-    lockDuration: 15_000,
+    // jobs run again (≤ lockDuration + 2 stall checks; with the 10 s live lease, lease-heartbeat.ts,
+    // another worker resumes them within about 15 s). A false stall (a long event-loop block) is
+    // harmless: the Postgres lease decides.
+    lockDuration: 8_000,
     maxStalledCount: 3,
-    stalledInterval: 5_000,
+    stalledInterval: 3_000,
   };
 }
 
@@ -78,7 +80,8 @@ export class DeliveryWorkerHost implements OnModuleDestroy, OnApplicationShutdow
     const { deliveryId, op, accountId } = job.data;
     let outcome: StepOutcome;
     try {
-      const hint = { accountId, channelType };
+      // A job BullMQ took back from a dead worker stands for a step that may have been in flight.
+      const hint = { accountId, channelType, takeover: (job.stalledCounter ?? 0) > 0 };
       outcome = op === 'withdraw' ? await this.runner.runWithdraw(deliveryId, hint) : await this.runner.run(deliveryId, hint);
     } catch (e) {
       if ((e as Error)?.name === 'EntityNotFoundError') {

@@ -127,6 +127,7 @@ export class EngineSql {
       beijingDate(o.publishedAt),
       o.externalUrl ?? o.externalId,
       o.actorId ?? null,
+      s.disclosureAttr ?? '主动公开',
     ];
     const events = o.events ?? [];
     const values = events.length ? eventValues(events, params) : '';
@@ -142,9 +143,9 @@ export class EngineSql {
         RETURNING n.id, n.state, o.prev),
       l AS (
         INSERT INTO publication_records (delivery_id, item_id, item_version_id, version_no, organisation_id, channel_type,
-               channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response, external_url, manual)
+               channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response, external_url, manual, disclosure_attr)
         SELECT u.id, $7::uuid, $8::uuid, $9::int, $10::uuid, $11::text, $12::uuid, $4::timestamptz, $13::text, $14::text,
-               $15::boolean, $16::boolean, $17::boolean, $3::text, $18::boolean FROM u
+               $15::boolean, $16::boolean, $17::boolean, $3::text, $18::boolean, $22::text FROM u
         RETURNING id),
       i AS (
         UPDATE items SET status = 'published', publish_date = COALESCE(publish_date, $19::date), row_version = row_version + 1, updated_at = now()
@@ -266,9 +267,9 @@ const PUBLISH_MANY_SQL = `
   WITH x AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::uuid[], $8::uuid[], $9::int[],
                          $10::uuid[], $11::text[], $12::uuid[], $13::text[], $14::text[], $15::boolean[], $16::boolean[], $17::boolean[],
-                         $18::date[], $19::text[])
+                         $18::date[], $19::text[], $30::text[])
       AS x(id, token, external_id, external_url, published_at, attempts_delta, item_id, version_id, version_no, org_id, channel_type,
-           account_id, kind, category, is_norm, is_interp, is_resp, bdate, response)),
+           account_id, kind, category, is_norm, is_interp, is_resp, bdate, response, disclosure_attr)),
   o AS (
     SELECT d.id, d.state AS prev, d.lease_token = x.token AND d.state IN ('processing','withdrawing') AS held
       FROM deliveries d JOIN x ON x.id = d.id WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE OF d),
@@ -281,9 +282,9 @@ const PUBLISH_MANY_SQL = `
     RETURNING n.id, n.state, o.prev),
   l AS (
     INSERT INTO publication_records (delivery_id, item_id, item_version_id, version_no, organisation_id, channel_type,
-           channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response, external_url, manual)
+           channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response, external_url, manual, disclosure_attr)
     SELECT x.id, x.item_id, x.version_id, x.version_no, x.org_id, x.channel_type, x.account_id, x.published_at, x.kind, x.category,
-           x.is_norm, x.is_interp, x.is_resp, x.external_url, false
+           x.is_norm, x.is_interp, x.is_resp, x.external_url, false, x.disclosure_attr
       FROM x JOIN u ON u.id = x.id ORDER BY x.item_id, x.id
     RETURNING id),
   ik AS (
@@ -347,6 +348,7 @@ export async function publishMany(sql: EngineSql, rows: PublishRow[]): Promise<S
     evs.map((x) => (x.e.message == null ? null : String(x.e.message).slice(0, 4000))),
     evs.map((x) => (x.e.durationMs == null ? null : Math.round(x.e.durationMs))),
     evs.map((x) => x.i),
+    col((r) => r.snapshot.disclosureAttr ?? '主动公开'),
   ];
   const out = await sql.q<{ id: string }>('publish_many', PUBLISH_MANY_SQL, params);
   return new Set(out.map((r) => r.id));

@@ -39,6 +39,8 @@ import {
 import type { GazetteToc, GazetteWaiting, IssuePublished, IssueView, WaitingDelivery, WaitingErratum } from './gazette-reads.types';
 import { buildToc, erratumText, TocArticleInput, TocErratumInput, tocEntries } from './gazette-toc';
 import { isUuid } from '@app/common/ids/is-uuid';
+import { publishUploadsInto } from '../portal/publish-uploads';
+import { UploadStore } from '../portal/upload-store';
 
 /** Everything about one gazette that compile, publish and the pages need. */
 export interface GazetteContext {
@@ -63,6 +65,10 @@ const SITE_LOCK_NS = 727274101;
 export class GazetteIssueService {
   private readonly log = componentLogger('gazette');
   private readonly audit = new AuditService();
+  private uploadStore: UploadStore | null = null;
+  private get uploads(): UploadStore {
+    return (this.uploadStore ??= new UploadStore(this.config, this.ds));
+  }
 
   constructor(
     private readonly ds: DataSource,
@@ -89,7 +95,9 @@ export class GazetteIssueService {
       kinds,
       sections: effectiveSections(settings, kinds),
       site: { title: settings.title, organisationName: organisation.name, publisher: settings.publisher, frequencyLabel: FREQUENCY_LABELS[settings.frequency], baseUrl },
-      dir: path.resolve(settings.directory ?? portalDir(this.config), settings.path),
+      // Always inside PORTAL_DIR: `path` is a plain name (parseGazetteSettings), and no setting names a
+      // directory of its own, so no account can make the product write elsewhere (issue 12, point 8).
+      dir: path.join(path.resolve(portalDir(this.config)), settings.path),
     };
   }
 
@@ -547,7 +555,10 @@ export class GazetteIssueService {
           `SELECT e.id, v.snapshot FROM gazette_entries e JOIN item_versions v ON v.id = e.item_version_id WHERE e.issue_id = $1 AND NOT e.is_erratum`,
           [i.id],
         );
-        const view = { ...views[k], articles: Object.fromEntries(snaps.map((s) => [s.id, s.snapshot])) };
+        // The items' private uploads go public with the issue: copies under the gazette's directory (issue 12.2).
+        const articles: [string, ItemSnapshot][] = [];
+        for (const s of snaps) articles.push([s.id, await publishUploadsInto(this.uploads, s.snapshot, ctx.dir, ctx.site.baseUrl)]);
+        const view = { ...views[k], articles: Object.fromEntries(articles) };
         await writeFileAtomic(file, renderIssuePage(ctx.site, view));
         written.push(i.id);
       }

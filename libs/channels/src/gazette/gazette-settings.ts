@@ -27,8 +27,6 @@ export interface GazetteSettings {
   autoPublish: boolean;
   /** Directory of the gazette inside the portal directory (served under /site/<path>/). */
   path: string;
-  /** Portal directory override (default: PORTAL_DIR). */
-  directory: string | null;
   /** 编辑出版单位, printed on every issue. */
   publisher: string | null;
 }
@@ -98,7 +96,6 @@ export function parseGazetteSettings(raw: Record<string, any> | null | undefined
       kinds,
       autoPublish: s.autoPublish === true,
       path: typeof s.path === 'string' && /^[a-z0-9][a-z0-9_-]*$/i.test(s.path) ? s.path : 'gazette',
-      directory: typeof s.directory === 'string' && s.directory ? s.directory : null,
       publisher: typeof s.publisher === 'string' && s.publisher.trim() ? s.publisher.trim() : null,
     },
     problems,

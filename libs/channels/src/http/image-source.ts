@@ -102,13 +102,15 @@ export class ImageLoader {
 
   constructor(
     private readonly baseUrl: string,
-    private readonly o: { timeoutMs?: number; maxBytes?: number } = {},
+    /** local: reads sources held on this side (private uploads) and answers null for the rest, which are fetched. */
+    private readonly o: { timeoutMs?: number; maxBytes?: number; local?: (src: string) => Promise<Buffer | null> } = {},
   ) {}
 
   load(src: string): Promise<Buffer> {
     let p = this.cache.get(src);
     if (!p) {
-      p = loadImageBytes(src, this.baseUrl, this.o);
+      const local = this.o.local;
+      p = local ? local(src).then((b) => b ?? loadImageBytes(src, this.baseUrl, this.o)) : loadImageBytes(src, this.baseUrl, this.o);
       // a failed load is not cached: the next caller may try again
       p.catch(() => this.cache.delete(src));
       this.cache.set(src, p);

@@ -11,6 +11,8 @@ import { HuiduClient } from './huidu-client';
 import { LedDisplay } from './led-display';
 import { LedEntry } from './led-entry.entity';
 import { buildProgram, ProgramEntry, ProgramScreen } from './led-program';
+import { buildNovastarProgram } from './novastar-program';
+import { ledScreenStatus, pushNovastar } from './novastar-sync';
 import { LedProgram } from './led-program.entity';
 import type { LedEntryRow, LedFrameRef, LedScreenRow, LedSyncCounts } from './led-reads.types';
 import { LedScreenSettings, parseLedSettings, screenSignature } from './led-settings';
@@ -48,7 +50,7 @@ export class LedScreenService {
   private readonly log = componentLogger('led');
 
   constructor(
-    private readonly ds: DataSource,
+    readonly ds: DataSource,
     private readonly accounts: AccountStore,
     readonly renderer: LedTextRenderer = new LedTextRenderer({ maxChars: 2000 }),
   ) {}
@@ -192,7 +194,7 @@ export class LedScreenService {
         [accountId, now],
       );
       const entries = await this.programEntries(screen);
-      const built = buildProgram(this.programScreen(s), entries, now);
+      const built = (s.protocol === 'novastar' ? buildNovastarProgram : buildProgram)(this.programScreen(s), entries, now);
       let version = await this.latestVersion(accountId);
       let created = false;
       if (!version || version.hash !== built.hash) {
@@ -214,6 +216,8 @@ export class LedScreenService {
       let pushed = false;
       // A controller we never gave anything keeps what the hall put on it until there is something to show.
       const untouched = !version.programs.length && !(await this.ds.query(`SELECT 1 FROM led_programs WHERE channel_account_id = $1 AND acked_at IS NOT NULL LIMIT 1`, [accountId])).length;
+      const sent = s.protocol === 'novastar' && !untouched ? await pushNovastar(this.ds, screen, version, entries, now, o) : null;
+      if (sent) [version, pushed] = [sent, true];
       if (s.protocol === 'huidu' && (!version.ackedAt || o.force) && !untouched) {
         const client = this.client(screen, o.log);
         try {
@@ -300,14 +304,8 @@ export class LedScreenService {
     return out;
   }
 
-  private async status(accountId: string, patch: Record<string, unknown>) {
-    const keys = Object.keys(patch);
-    const cols = keys.map((k, i) => `${k} = $${i + 2}`).join(', ');
-    await this.ds.query(
-      `INSERT INTO led_screen_status (channel_account_id) VALUES ($1) ON CONFLICT (channel_account_id) DO NOTHING`,
-      [accountId],
-    );
-    await this.ds.query(`UPDATE led_screen_status SET ${cols} WHERE channel_account_id = $1`, [accountId, ...keys.map((k) => patch[k])]);
+  private status(accountId: string, patch: Record<string, unknown>) {
+    return ledScreenStatus(this.ds, accountId, patch);
   }
 
   /** The first version containing the entry that the controller acknowledged (Huidu) or the player fetched (pull). */
@@ -432,8 +430,12 @@ export class LedScreenService {
     return this.entryFrame(f.entryId, f.page);
   }
 
-  async entryFrame(entryId: string, page: number): Promise<Buffer | null> {
-    const rows = await this.ds.query(`SELECT png FROM led_entry_frames WHERE entry_id = $1 AND n = $2`, [entryId, page]);
+  /** An entry's page PNG; with `accountId`, only when the entry is that screen's. */
+  async entryFrame(entryId: string, page: number, accountId?: string): Promise<Buffer | null> {
+    const rows = await this.ds.query(
+      `SELECT f.png FROM led_entry_frames f JOIN led_entries e ON e.id = f.entry_id WHERE f.entry_id = $1 AND f.n = $2 AND ($3::uuid IS NULL OR e.channel_account_id = $3)`,
+      [entryId, page, accountId ?? null],
+    );
     return rows[0]?.png ?? null;
   }
 

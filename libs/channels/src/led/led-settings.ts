@@ -2,6 +2,7 @@ import type { FieldProblem } from '@app/common/errors/app-error';
 import type { LedColourMode } from '@app/media/led/led-colours';
 import type { LedEffect } from './huidu-program.types';
 import type { LedScreenFacts } from './led-reads.types';
+import { NovastarScreenSettings, parseNovastarSettings } from './novastar-settings';
 
 /** Resolutions of the hall screens we know (CHANNELS.md); any other sane size is accepted too. */
 export const COMMON_LED_RESOLUTIONS: readonly [number, number][] = [
@@ -13,7 +14,7 @@ export const COMMON_LED_RESOLUTIONS: readonly [number, number][] = [
   [256, 128],
 ];
 export const LED_MAX_SIDE = 4096;
-export const LED_PROTOCOLS = ['huidu', 'pull'] as const;
+export const LED_PROTOCOLS = ['huidu', 'pull', 'novastar'] as const;
 export type LedProtocol = (typeof LED_PROTOCOLS)[number];
 
 /** An LED channel account's settings, normalised (see README.md for the stored shape). */
@@ -31,6 +32,8 @@ export interface LedScreenSettings extends LedScreenFacts {
   defaultDays: number;
   /** How often a delivery not yet on the screen is checked again (pull: the player's fetch; Huidu: an emergency ending). */
   confirmPollMs: number;
+  /** protocol novastar: players and the public media URL (novastar-settings.ts) */
+  novastar?: NovastarScreenSettings;
 }
 
 const DEFAULT_EFFECT: LedEffect = { type: 0, speed: 4, hold: 5000 };
@@ -61,7 +64,7 @@ export function parseLedSettings(
   const colourMode = (s.colourMode ?? 'single') as LedColourMode;
   if (!['single', 'dual', 'full'].includes(colourMode)) problems.push({ field: 'settings.colourMode', reason: '屏幕颜色类型应为 single（单色）、dual（双色）或 full（全彩）' });
   const protocol = (s.protocol ?? 'huidu') as LedProtocol;
-  if (!(LED_PROTOCOLS as readonly string[]).includes(protocol)) problems.push({ field: 'settings.protocol', reason: '控制协议应为 huidu（灰度 HTTP 推送）或 pull（播放端拉取）' });
+  if (!(LED_PROTOCOLS as readonly string[]).includes(protocol)) problems.push({ field: 'settings.protocol', reason: '控制协议应为 huidu（灰度 HTTP 推送）、pull（播放端拉取）或 novastar（诺瓦 VNNOX 云平台）' });
   const deviceId = typeof s.deviceId === 'string' ? s.deviceId.trim() : '';
   if (protocol === 'huidu') {
     if (!deviceId || /[,\s/]/.test(deviceId)) problems.push({ field: 'settings.deviceId', reason: '灰度控制卡须填写设备编号（不含逗号、空格、斜杠）' });
@@ -71,6 +74,8 @@ export function parseLedSettings(
   if (protocol === 'pull' && (typeof credentials?.playlistKey !== 'string' || credentials.playlistKey.length < 16)) {
     problems.push({ field: 'credentials.playlistKey', reason: '拉取模式须配置播放端密钥 playlistKey（至少16个字符）' });
   }
+  const ns = protocol === 'novastar' ? parseNovastarSettings(s, credentials, baseUrl, credentials !== null) : undefined;
+  if (ns) problems.push(...ns.problems);
   const lineHeight = s.lineHeight === undefined || s.lineHeight === null ? undefined : int(s.lineHeight);
   if (s.lineHeight !== undefined && s.lineHeight !== null && (lineHeight === undefined || lineHeight < 12 || (height !== undefined && lineHeight > height))) {
     problems.push({ field: 'settings.lineHeight', reason: '行高应为 12 到屏幕高度之间的整数' });
@@ -101,6 +106,7 @@ export function parseLedSettings(
       maxPages: Math.max(1, Math.min(100, maxPages)),
       defaultDays: Math.max(1, Math.min(366, defaultDays)),
       confirmPollMs: Math.max(200, int(s.confirmPollMs) ?? (protocol === 'pull' ? 3000 : 60_000)),
+      ...(ns ? { novastar: ns.novastar } : {}),
     },
     problems,
   };

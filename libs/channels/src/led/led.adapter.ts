@@ -6,6 +6,7 @@ import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { LedFrame } from '@app/media/led/led-text.renderer';
 import {
   AdapterAccount,
+  AttemptLog,
   ChannelAdapter,
   ChannelCapabilities,
   ChannelPreview,
@@ -21,6 +22,8 @@ import { LED_TEXT_MAX_CHARS, LedDisplay, parseLedDisplay } from './led-display';
 import { LedEntry } from './led-entry.entity';
 import { buildProgram, scheduleSegments } from './led-program';
 import { LedScreen, LedScreenService } from './led-screen.service';
+import { novastarDisplayProblems } from './novastar-program';
+import { novastarPlayersOnline, reconcileNovastar } from './novastar-sync';
 
 /** How long a pull player may stay away before a delivery waiting for its fetch fails (a hall closed for a holiday). */
 const PULL_CONFIRM_GIVE_UP_MS = 10 * 24 * 3600_000;
@@ -59,7 +62,7 @@ export class LedAdapter implements ChannelAdapter {
     const problems: FieldProblem[] = screen.problems.map((p) => ({ field: 'account', reason: `LED屏设置有误（请联系管理员）：${p.field} ${p.reason}` }));
     const s = screen.settings;
     const { display, problems: dp } = parseLedDisplay(v, now, s.defaultDays);
-    problems.push(...dp);
+    problems.push(...dp, ...(display && s.protocol === 'novastar' ? novastarDisplayProblems(display) : []));
     if (screen.problems.length || !display) return { display, frames: [], problems };
     let frames: LedFrame[] = [];
     try {
@@ -125,7 +128,8 @@ export class LedAdapter implements ChannelAdapter {
   }
 
   private externalId(screen: LedScreen, entry: LedEntry): string {
-    return `${screen.settings.protocol === 'huidu' ? screen.settings.deviceId : 'pull'}/${entry.id}`;
+    const s = screen.settings;
+    return `${s.protocol === 'huidu' ? s.deviceId : s.protocol === 'novastar' ? `novastar:${s.novastar?.playerIds.join(',')}` : 'pull'}/${entry.id}`;
   }
 
   async deliver(ctx: DeliveryContext): Promise<DeliverResult> {
@@ -134,7 +138,7 @@ export class LedAdapter implements ChannelAdapter {
       const entry = await this.entryFor(ctx, screen);
       const r = await this.screens.sync(ctx.account.id, { screen, log: (e) => ctx.logAttempt(e) });
       await ctx.logAttempt({ call: `screen program v${r.version.version}`, response: `${r.created ? 'new version' : 'unchanged'}${r.pushed ? ', pushed, acknowledged' : ''}; entries ${r.version.entryIds.length}` });
-      const done = await this.shown(screen, entry);
+      const done = await this.shown(screen, entry, (e) => ctx.logAttempt(e));
       if (done) return done;
       return { status: 'awaiting_confirmation', externalId: this.externalId(screen, entry), pollAfterMs: this.notYet(screen, entry) };
     } catch (e) {
@@ -142,10 +146,19 @@ export class LedAdapter implements ChannelAdapter {
     }
   }
 
-  /** Published once a version holding the entry was acknowledged (Huidu) or fetched (pull); null: not yet. */
-  private async shown(screen: LedScreen, entry: LedEntry): Promise<{ status: 'published'; externalId: string; externalUrl: null; publishedAt: Date } | null> {
-    const v = await this.screens.shownIn(entry, screen.settings.protocol === 'huidu' ? 'acked' : 'fetched');
+  /**
+   * Published once a version holding the entry was acknowledged (Huidu) or fetched (pull); NovaStar:
+   * accepted by the cloud and every player reports online afterwards (novastar-sync.ts). null: not yet.
+   */
+  private async shown(screen: LedScreen, entry: LedEntry, log?: (e: AttemptLog) => Promise<void>): Promise<{ status: 'published'; externalId: string; externalUrl: null; publishedAt: Date } | null> {
+    const v = await this.screens.shownIn(entry, screen.settings.protocol === 'pull' ? 'fetched' : 'acked');
     if (!v) return null;
+    if (screen.settings.protocol === 'novastar') {
+      const st = await novastarPlayersOnline(screen, log);
+      await log?.({ call: 'novastar evidence', response: st.online ? `program v${v.version} accepted by the cloud; all players online since` : `accepted by the cloud; offline: ${st.offline.join(',')}` });
+      if (!st.online) return null;
+      return { status: 'published', externalId: this.externalId(screen, entry), externalUrl: null, publishedAt: new Date() };
+    }
     return { status: 'published', externalId: this.externalId(screen, entry), externalUrl: null, publishedAt: v.ackedAt ?? v.fetchedAt ?? new Date() };
   }
 
@@ -162,9 +175,9 @@ export class LedAdapter implements ChannelAdapter {
       const screen = this.screens.screenOf(ctx.account);
       const entry = await this.screens.entryOfDelivery(ctx.deliveryId);
       if (!entry) throw new PermanentError('LED_ENTRY_MISSING', 'LED屏节目中找不到该信息');
-      if (screen.settings.protocol === 'huidu') await this.screens.sync(ctx.account.id, { screen, log: (e) => ctx.logAttempt(e) });
+      if (screen.settings.protocol !== 'pull') await this.screens.sync(ctx.account.id, { screen, log: (e) => ctx.logAttempt(e) });
       const fresh = (await this.screens.entryOfDelivery(ctx.deliveryId)) ?? entry;
-      return (await this.shown(screen, fresh)) ?? { status: 'pending', pollAfterMs: this.notYet(screen, fresh) };
+      return (await this.shown(screen, fresh, (e) => ctx.logAttempt(e))) ?? { status: 'pending', pollAfterMs: this.notYet(screen, fresh) };
     } catch (e) {
       throw toChannelError(e);
     }
@@ -174,6 +187,7 @@ export class LedAdapter implements ChannelAdapter {
     const screen = this.screens.screenOf(ctx.account);
     const entry = await this.screens.entryOfDelivery(ctx.deliveryId);
     if (!entry) return { found: false };
+    if (screen.settings.protocol === 'novastar') return reconcileNovastar(this.screens, ctx, entry, () => this.shown(screen, entry, (e) => ctx.logAttempt(e)));
     const shown =
       screen.settings.protocol === 'huidu'
         ? await this.screens.reconcileHuidu(screen, entry, (e) => ctx.logAttempt(e))

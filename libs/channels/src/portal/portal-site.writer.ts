@@ -1,11 +1,13 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from './atomic-write';
+import type { PortalReader, PortalState } from './portal-state';
 import {
   PortalArticle,
   SiteInfo,
   articlePath,
   columnSlug,
+  publicFields,
   renderArticle,
   renderColumn,
   renderIndex,
@@ -14,85 +16,102 @@ import {
   renderWithdrawn,
 } from './portal-templates';
 
+/** Copies the bytes of a private upload to a place in the site (only when publishing). */
+export type UploadCopier = (key: string, dest: string) => Promise<void>;
+
 /**
- * Owns one portal directory. Each article keeps a sidecar JSON under _data/ (written atomically, one
- * file per article, so concurrent writers never clobber each other); list pages, the 信息公开目录,
- * sitemap.xml and rss.xml are derived from the sidecars. List rebuilds are coalesced within a process
- * and re-checked after writing, so concurrent processes converge on lists that include every article.
+ * Owns one portal site directory. The directory holds only what the public pages show: article pages,
+ * lists (信息公开目录, columns), sitemap.xml, rss.xml and the public copies of the uploads published
+ * articles use (uploads/<key>). What the site shows is kept in Postgres (PortalState), never as data
+ * files in the directory. List rebuilds are coalesced within a process and re-checked after writing,
+ * so concurrent processes converge on lists that include every article.
  */
 export class PortalSiteWriter {
-  private cache = new Map<string, { mtimeMs: number; article: PortalArticle }>();
   private rebuilding: Promise<void> | null = null;
   private rebuildAgain = false;
+  private legacy: Promise<void> | null = null;
 
   constructor(
     readonly dir: string,
     readonly site: SiteInfo,
+    private readonly state: PortalState,
+    private readonly copyUpload: UploadCopier = async () => {
+      throw new Error('no upload store');
+    },
   ) {}
 
-  private sidecar(itemId: string) {
-    return path.join(this.dir, '_data', `${itemId}.json`);
+  readArticle(itemId: string): Promise<PortalArticle | null> {
+    return this.state.get(itemId);
   }
 
-  async readArticle(itemId: string): Promise<PortalArticle | null> {
-    try {
-      return JSON.parse(await fs.readFile(this.sidecar(itemId), 'utf8'));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
+  private uploadFile(key: string): string {
+    return path.join(this.dir, 'uploads', key);
   }
 
-  /** Writes (or replaces, for a revision) an article page, then the lists. Returns the article. */
-  async publish(article: PortalArticle): Promise<PortalArticle> {
-    await writeFileAtomic(this.sidecar(article.snapshot.itemId), JSON.stringify(article));
-    const all = await this.loadAll();
-    await this.writeArticlePage(article, all);
+  /**
+   * Writes (or replaces, for a revision) an article page with the public copies of the uploads it uses
+   * (`uploadKeys`, whose URLs in the article already point at the copies), then the lists. Copies a
+   * revision no longer uses leave the site unless another published article uses them.
+   */
+  async publish(article: PortalArticle, uploadKeys: string[] = []): Promise<PortalArticle> {
+    await this.importLegacy();
+    const a: PortalArticle = { ...article, snapshot: publicFields(article.snapshot), withdrawn: false };
+    await this.state.locked(async (st) => {
+      for (const key of uploadKeys) {
+        const dest = this.uploadFile(key);
+        if (!(await exists(dest))) await this.copyUpload(key, dest);
+      }
+      const orphans = await st.setUploads(a.snapshot.itemId, uploadKeys);
+      await st.save(a);
+      await this.removeUploads(orphans);
+      await this.writeArticlePage(a, st);
+    });
+    await this.refreshRelated(a);
     await this.rebuildLists();
-    return article;
+    return a;
   }
 
-  async withdraw(itemId: string, reason: string | null, at: Date): Promise<PortalArticle | null> {
-    const a = await this.readArticle(itemId);
-    if (!a) return null;
-    const w: PortalArticle = { ...a, withdrawn: true, withdrawnAt: at.toISOString(), withdrawReason: reason ?? undefined };
-    await writeFileAtomic(this.sidecar(itemId), JSON.stringify(w));
-    await writeFileAtomic(path.join(this.dir, w.path), renderWithdrawn(this.site, w));
+  /**
+   * Takes an article back: the page becomes a notice that names only its 索引号, the lists drop it, the
+   * pages linking it (its policy, its interpretations) are written again without it, and the public
+   * copies of its uploads leave unless another published article of the site uses them. The state keeps
+   * only what the notice shows.
+   */
+  async withdraw(itemId: string, at: Date): Promise<PortalArticle | null> {
+    await this.importLegacy();
+    const before = await this.state.locked(async (st) => {
+      const a = await st.get(itemId);
+      if (!a) return null;
+      const orphans = await st.setUploads(itemId, []);
+      await st.save(withdrawnOf(a, at));
+      await this.removeUploads(orphans);
+      await writeFileAtomic(path.join(this.dir, a.path), renderWithdrawn(this.site, withdrawnOf(a, at)));
+      return a;
+    });
+    if (!before) return null;
+    await this.refreshRelated(before);
     await this.rebuildLists();
-    return w;
+    return withdrawnOf(before, at);
   }
 
-  private async writeArticlePage(a: PortalArticle, all: PortalArticle[]) {
-    const live = all.filter((x) => !x.withdrawn);
-    const policy = a.snapshot.policyItemId ? live.find((x) => x.snapshot.itemId === a.snapshot.policyItemId) : undefined;
-    const interpretations = live.filter((x) => x.snapshot.policyItemId === a.snapshot.itemId);
+  private async removeUploads(keys: string[]) {
+    for (const key of keys) await fs.rm(this.uploadFile(key), { force: true });
+  }
+
+  /** Reads through `r` (inside a site transaction: its own connection, never a second one from the pool). */
+  private async writeArticlePage(a: PortalArticle, r: PortalReader) {
+    const related = await r.related(a.snapshot.itemId, a.snapshot.policyItemId);
+    const policy = a.snapshot.policyItemId ? related.find((x) => x.snapshot.itemId === a.snapshot.policyItemId) : undefined;
+    const interpretations = related.filter((x) => x.snapshot.policyItemId === a.snapshot.itemId);
     await writeFileAtomic(path.join(this.dir, a.path), renderArticle(this.site, a, { policy, interpretations }));
   }
 
-  async loadAll(): Promise<PortalArticle[]> {
-    const dataDir = path.join(this.dir, '_data');
-    let names: string[] = [];
-    try {
-      names = (await fs.readdir(dataDir)).filter((n) => n.endsWith('.json'));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  /** Pages that show this article's title: its policy's page and its interpretations' pages. */
+  private async refreshRelated(a: PortalArticle) {
+    for (const x of await this.state.related(a.snapshot.itemId, a.snapshot.policyItemId)) {
+      const full = await this.state.get(x.snapshot.itemId);
+      if (full && !full.withdrawn) await this.writeArticlePage(full, this.state);
     }
-    const seen = new Set<string>();
-    for (const n of names) {
-      seen.add(n);
-      const file = path.join(dataDir, n);
-      const st = await fs.stat(file).catch(() => null);
-      if (!st) continue;
-      const c = this.cache.get(n);
-      if (c && c.mtimeMs === st.mtimeMs) continue;
-      try {
-        this.cache.set(n, { mtimeMs: st.mtimeMs, article: JSON.parse(await fs.readFile(file, 'utf8')) });
-      } catch {
-        /* being replaced right now; the convergence check picks it up */
-      }
-    }
-    for (const k of [...this.cache.keys()]) if (!seen.has(k)) this.cache.delete(k);
-    return [...this.cache.values()].map((c) => c.article);
   }
 
   /** Coalesced: callers during a rebuild share one more rebuild after it. */
@@ -106,9 +125,8 @@ export class PortalSiteWriter {
         do {
           this.rebuildAgain = false;
           const signature = await this.writeLists();
-          // Another process may have added an article between our scan and our rename.
-          const after = this.signature(await this.loadAll());
-          if (after !== signature) this.rebuildAgain = true;
+          // Another process may have added an article between our read and our rename.
+          if ((await this.state.signature()) !== signature) this.rebuildAgain = true;
         } while (this.rebuildAgain);
       } finally {
         this.rebuilding = null;
@@ -117,15 +135,9 @@ export class PortalSiteWriter {
     return this.rebuilding;
   }
 
-  private signature(all: PortalArticle[]): string {
-    return all
-      .map((a) => `${a.snapshot.itemId}:${a.snapshot.versionNo}:${a.withdrawn ? 1 : 0}`)
-      .sort()
-      .join(',');
-  }
-
   private async writeLists(): Promise<string> {
-    const all = await this.loadAll();
+    const signature = await this.state.signature();
+    const all = await this.state.summaries();
     const live = all.filter((a) => !a.withdrawn).sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
     const categories = [...new Set(live.map((a) => a.snapshot.category))].sort();
     const allCategories = [...new Set(all.map((a) => a.snapshot.category))];
@@ -135,14 +147,74 @@ export class PortalSiteWriter {
         renderColumn(this.site, c, live.filter((a) => a.snapshot.category === c)),
       );
     }
-    // Policy pages list their interpretations: refresh those whose set may have changed.
+    // Policy pages list their interpretations: refresh those whose set may have changed in another process.
     const policies = new Set(live.map((a) => a.snapshot.policyItemId).filter(Boolean) as string[]);
-    for (const a of live) if (policies.has(a.snapshot.itemId)) await this.writeArticlePage(a, all);
+    for (const a of live) {
+      if (!policies.has(a.snapshot.itemId)) continue;
+      const full = await this.state.get(a.snapshot.itemId);
+      if (full && !full.withdrawn) await this.writeArticlePage(full, this.state);
+    }
     await writeFileAtomic(path.join(this.dir, 'index.html'), renderIndex(this.site, live, categories));
     await writeFileAtomic(path.join(this.dir, 'sitemap.xml'), renderSitemap(this.site, live, categories));
     await writeFileAtomic(path.join(this.dir, 'rss.xml'), renderRss(this.site, live));
-    return this.signature(all);
+    return signature;
+  }
+
+  /**
+   * Sites written before the state moved to Postgres kept a data file per article in _data/: take
+   * them into the state (public fields only; withdrawn ones as their notice) and delete the directory.
+   */
+  private importLegacy(): Promise<void> {
+    this.legacy ??= (async () => {
+      const dataDir = path.join(this.dir, '_data');
+      let names: string[];
+      try {
+        names = (await fs.readdir(dataDir)).filter((n) => n.endsWith('.json'));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      await this.state.locked(async (st) => {
+        for (const n of names) {
+          let a: PortalArticle & { withdrawReason?: string };
+          try {
+            a = JSON.parse(await fs.readFile(path.join(dataDir, n), 'utf8'));
+          } catch {
+            continue;
+          }
+          if (!a?.snapshot?.itemId || (await st.get(a.snapshot.itemId))) continue;
+          const clean: PortalArticle = { snapshot: publicFields(a.snapshot), url: a.url, path: a.path, publishedAt: a.publishedAt, withdrawn: false };
+          await st.save(a.withdrawn ? withdrawnOf(clean, new Date(a.withdrawnAt ?? Date.now())) : clean);
+        }
+      });
+      await fs.rm(dataDir, { recursive: true, force: true });
+    })();
+    return this.legacy;
   }
 
   static articlePath = articlePath;
+}
+
+/** What a withdrawn article keeps: the 索引号 and column its notice shows, its address. */
+function withdrawnOf(a: PortalArticle, at: Date): PortalArticle {
+  const s = a.snapshot;
+  return {
+    snapshot: {
+      itemId: s.itemId, versionNo: s.versionNo, indexNo: s.indexNo, category: s.category, kind: s.kind,
+      title: '', bodyHtml: '', summary: '', docNo: null, issuingBody: '', writtenDate: null, publishDate: null,
+      disclosureAttr: '', validity: '', repealedDate: null, policyItemId: null, attachments: [],
+    },
+    url: a.url,
+    path: a.path,
+    publishedAt: a.publishedAt,
+    withdrawn: true,
+    withdrawnAt: a.withdrawnAt ?? at.toISOString(),
+  };
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    () => true,
+    () => false,
+  );
 }

@@ -2,15 +2,31 @@ import { createHash } from 'crypto';
 import { ITEM_KIND_LABELS } from '@app/domain/enums/domain-enums';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 
-/** What the portal keeps per article (sidecar JSON), enough to re-render pages and lists. */
+/** The fields of a version the public pages show: nothing else of a snapshot is kept for the portal. */
+export const PUBLIC_FIELDS = [
+  'itemId', 'versionNo', 'title', 'bodyHtml', 'summary', 'indexNo', 'docNo', 'issuingBody', 'writtenDate', 'publishDate',
+  'category', 'disclosureAttr', 'validity', 'repealedDate', 'kind', 'policyItemId', 'attachments',
+] as const;
+export type PublicArticleFields = Pick<ItemSnapshot, (typeof PUBLIC_FIELDS)[number]>;
+
+export function publicFields(s: PublicArticleFields): PublicArticleFields {
+  const out = {} as Record<string, unknown>;
+  for (const k of PUBLIC_FIELDS) out[k] = s[k];
+  out.attachments = (s.attachments ?? []).map((a) => ({ name: a.name, url: a.url, mime: a.mime, size: a.size }));
+  return out as PublicArticleFields;
+}
+
+/**
+ * What the portal keeps per article (in Postgres, portal_articles), enough to re-render pages and lists.
+ * A withdrawn article keeps only what its notice shows (索引号, column, address).
+ */
 export interface PortalArticle {
-  snapshot: ItemSnapshot;
+  snapshot: PublicArticleFields;
   url: string;
   path: string; // relative to the site root, e.g. articles/<id>.html
   publishedAt: string; // ISO
   withdrawn: boolean;
   withdrawnAt?: string;
-  withdrawReason?: string;
 }
 
 export interface SiteInfo {
@@ -142,7 +158,7 @@ ${interp}
 
 export function renderWithdrawn(site: SiteInfo, a: PortalArticle): string {
   const body = `<main id="content" role="main"><h1>该信息已撤回</h1>
-<p class="status" role="note">索引号 ${esc(a.snapshot.indexNo)} 的政府信息已于 ${esc((a.withdrawnAt ?? '').slice(0, 10))} 撤回，不再公开。${a.withdrawReason ? '撤回原因：' + esc(a.withdrawReason) : ''}</p>
+<p class="status" role="note">索引号 ${esc(a.snapshot.indexNo)} 的政府信息已于 ${esc((a.withdrawnAt ?? '').slice(0, 10))} 撤回，不再公开。</p>
 <p><a href="../index.html">返回信息公开目录</a></p></main>`;
   return layout(site, '该信息已撤回', { ColumnName: a.snapshot.category, ArticleTitle: '该信息已撤回', Url: a.url }, body, '../');
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import * as path from 'path';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig, portalBaseUrl, portalDir } from '@app/common/config/app-config';
 import type { FieldProblem } from '@app/common/errors/app-error';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
@@ -13,13 +14,20 @@ import {
   PermanentError,
   ReconcileResult,
 } from '../channel-adapter';
+import { defaultSiteKey, resolveSiteDirectory, SiteDirectoryError, siteKeyOfSetting, validatePortalDirectorySetting } from './portal-directory';
 import { PortalSiteWriter } from './portal-site.writer';
+import { PgPortalState } from './portal-state';
 import { articlePath, renderArticle, SiteInfo } from './portal-templates';
+import { copyUploadInto, publicUploadsOf } from './publish-uploads';
+import { UploadStore } from './upload-store';
 
 /**
  * The portal (政府门户网站), the first platform of disclosure: static pages written atomically into a
  * directory any web server can serve. Account settings: siteName, siteDomain, siteIdCode, directory
- * (default PORTAL_DIR); the account's baseUrl is the public URL of the site root.
+ * (a relative path inside PORTAL_DIR; by default the path of the account's URL below PORTAL_BASE_URL,
+ * else sites/<organisation code>); the account's baseUrl is the public URL of the site root. One
+ * organisation owns each site directory (portal_sites). Publication copies the private uploads the
+ * version uses into the site (uploads/<key>) and points the page at the copies.
  */
 @Injectable()
 export class PortalAdapter implements ChannelAdapter {
@@ -36,8 +44,14 @@ export class PortalAdapter implements ChannelAdapter {
   };
 
   private writers = new Map<string, PortalSiteWriter>();
+  /** Site directories known to be claimed, by organisation (a claim never changes hands). */
+  private owners = new Map<string, string>();
 
-  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly uploads: UploadStore,
+  ) {}
 
   site(account: AdapterAccount): SiteInfo {
     const baseUrl = (account.baseUrl || portalBaseUrl(this.config)).replace(/\/+$/, '');
@@ -49,13 +63,61 @@ export class PortalAdapter implements ChannelAdapter {
     };
   }
 
-  writer(account: AdapterAccount): PortalSiteWriter {
-    const dir = path.resolve(account.settings.directory ?? portalDir(this.config));
-    const key = `${dir}|${account.baseUrl}`;
-    let w = this.writers.get(key);
+  /** The account's site key, or the problem that keeps it from having one (bad setting, another organisation's site). */
+  async siteKey(account: AdapterAccount): Promise<{ key: string } | { problem: string }> {
+    const setting = account.settings.directory;
+    let key: string;
+    if (setting !== undefined && setting !== null) {
+      const p = validatePortalDirectorySetting(setting);
+      if (p) return { problem: `网站目录设置无效（请联系管理员）：${p.reason}` };
+      key = siteKeyOfSetting(setting);
+    } else {
+      const rows = await this.ds.query(`SELECT code FROM organisations WHERE id = $1`, [account.organisationId]);
+      key = defaultSiteKey(account.baseUrl || portalBaseUrl(this.config), portalBaseUrl(this.config), rows[0]?.code ?? account.organisationId);
+    }
+    try {
+      await resolveSiteDirectory(portalDir(this.config), key);
+    } catch (e) {
+      if (e instanceof SiteDirectoryError) return { problem: `网站目录设置无效（请联系管理员）：${e.message}` };
+      throw e;
+    }
+    const owner = await this.ownerOf(key);
+    if (owner && owner !== account.organisationId) {
+      return { problem: `网站目录「${key || '（网站根目录）'}」已由其他机构的网站使用，请联系管理员为本账号设置单独的网站目录` };
+    }
+    return { key };
+  }
+
+  private async ownerOf(key: string): Promise<string | null> {
+    const known = this.owners.get(key);
+    if (known) return known;
+    const rows = await this.ds.query(`SELECT organisation_id FROM portal_sites WHERE site_key = $1`, [key]);
+    if (rows[0]) this.owners.set(key, rows[0].organisation_id);
+    return rows[0]?.organisation_id ?? null;
+  }
+
+  /** The writer of the account's site; claims the site directory for the account's organisation. */
+  async writer(account: AdapterAccount): Promise<PortalSiteWriter> {
+    const r = await this.siteKey(account);
+    if ('problem' in r) throw new PermanentError('PORTAL_DIRECTORY', r.problem);
+    if (!this.owners.has(r.key)) {
+      await this.ds.query(`INSERT INTO portal_sites (site_key, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [r.key, account.organisationId]);
+    }
+    if ((await this.ownerOf(r.key)) !== account.organisationId) throw new PermanentError('PORTAL_DIRECTORY', `网站目录「${r.key}」已由其他机构的网站使用`);
+    const dir = await resolveSiteDirectory(portalDir(this.config), r.key);
+    const site = this.site(account);
+    const cacheKey = `${dir}|${site.baseUrl}|${site.siteName}|${site.siteDomain}|${site.siteIdCode}`;
+    let w = this.writers.get(cacheKey);
     if (!w) {
-      w = new PortalSiteWriter(dir, this.site(account));
-      this.writers.set(key, w);
+      w = new PortalSiteWriter(dir, site, new PgPortalState(this.ds, r.key), async (key, dest) => {
+        try {
+          await copyUploadInto(this.uploads, key, dest);
+        } catch (e) {
+          if ((e as { code?: string }).code === 'UPLOAD_MISSING') throw new PermanentError('UPLOAD_MISSING', `附件或图片文件已不存在（${key}），请重新上传后再发布`);
+          throw e;
+        }
+      });
+      this.writers.set(cacheKey, w);
     }
     return w;
   }
@@ -65,32 +127,36 @@ export class PortalAdapter implements ChannelAdapter {
     return `${this.site(account).baseUrl}/${articlePath(itemId)}`;
   }
 
-  async validate(v: ItemSnapshot): Promise<FieldProblem[]> {
+  async validate(v: ItemSnapshot, account?: AdapterAccount): Promise<FieldProblem[]> {
     const problems: FieldProblem[] = [];
     if (!v.title.trim()) problems.push({ field: 'title', reason: '标题不能为空' });
     if (v.title.length > 200) problems.push({ field: 'title', reason: '网站标题不能超过200字' });
     if (!v.bodyHtml.trim() && !v.attachments.length) problems.push({ field: 'bodyHtml', reason: '正文和附件不能都为空' });
+    if (account) {
+      const r = await this.siteKey(account);
+      if ('problem' in r) problems.push({ field: 'account', reason: r.problem });
+    }
     return problems;
   }
 
   async preview(v: ItemSnapshot, account: AdapterAccount): Promise<ChannelPreview> {
     const url = this.articleUrl(account, v.itemId);
     const html = renderArticle(this.site(account), { snapshot: v, url, path: articlePath(v.itemId), publishedAt: new Date().toISOString(), withdrawn: false }, { interpretations: [] });
-    return { channelType: 'portal', html, meta: { url }, problems: await this.validate(v) };
+    return { channelType: 'portal', html, meta: { url }, problems: await this.validate(v, account) };
   }
 
   async deliver(ctx: DeliveryContext): Promise<DeliverResult> {
     const url = this.articleUrl(ctx.account, ctx.version.itemId);
     const started = Date.now();
     try {
-      await this.writer(ctx.account).publish({
-        snapshot: ctx.version,
-        url,
-        path: articlePath(ctx.version.itemId),
-        publishedAt: new Date().toISOString(),
-        withdrawn: false,
-      });
+      const writer = await this.writer(ctx.account);
+      const { snapshot, keys } = await publicUploadsOf(this.uploads, ctx.version, writer.site.baseUrl);
+      await writer.publish({ snapshot, url, path: articlePath(ctx.version.itemId), publishedAt: new Date().toISOString(), withdrawn: false }, keys);
     } catch (e) {
+      if (e instanceof PermanentError) {
+        await ctx.logAttempt({ call: `write ${url}`, errorCode: e.code, message: e.message, durationMs: Date.now() - started });
+        throw e;
+      }
       // A full disk or a read-only directory will not fix itself by retrying the same call forever,
       // but it is an operator problem worth retrying a few times: surface the OS code.
       const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
@@ -103,7 +169,7 @@ export class PortalAdapter implements ChannelAdapter {
   }
 
   async reconcile(ctx: DeliveryContext): Promise<ReconcileResult> {
-    const a = await this.writer(ctx.account).readArticle(ctx.version.itemId);
+    const a = await (await this.writer(ctx.account)).readArticle(ctx.version.itemId);
     if (a && !a.withdrawn && a.snapshot.versionNo === ctx.version.versionNo) {
       return { found: true, status: 'published', externalId: ctx.version.itemId, externalUrl: a.url };
     }
@@ -112,7 +178,7 @@ export class PortalAdapter implements ChannelAdapter {
 
   async withdraw(ctx: DeliveryContext): Promise<void> {
     const started = Date.now();
-    await this.writer(ctx.account).withdraw(ctx.version.itemId, ctx.checkpoint.withdrawReason ?? null, new Date());
+    await (await this.writer(ctx.account)).withdraw(ctx.version.itemId, new Date());
     await ctx.logAttempt({ call: `withdraw ${this.articleUrl(ctx.account, ctx.version.itemId)}`, response: 'ok', durationMs: Date.now() - started });
   }
 }

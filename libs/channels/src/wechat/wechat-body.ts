@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import sanitizeHtml from 'sanitize-html';
 import type { Attachment } from '@app/domain/entities/item.types';
 import { charLength, truncateChars, WECHAT_LIMITS } from './wechat-fields';
+import { uploadKeyOf } from '../portal/upload-keys';
 
 /**
  * The article body as the WeChat article editor keeps it. The platform drops scripts, forms, iframes,
@@ -236,6 +237,9 @@ export function isWechatArticleUrl(url: string): boolean {
 
 function absolute(href: string, base: string): string | null {
   if (/^mailto:/i.test(href)) return href;
+  // a private upload is linked by the public copy the item's portal page publishes
+  const upload = uploadKeyOf(href);
+  if (upload) href = `../uploads/${upload}`;
   try {
     const u = new URL(href, base);
     return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : null;

@@ -6,10 +6,26 @@ import {
   UnknownOutcomeError,
 } from '../channel-adapter';
 import { CallEffect, ChannelCall, ChannelHttp, ChannelResponse } from '../http/channel-http';
-import { errcodeOf, wechatError, wechatMessage } from './wechat-errors';
+import { errcodeOf, wechatError, wechatTokenEndpointMessage } from './wechat-errors';
 import { FetchedToken, WechatTokenStore } from './wechat-token.store';
 
 export const WECHAT_DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
+
+/**
+ * `stable` (default): POST /cgi-bin/stable_token without force_refresh — repeated calls return the
+ * same token and it is "与 getAccessToken 获取的调用凭证完全隔离，互不影响", so another system using the
+ * same AppSecret cannot knock ours out (https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken).
+ * `token` (legacy): GET /cgi-bin/token, where "重复获取将导致上次获取的access_token失效".
+ */
+export type WechatTokenMode = 'stable' | 'token';
+export const WECHAT_TOKEN_MODES: readonly WechatTokenMode[] = ['stable', 'token'];
+
+/** The account's token mode; undefined when the setting holds something else. */
+export function wechatTokenMode(settings: Record<string, unknown>): WechatTokenMode | undefined {
+  const m = settings.tokenMode;
+  if (m === undefined || m === null || m === '') return 'stable';
+  return WECHAT_TOKEN_MODES.includes(m as WechatTokenMode) ? (m as WechatTokenMode) : undefined;
+}
 
 export interface WechatCallOptions {
   method?: 'GET' | 'POST';
@@ -18,6 +34,8 @@ export interface WechatCallOptions {
   media?: { buffer: Buffer; mime: string; filename: string };
   query?: Record<string, string>;
   effect: CallEffect;
+  /** errcodes whose answer is returned rather than thrown (群发 45065 carries the existing msg_id) */
+  answerErrcodes?: number[];
 }
 
 /**
@@ -49,8 +67,14 @@ export class WechatClient {
     return String(s);
   }
 
+  get tokenMode(): WechatTokenMode {
+    const m = wechatTokenMode(this.account.settings);
+    if (!m) throw new CredentialsError('WECHAT_TOKEN_MODE_INVALID', `公众号账号设置 tokenMode 取值无效（${String(this.account.settings.tokenMode).slice(0, 40)}），应为 stable（推荐）或 token，请在渠道账号设置中修改`);
+    return m;
+  }
+
   get tokenKey(): string {
-    return this.tokens.key(this.baseUrl, this.appid);
+    return this.tokens.key(this.baseUrl, this.appid, this.tokenMode);
   }
 
   private timeoutMs(): number | undefined {
@@ -60,12 +84,22 @@ export class WechatClient {
 
   /** A token from the shared store (fetched by whoever gets the lock). */
   token(avoid: string | null = null): Promise<string> {
-    return this.tokens.get(this.tokenKey, (bad) => this.fetchToken(bad), avoid);
+    return this.tokens.get(this.tokenKey, (bad) => this.fetchToken(bad), avoid, this.tokens.binding(this.appid, this.secret));
   }
 
-  /** /cgi-bin/token, or /cgi-bin/stable_token when the account is set to `tokenMode: "stable"`. */
+  /**
+   * Proves the AppID / AppSecret (and the IP whitelist) now, for the account check: stable_token without
+   * force_refresh hands back the current token and changes nothing; in the legacy mode a fresh
+   * /cgi-bin/token would invalidate the token every worker uses, so the cache (bound to this secret) answers.
+   */
+  async verifyCredentials(): Promise<void> {
+    if (this.tokenMode === 'stable') await this.stableToken(false);
+    else await this.token();
+  }
+
+  /** /cgi-bin/stable_token (default), or /cgi-bin/token when the account is set to `tokenMode: "token"`. */
   async fetchToken(avoid: string | null): Promise<FetchedToken> {
-    if (this.account.settings.tokenMode === 'stable') {
+    if (this.tokenMode === 'stable') {
       let t = await this.stableToken(false);
       // stable_token hands back the current token while it lives; if that is the one just refused, force a new one.
       if (avoid && t.token === avoid) t = await this.stableToken(true);
@@ -105,7 +139,7 @@ export class WechatClient {
     let token = await this.token();
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.http.send(this.request(name, path, token, o), apiClassifier);
+        const res = await this.http.send(this.request(name, path, token, o), (r, c) => (o.answerErrcodes?.includes(errcodeOf(r.body)) ? null : apiClassifier(r, c)));
         return res.body;
       } catch (e) {
         if (e instanceof CredentialsError && e.refreshable) {
@@ -148,12 +182,15 @@ function readToken(res: ChannelResponse): FetchedToken {
   return { token, expiresInS: Number.isFinite(exp) && exp > 0 ? exp : 7200 };
 }
 
-/** At the token endpoint every credential errcode is the operator's problem (nothing to refresh). */
+/**
+ * At the token endpoint every credential errcode is the operator's problem (nothing to refresh): a
+ * 40001 from the token endpoint itself means the AppSecret is wrong (PLATFORM.md §5).
+ */
 function tokenClassifier(res: ChannelResponse): ChannelError | null {
   const base = apiClassifier(res, { effect: 'read' } as ChannelCall);
   if (base instanceof CredentialsError && base.refreshable) {
     const code = Number(base.code.replace('WECHAT_', ''));
-    return new CredentialsError(base.code, wechatMessage(code, res.body?.errmsg), false);
+    return new CredentialsError(base.code, wechatTokenEndpointMessage(code, res.body?.errmsg), false);
   }
   return base;
 }

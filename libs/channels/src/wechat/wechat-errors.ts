@@ -30,7 +30,7 @@ const REASONS: Record<number, string> = {
   44003: '图文消息内容为空',
   44004: '正文内容为空',
   45002: '正文内容超出长度限制',
-  45003: '标题超出长度限制（32字）',
+  45003: '标题超出长度限制',
   45004: '摘要超出长度限制（128字）',
   45005: '原文链接超出长度限制',
   45008: '图文数量超出限制',
@@ -61,6 +61,17 @@ export function wechatReason(errcode: number): string {
 export function wechatMessage(errcode: number, errmsg?: string): string {
   const raw = (errmsg ?? '').replace(/\s*rid:\s*\S+.*$/, '').trim();
   return `${wechatReason(errcode)}（微信错误码 ${errcode}${raw ? `：${raw}` : ''}）`;
+}
+
+/**
+ * An errcode from /cgi-bin/token or /cgi-bin/stable_token itself. 40001 there is not a stale token but
+ * wrong credentials ("AppSecret错误或者AppSecret不属于这个公众号", global code list; newer errmsg adds
+ * "could get access_token by getStableAccessToken" — PLATFORM.md §5).
+ */
+export function wechatTokenEndpointMessage(errcode: number, errmsg?: string): string {
+  const raw = (errmsg ?? '').replace(/\s*rid:\s*\S+.*$/, '').trim();
+  const reason = errcode === 40001 ? 'AppSecret 错误，或 AppSecret 不属于该 AppID 的公众号，请核对（或在微信公众平台重置后重新填写）AppSecret' : wechatReason(errcode);
+  return `获取 access_token 失败：${reason}（微信错误码 ${errcode}${raw ? `：${raw}` : ''}）`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import IORedis from 'ioredis';
 import { readTestState } from '@app/test/utils/test-env';
 import { uniqueQueuePrefix } from '@app/test/utils/test-db';
 import { FetchedToken, WechatTokenStore } from './wechat-token.store';
@@ -5,8 +6,9 @@ import { FetchedToken, WechatTokenStore } from './wechat-token.store';
 /** Two stores on one Redis stand for two worker processes. */
 describe('WechatTokenStore (real Redis)', () => {
   const prefix = uniqueQueuePrefix('wxtok');
-  const a = new WechatTokenStore({ redisUrl: readTestState().redisUrl, keyPrefix: prefix, pollMs: 10 });
-  const b = new WechatTokenStore({ redisUrl: readTestState().redisUrl, keyPrefix: prefix, pollMs: 10 });
+  const KEY = 'c'.repeat(64);
+  const a = new WechatTokenStore({ redisUrl: readTestState().redisUrl, keyPrefix: prefix, encryptionKey: KEY, pollMs: 10 });
+  const b = new WechatTokenStore({ redisUrl: readTestState().redisUrl, keyPrefix: prefix, encryptionKey: KEY, pollMs: 10 });
   afterAll(async () => {
     await a.close();
     await b.close();
@@ -55,9 +57,47 @@ describe('WechatTokenStore (real Redis)', () => {
     expect(p.calls).toEqual([null, 'T1']);
   });
 
+  it('seals the token in Redis; a plain-text entry of an older release or another key counts as none', async () => {
+    const key = a.key('http://sim/wechat', 'wx-sealed');
+    const p = platform(7200, 0);
+    const token = await a.get(key, async (avoid) => ({ ...(await p.fetch(avoid)), token: 'SECRET-TOKEN-VALUE-0123456789' }));
+    const redis = new IORedis(readTestState().redisUrl);
+    try {
+      const raw = (await redis.get(key))!;
+      expect(raw).not.toContain(token);
+      expect(raw).not.toContain('SECRET');
+      expect((await b.peek(key))!.token).toBe(token);
+      const other = new WechatTokenStore({ redisUrl: readTestState().redisUrl, keyPrefix: prefix, encryptionKey: 'd'.repeat(64) });
+      expect(await other.peek(key)).toBeNull();
+      await other.close();
+      await redis.set(key, JSON.stringify({ token: 'PLAIN', expiresAt: Date.now() + 60_000, refreshAt: Date.now() + 60_000 }));
+      expect(await a.peek(key)).toBeNull();
+      await a.invalidate(key, 'whatever');
+      expect(await redis.get(key)).toBeNull();
+    } finally {
+      await redis.quit();
+    }
+  });
+
   it('keys are per base URL and appid', () => {
     expect(a.key('http://sim/wechat', 'wx1')).not.toBe(a.key('https://api.weixin.qq.com', 'wx1'));
     expect(a.key('http://sim/wechat/', 'wx1')).toBe(a.key('http://sim/wechat', 'wx1'));
     expect(a.key('http://sim/wechat', 'wx1').startsWith(`${prefix}:wechat:token:`)).toBe(true);
+  });
+
+  it('hands a cached token only to callers with the credentials it was fetched with; modes have their own entries', async () => {
+    const key = a.key('http://sim/wechat', 'wx-bound');
+    expect(a.key('http://sim/wechat', 'wx-bound', 'token')).not.toBe(key);
+    const right = a.binding('wx-bound', 'right-secret');
+    const wrong = a.binding('wx-bound', 'typo-secret');
+    expect(right).not.toBe(wrong);
+    const p = platform();
+    expect(await a.get(key, p.fetch, null, right)).toBe('T1');
+    // the wrong secret must reach the platform (and fail there) instead of riding on T1
+    await expect(b.get(key, async () => { throw new Error('40001 invalid credential'); }, null, wrong)).rejects.toThrow('40001');
+    expect(await b.get(key, p.fetch, null, right)).toBe('T1');
+    expect(p.calls).toHaveLength(1);
+    const raw = JSON.stringify(await a.peek(key));
+    expect(raw).not.toContain('right-secret');
   });
 });

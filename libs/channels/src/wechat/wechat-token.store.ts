@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import IORedis from 'ioredis';
+import { SecretBox } from '@app/common/crypto/secret-box';
 import { componentLogger } from '@app/common/logging/logger';
 import { RetryableError } from '../channel-adapter';
 
@@ -14,6 +15,12 @@ interface CachedToken {
   expiresAt: number;
   /** epoch ms: we stop handing it out and fetch a new one */
   refreshAt: number;
+  /**
+   * Digest of the credentials the token was fetched with (inside the sealed entry). A caller with other
+   * credentials for the same appid does not get this token: a mistyped AppSecret must fail, not ride on
+   * a token another account (or the previous secret) obtained.
+   */
+  binding?: string;
 }
 
 /** Fetches a token from the platform. `avoid` is a token known to be bad (the platform must not hand it back). */
@@ -22,6 +29,8 @@ export type TokenFetcher = (avoid: string | null) => Promise<FetchedToken>;
 export interface TokenStoreOptions {
   redisUrl: string;
   keyPrefix: string;
+  /** ENCRYPTION_KEY: the cached token is sealed with it, so reading Redis does not give the account away. */
+  encryptionKey: string;
   /** How long one process may hold the refresh lock. */
   lockMs?: number;
   /** How often a process waiting for another one's refresh looks again. */
@@ -29,13 +38,19 @@ export interface TokenStoreOptions {
 }
 
 const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const DROP_IF_SAME = `local v = redis.call('get', KEYS[1]) if v and cjson.decode(v).token == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// The stored value is {"h": sha256(token), "s": sealed entry}: Lua compares the digest, never the token.
+const DROP_IF_SAME = `local v = redis.call('get', KEYS[1]) if v then local ok, d = pcall(cjson.decode, v) if not ok or type(d) ~= 'table' or d.h == nil or d.h == ARGV[1] then return redis.call('del', KEYS[1]) end end return 0`;
+
+function digest(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
 
 /**
  * The one place that owns an account's access_token (CHANNELS.md: fetching a token invalidates the
  * previous one after 5 minutes, so two workers each fetching their own would knock each other out).
  *
- * - cached in Redis under the installation's prefix, shared by every api and worker process;
+ * - cached in Redis under the installation's prefix, shared by every api and worker process, sealed
+ *   with ENCRYPTION_KEY (AES-256-GCM) beside a SHA-256 digest that `invalidate` compares;
  * - handed out until shortly before expiry (5 minutes, or half the lifetime for short-lived tokens),
  *   then refreshed;
  * - single flight: in-process callers share one promise; across processes the refresher holds a
@@ -49,8 +64,10 @@ export class WechatTokenStore {
   private readonly inflight = new Map<string, Promise<string>>();
   private readonly lockMs: number;
   private readonly pollMs: number;
+  private readonly box: SecretBox;
 
   constructor(private readonly o: TokenStoreOptions) {
+    this.box = new SecretBox(o.encryptionKey);
     this.lockMs = o.lockMs ?? 15_000;
     this.pollMs = o.pollMs ?? 50;
   }
@@ -63,30 +80,56 @@ export class WechatTokenStore {
     return this.redis;
   }
 
-  /** Cache key of one platform account (the same appid on another base URL is another account). */
-  key(baseUrl: string, appid: string): string {
-    const id = crypto.createHash('sha1').update(`${baseUrl.replace(/\/+$/, '')}|${appid}`).digest('hex').slice(0, 24);
+  /**
+   * Cache key of one platform account and token mode (the same appid on another base URL is another
+   * account; stable_token and /cgi-bin/token hand out separate tokens, "完全隔离，互不影响"). The secret is
+   * not in the key but bound inside the sealed entry (`binding`), so one appid keeps one entry per mode.
+   */
+  key(baseUrl: string, appid: string, mode: 'stable' | 'token' = 'stable'): string {
+    const base = `${baseUrl.replace(/\/+$/, '')}|${appid}`;
+    const id = crypto.createHash('sha1').update(mode === 'token' ? base : `${base}|stable`).digest('hex').slice(0, 24);
     return `${this.o.keyPrefix}:wechat:token:${id}`;
   }
 
-  /** A valid token for the account; fetches (once, system-wide) when none is cached or it is due. */
-  async get(key: string, fetch: TokenFetcher, avoid: string | null = null): Promise<string> {
-    const flightKey = `${key}|${avoid ?? ''}`;
+  /** Binding of a token to the credentials it was fetched with: an HMAC, so the entry reveals nothing of the secret. */
+  binding(appid: string, secret: string): string {
+    return crypto.createHmac('sha256', this.o.encryptionKey).update(`${appid}\0${secret}`).digest('hex');
+  }
+
+  /**
+   * A valid token for the account; fetches (once, system-wide) when none is cached or it is due.
+   * `binding`: only a token fetched with the same credentials is handed out (see CachedToken.binding).
+   */
+  async get(key: string, fetch: TokenFetcher, avoid: string | null = null, binding?: string): Promise<string> {
+    const flightKey = `${key}|${avoid ?? ''}|${binding ?? ''}`;
     const running = this.inflight.get(flightKey);
     if (running) return running;
-    const p = this.getShared(key, fetch, avoid).finally(() => this.inflight.delete(flightKey));
+    const p = this.getShared(key, fetch, avoid, binding).finally(() => this.inflight.delete(flightKey));
     this.inflight.set(flightKey, p);
     return p;
   }
 
   /** Forgets `bad` (a token the platform refused) unless another process already replaced it. */
   async invalidate(key: string, bad: string): Promise<void> {
-    await this.redisCall(() => this.client().eval(DROP_IF_SAME, 1, key, bad));
+    await this.redisCall(() => this.client().eval(DROP_IF_SAME, 1, key, digest(bad)));
   }
 
+  /** The cached entry, opened; an entry that does not open (plain text of an older release, another key) counts as none. */
   async peek(key: string): Promise<CachedToken | null> {
     const raw = await this.redisCall(() => this.client().get(key));
-    return raw ? (JSON.parse(raw) as CachedToken) : null;
+    if (!raw) return null;
+    try {
+      const stored = JSON.parse(raw) as { h?: string; s?: string };
+      if (typeof stored.s !== 'string') return null;
+      return JSON.parse(this.box.open(stored.s)) as CachedToken;
+    } catch {
+      this.log.warn({ key }, 'cached token unreadable: fetching a new one');
+      return null;
+    }
+  }
+
+  private seal(entry: CachedToken): string {
+    return JSON.stringify({ h: digest(entry.token), s: this.box.seal(JSON.stringify(entry)) });
   }
 
   async close(): Promise<void> {
@@ -95,27 +138,27 @@ export class WechatTokenStore {
     if (r) await r.quit().catch(() => r.disconnect());
   }
 
-  private usable(c: CachedToken | null, avoid: string | null): c is CachedToken {
-    return !!c && c.token !== avoid && Date.now() < c.refreshAt;
+  private usable(c: CachedToken | null, avoid: string | null, binding?: string): c is CachedToken {
+    return !!c && c.token !== avoid && Date.now() < c.refreshAt && (binding === undefined || c.binding === binding);
   }
 
-  private async getShared(key: string, fetch: TokenFetcher, avoid: string | null): Promise<string> {
+  private async getShared(key: string, fetch: TokenFetcher, avoid: string | null, binding?: string): Promise<string> {
     const deadline = Date.now() + this.lockMs * 2 + 5_000;
     for (;;) {
       const cached = await this.peek(key);
-      if (this.usable(cached, avoid)) return cached.token;
+      if (this.usable(cached, avoid, binding)) return cached.token;
       const owner = crypto.randomBytes(12).toString('hex');
       const locked = await this.redisCall(() => this.client().set(`${key}:lock`, owner, 'PX', this.lockMs, 'NX'));
       if (locked === 'OK') {
         try {
           // Someone may have refreshed between our read and our lock.
           const again = await this.peek(key);
-          if (this.usable(again, avoid)) return again.token;
+          if (this.usable(again, avoid, binding)) return again.token;
           const fetched = await fetch(avoid);
           const now = Date.now();
           const lifeMs = Math.max(1, fetched.expiresInS) * 1000;
-          const entry: CachedToken = { token: fetched.token, expiresAt: now + lifeMs, refreshAt: now + lifeMs - Math.min(300_000, lifeMs / 2) };
-          await this.redisCall(() => this.client().set(key, JSON.stringify(entry), 'PX', lifeMs));
+          const entry: CachedToken = { token: fetched.token, expiresAt: now + lifeMs, refreshAt: now + lifeMs - Math.min(300_000, lifeMs / 2), binding };
+          await this.redisCall(() => this.client().set(key, this.seal(entry), 'PX', lifeMs));
           return fetched.token;
         } finally {
           await this.redisCall(() => this.client().eval(RELEASE_LOCK, 1, `${key}:lock`, owner)).catch(() => undefined);
@@ -125,7 +168,7 @@ export class WechatTokenStore {
       while (Date.now() < deadline) {
         await sleep(this.pollMs);
         const c = await this.peek(key);
-        if (this.usable(c, avoid)) return c.token;
+        if (this.usable(c, avoid, binding)) return c.token;
         const holder = await this.redisCall(() => this.client().exists(`${key}:lock`));
         if (!holder) break;
       }

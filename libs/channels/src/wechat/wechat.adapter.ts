@@ -1,10 +1,14 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { AppConfig } from '@app/common/config/app-config';
 import type { FieldProblem } from '@app/common/errors/app-error';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import type { Rendition } from '@app/media/budget-encoder';
 import { MediaService } from '@app/media/media.service';
 import {
+  AccountCheckContext,
+  AccountCheckResult,
   AdapterAccount,
   AttemptLog,
   ChannelAdapter,
@@ -23,6 +27,7 @@ import { PortalUrls } from '../engine/portal-urls.service';
 import { toChannelError } from '../http/channel-errors';
 import { ChannelHttp } from '../http/channel-http';
 import { ImageLoader } from '../http/image-source';
+import { UploadStore } from '../portal/upload-store';
 import {
   attachmentsHtml,
   bodyText,
@@ -33,7 +38,11 @@ import {
   prepareWechatBody,
 } from './wechat-body';
 import { WechatClient } from './wechat-client';
-import { charLength, WECHAT_LIMITS, wechatFieldProblems, WechatFields, wechatFields, wechatOverrides } from './wechat-fields';
+import { charLength, draftAddError, WECHAT_LIMITS, wechatFieldProblems, WechatFields, wechatFields, wechatOverrides } from './wechat-fields';
+import { checkWechatAccount } from './wechat-check';
+import { wechatAccountProblems } from './wechat-check-settings';
+import { MassHooks, scratchContext, WechatMass } from './wechat-mass';
+import { massSettingsProblems } from './wechat-mass-settings';
 import { PublishInfo, publishOutcome, readPublishInfo } from './wechat-publish';
 import { WechatTokenStore } from './wechat-token.store';
 
@@ -52,7 +61,7 @@ interface Thumb {
  * A retry resumes after the last checkpoint; a submit whose answer was lost is looked up in the
  * account's publication list (freepublish/batchget) before anything is submitted again.
  *
- * Account: credentials {appid, secret, callbackToken?}; settings {tokenMode: 'token' | 'stable',
+ * Account: credentials {appid, secret, callbackToken?, encodingAesKey?}; settings {tokenMode: 'stable' (default) | 'token', titleMaxChars?, titleMaxBytes?,
  * author?, needOpenComment?, onlyFansCanComment?, callbackToken?, confirmPollMs?, timeoutMs?,
  * resubmitAfterMs?}; baseUrl https://api.weixin.qq.com (or the simulator).
  */
@@ -78,13 +87,18 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
   readonly tokens: WechatTokenStore;
   private readonly media: MediaService;
   private readonly http = new ChannelHttp({ systemLabel: '微信公众平台' });
+  /** 群发 (mass send) mode: wechat-mass.ts */
+  readonly mass: WechatMass;
 
   constructor(
     @Inject(AppConfig) config: AppConfig,
     @Optional() private readonly portalUrls?: PortalUrls,
     @Optional() media?: MediaService,
+    @Optional() private readonly uploads?: UploadStore,
+    @Optional() @InjectDataSource() ds?: DataSource,
   ) {
-    this.tokens = new WechatTokenStore({ redisUrl: config.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: config.QUEUE_PREFIX });
+    this.mass = new WechatMass(ds);
+    this.tokens = new WechatTokenStore({ redisUrl: config.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: config.QUEUE_PREFIX, encryptionKey: config.ENCRYPTION_KEY });
     this.media = media ?? new MediaService();
   }
 
@@ -99,6 +113,16 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
     if (cached) await this.tokens.invalidate(client.tokenKey, cached.token);
   }
 
+  /** Account check (issue 13): harmless reads that tell which modes the account may use (wechat-check.ts). */
+  checkAccount(ctx: AccountCheckContext): Promise<AccountCheckResult> {
+    return checkWechatAccount(this.client(ctx.account, ctx.logAttempt), ctx.account);
+  }
+
+  /** Settings and credentials refused at save (tokenMode, encodingAesKey, title limits). */
+  accountProblems(settings: Record<string, unknown>, credentials?: Record<string, unknown>): FieldProblem[] {
+    return [...wechatAccountProblems(settings, credentials), ...massSettingsProblems(settings)];
+  }
+
   client(account: AdapterAccount, log?: (e: AttemptLog) => Promise<void>): WechatClient {
     return new WechatClient(account, this.tokens, this.http.withLog(log));
   }
@@ -107,7 +131,8 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
 
   async validate(v: ItemSnapshot, account: AdapterAccount): Promise<FieldProblem[]> {
     const portalUrl = await this.portalUrlOf(v);
-    return this.problems(v, account, portalUrl, prepareWechatBody(v.bodyHtml, portalUrl), new ImageLoader(portalUrl));
+    const problems = await this.problems(v, account, portalUrl, prepareWechatBody(v.bodyHtml, portalUrl), new ImageLoader(portalUrl, { local: this.uploads?.imageReader(v.itemId) }));
+    return [...problems, ...(await this.mass.validate(v, account))];
   }
 
   private async problems(v: ItemSnapshot, account: AdapterAccount, portalUrl: string, prepared: PreparedBody, loader: ImageLoader): Promise<FieldProblem[]> {
@@ -137,7 +162,7 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
   }
 
   async preview(v: ItemSnapshot, account: AdapterAccount, portalUrl: string): Promise<ChannelPreview> {
-    const loader = new ImageLoader(portalUrl);
+    const loader = new ImageLoader(portalUrl, { local: this.uploads?.imageReader(v.itemId) });
     const prepared = prepareWechatBody(v.bodyHtml, portalUrl);
     const problems = await this.problems(v, account, portalUrl, prepared, loader);
     const fields = wechatFields(v, account);
@@ -187,6 +212,7 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
         return { status: 'awaiting_confirmation', externalId: String(ctx.checkpoint.publishId), pollAfterMs: this.pollMs(ctx.account) };
       }
       const client = this.client(ctx.account, ctx.logAttempt);
+      if (WechatMass.applies(ctx)) return await this.mass.deliver(ctx, client, this.massHooks(ctx, client));
       if (!ctx.checkpoint.draftMediaId) await this.createDraft(ctx, client);
       return await this.submit(ctx, client);
     } catch (e) {
@@ -202,7 +228,7 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
     if (Buffer.byteLength(ctx.portalUrl, 'utf8') > WECHAT_LIMITS.sourceUrlBytes) {
       throw new PermanentError('WECHAT_SOURCE_URL_TOO_LONG', '网站文章地址超过1KB，无法作为微信“阅读原文”链接');
     }
-    const loader = new ImageLoader(ctx.portalUrl);
+    const loader = new ImageLoader(ctx.portalUrl, { local: this.uploads?.imageReader(ctx.version.itemId) });
     const prepared = prepareWechatBody(v.bodyHtml, ctx.portalUrl);
     const trailer = attachmentsHtml(v.attachments, ctx.portalUrl);
     let fitted = fitWechatContent(prepared.html, trailer);
@@ -280,7 +306,7 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
       return await client.call('draft/add', '/cgi-bin/draft/add', { json, effect: 'create' });
     } catch (e) {
       if (!(e instanceof UnknownOutcomeError)) await ctx.saveCheckpoint({ draftAttemptedAt: null });
-      throw e;
+      throw draftAddError(e, wechatFields(ctx.version, ctx.account));
     }
   }
 
@@ -320,6 +346,7 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
 
   async confirm(ctx: DeliveryContext): Promise<ConfirmResult> {
     try {
+      if (ctx.checkpoint.publishMode === 'mass') return await this.mass.confirm(ctx, this.client(ctx.account, ctx.logAttempt));
       const publishId = ctx.checkpoint.publishId ?? ctx.externalId;
       if (!publishId) throw new PermanentError('WECHAT_NO_PUBLISH_ID', '没有可核对的 publish_id');
       const r = publishOutcome(await this.publishInfo(this.client(ctx.account, ctx.logAttempt), String(publishId)));
@@ -342,6 +369,7 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
 
   async reconcile(ctx: DeliveryContext): Promise<ReconcileResult> {
     try {
+      if (ctx.checkpoint.publishMode === 'mass') return await this.mass.reconcile(ctx, this.client(ctx.account, ctx.logAttempt));
       const cp = ctx.checkpoint;
       const client = this.client(ctx.account, ctx.logAttempt);
       if (cp.publishId) {
@@ -418,6 +446,7 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
 
   async withdraw(ctx: DeliveryContext): Promise<void> {
     try {
+      if (ctx.checkpoint.publishMode === 'mass') return await this.mass.withdraw(ctx, this.client(ctx.account, ctx.logAttempt));
       const articleId = ctx.checkpoint.articleId ?? ctx.externalId;
       if (!articleId) throw new PermanentError('WECHAT_NO_ARTICLE_ID', '没有 article_id，无法撤回微信文章');
       await this.client(ctx.account, ctx.logAttempt).call('freepublish/delete', '/cgi-bin/freepublish/delete', {
@@ -430,6 +459,26 @@ export class WechatAdapter implements ChannelAdapter, OnModuleDestroy {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** The draft steps and the cover, lent to the 群发 flow. */
+  private massHooks(ctx: DeliveryContext, client: WechatClient): MassHooks {
+    const loader = () => new ImageLoader(ctx.portalUrl, { local: this.uploads?.imageReader(ctx.version.itemId) });
+    return {
+      createDraft: () => this.createDraft(ctx, client),
+      thumb: async () => (await this.makeThumb(ctx.version, wechatFields(ctx.version, ctx.account), prepareWechatBody(ctx.version.bodyHtml, ctx.portalUrl), loader())).rendition,
+    };
+  }
+
+  /** mass/preview of a version to one 微信号 (a reviewer's phone), outside any delivery. */
+  async massPreview(v: ItemSnapshot, account: AdapterAccount, towxname: string): Promise<{ msgId: string | null; mediaSource: string }> {
+    try {
+      const ctx = scratchContext(v, account, await this.portalUrlOf(v));
+      const client = this.client(account);
+      return await this.mass.preview(ctx, client, this.massHooks(ctx, client), towxname);
+    } catch (e) {
+      throw toChannelError(e);
+    }
+  }
 
   /** Cover override → first body image → a title card; JPG ≤ 64 KB at 2.35:1. */
   private async makeThumb(v: ItemSnapshot, fields: WechatFields, prepared: PreparedBody, loader: ImageLoader): Promise<Thumb> {

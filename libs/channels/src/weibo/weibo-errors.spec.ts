@@ -1,5 +1,5 @@
 import { CredentialsError, PermanentError, RateLimitedError, RetryableError } from '../channel-adapter';
-import { weiboError, weiboErrorCode } from './weibo-errors';
+import { isDuplicateContent, isSlowUpdate, weiboError, weiboErrorCode } from './weibo-errors';
 
 describe('weibo error mapping', () => {
   it('reads error_code as a string or a number', () => {
@@ -30,5 +30,23 @@ describe('weibo error mapping', () => {
 
   it('system errors are retryable', () => {
     expect(weiboError(10001)).toBeInstanceOf(RetryableError);
+  });
+});
+
+describe('codes whose number the error tables disagree on (the text decides)', () => {
+  it('"Update success, while server slow now" is a success, as 20032 or as the older 20020', () => {
+    expect(isSlowUpdate(20032, 'Update success, while server slow now, please wait 1-2 minutes')).toBe(true);
+    expect(isSlowUpdate(20020, 'Update success, while server slow now, please wait 1-2 minutes')).toBe(true);
+    expect(isSlowUpdate(20032, '')).toBe(true);
+    expect(isSlowUpdate(20020, 'Contain advertising!')).toBe(false);
+  });
+  it('"repeat / similar content" whatever the number; not when the text says otherwise', () => {
+    expect(isDuplicateContent(20019, 'Repeat content!')).toBe(true);
+    expect(isDuplicateContent(20019, 'Repeat conetnt')).toBe(true);
+    expect(isDuplicateContent(20111, 'Repeated weibo text')).toBe(true);
+    expect(isDuplicateContent(20017, '')).toBe(true);
+    expect(isDuplicateContent(20019, 'Test and verify')).toBe(false);
+    expect(isDuplicateContent(20017, 'Content is illegal')).toBe(false);
+    expect(isDuplicateContent(20018, 'Contain illegal website!')).toBe(false);
   });
 });

@@ -26,6 +26,8 @@ const REASONS: Record<number, string> = {
   20019: '与已发微博内容重复',
   20020: '包含广告信息',
   20021: '包含违规内容',
+  20032: '微博已发布，但服务器繁忙，1-2分钟后才能看到',
+  20111: '不能发布相同的微博',
   20101: '该微博不存在',
   21301: '认证失败',
   21315: '授权已过期，请重新授权微博账号',
@@ -35,6 +37,26 @@ const REASONS: Record<number, string> = {
 
 /** Codes after which the post may already exist: look it up instead of failing. */
 export const WEIBO_DUPLICATE_CODES = new Set([20017, 20019]);
+
+/**
+ * "Update success, while server slow now, please wait 1-2 minutes": the post was made. Never a failure:
+ * published pending its id. 20032 in the current error tables, 20020 in an older official one
+ * (PLATFORM.md §4): decided by the platform's text where it says so, by the number otherwise.
+ */
+export function isSlowUpdate(code: number, error: string): boolean {
+  return /update success/i.test(error) || (code === 20032 && !error.trim());
+}
+
+/**
+ * "Repeat content" / "similar content" (20019 / 20017 / 20111): the same text was posted recently, maybe by
+ * us. Older tables give 20019 and 20017 other meanings ("Test and verify", "Content is illegal"): the
+ * platform's text decides when it names one of them (PLATFORM.md §4).
+ */
+export function isDuplicateContent(code: number, error: string): boolean {
+  if (/repeat|similar|相同|相似|重复/i.test(error)) return true;
+  if (/verify|illegal|update success/i.test(error)) return false;
+  return WEIBO_DUPLICATE_CODES.has(code) || code === 20111;
+}
 
 /** How long to wait for each rate limit (the platform does not say; its windows are an hour). */
 export const WEIBO_RATE_WAIT_MS: Record<number, number> = {

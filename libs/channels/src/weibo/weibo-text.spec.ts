@@ -1,6 +1,6 @@
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { fitWeibo, weiboLength } from './weibo-length';
-import { composeWeiboStatus, parseWeiboDate, withoutUrls } from './weibo-text';
+import { composeWeiboStatus, topicsIn, parseWeiboDate, withoutUrls } from './weibo-text';
 
 const URL = 'http://127.0.0.1:41234/site/articles/6f1c2a8e-1b2c-4d5e-8f90-123456789abc.html';
 
@@ -66,8 +66,8 @@ describe('composeWeiboStatus', () => {
   });
 
   it('takes the editor override, appends the URL, and reports (never cuts) one that does not fit', () => {
-    const ok = composeWeiboStatus(snapshot({ channelOverrides: { weibo: { text: '#示范县发布# 冬季供暖安排来了' } } }), URL);
-    expect(ok.text).toBe(`#示范县发布# 冬季供暖安排来了 ${URL}`);
+    const ok = composeWeiboStatus(snapshot({ channelOverrides: { weibo: { text: '【示范县发布】冬季供暖安排来了' } } }), URL);
+    expect(ok.text).toBe(`【示范县发布】冬季供暖安排来了 ${URL}`);
     expect(ok.source).toBe('override');
     expect(ok.problems).toEqual([]);
 
@@ -89,5 +89,22 @@ describe('parseWeiboDate / withoutUrls', () => {
   });
   it('compares texts whose links the platform shortened', () => {
     expect(withoutUrls(`【标题】摘要 ${URL}`)).toBe(withoutUrls('【标题】摘要 http://t.cn/A6abcd'));
+  });
+});
+
+describe('#话题# (statuses/share does not allow topics)', () => {
+  it('refuses a topic in the editor text, naming it', () => {
+    const c = composeWeiboStatus(snapshot({ channelOverrides: { weibo: { text: '#示范县发布# 冬季供暖安排来了' } } }), URL);
+    expect(c.problems).toEqual([{ field: 'channelOverrides.weibo.text', reason: expect.stringContaining('“#示范县发布#”是话题格式') }]);
+  });
+  it('names the title or summary a topic in the generated text comes from', () => {
+    expect(composeWeiboStatus(snapshot({ title: '#供暖#通知' }), URL).problems.map((p) => p.field)).toEqual(['title']);
+    expect(composeWeiboStatus(snapshot({ summary: '详见#供暖#专题' }), URL).problems.map((p) => p.field)).toEqual(['summary']);
+  });
+  it('a single #, a full-width ＃ and a URL fragment are no topic', () => {
+    expect(topicsIn('第#3号通告')).toEqual([]);
+    expect(topicsIn('＃示范县发布＃ 通知')).toEqual([]);
+    expect(topicsIn(`见 http://127.0.0.1/a#x 和 http://127.0.0.1/b#y`)).toEqual([]);
+    expect(topicsIn('#一# 和 #二#')).toEqual(['#一#', '#二#']);
   });
 });

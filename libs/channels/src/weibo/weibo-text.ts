@@ -34,6 +34,7 @@ export function composeWeiboStatus(v: ItemSnapshot, portalUrl: string, max = WEI
         reason: `微博文字加上信息链接共${length}字，超过${max}字上限，请将文字删减到${Math.max(0, room)}字以内（两个英文字符计1字）`,
       });
     }
+    problems.push(...topicProblems(override, 'channelOverrides.weibo.text'));
     return { text, length, source: 'override', problems };
   }
   const room = max - weiboLength(tail);
@@ -46,7 +47,33 @@ export function composeWeiboStatus(v: ItemSnapshot, portalUrl: string, max = WEI
   if (weiboLength(head) > room) head = `【${fitWeibo(title, Math.max(0, room - 2))}】`;
   const body = about ? fitWeibo(about, room - weiboLength(head)) : '';
   const text = `${head}${body === '…' ? '' : body}${tail}`;
+  // a topic that survived the cut, named by where the editor can remove it
+  if (topicsIn(text).length) {
+    for (const [field, value] of [['title', title], ['summary', v.summary ?? ''], ['bodyHtml', v.summary?.trim() ? '' : about]] as const) {
+      problems.push(...topicProblems(value, field));
+    }
+  }
   return { text, length: weiboLength(text), source: 'generated', problems };
+}
+
+/** #话题# in a text (links left out: a URL's #fragment is no topic). */
+export function topicsIn(text: string): string[] {
+  return text.replace(/https?:\/\/\S+/gi, ' ').match(/#[^#\n]+#/g) ?? [];
+}
+
+/**
+ * statuses/share does not allow #话题# (open.weibo.com/wiki/2/statuses/share; PLATFORM.md): refused at
+ * submit, so the editor removes it before review rather than the post failing after approval.
+ */
+function topicProblems(text: string, field: string): FieldProblem[] {
+  const topics = topicsIn(text);
+  if (!topics.length) return [];
+  return [
+    {
+      field,
+      reason: `微博文字中的${topics.map((t) => `“${t}”`).join('、')}是话题格式，微博分享接口（statuses/share）不允许发布话题，请去掉两侧的“#”或改用其他符号（如【】）`,
+    },
+  ];
 }
 
 /** Text without URLs and spaces, to recognise our post after the platform shortened its links. */

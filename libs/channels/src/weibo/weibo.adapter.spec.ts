@@ -32,6 +32,18 @@ describe('WeiboAdapter preview and submit-time checks', () => {
     expect(problems[0].field).toBe('channelOverrides.weibo.text');
   });
 
+  it('a configured rip that is not an IP address is a submit-time problem; none configured is none', async () => {
+    const bad = await adapter.validate(snap(), { ...account, settings: { rip: 'gov-office' } });
+    expect(bad).toEqual([{ field: 'account.settings.rip', reason: expect.stringContaining('不是有效的IP地址') }]);
+    expect(await adapter.validate(snap(), { ...account, settings: { rip: '211.156.0.1' } })).toEqual([]);
+    expect(await adapter.validate(snap(), account)).toEqual([]);
+  });
+
+  it('#话题# in the editor text is a submit-time problem (statuses/share does not allow topics)', async () => {
+    const problems = await adapter.validate(snap({ channelOverrides: { weibo: { text: '#示范县发布# 今冬供暖' } } }), account);
+    expect(problems.map((p) => p.field)).toEqual(['channelOverrides.weibo.text']);
+  });
+
   it('a picture that is not a picture is a submit-time problem', async () => {
     const problems = await adapter.validate(snap({ channelOverrides: { weibo: { picUrl: 'data:image/jpeg;base64,' + Buffer.from('not an image').toString('base64') } } }), account);
     expect(problems.map((p) => p.field)).toEqual(['channelOverrides.weibo.picUrl']);

@@ -1,4 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { FieldProblem } from '@app/common/errors/app-error';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import type { Rendition } from '@app/media/budget-encoder';
@@ -10,6 +12,7 @@ import {
   ChannelCapabilities,
   ChannelError,
   ChannelPreview,
+  ConfirmResult,
   CredentialsError,
   DeliverResult,
   DeliveryContext,
@@ -22,17 +25,21 @@ import { PortalUrls } from '../engine/portal-urls.service';
 import { toChannelError } from '../http/channel-errors';
 import { ChannelCall, ChannelHttp, ChannelResponse } from '../http/channel-http';
 import { ImageLoader } from '../http/image-source';
+import { UploadStore } from '../portal/upload-store';
 import { prepareWechatBody } from '../wechat/wechat-body';
-import { WEIBO_DUPLICATE_CODES, weiboError, weiboErrorCode } from './weibo-errors';
+import { acceptedButHidden, checkByHand, CheckSubject, existsButHidden } from './weibo-check';
+import { isDuplicateContent, isSlowUpdate, weiboError, weiboErrorCode } from './weibo-errors';
 import { WEIBO_MAX_LENGTH } from './weibo-length';
-import { composeWeiboStatus, parseWeiboDate, withoutUrls } from './weibo-text';
+import { approverAddress, chooseRip, normaliseIp } from './weibo-rip';
+import { composeWeiboStatus } from './weibo-text';
+import { judgeTimeline, PostRef, TimelineVerdict, WEIBO_TIMELINE_MAX, WEIBO_VISIBLE_WITHIN_MS } from './weibo-timeline';
 
 export const WEIBO_DEFAULT_BASE_URL = 'https://api.weibo.com';
 
-interface PostRef {
-  id: string;
-  uid: string;
-}
+/** After 20032 ("made; wait 1-2 minutes"), how long the post may take to show before a person looks for it. */
+const SLOW_UPDATE_WAIT_MS = 10 * 60_000;
+/** Rate-limiting page: poll every 3-5 minutes at most (PLATFORM.md §3); 20032 asks for 1-2 minutes. */
+const DEFAULT_POLL_MS = 60_000;
 
 interface Picture {
   rendition: Rendition;
@@ -42,11 +49,14 @@ interface Picture {
 /**
  * 政务微博: one statuses/share per delivery, the text ending with the item's portal URL, with an
  * optional picture. A share whose answer was lost, or a retry that Weibo refuses as identical
- * (20019) or similar (20017) content, is looked up in the account's own timeline: finding our post
- * there means it was published once, and it is counted once.
+ * (20019) or similar (20017) content, is looked up among the account's latest 5 posts (all that
+ * user_timeline shows): finding our post there means it was published once, and it is counted once.
+ * Not finding it proves nothing unless the posts shown reach back before our first attempt; otherwise
+ * the delivery waits for a person (ManualCheckError), never resent automatically. 20032 means the post
+ * was made: published pending its id. README.md lists every platform behaviour relied on.
  *
- * Account: credentials {accessToken}; settings {rip?, timeoutMs?, statusUrlTemplate?
- * ("https://m.weibo.cn/status/{id}" on api.weibo.com, "{baseUrl}/u/{uid}/{id}" elsewhere)};
+ * Account: credentials {accessToken}; settings {rip?, timeoutMs?, pollAfterMs?, visibleWithinMs?,
+ * statusUrlTemplate? ("https://m.weibo.cn/status/{id}" on api.weibo.com, "{baseUrl}/u/{uid}/{id}" elsewhere)};
  * baseUrl https://api.weibo.com (or the simulator).
  */
 @Injectable()
@@ -70,6 +80,8 @@ export class WeiboAdapter implements ChannelAdapter {
   constructor(
     @Optional() private readonly portalUrls?: PortalUrls,
     @Optional() media?: MediaService,
+    @Optional() private readonly uploads?: UploadStore,
+    @Optional() @InjectDataSource() private readonly ds?: DataSource,
   ) {
     this.media = media ?? new MediaService();
   }
@@ -78,7 +90,12 @@ export class WeiboAdapter implements ChannelAdapter {
 
   async validate(v: ItemSnapshot, account: AdapterAccount): Promise<FieldProblem[]> {
     const portalUrl = await this.portalUrlOf(v);
-    return this.problems(v, portalUrl, new ImageLoader(portalUrl));
+    const raw = account.settings?.rip;
+    const rip: FieldProblem[] =
+      raw !== undefined && raw !== null && raw !== '' && !normaliseIp(raw)
+        ? [{ field: 'account.settings.rip', reason: `微博账号「${account.name}」设置的 rip（发布单位的公网IP地址）“${String(raw)}”不是有效的IP地址，请管理员修改账号设置` }]
+        : [];
+    return [...rip, ...(await this.problems(v, portalUrl, new ImageLoader(portalUrl, { local: this.uploads?.imageReader(v.itemId) })))];
   }
 
   private async problems(v: ItemSnapshot, portalUrl: string, loader: ImageLoader): Promise<FieldProblem[]> {
@@ -96,7 +113,7 @@ export class WeiboAdapter implements ChannelAdapter {
   }
 
   async preview(v: ItemSnapshot, account: AdapterAccount, portalUrl: string): Promise<ChannelPreview> {
-    const loader = new ImageLoader(portalUrl);
+    const loader = new ImageLoader(portalUrl, { local: this.uploads?.imageReader(v.itemId) });
     const problems = await this.problems(v, portalUrl, loader);
     const composed = composeWeiboStatus(v, portalUrl);
     let pic: Picture | null = null;
@@ -133,31 +150,63 @@ export class WeiboAdapter implements ChannelAdapter {
       const composed = composeWeiboStatus(ctx.version, ctx.portalUrl);
       if (composed.problems.length) throw new PermanentError('WEIBO_TEXT_INVALID', composed.problems.map((p) => p.reason).join('；'));
       const pic = await this.pictureForDelivery(ctx);
-      const firstAttempt = cp.shareAttemptedAt ?? new Date().toISOString();
-      await ctx.saveCheckpoint({ shareAttemptedAt: firstAttempt, text: composed.text });
+      // an earlier share whose outcome was unknown (not one Weibo refused): a "duplicate" answer now means that one went out
+      const sentBefore = !!cp.shareAttemptedAt && !(cp.refusedShareAt && cp.refusedShareAt === cp.lastShareAt);
+      const now = new Date().toISOString();
+      const firstAttempt = cp.shareAttemptedAt ?? now;
+      await ctx.saveCheckpoint({ shareAttemptedAt: firstAttempt, lastShareAt: now, text: composed.text });
       let post: PostRef;
       try {
         post = await this.share(ctx, composed.text, pic);
       } catch (e) {
+        await this.noteRefusal(ctx, e, now);
         const code = e instanceof ChannelError ? Number(e.code.replace('WEIBO_', '')) : NaN;
-        if (!WEIBO_DUPLICATE_CODES.has(code)) throw e;
+        if (e instanceof ChannelError && isSlowUpdate(code, platformText(e))) {
+          // "Update success, while server slow now": it went out; its id comes from the timeline once shown.
+          await ctx.saveCheckpoint({ slowAcceptedAt: new Date().toISOString() });
+          await ctx.logAttempt({ call: 'statuses/share', errorCode: `WEIBO_${code}`, message: `微博已发布（${code}：服务器繁忙，稍后可见），等待在微博列表中取得其 ID` });
+          const found = await this.lookUp(ctx, composed.text, Date.parse(firstAttempt));
+          if (found.kind === 'found') return this.published(ctx, found.post);
+          return { status: 'awaiting_confirmation', pollAfterMs: this.pollAfterMs(ctx.account) };
+        }
+        if (!(e instanceof ChannelError) || !isDuplicateContent(code, platformText(e))) throw e;
         // "identical / similar content": if it is our own post from an attempt whose answer was lost, it is published once.
-        const own = await this.findOwnPost(ctx, composed.text, Date.parse(firstAttempt));
-        if (!own) throw e;
-        await ctx.logAttempt({ call: 'reconcile after duplicate-content answer', response: `found status ${own.id}` });
-        post = own;
+        const found = await this.lookUp(ctx, composed.text, Date.parse(firstAttempt));
+        if (found.kind === 'found') {
+          await ctx.logAttempt({ call: 'reconcile after duplicate-content answer', response: `found status ${found.post.id}` });
+          post = found.post;
+        } else if (sentBefore) {
+          // After an unknown outcome this answer means our earlier post exists: never `failed`.
+          await ctx.saveCheckpoint({ existsBy: code });
+          throw existsButHidden(this.subject(ctx, composed.text, firstAttempt), code, platformText(e));
+        } else throw e;
       }
-      const url = this.statusUrl(ctx.account, post);
-      await ctx.saveCheckpoint({ statusId: post.id, statusUrl: url });
-      return { status: 'published', externalId: post.id, externalUrl: url };
+      return this.published(ctx, post);
     } catch (e) {
       throw toChannelError(e);
     }
   }
 
+  /**
+   * Weibo answered this share with an error (not a lost answer): it was not made. Recorded, so that an
+   * operator's retry of the failed delivery is not held back by a lookup that cannot prove it. Every
+   * share before the last one was proven absent, or sent again by a person's decision.
+   */
+  private async noteRefusal(ctx: DeliveryContext, e: unknown, shareAt: string): Promise<void> {
+    if (!(e instanceof ChannelError) || e.kind === 'unknown') return;
+    if (isSlowUpdate(Number(e.code.replace('WEIBO_', '')), platformText(e))) return;
+    await ctx.saveCheckpoint({ refusedShareAt: shareAt });
+  }
+
+  private async published(ctx: DeliveryContext, post: PostRef): Promise<{ status: 'published'; externalId: string; externalUrl: string }> {
+    const url = this.statusUrl(ctx.account, post);
+    await ctx.saveCheckpoint({ statusId: post.id, statusUrl: url });
+    return { status: 'published', externalId: post.id, externalUrl: url };
+  }
+
   private async share(ctx: DeliveryContext, text: string, pic: Picture | null): Promise<PostRef> {
     const account = ctx.account;
-    const rip = typeof account.settings.rip === 'string' && account.settings.rip ? account.settings.rip : undefined;
+    const rip = await this.ripFor(ctx);
     let data: FormData | URLSearchParams;
     if (pic) {
       const fd = new FormData();
@@ -179,47 +228,83 @@ export class WeiboAdapter implements ChannelAdapter {
     return { id: String(id), uid: String(res.body?.user?.idstr ?? res.body?.user?.id ?? '') };
   }
 
-  async reconcile(ctx: DeliveryContext): Promise<ReconcileResult> {
+  /** rip for this delivery (weibo-rip.ts); none at all: refused before anything is sent. */
+  private async ripFor(ctx: DeliveryContext): Promise<string> {
+    const rip = chooseRip({ approverAddress: await approverAddress(this.ds, ctx.versionId), configured: ctx.account.settings?.rip ?? null });
+    if (!rip) throw new PermanentError('WEIBO_NO_RIP', `无法确定发布人的真实IP地址（微博要求随每条微博上报 rip）。请管理员在微博账号「${ctx.account.name}」的设置中填写 rip（发布单位的公网IP地址）后重试`);
+    return rip;
+  }
+
+  /** After 20032: the post exists; its id is found once Weibo shows it. */
+  async confirm(ctx: DeliveryContext): Promise<ConfirmResult> {
     try {
       const cp = ctx.checkpoint;
-      if (cp.statusId) return { found: true, status: 'published', externalId: String(cp.statusId), externalUrl: cp.statusUrl ?? null };
-      if (!cp.shareAttemptedAt) return { found: false };
-      const own = await this.findOwnPost(ctx, cp.text ?? composeWeiboStatus(ctx.version, ctx.portalUrl).text, Date.parse(cp.shareAttemptedAt));
-      if (!own) return { found: false };
-      const url = this.statusUrl(ctx.account, own);
-      await ctx.saveCheckpoint({ statusId: own.id, statusUrl: url });
-      return { found: true, status: 'published', externalId: own.id, externalUrl: url };
+      if (cp.statusId) return { status: 'published', externalId: String(cp.statusId), externalUrl: cp.statusUrl ?? null };
+      const text = cp.text ?? composeWeiboStatus(ctx.version, ctx.portalUrl).text;
+      const found = await this.lookUp(ctx, text, Date.parse(cp.shareAttemptedAt));
+      if (found.kind === 'found') return this.published(ctx, found.post);
+      if (Date.now() - Date.parse(cp.slowAcceptedAt ?? cp.shareAttemptedAt) < SLOW_UPDATE_WAIT_MS) return { status: 'pending', pollAfterMs: this.pollAfterMs(ctx.account) };
+      throw acceptedButHidden(this.subject(ctx, text, cp.shareAttemptedAt));
     } catch (e) {
       throw toChannelError(e);
     }
   }
 
-  /** Our post among the account's latest: same text (or the portal URL), created since our first attempt. */
-  private async findOwnPost(ctx: DeliveryContext, text: string, since: number): Promise<PostRef | null> {
+  /**
+   * After an unknown outcome (or a crash mid-step). Found: published. Proven absent (the latest posts reach
+   * back before our first attempt, and Weibo had time to show ours): not found, the engine sends again.
+   * Anything else cannot be proven: a person checks (ManualCheckError), never resent automatically.
+   */
+  async reconcile(ctx: DeliveryContext): Promise<ReconcileResult> {
+    try {
+      const cp = ctx.checkpoint;
+      if (cp.statusId) return { found: true, status: 'published', externalId: String(cp.statusId), externalUrl: cp.statusUrl ?? null };
+      if (!cp.shareAttemptedAt) return { found: false };
+      const text = cp.text ?? composeWeiboStatus(ctx.version, ctx.portalUrl).text;
+      const found = await this.lookUp(ctx, text, Date.parse(cp.shareAttemptedAt));
+      if (found.kind === 'found') {
+        const r = await this.published(ctx, found.post);
+        return { found: true, status: 'published', externalId: r.externalId, externalUrl: r.externalUrl };
+      }
+      const subject = this.subject(ctx, text, cp.shareAttemptedAt);
+      // Weibo said the post exists (20019 / 20017 refused a resend as the same; 20032 made it): never sent again by itself.
+      if (cp.existsBy) throw existsButHidden(subject, Number(cp.existsBy), '此前的答复');
+      if (cp.slowAcceptedAt) {
+        if (Date.now() - Date.parse(cp.slowAcceptedAt) < SLOW_UPDATE_WAIT_MS) throw new UnknownOutcomeError('WEIBO_NOT_SHOWN_YET', '微博已受理（20032），稍后才能在微博列表中看到，将再次核对');
+        throw acceptedButHidden(subject);
+      }
+      // the last share was refused outright (an operator retries a failed delivery): nothing went out
+      if (cp.refusedShareAt && cp.refusedShareAt === cp.lastShareAt) return { found: false };
+      if (Date.now() - Date.parse(cp.lastShareAt ?? cp.shareAttemptedAt) < this.visibleWithinMs(ctx.account)) {
+        throw new UnknownOutcomeError('WEIBO_NOT_SHOWN_YET', '上次发送的结果未知，微博可能稍后才显示这条微博，将再次核对后再决定');
+      }
+      if (found.kind === 'absent') return { found: false };
+      throw checkByHand(subject, found.shown);
+    } catch (e) {
+      throw toChannelError(e);
+    }
+  }
+
+  /** Our post among the account's latest 5 (all statuses/user_timeline shows). */
+  private async lookUp(ctx: DeliveryContext, text: string, since: number): Promise<TimelineVerdict> {
     const account = ctx.account;
     const res = await this.http.withLog(ctx.logAttempt).send(
       {
         name: 'statuses/user_timeline',
         method: 'GET',
         url: `${this.baseUrl(account)}/2/statuses/user_timeline.json`,
-        params: { access_token: this.token(account), count: 50 },
+        params: { access_token: this.token(account), count: WEIBO_TIMELINE_MAX },
         effect: 'read',
         timeoutMs: this.timeoutMs(account),
       },
       classify,
     );
-    const statuses: any[] = Array.isArray(res.body?.statuses) ? res.body.statuses : [];
-    const bare = withoutUrls(text);
-    for (const s of statuses) {
-      const t = String(s?.text ?? '');
-      const same = t === text || t.includes(ctx.portalUrl) || (bare.length > 0 && withoutUrls(t) === bare);
-      const created = parseWeiboDate(s?.created_at);
-      // a post made before our first attempt is somebody else's (or an earlier version's)
-      if (same && (Number.isNaN(created) || Number.isNaN(since) || created >= since - 120_000)) {
-        return { id: String(s.idstr ?? s.id), uid: String(s.user?.idstr ?? s.user?.id ?? '') };
-      }
-    }
-    return null;
+    const statuses: unknown[] = Array.isArray(res.body?.statuses) ? res.body.statuses : [];
+    return judgeTimeline(statuses, text, since);
+  }
+
+  private subject(ctx: DeliveryContext, text: string, firstAttempt: string): CheckSubject {
+    return { accountName: ctx.account.name, firstAttempt, text, portalUrl: ctx.portalUrl };
   }
 
   async withdraw(ctx: DeliveryContext): Promise<void> {
@@ -271,7 +356,7 @@ export class WeiboAdapter implements ChannelAdapter {
   /** The picture is optional: one that turned bad since submit is left out (and logged), not a reason to fail. */
   private async pictureForDelivery(ctx: DeliveryContext): Promise<Picture | null> {
     try {
-      return await this.picture(ctx.version, ctx.portalUrl, new ImageLoader(ctx.portalUrl));
+      return await this.picture(ctx.version, ctx.portalUrl, new ImageLoader(ctx.portalUrl, { local: this.uploads?.imageReader(ctx.version.itemId) }));
     } catch (e) {
       const err = toChannelError(e);
       if (err instanceof RetryableError) throw err;
@@ -293,6 +378,16 @@ export class WeiboAdapter implements ChannelAdapter {
   private timeoutMs(account: AdapterAccount): number | undefined {
     const t = Number(account.settings.timeoutMs);
     return Number.isFinite(t) && t > 0 ? t : undefined;
+  }
+
+  private pollAfterMs(account: AdapterAccount): number {
+    const t = Number(account.settings.pollAfterMs);
+    return Number.isFinite(t) && t > 0 ? t : DEFAULT_POLL_MS;
+  }
+
+  private visibleWithinMs(account: AdapterAccount): number {
+    const t = Number(account.settings.visibleWithinMs);
+    return Number.isFinite(t) && t >= 0 ? t : WEIBO_VISIBLE_WITHIN_MS;
   }
 
   statusUrl(account: AdapterAccount, post: PostRef): string {
@@ -317,4 +412,10 @@ function classify(res: ChannelResponse, call: ChannelCall): ChannelError | null 
       : new RetryableError('WEIBO_BAD_ANSWER', '微博返回了无法识别的应答');
   }
   return null;
+}
+
+/** The platform's own words from a Weibo error message ("…（微博错误码 20019：Repeat content!）"). */
+function platformText(e: unknown): string {
+  const m = /微博错误码 \d+：(.*)）$/.exec((e as Error)?.message ?? '');
+  return m ? m[1] : '';
 }

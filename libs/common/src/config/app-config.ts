@@ -1,6 +1,18 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { passwordProblems } from '../auth/password-policy';
+
+/** SEED_PASSWORD becomes the demo users' password: it must satisfy the same policy as any other. */
+@ValidatorConstraint({ name: 'passwordPolicy' })
+class PasswordPolicyRule implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && passwordProblems(value).length === 0;
+  }
+  defaultMessage(args?: { value: unknown }): string {
+    return typeof args?.value === 'string' ? passwordProblems(args.value).map((p) => p.reason).join('; ') : 'must be a string';
+  }
+}
 
 /**
  * Every setting the processes read from the environment, validated once at boot. A wrong or missing
@@ -43,7 +55,23 @@ export class AppConfig {
   @IsInt() @Min(60)
   JWT_TTL_SECONDS = 8 * 3600;
 
-  @IsOptional() @IsString() SEED_PASSWORD?: string;
+  @IsOptional() @IsString() @Validate(PasswordPolicyRule) SEED_PASSWORD?: string;
+
+  /** A signed-in session unused this many minutes is ended: its token is refused (sign in again). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt() @Min(1) @Max(24 * 60)
+  SESSION_IDLE_MINUTES = 30;
+
+  /**
+   * Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client address (sign-in
+   * throttling per address, audit). Empty: none (the socket's address). Behind a load balancer: its
+   * addresses or subnets, `loopback`, `uniquelocal`, or a hop count. Never trust all: anyone could
+   * then pick the address their failed sign-ins are counted against.
+   */
+  @IsOptional() @Matches(/^(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?))*)?$/, {
+    message: 'must be a hop count or a comma-separated list of addresses, subnets, loopback, linklocal, uniquelocal',
+  })
+  TRUST_PROXY: string = '';
 
   /** Prefix for BullMQ keys, so several installations (or test suites) can share one Redis. */
   @IsString() @Matches(/^[A-Za-z0-9_:-]+$/, { message: 'may only contain letters, digits, _ : -' })

@@ -22,6 +22,8 @@ export class PublicationRecord {
   @Column({ name: 'is_interpretation', type: 'boolean' }) isInterpretation: boolean;
   @Column({ name: 'is_response', type: 'boolean' }) isResponse: boolean;
   @Column({ name: 'external_url', type: 'text', nullable: true }) externalUrl: string | null;
+  /** 公开属性 of the published version; the statistics count only 主动公开 rows. */
+  @Column({ name: 'disclosure_attr', type: 'text', default: '主动公开' }) disclosureAttr: string;
   /** true when an operator recorded a manual publication. */
   @Column({ type: 'boolean', default: false }) manual: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ReviewDecisionRecord } from './review-decision.types';
+import type { ReviewChange, ReviewDecisionRecord } from './review-decision.types';
 
 /** One reviewer's decision at one level, with the 保密审查 conclusion. Append-only. */
 @Entity('review_decisions')
@@ -14,5 +14,7 @@ export class ReviewDecision implements ReviewDecisionRecord {
   @Column({ type: 'text', nullable: true }) reason: string | null;
   /** 保密审查结论 */
   @Column({ name: 'secrecy_conclusion', type: 'text', nullable: true }) secrecyConclusion: string | null;
+  /** Who created, changed or submitted the version this decision passed (approvals; null before they were recorded). */
+  @Column({ type: 'jsonb', nullable: true }) changes: ReviewChange[] | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

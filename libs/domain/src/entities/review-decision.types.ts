@@ -13,5 +13,16 @@ export interface ReviewDecisionRecord {
   reason: string | null;
   /** 保密审查结论 */
   secrecyConclusion: string | null;
+  /** Who created, changed (which fields) or submitted the version this approval passed. */
+  changes: ReviewChange[] | null;
   createdAt: Date;
+}
+
+/** One contribution to a version under review (table item_contributions), as the review record names it. */
+export interface ReviewChange {
+  userId: string;
+  username: string | null;
+  action: 'create' | 'change' | 'submit' | 'redact';
+  fields: string[];
+  at: string;
 }

@@ -9,5 +9,7 @@ export class User {
   @Column({ type: 'boolean', default: true }) active: boolean;
   /** Tokens are valid only while they carry this value; bumped to end every session at once. */
   @Column({ name: 'session_epoch', type: 'integer', default: 0, select: false }) sessionEpoch: number;
+  /** 所属单位: set at creation within the creating admin's scope; NULL (direct inserts) counts as the root. */
+  @Column({ name: 'home_organisation_id', type: 'uuid', nullable: true }) homeOrganisationId: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,8 +1,8 @@
 import * as bcrypt from 'bcryptjs';
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataSource } from 'typeorm';
+import { assertPasswordPolicy, generatePassword } from '@app/common/auth/password-policy';
 import { SecretBox } from '@app/common/crypto/secret-box';
 import { ChannelAccount } from '../entities/channel-account.entity';
 import { Organisation } from '../entities/organisation.entity';
@@ -65,13 +65,15 @@ export async function seedDemo(ds: DataSource, o: SeedOptions): Promise<SeedResu
         );
         await em.getRepository(Organisation).update({ id: org.id }, { path: `${parent?.path ?? '/'}${org.id}/` });
       }
-      const password = o.password ?? randomBytes(9).toString('base64url');
+      // the same password policy as every other password (SEED_PASSWORD is also checked at boot)
+      const password = o.password ?? generatePassword();
+      for (const role of ROLES) assertPasswordPolicy(password, role);
       result.password = password;
       result.generatedPassword = !o.password;
       const hash = await bcrypt.hash(password, 10);
       const county = await em.getRepository(Organisation).findOneByOrFail({ code: 'sfx' });
       for (const role of ROLES) {
-        const u = await em.getRepository(User).save(em.getRepository(User).create({ username: role, displayName: `示范县${ROLE_LABELS[role]}`, passwordHash: hash }));
+        const u = await em.getRepository(User).save(em.getRepository(User).create({ username: role, displayName: `示范县${ROLE_LABELS[role]}`, passwordHash: hash, homeOrganisationId: county.id }));
         await em.getRepository(UserRole).insert({ userId: u.id, organisationId: county.id, role });
       }
     }

@@ -38,6 +38,7 @@ export async function recordPublication(em: EntityManager, e: LedgerEntry): Prom
     isResponse: s.kind === 'response',
     externalUrl: e.externalUrl,
     manual: e.manual ?? false,
+    disclosureAttr: s.disclosureAttr ?? '主动公开',
   });
   await em
     .createQueryBuilder()

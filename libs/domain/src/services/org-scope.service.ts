@@ -35,9 +35,23 @@ export class OrgScopeService {
   requireRole(user: AuthUser, org: Organisation, roles: Role[]): Organisation {
     const chain = new Set(this.ancestorIds(org));
     if (!user.roles.some((r) => roles.includes(r.role) && chain.has(r.organisationId))) {
-      throw AppError.forbidden('FORBIDDEN_ROLE', `您在机构「${org.name}」没有所需的角色（${roles.join('/')}）`);
+      // Name the organisation only when it lies within the caller's scope (any role in its chain):
+      // a refusal must not tell anybody the names of organisations they cannot see.
+      const visible = user.roles.some((r) => chain.has(r.organisationId));
+      throw AppError.forbidden('FORBIDDEN_ROLE', visible ? `您在机构「${org.name}」没有所需的角色（${roles.join('/')}）` : `您在该机构没有所需的角色（${roles.join('/')}）`);
     }
     return org;
+  }
+
+  /**
+   * Whether the user is an admin of a top-level organisation (the root of the tree): the only admins
+   * who create top-level organisations and see what spans every organisation (Bull Board, lexicons).
+   */
+  async isRootAdmin(user: AuthUser): Promise<boolean> {
+    const ids = [...new Set(user.roles.filter((r) => r.role === 'admin').map((r) => r.organisationId))];
+    if (!ids.length) return false;
+    const rows: unknown[] = await this.ds.query(`SELECT 1 FROM organisations WHERE id = ANY($1::uuid[]) AND parent_id IS NULL LIMIT 1`, [ids]);
+    return rows.length > 0;
   }
 
   /** Organisation ids the user holds one of `roles` for, subtrees included (for list filters). */

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { EntityManager } from 'typeorm';
 import { AppConfig, portalBaseUrl, portalDir } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
-import { attachmentCheckFields } from '@app/compliance/attachment-text';
+import { attachmentFieldsOf } from '@app/compliance/attachment-text';
 import { ComplianceChecker } from '@app/compliance/compliance-checker';
 import { extractLinks, linkFindings } from '@app/compliance/detectors/link.detector';
 import { CheckField, Finding, RULES } from '@app/compliance/finding';
@@ -14,7 +13,10 @@ import { ChannelRegistry } from '@app/channels/channel-registry';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 import { FanoutService } from '@app/channels/engine/fanout.service';
 import { PortalUrls } from '@app/channels/engine/portal-urls.service';
+import { uploadKeyOf } from '@app/channels/portal/upload-keys';
+import { UploadStore } from '@app/channels/portal/upload-store';
 import { ComplianceEngine } from '../compliance-engine.service';
+import { AttachmentCacheStats, AttachmentTextCache } from './attachment-cache';
 import { hostedUploadPath, imageSources, itemTextFields } from './item-content';
 
 export type ScanPhase = 'save' | 'submit' | 'approve';
@@ -48,7 +50,7 @@ interface CachedAttachment {
 @Injectable()
 export class ContentScanner {
   private readonly log = componentLogger('compliance');
-  private readonly files = new Map<string, CachedAttachment>();
+  private readonly attachments = new AttachmentTextCache({ maxEntries: 512, maxChars: 20_000_000, timeoutMs: 20_000 });
   private readonly links = new Map<string, { at: number; result: LinkCheckResult }>();
 
   constructor(
@@ -58,7 +60,14 @@ export class ContentScanner {
     private readonly accounts: AccountStore,
     private readonly fanout: FanoutService,
     private readonly portalUrls: PortalUrls,
+    private readonly uploads: UploadStore,
   ) {}
+
+  /** The file behind an upload URL: the private store for /api/v1/uploads/..., the portal directory for legacy /site/uploads/... */
+  private localFile(url: string, base: string, dir: string): string | null {
+    const key = uploadKeyOf(url);
+    return key ? this.uploads.filePath(key) : hostedUploadPath(url, base, dir);
+  }
 
   checker(): Promise<ComplianceChecker> {
     return this.engine.current();
@@ -85,7 +94,7 @@ export class ContentScanner {
     const dir = portalDir(this.config);
     for (const [i, a] of (item.attachments ?? []).entries()) {
       const prefix = `attachments.${i}`;
-      const local = hostedUploadPath(a.url, base, dir);
+      const local = this.localFile(a.url, base, dir);
       if (!local) {
         fields.push({ field: `${prefix}#name`, text: a.name });
         out.push({
@@ -120,7 +129,7 @@ export class ContentScanner {
     // Images in the body: their file names are ours (random), but EXIF/XMP text travels with the picture.
     const srcs = [...new Set(imageSources(item.bodyHtml ?? ''))];
     for (const [n, src] of srcs.entries()) {
-      const local = hostedUploadPath(src, base, dir);
+      const local = this.localFile(src, base, dir);
       if (!local) continue;
       const r = await this.hostedFile(local, path.basename(local), undefined);
       if (r) fields.push(...r.fields.filter((f) => !f.field.endsWith('#name')).map((f) => ({ ...f, field: `bodyHtml.images.${n}${f.field}` })));
@@ -131,23 +140,13 @@ export class ContentScanner {
 
   /** Extracted fields of a hosted file under the prefix '' (callers prepend theirs); null when the file is missing. */
   private async hostedFile(full: string, name: string, mime: string | undefined): Promise<CachedAttachment | null> {
-    let stat;
-    try {
-      stat = await fs.stat(full);
-    } catch {
-      return null;
-    }
-    if (!stat.isFile()) return null;
-    // Uploaded files are never rewritten in place (new upload = new random name), so path + size + mtime identifies the content.
-    const key = `${full}|${stat.size}|${stat.mtimeMs}|${name}|${mime ?? ''}`;
-    const hit = this.files.get(key);
-    if (hit) return hit;
-    const buf = await fs.readFile(full);
-    const r = await attachmentCheckFields('', name, buf, { mimeType: mime, pdfTimeoutMs: 20_000 });
-    const value = { fields: r.fields, unreadable: r.unreadable };
-    if (this.files.size >= 64) this.files.delete(this.files.keys().next().value!);
-    if (r.extracted.text.length < 2_000_000) this.files.set(key, value);
-    return value;
+    const extracted = await this.attachments.get(full, name, mime);
+    return extracted ? attachmentFieldsOf('', name, extracted) : null;
+  }
+
+  /** How many hosted files were extracted, and how many answers came from the digest cache. */
+  attachmentStats(): AttachmentCacheStats {
+    return this.attachments.stats();
   }
 
   // ---------- links ----------

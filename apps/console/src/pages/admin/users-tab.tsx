@@ -53,6 +53,7 @@ export function UsersTab() {
           <tr>
             <th scope="col">用户名</th>
             <th scope="col">姓名</th>
+            <th scope="col">所属单位</th>
             <th scope="col">状态</th>
             <th scope="col">角色</th>
             <th scope="col">操作</th>
@@ -66,31 +67,39 @@ export function UsersTab() {
                   {u.username}
                 </th>
                 <td>{u.displayName}</td>
+                <td data-testid="user-home">{u.homeOrganisationId ? orgName(u.homeOrganisationId) || <span className="muted">其他机构</span> : <span className="muted">未设置</span>}</td>
                 <td data-testid="user-status">{u.active ? '启用' : <span className="err-text">已停用</span>}</td>
                 <td>{u.roles.map((r) => `${orgName(r.organisationId) || r.organisationId} · ${ROLE_LABELS[r.role] ?? r.role}`).join('；') || <span className="muted">无</span>}</td>
                 <td>
-                  <button type="button" className="btn btn-small" onClick={() => setEditing(editing === u.id ? null : u.id)} aria-expanded={editing === u.id}>
-                    设置角色
-                  </button>{' '}
-                  {/* Hiding 停用 for oneself is a convenience; the API refuses it anyway. */}
-                  {u.active && u.id !== me?.id ? (
-                    <button type="button" className="btn btn-small btn-danger" onClick={() => toggle(u.id, 'deactivate')} aria-expanded={action?.id === u.id && action.kind === 'deactivate'}>
-                      停用
-                    </button>
-                  ) : null}{' '}
-                  {!u.active ? (
-                    <button type="button" className="btn btn-small" onClick={() => void activate.run(u)}>
-                      启用
-                    </button>
-                  ) : null}{' '}
-                  <button type="button" className="btn btn-small" onClick={() => toggle(u.id, 'password')} aria-expanded={action?.id === u.id && action.kind === 'password'}>
-                    重置密码
-                  </button>
+                  {/* The API decides; a user whose home organisation or a role lies outside the admin's organisations is not theirs to manage. */}
+                  {u.manageable ? (
+                    <>
+                      <button type="button" className="btn btn-small" onClick={() => setEditing(editing === u.id ? null : u.id)} aria-expanded={editing === u.id}>
+                        设置角色
+                      </button>{' '}
+                      {/* Hiding 停用 for oneself is a convenience; the API refuses it anyway. */}
+                      {u.active && u.id !== me?.id ? (
+                        <button type="button" className="btn btn-small btn-danger" onClick={() => toggle(u.id, 'deactivate')} aria-expanded={action?.id === u.id && action.kind === 'deactivate'}>
+                          停用
+                        </button>
+                      ) : null}{' '}
+                      {!u.active ? (
+                        <button type="button" className="btn btn-small" onClick={() => void activate.run(u)}>
+                          启用
+                        </button>
+                      ) : null}{' '}
+                      <button type="button" className="btn btn-small" onClick={() => toggle(u.id, 'password')} aria-expanded={action?.id === u.id && action.kind === 'password'}>
+                        重置密码
+                      </button>
+                    </>
+                  ) : (
+                    <span className="muted">不在管理范围内</span>
+                  )}
                 </td>
               </tr>
               {action?.id === u.id ? (
                 <tr>
-                  <td colSpan={5}>
+                  <td colSpan={6}>
                     {action.kind === 'deactivate' ? <DeactivateForm user={u} onDone={done} onCancel={() => setAction(null)} /> : <PasswordForm user={u} onDone={done} onCancel={() => setAction(null)} />}
                   </td>
                 </tr>
@@ -221,9 +230,13 @@ function CreateUser({ onDone }: { onDone(): Promise<void> }) {
   const [f, setF] = useState({ username: '', displayName: '', password: '' });
   const [roles, setRoles] = useState<RoleGrant[]>([]);
   const [ok, setOk] = useState('');
-  const { orgName } = useAuth();
+  const { orgName, orgsWith } = useAuth();
+  // 所属单位: one of the organisations the admin manages (the API refuses any other).
+  const homes = orgsWith('admin');
+  const [home, setHome] = useState('');
+  const homeOrganisationId = home || homes[0]?.id || '';
   const { error, onSubmit } = useSubmit(async () => {
-    await api.post('/users', { ...f, roles });
+    await api.post('/users', { ...f, homeOrganisationId, roles });
     setOk(`已新建用户 ${f.username}`);
     setF({ username: '', displayName: '', password: '' });
     setRoles([]);
@@ -232,7 +245,7 @@ function CreateUser({ onDone }: { onDone(): Promise<void> }) {
   return (
     <form className="card" onSubmit={onSubmit} aria-labelledby="h-new-user">
       <h3 id="h-new-user">新建用户</h3>
-      <ErrorBanner error={error} fieldsShown={['username', 'displayName', 'password']} />
+      <ErrorBanner error={error} fieldsShown={['username', 'displayName', 'password', 'homeOrganisationId']} />
       {ok ? <p className="alert alert-ok">{ok}</p> : null}
       <div className="grid-3">
         <div className="field">
@@ -249,6 +262,17 @@ function CreateUser({ onDone }: { onDone(): Promise<void> }) {
           <label htmlFor="nu-password">初始密码（至少8位）</label>
           <input id="nu-password" type="password" autoComplete="new-password" value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} aria-describedby="nu-password-err" />
           <FieldError error={error} field="password" id="nu-password-err" />
+        </div>
+        <div className="field">
+          <label htmlFor="nu-home">所属单位</label>
+          <select id="nu-home" value={homeOrganisationId} onChange={(e) => setHome(e.target.value)} aria-describedby="nu-home-err">
+            {homes.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+          <FieldError error={error} field="homeOrganisationId" id="nu-home-err" />
         </div>
       </div>
       <p>角色：{roles.map((r) => `${orgName(r.organisationId)} · ${ROLE_LABELS[r.role]}`).join('；') || '（未设置）'}</p>

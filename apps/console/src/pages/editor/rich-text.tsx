@@ -16,8 +16,9 @@ interface Props {
 
 /**
  * The body editor (TipTap). Produces the subset of HTML the server's sanitiser keeps; images are
- * uploaded to the server first and inserted by their public URL (never as data: URLs), so every
- * channel can fetch them.
+ * uploaded to the server first and inserted by their private URL (/api/v1/uploads/…, never as data:
+ * URLs), which the browser loads with the session cookie; the portal publishes a public copy when the
+ * item is published, and the other channels' workers read the file from the private store.
  */
 export function RichText({ value, onChange, terms, describedBy, onUploadError }: Props) {
   const fileRef = useRef<HTMLInputElement>(null);

@@ -136,7 +136,8 @@ export default function ItemPage() {
           </section>
           <section className="card" aria-labelledby="h-body">
             <h2 id="h-body">正文</h2>
-            <iframe className="body-frame" title="正文（审查发现已标出）" sandbox="allow-popups" srcDoc={bodyDoc} data-testid="body-frame" />
+            {/* same origin, no scripts: the body's private images load with the session cookie */}
+            <iframe className="body-frame" title="正文（审查发现已标出）" sandbox="allow-popups allow-same-origin" srcDoc={bodyDoc} data-testid="body-frame" />
             {d.attachments.length ? (
               <>
                 <h3>附件</h3>

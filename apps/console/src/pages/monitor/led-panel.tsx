@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
-import { api, getToken } from '../../lib/api';
+import { api } from '../../lib/api';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
 import type { LedScreen, LedScreenDetail, LedSync } from './monitor-types';
@@ -26,7 +26,6 @@ export function LedPanel() {
 function Screen({ s, onChanged }: { s: LedScreen; onChanged(): void }) {
   const detail = useAsync(() => api.get<LedScreenDetail>(`/led/screens/${s.id}`), [s.id, s.currentVersion]);
   const [notice, setNotice] = useState('');
-  const token = encodeURIComponent(getToken() ?? '');
   const pull = s.settings.protocol === 'pull';
   const acked = pull ? s.lastFetchVersion : s.lastPushVersion;
   const ackAt = pull ? s.lastFetchAt : detail.data?.program?.ackedAt ?? s.lastPushAt;
@@ -65,7 +64,7 @@ function Screen({ s, onChanged }: { s: LedScreen; onChanged(): void }) {
       <div className="preview-images">
         {(detail.data?.frames ?? []).slice(0, 8).map((f) => (
           <figure key={f.n}>
-            <img className="pixelated led-frame" src={`${f.url}&access_token=${token}`} alt={`第 ${f.n} 幅：${f.text}`} width={Math.min(f.width * 3, 640)} />
+            <img className="pixelated led-frame" src={f.url} alt={`第 ${f.n} 幅：${f.text}`} width={Math.min(f.width * 3, 640)} />
             <figcaption>
               第 {f.n} 幅 · {f.text}
             </figcaption>

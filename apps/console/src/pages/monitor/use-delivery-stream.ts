@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import { API, getToken } from '../../lib/api';
+import { API } from '../../lib/api';
 import type { DeliveryChange } from './monitor-types';
 
 /**
- * Live delivery changes over server-sent events (GET /deliveries/events?access_token=, since
- * EventSource cannot send headers). `onChange` gets each change at once; `onResync` is called
+ * Live delivery changes over server-sent events (GET /deliveries/events; EventSource cannot send
+ * headers, and needs none: the session cookie goes along). `onChange` gets each change at once; `onResync` is called
  * (coalesced) when changes may have been missed or after a burst, to refetch. Falls back to polling
  * when the stream is down.
  */
@@ -15,8 +15,7 @@ export function useDeliveryStream(onChange: (c: DeliveryChange) => void, onResyn
   change.current = onChange;
   resync.current = onResync;
   useEffect(() => {
-    const token = getToken();
-    if (!token || typeof EventSource === 'undefined') {
+    if (typeof EventSource === 'undefined') {
       setMode('polling');
       return;
     }
@@ -28,7 +27,7 @@ export function useDeliveryStream(onChange: (c: DeliveryChange) => void, onResyn
         resync.current();
       }, 400);
     };
-    const es = new EventSource(`${API}/deliveries/events?access_token=${encodeURIComponent(token)}`);
+    const es = new EventSource(`${API}/deliveries/events`, { withCredentials: true });
     es.addEventListener('ready', () => setMode('live'));
     es.addEventListener('delivery', (e) => {
       try {
