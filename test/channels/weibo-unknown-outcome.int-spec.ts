@@ -172,8 +172,18 @@ describe('Weibo: unknown outcomes that the platform can no longer prove', () => 
       const accs = await Promise.all([account(), account(), account(), account()]);
       const items = await Promise.all(accs.map((a) => lostAnswer(a, 6)));
       const ds = await Promise.all(items.map((it) => awaitingPerson(it.id)));
-      // nothing more is sent, whatever the sweeper and the workers do meanwhile
-      await new Promise((r) => setTimeout(r, 5000));
+      // Nothing more can be sent by itself: each parked delivery's next look is a day away (the sweeper
+      // only wakes what is due), and only an operator's 重新发送 lets a send through.
+      const parked: { id: string; hours: number; manual: boolean }[] = await sys.ds.query(
+        `SELECT id, EXTRACT(EPOCH FROM (next_attempt_at - now())) / 3600 AS hours, (checkpoint->>'manualCheck')::boolean AS manual
+           FROM deliveries WHERE id = ANY($1)`,
+        [ds.map((d) => d.id)],
+      );
+      expect(parked).toHaveLength(4);
+      for (const p of parked) {
+        expect(p.manual).toBe(true);
+        expect(Number(p.hours)).toBeGreaterThan(12);
+      }
       for (const [i, it] of items.entries()) {
         expect(posts(it.id)).toHaveLength(1);
         expect(shareCalls(accs[i].token)).toHaveLength(1);

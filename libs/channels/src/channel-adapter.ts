@@ -3,6 +3,8 @@ import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import type { ChannelCapabilities, ChannelPreview } from './channel-adapter.types';
 
 export type { ChannelCapabilities, ChannelPreview, PreviewImage } from './channel-adapter.types';
+export type { AccountCapabilityCheck, AccountCheckResult } from './account-check.types';
+import type { AccountCheckResult } from './account-check.types';
 
 /** Account as an adapter sees it: credentials decrypted, in memory only. */
 export interface AdapterAccount {
@@ -95,24 +97,6 @@ export interface ChannelAdapter {
 export interface AccountCheckContext {
   account: AdapterAccount;
   logAttempt?: (entry: AttemptLog) => Promise<void>;
-}
-
-/** One thing the account may or may not do. ok: null when it could not be determined. */
-export interface AccountCapabilityCheck {
-  key: string;
-  /** Chinese, as the console shows it */
-  label: string;
-  ok: boolean | null;
-  /** Chinese: what was found (and what to do about it) */
-  detail: string;
-}
-
-export interface AccountCheckResult {
-  /** true when everything the adapter's deliveries need is in place */
-  ok: boolean;
-  capabilities: AccountCapabilityCheck[];
-  /** Chinese, one line per thing the operator should fix */
-  problems: string[];
 }
 
 // ---- typed outcomes: adapters throw these; the engine maps them to states and retries ----

@@ -6,17 +6,11 @@ import { AppError } from '@app/common/errors/app-error';
 import { isUuid } from '@app/common/ids/is-uuid';
 import { componentLogger } from '@app/common/logging/logger';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
-import type { AccountCheckResult } from '@app/channels/channel-adapter';
+import type { AccountCheckView } from '@app/channels/account-check.types';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 
-export interface AccountCheckView extends AccountCheckResult {
-  accountId: string;
-  channelType: string;
-  /** false: this channel has no check yet (ok is then false and capabilities empty) */
-  supported: boolean;
-  checkedAt: string;
-}
+export type { AccountCheckView };
 
 /**
  * POST /api/v1/channel-accounts/:id/check — "测试连接": asks the channel's adapter which modes the

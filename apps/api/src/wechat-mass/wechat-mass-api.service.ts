@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { MassQuotaReply, WechatPreviewReply } from '@app/channels/wechat/wechat-mass.types';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '@app/common/auth/auth-user';
@@ -35,7 +36,7 @@ export class WechatMassApiService {
    * Read-only, for anybody who may target the account: a role in an organisation on the account's line
    * (the account's own organisation, an ancestor or a descendant of it), as item targeting allows.
    */
-  async quota(user: AuthUser, accountId: string) {
+  async quota(user: AuthUser, accountId: string): Promise<MassQuotaReply> {
     const { row, account } = await this.wechatAccount(accountId);
     const roots = [...new Set(user.roles.map((r) => r.organisationId))];
     const ok: unknown[] = roots.length
@@ -51,7 +52,7 @@ export class WechatMassApiService {
   }
 
   /** mass/preview of the item as it would be frozen now, by a reviewer of its organisation; audited. */
-  async preview(user: AuthUser, itemId: string, dto: { accountId: string; towxname: string }) {
+  async preview(user: AuthUser, itemId: string, dto: { accountId: string; towxname: string }): Promise<WechatPreviewReply> {
     const item = isUuid(itemId) ? await this.ds.getRepository(Item).findOneBy({ id: itemId }) : null;
     if (!item) throw AppError.notFound('信息', itemId);
     await this.scope.assertRole(user, item.organisationId, ['reviewer']);

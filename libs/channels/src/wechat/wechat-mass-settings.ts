@@ -8,9 +8,9 @@ import type { AdapterAccount } from '../channel-adapter';
  * chats (platform staff, PLATFORM.md §2); most 政务公众号 群发. Pure functions: the admin API, the
  * adapter and the console read the same rules.
  */
-export type PublishMode = 'freepublish' | 'mass';
+export type { AccountType, MassQuota, PublishMode } from './wechat-mass.types';
+import type { AccountType, MassQuota, PublishMode } from './wechat-mass.types';
 export const PUBLISH_MODES: readonly PublishMode[] = ['freepublish', 'mass'];
-export type AccountType = 'subscription' | 'service';
 
 export const PUBLISH_MODE_LABELS: Record<PublishMode, string> = { freepublish: '发布', mass: '群发' };
 
@@ -95,18 +95,6 @@ export function quotaWindow(per: 'day' | 'month', at: Date): { from: Date; to: D
   return { from: new Date(from - BEIJING_MS), to: new Date(to - BEIJING_MS) };
 }
 
-export interface MassQuota {
-  accountType: AccountType;
-  per: 'day' | 'month';
-  limit: number;
-  used: number;
-  /** sends whose outcome is not known yet (counted as used: the stricter reading) */
-  inFlight: number;
-  remaining: number;
-  windowStart: string;
-  windowEnd: string;
-  message: string | null;
-}
 
 /** The editor-facing sentence when nothing is left (Chinese), else null. */
 export function quotaMessage(q: Omit<MassQuota, 'message'>): string | null {

@@ -14,7 +14,7 @@ export interface DemoAccountSpec {
   channelType: string;
   name: string;
   org: string; // organisation code
-  baseUrl: string; // may contain {simUrl} and {portalBaseUrl}
+  baseUrl: string; // may contain {simUrl} and {portalBaseUrl}; settings may contain {apiBaseUrl}
   settings?: Record<string, unknown>;
   credentials?: Record<string, unknown>;
 }
@@ -95,7 +95,9 @@ export async function seedDemo(ds: DataSource, o: SeedOptions): Promise<SeedResu
             channelType: s.channelType,
             name: s.name,
             baseUrl,
-            settings: s.settings ?? {},
+            // {apiBaseUrl}: where players download from this installation (NovaStar frames); the demo
+            // serves the api and the site from one origin.
+            settings: JSON.parse(JSON.stringify(s.settings ?? {}).split('{apiBaseUrl}').join(`${new URL(o.portalBaseUrl).origin}/api/v1`)),
             credentialsEnc: s.credentials ? box.sealJson(s.credentials) : null,
           }),
         );

@@ -5,6 +5,9 @@ import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import type { ChannelAccount, ChannelCapabilities } from '../../lib/types';
+import type { AccountCheck } from '../../lib/platform-types';
+import { AccountCheckResult } from './account-check';
+import { AccountSettingsHelp, credentialsHint } from './account-settings-help';
 import { JsonField } from './json-field';
 
 /**
@@ -17,6 +20,17 @@ export function AccountsTab() {
   const { orgName } = useAuth();
   const [editing, setEditing] = useState<string | null>(null);
   const label = (t: string) => caps.data?.find((c) => c.type === t)?.label ?? t;
+  // 测试连接: by the button, and after every save (a new or changed account is checked at once).
+  const [checked, setChecked] = useState<{ id: string; name: string; result?: AccountCheck } | null>(null);
+  const check = useSubmit(async (a: Pick<ChannelAccount, 'id' | 'name'>) => {
+    setChecked({ id: a.id, name: a.name });
+    const result = await api.post<AccountCheck>(`/channel-accounts/${a.id}/check`);
+    setChecked((c) => (c?.id === a.id ? { ...c, result } : c));
+  });
+  const saved = async (a: ChannelAccount) => {
+    await accounts.reload();
+    void check.run(a);
+  };
   return (
     <div>
       <ErrorBanner error={accounts.error ?? caps.error} />
@@ -48,19 +62,23 @@ export function AccountsTab() {
               <td>
                 <button type="button" className="btn btn-small" onClick={() => setEditing(editing === a.id ? null : a.id)} aria-expanded={editing === a.id}>
                   修改
+                </button>{' '}
+                <button type="button" className="btn btn-small" onClick={() => void check.run(a)} disabled={check.busy} aria-label={`测试连接：${a.name}`}>
+                  测试连接
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {editing && accounts.data ? <EditAccount a={accounts.data.find((x) => x.id === editing)!} onDone={async () => (setEditing(null), await accounts.reload())} /> : null}
-      <CreateAccount caps={caps.data ?? []} onDone={accounts.reload} />
+      {checked ? <AccountCheckResult name={checked.name} check={checked.result} error={check.error} busy={check.busy} /> : null}
+      {editing && accounts.data ? <EditAccount a={accounts.data.find((x) => x.id === editing)!} onDone={async (a) => (setEditing(null), await saved(a))} /> : null}
+      <CreateAccount caps={caps.data ?? []} onDone={saved} />
     </div>
   );
 }
 
-function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(): void }) {
+function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(saved: ChannelAccount): Promise<void> }) {
   const [name, setName] = useState(a.name);
   const [baseUrl, setBaseUrl] = useState(a.baseUrl);
   const [enabled, setEnabled] = useState(a.enabled);
@@ -68,8 +86,7 @@ function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(): void }) {
   const [credentials, setCredentials] = useState<Record<string, unknown> | undefined>();
   const [valid, setValid] = useState({ s: true, c: true });
   const { error, onSubmit } = useSubmit(async () => {
-    await api.patch(`/channel-accounts/${a.id}`, { name, baseUrl, enabled, settings: settings ?? {}, ...(credentials ? { credentials } : {}) });
-    onDone();
+    await onDone(await api.patch<ChannelAccount>(`/channel-accounts/${a.id}`, { name, baseUrl, enabled, settings: settings ?? {}, ...(credentials ? { credentials } : {}) }));
   });
   return (
     <form className="card" onSubmit={onSubmit} aria-labelledby="h-edit-acc" autoComplete="off">
@@ -91,13 +108,14 @@ function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(): void }) {
           <label htmlFor="ea-enabled">启用</label>
         </div>
       </div>
+      <AccountSettingsHelp channelType={a.channelType} id="ea" />
       <JsonField id="ea-settings" label="设置（JSON，非机密）" value={a.settings} onChange={(v, ok) => (setSettings(v), setValid({ ...valid, s: ok }))} />
       <JsonField
         id="ea-credentials"
         label={`凭据（JSON，只写）${a.hasCredentials ? '——已设置；留空则保持不变，填写则整体替换' : '——尚未设置'}`}
         value={undefined}
         secret
-        hint="凭据加密保存，系统不会再显示。如：{&quot;appId&quot;:&quot;…&quot;,&quot;appSecret&quot;:&quot;…&quot;}"
+        hint={credentialsHint(a.channelType)}
         onChange={(v, ok) => (setCredentials(v), setValid({ ...valid, c: ok }))}
       />
       <button className="btn btn-primary" type="submit" disabled={!valid.s || !valid.c}>
@@ -107,7 +125,7 @@ function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(): void }) {
   );
 }
 
-function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone(): Promise<void> }) {
+function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone(saved: ChannelAccount): Promise<void> }) {
   const { orgsWith } = useAuth();
   const orgs = orgsWith('admin');
   const [f, setF] = useState({ organisationId: orgs[0]?.id ?? '', channelType: '', name: '', baseUrl: '' });
@@ -125,7 +143,7 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone()
     setSettings(undefined);
     setCredentials(undefined);
     setRound((n) => n + 1);
-    await onDone();
+    await onDone(r);
   });
   return (
     <form className="card" onSubmit={onSubmit} aria-labelledby="h-new-acc" autoComplete="off">
@@ -165,8 +183,9 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone()
           <FieldError error={error} field="baseUrl" id="na-url-err" />
         </div>
       </div>
+      <AccountSettingsHelp channelType={type} id="na" />
       <JsonField key={`s-${round}`} id="na-settings" label="设置（JSON，非机密）" value={undefined} onChange={(v, okv) => (setSettings(v), setValid(okv))} />
-      <JsonField key={`c-${round}`} id="na-credentials" label="凭据（JSON，只写，加密保存）" value={undefined} secret onChange={(v, okv) => (setCredentials(v), setValid(okv))} />
+      <JsonField key={`c-${round}`} id="na-credentials" label="凭据（JSON，只写，加密保存）" value={undefined} secret hint={credentialsHint(type)} onChange={(v, okv) => (setCredentials(v), setValid(okv))} />
       <button className="btn btn-primary" type="submit" disabled={!valid}>
         新建账号
       </button>

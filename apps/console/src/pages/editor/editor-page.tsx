@@ -7,83 +7,19 @@ import { StatusBadge } from '../../components/state-badge';
 import { api, ApiError, upload } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { usePageTitle } from '../../lib/hooks';
-import { CATEGORIES, DISCLOSURE_ATTRS, fmtBytes, fmtTime, KIND_LABELS, KINDS, VALIDITIES } from '../../lib/labels';
+import { fmtBytes, fmtTime } from '../../lib/labels';
 import { charCount } from '../../lib/text';
-import type { Attachment, ChannelAccount, ChannelCapabilities, ChannelOverrides, Finding, Item, ItemDetail, ItemList } from '../../lib/types';
+import type { Attachment, ChannelAccount, ChannelCapabilities, Finding, Item, ItemDetail, ItemList } from '../../lib/types';
 import { ChannelPicker, defaultAccounts } from './channel-picker';
 import { FindingsList } from '../../components/findings-list';
 import type { HighlightTerm } from './findings-highlight';
 import { OverridesForm } from './overrides-form';
+import { blankForm, EDITABLE, type Form, fromItem, toBody } from './editor-form';
+import { MetadataSection } from './metadata-section';
+import { MassQuotaLines, MassQuotaProblems, useMassQuotas } from './mass-quota';
 import { fromBeijingInput, toBeijingInput } from '../../lib/beijing-time';
 import { RichText } from './rich-text';
 
-interface Form {
-  organisationId: string;
-  title: string;
-  summary: string;
-  bodyHtml: string;
-  docNo: string;
-  issuingBody: string;
-  writtenDate: string;
-  category: string;
-  disclosureAttr: string;
-  validity: string;
-  repealedDate: string;
-  kind: string;
-  policyItemId: string;
-  attachments: Attachment[];
-  targetAccountIds: string[];
-  channelOverrides: ChannelOverrides;
-  publishAt: string;
-}
-
-const EDITABLE = ['draft', 'rejected', 'published'];
-
-function fromItem(i: Item): Form {
-  return {
-    organisationId: i.organisationId,
-    title: i.title,
-    summary: i.summary ?? '',
-    bodyHtml: i.bodyHtml ?? '',
-    docNo: i.docNo ?? '',
-    issuingBody: i.issuingBody ?? '',
-    writtenDate: i.writtenDate ?? '',
-    category: i.category ?? '其他',
-    disclosureAttr: i.disclosureAttr,
-    validity: i.validity,
-    repealedDate: i.repealedDate ?? '',
-    kind: i.kind,
-    policyItemId: i.policyItemId ?? '',
-    attachments: i.attachments ?? [],
-    targetAccountIds: i.targetAccountIds ?? [],
-    channelOverrides: i.channelOverrides ?? {},
-    publishAt: i.publishAt ?? '',
-  };
-}
-
-/** The request body: empty optional fields are sent as null (cleared) on update and left out on create. */
-function toBody(f: Form, creating: boolean) {
-  const opt = (v: string) => (v.trim() ? v.trim() : creating ? undefined : null);
-  return {
-    ...(creating ? { organisationId: f.organisationId } : {}),
-    title: f.title,
-    summary: f.summary,
-    bodyHtml: f.bodyHtml,
-    docNo: opt(f.docNo),
-    issuingBody: f.issuingBody.trim() || undefined,
-    writtenDate: opt(f.writtenDate),
-    category: f.category.trim() || '其他',
-    disclosureAttr: f.disclosureAttr,
-    validity: f.validity,
-    repealedDate: opt(f.repealedDate),
-    kind: f.kind,
-    policyItemId: f.kind === 'interpretation' ? opt(f.policyItemId) : creating ? undefined : null,
-    attachments: f.attachments,
-    targetAccountIds: f.targetAccountIds,
-    channelOverrides: f.channelOverrides,
-    publishAt: f.publishAt ? f.publishAt : creating ? undefined : null,
-  };
-}
 
 /** 写一次: content, catalogue metadata, channels and their overrides, previews, findings, save / submit / schedule. */
 export default function EditorPage() {
@@ -124,25 +60,7 @@ export default function EditorPage() {
       }
       newFormReady.current = true;
       setItem(null);
-      setForm({
-        organisationId: org?.id ?? '',
-        title: '',
-        summary: '',
-        bodyHtml: '',
-        docNo: '',
-        issuingBody: org?.name ?? '',
-        writtenDate: '',
-        category: '其他',
-        disclosureAttr: '主动公开',
-        validity: '有效',
-        repealedDate: '',
-        kind: 'notice',
-        policyItemId: '',
-        attachments: [],
-        targetAccountIds: [],
-        channelOverrides: {},
-        publishAt: '',
-      });
+      setForm(blankForm(org));
       setSchedule(false);
       setChannelsTouched(false);
       return;
@@ -213,6 +131,8 @@ export default function EditorPage() {
   }, [item]);
 
   const selectedTypes = useMemo(() => [...new Set(accounts.filter((a) => form?.targetAccountIds.includes(a.id)).map((a) => a.channelType))], [accounts, form?.targetAccountIds]);
+
+  const quotas = useMassQuotas(accounts, form?.targetAccountIds ?? [], form?.channelOverrides ?? {});
 
   if (loadError) return <ErrorBanner error={loadError} />;
   if (!form) return <Loading what="信息" />;
@@ -395,92 +315,7 @@ export default function EditorPage() {
               </div>
             </section>
 
-            <section className="card" aria-labelledby="h-meta">
-              <h2 id="h-meta">政务公开目录信息</h2>
-              <div className="grid-2">
-                <div className="field">
-                  <span className="label">索引号</span>
-                  <output className="mono" aria-live="polite">{item?.indexNo ?? '保存后按本机构规则自动生成'}</output>
-                </div>
-                <div className="field">
-                  <label htmlFor={fid('kind')}>信息类别</label>
-                  <select id={fid('kind')} value={form.kind} onChange={(e) => update('kind', e.target.value)} aria-describedby={`${fid('kind')}-err`}>
-                    {KINDS.map((k) => (
-                      <option key={k} value={k}>
-                        {KIND_LABELS[k]}
-                      </option>
-                    ))}
-                  </select>
-                  {err('kind')}
-                </div>
-                <div className="field">
-                  <label htmlFor={fid('docNo')}>文号</label>
-                  <input id={fid('docNo')} value={form.docNo} placeholder="如 示政办发〔2026〕12号" onChange={(e) => update('docNo', e.target.value)} aria-describedby={`${fid('docNo')}-err`} />
-                  {err('docNo')}
-                </div>
-                <div className="field">
-                  <label htmlFor={fid('issuingBody')}>发布机构</label>
-                  <input id={fid('issuingBody')} value={form.issuingBody} onChange={(e) => update('issuingBody', e.target.value)} aria-describedby={`${fid('issuingBody')}-err`} />
-                  {err('issuingBody')}
-                </div>
-                <div className="field">
-                  <label htmlFor={fid('writtenDate')}>成文日期</label>
-                  <input id={fid('writtenDate')} type="date" value={form.writtenDate} onChange={(e) => update('writtenDate', e.target.value)} aria-describedby={`${fid('writtenDate')}-err`} />
-                  {err('writtenDate')}
-                </div>
-                <div className="field">
-                  <label htmlFor={fid('category')}>主题分类</label>
-                  <input id={fid('category')} list="category-list" value={form.category} onChange={(e) => update('category', e.target.value)} aria-describedby={`${fid('category')}-err`} />
-                  <datalist id="category-list">
-                    {CATEGORIES.map((c) => (
-                      <option key={c} value={c} />
-                    ))}
-                  </datalist>
-                  {err('category')}
-                </div>
-                <div className="field">
-                  <label htmlFor={fid('disclosureAttr')}>公开属性</label>
-                  <select id={fid('disclosureAttr')} value={form.disclosureAttr} onChange={(e) => update('disclosureAttr', e.target.value)}>
-                    {DISCLOSURE_ATTRS.map((v) => (
-                      <option key={v}>{v}</option>
-                    ))}
-                  </select>
-                  {err('disclosureAttr')}
-                </div>
-                <div className="field">
-                  <label htmlFor={fid('validity')}>有效性</label>
-                  <select id={fid('validity')} value={form.validity} onChange={(e) => update('validity', e.target.value)}>
-                    {VALIDITIES.map((v) => (
-                      <option key={v}>{v}</option>
-                    ))}
-                  </select>
-                  {err('validity')}
-                </div>
-                {form.validity === '废止' || form.validity === '失效' || form.repealedDate ? (
-                  <div className="field">
-                    <label htmlFor={fid('repealedDate')}>废止日期</label>
-                    <input id={fid('repealedDate')} type="date" value={form.repealedDate} onChange={(e) => update('repealedDate', e.target.value)} aria-describedby={`${fid('repealedDate')}-err`} />
-                    {err('repealedDate')}
-                  </div>
-                ) : null}
-                {isInterpretation ? (
-                  <div className="field">
-                    <label htmlFor={fid('policyItemId')}>
-                      所解读的政策文件 <span className="req">（政策解读必填）</span>
-                    </label>
-                    <select id={fid('policyItemId')} value={form.policyItemId} onChange={(e) => update('policyItemId', e.target.value)} aria-describedby={`${fid('policyItemId')}-err`}>
-                      <option value="">请选择</option>
-                      {policies.map((p) => (
-                        <option key={p.id} value={p.id}>
-                          {p.title}（{p.indexNo}）
-                        </option>
-                      ))}
-                    </select>
-                    {err('policyItemId')}
-                  </div>
-                ) : null}
-              </div>
-            </section>
+            <MetadataSection form={form} item={item} update={update} err={err} policies={policies} />
 
             <section className="card" aria-labelledby="h-channels">
               <h2 id="h-channels">发布渠道</h2>
@@ -495,6 +330,7 @@ export default function EditorPage() {
                 describedBy={`${fid('targetAccountIds')}-err`}
               />
               {err('targetAccountIds')}
+              <MassQuotaLines quotas={quotas} />
               <h3>各渠道单独设置</h3>
               <OverridesForm types={selectedTypes} capabilities={capabilities} accounts={accounts} value={form.channelOverrides} onChange={(v) => update('channelOverrides', v)} error={error} />
             </section>
@@ -533,6 +369,7 @@ export default function EditorPage() {
         <aside className="editor-side" aria-label="检查与预览">
           <section className="card" aria-labelledby="h-findings">
             <h2 id="h-findings">合规检查</h2>
+            <MassQuotaProblems quotas={quotas} />
             {item ? <FindingsList item={item} findings={findings} onChanged={async () => setItem(await api.get<ItemDetail>(`/items/${item.id}`))} canKeep={false} /> : <p className="muted">保存后自动检查密级标志、个人信息和敏感词。</p>}
           </section>
           <section className="card" aria-labelledby="h-previews">

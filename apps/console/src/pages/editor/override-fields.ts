@@ -13,6 +13,8 @@ export interface OverrideField {
   count?: 'weibo' | 'chars';
   hint?: string;
   options?: string[];
+  /** Words for the options (else the value itself, '' as 自动). */
+  optionLabels?: Record<string, string>;
   /** Options read from the selected accounts' settings (e.g. a gazette's sections). */
   optionsFromSettings?: 'sections';
 }
@@ -23,6 +25,14 @@ export const OVERRIDE_FIELDS: Record<string, OverrideField[]> = {
     { key: 'digest', label: '摘要', type: 'textarea', max: 128, count: 'chars', hint: '留空则使用信息摘要' },
     { key: 'author', label: '作者', type: 'text', max: 16, count: 'chars' },
     { key: 'coverUrl', label: '封面图片', type: 'image', hint: '留空则使用正文第一张图片或自动生成标题卡；系统按 2.35:1 和 1:1 裁切' },
+    {
+      key: 'publishMode',
+      label: '发布方式',
+      type: 'select',
+      options: ['', 'freepublish', 'mass'],
+      optionLabels: { '': '跟随账号设置', freepublish: '发布', mass: '群发' },
+      hint: '发布：出现在公众号主页，不推送到粉丝会话；群发：推送给粉丝，受每日（订阅号）或每月（服务号）群发次数限制',
+    },
   ],
   weibo: [{ key: 'text', label: '微博正文', type: 'textarea', max: WEIBO_MAX_LENGTH, count: 'weibo', hint: '留空则由标题和摘要自动生成；发布时在末尾附加本信息的网站链接（链接计入字数）' }],
   led: [

@@ -104,7 +104,7 @@ function OverrideInput({ type, f, value, options, onChange, error }: { type: str
         <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy}>
           {(options ?? ['']).map((o) => (
             <option key={o} value={o}>
-              {o || '（自动）'}
+              {f.optionLabels?.[o] ?? (o || '（自动）')}
             </option>
           ))}
         </select>

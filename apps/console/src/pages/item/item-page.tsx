@@ -14,6 +14,7 @@ import type { AuditEntry, ChannelCapabilities, ItemDelivery, ItemDetail } from '
 import { ReviewPanel } from './review-panel';
 import { ScheduleForm } from './schedule-form';
 import { VersionDiff } from './version-diff';
+import { WechatPreview } from './wechat-preview';
 
 const EDITABLE = ['draft', 'rejected', 'published'];
 const TERMINAL = ['published', 'withdrawn', 'failed', 'cancelled'];
@@ -112,6 +113,7 @@ export default function ItemPage() {
         </p>
       ) : null}
       {canReview ? <ReviewPanel item={d} onDone={(m) => (setNotice(m), reload())} /> : null}
+      {d.status === 'submitted' && hasRole('reviewer', d.organisationId) ? <WechatPreview item={d} /> : null}
       {d.status === 'approved' && d.publishAt && new Date(d.publishAt) > new Date() && (hasRole('reviewer', d.organisationId) || hasRole('operator', d.organisationId) || hasRole('admin', d.organisationId)) ? (
         <ScheduleForm id={d.id} publishAt={d.publishAt} onDone={(m) => (setNotice(m), reload())} />
       ) : null}

@@ -6,6 +6,7 @@ import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useAsync, useSubmit, type Async } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
+import { AccountStateCell, fmtBeijingShort } from './account-state';
 import type { AccountRestored, OperatorAccount, OperatorDelivery } from './monitor-types';
 
 /**
@@ -18,6 +19,7 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
   const unresolved = useAsync(() => api.get<OperatorDelivery[]>('/operator/withdrawals/unresolved'), []);
   const list = accounts.data ?? [];
   const attention = list.filter((a) => a.status !== 'active');
+  const paused = list.filter((a) => a.state === 'paused');
   const restore = useSubmit(async (a: OperatorAccount) => {
     const r = await api.post<AccountRestored>(`/operator/accounts/${a.id}/restore`);
     setNotice(`「${a.name}」已恢复发送，${r.resumed} 个等待中的发送任务继续执行`);
@@ -57,6 +59,25 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
         </ul>
       ) : (
         <p className="ok-line">✓ 所有账号正常</p>
+      )}
+      <h2>限流暂停的账号（{paused.length}）</h2>
+      {paused.length ? (
+        <ul className="attention" data-testid="accounts-paused">
+          {paused.map((a) => (
+            <li key={a.id} className="card">
+              <strong>
+                {capLabel(a.channelType)} · {a.name}
+              </strong>{' '}
+              <span className="muted">{orgName(a.organisationId)}</span>
+              <p className="err-text">已暂停：{a.pauseReason ?? '外部平台限流'}</p>
+              <p className="muted">
+                {a.resumesAt ? `预计 ${fmtBeijingShort(a.resumesAt)} 恢复` : '恢复时间未知'}，等待发送 {a.waiting} 条。平台的限流时段内重试也不会提前发送，到时自动继续。
+              </p>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">没有因平台限流而暂停的账号。</p>
       )}
       <h2>撤回未完成的发布（{unresolved.data?.length ?? 0}）</h2>
       <ErrorBanner error={unresolved.error} />
@@ -108,7 +129,9 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
               <td>{orgName(a.organisationId)}</td>
               <td className="num">{a.waiting}</td>
               <td className="num">{a.failed}</td>
-              <td>{!a.enabled ? '已停用' : a.status === 'active' ? '正常' : <span className="err-text">需处理</span>}</td>
+              <td>
+                <AccountStateCell a={a} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -84,7 +84,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
         </div>
         {d.nextAttemptAt ? (
           <div>
-            <dt>下次尝试</dt>
+            <dt>下次尝试时间</dt>
             <dd>{fmtTime(d.nextAttemptAt)}</dd>
           </div>
         ) : null}
@@ -110,7 +110,26 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
         </div>
       </dl>
       {d.accountStatus !== 'active' ? <p className="alert alert-warn">该渠道账号已暂停（需要处理），修复后到「账号状态」恢复发送。</p> : null}
-      {d.lastErrorMessage ? (
+      {d.state === 'unconfirmed' ? (
+        <div className="alert alert-warn" data-testid="manual-check">
+          <p>
+            <strong>待人工核实：</strong>
+            {d.lastErrorMessage ?? '外部系统未答复发送结果，请到该平台核实是否已经发出'}
+          </p>
+          <p className="small">
+            {d.checkpoint?.manualCheck ? '系统已停止自动核实（之后每天再查一次）。' : '系统仍在自动核实（见下次尝试时间）。'}
+            请到该平台核实：已发出的，登记为已发布（填写平台上的地址）；确认没有发出的，重新发送。系统不会自动重发，以免重复发布。
+          </p>
+          <div className="actions">
+            <button type="button" className="btn btn-primary" onClick={() => setMode(mode === 'mark' ? '' : 'mark')} aria-expanded={mode === 'mark'}>
+              登记为已发布
+            </button>
+            <button type="button" className="btn" disabled={act.busy} onClick={() => void act.run('retry', {}, '已安排重新发送：先向平台核实，确认没有发出的再发送')}>
+              重新发送
+            </button>
+          </div>
+        </div>
+      ) : d.lastErrorMessage ? (
         <p className="alert alert-error" data-testid="delivery-error">
           外部系统返回{d.lastErrorCode ? `（${d.lastErrorCode}）` : ''}：{d.lastErrorMessage}
         </p>
@@ -125,7 +144,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
         <Link className="btn" to={`/items/${d.itemId}`}>
           查看信息
         </Link>
-        {RETRY.includes(d.state) ? (
+        {RETRY.includes(d.state) && d.state !== 'unconfirmed' ? (
           <button type="button" className="btn btn-primary" onClick={() => void act.run('retry', {}, d.state === 'failed' || d.state === 'cancelled' ? '已重新开始发送' : '已安排立即执行')}>
             重试
           </button>
@@ -135,7 +154,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
             取消发布
           </button>
         ) : null}
-        {MARK_PUBLISHED.includes(d.state) && d.itemStatus !== 'withdrawn' ? (
+        {MARK_PUBLISHED.includes(d.state) && d.state !== 'unconfirmed' && d.itemStatus !== 'withdrawn' ? (
           <button type="button" className="btn" onClick={() => setMode(mode === 'mark' ? '' : 'mark')} aria-expanded={mode === 'mark'}>
             登记为已人工发布
           </button>
