@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { ITEM_FIELD_LABELS } from '@app/domain/enums/domain-enums';
 import { AppError, FieldProblem } from '@app/common/errors/app-error';
 import type { ReviewChange } from '@app/domain/entities/review-decision.types';
 
@@ -56,25 +57,7 @@ export function reviewChanges(contributions: Contribution[]): ReviewChange[] {
   return contributions.map(({ userId, username, action, fields, at }) => ({ userId, username, action, fields, at }));
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  title: '标题',
-  bodyHtml: '正文',
-  summary: '摘要',
-  docNo: '文号',
-  issuingBody: '发布机构',
-  writtenDate: '成文日期',
-  category: '主题分类',
-  disclosureAttr: '公开属性',
-  validity: '有效性',
-  repealedDate: '废止日期',
-  kind: '信息类别',
-  policyItemId: '所解读的政策',
-  attachments: '附件',
-  targetAccountIds: '发布渠道',
-  channelOverrides: '渠道发布稿',
-  publishAt: '定时发布时间',
-};
 
 export function fieldLabel(field: string): string {
-  return FIELD_LABELS[field] ?? field;
+  return ITEM_FIELD_LABELS[field] ?? field;
 }

@@ -6,6 +6,7 @@
 import {
   DELIVERY_STATE_LABELS as DOMAIN_DELIVERY_STATE_LABELS,
   DISCLOSURE_ATTRS as DOMAIN_DISCLOSURE_ATTRS,
+  ITEM_FIELD_LABELS,
   ITEM_KIND_LABELS,
   ITEM_KINDS,
   ITEM_STATUS_LABELS,
@@ -36,23 +37,7 @@ export const CATEGORIES = [
 export const SECRECY_CONCLUSIONS = ['经保密审查，不涉及国家秘密，同意公开', '经保密审查，不涉及国家秘密、工作秘密，同意公开', '经保密审查，已删除敏感内容后同意公开'];
 
 export const FIELD_LABELS: Record<string, string> = {
-  organisationId: '所属机构',
-  title: '标题',
-  bodyHtml: '正文',
-  summary: '摘要',
-  docNo: '文号',
-  issuingBody: '发布机构',
-  writtenDate: '成文日期',
-  category: '主题分类',
-  disclosureAttr: '公开属性',
-  validity: '有效性',
-  repealedDate: '废止日期',
-  kind: '信息类别',
-  policyItemId: '所解读的政策',
-  attachments: '附件',
-  targetAccountIds: '发布渠道',
-  channelOverrides: '渠道设置',
-  publishAt: '定时发布',
+  ...ITEM_FIELD_LABELS,
   status: '状态',
   reason: '理由',
   file: '文件',

@@ -72,3 +72,24 @@ export const FINDING_SEVERITIES = ['block', 'review', 'warn'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 export const FINDING_STATUSES = ['open', 'kept', 'redacted', 'resolved'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/** What users call an item's fields: the review record names what someone changed, the console names fields in errors. */
+export const ITEM_FIELD_LABELS: Record<string, string> = {
+  organisationId: '所属机构',
+  title: '标题',
+  bodyHtml: '正文',
+  summary: '摘要',
+  docNo: '文号',
+  issuingBody: '发布机构',
+  writtenDate: '成文日期',
+  category: '主题分类',
+  disclosureAttr: '公开属性',
+  validity: '有效性',
+  repealedDate: '废止日期',
+  kind: '信息类别',
+  policyItemId: '所解读的政策',
+  attachments: '附件',
+  targetAccountIds: '发布渠道',
+  channelOverrides: '渠道设置',
+  publishAt: '定时发布',
+};
