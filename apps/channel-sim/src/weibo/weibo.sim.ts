@@ -2,9 +2,12 @@ import * as crypto from 'crypto';
 import { isIP } from 'net';
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault-injector';
-import { ImageType, imageMime, sniffImage } from '../http/image-type';
-import { ControlError, SimContext, SimSystem, control, controlBody, escapeHtml, getBody, optNumber, optString, randomHex, configPatch } from '../http/sim-http';
-import { hasSafeDomainUrl, hasTopic, weiboDate, weiboLength, withShortLinks } from './weibo-text';
+import { imageMime, sniffImage } from '../http/image-type';
+import { ControlError, SimContext, SimSystem, getBody, randomHex } from '../http/sim-http';
+import { hasSafeDomainUrl, hasTopic, weiboLength, withShortLinks } from './weibo-text';
+import { weiboControlRouter } from './weibo-sim-control';
+import { picUrl, statusObject, statusPage, statusUrl } from './weibo-sim-status';
+import { ERRORS, Pic, SLOW_UPDATE_ERROR, WEIBO_DEFAULTS, WEIBO_TIMELINE_MAX, WEIBO_TOPIC_ERROR, WeiboConfig, WeiboStatus, WeiboTokenInput, WeiboUser } from './weibo-sim.types';
 
 /**
  * Sina Weibo open API (api.weibo.com/2): statuses/share, statuses/destroy, statuses/user_timeline.
@@ -25,120 +28,8 @@ import { hasSafeDomainUrl, hasTopic, weiboDate, weiboLength, withShortLinks } fr
  * - the office also posts in the Weibo app, outside the product (`postFromApp`, POST /_sim/weibo/statuses).
  */
 
-export interface WeiboConfig {
-  /** unknown tokens become a new user on first use; false: only registered tokens */
-  acceptUnknownTokens: boolean;
-  /** the app's bound safe domains: a status must link to one of them */
-  safeDomains: string[];
-  /** accepted posts per user in any sliding hour; 0 = unlimited */
-  postsPerHour: number;
-  /** identical text by the same user within this window is refused with 20019 */
-  duplicateWindowMs: number;
-  errorCodeAsNumber: boolean;
-  maxTextLength: number;
-  maxPicBytes: number;
-  /** the next N accepted shares answer 20032 (made, but "server slow") */
-  slowUpdateNext: number;
-  /** probability of a 20032 answer on any accepted share */
-  slowUpdateRate: number;
-  /** how long a post answered 20032 stays out of the timelines and statuses/show (simulated clock) */
-  slowVisibleMs: number;
-  /** the code of "Update success, while server slow now": 20032 (current tables) or 20020 (an older official table) */
-  slowUpdateCode: number;
-}
-
-/**
- * user_timeline returns only the latest 5 posts: open.weibo.com/wiki/2/statuses/user_timeline
- * ("此接口最多只返回最新的5条数据", quoted verbatim by SDKs: PLATFORM.md §2). Not configurable: the
- * simulator is never kinder than the platform.
- */
-export const WEIBO_TIMELINE_MAX = 5;
-
-/**
- * What share answers to a #话题#. share does not allow topics (open.weibo.com/wiki/2/statuses/share:
- * "文本中不能包含“#话题词#”"; PLATFORM.md §1); no source names the error code, so the simulator answers the
- * platform's generic "parameter value invalid" (10017, error tables) and takes nothing.
- */
-export const WEIBO_TOPIC_ERROR = { code: 10017, error: "Parameter (status)'s value invalid, expect (text without #topic#), see doc for more info!" };
-
-export const WEIBO_DEFAULTS: WeiboConfig = {
-  acceptUnknownTokens: true,
-  safeDomains: ['127.0.0.1', 'localhost'],
-  postsPerHour: 30,
-  duplicateWindowMs: 24 * 3600 * 1000,
-  errorCodeAsNumber: false,
-  maxTextLength: 140,
-  maxPicBytes: 5 * 1024 * 1024,
-  slowUpdateNext: 0,
-  slowUpdateRate: 0,
-  slowVisibleMs: 2 * 60_000,
-  slowUpdateCode: 20032,
-};
-
-const SLOW_UPDATE_ERROR = 'Update success, while server slow now, please wait 1-2 minutes';
-
-export interface WeiboTokenInput {
-  token: string;
-  uid?: number;
-  screenName?: string;
-  /** the token is expired: calls get this error code */
-  expired?: 21327 | 21315 | false;
-}
-
-interface WeiboUser {
-  token: string;
-  uid: number;
-  screenName: string;
-  state: 'ok' | 'expired' | 'revoked';
-  expiredCode: 21327 | 21315;
-}
-
-interface Pic {
-  id: string;
-  type: ImageType;
-  bytes: Buffer;
-}
-
-interface WeiboStatus {
-  id: number;
-  uid: number;
-  /** as shown: every URL a t.cn link */
-  text: string;
-  /** as sent */
-  sentText: string;
-  createdAt: number;
-  /** before this (simulated clock) timelines and show do not list it (a 20032 answer) */
-  visibleAt: number;
-  source: 'api' | 'app';
-  pic?: Pic;
-  rip?: string;
-  deleted: boolean;
-}
-
-const ERRORS: Record<number, { status: number; error: string }> = {
-  10014: { status: 403, error: 'Insufficient app permissions!' },
-  10016: { status: 400, error: 'Miss required parameter (status) , see doc for more info!' },
-  10017: { status: 400, error: 'appkey not bind domain!' },
-  10022: { status: 403, error: 'IP requests out of rate limit!' },
-  10023: { status: 403, error: 'User requests out of rate limit!' },
-  10024: { status: 403, error: 'User requests for (statuses/share) out of rate limit!' },
-  20005: { status: 400, error: 'Unsupported image type, only suport JPG, GIF, PNG!' },
-  20006: { status: 400, error: 'Image size too large.' },
-  20012: { status: 400, error: 'Text too long, please input text less than 140 characters!' },
-  20016: { status: 400, error: 'Out of limit!' },
-  20017: { status: 400, error: 'Similar content!' },
-  20018: { status: 400, error: 'Contain illegal website!' },
-  20019: { status: 400, error: 'Repeat content!' },
-  20020: { status: 400, error: 'Contain advertising!' },
-  20021: { status: 400, error: 'Content is illegal!' },
-  // error tables (PLATFORM.md §4): the post was made; it shows after a while
-  20032: { status: 400, error: SLOW_UPDATE_ERROR },
-  20101: { status: 400, error: 'Target weibo does not exist!' },
-  21301: { status: 401, error: 'auth faild!' },
-  21315: { status: 401, error: 'Token expired' },
-  21327: { status: 401, error: 'expired_token' },
-  21332: { status: 401, error: 'invalid_access_token' },
-};
+export { WEIBO_DEFAULTS, WEIBO_TIMELINE_MAX, WEIBO_TOPIC_ERROR } from './weibo-sim.types';
+export type { WeiboConfig, WeiboTokenInput } from './weibo-sim.types';
 
 export class WeiboSim implements SimSystem {
   readonly name = 'weibo' as const;
@@ -154,7 +45,7 @@ export class WeiboSim implements SimSystem {
 
   constructor(private readonly ctx: SimContext) {
     this.router = this.buildRouter();
-    this.controlRouter = this.buildControlRouter();
+    this.controlRouter = weiboControlRouter(this);
     this.faultHooks = {
       accountOf: (req) => {
         const token = this.tokenOf(req);
@@ -398,7 +289,7 @@ export class WeiboSim implements SimSystem {
       text: s.text,
       url: this.statusUrl(s),
       action: 'publish',
-      meta: { token: u.token, pic: o.pic ? this.picUrl(o.pic, 'large') : undefined, rip: s.rip, sentText, source },
+      meta: { token: u.token, pic: o.pic ? picUrl(this.ctx.baseUrl(), o.pic, 'large') : undefined, rip: s.rip, sentText, source },
     });
     this.ctx.log(`weibo: uid ${u.uid} posted status ${s.id} (${source})`);
     return s;
@@ -462,44 +353,11 @@ export class WeiboSim implements SimSystem {
   }
 
   private statusUrl(s: WeiboStatus): string {
-    return `${this.ctx.baseUrl()}/weibo/u/${s.uid}/${s.id}`;
-  }
-
-  private picUrl(p: Pic, size: 'thumbnail' | 'bmiddle' | 'large'): string {
-    const ext = p.type === 'jpeg' ? 'jpg' : p.type;
-    return `${this.ctx.baseUrl()}/weibo/sinaimg/${size}/${p.id}.${ext}`;
+    return statusUrl(this.ctx.baseUrl(), s);
   }
 
   private statusObject(s: WeiboStatus) {
-    const u = [...this.users.values()].find((x) => x.uid === s.uid);
-    const screenName = u?.screenName ?? `政务微博${String(s.uid).slice(-4)}`;
-    return {
-      created_at: weiboDate(s.createdAt),
-      id: s.id,
-      idstr: String(s.id),
-      mid: String(s.id),
-      text: s.text,
-      source: '<a href="http://app.weibo.com" rel="nofollow">政务公开发布</a>',
-      favorited: false,
-      truncated: false,
-      in_reply_to_status_id: '',
-      in_reply_to_user_id: '',
-      in_reply_to_screen_name: '',
-      ...(s.pic
-        ? {
-            thumbnail_pic: this.picUrl(s.pic, 'thumbnail'),
-            bmiddle_pic: this.picUrl(s.pic, 'bmiddle'),
-            original_pic: this.picUrl(s.pic, 'large'),
-            pic_ids: [s.pic.id],
-          }
-        : { pic_ids: [] }),
-      geo: null,
-      user: { id: s.uid, idstr: String(s.uid), screen_name: screenName, name: screenName, verified: true, verified_type: 1 },
-      reposts_count: 0,
-      comments_count: 0,
-      attitudes_count: 0,
-      visible: { type: 0, list_id: 0 },
-    };
+    return statusObject(this.ctx.baseUrl(), s, [...this.users.values()].find((x) => x.uid === s.uid)?.screenName);
   }
 
   private servePic(req: Request, res: Response): void {
@@ -514,73 +372,8 @@ export class WeiboSim implements SimSystem {
 
   private statusPage(req: Request, res: Response): void {
     const s = this.statuses.get(String(req.params.id));
-    if (!s || String(s.uid) !== String(req.params.uid)) {
-      res.status(404).type('html').send('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>微博</title></head><body><p>该微博不存在</p></body></html>');
-      return;
-    }
-    const body = s.deleted
-      ? '<p>抱歉，此微博已被作者删除。</p>'
-      : `<p>${escapeHtml(s.text)}</p>${s.pic ? `<img src="${escapeHtml(this.picUrl(s.pic, 'bmiddle'))}" alt="">` : ''}<p class="time">${escapeHtml(weiboDate(s.createdAt))}</p>`;
-    res.type('html').send(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>微博</title></head><body><article>${body}</article></body></html>`);
+    const found = s && String(s.uid) === String(req.params.uid) ? s : null;
+    res.status(found ? 200 : 404).type('html').send(statusPage(this.ctx.baseUrl(), found));
   }
 
-  // ---------------------------------------------------------------- control API
-
-  private buildControlRouter(): Router {
-    const r = express.Router();
-    r.get('/config', control(() => this.getConfig()));
-    r.post(
-      '/config',
-      control((req) => {
-        const b = controlBody(req);
-        const patch = configPatch<WeiboConfig>(b, {
-          bools: ['acceptUnknownTokens', 'errorCodeAsNumber'],
-          numbers: ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes', 'slowUpdateNext', 'slowUpdateRate', 'slowVisibleMs', 'slowUpdateCode'],
-        });
-        if (b.safeDomains !== undefined) {
-          if (!Array.isArray(b.safeDomains)) throw new ControlError('safeDomains must be a list');
-          patch.safeDomains = b.safeDomains.map(String);
-        }
-        return this.configure(patch);
-      }),
-    );
-    r.get('/tokens', control(() => ({ tokens: this.listTokens() })));
-    r.post(
-      '/tokens',
-      control((req) => {
-        const b = controlBody(req);
-        const token = optString(b.token, 'token');
-        if (!token) throw new ControlError('token is required');
-        const expired = b.expired === true ? 21327 : b.expired === false || b.expired === undefined ? (b.expired as false | undefined) : optNumber(b.expired, 'expired');
-        if (expired !== undefined && expired !== false && expired !== 21327 && expired !== 21315) throw new ControlError('expired must be false, true, 21327 or 21315');
-        return this.registerToken({ token, uid: optNumber(b.uid, 'uid', 1), screenName: optString(b.screenName, 'screenName'), expired });
-      }),
-    );
-    r.post(
-      '/tokens/:token/expire',
-      control((req) => {
-        const code = optNumber(controlBody(req).code, 'code') ?? 21327;
-        if (code !== 21327 && code !== 21315) throw new ControlError('code must be 21327 or 21315');
-        this.expireToken(String(req.params.token), code);
-        return { ok: true };
-      }),
-    );
-    r.delete(
-      '/tokens/:token',
-      control((req) => {
-        this.revokeToken(String(req.params.token));
-        return { ok: true };
-      }),
-    );
-    r.get('/statuses', control(() => ({ statuses: this.allStatuses() })));
-    // a post made in the Weibo app by the account holder (outside the product)
-    r.post(
-      '/statuses',
-      control((req) => {
-        const b = controlBody(req);
-        return this.postFromApp(optString(b.token, 'token') ?? '', optString(b.text, 'text') ?? '');
-      }),
-    );
-    return r;
-  }
 }
