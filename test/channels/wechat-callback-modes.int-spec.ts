@@ -2,6 +2,7 @@ import { AxiosInstance } from 'axios';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { encryptWechatMessage, wechatMsgSignature } from '@app/channels/wechat/wechat-crypto';
 import { wechatSignature } from '@app/channels/wechat/wechat-publish';
+import { publishItem } from '@app/test/engine/engine-helpers';
 import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
 
 /**
@@ -44,20 +45,7 @@ describe('WeChat callbacks in compatible and safe mode', () => {
     return { status: r.status, data: r.data, id: r.data?.id as string, appid };
   }
 
-  async function publish(accountId: string) {
-    const created = await editor.post('/items', {
-      organisationId: sys.seed.orgs['sfx'],
-      title: `关于开展消防安全检查的通知${++seq}`,
-      bodyHtml: '<p>现将有关事项通知如下。</p>',
-      kind: 'notice',
-      targetAccountIds: [accountId],
-    });
-    expect(created.status).toBe(201);
-    const id = created.data.id as string;
-    expect((await editor.post(`/items/${id}/submit`)).status).toBe(200);
-    expect((await reviewer.post(`/items/${id}/approve`, { secrecyConclusion: '经审查不涉密' })).status).toBe(200);
-    return id;
-  }
+  const publish = (accountId: string) => publishItem(sys, [accountId], {}, { editor, reviewer });
 
   const settled = (itemId: string) =>
     waitFor(async () => {

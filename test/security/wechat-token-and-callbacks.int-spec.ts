@@ -3,6 +3,7 @@ import IORedis from 'ioredis';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { WechatAdapter } from '@app/channels/wechat/wechat.adapter';
 import { wechatSignature } from '@app/channels/wechat/wechat-publish';
+import { publishItem } from '@app/test/engine/engine-helpers';
 import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
 
 /**
@@ -52,17 +53,7 @@ describe('WeChat token at rest and callback signatures', () => {
 
   /** Publishes one item to the account (confirmed by polling) and returns its delivery row. */
   async function published(accountId: string) {
-    const created = await editor.post('/items', {
-      organisationId: sys.seed.orgs['sfx'],
-      title: `关于做好安全检查工作的通知${++seq}`,
-      bodyHtml: '<p>现将有关事项通知如下。</p>',
-      kind: 'notice',
-      targetAccountIds: [accountId],
-    });
-    expect(created.status).toBe(201);
-    const id = created.data.id as string;
-    expect((await editor.post(`/items/${id}/submit`)).status).toBe(200);
-    expect((await reviewer.post(`/items/${id}/approve`, { secrecyConclusion: '经审查不涉密' })).status).toBe(200);
+    const id = await publishItem(sys, [accountId], {}, { editor, reviewer });
     return waitFor(async () => {
       const [d] = await sys.ds.query(`SELECT id, state, checkpoint->>'publishId' AS publish_id FROM deliveries WHERE item_id = $1`, [id]);
       return d?.state === 'published' ? d : null;
