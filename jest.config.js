@@ -13,8 +13,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/console/'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@app/(common|domain|channels|media|compliance|stats)$': '<rootDir>/libs/$1/src',
-    '^@app/(common|domain|channels|media|compliance|stats)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(common|domain|persistence|channels|media|compliance|stats|review)$': '<rootDir>/libs/$1/src',
+    '^@app/(common|domain|persistence|channels|media|compliance|stats|review)/(.*)$': '<rootDir>/libs/$1/src/$2',
     '^@app/channel-sim/(.*)$': '<rootDir>/apps/channel-sim/src/$1',
     '^@app/test/(.*)$': '<rootDir>/test/$1',
   },
