@@ -56,7 +56,9 @@ export async function publishDemoItem(base: string, password: string, simUrl?: s
   }
   deliveries = (await editor.get(`/items/${item.id}/deliveries`)).data;
   const lines = deliveries.map((d) => `    ${d.channelType.padEnd(8)} ${d.accountName}: ${d.state}${d.externalUrl ? '  ' + d.externalUrl : ''}`);
-  for (const a of accounts.filter((x) => x.channelType === 'led')) lines.push(`    led frame ${a.name}: ${base}/api/v1/led/screens/${a.id}/frames/1.png`);
+  // the frame images need a signed-in session; the console's 发布监控 → LED显示屏 tab shows them
+  const screens = accounts.filter((x) => x.channelType === 'led');
+  if (screens.length) lines.push(`    LED screens (${screens.map((a) => a.name).join('、')}): sign in at ${base}/monitor and open the LED显示屏 tab`);
   if (simUrl) lines.push(`    simulator records: ${simUrl}/_sim/records`);
   return { id: item.id, channels: accounts.length, lines };
 }
