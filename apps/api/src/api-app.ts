@@ -10,6 +10,7 @@ import { portalStaticHeaders } from '@app/channels/portal/portal-static-headers'
 import { ApiModule } from './api.module';
 import { apiValidationPipe, jsonDepthGuard } from './http/validation.pipe';
 import { securityHeaders, trustProxy } from './security-headers';
+import { compressResponses, serveConsole } from './console-static';
 
 export const API_PREFIX = 'api/v1';
 
@@ -21,6 +22,7 @@ export async function createApiApp(config: AppConfig, extra: Type<unknown>[] = [
   app.set('trust proxy', trustProxy(config.TRUST_PROXY));
   // first, so every response carries them: API, docs, Bull Board, console, portal, errors
   app.use(securityHeaders());
+  app.use(compressResponses());
   app.use(express.json({ limit: '5mb' }));
   app.use(jsonDepthGuard()); // bodies nested deeper than 32 levels: 400 before anything walks them
   app.use(express.urlencoded({ extended: false, limit: '5mb' }));
@@ -51,11 +53,7 @@ export async function createApiApp(config: AppConfig, extra: Type<unknown>[] = [
   const candidates = [process.env.CONSOLE_DIR, path.join(__dirname, '..', '..', 'console', 'dist'), path.join(__dirname, '..', '..', '..', '..', 'apps', 'console', 'dist')];
   const dir = candidates.find((c): c is string => !!c && fs.existsSync(path.join(c, 'index.html')));
   if (dir) {
-    app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
-    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/site') || req.path.startsWith('/admin/queues') || req.path === '/metrics') return next();
-      res.sendFile(path.join(dir, 'index.html'));
-    });
+    serveConsole(app, dir);
   }
   return app;
 }
