@@ -24,22 +24,22 @@ import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { Queue, Worker } from 'bullmq';
-import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/common/config/app-config';
-import { JOB_RETENTION } from '@app/common/queue/queue-names';
-import { dataSourceOptions, runMigrationsLocked } from '@app/domain/data-source';
+import { runMigrationsLocked } from '@app/persistence/data-source';
+import { appDataSourceOptions } from '@app/composition/app-database';
 import { seedDemo } from '@app/domain/seed/demo-seed';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { workerConfigFor } from '@app/channels/engine/delivery-worker.service';
 import { withDatabase } from '@app/test/utils/test-env';
 import { OwnRedis } from '../../test/engine/chaos/chaos-env';
 import { createApiApp } from '../../apps/api/src/api-app';
+import { baseline } from './fanout-baseline';
+import { cpuDiff, cpuSnapshot, sampleAll } from './fanout-cpu';
+import { startSimProcess } from './fanout-sim-process';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
@@ -61,117 +61,8 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(parts[11]) + Number(parts[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
-/**
- * CPU seconds used by every process named `comm` (e.g. all of Postgres' backends), including those
- * that have exited since (a pool closes idle connections): each process's last reading is kept, and
- * `sampleAll` runs every 200 ms, so an exited backend is missing at most its last 200 ms.
- */
-const lastSeen = new Map<string, number>();
-function sampleAll(comm: string): void {
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const f = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (f.slice(f.indexOf('(') + 1, f.lastIndexOf(')')) !== comm) continue;
-      const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      // pid + start time: a recycled pid is another process
-      lastSeen.set(`${d}:${parts[19]}`, (Number(parts[11]) + Number(parts[12])) / 100);
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-}
-function cpuOfAll(comm: string): number {
-  sampleAll(comm);
-  let sum = 0;
-  for (const v of lastSeen.values()) sum += v;
-  return sum;
-}
-/** Busy CPU seconds of the whole machine. */
-function machineBusy(): number {
-  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
-  const idle = cpu[3] + cpu[4];
-  return (cpu.reduce((a, b) => a + b, 0) - idle) / 100;
-}
 
-/** apps/channel-sim/src/main.ts in a child process on a free port; records are read over its control API. */
-async function startSimProcess(): Promise<{ url: string; pid: number | undefined; testchanRecords(): Promise<number>; close(): Promise<void> }> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(a.port));
-    });
-  });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/channel-sim/src/main.ts'], {
-    cwd: path.resolve(__dirname, '..', '..'),
-    env: { ...process.env, CHANNEL_SIM_PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b) => {
-      out += String(b);
-      if (out.includes('channel-sim listening on')) resolve();
-    });
-    child.once('exit', (c) => reject(new Error(`channel-sim exited ${c}`)));
-  });
-  child.stdout!.resume();
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    pid: child.pid,
-    testchanRecords: async () => (await axios.get(`${url}/_sim/records`, { params: { system: 'testchan' } })).data.count as number,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
-async function baseline(redisUrl: string, jobs: number, concurrency: number): Promise<number> {
-  const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
-  const prefix = 'bench-baseline';
-  const q = new Queue('noop', { connection, prefix, defaultJobOptions: { attempts: 1, ...JOB_RETENTION } });
-  const workerConn = new IORedis(redisUrl, { maxRetriesPerRequest: null });
-  let done = 0;
-  let finished!: () => void;
-  const all = new Promise<void>((r) => (finished = r));
-  const w = new Worker(
-    'noop',
-    async () => {
-      if (++done === jobs) finished();
-    },
-    { connection: workerConn, prefix, concurrency },
-  );
-  await w.waitUntilReady();
-  const t0 = Date.now();
-  for (let i = 0; i < jobs; i += 1000) {
-    await q.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ name: 'noop', data: { deliveryId: `${i + j}`, op: 'deliver' }, opts: { jobId: `j${i + j}` } })));
-  }
-  await all;
-  const secs = (Date.now() - t0) / 1000;
-  await w.close();
-  await q.obliterate({ force: true }).catch(() => undefined);
-  await q.close();
-  connection.disconnect();
-  workerConn.disconnect();
-  return jobs / secs;
-}
 
 async function main() {
   const started = Date.now();
@@ -184,7 +75,7 @@ async function main() {
   await admin.connect();
   await admin.query(`CREATE DATABASE "${dbName}"`);
   const dbUrl = withDatabase(ADMIN_URL, dbName);
-  const mds = new DataSource(dataSourceOptions(dbUrl, { extra: { max: 2 } } as never));
+  const mds = new DataSource(appDataSourceOptions(dbUrl, { poolMax: 2 }));
   await mds.initialize();
   await runMigrationsLocked(mds);
   await mds.destroy();
@@ -335,15 +226,7 @@ async function main() {
       }
     };
     // Postgres is counted from its own processes, so other load on the machine shows as "other", not as Postgres
-    const cpuNow = () => ({ self: cpuOf(process.pid), worker: cpuOf(proc.worker?.pid), sim: cpuOf(sim.pid), redis: cpuOf(redis.pid), postgres: cpuOfAll('postgres'), machine: machineBusy() });
-    const cpuDiff = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>) => {
-      const self = b.self - a.self;
-      const w = b.worker - a.worker;
-      const sm = b.sim - a.sim;
-      const r = b.redis - a.redis;
-      const pg = b.postgres - a.postgres;
-      return { api: +self.toFixed(1), worker: +w.toFixed(1), simulator: +sm.toFixed(1), redis: +r.toFixed(1), postgres: +pg.toFixed(1), other: +(b.machine - a.machine - self - w - sm - r - pg).toFixed(1) };
-    };
+    const cpuNow = () => cpuSnapshot({ worker: proc.worker?.pid, sim: sim.pid, redis: redis.pid });
 
     // ---- the run: N items approved over the API while the worker publishes ----
     const itemIds = await insertItems(ITEMS, 'main');

@@ -17,13 +17,15 @@ import { pipeline } from 'stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrationsLocked } from '@app/domain/data-source';
+import { runMigrationsLocked } from '@app/persistence/data-source';
+import { appDataSourceOptions } from '@app/composition/app-database';
 import { Organisation } from '@app/domain/entities/organisation.entity';
 import { withDatabase } from '@app/test/utils/test-env';
 import { LedgerQueryService } from '@app/stats/ledger-query.service';
 import { parsePeriod, yearPeriod } from '@app/stats/period';
 import { ReportService } from '@app/stats/report.service';
 import { TemplateRegistry } from '@app/stats/template-registry.service';
+import { accountId, buildOrgs, CHANNELS, DAY, DECLARED, generate, itemId, orgId, prng, USER_ID } from './stats-data';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
@@ -34,162 +36,6 @@ const YEARS = [2019, 2020, 2021, 2022, 2023];
 const TIMED_YEAR = 2021;
 
 const log = (msg: string) => console.log(`[bench:stats] ${msg}`);
-
-/** Deterministic PRNG (mulberry32), so every run loads the same data. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-const orgId = (n: number) => uuid('00000000', n);
-const itemId = (n: number) => uuid('10000000', n);
-const accountId = (n: number) => uuid('20000000', n);
-const USER_ID = uuid('30000000', 1);
-
-const CHANNELS = ['portal', 'wechat', 'weibo', 'gazette', 'led'] as const;
-type Channel = (typeof CHANNELS)[number];
-const CATEGORIES = ['综合政务', '国民经济管理', '财政金融', '城乡建设', '农业农村', '教育', '卫生健康', '民政', '交通', '生态环境', '市场监管', '公安安全', '人事', '文化旅游', '科技', '商贸', '水利', '自然资源', '应急管理', '其他'];
-const KINDS: [string, number][] = [
-  ['notice', 0.66],
-  ['normative', 0.06],
-  ['regulation', 0.01],
-  ['interpretation', 0.07],
-  ['response', 0.08],
-  ['personnel', 0.06],
-  ['other', 0.06],
-];
-
-interface OrgRow {
-  n: number;
-  parent: number | null;
-  level: 'province' | 'city' | 'county' | 'department';
-  path: string;
-  weight: number;
-  accounts: Partial<Record<Channel, number>>;
-}
-
-function buildOrgs(rand: () => number): OrgRow[] {
-  const orgs: OrgRow[] = [];
-  const add = (parent: OrgRow | null, level: OrgRow['level'], weight: number) => {
-    const n = orgs.length + 1;
-    const row: OrgRow = { n, parent: parent?.n ?? null, level, path: `${parent ? parent.path : '/'}${orgId(n)}/`, weight, accounts: {} };
-    orgs.push(row);
-    return row;
-  };
-  const root = add(null, 'province', 40);
-  const cities = Array.from({ length: 14 }, () => add(root, 'city', 12 + rand() * 8));
-  const counties = cities.flatMap((c) => Array.from({ length: 8 }, () => add(c, 'county', 5 + rand() * 5)));
-  while (orgs.length < ORGS) {
-    const parent = rand() < 0.1 ? cities[Math.floor(rand() * cities.length)] : counties[Math.floor(rand() * counties.length)];
-    add(parent, 'department', 0.3 + rand() * 1.5);
-  }
-  let a = 0;
-  for (const o of orgs) {
-    const big = o.level !== 'department';
-    o.accounts.portal = ++a;
-    if (big || rand() < 0.5) o.accounts.wechat = ++a;
-    if (big || rand() < 0.3) o.accounts.weibo = ++a;
-    if (big && o.level !== 'county') o.accounts.gazette = ++a;
-    if (o.level === 'province' || o.level === 'county' || (o.level === 'department' && rand() < 0.05)) o.accounts.led = ++a;
-  }
-  return orgs;
-}
-
-/** Account an organisation publishes on for a channel: its own, else the nearest ancestor's. */
-function accountFor(orgs: OrgRow[], o: OrgRow, ch: Channel): number {
-  for (let cur: OrgRow | null = o; cur; cur = cur.parent ? orgs[cur.parent - 1] : null) if (cur.accounts[ch]) return cur.accounts[ch]!;
-  throw new Error('root has every channel');
-}
-
-function pick<T>(rand: () => number, table: [T, number][]): T {
-  let r = rand();
-  for (const [v, p] of table) {
-    if ((r -= p) < 0) return v;
-  }
-  return table[table.length - 1][0];
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-/** A Beijing wall-clock timestamp with its offset, as COPY reads it. */
-function bj(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}+08`;
-}
-const dateOf = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-
-const START = Date.UTC(2019, 0, 1) - 8 * 3600_000;
-const END = Date.UTC(2024, 0, 1) - 8 * 3600_000;
-const DAY = 86400_000;
-
-/** Items and their publications, generated together so the ledger row count is exact. */
-function* generate(orgs: OrgRow[], target: number, rand: () => number): Generator<{ items: string; ledger: string; rows: number }> {
-  const cum: number[] = [];
-  let total = 0;
-  for (const o of orgs) cum.push((total += o.weight));
-  const pickOrg = () => {
-    const r = rand() * total;
-    let lo = 0;
-    let hi = cum.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cum[mid] < r) lo = mid + 1;
-      else hi = mid;
-    }
-    return orgs[lo];
-  };
-  let rows = 0;
-  let n = 0;
-  while (rows < target) {
-    let items = '';
-    let ledger = '';
-    let chunkRows = 0;
-    while (rows < target && chunkRows < 20_000) {
-      n++;
-      const o = pickOrg();
-      const kind = pick(rand, KINDS);
-      const category = CATEGORIES[Math.floor(rand() * CATEGORIES.length)];
-      const t0 = START + Math.floor(rand() * (END - START));
-      const doc = kind === 'normative' || kind === 'regulation';
-      const written = doc ? dateOf(t0 - Math.floor(rand() * 20) * DAY) : null;
-      const repealed = doc && rand() < 0.1 ? dateOf(t0 + Math.floor(rand() * 900) * DAY) : null;
-      const id = itemId(n);
-      items += `${id}\t${orgId(o.n)}\t${USER_ID}\tpublished\t事项${n}\tB/${n}\t${o.n}\t${written ?? '\\N'}\t${repealed ?? '\\N'}\t${repealed ? '废止' : '有效'}\t${kind}\t${category}\n`;
-      const pubs: [Channel, number, number, number][] = [];
-      const want = (ch: Channel, p: number) => rand() < p;
-      if (want('portal', 0.95)) pubs.push(['portal', accountFor(orgs, o, 'portal'), t0, 1]);
-      if (want('wechat', 0.45)) {
-        const acc = accountFor(orgs, o, 'wechat');
-        pubs.push(['wechat', acc, t0 + Math.floor(rand() * 2 * DAY), 1]);
-        // A county WeChat republishing a department's item: two accounts of one type.
-        const parent = o.parent ? orgs[o.parent - 1] : null;
-        if (parent && rand() < 0.1) {
-          const pacc = accountFor(orgs, parent, 'wechat');
-          if (pacc !== acc) pubs.push(['wechat', pacc, t0 + Math.floor(rand() * 3 * DAY), 1]);
-        }
-      }
-      if (want('weibo', 0.25)) pubs.push(['weibo', accountFor(orgs, o, 'weibo'), t0 + Math.floor(rand() * DAY), 1]);
-      if (rand() < (doc ? 0.5 : 0.03)) pubs.push(['gazette', accountFor(orgs, o, 'gazette'), t0 + Math.floor(rand() * 30 * DAY), 1]);
-      if (want('led', 0.04)) pubs.push(['led', accountFor(orgs, o, 'led'), t0 + Math.floor(rand() * DAY), 1]);
-      if (!pubs.length) pubs.push(['portal', accountFor(orgs, o, 'portal'), t0, 1]);
-      if (rand() < 0.2) pubs.push(['portal', accountFor(orgs, o, 'portal'), t0 + Math.floor((1 + rand() * 120) * DAY), 2]);
-      for (const [ch, acc, at, v] of pubs) {
-        if (rows >= target) break;
-        if (at >= END) continue;
-        ledger += `${id}\t${v}\t${orgId(o.n)}\t${ch}\t${accountId(acc)}\t${bj(at)}\t${kind}\t${category}\t${kind === 'normative' ? 't' : 'f'}\t${kind === 'interpretation' ? 't' : 'f'}\t${kind === 'response' ? 't' : 'f'}\thttps://gov.example/${ch}/${n}\n`;
-        rows++;
-        chunkRows++;
-      }
-    }
-    yield { items, ledger, rows };
-  }
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -208,14 +54,14 @@ async function main() {
   await admin.connect();
   await admin.query(`CREATE DATABASE "${dbName}"`);
   log(`database ${dbName}; ${ROWS.toLocaleString()} ledger rows over ${ORGS} organisations and ${YEARS.length} years`);
-  const ds = new DataSource(dataSourceOptions(url));
+  const ds = new DataSource(appDataSourceOptions(url));
   let result: Record<string, unknown> | null = null;
   let triggerMsPerRow = 0;
   try {
     await ds.initialize();
     await runMigrationsLocked(ds);
     const rand = prng(20241121);
-    const orgs = buildOrgs(rand);
+    const orgs = buildOrgs(rand, ORGS);
 
     const loader = new Client({ connectionString: url });
     loader.on('error', (e) => log(`loader connection: ${e.message}`));
@@ -254,7 +100,7 @@ async function main() {
     const itemsMs = Date.now() - t0;
     await copyRows(
       loader,
-      `COPY publication_records (item_id, version_no, organisation_id, channel_type, channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response, external_url) FROM STDIN`,
+      `COPY publication_records (item_id, version_no, organisation_id, channel_type, report_row, new_media, channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response, external_url) FROM STDIN`,
       (function* () {
         for (const c of generate(orgs, ROWS, prng(GEN_SEED))) yield c.ledger;
       })(),
@@ -288,7 +134,7 @@ async function main() {
 
     // Sample check: rollups against the raw ledger for random organisations, scopes and periods.
     const sampleRand = prng(7);
-    const dims = ['*', 'ch:portal', 'ch:wechat', 'ch:weibo', 'ch:gazette', 'g:other', 'f:normative', 'f:interpretation', 'f:response', 'f:response-wbwx'];
+    const dims = ['*', 'r:portal', 'r:wechat', 'r:weibo', 'r:gazette', 'r:other', 'ch:led', 'f:normative', 'f:interpretation', 'f:response', 'f:response-newmedia'];
     let sampled = 0;
     for (let i = 0; i < 12; i++) {
       const o = orgs[i < 3 ? [1, 2, 20][i] : 1 + Math.floor(sampleRand() * orgs.length)];
@@ -310,9 +156,9 @@ async function main() {
         const ch = CHANNELS[Math.floor(extraRand() * 3)];
         const at = new Date(Date.UTC(2024, Math.floor(extraRand() * 3), 1 + Math.floor(extraRand() * 28)) - 8 * 3600_000 + Math.floor(extraRand() * DAY));
         await em.query(
-          `INSERT INTO publication_records (item_id, version_no, organisation_id, channel_type, channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response)
-           SELECT i.id, 3, i.organisation_id, $2, NULL, $3, i.kind, i.category, i.kind = 'normative', i.kind = 'interpretation', i.kind = 'response' FROM items i WHERE i.id = $1`,
-          [itemId(n), ch, at],
+          `INSERT INTO publication_records (item_id, version_no, organisation_id, channel_type, report_row, new_media, channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response)
+           SELECT i.id, 3, i.organisation_id, $2, $4, $5, NULL, $3, i.kind, i.category, i.kind = 'normative', i.kind = 'interpretation', i.kind = 'response' FROM items i WHERE i.id = $1`,
+          [itemId(n), ch, at, DECLARED[ch].row, DECLARED[ch].newMedia],
         );
       }
     });
@@ -337,14 +183,14 @@ async function main() {
     const baselineSql = `
       SELECT count(DISTINCT p.item_id) AS total,
              count(DISTINCT p.item_id) FILTER (WHERE p.is_normative) AS normative,
-             count(DISTINCT p.item_id) FILTER (WHERE p.channel_type = 'gazette') AS gazette,
-             count(DISTINCT p.item_id) FILTER (WHERE p.channel_type = 'portal') AS portal,
-             count(DISTINCT p.item_id) FILTER (WHERE p.channel_type = 'weibo') AS weibo,
-             count(DISTINCT p.item_id) FILTER (WHERE p.channel_type = 'wechat') AS wechat,
-             count(DISTINCT p.item_id) FILTER (WHERE p.channel_type NOT IN ('gazette','portal','weibo','wechat')) AS other,
+             count(DISTINCT p.item_id) FILTER (WHERE p.report_row = 'gazette') AS gazette,
+             count(DISTINCT p.item_id) FILTER (WHERE p.report_row = 'portal') AS portal,
+             count(DISTINCT p.item_id) FILTER (WHERE p.report_row = 'weibo') AS weibo,
+             count(DISTINCT p.item_id) FILTER (WHERE p.report_row = 'wechat') AS wechat,
+             count(DISTINCT p.item_id) FILTER (WHERE p.report_row = 'other') AS other,
              count(DISTINCT p.item_id) FILTER (WHERE p.is_response) AS response,
              count(DISTINCT p.item_id) FILTER (WHERE p.is_interpretation) AS interpretation,
-             count(DISTINCT p.item_id) FILTER (WHERE p.is_response AND p.channel_type IN ('weibo','wechat')) AS response_wbwx,
+             count(DISTINCT p.item_id) FILTER (WHERE p.is_response AND p.new_media) AS response_wbwx,
              (SELECT count(*) FROM items i JOIN organisations io ON io.id = i.organisation_id
                WHERE io.path LIKE $1 AND i.kind = 'normative' AND i.written_date BETWEEN $4::date AND $5::date) AS issued
       FROM publication_records p JOIN organisations o ON o.id = p.organisation_id

@@ -1,18 +1,15 @@
 import { AxiosInstance } from 'axios';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { client, urlencoded } from './sim-test-helpers';
+import { client, startSimSuite, urlencoded } from './sim-test-helpers';
 
 describe('channel-sim: server and control API', () => {
   let sim: ChannelSim;
   let ctl: AxiosInstance;
 
-  beforeAll(async () => {
-    sim = await startChannelSim({ port: 0 });
+  startSimSuite((started) => {
+    sim = started;
     ctl = client(`${sim.url}/_sim`);
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  }, { port: 0 });
   beforeEach(() => sim.reset());
 
   it('listens on loopback and mounts each system under its prefix', async () => {

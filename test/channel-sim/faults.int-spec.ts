@@ -1,7 +1,7 @@
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { huiduSign } from '@app/channel-sim/huidu/huidu-sign';
-import { client, form, jpeg, urlencoded } from './sim-test-helpers';
+import { client, form, jpeg, startSimSuite, urlencoded } from './sim-test-helpers';
 
 describe('channel-sim: fault injection', () => {
   let sim: ChannelSim;
@@ -10,13 +10,10 @@ describe('channel-sim: fault injection', () => {
   const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
   const post = (token = 'tok', ref = 'r') => tc.post('/posts', { ref, title: '标题', text: '正文' }, auth(token));
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
+  startSimSuite((started) => {
+    sim = started;
     tc = client(sim.baseUrls.testchan);
     ctl = client(`${sim.url}/_sim`);
-  });
-  afterAll(async () => {
-    await sim.close();
   });
   beforeEach(() => sim.reset());
 

@@ -1,7 +1,7 @@
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { huiduSign } from '@app/channel-sim/huidu/huidu-sign';
-import { client } from './sim-test-helpers';
+import { client, startSimSuite } from './sim-test-helpers';
 
 const KEY = 'a7fa6795aaa891e2';
 const SECRET = 'sim-secret';
@@ -20,12 +20,9 @@ describe('channel-sim: Huidu LED HTTP SDK', () => {
   let sim: ChannelSim;
   let hd: AxiosInstance;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
+  startSimSuite((started) => {
+    sim = started;
     hd = client(sim.baseUrls.huidu);
-  });
-  afterAll(async () => {
-    await sim.close();
   });
   beforeEach(() => {
     sim.reset();

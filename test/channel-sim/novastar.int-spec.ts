@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { client } from './sim-test-helpers';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { client, startSimSuite } from './sim-test-helpers';
 
 const APP_KEY = 'sfx-vnnox-app-key';
 const APP_SECRET = 'sfx-vnnox-app-secret';
@@ -20,12 +20,9 @@ describe('channel-sim: NovaStar VNNOX open API', () => {
   let sim: ChannelSim;
   let ns: AxiosInstance;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
+  startSimSuite((started) => {
+    sim = started;
     ns = client(sim.baseUrls.novastar);
-  });
-  afterAll(async () => {
-    await sim.close();
   });
   beforeEach(() => {
     sim.reset();

@@ -2,6 +2,22 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import axios, { AxiosInstance } from 'axios';
 import sharp from 'sharp';
+import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+
+/**
+ * The simulators for one describe block: started before its tests (then handed to `ready`, which makes
+ * the suite's clients) and closed after them. Each suite resets them itself, in its own beforeEach.
+ */
+export function startSimSuite(ready: (sim: ChannelSim) => unknown, options?: Parameters<typeof startChannelSim>[0]): void {
+  let sim: ChannelSim | undefined;
+  beforeAll(async () => {
+    sim = await startChannelSim(options);
+    await ready(sim);
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+}
 
 /** axios that never throws on an HTTP status: the tests assert on status and body. */
 export function client(baseURL: string, timeout = 5000): AxiosInstance {

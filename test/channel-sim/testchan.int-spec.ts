@@ -1,18 +1,15 @@
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { client, until } from './sim-test-helpers';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { client, startSimSuite, until } from './sim-test-helpers';
 
 describe('channel-sim: test channel', () => {
   let sim: ChannelSim;
   let tc: AxiosInstance;
   const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
+  startSimSuite((started) => {
+    sim = started;
     tc = client(sim.baseUrls.testchan);
-  });
-  afterAll(async () => {
-    await sim.close();
   });
   beforeEach(() => sim.reset());
 

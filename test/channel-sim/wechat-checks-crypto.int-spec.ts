@@ -1,8 +1,8 @@
 import { AxiosInstance } from 'axios';
 import { XMLParser } from 'fast-xml-parser';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { decryptWechatMessage, verifyWechatMsgSignature } from '@app/channels/wechat/wechat-crypto';
-import { client, form, jpeg, listener, until } from './sim-test-helpers';
+import { client, form, jpeg, listener, startSimSuite, until } from './sim-test-helpers';
 
 /**
  * Issue 13 additions to the WeChat simulator: rights that depend on verification, the read-only
@@ -14,12 +14,9 @@ describe('channel-sim: WeChat checks, token rules and encrypted callbacks', () =
   let wx: AxiosInstance;
   const KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
+  startSimSuite((started) => {
+    sim = started;
     wx = client(sim.baseUrls.wechat);
-  });
-  afterAll(async () => {
-    await sim.close();
   });
   beforeEach(() => sim.reset());
 

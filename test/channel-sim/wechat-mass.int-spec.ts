@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { client, form, jpeg, listener, until } from './sim-test-helpers';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { client, form, jpeg, listener, startSimSuite, until } from './sim-test-helpers';
 
 /**
  * The WeChat simulator's 群发 (mass send) API: media/upload (temporary thumb), media/uploadnews,
@@ -12,12 +12,9 @@ describe('channel-sim: WeChat 群发 (mass send)', () => {
   let sim: ChannelSim;
   let wx: AxiosInstance;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
+  startSimSuite((started) => {
+    sim = started;
     wx = client(sim.baseUrls.wechat);
-  });
-  afterAll(async () => {
-    await sim.close();
   });
   beforeEach(() => {
     sim.reset();

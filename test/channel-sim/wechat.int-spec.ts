@@ -1,19 +1,16 @@
 import * as crypto from 'crypto';
 import { AxiosInstance } from 'axios';
 import { XMLParser } from 'fast-xml-parser';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { client, form, gif, jpeg, listener, padded, png, until } from './sim-test-helpers';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { client, form, gif, jpeg, listener, padded, png, startSimSuite, until } from './sim-test-helpers';
 
 describe('channel-sim: WeChat official account API', () => {
   let sim: ChannelSim;
   let wx: AxiosInstance;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
+  startSimSuite((started) => {
+    sim = started;
     wx = client(sim.baseUrls.wechat);
-  });
-  afterAll(async () => {
-    await sim.close();
   });
   beforeEach(() => sim.reset());
 

@@ -1,6 +1,6 @@
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { client, form, jpeg, padded, png, urlencoded } from './sim-test-helpers';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { client, form, jpeg, padded, png, startSimSuite, urlencoded } from './sim-test-helpers';
 
 /** The error_code statuses/share answers to a #话题# (see WEIBO_ERRORS in the simulator for its source). */
 const WEIBO_TOPIC_CODE = '10017';
@@ -10,12 +10,9 @@ describe('channel-sim: Weibo statuses API', () => {
   let wb: AxiosInstance;
   const portal = 'http://127.0.0.1:4000/xxgk/2025/0001.html';
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
+  startSimSuite((started) => {
+    sim = started;
     wb = client(sim.baseUrls.weibo);
-  });
-  afterAll(async () => {
-    await sim.close();
   });
   beforeEach(() => sim.reset());
 

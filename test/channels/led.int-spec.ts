@@ -1,9 +1,10 @@
 import axios, { AxiosInstance } from 'axios';
 import sharp from 'sharp';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { LedScheduler } from '@app/channels/led/led-scheduler.service';
 import { registerDemoLedScreens } from '@app/channels/led/led-sim-setup';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * LED screens end to end through the real pipeline (editor → reviewer → worker) against the Huidu
@@ -11,27 +12,11 @@ import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-syste
  * pull-mode player fetching its playlist with an ETag.
  */
 describe('LED screens: Huidu push and pull playlists', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let operator: AxiosInstance;
-  let admin: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, operator: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('led', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    operator = await sys.login('operator');
-    admin = await sys.login('admin');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('led', { users: ['editor', 'reviewer', 'operator', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, operator, admin } } = s));
 
   interface Screen {
     id: string;

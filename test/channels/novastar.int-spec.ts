@@ -1,8 +1,9 @@
 import axios, { AxiosInstance } from 'axios';
 import sharp from 'sharp';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { LedScheduler } from '@app/channels/led/led-scheduler.service';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * LED screens driven by NovaStar's VNNOX cloud (open API v2) through the real pipeline (editor →
@@ -10,24 +11,10 @@ import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-syste
  * picture URLs the player downloads from our API.
  */
 describe('LED screens: NovaStar VNNOX', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let admin: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('novastar', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    admin = await sys.login('admin');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('novastar', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
 
   interface Screen {
     id: string;

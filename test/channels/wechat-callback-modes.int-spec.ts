@@ -1,9 +1,10 @@
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { encryptWechatMessage, wechatMsgSignature } from '@app/channels/wechat/wechat-crypto';
 import { wechatSignature } from '@app/channels/wechat/wechat-publish';
 import { publishItem } from '@app/test/engine/engine-helpers';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * Issue 13, point 6: the README said compatible and safe callback modes work, but an event carrying
@@ -13,24 +14,10 @@ import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-syste
 const AES_KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
 
 describe('WeChat callbacks in compatible and safe mode', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let admin: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('wxcbmodes', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    admin = await sys.login('admin');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('wxcbmodes', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
 
   async function account(settings: Record<string, unknown> = {}, credentials: Record<string, unknown> = {}) {
     const appid = `wxcb${Date.now().toString(16)}${++seq}`;

@@ -1,6 +1,7 @@
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * 群发 (mass send) through the real pipeline (editor → reviewer → worker) against the WeChat simulator,
@@ -8,25 +9,10 @@ import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-syste
  * platform (stricter reading, PLATFORM.md §1). The simulator's records are the judge of what went out.
  */
 describe('WeChat 群发 (mass send) against the simulator', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let admin: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sim.wechat.mass.configure({ jobDelayMs: 50 });
-    sys = await startTestSystem('wechat-mass', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    admin = await sys.login('admin');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('wechat-mass', { users: ['editor', 'reviewer', 'admin'], onSim: (s) => s.wechat.mass.configure({ jobDelayMs: 50 }) }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
 
   async function account(settings: Record<string, unknown> = {}, credentials: Record<string, unknown> = {}) {
     const appid = `wxm${Date.now().toString(16)}${++seq}`;

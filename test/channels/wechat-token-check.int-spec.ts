@@ -1,6 +1,7 @@
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * Issue 13, points 5, 7 and 8:
@@ -10,26 +11,10 @@ import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-syste
  * - 8: the title limit is a per-account setting; a 45003 tells the editor to shorten the WeChat title.
  */
 describe('WeChat token mode, account check and title limits', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let admin: AxiosInstance;
-  let operator: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance, operator: AxiosInstance;
   let seq = 0;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('wxtokcheck', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    admin = await sys.login('admin');
-    operator = await sys.login('operator');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('wxtokcheck', { users: ['editor', 'reviewer', 'admin', 'operator'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin, operator } } = s));
 
   async function account(settings: Record<string, unknown> = {}, credentials: Record<string, unknown> = {}, appid = `wxtc${Date.now().toString(16)}${++seq}`) {
     const r = await admin.post('/channel-accounts', {

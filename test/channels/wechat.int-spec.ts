@@ -2,37 +2,26 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { AxiosInstance } from 'axios';
 import sharp from 'sharp';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { syntheticImages } from '@app/media/testing/synthetic-images';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * 政务微信 end to end through the real pipeline (editor → reviewer → worker) against the WeChat
  * simulator, whose records are the judge of what was published.
  */
 describe('WeChat adapter against the simulator', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let admin: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let photo: Buffer;
   let seq = 0;
 
+  startChannelSuite('wechat', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
   beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('wechat', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    admin = await sys.login('admin');
     photo = await syntheticImages.noisyPhoto(1400, 1000, 11);
     // an image on the portal site, referenced by a relative path as the editor stores uploads
     await fs.mkdir(path.join(sys.portalDir, 'uploads'), { recursive: true });
     await fs.writeFile(path.join(sys.portalDir, 'uploads', 'scene.png'), await syntheticImages.alphaPng(800, 600));
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
   });
 
   /** A fresh WeChat account (own appid) through the admin API, so tests do not share tokens or faults. */

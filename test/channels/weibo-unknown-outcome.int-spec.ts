@@ -1,6 +1,7 @@
 import { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * Issue 13, Weibo point 1: an outcome that cannot be proven is never resent automatically.
@@ -10,26 +11,10 @@ import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-syste
  * (登记为已发布, with its URL) or sends it again (重新发送, audited). The simulator's records judge.
  */
 describe('Weibo: unknown outcomes that the platform can no longer prove', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let operator: AxiosInstance;
-  let admin: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, operator: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('weibo-unknown', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    operator = await sys.login('operator');
-    admin = await sys.login('admin');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('weibo-unknown', { users: ['editor', 'reviewer', 'operator', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, operator, admin } } = s));
 
   async function account() {
     const token = `2.00Unk${Date.now().toString(36)}${++seq}`;

@@ -2,9 +2,10 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { AxiosInstance } from 'axios';
 import sharp from 'sharp';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { syntheticImages } from '@app/media/testing/synthetic-images';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 import { weiboLength } from '@app/channels/weibo/weibo-length';
 
 /**
@@ -12,24 +13,10 @@ import { weiboLength } from '@app/channels/weibo/weibo-length';
  * judge: every post counted once, however the answers got lost.
  */
 describe('Weibo adapter against the simulator', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let admin: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('weibo', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    admin = await sys.login('admin');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('weibo', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
 
   /** A fresh Weibo account (own token, so its own uid, rate window and timeline). */
   async function account(settings: Record<string, unknown> = {}) {

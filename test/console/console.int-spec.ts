@@ -387,12 +387,19 @@ run('console in the browser', () => {
     await signIn(page, sys.url, 'admin', TEST_PASSWORD);
     await nav(page, '系统管理').click();
     const row = page.getByTestId('org-table').getByRole('row', { name: /示范县教育局/ });
-    await row.getByRole('button', { name: '修改' }).click();
-    await page.locator('#eo-levels').selectOption('2');
-    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await row.getByRole('button', { name: '审核流程' }).click();
+    await page.locator('#rp-count').selectOption('2');
+    await page.locator('#rp-role-1').selectOption({ label: '分管领导' });
+    await page.getByRole('button', { name: '保存审核流程' }).click();
     await row.getByText('2 级').waitFor();
+    await row.getByText('（初审 → 终审）').waitFor();
     const admin = await sys.login('admin');
-    expect((await admin.get('/organisations')).data.find((o: { code: string }) => o.code === 'sfx-jyj').reviewLevels).toBe(2);
+    const jyj = (await admin.get('/organisations')).data.find((o: { code: string }) => o.code === 'sfx-jyj');
+    expect(jyj.reviewLevels).toBe(2);
+    expect(jyj.reviewPolicy).toEqual([
+      { label: '初审', role: 'reviewer', recordsSecrecy: false },
+      { label: '终审', role: 'leader', recordsSecrecy: true },
+    ]);
 
     await page.getByRole('tab', { name: '渠道账号' }).click();
     await page.getByTestId('account-table').waitFor();
@@ -400,7 +407,7 @@ run('console in the browser', () => {
     await page.locator('#na-type').selectOption('weibo');
     await page.locator('#na-name').fill('示范教育（政务微博）');
     await page.locator('#na-url').fill(`${sim.url}/weibo`);
-    await page.locator('#na-credentials').fill('{"accessToken": "2.00SecretTokenNeverShown"}');
+    await page.locator('#na-c-accessToken').fill('2.00SecretTokenNeverShown');
     await page.getByRole('button', { name: '新建账号' }).click();
     await page.getByText('凭据已加密保存').waitFor();
     const accRow = page.getByTestId('account-table').getByRole('row', { name: /示范教育（政务微博）/ });

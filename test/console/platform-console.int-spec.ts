@@ -98,17 +98,26 @@ run('platform features in the console', () => {
     await page.getByTestId('account-table').waitFor();
     await page.locator('#na-org').selectOption(sys.seed.orgs['sfx']);
     await page.locator('#na-type').selectOption('wechat');
-    // The WeChat help: the callback warning beside the settings, the settings and the right credential keys.
+    // The WeChat form, rendered from the adapter's declared fields: the callback warning above it, the
+    // settings with their words and the credential inputs under the keys the adapter reads (appid, secret).
     expect(await page.getByTestId('wechat-callback-warning').innerText()).toBe(CALLBACK_WARNING);
-    const help = await page.getByTestId('na-wechat-help').innerText();
-    for (const k of ['publishMode', 'freepublish', 'mass', 'massTarget', 'accountType', 'subscription', 'service', '订阅号', '服务号', 'appid', 'secret', 'callbackToken', 'encodingAesKey']) expect(help).toContain(k);
-    expect(await page.locator('#na-credentials-hint').innerText()).toContain('"appid"');
+    const settingsForm = await page.getByTestId('na-s-form').innerText();
+    for (const k of ['发布方式', '群发对象', '账号类型', '订阅号', '服务号', '文章被判定为转载时继续群发']) expect(settingsForm).toContain(k);
+    const credentialsForm = await page.getByTestId('na-c-form').innerText();
+    for (const k of ['AppID', 'AppSecret', '令牌（Token）', 'EncodingAESKey']) expect(credentialsForm).toContain(k);
+    for (const id of ['#na-c-appid', '#na-c-secret', '#na-c-callbackToken', '#na-c-encodingAesKey']) expect(await page.locator(id).count()).toBe(1);
+    expect(await page.locator('#na-c-secret').getAttribute('type')).toBe('password');
     expect(await page.content()).not.toMatch(/appId|appSecret"/);
 
     await page.locator('#na-name').fill(massName);
     await page.locator('#na-url').fill(`${sim.url}/wechat`);
-    await page.locator('#na-settings').fill('{"publishMode": "mass", "accountType": "subscription", "confirmPollMs": 200, "timeoutMs": 5000}');
-    await page.locator('#na-credentials').fill(`{"appid": "${massApp}", "secret": "wrong-secret"}`);
+    await page.locator('#na-s-publishMode').selectOption('mass');
+    await page.locator('#na-s-accountType').selectOption('subscription');
+    await page.getByTestId('na-s-form').locator('summary', { hasText: '高级设置' }).click();
+    await page.locator('#na-s-confirmPollMs').fill('200');
+    await page.locator('#na-s-timeoutMs').fill('5000');
+    await page.locator('#na-c-appid').fill(massApp);
+    await page.locator('#na-c-secret').fill('wrong-secret');
     await page.getByRole('button', { name: '新建账号' }).click();
     await page.getByText(`已新建账号 ${massName}`).waitFor();
     const result = page.getByTestId('account-check');
@@ -131,8 +140,10 @@ run('platform features in the console', () => {
     // Fix the secret in the edit form: the check runs again after saving and now passes.
     const accRow = page.getByTestId('account-table').getByRole('row', { name: new RegExp(massName) });
     await accRow.getByRole('button', { name: '修改' }).click();
-    await page.getByTestId('ea-wechat-help').waitFor();
-    await page.locator('#ea-credentials').fill(`{"appid": "${massApp}", "secret": "real-secret-0001"}`);
+    // Credentials are never shown: each says 已设置，留空则不修改; only the secret is typed, the stored AppID stays.
+    await page.getByTestId('ea-c-form').waitFor();
+    expect(await page.locator('#ea-c-appid').getAttribute('placeholder')).toBe('已设置，留空则不修改');
+    await page.locator('#ea-c-secret').fill('real-secret-0001');
     await page.getByRole('button', { name: '保存', exact: true }).click();
     await page.getByTestId('account-check-summary').filter({ hasText: '连接正常' }).waitFor();
     const good = (await adminApi.post(`/channel-accounts/${massId}/check`)).data;

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { DataSource } from 'typeorm';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { AppConfig, loadConfig } from '@app/common/config/app-config';
-import { runMigrationsLocked } from '@app/domain/data-source';
+import { runMigrationsLocked } from '@app/persistence/data-source';
 import { seedDemo } from '@app/domain/seed/demo-seed';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { createApiApp } from '../../apps/api/src/api-app';

@@ -6,7 +6,8 @@ import * as path from 'path';
 import { DataSource } from 'typeorm';
 import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
 import { AppConfig, loadConfig } from '@app/common/config/app-config';
-import { dataSourceOptions, runMigrationsLocked } from '@app/domain/data-source';
+import { runMigrationsLocked } from '@app/persistence/data-source';
+import { appDataSourceOptions } from '@app/composition/app-database';
 import { seedDemo } from '@app/domain/seed/demo-seed';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { createApiApp } from '../../apps/api/src/api-app';
@@ -59,7 +60,7 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     note(`own Postgres at ${pg.url}, own Redis at ${redis.url}`);
     const dbUrl = await pg.createDatabase('chaos');
     note('database created');
-    const mds = new DataSource(dataSourceOptions(dbUrl, { extra: { max: 2 } } as never)); // the advisory lock holds one connection
+    const mds = new DataSource(appDataSourceOptions(dbUrl, { poolMax: 2 })); // the advisory lock holds one connection
     await mds.initialize();
     await runMigrationsLocked(mds);
     await mds.destroy();

@@ -1,6 +1,7 @@
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 import { createTestchanAccount, deliveryFor, eventsOf, ledgerOf, publishItem, waitSettled } from './engine-helpers';
 import { unscheduledDeliveries } from './engine-invariants';
 
@@ -10,20 +11,12 @@ import { unscheduledDeliveries } from './engine-invariants';
  * published twice.
  */
 describe('delivery engine: outcome classification (test channel)', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
+  let sim: ChannelSim, sys: TestSystem;
   let n = 0;
   const token = (prefix = 'tok') => `${prefix}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
   const recordsFor = (tok: string) => sim.records.list({ system: 'testchan', account: tok });
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('outcomes');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('outcomes', { simUrl: false }, (s) => ({ sim, sys } = s));
   afterEach(() => {
     sim.faults.clear();
   });

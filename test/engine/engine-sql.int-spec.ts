@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { recordPublication } from '@app/domain/services/ledger-writer';
-import { claimMany, EngineSql, publishMany } from '@app/channels/engine/engine-sql';
+import { recordPublication } from '@app/persistence/delivery/ledger-writer';
+import { DeliveryStateRepository } from '@app/persistence/delivery/delivery-state.repository';
 import { startTestSystem, TestSystem } from '@app/test/utils/test-system';
 import { publishItem } from './engine-helpers';
 
@@ -42,16 +42,20 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
         snapshot: a.snapshot,
         channelType: a.d.channel_type,
         channelAccountId: a.d.channel_account_id,
+        reportRow: 'portal',
+        newMedia: false,
         publishedAt: at,
         externalUrl: 'https://example.cn/x',
         manual: true,
       }),
     );
-    const r = await new EngineSql(sys.ds).markPublished({
+    const r = await new DeliveryStateRepository(sys.ds).markPublished({
       deliveryId: b.d.id,
       itemVersionId: b.d.item_version_id,
       channelType: b.d.channel_type,
       channelAccountId: b.d.channel_account_id,
+      reportRow: 'portal',
+      newMedia: false,
       snapshot: b.snapshot,
       externalId: 'x',
       externalUrl: 'https://example.cn/x',
@@ -70,7 +74,7 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
     expect(ib).toEqual(ia);
     expect(ib.status).toBe('published');
     // Exactly once: the guard no longer holds.
-    expect(await new EngineSql(sys.ds).markPublished({ deliveryId: b.d.id, itemVersionId: b.d.item_version_id, channelType: b.d.channel_type, channelAccountId: b.d.channel_account_id, snapshot: b.snapshot, externalId: 'x', externalUrl: null, publishedAt: at, guard: { fromStates: ['pending'] } })).toBeNull();
+    expect(await new DeliveryStateRepository(sys.ds).markPublished({ deliveryId: b.d.id, itemVersionId: b.d.item_version_id, channelType: b.d.channel_type, channelAccountId: b.d.channel_account_id, reportRow: 'portal', newMedia: false, snapshot: b.snapshot, externalId: 'x', externalUrl: null, publishedAt: at, guard: { fromStates: ['pending'] } })).toBeNull();
     expect(await sys.ds.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [b.d.id])).toHaveLength(1);
   });
 
@@ -78,11 +82,11 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
     const at = new Date('2026-05-01T01:00:00Z');
     const ref = await pendingDelivery('normative');
     await (sys.ds as DataSource).transaction((em) =>
-      recordPublication(em, { deliveryId: ref.d.id, itemVersionId: ref.d.item_version_id, snapshot: ref.snapshot, channelType: ref.d.channel_type, channelAccountId: ref.d.channel_account_id, publishedAt: at, externalUrl: 'https://example.cn/y' }),
+      recordPublication(em, { deliveryId: ref.d.id, itemVersionId: ref.d.item_version_id, snapshot: ref.snapshot, channelType: ref.d.channel_type, channelAccountId: ref.d.channel_account_id, reportRow: 'weibo', newMedia: true, publishedAt: at, externalUrl: 'https://example.cn/y' }),
     );
     const xs = [await pendingDelivery('normative'), await pendingDelivery('normative'), await pendingDelivery('normative')];
-    const sql = new EngineSql(sys.ds);
-    const claimed = await claimMany(sql, xs.map((x) => x.d.id), 60, ['pending']);
+    const sql = new DeliveryStateRepository(sys.ds);
+    const claimed = await sql.claimMany(xs.map((x) => x.d.id), 60, ['pending']);
     expect(claimed).toHaveLength(3);
     const token = new Map(claimed.map((c: any) => [c.id, c.lease_token]));
     const rows = xs.map((x, i) => ({
@@ -91,6 +95,8 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
       itemVersionId: x.d.item_version_id,
       channelType: x.d.channel_type,
       channelAccountId: x.d.channel_account_id,
+      reportRow: 'weibo',
+      newMedia: true,
       snapshot: x.snapshot,
       externalId: `e${i}`,
       externalUrl: 'https://example.cn/y',
@@ -98,9 +104,10 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
       attemptsDelta: 0,
       events: [{ kind: 'attempt', call: `POST ${i}`, durationMs: 3 }, { kind: 'attempt', call: `GET ${i}` }],
     }));
-    const done = await publishMany(sql, rows);
+    const done = await sql.publishMany(rows);
     expect([...done].sort()).toEqual([xs[0].d.id, xs[1].d.id].sort());
     const la = (await sys.ds.query(`SELECT * FROM publication_records WHERE delivery_id = $1`, [ref.d.id]))[0];
+    expect(la).toMatchObject({ report_row: 'weibo', new_media: true });
     for (const x of xs.slice(0, 2)) {
       const lb = (await sys.ds.query(`SELECT * FROM publication_records WHERE delivery_id = $1`, [x.d.id]))[0];
       expect(comparable(lb)).toEqual(comparable(la));
@@ -116,8 +123,8 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
 
   it('a claim brings each version’s snapshot once, and none for versions the caller names as cached', async () => {
     const xs = [await pendingDelivery('notice'), await pendingDelivery('notice')];
-    const sql = new EngineSql(sys.ds);
-    const claimed = await claimMany(sql, xs.map((x) => x.d.id), 60, ['pending'], [xs[1].d.item_version_id]);
+    const sql = new DeliveryStateRepository(sys.ds);
+    const claimed = await sql.claimMany(xs.map((x) => x.d.id), 60, ['pending'], [xs[1].d.item_version_id]);
     const byId = new Map(claimed.map((c: any) => [c.id, c]));
     expect(byId.get(xs[0].d.id).version_snapshot).toEqual(xs[0].snapshot);
     expect(byId.get(xs[1].d.id).version_snapshot).toBeNull();
@@ -134,7 +141,7 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
       await listener.query('LISTEN delivery_changed');
       const ids = xs.map((x) => x.d.id);
       // one UPDATE that changes 23 states, and one that changes none (a lease renewal)
-      expect(await claimMany(new EngineSql(sys.ds), ids, 60, ['pending'])).toHaveLength(23);
+      expect(await new DeliveryStateRepository(sys.ds).claimMany(ids, 60, ['pending'])).toHaveLength(23);
       await sys.ds.query(`UPDATE deliveries SET lease_until = lease_until + interval '1 second' WHERE id = ANY($1::uuid[])`, [ids]);
       await listener.query('SELECT 1'); // notifications sent before this answer have arrived
       await new Promise((r) => setTimeout(r, 200));

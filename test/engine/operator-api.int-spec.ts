@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { startTestSystem, TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 import { createTestchanAccount, deliveryFor, ledgerOf, publishItem, waitSettled } from './engine-helpers';
 import { unscheduledDeliveries } from './engine-invariants';
 
@@ -46,23 +47,11 @@ async function openStream(url: string) {
 const tokenOf = (c: AxiosInstance) => String((c.defaults.headers as any).Authorization).slice(7);
 
 describe('operator surface: API, live updates, Bull Board, metrics', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let operator: AxiosInstance;
-  let editor: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, operator: AxiosInstance, editor: AxiosInstance;
   let n = 0;
   const token = (p = 'tok') => `${p}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('operator');
-    operator = await sys.login('operator');
-    editor = await sys.login('editor');
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('operator', { users: ['operator', 'editor'], simUrl: false }, (s) => ({ sim, sys, users: { operator, editor } } = s));
   afterEach(() => sim.faults.clear());
 
   it('lists and filters deliveries by state, channel, account, organisation and time; operator role only', async () => {

@@ -1,7 +1,8 @@
 import IORedis from 'ioredis';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 import { createTestchanAccount, deliveryFor, eventsOf, ledgerOf, publishItem, waitSettled } from './engine-helpers';
 import { unscheduledDeliveries } from './engine-invariants';
 
@@ -11,8 +12,7 @@ import { unscheduledDeliveries } from './engine-invariants';
  * shutting down drains what it is doing. The chaos suite does the same under load with its own Redis.
  */
 describe('delivery engine: recovery', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
+  let sim: ChannelSim, sys: TestSystem;
   let redis: IORedis;
   let n = 0;
   const token = () => `rec-${++n}-${Math.random().toString(36).slice(2, 8)}`;
@@ -30,15 +30,9 @@ describe('delivery engine: recovery', () => {
     return removed;
   }
 
+  startChannelSuite('recovery', { simUrl: false, system: { worker: false, overrides: { DELIVERY_LEASE_SECONDS: 5 } }, beforeClose: () => redis?.disconnect() }, (s) => ({ sim, sys } = s));
   beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('recovery', { worker: false, overrides: { DELIVERY_LEASE_SECONDS: 5 } });
     redis = new IORedis(sys.config.REDIS_URL!);
-  });
-  afterAll(async () => {
-    redis?.disconnect();
-    await sys?.close();
-    await sim?.close();
   });
   afterEach(async () => {
     sim.faults.clear();

@@ -16,6 +16,7 @@ import { AccountStore } from '@app/channels/engine/account-store.service';
 import { DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
 import { EngineMetrics } from '@app/channels/engine/engine-metrics.service';
 import { PortalUrls } from '@app/channels/engine/portal-urls.service';
+import { DeliveryStateRepository } from '@app/persistence/delivery/delivery-state.repository';
 import { startTestSystem, TestSystem } from '@app/test/utils/test-system';
 import { eventsOf, publishItem } from './engine-helpers';
 import { unscheduledDeliveries } from './engine-invariants';
@@ -38,11 +39,15 @@ class FakeAdapter implements ChannelAdapter {
   reconcile?: (ctx: DeliveryContext) => Promise<ReconcileResult>;
   holdMs = 0;
 
-  constructor(type: string, o: { reconcile?: boolean; concurrency?: number } = {}) {
+  constructor(type: string, o: { reconcile?: boolean; concurrency?: number; reportRow?: ChannelCapabilities['reportRow']; newMedia?: boolean } = {}) {
     this.capabilities = {
       type,
       label: '模拟渠道',
-      reportRow: 'other',
+      reportRow: o.reportRow ?? 'other',
+      newMedia: o.newMedia ?? false,
+      settingsSchema: [],
+      credentialsSchema: [],
+      overrideSchema: [],
       canUpdate: false,
       canWithdraw: false,
       asyncConfirmation: false,
@@ -113,7 +118,7 @@ describe('delivery runner contract', () => {
 
   function runnerWith(...adapters: ChannelAdapter[]) {
     const a = sys.api;
-    return new DeliveryRunner(sys.ds, a.get(AppConfig), new ChannelRegistry(adapters), a.get(AccountStore), a.get(PortalUrls), a.get(AccountLimiter), a.get(EngineMetrics));
+    return new DeliveryRunner(sys.ds, a.get(AppConfig), new ChannelRegistry(adapters), a.get(AccountStore), a.get(PortalUrls), a.get(AccountLimiter), a.get(EngineMetrics), a.get(DeliveryStateRepository));
   }
 
   async function account(type: string, settings: Record<string, unknown> = {}): Promise<string> {
@@ -168,6 +173,18 @@ describe('delivery runner contract', () => {
     expect((await row(id)).state).toBe('published');
     const kinds = (await eventsOf(sys, id)).map((e) => e.kind);
     expect(kinds).toEqual(['checkpoint', 'error', 'state', 'attempt', 'state']);
+  });
+
+  it('a publication writes its ledger row with the channel’s statistics row and 政务新媒体 flag (the adapter’s capabilities)', async () => {
+    const runner = runnerWith(new FakeAdapter('fake-nm', { reportRow: 'wechat', newMedia: true }), new FakeAdapter('fake-plain'));
+    const a = await delivery(await account('fake-nm'), 'fake-nm');
+    const b = await delivery(await account('fake-plain'), 'fake-plain');
+    expect(await runner.run(a)).toEqual({ done: true });
+    expect(await runner.run(b)).toEqual({ done: true });
+    const [la] = (await ledger(a)) as { report_row: string; new_media: boolean; channel_type: string }[];
+    const [lb] = (await ledger(b)) as { report_row: string; new_media: boolean }[];
+    expect(la).toMatchObject({ channel_type: 'fake-nm', report_row: 'wechat', new_media: true });
+    expect(lb).toMatchObject({ report_row: 'other', new_media: false });
   });
 
   it('a worker whose lease was taken over cannot record anything; the new owner reconciles first', async () => {
@@ -299,8 +316,9 @@ describe('delivery runner contract', () => {
     // The first step's own work before its outside call is slow (as on a loaded machine: the claim and
     // the reads before the call). Counted when the slot was taken, two more calls would then reach the
     // outside system less than a window after that slow one; counted at the call, they cannot.
-    const r = runner as unknown as { context(...a: unknown[]): Promise<unknown> };
-    const context = r.context.bind(runner);
+    // the step's reads before the call happen in its context (delivery-context.ts)
+    const r = (runner as unknown as { contexts: { context(...a: unknown[]): Promise<unknown> } }).contexts;
+    const context = r.context.bind(r);
     let slow = true;
     r.context = async (...a: unknown[]) => {
       if (slow) {

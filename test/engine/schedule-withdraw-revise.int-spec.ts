@@ -1,28 +1,28 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 import { createTestchanAccount, deliveriesOf, deliveryFor, eventsOf, itemBody, ledgerOf, publishItem, waitSettled } from './engine-helpers';
 import { unscheduledDeliveries } from './engine-invariants';
 
 /** Scheduled publication (publishAt), rescheduling and calling it off; withdrawal; revision in place. */
 describe('delivery engine: scheduling, withdrawal, revision', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
+  let sim: ChannelSim, sys: TestSystem;
   let portal: string;
   let n = 0;
   const token = (p = 'tok') => `${p}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
   const recordsFor = (tok: string, includeDeleted = true) => sim.records.list({ system: 'testchan', account: tok, includeDeleted });
   const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+  // A publication time far enough ahead that creating, submitting and approving the item (seconds on a
+  // loaded machine) ends well before it: the tests then act "before the time" without racing the clock.
+  const SOON = 12;
+  /** Resolves once the wall clock is past `iso` plus a margin: the negative checks ("nothing went out at the time"). */
+  const pastTime = (iso: string, marginMs = 1500) => waitFor(async () => Date.now() > new Date(iso).getTime() + marginMs, new Date(iso).getTime() - Date.now() + marginMs + 30_000, `past ${iso}`);
 
+  startChannelSuite('schedule', { simUrl: false }, (s) => ({ sim, sys } = s));
   beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('schedule');
     portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
   });
   afterEach(() => sim.faults.clear());
 
@@ -30,14 +30,14 @@ describe('delivery engine: scheduling, withdrawal, revision', () => {
     it('publishes at publishAt, not before', async () => {
       const tok = token();
       const acc = await createTestchanAccount(sys, sim.url, 'sched', tok);
-      const at = inSeconds(4);
+      const at = inSeconds(SOON);
       const id = await publishItem(sys, [acc], { publishAt: at });
       const d = await deliveryFor(sys, id, acc);
+      expect(Date.now()).toBeLessThan(new Date(at).getTime()); // else the margin was too small to prove "not before"
       expect(d.state).toBe('pending');
       expect(new Date((await sys.ds.query(`SELECT due_at FROM deliveries WHERE id = $1`, [d.id]))[0].due_at).toISOString()).toBe(at);
-      await new Promise((r) => setTimeout(r, 2000));
       expect(recordsFor(tok)).toHaveLength(0);
-      await waitSettled(sys, id, 15_000);
+      await waitSettled(sys, id, SOON * 1000 + 30_000);
       const recs = recordsFor(tok);
       expect(recs).toHaveLength(1);
       expect(new Date(recs[0].at).getTime()).toBeGreaterThanOrEqual(new Date(at).getTime());
@@ -61,10 +61,11 @@ describe('delivery engine: scheduling, withdrawal, revision', () => {
     it('rescheduled later: the earlier wake-up finds it not due and nothing goes out', async () => {
       const tok = token();
       const acc = await createTestchanAccount(sys, sim.url, 'sched-later', tok);
-      const id = await publishItem(sys, [acc], { publishAt: inSeconds(2) });
+      const at = inSeconds(SOON);
+      const id = await publishItem(sys, [acc], { publishAt: at });
       const operator = await sys.login('operator');
       expect((await operator.post(`/items/${id}/schedule`, { publishAt: inSeconds(600) })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 4500));
+      await pastTime(at);
       expect(recordsFor(tok)).toHaveLength(0);
       expect((await deliveryFor(sys, id, acc)).state).toBe('pending');
       // null: publish now.
@@ -76,14 +77,15 @@ describe('delivery engine: scheduling, withdrawal, revision', () => {
     it('called off before the time: deliveries cancelled, the item back to draft for the editor', async () => {
       const tok = token();
       const acc = await createTestchanAccount(sys, sim.url, 'sched-cancel', tok);
-      const id = await publishItem(sys, [acc, portal], { publishAt: inSeconds(3) });
+      const at = inSeconds(SOON);
+      const id = await publishItem(sys, [acc, portal], { publishAt: at });
       const editor = await sys.login('editor');
       expect((await editor.post(`/items/${id}/schedule/cancel`, { reason: '暂缓发布' })).status).toBe(403);
       const reviewer = await sys.login('reviewer');
       const r = await reviewer.post(`/items/${id}/schedule/cancel`, { reason: '暂缓发布' });
       expect(r.status).toBe(200);
       expect(r.data).toMatchObject({ cancelled: 2, itemStatus: 'draft' });
-      await new Promise((res) => setTimeout(res, 4500));
+      await pastTime(at);
       expect(recordsFor(tok)).toHaveLength(0);
       expect((await deliveriesOf(sys, id)).map((d) => d.state)).toEqual(['cancelled', 'cancelled']);
       expect((await editor.get(`/items/${id}`)).data.status).toBe('draft');
@@ -176,9 +178,10 @@ describe('delivery engine: scheduling, withdrawal, revision', () => {
     it('withdrawn before its scheduled time: nothing goes out', async () => {
       const tok = token();
       const acc = await createTestchanAccount(sys, sim.url, 'wd-scheduled', tok);
-      const id = await publishItem(sys, [acc], { publishAt: inSeconds(2) });
-      await (await sys.login('reviewer')).post(`/items/${id}/withdraw`, { reason: '不再发布' });
-      await new Promise((r) => setTimeout(r, 3500));
+      const at = inSeconds(SOON);
+      const id = await publishItem(sys, [acc], { publishAt: at });
+      expect((await (await sys.login('reviewer')).post(`/items/${id}/withdraw`, { reason: '不再发布' })).status).toBe(200);
+      await pastTime(at);
       expect((await deliveryFor(sys, id, acc)).state).toBe('cancelled');
       expect(recordsFor(tok)).toHaveLength(0);
     });

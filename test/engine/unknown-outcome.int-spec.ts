@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 import { createTestchanAccount, publishItem } from './engine-helpers';
 import { unscheduledDeliveries } from './engine-invariants';
 
@@ -11,21 +12,10 @@ import { unscheduledDeliveries } from './engine-invariants';
  * the time it resumes.
  */
 describe('delivery engine: unknown outcomes and paused accounts', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
-  let operator: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, operator: AxiosInstance;
   let seq = 0;
 
-  beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('unknown-outcome', { simUrl: sim.url });
-    operator = await sys.login('operator');
-  });
-  afterAll(async () => {
-    if (sys) expect(await unscheduledDeliveries(sys.ds)).toEqual([]);
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('unknown-outcome', { users: ['operator'], beforeClose: async () => { if (sys) expect(await unscheduledDeliveries(sys.ds)).toEqual([]); } }, (s) => ({ sim, sys, users: { operator } } = s));
   afterEach(() => sim.faults.clear());
 
   const row = async (itemId: string) => (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [itemId]))[0];

@@ -69,6 +69,9 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/organisations': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'POST /api/v1/organisations': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
   'PATCH /api/v1/organisations/{id}': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  // the review policy: admins of the organisation or an ancestor (the sibling's admin role is elsewhere)
+  'GET /api/v1/organisations/{id}/review-policy': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  'PUT /api/v1/organisations/{id}/review-policy': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
   'GET /api/v1/channel-accounts': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'POST /api/v1/channel-accounts': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
   // the operator may change the status only (an empty body is that)
@@ -144,10 +147,34 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/stats/reports/{template}/cells/{cell}/items': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 404, admin: 404 },
   // an empty entries list is refused by validation after the organisation check
   'PUT /api/v1/stats/reports/{template}/manual': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 400, admin: 400 },
+  // 复制上年手工填报数 into 2025 (nothing to copy from 2024: 200 with an empty list)
+  'POST /api/v1/stats/reports/{template}/manual/copy-previous-year': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
   // statistician freezes 2019; the admin then meets 409 (already frozen)
   'POST /api/v1/stats/reports/{template}/freeze': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
   'GET /api/v1/stats/reports/{template}/frozen': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 404, admin: 404 },
+  // 撤回提交 (issue 15.3): editors over the item's organisation; the draft is not submitted (409)
+  'POST /api/v1/items/{id}/recall': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 403, operator: 403, statistician: 403, admin: 403 },
+  // the editor's own autosaves (issue 15.2): a fresh key has none (404); an empty body meets validation
+  'GET /api/v1/autosaves/{key}': { anonymous: 401, sibling: 404, editor: 404, reviewer: 403, operator: 403, statistician: 403, admin: 403 },
+  'PUT /api/v1/autosaves/{key}': { anonymous: 401, sibling: 400, editor: 400, reviewer: 403, operator: 403, statistician: 403, admin: 403 },
+  'DELETE /api/v1/autosaves/{key}': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 403, operator: 403, statistician: 403, admin: 403 },
   'POST /api/v1/users/{id}/unlock': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  // the audit log: admins, each over the organisations they administer (the sibling sees its own department's)
+  'GET /api/v1/audit-logs': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  // issue 15.4 (C3): everyone's own waiting-work counts and notifications; a fresh notification id is nobody's
+  'GET /api/v1/me/work-counts': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
+  'GET /api/v1/notifications': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
+  'POST /api/v1/notifications/read-all': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
+  'POST /api/v1/notifications/{id}/read': { anonymous: 401, sibling: 404, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
+  // the organisation's notification webhook: admins over it (the sibling's admin role is elsewhere)
+  'GET /api/v1/organisations/{id}/notification-webhook': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  'PUT /api/v1/organisations/{id}/notification-webhook': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  // issue 15.5: the review queue (the caller's own levels; the sibling reviews its department only)
+  'GET /api/v1/review/queue': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 'ok', operator: 403, statistician: 403, admin: 403 },
+  // issue 15.6: 批量重试 of the department's delivery; the sibling is refused as a whole (nothing retried)
+  'POST /api/v1/deliveries/bulk-retry': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 'ok', statistician: 403, admin: 'ok' },
+  // gazette issue preview: a fresh issue id is not found for anyone
+  'GET /api/v1/gazette/issues/{issueId}/preview': { anonymous: 401, sibling: 404, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
 };
 
 describe('access control: every route of the OpenAPI document × every actor', () => {
@@ -261,7 +288,7 @@ describe('access control: every route of the OpenAPI document × every actor', (
       (SELECT string_agg(id || active::text || session_epoch, ',' ORDER BY id) FROM users) AS users,
       (SELECT string_agg(id || status || enabled::text, ',' ORDER BY id) FROM channel_accounts) AS accounts,
       (SELECT count(*) FROM user_roles) AS roles,
-      (SELECT string_agg(id::text || review_levels::text || settings::text, ',' ORDER BY id) FROM organisations) AS orgs,
+      (SELECT string_agg(id::text || COALESCE(review_policy::text, '-') || settings::text, ',' ORDER BY id) FROM organisations) AS orgs,
       (SELECT string_agg(id::text || revision::text || disabled::text, ',' ORDER BY id) FROM compliance_lexicons) AS lexicons,
       (SELECT string_agg(id::text || status, ',' ORDER BY id) FROM gazette_issues) AS gazette,
       (SELECT count(*) FROM stats_manual_entries) AS manual, (SELECT count(*) FROM uploads) AS uploads, (SELECT count(*) FROM stats_frozen_reports) AS frozen`);
@@ -286,13 +313,17 @@ describe('access control: every route of the OpenAPI document × every actor', (
     'PUT /api/v1/users/{id}/active': () => ({ active: true }),
     'POST /api/v1/users/{id}/password': () => ({ password: 'acl-new-password-1' }),
     'POST /api/v1/channel-accounts': () => ({ organisationId: ids.org, channelType: 'portal', name: `发改局网站${++created}`, baseUrl: 'http://127.0.0.1:1/site', settings: { siteName: '发改局', siteDomain: 'fgj.example', siteIdCode: '9999000009' } }),
+    'PUT /api/v1/organisations/{id}/review-policy': () => ({ levels: [{ label: '审核', role: 'reviewer', recordsSecrecy: true }] }),
     'POST /api/v1/organisations': () => ({ parentId: ids.org, code: `sfx-fgj-${++created}`, name: `发改局下属单位${created}`, level: 'department' }),
     'POST /api/v1/deliveries/{id}/cancel': () => ({ reason: '访问控制测试' }),
     'POST /api/v1/deliveries/{id}/mark-published': () => ({ externalUrl: 'https://www.example.gov.cn/acl.html' }),
     'POST /api/v1/deliveries/{id}/mark-withdrawn': () => ({ note: '访问控制测试' }),
     'POST /api/v1/items/{id}/schedule': () => ({ publishAt: '2030-01-01T00:00:00Z' }),
     'POST /api/v1/items/{id}/schedule/cancel': () => ({ reason: '访问控制测试' }),
+    'PUT /api/v1/organisations/{id}/notification-webhook': () => ({ url: 'https://sms.example.gov.cn/notify', secret: 'acl-webhook-secret-0001' }),
+    'POST /api/v1/deliveries/bulk-retry': () => ({ ids: [ids.delivery] }),
     'PUT /api/v1/stats/reports/{template}/manual': () => ({ org: ids.org, year: 2025, entries: [] }),
+    'POST /api/v1/stats/reports/{template}/manual/copy-previous-year': () => ({ org: ids.org, year: 2025 }),
     'POST /api/v1/stats/reports/{template}/freeze': () => ({ org: ids.org, year: 2019, signoff: { unitHead: '甲', reviewer: '乙', preparer: '丙', phone: '0744-8596033', filledDate: '2020-01-15' } }),
   };
   let created = 0;

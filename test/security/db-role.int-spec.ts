@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig, AppConfig } from '@app/common/config/app-config';
 import { ChannelRegistry } from '@app/channels/channel-registry';
-import { migrateDatabase } from '@app/domain/migrate';
+import { migrateAppDatabase } from '@app/composition/app-database';
 import { seedDemo } from '@app/domain/seed/demo-seed';
 import { uniqueQueuePrefix } from '@app/test/utils/test-db';
 import { dbPrefix, readTestState, withDatabase } from '@app/test/utils/test-env';
@@ -51,7 +51,7 @@ describe('production database role (disclosure_app)', () => {
     } finally {
       await root.end();
     }
-    expect((await migrateDatabase(asRole(owner))).length).toBeGreaterThan(5);
+    expect((await migrateAppDatabase(asRole(owner))).length).toBeGreaterThan(5);
     admin = new Client({ connectionString: withDatabase(state.adminUrl, dbName) });
     await admin.connect();
     script = await ensureAppRole(admin, { appRole: app, ownerRole: owner });
@@ -153,7 +153,7 @@ describe('production database role (disclosure_app)', () => {
 
   it('the api and worker run on the app role: boot, seed, write, review, publish to the portal, ledger, freeze', async () => {
     // A process starting with MIGRATIONS_RUN=true finds nothing pending and needs no DDL.
-    expect(await migrateDatabase(asRole(app))).toEqual([]);
+    expect(await migrateAppDatabase(asRole(app))).toEqual([]);
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gd-dbrole-'));
     const config: AppConfig = loadConfig({}, {
       DATABASE_URL: asRole(app),

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
-import { recordPublication } from '@app/domain/services/ledger-writer';
+import { recordPublication } from '@app/persistence/delivery/ledger-writer';
 import { startTestSystem, TestSystem } from '@app/test/utils/test-system';
 
 /**
@@ -116,7 +116,7 @@ describe('公开属性: only 主动公开 reaches a public channel or the statis
     // Both publications written by the ledger writer (the second as a publication from before the rule).
     for (const it of [open, closed]) {
       const snapshot: ItemSnapshot = { ...it, itemId: it.id, versionNo: 1, organisationName: '示范县发改局', organisationCode: 'sfx-fgj', authorName: '信息员', approvedAt: publishedAt.toISOString() };
-      await sys.ds.transaction((em) => recordPublication(em, { deliveryId: null, itemVersionId: null, snapshot, channelType: 'portal', channelAccountId: portal, publishedAt, externalUrl: `https://www.sfx.gov.cn/${it.id}.html`, manual: true }));
+      await sys.ds.transaction((em) => recordPublication(em, { deliveryId: null, itemVersionId: null, snapshot, channelType: 'portal', channelAccountId: portal, reportRow: 'portal', newMedia: false, publishedAt, externalUrl: `https://www.sfx.gov.cn/${it.id}.html`, manual: true }));
     }
     expect((await sys.ds.query(`SELECT count(*)::int AS n FROM publication_records WHERE organisation_id = $1`, [fgj]))[0].n).toBe(2);
 

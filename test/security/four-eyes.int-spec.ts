@@ -127,8 +127,9 @@ describe('four eyes: no approval by anyone who wrote, changed or submitted the v
     expect(second.status).toBe(403);
     expect(second.data.code).toBe('FOUR_EYES');
     const again = await reviewer.post(`/items/${id}/approve`, {});
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(403);
     expect(again.data.code).toBe('ALREADY_REVIEWED');
+    expect(again.data.details).toEqual([{ field: 'reviewerId', reason: '已审核本轮第 1 级（初审）' }]);
     expect(await state(id)).toEqual(before);
     const l2 = await reviewer2.post(`/items/${id}/approve`, {});
     expect(l2.status).toBe(200);

@@ -2,9 +2,10 @@ import { AxiosInstance } from 'axios';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { buildMinimalDocx } from '@app/compliance/testing/minimal-docx';
-import { startTestSystem, TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * Issue 12, point 2 (先审查、后公开, 涉密不上网): an upload is private until a version that uses it is
@@ -13,25 +14,13 @@ import { startTestSystem, TEST_PASSWORD, TestSystem, waitFor } from '@app/test/u
  * organisation); publication copies it to /site/uploads/; a revision that drops it takes the copy away.
  */
 describe('uploads are private until published (issue 12.2)', () => {
-  let sys: TestSystem;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let admin: AxiosInstance;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let portal: string;
-  let sim: ChannelSim;
   let n = 0;
 
+  startChannelSuite('uploads-private', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
   beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('uploads-private', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    admin = await sys.login('admin');
     portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
   });
 
   const form = (data: Buffer, filename: string, type: string, purpose = 'image') => {

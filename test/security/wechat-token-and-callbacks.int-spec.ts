@@ -1,10 +1,11 @@
 import { AxiosInstance } from 'axios';
 import IORedis from 'ioredis';
-import { ChannelSim, startChannelSim } from '@app/channel-sim/channel-sim';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { WechatAdapter } from '@app/channels/wechat/wechat.adapter';
 import { wechatSignature } from '@app/channels/wechat/wechat-publish';
 import { publishItem } from '@app/test/engine/engine-helpers';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * Issue 12, point 13: the WeChat access_token sat in Redis in plain text (anyone reading Redis could act
@@ -15,26 +16,13 @@ import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-syste
  * a server URL cannot be configured on it without a Token).
  */
 describe('WeChat token at rest and callback signatures', () => {
-  let sim: ChannelSim;
-  let sys: TestSystem;
+  let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let redis: IORedis;
-  let editor: AxiosInstance;
-  let reviewer: AxiosInstance;
-  let admin: AxiosInstance;
   let seq = 0;
 
+  startChannelSuite('wxsec', { users: ['editor', 'reviewer', 'admin'], beforeClose: () => redis?.quit() }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
   beforeAll(async () => {
-    sim = await startChannelSim();
-    sys = await startTestSystem('wxsec', { simUrl: sim.url });
-    editor = await sys.login('editor');
-    reviewer = await sys.login('reviewer');
-    admin = await sys.login('admin');
     redis = new IORedis(sys.config.REDIS_URL!);
-  });
-  afterAll(async () => {
-    await redis?.quit();
-    await sys?.close();
-    await sim?.close();
   });
 
   async function account(credentials: Record<string, unknown> = {}) {

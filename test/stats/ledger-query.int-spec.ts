@@ -75,9 +75,9 @@ describe('ledger queries and rollups (real Postgres)', () => {
       for (let qn = 1; qn <= 4; qn++) periods.push(parsePeriod({ year: y, quarter: qn }));
       for (let m = 1; m <= 12; m++) periods.push(parsePeriod({ year: y, month: m }));
     }
-    const dims: string[] = ['*', 'g:other', 'f:normative', 'f:interpretation', 'f:response', 'f:response-wbwx'];
+    const dims: string[] = ['*', 'f:normative', 'f:interpretation', 'f:response', 'f:response-newmedia'];
     const listed: { v: string }[] = await ds.query(
-      `SELECT DISTINCT unnest(ARRAY['ch:' || channel_type, 'a:' || channel_account_id::text, 'c:' || category, 'k:' || kind]) AS v FROM publication_records`,
+      `SELECT DISTINCT unnest(ARRAY['ch:' || channel_type, 'r:' || report_row, 'a:' || channel_account_id::text, 'c:' || category, 'k:' || kind]) AS v FROM publication_records`,
     );
     dims.push(...listed.map((r) => r.v));
     let compared = 0;
@@ -111,13 +111,14 @@ describe('ledger queries and rollups (real Postgres)', () => {
   it('a multi-row INSERT of one item counts it once per period', async () => {
     const item = f.items.i7; // never published so far
     await ds.query(
-      `INSERT INTO publication_records (item_id, version_no, organisation_id, channel_type, channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response)
-       SELECT $1, 1, $2, c, NULL, t::timestamptz, 'normative', '综合政务', true, false, false
-       FROM (VALUES ('portal', '2020-05-01T01:00:00Z'), ('wechat', '2020-05-01T02:00:00Z'), ('portal', '2020-06-01T01:00:00Z'), ('led', '2020-11-01T01:00:00Z')) v(c, t)`,
+      `INSERT INTO publication_records (item_id, version_no, organisation_id, channel_type, report_row, new_media, channel_account_id, published_at, kind, category, is_normative, is_interpretation, is_response)
+       SELECT $1, 1, $2, c, r, nm, NULL, t::timestamptz, 'normative', '综合政务', true, false, false
+       FROM (VALUES ('portal', 'portal', false, '2020-05-01T01:00:00Z'), ('wechat', 'wechat', true, '2020-05-01T02:00:00Z'),
+                    ('portal', 'portal', false, '2020-06-01T01:00:00Z'), ('led', 'other', false, '2020-11-01T01:00:00Z')) v(c, r, nm, t)`,
       [item.id, f.orgs.county.id],
     );
-    const y = await q.countDims(scope('county'), parsePeriod({ year: 2020 }), ['*', 'ch:portal', 'g:other', 'f:normative'], 'rollup');
-    expect(Object.fromEntries(y.counts)).toEqual({ '*': 1, 'ch:portal': 1, 'g:other': 1, 'f:normative': 1 });
+    const y = await q.countDims(scope('county'), parsePeriod({ year: 2020 }), ['*', 'ch:portal', 'r:portal', 'r:other', 'f:normative'], 'rollup');
+    expect(Object.fromEntries(y.counts)).toEqual({ '*': 1, 'ch:portal': 1, 'r:portal': 1, 'r:other': 1, 'f:normative': 1 });
     const q2 = await q.countDims(scope('county'), parsePeriod({ year: 2020, quarter: 2 }), ['*', 'ch:portal', 'ch:wechat'], 'rollup');
     expect(Object.fromEntries(q2.counts)).toEqual({ '*': 1, 'ch:portal': 1, 'ch:wechat': 1 });
   });

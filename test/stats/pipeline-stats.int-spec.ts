@@ -1,5 +1,6 @@
-import { startChannelSim } from '@app/channel-sim/channel-sim';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
+import { ChannelSim } from '@app/channel-sim/channel-sim';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { startChannelSuite } from '@app/test/utils/channel-suite';
 
 /**
  * The statistics office's numbers come from the real pipeline: items written, reviewed and delivered
@@ -8,17 +9,9 @@ import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-syste
  * of one type count once for the type; a later withdrawal does not remove a past publication).
  */
 describe('statistics from the real pipeline', () => {
-  let sys: TestSystem;
-  let sim: Awaited<ReturnType<typeof startChannelSim>>;
+  let sim: ChannelSim, sys: TestSystem;
 
-  beforeAll(async () => {
-    sim = await startChannelSim({ port: 0, host: '127.0.0.1' });
-    sys = await startTestSystem('pipestats', { simUrl: sim.url });
-  });
-  afterAll(async () => {
-    await sys?.close();
-    await sim?.close();
-  });
+  startChannelSuite('pipestats', {}, (s) => ({ sim, sys } = s));
 
   it('counts what was published, per channel type and account, and drills down to the items', async () => {
     const admin = await sys.login('admin');

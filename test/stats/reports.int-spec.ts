@@ -7,6 +7,7 @@ import { parsePeriod } from '@app/stats/period';
 import { validateManualEntries, validateSignoff } from '@app/stats/report-logic';
 import { ReportService } from '@app/stats/report.service';
 import { ReportExportService } from '@app/stats/report-export.service';
+import { StatsCatalogue } from '@app/stats/stats-catalogue';
 import { TemplateRegistry } from '@app/stats/template-registry.service';
 import { buildFixture, publishAll, StatsFixture } from './stats-fixture';
 
@@ -169,7 +170,9 @@ describe('reports: layouts A, B, C, drill-down, manual entries, freeze (real Pos
     const past = await reports.drill('gov-2014', f.orgs.county, true, year(2018), '1-1', { limit: 3, offset: 30 });
     expect([past.total, past.items.length]).toEqual([10, 0]);
     // Drill-down CSV
-    const csv = new ReportExportService().drillCsv(wechat);
+    // channel labels come from the app's adapters (CHANNEL_LABELS); here a source standing in for them
+    const labels: Record<string, string> = { portal: '政府网站', wechat: '政务微信', weibo: '政务微博' };
+    const csv = new ReportExportService(new StatsCatalogue({ channelLabel: (t) => labels[t] })).drillCsv(wechat);
     expect(csv.split('\r\n')[0]).toBe('\uFEFF事项ID,标题,索引号,发布单位,渠道,发布时间（北京时间）,链接,撤回时间,封存后新增');
     expect(csv).toContain(`${f.items.i1.id},${f.items.i1.title},${f.items.i1.indexNo},永定区人民政府,政府网站；政务微信；政务微博,`);
     expect(await rejects(reports.drill('gov-2014', f.orgs.county, true, year(2018), '3-1', { limit: 10, offset: 0 }))).toMatchObject({ status: 400, code: 'CELL_NOT_COMPUTED' });

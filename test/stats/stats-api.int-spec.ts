@@ -6,8 +6,9 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { AppError } from '@app/common/errors/app-error';
 import type { AuthUser } from '@app/common/auth/auth-user';
-import { ROLES_KEY } from '@app/common/auth/roles.decorator';
-import { dataSourceOptions } from '@app/domain/data-source';
+import { can, type Permission } from '@app/common/auth/permissions';
+import { PERMISSION_KEY } from '@app/common/auth/require-permission.decorator';
+import { appDataSourceOptions } from '@app/composition/app-database';
 import { createTestDataSource } from '@app/test/utils/test-db';
 import { StatsModule } from '@app/stats/stats.module';
 import { buildFixture, publishAll, StatsFixture } from './stats-fixture';
@@ -21,8 +22,8 @@ class FakeAuthGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest();
     req.user = currentUser;
-    const roles = this.reflector.getAllAndOverride<string[]>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
-    if (roles?.length && !currentUser.roles.some((r) => roles.includes(r.role))) throw AppError.forbidden('FORBIDDEN_ROLE', '没有所需的角色');
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (permission && !can(currentUser, permission)) throw AppError.forbidden('FORBIDDEN_ROLE', '没有所需的角色');
     return true;
   }
 }
@@ -56,7 +57,7 @@ describe('stats API (Nest app, real Postgres)', () => {
     await publishAll(f, t.ds);
     statistician = { id: f.userId, username: 'stat', displayName: '统计员', roles: [{ organisationId: f.orgs.county.id, role: 'statistician' }] };
     currentUser = statistician;
-    const mod = await Test.createTestingModule({ imports: [TypeOrmModule.forRoot(dataSourceOptions(t.url)), StatsModule] }).compile();
+    const mod = await Test.createTestingModule({ imports: [TypeOrmModule.forRoot(appDataSourceOptions(t.url)), StatsModule] }).compile();
     app = mod.createNestApplication({ logger: false });
     app.setGlobalPrefix('api/v1');
     app.useGlobalGuards(new FakeAuthGuard(app.get(Reflector)));

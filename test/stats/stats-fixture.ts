@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { ItemKind } from '@app/domain/enums/domain-enums';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { Organisation } from '@app/domain/entities/organisation.entity';
-import { recordPublication } from '@app/domain/services/ledger-writer';
+import { recordPublication } from '@app/persistence/delivery/ledger-writer';
 
 /**
  * A small county for the statistics suites, written through the domain's ledger writer
@@ -33,6 +33,15 @@ export interface StatsFixture {
   accounts: Record<'portal' | 'wechat' | 'wechatA' | 'weibo' | 'gazette' | 'led' | 'sms' | 'otherPortal' | 'idle', string>;
   items: Record<string, { id: string; title: string; indexNo: string }>;
   publish: (item: string, channel: keyof StatsFixture['accounts'], at: string, opts?: { versionNo?: number; url?: string }) => Promise<string>;
+  /** Publishes on any account, with the ledger tags its channel declares (reportRow, newMedia). */
+  publishTo: (item: string, target: PublishTarget, at: string, opts?: { versionNo?: number; url?: string }) => Promise<string>;
+}
+
+export interface PublishTarget {
+  channelType: string;
+  accountId: string;
+  reportRow: string;
+  newMedia: boolean;
 }
 
 interface ItemSpec {
@@ -125,7 +134,7 @@ export async function buildFixture(ds: DataSource): Promise<StatsFixture> {
     itemRows.set(s.key, { ...s, id, title, indexNo });
   }
 
-  const publish: StatsFixture['publish'] = async (key, channel, at, opts = {}) => {
+  const publishTo: StatsFixture['publishTo'] = async (key, target, at, opts = {}) => {
     const it = itemRows.get(key)!;
     const org = orgs[it.org];
     const versionNo = opts.versionNo ?? 1;
@@ -170,17 +179,25 @@ export async function buildFixture(ds: DataSource): Promise<StatsFixture> {
         deliveryId: null,
         itemVersionId: versionId,
         snapshot,
-        channelType: CHANNEL_OF[channel],
-        channelAccountId: accounts[channel],
+        channelType: target.channelType,
+        channelAccountId: target.accountId,
+        reportRow: target.reportRow,
+        newMedia: target.newMedia,
         publishedAt: new Date(at),
-        externalUrl: opts.url ?? `https://example.gov.cn/${CHANNEL_OF[channel]}/${key}/${versionNo}`,
+        externalUrl: opts.url ?? `https://example.gov.cn/${target.channelType}/${key}/${versionNo}`,
       }),
     );
     const [{ id }] = await ds.query(`SELECT max(id)::text AS id FROM publication_records WHERE item_id = $1`, [it.id]);
     return id;
   };
+  const publish: StatsFixture['publish'] = (key, channel, at, opts = {}) => {
+    const type = CHANNEL_OF[channel];
+    // as the adapters declare them (and as migration 1732006000000 backfilled older rows)
+    const reportRow = ['gazette', 'portal', 'weibo', 'wechat'].includes(type) ? type : 'other';
+    return publishTo(key, { channelType: type, accountId: accounts[channel], reportRow, newMedia: ['weibo', 'wechat'].includes(type) }, at, opts);
+  };
 
-  return { userId, orgs, accounts, items, publish };
+  return { userId, orgs, accounts, items, publish, publishTo };
 }
 
 /** The publications of the fixture (see the table above). */

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrationsLocked } from '../../libs/domain/src/data-source';
+import { runMigrationsLocked } from '../../libs/persistence/src/data-source';
+import { appDataSourceOptions } from '../../libs/composition/src/app-database';
 import { ensureEmbeddedPostgres, ensureRedis } from '../../apps/dev/src/local-services';
 import { dbPrefix, stateFile, TestEnvState, withDatabase } from './test-env';
 
@@ -37,7 +38,7 @@ export default async function globalSetup() {
   await admin.query(`CREATE DATABASE "${templateDb}"`);
   await admin.end();
 
-  const ds = new DataSource(dataSourceOptions(withDatabase(adminUrl, templateDb)));
+  const ds = new DataSource(appDataSourceOptions(withDatabase(adminUrl, templateDb)));
   await ds.initialize();
   await runMigrationsLocked(ds);
   await ds.destroy();

@@ -2,11 +2,11 @@
  * jest's globalSetup runs outside jest's module registry, so moduleNameMapper does not apply there;
  * this maps the tsconfig path aliases (@app/<lib>/...) for code loaded from global setup.
  */
+import * as fs from 'fs';
 import * as path from 'path';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const Module = require('module');
 const root = path.resolve(__dirname, '..', '..');
-const LIBS = ['common', 'domain', 'channels', 'media', 'compliance', 'stats'];
+const LIBS = fs.readdirSync(path.join(root, 'libs'));
 const original = Module._resolveFilename;
 if (!Module.__gdAliases) {
   Module.__gdAliases = true;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@app/domain/data-source';
+import { appDataSourceOptions } from '@app/composition/app-database';
 import { dbPrefix, readTestState, withDatabase } from './test-env';
 
 /**
@@ -41,7 +41,7 @@ export async function dropTestDatabase(name: string): Promise<void> {
 /** A connected DataSource on a fresh suite database. */
 export async function createTestDataSource(label = 'suite'): Promise<{ ds: DataSource; url: string; name: string; close: () => Promise<void> }> {
   const { url, name } = await createTestDatabase(label);
-  const ds = new DataSource(dataSourceOptions(url));
+  const ds = new DataSource(appDataSourceOptions(url));
   await ds.initialize();
   return {
     ds,

@@ -50,7 +50,7 @@ export async function createApiApp(config: AppConfig, extra: Type<unknown>[] = [
 
   // The console (apps/console, built by Vite) at /.
   // From source (apps/api/src) or from the build (dist/apps/api/src), or CONSOLE_DIR.
-  const candidates = [process.env.CONSOLE_DIR, path.join(__dirname, '..', '..', 'console', 'dist'), path.join(__dirname, '..', '..', '..', '..', 'apps', 'console', 'dist')];
+  const candidates = [config.CONSOLE_DIR, path.join(__dirname, '..', '..', 'console', 'dist'), path.join(__dirname, '..', '..', '..', '..', 'apps', 'console', 'dist')];
   const dir = candidates.find((c): c is string => !!c && fs.existsSync(path.join(c, 'index.html')));
   if (dir) {
     serveConsole(app, dir);

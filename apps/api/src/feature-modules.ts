@@ -1,14 +1,18 @@
 import type { Type } from '@nestjs/common';
+import { AuditApiModule } from './audit/audit-api.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { ItemVersionsModule } from './item-versions/item-versions.module';
 import { CallbacksModule } from './callbacks/callbacks.module';
-import { GazetteApiModule } from './gazette/gazette-api.module';
-import { LedApiModule } from './led/led-api.module';
+import { GazetteApiModule } from './channels/gazette/gazette-api.module';
+import { LedApiModule } from './channels/led/led-api.module';
 import { OperatorModule } from './operator/operator.module';
 import { ComplianceApiModule } from './compliance/compliance-api.module';
-import { StatsModule } from '@app/stats/stats.module';
+import { StatsApiModule } from './stats/stats-api.module';
 import { AuthSecurityModule } from './auth/auth-security.module';
-import { WechatMassApiModule } from './wechat-mass/wechat-mass-api.module';
+import { WechatMassApiModule } from './channels/wechat/wechat-mass-api.module';
+import { ReviewApiModule } from './review/review-api.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { ItemAutosavesModule } from './items/item-autosaves.module';
 
 /**
  * Nest modules that add API routes for later capabilities (statistics, operator tools, gazette, LED,
@@ -22,7 +26,11 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   GazetteApiModule,
   LedApiModule,
   ComplianceApiModule,
-  StatsModule,
+  StatsApiModule,
   AuthSecurityModule,
   WechatMassApiModule,
+  ReviewApiModule,
+  ItemAutosavesModule,
+  AuditApiModule,
+  NotificationsModule,
 ];

@@ -1,12 +1,12 @@
+import { loadConfigPart } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
 import { startChannelSim } from './channel-sim';
 
 /** Standalone simulators: CHANNEL_SIM_PORT (default 3100), CHANNEL_SIM_HOST (default 127.0.0.1). */
 async function main() {
   const logger = componentLogger('channel-sim');
-  const port = Number(process.env.CHANNEL_SIM_PORT ?? 3100);
-  const host = process.env.CHANNEL_SIM_HOST ?? '127.0.0.1';
-  const sim = await startChannelSim({ port, host, publicUrl: process.env.CHANNEL_SIM_PUBLIC_URL, log: (m) => logger.info(m) });
+  const cfg = loadConfigPart(['CHANNEL_SIM_PORT', 'CHANNEL_SIM_HOST', 'CHANNEL_SIM_PUBLIC_URL']);
+  const sim = await startChannelSim({ port: cfg.CHANNEL_SIM_PORT, host: cfg.CHANNEL_SIM_HOST, publicUrl: cfg.CHANNEL_SIM_PUBLIC_URL, log: (m) => logger.info(m) });
   const lines = [
     `channel-sim listening on ${sim.url}`,
     ...Object.entries(sim.baseUrls).map(([k, v]) => `  ${k.padEnd(9)} ${v}`),

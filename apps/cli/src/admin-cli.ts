@@ -1,6 +1,7 @@
 import * as bcrypt from 'bcryptjs';
 import { Client } from 'pg';
 import { passwordProblems } from '@app/common/auth/password-policy';
+import { ADMIN_ROLE } from '@app/common/auth/roles';
 
 /**
  * The server-side administration commands an installation needs before (or without) the console:
@@ -92,14 +93,14 @@ async function bootstrap(db: Client, opts: Record<string, string>, io: CliIo): P
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(code)) throw new CliError('--org-code: lower-case letters, digits and hyphens, at most 40');
   if (!/^[A-Za-z0-9._-]{2,40}$/.test(username)) throw new CliError('--username: 2–40 letters, digits, dot, underscore or hyphen');
   // checked before asking for the password, and again inside the transaction (someone may race us)
-  const admins = await db.query(`SELECT count(*)::int AS n FROM user_roles WHERE role = 'admin'`);
+  const admins = await db.query(`SELECT count(*)::int AS n FROM user_roles WHERE role = $1`, [ADMIN_ROLE]);
   if (admins.rows[0].n > 0) throw new CliError('refused: this installation already has an admin (use the console, or reset-password)');
   const password = await strongPassword(io, username);
   const hash = await bcrypt.hash(password, BCRYPT_COST);
   await db.query('BEGIN');
   try {
     await db.query(`LOCK TABLE user_roles IN SHARE ROW EXCLUSIVE MODE`);
-    const again = await db.query(`SELECT count(*)::int AS n FROM user_roles WHERE role = 'admin'`);
+    const again = await db.query(`SELECT count(*)::int AS n FROM user_roles WHERE role = $1`, [ADMIN_ROLE]);
     if (again.rows[0].n > 0) throw new CliError('refused: this installation already has an admin');
     if ((await db.query(`SELECT 1 FROM organisations WHERE code = $1`, [code])).rowCount) throw new CliError(`refused: organisation code ${code} exists`);
     if ((await db.query(`SELECT 1 FROM users WHERE username = $1`, [username])).rowCount) throw new CliError(`refused: user ${username} exists`);
@@ -114,7 +115,7 @@ async function bootstrap(db: Client, opts: Record<string, string>, io: CliIo): P
       [username, opts['display-name'] ?? `${name}管理员`, hash, orgId],
     );
     const userId: string = user.rows[0].id;
-    await db.query(`INSERT INTO user_roles (user_id, organisation_id, role) VALUES ($1, $2, 'admin')`, [userId, orgId]);
+    await db.query(`INSERT INTO user_roles (user_id, organisation_id, role) VALUES ($1, $2, $3)`, [userId, orgId, ADMIN_ROLE]);
     await db.query(
       `INSERT INTO audit_logs (actor_id, action, entity_type, entity_id, organisation_id, details) VALUES (NULL, 'installation.bootstrap', 'user', $1, $2, $3::jsonb)`,
       [userId, orgId, JSON.stringify({ via: 'cli', username, organisationCode: code })],

@@ -1,4 +1,5 @@
 import * as readline from 'readline';
+import { loadConfigPart } from '@app/common/config/app-config';
 import { runCli } from './admin-cli';
 
 /** `npm run cli -- <command> ...`: see admin-cli.ts USAGE. */
@@ -20,8 +21,24 @@ function readPassword(prompt: string): Promise<string> {
   });
 }
 
-runCli(process.argv.slice(2), process.env.DATABASE_URL, {
+/** DATABASE_URL through the validated config: a malformed URL is refused here, naming the variable. */
+function databaseUrl(): string | undefined {
+  try {
+    return loadConfigPart(['DATABASE_URL']).DATABASE_URL;
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+}
+
+runCli(process.argv.slice(2), databaseUrl(), {
   out: (l) => console.log(l),
   err: (l) => console.error(l),
   readPassword,
-}).then((code) => process.exit(code));
+}).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error((e as Error).message);
+    process.exit(1);
+  },
+);

@@ -1,7 +1,7 @@
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { Layout, RequireRole } from './components/layout';
+import { Layout, RequirePermission } from './components/layout';
 import { Loading } from './components/loading';
 import { AuthProvider, useAuth } from './lib/auth';
 import { HomePage } from './pages/home-page';
@@ -36,50 +36,50 @@ function App() {
           <Route
             path="items/new"
             element={
-              <RequireRole role="editor">
+              <RequirePermission permission="item.create">
                 <EditorPage />
-              </RequireRole>
+              </RequirePermission>
             }
           />
           <Route path="items/:id" element={<ItemPage />} />
           <Route
             path="items/:id/edit"
             element={
-              <RequireRole role="editor">
+              <RequirePermission permission="item.edit">
                 <EditorPage />
-              </RequireRole>
+              </RequirePermission>
             }
           />
           <Route
             path="review"
             element={
-              <RequireRole role="reviewer">
+              <RequirePermission permission="item.review">
                 <ReviewQueuePage />
-              </RequireRole>
+              </RequirePermission>
             }
           />
           <Route
             path="monitor"
             element={
-              <RequireRole role="operator">
+              <RequirePermission permission="delivery.operate">
                 <MonitorPage />
-              </RequireRole>
+              </RequirePermission>
             }
           />
           <Route
             path="stats"
             element={
-              <RequireRole role="statistician">
+              <RequirePermission permission="stats.read">
                 <StatsPage />
-              </RequireRole>
+              </RequirePermission>
             }
           />
           <Route
             path="admin"
             element={
-              <RequireRole role="admin">
+              <RequirePermission permission="org.manage">
                 <AdminPage />
-              </RequireRole>
+              </RequirePermission>
             }
           />
           <Route path="*" element={<NotFound />} />

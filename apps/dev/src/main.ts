@@ -3,8 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, loadConfig } from '@app/common/config/app-config';
-import { dataSourceOptions } from '@app/domain/data-source';
-import { migrateDatabase } from '@app/domain/migrate';
+import { appDataSourceOptions, migrateAppDatabase } from '@app/composition/app-database';
 import { seedDemo } from '@app/domain/seed/demo-seed';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { createApiApp } from '../../api/src/api-app';
@@ -70,13 +69,13 @@ async function main() {
     process.exit(1);
   }
   say('migrating the database');
-  await migrateDatabase(config.DATABASE_URL!);
+  await migrateAppDatabase(config.DATABASE_URL!);
   say('starting the api and a worker');
 
   const api = await createApiApp(config, [], { shutdownHooks: false });
   await api.listen(config.PORT, '127.0.0.1');
   const base = `http://127.0.0.1:${config.PORT}`;
-  const ds = new DataSource(dataSourceOptions(config.DATABASE_URL!));
+  const ds = new DataSource(appDataSourceOptions(config.DATABASE_URL!));
   await ds.initialize();
   const seed = await seedDemo(ds, {
     password: env.SEED_PASSWORD,

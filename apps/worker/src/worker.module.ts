@@ -1,22 +1,23 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Type } from '@nestjs/common';
-import * as cron from 'node-cron';
+import { DynamicModule, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Type } from '@nestjs/common';
 import { AppConfig } from '@app/common/config/app-config';
 import { ConfigModule } from '@app/common/config/config.module';
 import { componentLogger } from '@app/common/logging/logger';
-import { DatabaseModule } from '@app/domain/database.module';
+import { appDatabaseModule } from '@app/composition/app-database';
 import { ChannelsModule } from '@app/channels/channels.module';
 import { DeliveryWorkerHost } from '@app/channels/engine/delivery-worker.service';
 import { Sweeper } from '@app/channels/engine/sweeper.service';
 import { WORKER_FEATURE_MODULES } from './worker-feature-modules';
+import { ScheduleModule } from './schedule/schedule.module';
 
-/** Starts the queue workers and the periodic sweeper (node-cron), and runs one sweep at start. */
+/**
+ * Starts the delivery queue workers and runs one sweep at start; the periodic tasks (the sweeper among
+ * them) run from the schedule registry (schedule/).
+ */
 @Injectable()
 export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = componentLogger('worker');
-  private task: cron.ScheduledTask | null = null;
 
   constructor(
-    @Inject(AppConfig) private readonly config: AppConfig,
     private readonly host: DeliveryWorkerHost,
     private readonly sweeper: Sweeper,
   ) {}
@@ -24,13 +25,9 @@ export class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap() {
     this.host.start();
     await this.sweeper.sweep().catch((e) => this.log.warn({ err: e.message }, 'initial sweep failed'));
-    this.task = cron.schedule(this.config.SWEEP_CRON, () => {
-      this.sweeper.sweep().catch((e) => this.log.warn({ err: e.message }, 'sweep failed'));
-    });
   }
 
   async onApplicationShutdown() {
-    this.task?.stop();
     await this.host.stop();
   }
 }
@@ -40,7 +37,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, extra: Type<unknown>[] = []): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ChannelsModule, ...WORKER_FEATURE_MODULES, ...extra],
+      imports: [ConfigModule.forRoot(config), appDatabaseModule(), ChannelsModule, ...WORKER_FEATURE_MODULES, ScheduleModule, ...extra],
       providers: [WorkerRuntime],
     };
   }

@@ -54,12 +54,9 @@ export type DeliverResult =
   | { status: 'awaiting_issue' };
 
 export type ConfirmResult =
-  | { status: 'published'; externalId: string; externalUrl?: string | null; publishedAt?: Date }
-  | { status: 'pending'; pollAfterMs?: number };
+  { status: 'published'; externalId: string; externalUrl?: string | null; publishedAt?: Date } | { status: 'pending'; pollAfterMs?: number };
 
-export type ReconcileResult =
-  | { found: true; status: 'published' | 'pending'; externalId: string; externalUrl?: string | null }
-  | { found: false };
+export type ReconcileResult = { found: true; status: 'published' | 'pending'; externalId: string; externalUrl?: string | null } | { found: false };
 
 /**
  * The contract every outside system's adapter implements. Generic code (fan-out, the delivery engine,
@@ -92,6 +89,55 @@ export interface ChannelAdapter {
   checkAccount?(ctx: AccountCheckContext): Promise<AccountCheckResult>;
   /** Problems with an account's settings / credentials, refused when the account is saved (field: settings.x / credentials.x). */
   accountProblems?(settings: Record<string, unknown>, credentials?: Record<string, unknown>): FieldProblem[];
+  /**
+   * Channels whose accounts write files under PORTAL_DIR (a site, a gazette folder): where an account
+   * writes, so the admin API lets one organisation own each location.
+   */
+  readonly siteClaim?: AccountSite;
+  /**
+   * The platform calls us back (a publication finished): the API's one generic route
+   * (/api/v1/callbacks/<type>/:accountId) hands the raw request to these and applies what they return.
+   */
+  readonly callbacks?: ChannelCallbacks;
+}
+
+export interface AccountSite {
+  /** The setting an ownership conflict is reported on (settings.x). */
+  field: string;
+  /** The location relative to PORTAL_DIR ('' is its root), or null for a setting accountProblems refuses anyway. */
+  location(a: { baseUrl: string; settings: Record<string, unknown>; orgCode: string }, portalBaseUrl: string): string | null;
+}
+
+/** What a callback said about one of our deliveries, and how to find that delivery. */
+export type CallbackEvent =
+  | { kind: 'ignored' }
+  | {
+      kind: 'outcome';
+      /** The delivery of this account it is about: the first rule that matches (checkpoint values as text, or external_id). */
+      match: { checkpoint?: Record<string, string>; externalId?: string }[];
+      result: CallbackOutcome;
+      /**
+       * Recorded in the delivery's checkpoint when the result is a failure (before the outcome is applied),
+       * if the delivery still holds the first match rule's checkpoint values.
+       */
+      failedCheckpoint?: Record<string, string>;
+      /** For the log: the platform's own id of the event. */
+      ref: string;
+    };
+
+export type CallbackOutcome = ConfirmResult | { status: 'failed'; code: string; message: string };
+
+/**
+ * A channel's side of its platform's callbacks. Each refuses with an AppError (400 / 403, Chinese
+ * message) anything the platform cannot have sent, before anything is written.
+ */
+export interface ChannelCallbacks {
+  /** GET on the callback URL (the platform checks the URL when it is configured): the text to answer. */
+  verify?(account: AdapterAccount, query: Record<string, string | undefined>): string;
+  /** POST: the checked (signature, decryption) and parsed event. */
+  parse(account: AdapterAccount, query: Record<string, string | undefined>, body: string): CallbackEvent;
+  /** What the platform expects as the answer to a POST it may otherwise retry. */
+  readonly reply: string;
 }
 
 export interface AccountCheckContext {
@@ -119,7 +165,11 @@ export class RetryableError extends ChannelError {
 /** The outside system asks us to wait; retryAfterMs is its window when it names one. */
 export class RateLimitedError extends ChannelError {
   readonly kind = 'rate_limited' as const;
-  constructor(code: string, message: string, public readonly retryAfterMs: number) {
+  constructor(
+    code: string,
+    message: string,
+    public readonly retryAfterMs: number,
+  ) {
     super(code, message);
   }
 }
@@ -127,7 +177,11 @@ export class RateLimitedError extends ChannelError {
 /** Credentials are wrong or expired. `refreshable`: the engine refreshes once and retries. */
 export class CredentialsError extends ChannelError {
   readonly kind = 'credentials' as const;
-  constructor(code: string, message: string, public readonly refreshable = false) {
+  constructor(
+    code: string,
+    message: string,
+    public readonly refreshable = false,
+  ) {
     super(code, message);
   }
 }

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { AppError } from '@app/common/errors/app-error';
-import { MediaService, RenderDiagnostics } from './media.service';
+import { MediaService } from './media.service';
+import { RenderDiagnostics } from './media.types';
 import { MEDIA_PROFILES, RenditionProfile, ledImageProfile } from './profiles';
 import { syntheticImages } from './testing/synthetic-images';
 

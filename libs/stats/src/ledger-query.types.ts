@@ -57,8 +57,11 @@ export interface ChannelCounts {
   source: CountSource;
   total: number;
   byChannelType: { channelType: string; label: string; items: number }[];
-  /** The five 渠道 rows of the national table (led and any other type → other). */
-  byReportRow: Record<'gazette' | 'portal' | 'weibo' | 'wechat' | 'other', number>;
+  /**
+   * Per report row (the row each channel declares, carried by the ledger): the rows of the national
+   * table in its order (config/reports/_rows.yaml, 0 when empty), then any other declared row.
+   */
+  byReportRow: Record<string, number>;
   byAccount: { accountId: string; name: string | null; channelType: string | null; ownerOrganisationId: string | null; items: number }[];
   byCategory: { category: string; items: number }[];
   byKind: { kind: string; label: string; items: number }[];

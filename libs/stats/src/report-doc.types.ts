@@ -133,3 +133,17 @@ export interface FrozenView {
     addedItems: { itemId: string; title: string; indexNo: string; records: number }[];
   };
 }
+
+/** What 复制上年手工填报数 did (manual-copy.ts): the cells filled from the year before, those kept as they were. */
+export interface ManualCopyResult {
+  fromYear: number;
+  /** Cells that were empty this year and now hold last year's value. */
+  copied: string[];
+  /** Cells last year had that already hold a value this year (never overwritten). */
+  kept: string[];
+}
+
+/** POST stats/reports/:template/manual/copy-previous-year: what was copied and the report after it. */
+export interface ManualCopyView extends ManualCopyResult {
+  report: ReportDoc;
+}

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { CHANNEL_LABELS } from './metrics';
+import { headerLayout } from './header-layout';
 import { parseDate } from './period';
 import type { CellDrill, CellValue, ReportDoc, SectionDoc } from './report-doc.types';
+import { StatsCatalogue } from './stats-catalogue';
 
 const THIN = { style: 'thin' as const };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
@@ -46,6 +47,12 @@ function sectionWidth(s: SectionDoc): number {
  */
 @Injectable()
 export class ReportExportService {
+  private readonly catalogue: StatsCatalogue;
+
+  constructor(@Optional() catalogue?: StatsCatalogue) {
+    this.catalogue = catalogue ?? new StatsCatalogue();
+  }
+
   async toXlsx(doc: ReportDoc): Promise<Buffer> {
     const wb = new ExcelJS.Workbook();
     wb.creator = 'gov-disclosure';
@@ -103,7 +110,7 @@ export class ReportExportService {
 
   /** Header rows (with merged column groups) and data rows of one section; returns the next free row. */
   private writeSection(ws: ExcelJS.Worksheet, s: SectionDoc, top: number): number {
-    const depth = 1 + Math.max(0, ...s.columns.map((c) => c.groups.length));
+    const { depth, cells } = headerLayout(s.columns);
     const first = 1 + (s.unitColumn ? 1 : 0) + 1;
     const header = (row: number, col: number, text: string) => {
       const cell = ws.getCell(row, col);
@@ -120,32 +127,10 @@ export class ReportExportService {
       header(top, 2, '单位');
       if (depth > 1) ws.mergeCells(top, 2, top + depth - 1, 2);
     }
-    // Group labels: merge runs of equal prefixes horizontally; a label fills down to the last header row.
-    for (let level = 0; level < depth; level++) {
-      let c = 0;
-      while (c < s.columns.length) {
-        const col = s.columns[c];
-        const path = [...col.groups, col.label];
-        if (level >= path.length) {
-          c++;
-          continue;
-        }
-        const isLabel = level === path.length - 1;
-        let end = c;
-        if (!isLabel) {
-          const prefix = path.slice(0, level + 1).join('/');
-          while (end + 1 < s.columns.length) {
-            const next = s.columns[end + 1];
-            const np = [...next.groups, next.label];
-            if (np.length - 1 > level && np.slice(0, level + 1).join('/') === prefix) end++;
-            else break;
-          }
-        }
-        header(top + level, first + c, path[level]);
-        const bottom = isLabel ? top + depth - 1 : top + level;
-        if (end > c || bottom > top + level) ws.mergeCells(top + level, first + c, bottom, first + end);
-        c = end + 1;
-      }
+    // Group labels merged across their columns; a column's label fills down to the last header row.
+    for (const h of cells) {
+      header(top + h.row, first + h.col, h.text);
+      if (h.rowSpan > 1 || h.colSpan > 1) ws.mergeCells(top + h.row, first + h.col, top + h.row + h.rowSpan - 1, first + h.col + h.colSpan - 1);
     }
     let r = top + depth;
     for (const row of s.rows) {
@@ -198,8 +183,8 @@ export class ReportExportService {
         it.title,
         it.indexNo,
         it.organisationName,
-        it.channels.map((c) => CHANNEL_LABELS[c] ?? c).join('；'),
-        it.publications.map((p) => `${CHANNEL_LABELS[p.channelType] ?? p.channelType}${p.accountName ? '（' + p.accountName + '）' : ''} ${p.publishedAtBeijing}`).join('；'),
+        it.channels.map((c) => this.catalogue.channelLabel(c)).join('；'),
+        it.publications.map((p) => `${this.catalogue.channelLabel(p.channelType)}${p.accountName ? '（' + p.accountName + '）' : ''} ${p.publishedAtBeijing}`).join('；'),
         it.links.join(' '),
         it.publications
           .filter((p) => p.withdrawnAt)

@@ -27,7 +27,7 @@ describe('report templates (config/reports)', () => {
     const computed = [...t.cellIndex.values()].filter((c) => c.cell.metric).map((c) => c.cell.id);
     expect(computed).toEqual(['1-1', '1-1-a', '1-1-b', '1-2-1', '1-2-2', '1-2-3', '1-2-4', '1-2-5', '2-1', '2-2-3', '2-2-4', '2-2-5']);
     expect(templateDims(t).sort()).toEqual(
-      ['*', 'ch:gazette', 'ch:portal', 'ch:wechat', 'ch:weibo', 'f:interpretation', 'f:normative', 'f:response', 'f:response-wbwx', 'g:other'].sort(),
+      ['*', 'r:gazette', 'r:portal', 'r:wechat', 'r:weibo', 'f:interpretation', 'f:normative', 'f:response', 'f:response-newmedia', 'r:other'].sort(),
     );
   });
 

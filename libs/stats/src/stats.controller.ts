@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppError } from '@app/common/errors/app-error';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { CurrentUser } from '@app/common/auth/current-user.decorator';
-import { Roles } from '@app/common/auth/roles.decorator';
+import { RequirePermission } from '@app/common/auth/require-permission.decorator';
+import { rolesFor } from '@app/common/auth/permissions';
 import type { Role } from '@app/domain/enums/domain-enums';
 import type { Organisation } from '@app/domain/entities/organisation.entity';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
@@ -16,7 +17,7 @@ import { contentDisposition, ReportExportService } from './report-export.service
 import { validateManualEntries, validateSignoff } from './report-logic';
 import { ReportService } from './report.service';
 
-const STATS_ROLES: Role[] = ['statistician', 'admin'];
+const STATS_ROLES: Role[] = rolesFor('stats.read');
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 
@@ -85,7 +86,7 @@ function ApiPeriod(): MethodDecorator {
 /** Statistics for the statistician role: channel counts, report tables, drill-downs, manual entries, freeze. */
 @ApiTags('stats')
 @ApiBearerAuth()
-@Roles('statistician', 'admin')
+@RequirePermission('stats.read')
 @Controller('stats')
 export class StatsController {
   constructor(
@@ -224,6 +225,30 @@ export class StatsController {
     const subtree = parseBool('subtree', body?.subtree, true);
     const entries = validateManualEntries(tpl, body?.entries);
     return this.reports.saveManual(tpl.id, org, year, entries, user, subtree);
+  }
+
+  @Post('reports/:template/manual/copy-previous-year')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: '复制上年手工填报数',
+    description: '把同一机构、同一报表上一年度的手工填报数复制到本年度尚未填报的单元格（已填报的不覆盖），记入审计日志；已封存的年度返回 409',
+  })
+  @ApiParam({ name: 'template' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['org', 'year'],
+      properties: { org: { type: 'string', format: 'uuid' }, year: { type: 'integer', example: 2019 }, subtree: { type: 'boolean', default: true } },
+    },
+  })
+  @ApiOkResponse({ description: '{ fromYear, copied: 复制的单元格, kept: 本年已有数据未覆盖的单元格, report: 复制后的报表 }' })
+  async copyPreviousYear(@CurrentUser() user: AuthUser, @Param('template') template: string, @Body() body: any) {
+    const tpl = this.reports.template(template);
+    if (!tpl.annual) throw AppError.badRequest('NOT_ANNUAL', `${tpl.title}没有手工填报项`, [{ field: 'template', reason: '仅年度报表有手工填报项' }]);
+    const org = await this.org(user, body?.org);
+    const year = parseYear(body?.year);
+    const subtree = parseBool('subtree', body?.subtree, true);
+    return this.reports.copyManualFromPreviousYear(tpl.id, org, year, user, subtree);
   }
 
   @Post('reports/:template/freeze')

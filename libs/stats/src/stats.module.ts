@@ -1,8 +1,10 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { CHANNEL_LABELS, type ChannelLabelSource } from './channel-labels';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { LedgerQueryService } from './ledger-query.service';
 import { ReportExportService } from './report-export.service';
 import { ReportService } from './report.service';
+import { StatsCatalogue } from './stats-catalogue';
 import { StatsController } from './stats.controller';
 import { TemplateRegistry } from './template-registry.service';
 
@@ -13,7 +15,16 @@ import { TemplateRegistry } from './template-registry.service';
  */
 @Module({
   controllers: [StatsController],
-  providers: [OrgScopeService, LedgerQueryService, TemplateRegistry, ReportService, ReportExportService],
-  exports: [LedgerQueryService, ReportService, ReportExportService, TemplateRegistry],
+  providers: [OrgScopeService, StatsCatalogue, LedgerQueryService, TemplateRegistry, ReportService, ReportExportService],
+  exports: [LedgerQueryService, ReportService, ReportExportService, TemplateRegistry, StatsCatalogue],
 })
-export class StatsModule {}
+export class StatsModule {
+  /**
+   * The module with the labels of channel types from the app (CHANNEL_LABELS): `imports` are the modules
+   * whose providers `useFactory` injects (the app's channel registry). Without it a channel type prints
+   * as its id.
+   */
+  static withChannelLabels(o: { imports?: ModuleMetadata['imports']; inject?: (string | symbol | Function)[]; useFactory: (...deps: any[]) => ChannelLabelSource }): DynamicModule {
+    return { module: StatsModule, imports: o.imports ?? [], providers: [{ provide: CHANNEL_LABELS, useFactory: o.useFactory, inject: o.inject ?? [] }] };
+  }
+}

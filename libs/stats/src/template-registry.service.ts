@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import * as fs from 'fs';
 import * as path from 'path';
 import { load } from 'js-yaml';
+import { loadConfigPart } from '@app/common/config/app-config';
 import { AppError } from '@app/common/errors/app-error';
 import { normaliseTemplate, ReportTemplate } from './report-template';
 
 /** config/reports: STATS_REPORTS_DIR, else the nearest config/reports above this file, else under cwd. */
 export function reportsDir(): string {
-  if (process.env.STATS_REPORTS_DIR) return path.resolve(process.env.STATS_REPORTS_DIR);
+  const { STATS_REPORTS_DIR } = loadConfigPart(['STATS_REPORTS_DIR']);
+  if (STATS_REPORTS_DIR) return path.resolve(STATS_REPORTS_DIR);
   let dir = __dirname;
   for (let i = 0; i < 8; i++) {
     const candidate = path.join(dir, 'config', 'reports');
@@ -19,11 +21,14 @@ export function reportsDir(): string {
   return path.resolve(process.cwd(), 'config', 'reports');
 }
 
-/** Reads and validates every template file of a directory (.yaml, .yml, .json). */
+/**
+ * Reads and validates every template file of a directory (.yaml, .yml, .json). Files whose name
+ * starts with "_" are data beside the templates (the catalogue, stats-catalogue.ts), not templates.
+ */
 export function loadTemplates(dir: string): Map<string, ReportTemplate> {
   const out = new Map<string, ReportTemplate>();
   for (const f of fs.readdirSync(dir).sort()) {
-    if (!/\.(ya?ml|json)$/.test(f)) continue;
+    if (!/\.(ya?ml|json)$/.test(f) || f.startsWith('_')) continue;
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
     const raw = f.endsWith('.json') ? JSON.parse(text) : load(text);
     const tpl = normaliseTemplate(raw);

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { ROLES } from '@app/domain/enums/domain-enums';
+import { ROLES } from '@app/common/auth/roles';
 
 export class CreateOrganisationDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() parentId?: string;
   @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9_-]{2,40}$/, { message: 'must be 2-40 letters, digits, _ or -' }) code: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) name: string;
   @ApiPropertyOptional({ enum: ['county', 'department', 'township'] }) @IsOptional() @IsIn(['province', 'city', 'county', 'department', 'township']) level?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(5) reviewLevels?: number;
+  @ApiPropertyOptional({ description: '审核级数：本机构设为该级数的审核人审核（分初审/复审/终审及其角色请用 organisations/:id/review-policy）；不填则沿用上级机构' }) @IsOptional() @IsInt() @Min(1) @Max(5) reviewLevels?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) indexScheme?: string;
 }
 

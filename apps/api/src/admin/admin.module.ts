@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@app/channels/channels.module';
+import { ReviewModule } from '@app/review/review.module';
 import { AdminController } from './admin.controller';
 import { ChannelAccountCheckController } from './channel-account-check.controller';
 import { ChannelAccountsAdminService } from './channel-accounts-admin.service';
@@ -8,7 +9,7 @@ import { UsersAdminService } from './users-admin.service';
 
 /** The admin API: organisations, channel accounts, users and roles (registered in api.module.ts). */
 @Module({
-  imports: [ChannelsModule],
+  imports: [ChannelsModule, ReviewModule],
   controllers: [AdminController, ChannelAccountCheckController],
   providers: [OrganisationsAdminService, ChannelAccountsAdminService, UsersAdminService],
 })

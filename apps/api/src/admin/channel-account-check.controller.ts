@@ -9,6 +9,7 @@ import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import type { AccountCheckView } from '@app/channels/account-check.types';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { AccountStore } from '@app/channels/engine/account-store.service';
+import { rolesFor } from '@app/common/auth/permissions';
 
 export type { AccountCheckView };
 
@@ -35,7 +36,7 @@ export class ChannelAccountCheckController {
   async check(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<AccountCheckView> {
     const loaded = isUuid(id) ? await this.accounts.load(id).catch(() => null) : null;
     if (!loaded) throw AppError.notFound('渠道账号', id);
-    await this.scope.assertRole(user, loaded.row.organisationId, ['admin', 'operator']);
+    await this.scope.assertRole(user, loaded.row.organisationId, rolesFor('account.status'));
     const base = { accountId: id, channelType: loaded.row.channelType, checkedAt: new Date().toISOString() };
     const adapter = this.registry.has(loaded.row.channelType) ? this.registry.get(loaded.row.channelType) : null;
     if (!adapter?.checkAccount) {

@@ -13,6 +13,7 @@ import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { AuthService } from '../auth/auth.service';
 import type { CreateUserDto, SetActiveDto, SetPasswordDto, SetRolesDto } from './admin.dto';
 import type { UserRow } from './user-row.types';
+import { rolesFor } from '@app/common/auth/permissions';
 
 /**
  * Keys of pg_advisory_xact_lock(int, int) serialising changes to who may do what (roles, switching
@@ -63,7 +64,7 @@ export class UsersAdminService {
     const [home]: { id: string }[] = await this.ds.query(`SELECT id FROM organisations WHERE id = $1`, [dto.homeOrganisationId]);
     if (!home) throw AppError.validation([{ field: 'homeOrganisationId', reason: 'no such organisation' }]);
     if (!s.orgIds.includes(home.id)) throw AppError.forbidden('FORBIDDEN_ROLE', '所属单位不在您管理的机构范围内');
-    for (const r of dto.roles ?? []) await this.scope.assertRole(user, r.organisationId, ['admin']);
+    for (const r of dto.roles ?? []) await this.scope.assertRole(user, r.organisationId, rolesFor('user.manage'));
     if (await this.ds.getRepository(User).existsBy({ username: dto.username })) throw AppError.conflict('DUPLICATE_USERNAME', `用户名已存在：${dto.username}`, [{ field: 'username', reason: 'already exists' }]);
     const passwordHash = await AuthService.hash(dto.password);
     return this.ds.transaction(async (em) => {
@@ -76,7 +77,7 @@ export class UsersAdminService {
 
   async setRoles(user: AuthUser, id: string, dto: SetRolesDto) {
     const s = await this.adminScope(user);
-    for (const r of dto.roles) await this.scope.assertRole(user, r.organisationId, ['admin']);
+    for (const r of dto.roles) await this.scope.assertRole(user, r.organisationId, rolesFor('user.manage'));
     await this.target(id);
     await this.ds.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1, $2)', USER_ACTIVE_LOCK);
@@ -140,7 +141,7 @@ export class UsersAdminService {
   }
 
   private async adminScope(user: AuthUser): Promise<AdminScope> {
-    const orgIds = await this.scope.scopeOrgIds(user, ['admin']);
+    const orgIds = await this.scope.scopeOrgIds(user, rolesFor('user.manage'));
     if (!orgIds.length) throw AppError.forbidden('FORBIDDEN_ROLE', '需要管理员角色');
     return { orgIds, root: await this.scope.isRootAdmin(user) };
   }
@@ -159,11 +160,11 @@ export class UsersAdminService {
   private async managed(em: EntityManager, s: AdminScope, id: string): Promise<{ active: boolean; admin: boolean; roles: unknown[] }> {
     const [row]: ({ active: boolean; admin: boolean; home_ok: boolean; roles_ok: boolean; roles: unknown[] } | undefined)[] = await em.query(
       `SELECT u.active, ${homeIn('u', 2, 3)} AS home_ok,
-              EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin') AS admin,
+              EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY($4::text[])) AS admin,
               NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND NOT (r.organisation_id = ANY($2::uuid[]))) AS roles_ok,
               COALESCE((SELECT json_agg(json_build_object('organisationId', r.organisation_id, 'role', r.role)) FROM user_roles r WHERE r.user_id = u.id), '[]') AS roles
          FROM users u WHERE u.id = $1`,
-      [id, s.orgIds, s.root],
+      [id, s.orgIds, s.root, rolesFor('user.manage')],
     );
     if (!row) throw AppError.notFound('用户', id);
     if (!row.home_ok || !row.roles_ok) throw notManaged();
@@ -180,8 +181,8 @@ function homeIn(alias: string, orgsParam: number, rootParam: number): string {
 async function activeAdmins(em: EntityManager, except: string | null = null): Promise<number> {
   const [{ n }]: { n: number }[] = await em.query(
     `SELECT count(*)::int AS n FROM users u
-      WHERE u.active AND u.id IS DISTINCT FROM $1::uuid AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')`,
-    [except],
+      WHERE u.active AND u.id IS DISTINCT FROM $1::uuid AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ANY($2::text[]))`,
+    [except, rolesFor('user.manage')],
   );
   return n;
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@app/channels/channels.module';
-import { WechatCallbackController } from './wechat-callback.controller';
-import { WechatCallbackService } from './wechat-callback.service';
+import { ChannelCallbackController } from './channel-callback.controller';
+import { ChannelCallbackService } from './channel-callback.service';
 
-/** Endpoints outside systems call back (WeChat's publish-finished events). No sign-in; each verifies its own signature. */
+/** Endpoints outside systems call back (e.g. WeChat's publish-finished events). No sign-in; each channel verifies its own signature. */
 @Module({
   imports: [ChannelsModule],
-  controllers: [WechatCallbackController],
-  providers: [WechatCallbackService],
+  controllers: [ChannelCallbackController],
+  providers: [ChannelCallbackService],
 })
 export class CallbacksModule {}

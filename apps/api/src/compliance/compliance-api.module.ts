@@ -3,8 +3,8 @@ import { ChannelsModule } from '@app/channels/channels.module';
 import { ComplianceEngine } from './compliance-engine.service';
 import { ComplianceController } from './compliance.controller';
 import { ContentScanner } from './content/content-scanner.service';
-import { DeadlineAlertsService } from './deadlines/deadline-alerts.service';
-import { DeadlineScanService } from './deadlines/deadline-scan.service';
+import { DeadlineAlertsService } from '@app/compliance/deadlines/deadline-alerts.service';
+import { DeadlineScanService } from '@app/compliance/deadlines/deadline-scan.service';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { LexiconsService } from './lexicons/lexicons.service';
 

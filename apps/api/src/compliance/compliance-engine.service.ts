@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { componentLogger } from '@app/common/logging/logger';
 import { ComplianceChecker } from '@app/compliance/compliance-checker';
-import { configDir } from './config-dir';
+import { configDir } from '@app/common/config/config-dir';
 import { buildLexicons, FileLexicon, LexiconOverride, MergedLexicon, mergeLexicons, readLexiconFiles } from './lexicons/lexicon-documents';
 
 /**

@@ -1,14 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { CurrentUser } from '@app/common/auth/current-user.decorator';
-import { Roles } from '@app/common/auth/roles.decorator';
-import { AppError } from '@app/common/errors/app-error';
+import { RequirePermission } from '@app/common/auth/require-permission.decorator';
 import { ComplianceEngine } from './compliance-engine.service';
 import { CheckTextDto, DeadlineScanDto, DeadlinesQuery, LexiconEntriesDto, PutLexiconDto } from './compliance.dto';
-import { DeadlineAlertsService } from './deadlines/deadline-alerts.service';
+import { DeadlineAlertsService } from '@app/compliance/deadlines/deadline-alerts.service';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { LexiconsService } from './lexicons/lexicons.service';
 
@@ -18,7 +15,6 @@ import { LexiconsService } from './lexicons/lexicons.service';
 @Controller('compliance')
 export class ComplianceController {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly engine: ComplianceEngine,
     private readonly lexicons: LexiconsService,
     private readonly deadlines: DeadlinesService,
@@ -26,7 +22,7 @@ export class ComplianceController {
   ) {}
 
   @Get('deadlines')
-  @Roles('operator', 'reviewer', 'admin')
+  @RequirePermission('deadlines.read')
   @ApiOperation({ summary: '到期与更新提醒：政策解读（3个工作日）、主动公开（20个工作日）、新媒体账号与网站栏目更新（按机构）' })
   deadlineReport(@CurrentUser() user: AuthUser, @Query() q: DeadlinesQuery) {
     return this.deadlines.report(user, q);
@@ -34,7 +30,7 @@ export class ComplianceController {
 
   @Post('deadlines/scan')
   @HttpCode(200)
-  @Roles('operator', 'admin')
+  @RequirePermission('deadlines.scan')
   @ApiOperation({ summary: '立即执行一次到期检查（与后台每小时的检查相同），记录各项提醒的首次发现与解除时间' })
   scan(@CurrentUser() user: AuthUser, @Body() dto: DeadlineScanDto) {
     return this.alerts.run({ today: dto.today, actorId: user.id });
@@ -42,7 +38,7 @@ export class ComplianceController {
 
   @Post('check')
   @HttpCode(200)
-  @Roles('editor', 'reviewer', 'admin')
+  @RequirePermission('compliance.check')
   @ApiOperation({ summary: '即时检查一段文字（编辑时提示；不保存）：密级标志、个人信息、敏感词、错别字' })
   async check(@Body() dto: CheckTextDto) {
     const checker = await this.engine.current();
@@ -50,20 +46,20 @@ export class ComplianceController {
   }
 
   @Get('lexicons')
-  @Roles('admin', 'reviewer')
+  @RequirePermission('lexicon.read')
   @ApiOperation({ summary: '词库列表（配置文件中的词库及管理员的修改）' })
   listLexicons() {
     return this.lexicons.list();
   }
 
   @Get('lexicons/:lexicon')
-  @Roles('admin', 'reviewer')
+  @RequirePermission('lexicon.read')
   getLexicon(@Param('lexicon') id: string) {
     return this.lexicons.get(id);
   }
 
   @Put('lexicons/:lexicon')
-  @Roles('admin')
+  @RequirePermission('lexicon.manage')
   @ApiOperation({ summary: '替换（或新增）一个词库；disabled=true 停用' })
   async putLexicon(@CurrentUser() user: AuthUser, @Param('lexicon') id: string, @Body() dto: PutLexiconDto) {
     await this.assertTopAdmin(user);
@@ -71,7 +67,7 @@ export class ComplianceController {
   }
 
   @Patch('lexicons/:lexicon/entries')
-  @Roles('admin')
+  @RequirePermission('lexicon.manage')
   @ApiOperation({ summary: '增改、删除词条' })
   async editEntries(@CurrentUser() user: AuthUser, @Param('lexicon') id: string, @Body() dto: LexiconEntriesDto) {
     await this.assertTopAdmin(user);
@@ -79,17 +75,14 @@ export class ComplianceController {
   }
 
   @Delete('lexicons/:lexicon')
-  @Roles('admin')
+  @RequirePermission('lexicon.manage')
   @ApiOperation({ summary: '撤销管理员的修改：恢复为配置文件中的词库（管理员新增的词库则删除）' })
   async revertLexicon(@CurrentUser() user: AuthUser, @Param('lexicon') id: string) {
     await this.assertTopAdmin(user);
     return this.lexicons.revert(user, id);
   }
 
-  /** The lexicons apply to every organisation: only an admin of a top-level organisation changes them. */
-  private async assertTopAdmin(user: AuthUser) {
-    const orgIds = user.roles.filter((r) => r.role === 'admin').map((r) => r.organisationId);
-    const roots = orgIds.length ? await this.ds.query(`SELECT id FROM organisations WHERE id = ANY($1::uuid[]) AND parent_id IS NULL`, [orgIds]) : [];
-    if (!roots.length) throw AppError.forbidden('FORBIDDEN_ROLE', '词库对所有机构生效，只有最上级机构的管理员可以修改');
+  private assertTopAdmin(user: AuthUser) {
+    return this.lexicons.assertTopAdmin(user);
   }
 }

@@ -1,16 +1,15 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Public } from '@app/common/auth/roles.decorator';
 import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
+import { HealthService } from './health.service';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly db: HealthService,
     private readonly queues: DeliveryQueues,
   ) {}
 
@@ -18,7 +17,7 @@ export class HealthController {
   @Public()
   @Get()
   async health(@Res() res: Response) {
-    const postgres = await this.ds.query('SELECT 1').then(() => true, () => false);
+    const postgres = await this.db.postgresUp();
     const redis = await this.queues.ping();
     const queues = redis ? await this.queues.counts().catch(() => null) : null;
     const ok = postgres && redis;

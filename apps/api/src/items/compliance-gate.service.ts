@@ -21,7 +21,15 @@ export class ComplianceGate {
   constructor(private readonly scanner: ContentScanner) {}
 
   async scanItem(em: EntityManager, item: Item, phase: ScanPhase = 'save'): Promise<GateFinding[]> {
-    return (await this.scanner.scan(em, item, phase)).map(({ rule, severity, field, start, end, excerpt, message }) => ({ rule, severity, field, start, end, excerpt, message }));
+    return (await this.scanner.scan(em, item, phase)).map(({ rule, severity, field, start, end, excerpt, message }) => ({
+      rule,
+      severity,
+      field,
+      start,
+      end,
+      excerpt,
+      message,
+    }));
   }
 
   /**
@@ -81,13 +89,20 @@ export class ComplianceGate {
    * edited at their source.
    */
   async redact(em: EntityManager, item: Item, f: ComplianceFinding, decidedBy: string, reason: string | null): Promise<void> {
-    if (!PERSONAL_DATA_RULES.has(f.rule)) throw AppError.conflict('REDACT_UNSUPPORTED', '只有个人信息可以一键删除（脱敏），其他内容请编辑修改原文或说明保留理由', [{ field: f.field, reason: f.rule }]);
-    if (!isRedactableField(f.field)) throw AppError.conflict('REDACT_UNSUPPORTED', '该位置的内容（附件或渠道发布稿）请在原文件或原文中修改', [{ field: f.field, reason: 'not an editable field' }]);
+    if (!PERSONAL_DATA_RULES.has(f.rule))
+      throw AppError.conflict('REDACT_UNSUPPORTED', '只有个人信息可以一键删除（脱敏），其他内容请编辑修改原文或说明保留理由', [
+        { field: f.field, reason: f.rule },
+      ]);
+    if (!isRedactableField(f.field))
+      throw AppError.conflict('REDACT_UNSUPPORTED', '该位置的内容（附件或渠道发布稿）请在原文件或原文中修改', [
+        { field: f.field, reason: 'not an editable field' },
+      ]);
     const text = getFieldText(item, f.field);
     if (text === null) throw AppError.conflict('FINDING_STALE', '原文已变化，请重新检查', [{ field: f.field, reason: 'field no longer exists' }]);
     const checker = await this.scanner.checker();
     const r = checker.redactWithReport(text, [f], { html: f.field === 'bodyHtml' || /html$/i.test(f.field) });
-    if (!r.applied.length) throw AppError.conflict('FINDING_STALE', '原文已变化，请重新检查', [{ field: f.field, reason: r.skipped[0]?.reason ?? 'not applied' }]);
+    if (!r.applied.length)
+      throw AppError.conflict('FINDING_STALE', '原文已变化，请重新检查', [{ field: f.field, reason: r.skipped[0]?.reason ?? 'not applied' }]);
     Object.assign(item, setFieldText(item, f.field, r.text));
     await em.getRepository(Item).save(item);
     await em.getRepository(ComplianceFinding).update({ id: f.id }, { status: 'redacted', decidedBy, decisionReason: reason });

@@ -3,6 +3,7 @@ import type { AuditLogRecord } from '../../../../libs/domain/src/entities/audit-
 import type { FindingRecord } from '../../../../libs/domain/src/entities/compliance-finding.types';
 import type { ItemVersionRecord } from '../../../../libs/domain/src/entities/item-version.types';
 import type { ItemRecord } from '../../../../libs/domain/src/entities/item.types';
+import type { ReviewLevelSpec } from '../../../../libs/domain/src/entities/organisation.types';
 import type { ReviewChange, ReviewDecisionRecord } from '../../../../libs/domain/src/entities/review-decision.types';
 import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
 
@@ -32,14 +33,21 @@ export interface ApproveResult extends ItemRecord {
 /** GET items/:id: the item with its findings, review decisions, deliveries and versions. */
 export interface ItemDetail extends ItemRecord {
   findings: FindingRecord[];
-  reviews: ReviewDecisionRecord[];
+  reviews: ReviewRow[];
   /** The same rows as GET items/:id/deliveries: never the engine's checkpoint or lease. */
   deliveries: ItemDeliveryRow[];
   versions: ItemVersionRef[];
   /** Who created, changed (which fields) or submitted the item, per version it led to (four eyes). */
   contributions: ItemContribution[];
-  /** The organisation's number of review levels. */
+  /** The review policy in force for the item's organisation: the levels, in order (libs/review). */
+  reviewPolicy: ReviewLevelSpec[];
+  /** How many levels that policy has. */
   reviewLevelsRequired: number;
+}
+
+/** A review decision as GET items/:id sends it: with the reviewer's display name. */
+export interface ReviewRow extends ReviewDecisionRecord {
+  reviewerName: string | null;
 }
 
 /** One contribution to an item: `versionNo` is the version it went into (or goes into, once approved). */

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { AppError, FieldProblem } from '@app/common/errors/app-error';
+import type { FieldProblem } from '@app/common/errors/app-error';
 import { isUuid } from '@app/common/ids/is-uuid';
 import type { ChannelRegistry } from '@app/channels/channel-registry';
 import { ChannelAccount } from '@app/domain/entities/channel-account.entity';
@@ -36,7 +36,8 @@ export async function accountProblems(em: EntityManager, registry: ChannelRegist
   const problems: FieldProblem[] = [];
   for (const id of uniq) {
     const a = rows.find((r) => r.id === id);
-    if (!a || !chain.includes(a.organisationId)) problems.push({ field, reason: `channel account ${id} is not one of this organisation's or its parents' accounts` });
+    if (!a || !chain.includes(a.organisationId))
+      problems.push({ field, reason: `channel account ${id} is not one of this organisation's or its parents' accounts` });
     else if (!registry.has(a.channelType)) problems.push({ field, reason: `channel type ${a.channelType} is not supported` });
   }
   return problems;
@@ -54,5 +55,7 @@ export async function policyProblems(em: EntityManager, org: Organisation, polic
       WHERE p.id = $1 AND ($2::text LIKE o.path || '%' OR o.path LIKE $2::text || '%')`,
     [policyItemId, org.path],
   );
-  return rows.length ? [] : [{ field: 'policyItemId', reason: "unknown policy item (it must be an item of this organisation, its parents or its departments)" }];
+  return rows.length
+    ? []
+    : [{ field: 'policyItemId', reason: 'unknown policy item (it must be an item of this organisation, its parents or its departments)' }];
 }

@@ -7,32 +7,36 @@ import { isUuid } from '@app/common/ids/is-uuid';
 import { ComplianceFinding } from '@app/domain/entities/compliance-finding.entity';
 import { Item } from '@app/domain/entities/item.entity';
 import { Organisation } from '@app/domain/entities/organisation.entity';
-import { ReviewDecision } from '@app/domain/entities/review-decision.entity';
-import { ItemKind, Role } from '@app/domain/enums/domain-enums';
+import { ItemKind } from '@app/domain/enums/domain-enums';
 import { AuditService } from '@app/domain/services/audit.service';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
-import { returning } from '@app/domain/services/sql';
+import { assertItemTransition } from '@app/domain/state/item-state-machine';
+import { DEFAULT_REVIEW_POLICY, effectivePolicySql } from '@app/review/review-policy';
+import { ReviewPolicyService } from '@app/review/review-policy.service';
+import { ROUND_SQL } from '@app/review/review-reads';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { AccountStore } from '@app/channels/engine/account-store.service';
-import { DeliveryQueues, EnqueueRequest } from '@app/channels/engine/delivery-queues.service';
 import { FanoutService } from '@app/channels/engine/fanout.service';
 import { PortalUrls } from '@app/channels/engine/portal-urls.service';
 import { sanitizeBody } from './body-sanitizer';
 import { ComplianceGate } from './compliance-gate.service';
-import { CreateItemDto, FindingDecisionDto, ListItemsQuery, UpdateItemDto, WithdrawDto } from './item.dto';
+import { CreateItemDto, ListItemsQuery, UpdateItemDto } from './item.dto';
+import { applyItemFilters } from './item-search';
 import { nextIndexNo } from './index-number';
 import { itemContributions, recordContribution } from './item-contributions';
 import { accountProblems, disclosureProblems, policyProblems, PUBLIC_DISCLOSURE } from './item-refs';
 import { statusLabel } from './item-review.service';
 import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
-import type { AccountPreview, AuditEntry, ItemDetail, ItemList, ItemVersionRef } from './item-reads.types';
+import type { AccountPreview, AuditEntry, ItemDetail, ItemList, ItemVersionRef, ReviewRow } from './item-reads.types';
+import { rolesFor } from '@app/common/auth/permissions';
 
-const EDITABLE = ['draft', 'rejected', 'published'];
+const EDITABLE = ['draft', 'rejected', 'published', 'not_published'];
 
 /**
  * Items as editors write them and everybody reads them: create, update (each content change recorded
- * for four eyes), withdrawal, finding decisions, previews. The review transitions (submit, approve,
- * reject) are in ItemReviewService. Every write runs in one transaction with its audit row.
+ * for four eyes), reads, previews. Submission and approval: ItemReviewService (rules in libs/review);
+ * rejection: libs/review; withdrawal: ItemWithdrawalService; finding decisions: ItemFindingsService.
+ * Every write runs in one transaction with its audit row; status changes follow the item state machine.
  */
 @Injectable()
 export class ItemsService {
@@ -42,37 +46,54 @@ export class ItemsService {
     private readonly audit: AuditService,
     private readonly gate: ComplianceGate,
     private readonly fanout: FanoutService,
-    private readonly queues: DeliveryQueues,
     private readonly registry: ChannelRegistry,
     private readonly accounts: AccountStore,
     private readonly portalUrls: PortalUrls,
+    private readonly policies: ReviewPolicyService,
   ) {}
 
   // ---------- reading ----------
 
   async list(user: AuthUser, q: ListItemsQuery): Promise<ItemList> {
-    const orgIds = await this.scope.scopeOrgIds(user, ['editor', 'reviewer', 'operator', 'statistician', 'admin']);
+    const orgIds = await this.scope.scopeOrgIds(user, rolesFor('item.read'));
     if (!orgIds.length) return { items: [], total: 0, page: 1, pageSize: 20 };
     const page = q.page ?? 1;
     const pageSize = Math.min(q.pageSize ?? 20, 200);
     const qb = this.ds.getRepository(Item).createQueryBuilder('i').where('i.organisationId IN (:...orgIds)', { orgIds });
     if (q.organisationId) qb.andWhere('i.organisationId = :org', { org: q.organisationId });
     if (q.status) qb.andWhere('i.status = :status', { status: q.status });
-    if (q.q) qb.andWhere('(i.title ILIKE :q OR i.indexNo ILIKE :q OR i.docNo ILIKE :q)', { q: `%${q.q.replace(/[%_\\]/g, '\\$&')}%` });
+    applyItemFilters(qb, q);
     if (q.view === 'mine') qb.andWhere('i.authorId = :me', { me: user.id });
     if (q.view === 'review') {
-      const revOrgs = await this.scope.scopeOrgIds(user, ['reviewer']);
-      qb.andWhere('i.status = :sub AND i.authorId <> :me AND i.organisationId IN (:...revOrgs)', { sub: 'submitted', me: user.id, revOrgs: revOrgs.length ? revOrgs : ['00000000-0000-0000-0000-000000000000'] });
+      // the items whose next level this user's roles decide (the policy in force for the item's organisation)
+      const grants = JSON.stringify(user.roles.map((g) => ({ org: g.organisationId, role: g.role })));
+      qb.andWhere('i.status = :sub AND i.authorId <> :me', { sub: 'submitted', me: user.id });
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM organisations o CROSS JOIN LATERAL (SELECT COALESCE(${effectivePolicySql('o')}, CAST(:defaultPolicy AS jsonb)) AS p) pol
+                  WHERE o.id = i.organisation_id AND EXISTS (SELECT 1 FROM jsonb_to_recordset(CAST(:grants AS jsonb)) g(org uuid, role text)
+                    WHERE g.role = pol.p -> LEAST(i.review_level, jsonb_array_length(pol.p) - 1) ->> 'role' AND o.path LIKE '%/' || g.org || '/%'))`,
+        { grants, defaultPolicy: JSON.stringify(DEFAULT_REVIEW_POLICY) },
+      );
+      // not the items where this user already decided a level of the round (someone else decides the next)
+      qb.andWhere(
+        `NOT EXISTS (SELECT 1 FROM review_decisions rd WHERE rd.item_id = i.id AND rd.reviewer_id = :me AND rd.decision = 'approve' AND rd.round = ${ROUND_SQL})`,
+      );
       // not the items this reviewer changed since their last approval (four eyes: someone else reviews them)
-      qb.andWhere(`NOT EXISTS (SELECT 1 FROM item_contributions c WHERE c.item_id = i.id AND c.base_version = i.current_version_no AND c.user_id = :me AND c.action IN ('create', 'change'))`);
+      qb.andWhere(
+        `NOT EXISTS (SELECT 1 FROM item_contributions c WHERE c.item_id = i.id AND c.base_version = i.current_version_no AND c.user_id = :me AND c.action IN ('create', 'change'))`,
+      );
     }
-    const [items, total] = await qb.orderBy('i.updatedAt', 'DESC').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    const [items, total] = await qb
+      .orderBy('i.updatedAt', 'DESC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
     return { items, total, page, pageSize };
   }
 
   async getVisible(user: AuthUser, id: string): Promise<Item> {
     const item = await this.find(id);
-    await this.scope.assertRole(user, item.organisationId, ['editor', 'reviewer', 'operator', 'statistician', 'admin']);
+    await this.scope.assertRole(user, item.organisationId, rolesFor('item.read'));
     return item;
   }
 
@@ -80,13 +101,26 @@ export class ItemsService {
     const item = await this.getVisible(user, id);
     const [findings, reviews, deliveries, versions, contributions] = await Promise.all([
       this.ds.getRepository(ComplianceFinding).find({ where: { itemId: id }, order: { field: 'ASC', start: 'ASC' } }),
-      this.ds.getRepository(ReviewDecision).find({ where: { itemId: id }, order: { createdAt: 'ASC' } }),
+      this.reviewRows(id),
       this.deliveryRows(id),
-      this.ds.query<ItemVersionRef[]>(`SELECT id, version_no AS "versionNo", created_at AS "createdAt", created_by AS "createdBy" FROM item_versions WHERE item_id = $1 ORDER BY version_no`, [id]),
+      this.ds.query<ItemVersionRef[]>(
+        `SELECT id, version_no AS "versionNo", created_at AS "createdAt", created_by AS "createdBy" FROM item_versions WHERE item_id = $1 ORDER BY version_no`,
+        [id],
+      ),
       itemContributions(this.ds.manager, id),
     ]);
-    const org = await this.scope.getOrg(item.organisationId);
-    return { ...item, findings, reviews, deliveries, versions, contributions, reviewLevelsRequired: org.reviewLevels };
+    const { levels } = await this.policies.inForce(this.ds.manager, await this.scope.getOrg(item.organisationId));
+    return { ...item, findings, reviews, deliveries, versions, contributions, reviewPolicy: levels, reviewLevelsRequired: levels.length };
+  }
+
+  /** The item's review decisions, each with its reviewer's name and the level's label as decided. */
+  private reviewRows(id: string): Promise<ReviewRow[]> {
+    return this.ds.query(
+      `SELECT rd.id, rd.item_id AS "itemId", rd.round, rd.level, rd.level_label AS "levelLabel", rd.reviewer_id AS "reviewerId", u.display_name AS "reviewerName",
+              rd.decision, rd.reason, rd.secrecy_conclusion AS "secrecyConclusion", rd.changes, rd.created_at AS "createdAt"
+         FROM review_decisions rd LEFT JOIN users u ON u.id = rd.reviewer_id WHERE rd.item_id = $1 ORDER BY rd.created_at, rd.level`,
+      [id],
+    );
   }
 
   async auditTrail(user: AuthUser, id: string): Promise<AuditEntry[]> {
@@ -110,7 +144,7 @@ export class ItemsService {
   // ---------- writing ----------
 
   async create(user: AuthUser, dto: CreateItemDto) {
-    const org = await this.scope.assertRole(user, dto.organisationId, ['editor']);
+    const org = await this.scope.assertRole(user, dto.organisationId, rolesFor('item.create'));
     const result = await this.ds.transaction(async (em) => {
       await this.checkRefs(em, org, dto);
       const item = em.getRepository(Item).create({
@@ -137,7 +171,15 @@ export class ItemsService {
       });
       await em.getRepository(Item).save(item);
       const findings = await this.gate.refresh(em, item);
-      await this.audit.record(em, { actorId: user.id, action: 'item.create', entityType: 'item', entityId: item.id, itemId: item.id, organisationId: org.id, details: { title: item.title, indexNo: item.indexNo } });
+      await this.audit.record(em, {
+        actorId: user.id,
+        action: 'item.create',
+        entityType: 'item',
+        entityId: item.id,
+        itemId: item.id,
+        organisationId: org.id,
+        details: { title: item.title, indexNo: item.indexNo },
+      });
       await recordContribution(em, { itemId: item.id, baseVersion: 0, userId: user.id, action: 'create' });
       return { ...item, findings };
     });
@@ -147,7 +189,7 @@ export class ItemsService {
   async update(user: AuthUser, id: string, dto: UpdateItemDto) {
     return this.ds.transaction(async (em) => {
       const item = await this.find(id, em, true);
-      const org = await this.scope.assertRole(user, item.organisationId, ['editor']);
+      const org = await this.scope.assertRole(user, item.organisationId, rolesFor('item.edit'));
       if (!EDITABLE.includes(item.status)) {
         throw AppError.conflict('ITEM_NOT_EDITABLE', `信息当前状态为「${statusLabel(item.status)}」，不能修改`, [{ field: 'status', reason: item.status }]);
       }
@@ -175,12 +217,24 @@ export class ItemsService {
       set('channelOverrides', dto.channelOverrides);
       if (dto.publishAt !== undefined) set('publishAt', dto.publishAt ? new Date(dto.publishAt) : null);
       const wasPublished = item.status === 'published';
-      if (item.status === 'rejected' || wasPublished) item.status = 'draft';
+      if (item.status !== 'draft') {
+        assertItemTransition(item.status, 'draft');
+        item.status = 'draft';
+      }
       item.reviewLevel = 0;
       await em.getRepository(Item).save(item);
       const findings = await this.gate.refresh(em, item);
-      await this.audit.record(em, { actorId: user.id, action: wasPublished ? 'item.revise' : 'item.update', entityType: 'item', entityId: item.id, itemId: item.id, organisationId: item.organisationId, details: { changed } });
-      if (changed.length) await recordContribution(em, { itemId: item.id, baseVersion: item.currentVersionNo, userId: user.id, action: 'change', fields: changed });
+      await this.audit.record(em, {
+        actorId: user.id,
+        action: wasPublished ? 'item.revise' : 'item.update',
+        entityType: 'item',
+        entityId: item.id,
+        itemId: item.id,
+        organisationId: item.organisationId,
+        details: { changed },
+      });
+      if (changed.length)
+        await recordContribution(em, { itemId: item.id, baseVersion: item.currentVersionNo, userId: user.id, action: 'change', fields: changed });
       return { ...item, findings };
     });
   }
@@ -192,74 +246,17 @@ export class ItemsService {
    * organisations. Refused as a whole before anything is written.
    */
   private async checkRefs(em: EntityManager, org: Organisation, dto: Partial<CreateItemDto>, current?: Item) {
-    const problems: FieldProblem[] = disclosureProblems(dto.disclosureAttr ?? current?.disclosureAttr ?? PUBLIC_DISCLOSURE, dto.targetAccountIds ?? current?.targetAccountIds ?? []);
+    const problems: FieldProblem[] = disclosureProblems(
+      dto.disclosureAttr ?? current?.disclosureAttr ?? PUBLIC_DISCLOSURE,
+      dto.targetAccountIds ?? current?.targetAccountIds ?? [],
+    );
     if (dto.targetAccountIds?.length) problems.push(...(await accountProblems(em, this.registry, org, dto.targetAccountIds, 'targetAccountIds')));
+    // each channel's declared per-item fields: a draft may be unfinished, so only the kind of each value here (all of it at submit)
+    if (dto.channelOverrides) problems.push(...this.registry.overrideProblems(dto.channelOverrides, { shapeOnly: true }));
     if (dto.policyItemId) problems.push(...(await policyProblems(em, org, dto.policyItemId, current?.id)));
-    if (dto.repealedDate && dto.writtenDate && dto.repealedDate < dto.writtenDate) problems.push({ field: 'repealedDate', reason: 'must not precede writtenDate' });
+    if (dto.repealedDate && dto.writtenDate && dto.repealedDate < dto.writtenDate)
+      problems.push({ field: 'repealedDate', reason: 'must not precede writtenDate' });
     if (problems.length) throw AppError.validation(problems);
-  }
-
-  /**
-   * Withdrawal: published deliveries go `withdrawing` (their channels take them back), not-yet-sent
-   * ones are cancelled. The ledger keeps what was published.
-   */
-  async withdraw(user: AuthUser, id: string, dto: WithdrawDto) {
-    let jobs: EnqueueRequest[] = [];
-    const result = await this.ds.transaction(async (em) => {
-      const item = await this.find(id, em, true);
-      await this.scope.assertRole(user, item.organisationId, ['reviewer', 'admin', 'operator']);
-      if (item.status !== 'published' && item.status !== 'approved') {
-        throw AppError.conflict('INVALID_TRANSITION', `信息当前状态为「${statusLabel(item.status)}」，不能撤回（只有已审核或已发布的信息可以撤回）`, [{ field: 'status', reason: item.status }]);
-      }
-      const cancelled = await returning(
-        em,
-        `UPDATE deliveries SET state = 'cancelled', last_error_message = $2, updated_at = now()
-          WHERE item_id = $1 AND state IN ('pending','awaiting_issue') RETURNING id`,
-        [item.id, `信息已撤回：${dto.reason}`],
-      );
-      const withdrawing = await returning<{ id: string; channel_type: string }>(
-        em,
-        `UPDATE deliveries SET state = 'withdrawing', checkpoint = checkpoint || jsonb_build_object('withdrawReason', $2::text), updated_at = now()
-          WHERE item_id = $1 AND state IN ('published','awaiting_confirmation','processing','unconfirmed') RETURNING id, channel_type`,
-        [item.id, dto.reason],
-      );
-      for (const d of [...cancelled, ...withdrawing]) {
-        await em.query(`INSERT INTO delivery_events (delivery_id, kind, to_state, message, actor_id) VALUES ($1, 'state', $2, $3, $4)`, [
-          d.id,
-          withdrawing.includes(d) ? 'withdrawing' : 'cancelled',
-          dto.reason,
-          user.id,
-        ]);
-      }
-      jobs = withdrawing.map((d) => ({ deliveryId: d.id, channelType: d.channel_type, op: 'withdraw' as const }));
-      item.status = 'withdrawn';
-      await em.getRepository(Item).save(item);
-      await this.audit.record(em, { actorId: user.id, action: 'item.withdraw', entityType: 'item', entityId: item.id, itemId: item.id, organisationId: item.organisationId, details: { reason: dto.reason, withdrawing: withdrawing.length, cancelled: cancelled.length } });
-      return item;
-    });
-    if (jobs.length) await this.queues.enqueue(jobs);
-    return result;
-  }
-
-  async decideFinding(user: AuthUser, itemId: string, findingId: string, dto: FindingDecisionDto) {
-    return this.ds.transaction(async (em) => {
-      const item = await this.find(itemId, em, true);
-      const roles: Role[] = dto.decision === 'redact' ? ['reviewer', 'editor'] : ['reviewer'];
-      await this.scope.assertRole(user, item.organisationId, roles);
-      const f = await em.getRepository(ComplianceFinding).findOneBy({ id: findingId, itemId });
-      if (!f) throw AppError.notFound('审查发现', findingId);
-      if (f.severity === 'block') throw AppError.conflict('BLOCKING_NOT_OVERRIDABLE', '密级标志不可保留，只能修改原文后重新提交');
-      if (dto.decision === 'keep') {
-        if (!dto.reason?.trim()) throw AppError.validation([{ field: 'reason', reason: '保留时必须说明理由' }]);
-        if (item.authorId === user.id) throw AppError.forbidden('SELF_REVIEW', '不能对自己撰写的信息作保留决定');
-      } else {
-        await this.gate.redact(em, item, f, user.id, dto.reason ?? null);
-        await recordContribution(em, { itemId: item.id, baseVersion: item.currentVersionNo, userId: user.id, action: 'redact', fields: [f.field] });
-      }
-      await em.getRepository(ComplianceFinding).update({ id: f.id }, { status: dto.decision === 'keep' ? 'kept' : 'redacted', decidedBy: user.id, decisionReason: dto.reason ?? null });
-      await this.audit.record(em, { actorId: user.id, action: `finding.${dto.decision}`, entityType: 'compliance_finding', entityId: f.id, itemId, organisationId: item.organisationId, details: { rule: f.rule, field: f.field, reason: dto.reason ?? null } });
-      return em.getRepository(ComplianceFinding).findOneBy({ id: f.id });
-    });
   }
 
   /**

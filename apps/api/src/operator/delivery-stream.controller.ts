@@ -6,6 +6,7 @@ import type { AuthUser } from '@app/common/auth/auth-user';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { DeliveryStream } from './delivery-stream.service';
 import { DeliveryStreamQuery } from './operator.dto';
+import { rolesFor } from '@app/common/auth/permissions';
 
 /**
  * Server-sent events: `GET /api/v1/deliveries/events?access_token=...` (EventSource cannot set
@@ -25,7 +26,7 @@ export class DeliveryStreamController {
   @Get('events')
   @ApiOperation({ summary: '发送状态实时推送（SSE）' })
   async events(@CurrentUser() user: AuthUser, @Query() q: DeliveryStreamQuery, @Req() req: Request, @Res() res: Response) {
-    const visible = new Set(await this.scope.scopeOrgIds(user, ['editor', 'reviewer', 'operator', 'statistician', 'admin']));
+    const visible = new Set(await this.scope.scopeOrgIds(user, rolesFor('org.view')));
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

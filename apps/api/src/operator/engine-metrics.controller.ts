@@ -1,13 +1,12 @@
 import { Controller, Get, OnModuleInit, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { Roles } from '@app/common/auth/roles.decorator';
+import { RequirePermission } from '@app/common/auth/require-permission.decorator';
 import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
 import { EngineMetrics } from '@app/channels/engine/engine-metrics.service';
 import { MetricsQuery } from './operator.dto';
+import { OperatorService } from './operator.service';
 
 /**
  * Prometheus metrics at /metrics (outside /api/v1), for the operator role (a scraper sends a bearer
@@ -17,19 +16,19 @@ import { MetricsQuery } from './operator.dto';
  */
 @ApiTags('operator')
 @ApiBearerAuth()
-@Roles('operator', 'admin')
+@RequirePermission('delivery.operate')
 @Controller()
 export class EngineMetricsController implements OnModuleInit {
   private readonly registry = new Registry();
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly ops: OperatorService,
     private readonly queues: DeliveryQueues,
     private readonly metrics: EngineMetrics,
   ) {}
 
   onModuleInit() {
-    const ds = this.ds;
+    const ops = this.ops;
     const queues = this.queues;
     collectDefaultMetrics({ register: this.registry, prefix: 'gd_api_' });
     new Gauge({
@@ -39,9 +38,7 @@ export class EngineMetricsController implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows: { state: string; channel: string; n: number }[] = await ds.query(
-          `SELECT state, channel_type AS channel, count(*)::int AS n FROM deliveries GROUP BY 1, 2`,
-        );
+        const rows = await ops.deliveryCounts();
         for (const r of rows) this.set({ state: r.state, channel: r.channel }, r.n);
       },
     });
@@ -63,9 +60,7 @@ export class EngineMetricsController implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows: { channel: string; n: number }[] = await ds.query(
-          `SELECT channel_type AS channel, count(*)::int AS n FROM channel_accounts WHERE status <> 'active' GROUP BY 1`,
-        );
+        const rows = await ops.stoppedAccountCounts();
         for (const r of rows) this.set({ channel: r.channel }, r.n);
       },
     });

@@ -37,6 +37,8 @@ export interface OperatorDeliveryDetail extends OperatorDelivery, Pick<DeliveryR
   /** BullMQ job states of the delivery's deliver and withdraw jobs ('unknown' when the queue cannot say). */
   job: { deliver: string; withdraw: string };
   events: DeliveryEventRow[];
+  /** The account's sending state now (paused, rate limited...), with why it needs attention if it does. */
+  account: AccountStateInfo & { statusReason: string | null };
 }
 
 /** One cell of the matrix: the delivery of the item's latest version to that account. */
@@ -73,16 +75,25 @@ export interface Matrix {
   pageSize: number;
 }
 
+/** An account's sending state as the operator sees it (account-states.service.ts). */
+export interface AccountStateInfo {
+  /**
+   * active (正常), paused (已暂停: the outside system's window, until resumesAt, for pauseReason),
+   * rate_limited (限流中: the account's own rate limit used up until rateLimitedUntil), needs_attention, disabled.
+   */
+  state: 'active' | 'paused' | 'rate_limited' | 'needs_attention' | 'disabled';
+  pauseReason: string | null;
+  resumesAt: Date | null;
+  rateLimitedUntil: Date | null;
+}
+
 /** GET operator/accounts: a channel account with its backlog. */
 export interface OperatorAccount
-  extends Pick<ChannelAccountRecord, 'id' | 'name' | 'channelType' | 'organisationId' | 'enabled' | 'status' | 'statusReason' | 'updatedAt'> {
+  extends Pick<ChannelAccountRecord, 'id' | 'name' | 'channelType' | 'organisationId' | 'enabled' | 'status' | 'statusReason' | 'updatedAt'>,
+    AccountStateInfo {
   /** Deliveries not yet done (pending, processing, unconfirmed, awaiting confirmation, withdrawing). */
   waiting: number;
   failed: number;
-  /** active, paused (the outside system's rate limit: until resumesAt, for pauseReason), needs_attention, disabled. */
-  state: 'active' | 'paused' | 'needs_attention' | 'disabled';
-  pauseReason: string | null;
-  resumesAt: Date | null;
   /** The earliest next step of the account's waiting deliveries. */
   nextAttemptAt: Date | null;
 }

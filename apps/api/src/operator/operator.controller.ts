@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
-import { Roles } from '@app/common/auth/roles.decorator';
+import { RequirePermission } from '@app/common/auth/require-permission.decorator';
+import { rolesFor } from '@app/common/auth/permissions';
 import { DeliveryActions } from '@app/channels/engine/delivery-actions.service';
 import type { AccountRestored } from '@app/channels/engine/delivery-actions.types';
 import { AccountsQuery, CancelDeliveryDto, CancelScheduleDto, ListOperatorDeliveriesQuery, MarkPublishedDto, MarkWithdrawnDto, MatrixQuery, ScheduleDto } from './operator.dto';
@@ -11,7 +12,7 @@ import { OperatorService } from './operator.service';
 /** The channel operator's console API (渠道运维): watch deliveries, act on them, fix accounts. */
 @ApiTags('operator')
 @ApiBearerAuth()
-@Roles('operator', 'admin')
+@RequirePermission('delivery.operate')
 @Controller()
 export class OperatorController {
   constructor(
@@ -99,7 +100,7 @@ export class OperatorController {
 /** Scheduling an approved item (定时发布): move its time, or call it off before the time. */
 @ApiTags('items')
 @ApiBearerAuth()
-@Roles('reviewer', 'operator', 'admin')
+@RequirePermission('delivery.schedule')
 @Controller('items')
 export class ScheduleController {
   constructor(
@@ -111,13 +112,13 @@ export class ScheduleController {
   @HttpCode(200)
   @ApiOperation({ summary: '设置/调整发布时间（已审核未发布的信息，其发送任务随之调整）' })
   schedule(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: ScheduleDto) {
-    return this.actions.schedule(this.ops.actor(user, ['reviewer', 'operator', 'admin']), id, dto.publishAt ? new Date(dto.publishAt) : null);
+    return this.actions.schedule(this.ops.actor(user, rolesFor('delivery.schedule')), id, dto.publishAt ? new Date(dto.publishAt) : null);
   }
 
   @Post(':id/schedule/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: '取消定时发布（尚未发出的发送任务取消；若均未发出，信息退回草稿）' })
   cancel(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: CancelScheduleDto) {
-    return this.actions.cancelSchedule(this.ops.actor(user, ['reviewer', 'operator', 'admin']), id, dto.reason);
+    return this.actions.cancelSchedule(this.ops.actor(user, rolesFor('delivery.schedule')), id, dto.reason);
   }
 }

@@ -11,6 +11,9 @@ import { DeliveryStream } from './delivery-stream.service';
 import { EngineMetricsController } from './engine-metrics.controller';
 import { OperatorController, ScheduleController } from './operator.controller';
 import { OperatorService } from './operator.service';
+import { AccountStates } from './account-states.service';
+import { BulkRetryController } from './bulk-retry.controller';
+import { BulkRetryService } from './bulk-retry.service';
 
 /**
  * The operator surface of the delivery engine: the operator API, scheduling, live updates (SSE),
@@ -18,9 +21,11 @@ import { OperatorService } from './operator.service';
  */
 @Module({
   imports: [ChannelsModule],
-  controllers: [OperatorController, ScheduleController, DeliveryStreamController, EngineMetricsController],
+  controllers: [OperatorController, ScheduleController, DeliveryStreamController, EngineMetricsController, BulkRetryController],
   providers: [
     OperatorService,
+    AccountStates,
+    BulkRetryService,
     DeliveryStream,
     BullBoardMount,
     // The api module's AuthService is not exported to feature modules; it is stateless, so the board's

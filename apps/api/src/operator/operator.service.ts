@@ -8,15 +8,16 @@ import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { Actor, deliveryStateLabel } from '@app/channels/engine/delivery-actions.service';
 import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
-import { AccountLimiter } from '@app/channels/engine/account-limiter.service';
+import { AccountStates } from './account-states.service';
 import { AccountsQuery, ListOperatorDeliveriesQuery, MatrixQuery } from './operator.dto';
 import { isUuid } from '@app/common/ids/is-uuid';
 import type { DeliveryEventRow, Matrix, MatrixAccount, MatrixCell, MatrixItem, OperatorAccount, OperatorDelivery, OperatorDeliveryDetail, OperatorDeliveryList, OperatorSummary } from './operator-rows.types';
+import { rolesFor } from '@app/common/auth/permissions';
 
 /** A row of DELIVERY_COLUMNS (before withLabels adds the state in words). */
 type DeliveryColumnsRow = Omit<OperatorDelivery, 'stateLabel'>;
 
-export const OPERATOR_ROLES: Role[] = ['operator', 'admin'];
+export const OPERATOR_ROLES: Role[] = rolesFor('delivery.operate');
 
 const TIME_COLUMNS = { created: 'd.created_at', updated: 'd.updated_at', published: 'd.published_at', due: 'd.due_at' } as const;
 
@@ -41,8 +42,18 @@ export class OperatorService {
     private readonly scope: OrgScopeService,
     private readonly queues: DeliveryQueues,
     private readonly registry: ChannelRegistry,
-    private readonly limiter: AccountLimiter,
+    private readonly accountStates: AccountStates,
   ) {}
+
+  /** Deliveries by state and channel type, for the metrics gauges (the whole installation). */
+  deliveryCounts(): Promise<{ state: string; channel: string; n: number }[]> {
+    return this.ds.query(`SELECT state, channel_type AS channel, count(*)::int AS n FROM deliveries GROUP BY 1, 2`);
+  }
+
+  /** Channel accounts stopped until an operator fixes them, by channel type (metrics). */
+  stoppedAccountCounts(): Promise<{ channel: string; n: number }[]> {
+    return this.ds.query(`SELECT channel_type AS channel, count(*)::int AS n FROM channel_accounts WHERE status <> 'active' GROUP BY 1`);
+  }
 
   /** The actor for engine actions: an operator/admin of the delivery's organisation chain. */
   actor(user: AuthUser, roles: Role[] = OPERATOR_ROLES): Actor {
@@ -117,7 +128,14 @@ export class OperatorService {
       this.queues.queue(d.channelType).getJobState(id).catch(() => 'unknown'),
       this.queues.queue(d.channelType).getJobState(`w-${id}`).catch(() => 'unknown'),
     ]);
-    return { ...withLabels(d), job: { deliver: job, withdraw: withdrawJob }, events };
+    const acc: { id: string; channel_type: string; enabled: boolean; status: string; status_reason: string | null }[] = await this.ds.query(
+      `SELECT id, channel_type, enabled, status, status_reason FROM channel_accounts WHERE id = $1`,
+      [d.channelAccountId],
+    );
+    const a = acc[0];
+    const st = a ? (await this.accountStates.of([{ id: a.id, channelType: a.channel_type, enabled: a.enabled, status: a.status }])).get(a.id)! : null;
+    const account = { ...(st ?? { state: 'active' as const, pauseReason: null, resumesAt: null, rateLimitedUntil: null }), statusReason: a?.status_reason ?? null };
+    return { ...withLabels(d), job: { deliver: job, withdraw: withdrawJob }, events, account };
   }
 
   /**
@@ -196,7 +214,7 @@ export class OperatorService {
       params.push(q.status);
       filter = `AND a.status = $2`;
     }
-    const rows: Omit<OperatorAccount, 'state' | 'pauseReason' | 'resumesAt'>[] = await this.ds.query(
+    const rows: Omit<OperatorAccount, 'state' | 'pauseReason' | 'resumesAt' | 'rateLimitedUntil'>[] = await this.ds.query(
       `SELECT a.id, a.name, a.channel_type AS "channelType", a.organisation_id AS "organisationId", a.enabled, a.status,
               a.status_reason AS "statusReason", a.updated_at AS "updatedAt",
               count(d.id) FILTER (WHERE d.state IN ('pending','processing','unconfirmed','awaiting_confirmation','withdrawing'))::int AS "waiting",
@@ -207,13 +225,9 @@ export class OperatorService {
         GROUP BY a.id ORDER BY (a.status <> 'active') DESC, a.channel_type, a.name`,
       params,
     );
-    // A pause the outside system imposed (a rate limit's window) lives in Redis with its reason.
-    const pauses = await this.limiter.pauses(rows.map((r) => r.id)).catch(() => new Map<string, { reason: string; resumesAt: Date }>());
-    return rows.map((r) => {
-      const p = pauses.get(r.id);
-      const state: OperatorAccount['state'] = !r.enabled ? 'disabled' : r.status !== 'active' ? 'needs_attention' : p ? 'paused' : 'active';
-      return { ...r, state, pauseReason: p?.reason ?? null, resumesAt: p?.resumesAt ?? null };
-    });
+    // Pauses the outside system imposed and the account's own rate window live in Redis (account-states.service.ts).
+    const states = await this.accountStates.of(rows);
+    return rows.map((r) => ({ ...r, ...states.get(r.id)! }));
   }
 
   /** Publications still out there although their item was withdrawn: the operator must take them down. */

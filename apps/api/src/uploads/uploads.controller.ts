@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Req, Res, UseInterceptors } from '@
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '@app/common/auth/current-user.decorator';
-import { Roles } from '@app/common/auth/roles.decorator';
+import { RequirePermission } from '@app/common/auth/require-permission.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { UploadInterceptor } from './upload.interceptor';
 import { IncomingFile, UploadsService } from './uploads.service';
@@ -14,7 +14,7 @@ export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
 
   @Post()
-  @Roles('editor')
+  @RequirePermission('upload.create')
   @ApiConsumes('multipart/form-data')
   @ApiOperation({ summary: '上传正文图片或附件（字段 file；purpose=image|attachment，默认 image）；返回仅登录用户可见的地址，发布到网站时才公开' })
   @UseInterceptors(UploadInterceptor)

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { SimClock } from '../clock/sim-clock';
-import { FaultController, FaultSpec, FaultSpecError } from '../faults/fault-injector';
+import { FaultController } from '../faults/fault-injector';
+import { FaultSpec, FaultSpecError } from '../faults/fault.types';
 import { ControlError, SimSystem, control, controlBody, optBool, optNumber, optString } from '../http/sim-http';
 import { SYSTEM_NAMES, SimRecords, SystemName } from '../records/sim-records';
 

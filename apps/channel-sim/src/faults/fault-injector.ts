@@ -2,7 +2,9 @@ import { STATUS_CODES } from 'http';
 import { Socket } from 'net';
 import { Request, RequestHandler, Response } from 'express';
 import { SimClock } from '../clock/sim-clock';
-import { SYSTEM_NAMES, SystemName } from '../records/sim-records';
+import { SystemName } from '../records/sim-records';
+import { DEFAULT_HOLD_MS, normaliseFault, pathMatches } from './fault-spec';
+import { Fault, FaultHooks, FaultSpec, RequestLogEntry, TimeoutAfterEffectSpec } from './fault.types';
 
 /**
  * Generic fault injection for every simulated endpoint, as express middleware. A fault matches by
@@ -17,89 +19,10 @@ import { SYSTEM_NAMES, SystemName } from '../records/sim-records';
  * - simulate an outage window (`outage`: every matching call in [from, to) is reset or gets 503),
  * - apply only to the next `count` calls it is considered for (matched, and not pre-empted by an
  *   earlier fault that already decided the answer).
+ *
+ * The spec and its checks are in fault-spec.ts, the shapes in fault.types.ts.
  */
 
-export interface OutageSpec {
-  /** epoch ms or ISO time on the simulated clock; default: now */
-  from?: number | string;
-  /** epoch ms or ISO time; default: forever, or from + forMs */
-  to?: number | string;
-  forMs?: number;
-  /** `reset` destroys the connection (closest to "connection refused"); `503` answers 503 */
-  mode?: 'reset' | '503';
-}
-
-export interface TimeoutAfterEffectSpec {
-  /** `hang` keeps the socket open for holdMs then destroys it; `destroy` resets it as soon as the answer is ready */
-  mode?: 'hang' | 'destroy';
-  holdMs?: number;
-}
-
-export interface FaultSpec {
-  /** one system, or '*' / absent for all */
-  system?: SystemName | '*';
-  /** path inside the system's mount, e.g. "/cgi-bin/freepublish/submit"; `*` matches any characters; absent = all */
-  path?: string;
-  method?: string;
-  /** appid (WeChat), uid or token (Weibo), device id or sdkKey (Huidu), token (testchan) */
-  account?: string;
-  latencyMs?: number;
-  error?: string | number;
-  /** probability of `error` / `timeoutAfterEffect` firing on a matching call; default 1 */
-  errorRate?: number;
-  timeoutAfterEffect?: boolean | TimeoutAfterEffectSpec;
-  outage?: OutageSpec;
-  /** apply to the next N matching calls only, then the fault removes itself */
-  count?: number;
-  label?: string;
-}
-
-export interface Fault {
-  id: string;
-  label?: string;
-  system: SystemName | '*';
-  path?: string;
-  method?: string;
-  account?: string;
-  latencyMs?: number;
-  error?: string;
-  errorRate: number;
-  timeoutAfterEffect?: Required<TimeoutAfterEffectSpec>;
-  outage?: { from: number; to: number; mode: 'reset' | '503' };
-  /** calls left when `count` was given */
-  remaining?: number;
-  /** matching calls seen */
-  hits: number;
-  /** calls where the error / timeout / outage actually fired */
-  fired: number;
-  createdAt: string;
-}
-
-/** What a simulator tells the fault middleware about its own protocol. */
-export interface FaultHooks {
-  /** the account a request acts for, when it can be told (after body parsing) */
-  accountOf(req: Request): string | string[] | undefined;
-  /** answer with the system's own error format for `code` */
-  renderError(code: string, req: Request, res: Response): void;
-}
-
-export class FaultSpecError extends Error {}
-
-export interface RequestLogEntry {
-  seq: number;
-  at: string;
-  system: SystemName;
-  method: string;
-  path: string;
-  account?: string;
-  /** HTTP status sent, when one was */
-  status?: number;
-  outcome: 'pending' | 'answered' | 'error-injected' | 'reset' | 'hang' | 'swallowed' | 'outage';
-  faults: string[];
-  ms?: number;
-}
-
-const DEFAULT_HOLD_MS = 30_000;
 const LOG_LIMIT = 2000;
 
 export class FaultController {
@@ -114,7 +37,7 @@ export class FaultController {
   constructor(private readonly clock: SimClock = new SimClock()) {}
 
   add(spec: FaultSpec): Fault {
-    const f = this.normalise(spec);
+    const f = normaliseFault(spec, this.clock, () => `f${this.nextId++}`);
     this.faults.push(f);
     return { ...f };
   }
@@ -308,82 +231,6 @@ export class FaultController {
     }, ms);
     this.holdTimers.add(t);
   }
-
-  private normalise(spec: FaultSpec): Fault {
-    if (!spec || typeof spec !== 'object') throw new FaultSpecError('fault must be an object');
-    const system = spec.system ?? '*';
-    if (system !== '*' && !SYSTEM_NAMES.includes(system)) throw new FaultSpecError(`unknown system "${String(system)}"`);
-    const num = (v: unknown, name: string, min: number, max = Infinity): number | undefined => {
-      if (v === undefined || v === null) return undefined;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new FaultSpecError(`${name} must be a number in [${min}, ${max}]`);
-      return v;
-    };
-    const latencyMs = num(spec.latencyMs, 'latencyMs', 0);
-    const errorRate = num(spec.errorRate, 'errorRate', 0, 1) ?? 1;
-    const count = num(spec.count, 'count', 1);
-    if (count !== undefined && !Number.isInteger(count)) throw new FaultSpecError('count must be an integer');
-    let error: string | undefined;
-    if (spec.error !== undefined && spec.error !== null) {
-      if (typeof spec.error !== 'string' && typeof spec.error !== 'number') throw new FaultSpecError('error must be a string or a number');
-      error = String(spec.error);
-      if (error === '') throw new FaultSpecError('error must not be empty');
-    }
-    let timeoutAfterEffect: Required<TimeoutAfterEffectSpec> | undefined;
-    if (spec.timeoutAfterEffect) {
-      const t = spec.timeoutAfterEffect === true ? {} : spec.timeoutAfterEffect;
-      const mode = t.mode ?? 'hang';
-      if (mode !== 'hang' && mode !== 'destroy') throw new FaultSpecError('timeoutAfterEffect.mode must be hang or destroy');
-      timeoutAfterEffect = { mode, holdMs: num(t.holdMs, 'timeoutAfterEffect.holdMs', 0) ?? DEFAULT_HOLD_MS };
-    }
-    let outage: Fault['outage'];
-    if (spec.outage) {
-      const now = this.clock.now();
-      const from = spec.outage.from === undefined ? now : toEpoch(spec.outage.from, 'outage.from');
-      const forMs = num(spec.outage.forMs, 'outage.forMs', 0);
-      const to = spec.outage.to !== undefined ? toEpoch(spec.outage.to, 'outage.to') : forMs !== undefined ? from + forMs : Number.POSITIVE_INFINITY;
-      const mode = spec.outage.mode ?? 'reset';
-      if (mode !== 'reset' && mode !== '503') throw new FaultSpecError('outage.mode must be reset or 503');
-      if (!(to > from)) throw new FaultSpecError('outage window is empty');
-      outage = { from, to, mode };
-    }
-    if (latencyMs === undefined && error === undefined && !timeoutAfterEffect && !outage) {
-      throw new FaultSpecError('a fault needs at least one of latencyMs, error, timeoutAfterEffect, outage');
-    }
-    if (spec.path !== undefined && (typeof spec.path !== 'string' || !spec.path.startsWith('/'))) throw new FaultSpecError('path must start with "/"');
-    return {
-      id: `f${this.nextId++}`,
-      label: spec.label,
-      system,
-      path: spec.path,
-      method: spec.method?.toUpperCase(),
-      account: spec.account === undefined ? undefined : String(spec.account),
-      latencyMs,
-      error,
-      errorRate,
-      timeoutAfterEffect,
-      outage,
-      remaining: count,
-      hits: 0,
-      fired: 0,
-      createdAt: new Date(this.clock.now()).toISOString(),
-    };
-  }
-}
-
-export function pathMatches(pattern: string, path: string): boolean {
-  if (!pattern.includes('*')) return pattern === path || pattern === path.replace(/\/$/, '');
-  const re = new RegExp('^' + pattern.split('*').map(escapeRegExp).join('.*') + '$');
-  return re.test(path);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function toEpoch(v: number | string, name: string): number {
-  const n = typeof v === 'number' ? v : Date.parse(v);
-  if (!Number.isFinite(n)) throw new FaultSpecError(`${name} must be epoch ms or an ISO time`);
-  return n;
 }
 
 function sendHttpError(res: Response, status: number): void {

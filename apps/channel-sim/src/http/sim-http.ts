@@ -1,7 +1,8 @@
 import * as crypto from 'crypto';
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { SimClock } from '../clock/sim-clock';
-import { FaultController, FaultHooks } from '../faults/fault-injector';
+import { FaultController } from '../faults/fault-injector';
+import { FaultHooks } from '../faults/fault.types';
 import { SimRecords, SystemName } from '../records/sim-records';
 import { MultipartError, MultipartPart, parseMultipart } from './multipart';
 

@@ -1,8 +1,10 @@
 import express, { Request, Response, Router } from 'express';
-import { FaultHooks } from '../faults/fault-injector';
-import { ControlError, SimContext, SimSystem, control, controlBody, getBody, jsonObject, optBool, optNumber, optString, configPatch } from '../http/sim-http';
-import { HuiduProgramSummary, areasFit, checkProgram } from './huidu-program';
+import { FaultHooks } from '../faults/fault.types';
+import { ControlError, SimContext, SimSystem, getBody, jsonObject } from '../http/sim-http';
 import { huiduSign, huiduSignMatches } from './huidu-sign';
+import { huiduControlRouter } from './huidu-sim-control';
+import { HuiduProgramHost, programCall } from './huidu-sim-program';
+import { Device, HUIDU_DEFAULTS, HuiduConfig, HuiduDeviceInput } from './huidu-sim.types';
 
 /**
  * Huidu (灰度) LED controller HTTP SDK, as a device or gateway on port 30080 speaks it:
@@ -17,46 +19,8 @@ import { huiduSign, huiduSignMatches } from './huidu-sign';
  * message "failed" (clients must check each device's entry).
  */
 
-export interface HuiduConfig {
-  /** how far the `date` header may be from the simulated clock */
-  maxDateSkewMs: number;
-  /** unknown device ids are created on first use with the default size; false: they fail */
-  acceptUnknownDevices: boolean;
-  defaultWidth: number;
-  defaultHeight: number;
-}
-
-export const HUIDU_DEFAULTS: HuiduConfig = {
-  maxDateSkewMs: 5 * 60 * 1000,
-  acceptUnknownDevices: false,
-  defaultWidth: 128,
-  defaultHeight: 32,
-};
-
-export interface HuiduDeviceInput {
-  id: string;
-  width: number;
-  height: number;
-  name?: string;
-  online?: boolean;
-}
-
-interface StoredProgram {
-  program: Record<string, unknown>;
-  summary: HuiduProgramSummary;
-  updatedAt: string;
-}
-
-interface Device {
-  id: string;
-  name: string;
-  width: number;
-  height: number;
-  online: boolean;
-  programs: Map<string, StoredProgram>;
-}
-
-const METHODS = ['append', 'remove', 'update', 'replace', 'getAll'];
+export { HUIDU_DEFAULTS } from './huidu-sim.types';
+export type { HuiduConfig, HuiduDeviceInput } from './huidu-sim.types';
 
 export class HuiduSim implements SimSystem {
   readonly name = 'huidu' as const;
@@ -67,10 +31,17 @@ export class HuiduSim implements SimSystem {
   private config: HuiduConfig = { ...HUIDU_DEFAULTS };
   private keys = new Map<string, string>();
   private devices = new Map<string, Device>();
+  private readonly programHost: HuiduProgramHost;
 
   constructor(private readonly ctx: SimContext) {
+    this.programHost = {
+      ctx,
+      deviceIds: (req) => this.deviceIds(req),
+      deviceProblem: (id) => this.deviceProblem(id),
+      device: (id) => this.devices.get(id),
+    };
     this.router = this.buildRouter();
-    this.controlRouter = this.buildControlRouter();
+    this.controlRouter = huiduControlRouter(this);
     this.faultHooks = {
       accountOf: (req) => {
         const ids = this.deviceIds(req);
@@ -142,6 +113,16 @@ export class HuiduSim implements SimSystem {
     return [...this.devices.values()].map((d) => this.describeDevice(d, false));
   }
 
+  /** One device with its programs' full JSON (undefined: no such device). */
+  deviceDetail(id: string) {
+    const d = this.devices.get(id);
+    return d ? this.describeDevice(d, true) : undefined;
+  }
+
+  listKeys(): string[] {
+    return [...this.keys.keys()];
+  }
+
   reset(): void {
     this.config = { ...HUIDU_DEFAULTS };
     this.keys.clear();
@@ -158,7 +139,7 @@ export class HuiduSim implements SimSystem {
     const r = express.Router();
     r.get('/api/device/list', (req, res) => this.withSign(req, res, () => this.deviceList(res)));
     r.post('/api/device{/:ids}', (req, res) => this.withSign(req, res, () => this.deviceCall(req, res)));
-    r.post('/api/program{/:ids}', (req, res) => this.withSign(req, res, () => this.programCall(req, res)));
+    r.post('/api/program{/:ids}', (req, res) => this.withSign(req, res, () => programCall(this.programHost, req, res)));
     r.use((_req, res) => {
       res.status(404).json({ message: 'failed', data: 'not found' });
     });
@@ -257,197 +238,5 @@ export class HuiduSim implements SimSystem {
       return { id, message: 'failed', data: 'kUnsupportMethod' };
     });
     res.json({ method, message: data.every((x) => x.message === 'ok') ? 'ok' : 'failed', data });
-  }
-
-  private programCall(req: Request, res: Response): void {
-    const parsed = getBody(req);
-    const body = jsonObject(req);
-    const method = typeof body?.method === 'string' ? body.method : '';
-    if (parsed.error || !body) {
-      res.json({ method, message: 'failed', data: 'invalid json' });
-      return;
-    }
-    if (!METHODS.includes(method)) {
-      res.json({ method, message: 'failed', data: 'kUnsupportMethod' });
-      return;
-    }
-    const ids = this.deviceIds(req);
-    if (ids.length === 0) {
-      res.json({ method, message: 'failed', data: 'device id missing' });
-      return;
-    }
-    const list = body.data === undefined || body.data === null ? [] : body.data;
-    if (!Array.isArray(list)) {
-      res.json({ method, message: 'failed', data: 'kInvalidParam: data must be an array' });
-      return;
-    }
-
-    if (method === 'getAll') {
-      const data = ids.map((id) => {
-        const problem = this.deviceProblem(id);
-        if (problem) return problem;
-        const d = this.devices.get(id) as Device;
-        return { id, message: 'ok', data: { item: [...d.programs.values()].map((p) => ({ id: p.summary.uuid, name: p.summary.name })) } };
-      });
-      res.json({ method, message: data.every((x) => x.message === 'ok') ? 'ok' : 'failed', data });
-      return;
-    }
-
-    if (method === 'remove') {
-      const uuids: string[] = [];
-      for (let i = 0; i < list.length; i++) {
-        const p = list[i] as Record<string, unknown> | null;
-        const uuid = p && typeof p === 'object' ? (p.uuid ?? p.id) : undefined;
-        if (typeof uuid !== 'string' || !uuid) {
-          res.json({ method, message: 'failed', data: `kInvalidParam: data[${i}].uuid required` });
-          return;
-        }
-        uuids.push(uuid);
-      }
-      const data = ids.map((id) => {
-        const problem = this.deviceProblem(id);
-        if (problem) return problem;
-        const d = this.devices.get(id) as Device;
-        for (const u of uuids) {
-          d.programs.delete(u);
-          this.ctx.records.markDeleted((r) => r.system === 'huidu' && r.account === id && r.externalId === u, 'removed');
-        }
-        return { id, message: 'ok', data: 'kSuccess' };
-      });
-      res.json({ method, message: data.every((x) => x.message === 'ok') ? 'ok' : 'failed', data });
-      return;
-    }
-
-    // append / update / replace: the whole request is checked before any device changes.
-    const programs: { program: Record<string, unknown>; summary: HuiduProgramSummary }[] = [];
-    for (let i = 0; i < list.length; i++) {
-      const c = checkProgram(list[i], i);
-      if (!c.ok) {
-        res.json({ method, message: 'failed', data: `kInvalidParam: ${c.error}` });
-        return;
-      }
-      if (programs.some((p) => p.summary.uuid === c.summary.uuid)) {
-        res.json({ method, message: 'failed', data: `kInvalidParam: data[${i}].uuid duplicated in request` });
-        return;
-      }
-      programs.push({ program: JSON.parse(JSON.stringify(list[i])) as Record<string, unknown>, summary: c.summary });
-    }
-    if (programs.length === 0 && method !== 'replace') {
-      res.json({ method, message: 'failed', data: 'kInvalidParam: data is empty' });
-      return;
-    }
-
-    const data = ids.map((id) => {
-      const problem = this.deviceProblem(id);
-      if (problem) return problem;
-      const d = this.devices.get(id) as Device;
-      for (const p of programs) {
-        const fit = areasFit(p.summary, d.width, d.height);
-        if (fit) return { id, message: 'failed', data: `kInvalidArea: program ${p.summary.uuid}: ${fit}` };
-      }
-      if (method === 'update') {
-        const missing = programs.find((p) => !d.programs.has(p.summary.uuid));
-        if (missing) return { id, message: 'failed', data: `kProgramNotExist: ${missing.summary.uuid}` };
-      }
-      if (method === 'replace') {
-        const keep = new Set(programs.map((p) => p.summary.uuid));
-        for (const uuid of [...d.programs.keys()]) {
-          if (!keep.has(uuid)) {
-            d.programs.delete(uuid);
-            this.ctx.records.markDeleted((r) => r.system === 'huidu' && r.account === id && r.externalId === uuid, 'removed by replace');
-          }
-        }
-      }
-      const at = new Date(this.ctx.clock.now()).toISOString();
-      for (const p of programs) {
-        const existed = d.programs.has(p.summary.uuid);
-        if (existed) {
-          this.ctx.records.markDeleted((r) => r.system === 'huidu' && r.account === id && r.externalId === p.summary.uuid, `superseded by ${method}`);
-        }
-        d.programs.set(p.summary.uuid, { program: p.program, summary: p.summary, updatedAt: at });
-        this.ctx.records.add({
-          system: 'huidu',
-          account: id,
-          externalId: p.summary.uuid,
-          title: p.summary.name,
-          text: p.summary.texts.join('\n'),
-          action: method,
-          meta: { texts: p.summary.texts, images: p.summary.images, areas: p.summary.areas, sdkKey: req.header('sdkKey'), replacedExisting: existed },
-        });
-      }
-      this.ctx.log(`huidu: ${method} ${programs.length} program(s) on ${id}`);
-      return { id, message: 'ok', data: 'kSuccess' };
-    });
-    res.json({ method, message: data.every((x) => x.message === 'ok') ? 'ok' : 'failed', data });
-  }
-
-  // ---------------------------------------------------------------- control API
-
-  private buildControlRouter(): Router {
-    const r = express.Router();
-    r.get('/config', control(() => this.getConfig()));
-    r.post(
-      '/config',
-      control((req) => {
-        const b = controlBody(req);
-        const patch = configPatch<HuiduConfig>(b, { bools: ['acceptUnknownDevices'], numbers: ['maxDateSkewMs', 'defaultWidth', 'defaultHeight'] });
-        return this.configure(patch);
-      }),
-    );
-    r.get('/keys', control(() => ({ keys: [...this.keys.keys()] })));
-    r.post(
-      '/keys',
-      control((req) => {
-        const b = controlBody(req);
-        this.addKey(optString(b.sdkKey, 'sdkKey') ?? '', optString(b.sdkSecret, 'sdkSecret') ?? '');
-        return { ok: true };
-      }),
-    );
-    r.delete(
-      '/keys/:key',
-      control((req) => {
-        if (!this.removeKey(String(req.params.key))) throw new ControlError('unknown sdkKey', 404);
-        return { ok: true };
-      }),
-    );
-    r.get('/devices', control(() => ({ devices: this.listDevices() })));
-    r.post(
-      '/devices',
-      control((req) => {
-        const b = controlBody(req);
-        return this.registerDevice({
-          id: optString(b.id, 'id') ?? '',
-          width: optNumber(b.width, 'width', 1) ?? 0,
-          height: optNumber(b.height, 'height', 1) ?? 0,
-          name: optString(b.name, 'name'),
-          online: optBool(b.online, 'online'),
-        });
-      }),
-    );
-    r.get(
-      '/devices/:id',
-      control((req) => {
-        const d = this.devices.get(String(req.params.id));
-        if (!d) throw new ControlError('unknown device', 404);
-        return this.describeDevice(d, true);
-      }),
-    );
-    r.post(
-      '/devices/:id/online',
-      control((req) => {
-        const online = optBool(controlBody(req).online, 'online');
-        if (online === undefined) throw new ControlError('online (boolean) is required');
-        this.setOnline(String(req.params.id), online);
-        return { ok: true };
-      }),
-    );
-    r.delete(
-      '/devices/:id',
-      control((req) => {
-        if (!this.removeDevice(String(req.params.id))) throw new ControlError('unknown device', 404);
-        return { ok: true };
-      }),
-    );
-    return r;
   }
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'crypto';
 import express, { Request, Response, Router } from 'express';
-import { FaultHooks } from '../faults/fault-injector';
+import { FaultHooks } from '../faults/fault.types';
 import { ControlError, SimContext, SimSystem, control, controlBody, jsonObject, optBool, optString, configPatch, getBody } from '../http/sim-http';
 import { NovastarPage, checkAttribute, checkPage, checkPages, checkPlayerIds, widgetUrls } from './novastar-check';
 

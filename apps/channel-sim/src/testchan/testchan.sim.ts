@@ -1,5 +1,5 @@
 import express, { Request, Response, Router } from 'express';
-import { FaultHooks } from '../faults/fault-injector';
+import { FaultHooks } from '../faults/fault.types';
 import { ControlError, SimContext, SimSystem, TimerSet, control, controlBody, escapeHtml, jsonObject, optNumber, optString, configPatch } from '../http/sim-http';
 
 /**

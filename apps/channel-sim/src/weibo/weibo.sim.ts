@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import { isIP } from 'net';
 import express, { Request, Response, Router } from 'express';
-import { FaultHooks } from '../faults/fault-injector';
+import { FaultHooks } from '../faults/fault.types';
 import { imageMime, sniffImage } from '../http/image-type';
 import { ControlError, SimContext, SimSystem, getBody, randomHex } from '../http/sim-http';
 import { hasSafeDomainUrl, hasTopic, weiboLength, withShortLinks } from './weibo-text';

@@ -1,23 +1,25 @@
 import { ReactNode, useEffect, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useChannelCatalogue } from '../channels/catalogue';
 import { useAuth } from '../lib/auth';
+import { PERMISSIONS, type Permission } from '../../../../libs/common/src/auth/permissions';
 import { ROLE_LABELS } from '../lib/labels';
-import type { Role } from '../lib/types';
 
-const NAV: { to: string; label: string; role?: Role; end?: boolean }[] = [
+const NAV: { to: string; label: string; permission?: Permission; end?: boolean }[] = [
   { to: '/', label: '首页', end: true },
-  { to: '/items/new', label: '写信息', role: 'editor' },
+  { to: '/items/new', label: '写信息', permission: 'item.create' },
   { to: '/items', label: '信息列表', end: true },
-  { to: '/review', label: '审核', role: 'reviewer' },
-  { to: '/monitor', label: '发布监控', role: 'operator' },
-  { to: '/stats', label: '统计', role: 'statistician' },
-  { to: '/admin', label: '系统管理', role: 'admin' },
+  { to: '/review', label: '审核', permission: 'item.review' },
+  { to: '/monitor', label: '发布监控', permission: 'delivery.operate' },
+  { to: '/stats', label: '统计', permission: 'stats.read' },
+  { to: '/admin', label: '系统管理', permission: 'org.manage' },
 ];
 
 /** The shell: skip link, header with the pages this user's roles open, large-font toggle, sign-out. */
 export function Layout() {
-  const { user, signOut, hasRole } = useAuth();
+  const { user, signOut, can } = useAuth();
   const navigate = useNavigate();
+  useChannelCatalogue(!!user);
   const [large, setLarge] = useState(() => localStorage.getItem('gd.largeFont') === '1');
   useEffect(() => {
     document.documentElement.classList.toggle('large-font', large);
@@ -38,7 +40,7 @@ export function Layout() {
         </div>
         <nav aria-label="主导航">
           <ul>
-            {NAV.filter((n) => !n.role || hasRole(n.role)).map((n) => (
+            {NAV.filter((n) => !n.permission || can(n.permission)).map((n) => (
               <li key={n.to}>
                 <NavLink to={n.to} end={n.end}>
                   {n.label}
@@ -76,15 +78,15 @@ export function Layout() {
   );
 }
 
-/** Shows the page only to users holding `role`; the API enforces the same rule on every call. */
-export function RequireRole({ role, children }: { role: Role; children: ReactNode }) {
-  const { hasRole } = useAuth();
-  if (!hasRole(role)) {
+/** Shows the page only to users who may do `permission`; the API enforces the same rule on every call. */
+export function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const { can } = useAuth();
+  if (!can(permission)) {
     return (
       <section className="page">
         <h1>无权访问</h1>
         <p className="alert alert-warn" role="alert" data-testid="forbidden">
-          此页面需要「{ROLE_LABELS[role]}」角色。如需开通，请联系系统管理员。
+          此页面需要以下角色之一：{PERMISSIONS[permission].map((r) => ROLE_LABELS[r]).join('、')}。如需开通，请联系系统管理员。
         </p>
       </section>
     );

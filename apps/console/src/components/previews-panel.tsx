@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { useAsync } from '../lib/hooks';
-import { charCount, weiboLength } from '../lib/text';
+import { rememberChannels } from '../channels/catalogue';
+import { lengthNote, lengthOf } from '../channels/text-length';
 import type { AccountPreview, ChannelCapabilities } from '../lib/types';
 import { ErrorBanner, fieldLabel } from './error-banner';
 import { Loading } from './loading';
@@ -103,6 +104,7 @@ function Crops({ crops, image }: { crops: Record<string, unknown>; image: { cont
  * a sandboxed frame, text with its count, images (covers, LED frames) at their pixel size, metadata.
  */
 export function PreviewsPanel({ itemId, version, capabilities }: { itemId: string; version: number; capabilities?: ChannelCapabilities[] }) {
+  rememberChannels(capabilities);
   const previews = useAsync(() => api.get<AccountPreview[]>(`/items/${itemId}/previews`), [itemId, version]);
   const [active, setActive] = useState('');
   const list = previews.data ?? [];
@@ -138,7 +140,7 @@ export function PreviewsPanel({ itemId, version, capabilities }: { itemId: strin
 function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }) {
   const pv = p.preview;
   const limit = (pv.meta?.limit as number | undefined) ?? (pv.meta?.maxLength as number | undefined) ?? cap?.limits.textMaxChars;
-  const measured = typeof pv.meta?.length === 'number' ? (pv.meta.length as number) : typeof pv.meta?.maxLength === 'number' && typeof pv.meta?.remaining === 'number' ? (pv.meta.maxLength as number) - (pv.meta.remaining as number) : pv.text ? (cap?.reportRow === 'weibo' ? weiboLength(pv.text) : charCount(pv.text)) : 0;
+  const measured = typeof pv.meta?.length === 'number' ? (pv.meta.length as number) : typeof pv.meta?.maxLength === 'number' && typeof pv.meta?.remaining === 'number' ? (pv.meta.maxLength as number) - (pv.meta.remaining as number) : pv.text ? lengthOf(cap?.limits.textLengthRule, pv.text) : 0;
   const meta = Object.entries(pv.meta ?? {}).filter(([k]) => k !== 'length' && k !== 'limit' && k !== 'crops');
   return (
     <div className={`preview preview-${p.channelType}`} data-testid={`preview-${p.channelType}`}>
@@ -165,7 +167,7 @@ function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }
           <figcaption className={limit && measured > limit ? 'over' : ''}>
             字数 {measured}
             {limit ? ` / ${limit}` : ''}
-            {cap?.reportRow === 'weibo' ? '（汉字计1，两个英文字符计1）' : ''}
+            {lengthNote(cap?.limits.textLengthRule)}
           </figcaption>
         </figure>
       ) : null}

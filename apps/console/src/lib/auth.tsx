@@ -1,5 +1,7 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, setUnauthorizedHandler } from './api';
+import { keepWorkNow } from './kept-work';
+import { can as userCan, grantOrgIds, type Permission } from '../../../../libs/common/src/auth/permissions';
 import type { LoginResult, Organisation, Role, User } from './types';
 
 interface AuthState {
@@ -9,10 +11,15 @@ interface AuthState {
   signIn(username: string, password: string, remember: boolean): Promise<User>;
   /** Ends the session on the server (the token is refused from then on), then forgets the user here. */
   signOut(): Promise<void>;
-  /** Holds `role` somewhere (orgId omitted) or on the organisation's chain (roles apply to subtrees). */
-  hasRole(role: Role, orgId?: string): boolean;
-  /** Organisations where the user holds `role` (subtrees included). */
-  orgsWith(role: Role): Organisation[];
+  /** May do `permission` somewhere (orgId omitted) or on the organisation (grants apply to subtrees). */
+  can(permission: Permission, orgId?: string): boolean;
+  /**
+   * Holds `role` on the organisation's chain: only for roles that come as data (the role a review
+   * policy names for a level); everything else asks can() for a permission.
+   */
+  holdsRole(role: Role, orgId: string): boolean;
+  /** Organisations where the user may do `permission` (subtrees included). */
+  orgsWith(permission: Permission): Organisation[];
   orgName(id: string | null | undefined): string;
   refreshOrgs(): Promise<void>;
 }
@@ -31,6 +38,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
+      // before the pages unmount (sign-in replaces them): their unsaved work is written down now
+      keepWorkNow();
       setUser(null);
       setOrgs([]);
     });
@@ -71,16 +80,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signIn,
       signOut,
       refreshOrgs,
-      hasRole(role, orgId) {
-        if (!user) return false;
-        const grants = user.roles.filter((r) => r.role === role);
-        if (!orgId) return grants.length > 0;
-        const c = chain(orgId);
-        return grants.some((g) => c.includes(g.organisationId));
+      can(permission, orgId) {
+        return orgId ? userCan(user, permission, orgId, chain(orgId)) : userCan(user, permission);
       },
-      orgsWith(role) {
-        if (!user) return [];
-        const roots = user.roles.filter((r) => r.role === role).map((r) => r.organisationId);
+      holdsRole(role, orgId) {
+        const c = chain(orgId);
+        return !!user?.roles.some((g) => g.role === role && c.includes(g.organisationId));
+      },
+      orgsWith(permission) {
+        const roots = grantOrgIds(user, permission);
         return orgs.filter((o) => roots.some((root) => o.path.split('/').includes(root)));
       },
       orgName(id) {

@@ -7,7 +7,7 @@ import type { Role } from '../../../../libs/domain/src/enums/domain-enums';
 import type { ChannelAccountView } from '../../../../libs/domain/src/entities/channel-account.types';
 import type { FindingRecord } from '../../../../libs/domain/src/entities/compliance-finding.types';
 import type { ItemRecord } from '../../../../libs/domain/src/entities/item.types';
-import type { OrganisationRecord } from '../../../../libs/domain/src/entities/organisation.types';
+import type { OrganisationListRow } from '../../../../libs/domain/src/entities/organisation.types';
 import type { DeliveryList as DeliveryListReply, ItemDeliveryRow } from '../../../api/src/deliveries/delivery-row.types';
 import type {
   ApproveResult as ApproveReply,
@@ -39,8 +39,10 @@ export type Jsonified<T> = 0 extends 1 & T
         ? { [K in keyof T]: Jsonified<T[K]> }
         : T;
 
-/** An organisation as GET organisations sends it. */
-export type Organisation = Jsonified<OrganisationRecord>;
+/** An organisation as GET organisations sends it (with the review policy in force). */
+export type Organisation = Jsonified<OrganisationListRow>;
+export type { ReviewLevelSpec } from '../../../../libs/domain/src/entities/organisation.types';
+export type { ReviewPolicyView } from '../../../../libs/review/src/review-policy.types';
 
 /** A compliance finding as the items API sends it (a `compliance_findings` row). */
 export type Finding = Jsonified<FindingRecord>;
@@ -71,3 +73,6 @@ export type Approval = Jsonified<ApproveReply>;
 
 /** GET items/:id/versions/:versionNo: one frozen version with its snapshot. */
 export type ItemVersion = Jsonified<ItemVersionDetail>;
+
+/** GET audit-logs: one page of the audit log (the admin's viewer). */
+export type { AuditLogPage, AuditLogRow } from '../../../api/src/audit/audit-log-row.types';

@@ -10,7 +10,7 @@ import type { ChannelAccount, DeliveryList, ItemList } from '../lib/types';
 
 /** What waits for me: one panel per role the user holds. */
 export function HomePage() {
-  const { user, hasRole } = useAuth();
+  const { user, can } = useAuth();
   const h1 = usePageTitle('首页');
   return (
     <section className="page">
@@ -18,10 +18,10 @@ export function HomePage() {
         您好，{user?.displayName}
       </h1>
       <div className="home-grid">
-        {hasRole('editor') && <EditorPanel />}
-        {hasRole('reviewer') && <ReviewerPanel />}
-        {hasRole('operator') && <OperatorPanel />}
-        {hasRole('statistician') && (
+        {can('item.create') && <EditorPanel />}
+        {can('item.review') && <ReviewerPanel />}
+        {can('delivery.operate') && <OperatorPanel />}
+        {can('stats.read') && (
           <section className="card" aria-labelledby="h-stats">
             <h2 id="h-stats">统计</h2>
             <p>按机构、期间和报表模板查看主动公开统计，点击数字可查看对应信息。</p>
@@ -30,7 +30,7 @@ export function HomePage() {
             </Link>
           </section>
         )}
-        {hasRole('admin') && (
+        {can('org.manage') && (
           <section className="card" aria-labelledby="h-admin">
             <h2 id="h-admin">系统管理</h2>
             <p>机构、用户与角色、渠道账号（凭据只写不读）、审核级数。</p>
@@ -69,13 +69,24 @@ function EditorPanel() {
   );
 }
 
-function ItemLinks({ items, empty, extra, edit }: { items: ItemList['items']; empty: string; extra?: (i: ItemList['items'][number]) => string; edit?: boolean }) {
+function ItemLinks({
+  items,
+  empty,
+  extra,
+  edit,
+}: {
+  items: ItemList['items'];
+  empty: string;
+  extra?: (i: ItemList['items'][number]) => string;
+  edit?: boolean;
+}) {
   if (!items.length) return <p className="muted">{empty}</p>;
   return (
     <ul className="item-links">
       {items.slice(0, 8).map((i) => (
         <li key={i.id}>
-          <Link to={edit ? `/items/${i.id}/edit` : `/items/${i.id}`}>{i.title}</Link> <StatusBadge status={i.status} /> <span className="muted">{fmtTime(i.updatedAt)}</span>
+          <Link to={edit ? `/items/${i.id}/edit` : `/items/${i.id}`}>{i.title}</Link> <StatusBadge status={i.status} />{' '}
+          <span className="muted">{fmtTime(i.updatedAt)}</span>
           {extra?.(i) ? <div className="muted">{extra(i)}</div> : null}
         </li>
       ))}

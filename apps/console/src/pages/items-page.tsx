@@ -1,4 +1,3 @@
-import { FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorBanner } from '../components/error-banner';
 import { Loading } from '../components/loading';
@@ -6,35 +5,26 @@ import { StatusBadge } from '../components/state-badge';
 import { api, qs } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useAsync, usePageTitle } from '../lib/hooks';
-import { fmtTime, KIND_LABELS, STATUS_LABELS } from '../lib/labels';
+import { fmtTime, KIND_LABELS } from '../lib/labels';
 import type { ItemList } from '../lib/types';
+import { FILTER_KEYS, type Filters, filtersOf, ItemsFilters } from './items-filters';
 
 export function ItemsPage() {
   const h1 = usePageTitle('信息列表');
-  const { orgName, hasRole } = useAuth();
+  const { orgName, can } = useAuth();
   const [params, setParams] = useSearchParams();
-  const status = params.get('status') ?? '';
-  const view = params.get('view') ?? '';
-  const q = params.get('q') ?? '';
+  const filters = filtersOf(params);
   const page = Number(params.get('page') ?? 1);
-  const [text, setText] = useState(q);
-  // The search box follows the URL when it changes underneath (back / forward), not only on first render.
-  const [shownQ, setShownQ] = useState(q);
-  if (shownQ !== q) {
-    setShownQ(q);
-    setText(q);
-  }
-  const list = useAsync(() => api.get<ItemList>(`/items${qs({ status, view, q, page, pageSize: 30 })}`), [status, view, q, page]);
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(params);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    if (k !== 'page') p.delete('page');
+  const list = useAsync(() => api.get<ItemList>(`/items${qs({ ...filters, page, pageSize: 30 })}`), [params.toString()]);
+  const apply = (f: Filters) => {
+    const p = new URLSearchParams();
+    for (const k of FILTER_KEYS) if (f[k]) p.set(k, f[k]);
     setParams(p);
   };
-  const search = (e: FormEvent) => {
-    e.preventDefault();
-    set('q', text.trim());
+  const setPage = (n: number) => {
+    const p = new URLSearchParams(params);
+    p.set('page', String(n));
+    setParams(p);
   };
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / list.data.pageSize)) : 1;
   return (
@@ -43,40 +33,13 @@ export function ItemsPage() {
         <h1 ref={h1} tabIndex={-1}>
           信息列表
         </h1>
-        {hasRole('editor') && (
+        {can('item.create') && (
           <Link className="btn btn-primary" to="/items/new">
             写一条新信息
           </Link>
         )}
       </div>
-      <form className="filters" onSubmit={search} role="search">
-        <div className="field">
-          <label htmlFor="f-q">标题 / 索引号 / 文号</label>
-          <input id="f-q" value={text} onChange={(e) => setText(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="f-status">状态</label>
-          <select id="f-status" value={status} onChange={(e) => set('status', e.target.value)}>
-            <option value="">全部</option>
-            {Object.entries(STATUS_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-view">范围</label>
-          <select id="f-view" value={view} onChange={(e) => set('view', e.target.value)}>
-            <option value="">我可见的全部</option>
-            <option value="mine">我撰写的</option>
-            {hasRole('reviewer') && <option value="review">待我审核</option>}
-          </select>
-        </div>
-        <button className="btn" type="submit">
-          查询
-        </button>
-      </form>
+      <ItemsFilters value={filters} onApply={apply} />
       <ErrorBanner error={list.error} />
       {list.loading && !list.data ? (
         <Loading what="信息" />
@@ -89,8 +52,10 @@ export function ItemsPage() {
                 <th scope="col">标题</th>
                 <th scope="col">索引号</th>
                 <th scope="col">类别</th>
+                <th scope="col">主题分类</th>
                 <th scope="col">机构</th>
                 <th scope="col">状态</th>
+                <th scope="col">发布日期</th>
                 <th scope="col">更新时间</th>
               </tr>
             </thead>
@@ -102,16 +67,18 @@ export function ItemsPage() {
                   </td>
                   <td className="mono">{i.indexNo}</td>
                   <td>{KIND_LABELS[i.kind] ?? i.kind}</td>
+                  <td>{i.category}</td>
                   <td>{orgName(i.organisationId)}</td>
                   <td>
                     <StatusBadge status={i.status} />
                   </td>
+                  <td>{i.publishDate ?? ''}</td>
                   <td>{fmtTime(i.updatedAt)}</td>
                 </tr>
               ))}
               {list.data && !list.data.items.length && (
                 <tr>
-                  <td colSpan={6} className="muted">
+                  <td colSpan={8} className="muted">
                     没有符合条件的信息
                   </td>
                 </tr>
@@ -119,13 +86,13 @@ export function ItemsPage() {
             </tbody>
           </table>
           <nav className="pager" aria-label="分页">
-            <button className="btn" type="button" disabled={page <= 1} onClick={() => set('page', String(page - 1))}>
+            <button className="btn" type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
               上一页
             </button>
             <span>
               第 {page} / {pages} 页（共 {list.data?.total ?? 0} 条）
             </span>
-            <button className="btn" type="button" disabled={page >= pages} onClick={() => set('page', String(page + 1))}>
+            <button className="btn" type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
               下一页
             </button>
           </nav>

@@ -13,7 +13,12 @@ export default function ReviewQueuePage() {
   const { orgName, orgs } = useAuth();
   const q = useAsync(() => api.get<ItemList>('/items?view=review&pageSize=200'), []);
   useInterval(() => void q.reload(), 15_000);
-  const levels = (orgId: string) => orgs.find((o) => o.id === orgId)?.reviewLevels ?? 1;
+  const policy = (orgId: string) => orgs.find((o) => o.id === orgId)?.reviewPolicyInForce ?? [];
+  const levelName = (orgId: string, passed: number) => {
+    const p = policy(orgId);
+    const label = p[Math.min(passed, p.length - 1)]?.label;
+    return `第 ${passed + 1} / ${Math.max(p.length, passed + 1)} 级${label ? `（${label}）` : ''}`;
+  };
   return (
     <section className="page">
       <h1 ref={h1} tabIndex={-1}>
@@ -43,9 +48,7 @@ export default function ReviewQueuePage() {
                 </td>
                 <td>{KIND_LABELS[i.kind] ?? i.kind}</td>
                 <td>{orgName(i.organisationId)}</td>
-                <td>
-                  第 {i.reviewLevel + 1} / {levels(i.organisationId)} 级
-                </td>
+                <td>{levelName(i.organisationId, i.reviewLevel)}</td>
                 <td>{fmtTime(i.updatedAt)}</td>
               </tr>
             ))}

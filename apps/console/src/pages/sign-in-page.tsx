@@ -3,6 +3,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { ErrorBanner, FieldError } from '../components/error-banner';
 import { useAuth } from '../lib/auth';
 import { useSubmit } from '../lib/hooks';
+import { hasKeptWork } from '../lib/kept-work';
 
 export function SignInPage() {
   const { user, signIn } = useAuth();
@@ -11,20 +12,28 @@ export function SignInPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(false);
+  // where the user was sent from (a page whose session ended): signing in returns there
+  const from = (loc.state as { from?: string } | null)?.from;
   const { error, busy, onSubmit } = useSubmit(async () => {
     await signIn(username.trim(), password, remember);
-    navigate((loc.state as { from?: string } | null)?.from ?? '/', { replace: true });
+    navigate(from ?? '/', { replace: true });
   });
   useEffect(() => {
     document.title = '登录 · 政务公开';
   }, []);
-  if (user) return <Navigate to="/" replace />;
+  // (the same place: signed in, this page may render once more before the navigation above lands)
+  if (user) return <Navigate to={from ?? '/'} replace />;
 
   return (
     <main id="main" className="signin">
       <form className="card signin-card" onSubmit={onSubmit} aria-labelledby="signin-title" noValidate>
         <h1 id="signin-title">政务公开 · 一次采编 多渠道发布</h1>
         <p className="muted">请使用本单位分配的账号登录。</p>
+        {hasKeptWork(from) ? (
+          <p className="alert alert-warn" role="status" data-testid="kept-work-notice">
+            登录已失效。未保存的内容已暂存在本机，重新登录后将回到原页面并恢复。
+          </p>
+        ) : null}
         <ErrorBanner error={error} fieldsShown={['password', 'username']} />
         <div className="field">
           <label htmlFor="username">用户名</label>

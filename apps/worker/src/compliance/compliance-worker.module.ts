@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@app/channels/channels.module';
-import { DeadlineAlertsService } from '../../../api/src/compliance/deadlines/deadline-alerts.service';
-import { DeadlineScanService } from '../../../api/src/compliance/deadlines/deadline-scan.service';
+import { DeadlineAlertsService } from '@app/compliance/deadlines/deadline-alerts.service';
+import { DeadlineScanService } from '@app/compliance/deadlines/deadline-scan.service';
 import { DeadlineJob } from './deadline.job';
 
 /**

@@ -228,6 +228,26 @@ export class AccountLimiter implements OnApplicationShutdown {
     return out;
   }
 
+  /**
+   * When each account's own rate window frees a call, for the accounts whose window is full now
+   * (operator view: 限流中 until then). `limits` gives each account's rate limit; others are skipped.
+   */
+  async rateLimitedUntil(limits: Map<string, { max: number; durationMs: number }>): Promise<Map<string, Date>> {
+    const out = new Map<string, Date>();
+    const ids = [...limits.keys()];
+    if (!ids.length) return out;
+    const now = Date.now();
+    const m = this.conn().multi();
+    for (const id of ids) m.zrangebyscore(this.key(id, 'rate'), now - limits.get(id)!.durationMs, '+inf', 'WITHSCORES');
+    const res = (await m.exec().catch(() => null)) ?? [];
+    ids.forEach((id, i) => {
+      const { max, durationMs } = limits.get(id)!;
+      const marks = ((res[i]?.[1] as string[] | null) ?? []).filter((_, k) => k % 2 === 1).map(Number);
+      if (max > 0 && marks.length >= max) out.set(id, new Date(marks[marks.length - max] + durationMs));
+    });
+    return out;
+  }
+
   /** Calls in flight for the account right now (for tests and the operator view). */
   async inFlight(accountId: string): Promise<number> {
     const k = this.key(accountId, 'inflight');

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '@app/common/errors/app-error';
-import { PublicationWithdrawal } from '@app/domain/entities/publication-record.entity';
 import { DELIVERY_STATE_LABELS, DeliveryState } from '@app/domain/enums/domain-enums';
 import { currentVersionRefusal, lockItemOfDelivery } from './delivery-version-guard';
 import { AuditService } from '@app/domain/services/audit.service';
-import { returning } from '@app/domain/services/sql';
+import { DeliveryStateRepository } from '@app/persistence/delivery/delivery-state.repository';
+import { lockItemOfDeliveryForUpdate, reopenItemForRetry, settleItemAfterCancel } from '@app/persistence/items/item-delivery-outcome';
 import { ChannelRegistry } from '../channel-registry';
 import { AccountStore } from './account-store.service';
 import type { AccountRestored } from './delivery-actions.types';
@@ -39,6 +39,7 @@ export class DeliveryActions {
     private readonly registry: ChannelRegistry,
     private readonly audit: AuditService,
     private readonly accounts: AccountStore,
+    private readonly states: DeliveryStateRepository,
   ) {}
 
   private async lock(em: EntityManager, deliveryId: string) {
@@ -82,16 +83,11 @@ export class DeliveryActions {
         to = r.state;
       } else this.refuse('INVALID_DELIVERY_STATE', r.state, '重试');
       // Only the version the item stands at, approved or published, may go out.
+      // every delivery of the item had been cancelled (未发布): sending one again approves it again
+      if (r.item_status === 'not_published' && r.state === 'cancelled' && (await reopenItemForRetry(em, r.item_id))) r.item_status = 'approved';
       const stale = currentVersionRefusal(r, '重新发送');
       if (stale) throw stale;
-      await em.query(
-        `UPDATE deliveries SET state = $2, attempts = CASE WHEN state IN ('failed','cancelled') THEN 0 ELSE attempts END,
-                next_attempt_at = now(), due_at = LEAST(due_at, now()), last_error_code = NULL,
-                checkpoint = checkpoint - '{acceptedAt,unknownSince,unknownChecks,withdrawAttempts}'::text[], updated_at = now()
-          WHERE id = $1`,
-        [r.id, to],
-      );
-      await this.runner.event(r.id, { kind: 'operator_retry', fromState: r.state, toState: to, actorId: actor.id }, em);
+      await this.states.retry(em, r.id, r.state, to, [{ kind: 'operator_retry', fromState: r.state, toState: to, actorId: actor.id }]);
       await this.audit.record(em, { actorId: actor.id, action: 'delivery.retry', entityType: 'delivery', entityId: r.id, itemId: r.item_id, organisationId: r.organisation_id, details: { from: r.state, to } });
       job = { deliveryId: r.id, channelType: r.channel_type, accountId: r.channel_account_id };
       return { id: r.id, state: to };
@@ -103,18 +99,19 @@ export class DeliveryActions {
   /** Stops a delivery that has not gone out (pending, failed, waiting for an issue). */
   async cancel(actor: Actor, deliveryId: string, reason: string) {
     const out = await this.ds.transaction(async (em) => {
+      // The item first: the item's last cancellation settles it (未发布), seeing every other one.
+      await lockItemOfDeliveryForUpdate(em, deliveryId);
       const r = await this.lock(em, deliveryId);
       await actor.authorize(r.organisation_id);
       if (r.state === 'awaiting_confirmation' || r.state === 'unconfirmed') {
         throw AppError.conflict('MAY_BE_PUBLISHED', `发送任务状态为「${deliveryStateLabel(r.state)}」，外部系统可能已发布，不能直接取消；请等待核实结果，或撤回该信息`);
       }
       if (!['pending', 'failed', 'awaiting_issue'].includes(r.state)) this.refuse('INVALID_DELIVERY_STATE', r.state, '取消');
-      await em.query(
-        `UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, last_error_message = $2, updated_at = now() WHERE id = $1`,
-        [r.id, `已由渠道运维取消：${reason}`],
-      );
-      await this.runner.event(r.id, { kind: 'state', fromState: r.state, toState: 'cancelled', message: reason, actorId: actor.id }, em);
+      await this.states.cancel(em, r.id, r.state, `已由渠道运维取消：${reason}`, [{ kind: 'state', fromState: r.state, toState: 'cancelled', message: reason, actorId: actor.id }]);
       await this.audit.record(em, { actorId: actor.id, action: 'delivery.cancel', entityType: 'delivery', entityId: r.id, itemId: r.item_id, organisationId: r.organisation_id, details: { from: r.state, reason } });
+      if (await settleItemAfterCancel(em, r.item_id)) {
+        await this.audit.record(em, { actorId: actor.id, action: 'item.not_published', entityType: 'item', entityId: r.item_id, itemId: r.item_id, organisationId: r.organisation_id, details: { reason: `各渠道的发布均已取消（最后取消：${r.account_name}）` } });
+      }
       return { id: r.id, state: 'cancelled' as const, channelType: r.channel_type };
     });
     await this.queues.removeJob({ deliveryId: out.id, channelType: out.channelType });
@@ -171,14 +168,7 @@ export class DeliveryActions {
       if (r.state === 'withdrawing' && r.lease_until && new Date(r.lease_until) > new Date()) {
         throw AppError.conflict('DELIVERY_BUSY', '正在自动撤回，请稍后再试');
       }
-      await em.query(
-        `UPDATE deliveries SET state = 'withdrawn', lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,
-                last_error_code = NULL, last_error_message = NULL, updated_at = now() WHERE id = $1`,
-        [r.id],
-      );
-      const rec = await em.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [r.id]);
-      if (rec[0]) await em.getRepository(PublicationWithdrawal).insert({ publicationRecordId: rec[0].id, withdrawnAt: new Date(), reason: note });
-      await this.runner.event(r.id, { kind: 'state', fromState: r.state, toState: 'withdrawn', message: `人工撤回：${note}`, actorId: actor.id }, em);
+      await this.states.markWithdrawn(em, r.id, r.state, note, [{ kind: 'state', fromState: r.state, toState: 'withdrawn', message: `人工撤回：${note}`, actorId: actor.id }]);
       await this.audit.record(em, { actorId: actor.id, action: 'delivery.mark_withdrawn', entityType: 'delivery', entityId: r.id, itemId: r.item_id, organisationId: r.organisation_id, details: { from: r.state, note } });
       if (r.state === 'withdrawing') job = { deliveryId: r.id, channelType: r.channel_type, op: 'withdraw' };
       return { id: r.id, state: 'withdrawn' as const };
@@ -203,13 +193,7 @@ export class DeliveryActions {
       await em.query(`UPDATE items SET publish_at = $2, updated_at = now() WHERE id = $1`, [itemId, publishAt]);
       let moved: any[] = [];
       if (item.status === 'approved') {
-        moved = await returning(
-          em,
-          `UPDATE deliveries SET due_at = GREATEST(now(), COALESCE($3::timestamptz, now())), next_attempt_at = NULL, updated_at = now()
-            WHERE item_id = $1 AND version_no = $2 AND state = 'pending' AND attempts = 0
-            RETURNING id, channel_type, channel_account_id, due_at`,
-          [itemId, item.current_version_no, publishAt],
-        );
+        moved = await this.states.reschedule(em, itemId, item.current_version_no, publishAt);
         for (const m of moved) await this.runner.event(m.id, { kind: 'rescheduled', message: `发布时间调整为 ${new Date(m.due_at).toISOString()}`, actorId: actor.id }, em);
         jobs = moved.map((m) => ({ deliveryId: m.id, channelType: m.channel_type, accountId: m.channel_account_id, runAt: new Date(m.due_at) }));
       }
@@ -238,13 +222,7 @@ export class DeliveryActions {
       const item = await this.lockItem(em, itemId);
       await actor.authorize(item.organisation_id);
       if (item.status !== 'approved') throw AppError.conflict('NOT_SCHEDULED', '只有已审核、尚未发布的信息可以取消定时发布');
-      const cancelled = await returning(
-        em,
-        `UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, last_error_message = $2, updated_at = now()
-          WHERE item_id = $1 AND state = 'pending' AND attempts = 0 RETURNING id, channel_type`,
-        [itemId, `定时发布已取消：${reason}`],
-      );
-      for (const c of cancelled) await this.runner.event(c.id, { kind: 'state', fromState: 'pending', toState: 'cancelled', message: reason, actorId: actor.id }, em);
+      const cancelled = await this.states.cancelUnstarted(em, itemId, `定时发布已取消：${reason}`, () => ({ kind: 'state', fromState: 'pending', toState: 'cancelled', message: reason, actorId: actor.id }));
       const others = await em.query(`SELECT count(*)::int AS n FROM deliveries WHERE item_id = $1 AND state <> 'cancelled'`, [itemId]);
       const backToDraft = others[0].n === 0;
       if (backToDraft) await em.query(`UPDATE items SET status = 'draft', review_level = 0, updated_at = now() WHERE id = $1`, [itemId]);

@@ -1,14 +1,13 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Delivery } from '@app/domain/entities/delivery.entity';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
-import { PublicationWithdrawal } from '@app/domain/entities/publication-record.entity';
-import { returning } from '@app/domain/services/sql';
+import type { PendingEvent } from '@app/persistence/delivery/delivery-events.sql';
+import type { DeliveryStateRepository } from '@app/persistence/delivery/delivery-state.repository';
 import { ChannelError, DeliveryContext, RateLimitedError } from '../channel-adapter';
 import type { ChannelRegistry } from '../channel-registry';
 import type { AccountStore } from './account-store.service';
 import { backoffMs } from './backoff';
 import type { EngineMetrics } from './engine-metrics.service';
-import type { PendingEvent } from './engine-sql';
 import { MANUAL_CHECK_RECHECK_MS } from './manual-check';
 import { Claim, rowToDelivery, StepOutcome } from './delivery-step';
 
@@ -17,6 +16,7 @@ const MAX_WITHDRAW_ATTEMPTS = 8;
 /** What a withdrawal needs from the runner: its services and the frame of a step. */
 export interface WithdrawHost {
   ds: DataSource;
+  states: DeliveryStateRepository;
   registry: ChannelRegistry;
   accounts: AccountStore;
   metrics: EngineMetrics;
@@ -31,7 +31,6 @@ export interface WithdrawHost {
     at: Date,
     o: { token?: string; events?: PendingEvent[] },
   ): Promise<boolean>;
-  insertEvents(em: Pick<EntityManager, 'query'> | null, deliveryId: string, events: PendingEvent[]): Promise<void>;
 }
 
 /**
@@ -42,16 +41,8 @@ export class DeliveryWithdraws {
   constructor(private readonly h: WithdrawHost) {}
 
   async claim(deliveryId: string): Promise<Claim | { notDueUntil: Date } | null> {
-    const rows = await returning(
-      this.h.ds,
-      `UPDATE deliveries d SET lease_until = now() + make_interval(secs => $2), lease_token = gen_random_uuid(), updated_at = now()
-         FROM channel_accounts a
-        WHERE d.id = $1 AND a.id = d.channel_account_id AND a.enabled AND a.status = 'active' AND d.state = 'withdrawing'
-          AND (d.lease_until IS NULL OR d.lease_until < now()) AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now())
-        RETURNING d.*`,
-      [deliveryId, this.h.leaseSeconds()],
-    );
-    if (rows[0]) return { d: rowToDelivery(rows[0]), prev: 'withdrawing', token: rows[0].lease_token };
+    const row = await this.h.states.claimWithdraw(deliveryId, this.h.leaseSeconds());
+    if (row) return { d: rowToDelivery(row), prev: 'withdrawing', token: row.lease_token };
     const r = (await this.h.ds.query(`SELECT state, lease_until, next_attempt_at FROM deliveries WHERE id = $1`, [deliveryId]))[0];
     if (!r || r.state !== 'withdrawing') return null;
     const when = Math.max(r.lease_until ? new Date(r.lease_until).getTime() + 250 : 0, r.next_attempt_at ? new Date(r.next_attempt_at).getTime() : 0);
@@ -87,7 +78,7 @@ export class DeliveryWithdraws {
           }
           // It did get out: it counts (it was disclosed), then it is taken back.
           await this.h.markPublished(d, ctx.version, r.externalId, r.externalUrl ?? null, new Date(), { token: c.token, events });
-          await this.h.ds.query(`UPDATE deliveries SET lease_until = now() + make_interval(secs => $3), lease_token = $2 WHERE id = $1`, [d.id, c.token, this.h.leaseSeconds()]);
+          await this.h.states.retakeWithdrawLease(d.id, c.token, this.h.leaseSeconds());
           ctx.externalId = r.externalId;
           ctx.externalUrl = r.externalUrl ?? null;
           recorded = true;
@@ -126,33 +117,14 @@ export class DeliveryWithdraws {
   }
 
   private async releaseWithdraw(c: Claim, events: PendingEvent[], o: { nextAttemptAt?: Date; externalId?: string; error?: [string, string]; checkpoint?: Record<string, unknown> }) {
-    const pending = events.splice(0);
-    await this.h.ds.transaction(async (em) => {
-      await em.query(
-        `UPDATE deliveries SET lease_until = NULL, lease_token = NULL, next_attempt_at = $3, external_id = COALESCE($4, external_id),
-                last_error_code = COALESCE($5, last_error_code), last_error_message = COALESCE($6, last_error_message),
-                checkpoint = checkpoint || $7::jsonb, updated_at = now()
-          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing'`,
-        [c.d.id, c.token, o.nextAttemptAt ?? null, o.externalId ?? null, o.error?.[0] ?? null, o.error?.[1] ?? null, JSON.stringify(o.checkpoint ?? {})],
-      );
-      await this.h.insertEvents(em, c.d.id, pending);
-    });
+    await this.h.states.releaseWithdraw({ deliveryId: c.d.id, token: c.token }, o, events.splice(0));
   }
 
   /** The publication stays out there: back to `published`, with the reason for the operator. */
   private async keepPublished(c: Claim, events: PendingEvent[], code: string, message: string): Promise<StepOutcome> {
     const pending = events.splice(0);
     pending.push({ kind: 'state', fromState: 'withdrawing', toState: 'published', errorCode: code, message });
-    await this.h.ds.transaction(async (em) => {
-      const u = await returning(
-        em,
-        `UPDATE deliveries SET state = 'published', lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,
-                last_error_code = $3, last_error_message = $4, updated_at = now()
-          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing' RETURNING id`,
-        [c.d.id, c.token, code, message],
-      );
-      if (u.length) await this.h.insertEvents(em, c.d.id, pending);
-    });
+    await this.h.states.keepPublished({ deliveryId: c.d.id, token: c.token }, code, message, pending);
     this.h.metrics.countOutcome(c.d.channelType, 'withdraw_failed');
     return { done: true };
   }
@@ -160,21 +132,7 @@ export class DeliveryWithdraws {
   private async endWithdraw(c: Claim, events: PendingEvent[], to: 'withdrawn' | 'cancelled', reason: string | null): Promise<StepOutcome> {
     const pending = events.splice(0);
     pending.push({ kind: 'state', fromState: 'withdrawing', toState: to, message: reason });
-    await this.h.ds.transaction(async (em) => {
-      const res = await returning(
-        em,
-        `UPDATE deliveries SET state = $3, lease_until = NULL, lease_token = NULL, next_attempt_at = NULL,
-                last_error_code = NULL, last_error_message = $4, updated_at = now()
-          WHERE id = $1 AND lease_token = $2 AND state = 'withdrawing' RETURNING id`,
-        [c.d.id, c.token, to, to === 'cancelled' ? reason : null],
-      );
-      if (!res.length) return;
-      if (to === 'withdrawn') {
-        const rec = await em.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [c.d.id]);
-        if (rec[0]) await em.getRepository(PublicationWithdrawal).insert({ publicationRecordId: rec[0].id, withdrawnAt: new Date(), reason });
-      }
-      await this.h.insertEvents(em, c.d.id, pending);
-    });
+    await this.h.states.endWithdraw({ deliveryId: c.d.id, token: c.token }, to, reason, pending);
     this.h.metrics.countOutcome(c.d.channelType, to);
     return { done: true };
   }

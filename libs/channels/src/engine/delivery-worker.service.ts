@@ -61,7 +61,7 @@ export class DeliveryWorkerHost implements OnModuleDestroy, OnApplicationShutdow
   start(): void {
     if (this.workers.length) return;
     this.connection = workerConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const override = Number(process.env.DELIVERY_QUEUE_CONCURRENCY ?? 0);
+    const override = this.config.DELIVERY_QUEUE_CONCURRENCY;
     for (const cap of this.registry.capabilities()) {
       const cfg = workerConfigFor(cap, override);
       const w = new Worker<DeliveryJobData>(deliveryQueueName(cap.type), (job, token) => this.process(cap.type, job, token), {

@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 
 /**
  * Leases live as long as their holder's heartbeat. A claim holds a delivery (Postgres lease) and a
@@ -18,21 +17,10 @@ export function liveLeaseSeconds(configuredSeconds: number): number {
   return Math.max(1, Math.min(configuredSeconds, LIVE_LEASE_MAX_SECONDS));
 }
 
-/** Renews the delivery's lease (fenced by its token) and the account slot until the returned stop is called. */
-export function startHeartbeat(o: {
-  ds: Pick<DataSource, 'query'>;
-  deliveryId: string;
-  token: string;
-  leaseSeconds: number;
-  renewSlot?: () => Promise<void>;
-}): () => void {
+/** Renews the delivery's lease (fenced by its token: DeliveryStateRepository.renewLease) and the account slot until the returned stop is called. */
+export function startHeartbeat(o: { leaseSeconds: number; renewLease: () => Promise<void>; renewSlot?: () => Promise<void> }): () => void {
   const beat = () => {
-    o.ds
-      .query(
-        `UPDATE deliveries SET lease_until = now() + make_interval(secs => $3) WHERE id = $1 AND lease_token = $2 AND state IN ('processing','withdrawing')`,
-        [o.deliveryId, o.token, o.leaseSeconds],
-      )
-      .catch(() => undefined);
+    o.renewLease().catch(() => undefined);
     o.renewSlot?.().catch(() => undefined);
   };
   const t = setInterval(beat, Math.max(300, (o.leaseSeconds * 1000) / 3));

@@ -3,12 +3,14 @@ import { componentLogger } from '@app/common/logging/logger';
 import type { Delivery } from '@app/domain/entities/delivery.entity';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import type { DeliveryState } from '@app/domain/enums/domain-enums';
+import type { PendingEvent } from '@app/persistence/delivery/delivery-events.sql';
+import type { DeliveryStateRepository } from '@app/persistence/delivery/delivery-state.repository';
+import type { LedgerTags, PublishRow } from '@app/persistence/delivery/publication.sql';
+import type { NotificationsService } from '@app/persistence/notifications/notifications.service';
 import { Batcher } from './batcher';
 import type { Claim, StepOutcome } from './delivery-step';
 import type { EngineMetrics } from './engine-metrics.service';
-import { EngineSql, PendingEvent, publishMany, PublishRow } from './engine-sql';
 import { UNKNOWN_EPISODE_RESET } from './unknown-outcome';
-import { insertCoalesced } from './event-coalescing';
 
 /** How long a small batch of publications waits for more before it is written. */
 const PUBLISH_LINGER_MS = 3;
@@ -25,8 +27,9 @@ export type TransitionOptions = {
 };
 
 /**
- * Writes a step's outcome: the publication (ledger row, item status; concurrent workers' publications
- * share a statement), a state change fenced by the claim's lease token, or events alone.
+ * Writes a step's outcome through the one writer of delivery states (DeliveryStateRepository): the
+ * publication (ledger row, item status; concurrent workers' publications share a statement), a state
+ * change fenced by the claim's lease token, or events alone.
  */
 export class OutcomeWriter {
   private readonly log = componentLogger('delivery-runner');
@@ -34,19 +37,23 @@ export class OutcomeWriter {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly sql: EngineSql,
+    private readonly states: DeliveryStateRepository,
     private readonly metrics: EngineMetrics,
+    /** The statistics row and 政务新媒体 flag a channel's ledger rows carry (its adapter's capabilities). */
+    private readonly ledgerTags: (channelType: string) => LedgerTags,
+    /** Told when a delivery failed or starts waiting for a person (the operators' notifications). */
+    private readonly notifications?: Pick<NotificationsService, 'deliveryProblem'>,
   ) {
     this.publications = new Batcher<PublishRow, boolean | Error>(async (rows) => {
       try {
-        const done = await publishMany(this.sql, rows);
+        const done = await this.states.publishMany(rows);
         return rows.map((r) => done.has(r.deliveryId));
       } catch (e) {
         // A deadlock between concurrent batches (or any failure of the shared statement): row by row.
         this.log.warn({ err: (e as Error).message, rows: rows.length }, 'batched publication failed; writing one by one');
         return Promise.all(
           rows.map((r) =>
-            this.sql
+            this.states
               .markPublished({ ...r, guard: { token: r.token }, events: r.events })
               .then((x) => !!x)
               .catch((err: Error) => err),
@@ -78,7 +85,9 @@ export class OutcomeWriter {
     o: { token?: string; fromStates?: DeliveryState[]; actorId?: string | null; events?: PendingEvent[]; inTx?: (em: EntityManager) => Promise<void>; attemptsDelta?: number } = {},
   ): Promise<boolean> {
     const events = o.events ? o.events.splice(0) : [];
+    const tags = this.ledgerTags(d.channelType);
     const args = {
+      ...tags,
       deliveryId: d.id,
       itemVersionId: d.itemVersionId,
       channelType: d.channelType,
@@ -101,6 +110,7 @@ export class OutcomeWriter {
         itemVersionId: d.itemVersionId,
         channelType: d.channelType,
         channelAccountId: d.channelAccountId,
+        ...tags,
         snapshot,
         externalId,
         externalUrl,
@@ -116,12 +126,12 @@ export class OutcomeWriter {
     } else if (o.inTx) {
       const inTx = o.inTx;
       applied = await this.ds.transaction(async (em) => {
-        const r = await this.sql.markPublished(args, em);
+        const r = await this.states.markPublished(args, em);
         if (r) await inTx(em);
         return !!r;
       });
     } else {
-      applied = !!(await this.sql.markPublished(args));
+      applied = !!(await this.states.markPublished(args));
     }
     if (applied) this.metrics.countOutcome(d.channelType, 'published');
     else if (o.token) await this.flushEvents(d.id, events);
@@ -159,22 +169,21 @@ export class OutcomeWriter {
       checkpoint: { ...(c.answered ? UNKNOWN_EPISODE_RESET : {}), ...(o.checkpoint ?? {}) },
       events: withState,
     };
-    const ok = o.coalesce
-      ? await this.ds.transaction(async (em) => {
-          const done = await this.sql.transition({ ...args, events: [] }, em);
-          if (done) await insertCoalesced(this.sql, c.d.id, withState, em);
-          return done;
-        })
-      : await this.sql.transition(args);
-    if (ok) return;
-    await this.ds.transaction(async (em) => {
-      await em.query(
-        `UPDATE deliveries SET lease_until = NULL, lease_token = NULL, external_id = COALESCE($2, external_id),
-                checkpoint = checkpoint || $3::jsonb, updated_at = now() WHERE id = $1 AND lease_token = $4`,
-        [c.d.id, o.externalId ?? null, JSON.stringify(o.checkpoint ?? {}), c.token],
-      );
-      await this.insertEvents(em, c.d.id, [...pending, { kind: 'superseded', message: `step outcome ${to} not applied: the delivery changed meanwhile` }]);
-    });
+    const ok = await this.states.transition(args, { coalesce: o.coalesce });
+    if (ok) {
+      if (to === 'failed') await this.notifyProblem(c.d.id, 'delivery_failed');
+      else if (to === 'unconfirmed' && o.checkpoint?.manualCheck && !c.d.checkpoint?.manualCheck) await this.notifyProblem(c.d.id, 'manual_check');
+      return;
+    }
+    await this.states.releaseSuperseded({ deliveryId: c.d.id, token: c.token }, { externalId: o.externalId, checkpoint: o.checkpoint }, [
+      ...pending,
+      { kind: 'superseded', message: `step outcome ${to} not applied: the delivery changed meanwhile` },
+    ]);
+  }
+
+  /** A failure, or a delivery now waiting for a person: the operators are told (never fails the step). */
+  async notifyProblem(deliveryId: string, kind: 'delivery_failed' | 'manual_check'): Promise<void> {
+    await this.notifications?.deliveryProblem(deliveryId, kind).catch(() => undefined);
   }
 
   private async flushEvents(deliveryId: string, events?: PendingEvent[]) {
@@ -185,6 +194,6 @@ export class OutcomeWriter {
 
   /** Appends event rows (one statement for any number). */
   async insertEvents(em: Pick<EntityManager, 'query'> | null, deliveryId: string, events: PendingEvent[]): Promise<void> {
-    await this.sql.insertEvents(deliveryId, events, em ?? undefined);
+    await this.states.insertEvents(deliveryId, events, em ?? undefined);
   }
 }

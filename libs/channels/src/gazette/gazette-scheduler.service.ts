@@ -1,6 +1,5 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import * as cron from 'node-cron';
 import { DataSource } from 'typeorm';
 import { componentLogger } from '@app/common/logging/logger';
 import { GazetteIssueService } from './gazette-issue.service';
@@ -21,30 +20,18 @@ export interface ScheduleOutcome {
  * `autoPublish` (off by default: an operator checks the contents first). A gazette seen for the first
  * time only records the current period, so installing the system mid-month does not compile at once.
  * Also rewrites pages of published issues whose writing was interrupted. Several workers may run the
- * schedule: the (gazette, period) row decides which one compiles.
+ * schedule: the (gazette, period) row decides which one compiles. Scheduled by the worker's schedule
+ * registry (GAZETTE_CRON).
  */
 @Injectable()
-export class GazetteScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  static CRON = '0 */5 * * * *';
+export class GazetteScheduler {
   private readonly log = componentLogger('gazette-schedule');
-  private task: cron.ScheduledTask | null = null;
   private running: Promise<ScheduleOutcome[]> | null = null;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly issues: GazetteIssueService,
   ) {}
-
-  onApplicationBootstrap() {
-    this.task = cron.schedule(GazetteScheduler.CRON, () => {
-      this.tick().catch((e) => this.log.warn({ err: (e as Error).message }, 'gazette schedule failed'));
-    });
-  }
-
-  onApplicationShutdown() {
-    this.task?.stop();
-    this.task = null;
-  }
 
   /** One pass; concurrent calls share it. */
   tick(now = new Date()): Promise<ScheduleOutcome[]> {

@@ -1,5 +1,7 @@
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
-import { GazetteSiteInfo, PublishedIssueView, renderAtom, renderIndexPage, renderIssuePage, renderOpenData } from './gazette-templates';
+import { WORD_NOTICE_BODY } from '@app/domain/body/word-notice.fixture';
+import { SITE_BODY_CSS, siteBodyHtml } from '../portal/site-body';
+import { GazetteSiteInfo, PublishedIssueView, renderArticlePreview, renderAtom, renderIndexPage, renderIssuePage, renderOpenData } from './gazette-templates';
 import { buildToc } from './gazette-toc';
 
 const site: GazetteSiteInfo = { title: '示范县人民政府公报', organisationName: '示范县人民政府', publisher: '示范县人民政府办公室', frequencyLabel: '月刊', baseUrl: 'https://www.sfx.gov.cn/gazette' };
@@ -88,5 +90,22 @@ describe('gazette pages, feed and open data', () => {
       [2, '示政发〔2026〕3号', 'https://www.sfx.gov.cn/gazette/issues/2026-02.html#a2'],
     ]);
     expect(data.issues[0].articles[0]).toMatchObject({ kind: 'normative', kindLabel: '行政规范性文件', category: '政务公开', indexNo: 'sfx/2026-00001', erratum: null });
+  });
+});
+
+describe('gazette article body (issue 15.1)', () => {
+  it('prints a pasted Word notice with its table, alignment and indents as classes the page styles, and the sign-off right-aligned', () => {
+    const notice = snap(4, { bodyHtml: WORD_NOTICE_BODY, title: '关于开展冬季供暖安全检查的通知', writtenDate: '2026-11-20' });
+    const html = renderIssuePage(site, issue(123, 3, [notice]));
+    expect(html).toContain(`<div class="body">${siteBodyHtml(WORD_NOTICE_BODY)}</div>`);
+    expect(html).toContain('<th><p class="align-center">检查组</p></th>');
+    expect(html).toContain('<p class="indent-2">一、检查安排。');
+    // the gazette's own sign-off lines (issuing body, written date) use the same class
+    expect(html).toContain('<p class="align-right">示范县人民政府</p><p class="align-right">2026年11月20日</p>');
+    expect(html).not.toMatch(/<(p|td|th|table|figure)[^>]* style="/);
+    for (const c of ['align-right', 'align-center', 'indent-2']) expect(html).toContain(`.${c}{`);
+    expect(html).toContain(SITE_BODY_CSS);
+    const preview = renderArticlePreview(site, notice, '行政规范性文件', '2026年第4期');
+    expect(preview).toContain('<figcaption>图1 县供热公司锅炉房检查现场</figcaption>');
   });
 });

@@ -1,6 +1,7 @@
 import { ITEM_KIND_LABELS, ItemKind } from '@app/domain/enums/domain-enums';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { esc } from '../portal/portal-templates';
+import { SITE_BODY_CSS, siteBodyHtml } from '../portal/site-body';
 import { IssueNumber, issueLabel, issueSlug } from './gazette-numbering';
 import { bookTitle, ERRATA_SECTION } from './gazette-settings';
 import type { GazetteToc, TocEntry } from './gazette-reads.types';
@@ -57,7 +58,7 @@ nav.toc h3{margin:16px 0 4px;color:var(--accent)}article.doc{border-top:1px soli
 article.doc h2{text-align:center;font-size:1.5rem;line-height:1.5}p.docno{text-align:center;color:var(--muted)}
 .erratum{border:2px solid var(--accent);padding:8px 12px}table.issues{width:100%;border-collapse:collapse}table.issues th,table.issues td{border:1px solid var(--line);padding:4px 8px}
 footer{border-top:1px solid var(--line);margin-top:32px;padding:16px 24px;color:var(--muted);font-size:.9rem;text-align:center}
-@media (prefers-contrast: more){:root{--fg:#000;--muted:#000;--line:#000}}`;
+@media (prefers-contrast: more){:root{--fg:#000;--muted:#000;--line:#000}}${SITE_BODY_CSS}`;
 
 function layout(site: GazetteSiteInfo, pageTitle: string, meta: Record<string, string>, headerExtra: string, body: string, rel: string): string {
   const tags = Object.entries({ SiteName: bookTitle(site.title), ColumnName: '政府公报', ColumnType: '政府公报', ...meta })
@@ -102,11 +103,11 @@ function articleHtml(e: TocEntry, s: ItemSnapshot | undefined): string {
   const attachments = s.attachments.length
     ? `<section><h3>附件</h3><ul>${s.attachments.map((f) => `<li><a href="${esc(f.url)}">${esc(f.name)}</a></li>`).join('')}</ul></section>`
     : '';
-  const sign = [s.issuingBody, s.writtenDate ? cnDate(s.writtenDate) : ''].filter(Boolean).map((x) => `<p style="text-align:right">${esc(x)}</p>`).join('');
+  const sign = [s.issuingBody, s.writtenDate ? cnDate(s.writtenDate) : ''].filter(Boolean).map((x) => `<p class="align-right">${esc(x)}</p>`).join('');
   return `<article class="doc" id="${e.anchor}" aria-labelledby="${e.anchor}-t">
 <h2 id="${e.anchor}-t">${esc(s.title)}</h2>
 ${s.docNo ? `<p class="docno">${esc(s.docNo)}</p>` : ''}
-<div class="body">${s.bodyHtml}</div>
+<div class="body">${siteBodyHtml(s.bodyHtml)}</div>
 ${sign}
 ${attachments}
 <p class="docno">索引号：${esc(s.indexNo)} · ${esc(ITEM_KIND_LABELS[s.kind as ItemKind] ?? s.kind)}</p>

@@ -18,6 +18,8 @@ import {
 import { GazetteIssueService } from './gazette-issue.service';
 import { bookTitle, GAZETTE_DEFAULT_KINDS, parseGazetteSettings, sectionFor } from './gazette-settings';
 import { renderArticlePreview } from './gazette-templates';
+import { GAZETTE_SITE, gazetteAccountProblems } from './gazette-site';
+import { GAZETTE_CREDENTIALS_SCHEMA, GAZETTE_OVERRIDE_SCHEMA, GAZETTE_SETTINGS_SCHEMA } from './gazette-schema';
 
 /**
  * The government gazette (政府公报). Deliveries wait `awaiting_issue` until an operator (or the
@@ -31,6 +33,10 @@ export class GazetteAdapter implements ChannelAdapter {
     type: 'gazette',
     label: '政府公报',
     reportRow: 'gazette',
+    newMedia: false,
+    settingsSchema: GAZETTE_SETTINGS_SCHEMA,
+    credentialsSchema: GAZETTE_CREDENTIALS_SCHEMA,
+    overrideSchema: GAZETTE_OVERRIDE_SCHEMA,
     canUpdate: false,
     canWithdraw: false,
     withdrawsByCorrection: true,
@@ -48,6 +54,14 @@ export class GazetteAdapter implements ChannelAdapter {
     @Inject(AppConfig) config: AppConfig,
   ) {
     this.issues = new GazetteIssueService(ds, config);
+  }
+
+  /** Its folder under PORTAL_DIR belongs to one organisation (checked by the admin API). */
+  readonly siteClaim = GAZETTE_SITE;
+
+  /** At save: what its schema cannot say (gazette-site.ts). */
+  accountProblems(settings: Record<string, unknown>): FieldProblem[] {
+    return gazetteAccountProblems(settings);
   }
 
   private async ctx(account: AdapterAccount) {

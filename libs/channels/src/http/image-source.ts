@@ -1,7 +1,7 @@
 import axios, { AxiosError } from 'axios';
 import * as http from 'http';
 import * as https from 'https';
-import { LinkRefusedError, pinnedLookup, resolvePublicAddress } from '@app/compliance/links/ssrf-guard';
+import { LinkRefusedError, pinnedLookup, resolvePublicAddress } from '@app/common/net/ssrf-guard';
 import { PermanentError, RetryableError } from '../channel-adapter';
 
 export const IMAGE_SOURCE_MAX_BYTES = 30 * 1024 * 1024;

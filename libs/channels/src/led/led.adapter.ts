@@ -24,6 +24,7 @@ import { buildProgram, scheduleSegments } from './led-program';
 import { LedScreen, LedScreenService } from './led-screen.service';
 import { novastarDisplayProblems } from './novastar-program';
 import { novastarPlayersOnline, reconcileNovastar } from './novastar-sync';
+import { LED_CREDENTIALS_SCHEMA, LED_OVERRIDE_SCHEMA, LED_SETTINGS_SCHEMA } from './led-schema';
 
 /** How long a pull player may stay away before a delivery waiting for its fetch fails (a hall closed for a holiday). */
 const PULL_CONFIRM_GIVE_UP_MS = 10 * 24 * 3600_000;
@@ -41,6 +42,10 @@ export class LedAdapter implements ChannelAdapter {
     type: 'led',
     label: 'LED显示屏',
     reportRow: 'other',
+    newMedia: false,
+    settingsSchema: LED_SETTINGS_SCHEMA,
+    credentialsSchema: LED_CREDENTIALS_SCHEMA,
+    overrideSchema: LED_OVERRIDE_SCHEMA,
     canUpdate: true,
     canWithdraw: true,
     asyncConfirmation: true,

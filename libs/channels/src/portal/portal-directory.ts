@@ -49,7 +49,7 @@ export function defaultSiteKey(accountBaseUrl: string, portalBaseUrl: string, or
   const p = portalBaseUrl.replace(/\/+$/, '');
   if (!b || b === p) return '';
   if (b.startsWith(p + '/')) {
-    let rest = '';
+    let rest: string;
     try {
       rest = decodeURIComponent(b.slice(p.length + 1));
     } catch {
@@ -88,4 +88,11 @@ export async function resolveSiteDirectory(portalRoot: string, siteKey: string):
     probe = path.dirname(probe);
   }
   return dir;
+}
+
+/** Where a portal account writes, relative to PORTAL_DIR (the adapter's `site`): its directory setting, else the default of its URL. */
+export function portalSiteLocation(a: { baseUrl: string; settings: Record<string, unknown>; orgCode: string }, portalBaseUrl: string): string | null {
+  const d = a.settings.directory;
+  if (d !== undefined && d !== null) return validatePortalDirectorySetting(d) ? null : siteKeyOfSetting(d as string);
+  return defaultSiteKey(a.baseUrl || portalBaseUrl, portalBaseUrl, a.orgCode);
 }

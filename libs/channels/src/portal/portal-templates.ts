@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { ITEM_KIND_LABELS } from '@app/domain/enums/domain-enums';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
+import { SITE_BODY_CSS, siteBodyHtml } from './site-body';
 
 /** The fields of a version the public pages show: nothing else of a snapshot is kept for the portal. */
 export const PUBLIC_FIELDS = [
@@ -61,7 +62,7 @@ table.meta th{background:#f3f3f3;width:8em;font-weight:normal}h1{font-size:1.6re
 .body img{max-width:100%;height:auto}ul.list{list-style:none;padding:0}ul.list li{display:flex;justify-content:space-between;border-bottom:1px dashed var(--line);padding:6px 0;gap:12px}
 ul.list time{color:var(--muted);white-space:nowrap}footer{border-top:1px solid var(--line);margin-top:32px;padding:16px 24px;color:var(--muted);font-size:.9rem;text-align:center}
 table.catalogue{width:100%;border-collapse:collapse}table.catalogue th,table.catalogue td{border:1px solid var(--line);padding:4px 8px;font-size:.9rem}
-@media (prefers-contrast: more){:root{--fg:#000;--muted:#000;--line:#000}}`;
+@media (prefers-contrast: more){:root{--fg:#000;--muted:#000;--line:#000}}${SITE_BODY_CSS}`;
 
 function metaTags(site: SiteInfo, m: Record<string, string>): string {
   const base: Record<string, string> = { SiteName: site.siteName, SiteDomain: site.siteDomain, SiteIDCode: site.siteIdCode };
@@ -147,7 +148,7 @@ export function renderArticle(site: SiteInfo, a: PortalArticle, links: { policy?
 ${metaTable}
 <h1>${esc(s.title)}</h1>
 ${statusNote}
-<div class="body">${s.bodyHtml}</div>
+<div class="body">${siteBodyHtml(s.bodyHtml)}</div>
 ${attachments}
 ${policyLink}
 ${interp}

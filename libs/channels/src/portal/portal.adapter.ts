@@ -5,6 +5,7 @@ import { AppConfig, portalBaseUrl, portalDir } from '@app/common/config/app-conf
 import type { FieldProblem } from '@app/common/errors/app-error';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import {
+  AccountSite,
   AdapterAccount,
   ChannelAdapter,
   ChannelCapabilities,
@@ -14,12 +15,13 @@ import {
   PermanentError,
   ReconcileResult,
 } from '../channel-adapter';
-import { defaultSiteKey, resolveSiteDirectory, SiteDirectoryError, siteKeyOfSetting, validatePortalDirectorySetting } from './portal-directory';
+import { defaultSiteKey, portalSiteLocation, resolveSiteDirectory, SiteDirectoryError, siteKeyOfSetting, validatePortalDirectorySetting } from './portal-directory';
 import { PortalSiteWriter } from './portal-site.writer';
 import { PgPortalState } from './portal-state';
 import { articlePath, renderArticle, SiteInfo } from './portal-templates';
 import { copyUploadInto, publicUploadsOf } from './publish-uploads';
 import { UploadStore } from './upload-store';
+import { PORTAL_CREDENTIALS_SCHEMA, PORTAL_OVERRIDE_SCHEMA, PORTAL_SETTINGS_SCHEMA } from './portal-schema';
 
 /**
  * The portal (政府门户网站), the first platform of disclosure: static pages written atomically into a
@@ -35,13 +37,29 @@ export class PortalAdapter implements ChannelAdapter {
     type: 'portal',
     label: '政府网站',
     reportRow: 'portal',
+    newMedia: false,
+    staleness: { maxDays: 30, label: '网站栏目长期未更新', per: 'column' },
+    settingsSchema: PORTAL_SETTINGS_SCHEMA,
+    credentialsSchema: PORTAL_CREDENTIALS_SCHEMA,
+    overrideSchema: PORTAL_OVERRIDE_SCHEMA,
     canUpdate: true,
     canWithdraw: true,
     asyncConfirmation: false,
     collectsIntoIssues: false,
+    publicPage: { pagePath: `/${articlePath('{itemId}')}` },
     limits: { titleMaxChars: 200 },
     concurrencyPerAccount: 4,
   };
+
+  /** One organisation per site directory under PORTAL_DIR (the admin API checks it when an account is saved). */
+  readonly siteClaim: AccountSite = { field: 'settings.directory', location: portalSiteLocation };
+
+  /** At save: the directory as the writer accepts it (inside PORTAL_DIR, plain names); a site name that is there but blank. */
+  accountProblems(settings: Record<string, unknown>): FieldProblem[] {
+    const p = validatePortalDirectorySetting(settings.directory);
+    const blank = typeof settings.siteName === 'string' && !settings.siteName.trim();
+    return [...(p ? [p] : []), ...(blank ? [{ field: 'settings.siteName', reason: '网站名称不能为空白' }] : [])];
+  }
 
   private writers = new Map<string, PortalSiteWriter>();
   /** Site directories known to be claimed, by organisation (a claim never changes hands). */

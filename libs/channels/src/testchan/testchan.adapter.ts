@@ -19,6 +19,7 @@ import {
   RetryableError,
   UnknownOutcomeError,
 } from '../channel-adapter';
+import { TESTCHAN_CREDENTIALS_SCHEMA, TESTCHAN_OVERRIDE_SCHEMA, TESTCHAN_SETTINGS_SCHEMA } from './testchan-schema';
 
 /** A post as the test channel shows it. */
 interface TestchanPost {
@@ -47,7 +48,12 @@ export class TestchanAdapter implements ChannelAdapter {
   readonly capabilities: ChannelCapabilities = {
     type: 'testchan',
     label: '测试渠道',
+    forTests: true,
     reportRow: 'other',
+    newMedia: false,
+    settingsSchema: TESTCHAN_SETTINGS_SCHEMA,
+    credentialsSchema: TESTCHAN_CREDENTIALS_SCHEMA,
+    overrideSchema: TESTCHAN_OVERRIDE_SCHEMA,
     canUpdate: false,
     canWithdraw: true,
     asyncConfirmation: true,

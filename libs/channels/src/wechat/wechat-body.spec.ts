@@ -4,11 +4,13 @@ import {
   finalizeWechatBody,
   fitWechatContent,
   imageKey,
+  placeholder,
   placeholderKeys,
   prepareWechatBody,
   SHORTENED_NOTE,
   topLevelBlocks,
 } from './wechat-body';
+import { WORD_NOTICE_BODY } from '@app/domain/body/word-notice.fixture';
 
 const PORTAL = 'http://127.0.0.1:4000/site/articles/abc.html';
 
@@ -18,7 +20,9 @@ describe('prepareWechatBody', () => {
       '<div class="x" id="y"><p style="text-align:center;color:red">居中</p><script>alert(1)</script><iframe src="http://e.com"></iframe><h2 onclick="x()">小标题</h2><table><tr><td colspan="2">表</td></tr></table></div>',
       PORTAL,
     );
-    expect(p.html).toBe('<section><p style="text-align:center">居中</p><h2>小标题</h2><table><tr><td colspan="2">表</td></tr></table></section>');
+    expect(p.html).toBe(
+      '<section><p style="text-align:center">居中</p><h2>小标题</h2><table style="border-collapse:collapse;width:100%;margin:8px 0"><tr><td colspan="2" style="border:1px solid #999999;padding:4px 8px;vertical-align:top">表</td></tr></table></section>',
+    );
   });
 
   it('replaces every image by a placeholder keyed by its source (same source, same key)', () => {
@@ -106,5 +110,51 @@ describe('finalizeWechatBody', () => {
     const p = prepareWechatBody('<p><img src="data:image/png;base64,AAAA"></p>', PORTAL);
     const out = finalizeWechatBody(p.html, () => 'http://mmbiz.qpic.cn/sim/x?a=1&b=2');
     expect(out).toBe('<p><img src="http://mmbiz.qpic.cn/sim/x?a=1&amp;b=2" style="max-width:100%;"></p>');
+  });
+});
+
+describe('a pasted Word notice in a WeChat article (issue 15.1)', () => {
+  const CELL = 'border:1px solid #999999;padding:4px 8px;vertical-align:top';
+
+  it('keeps the table with borders, the heading row, alignment and indents as inline styles, the caption under the picture', () => {
+    const p = prepareWechatBody(WORD_NOTICE_BODY, PORTAL);
+    expect(p.html).toContain('<p style="text-align:center"><strong>关于开展冬季供暖安全检查的通知</strong></p>');
+    expect(p.html).toContain('<p style="text-indent:2em">为确保全县群众温暖安全过冬');
+    expect(p.html).toContain('<table style="border-collapse:collapse;width:100%;margin:8px 0"><tbody><tr>');
+    expect(p.html).toContain(`<th style="${CELL};background-color:#f3f3f3"><p style="text-align:center">检查组</p></th>`);
+    expect(p.html).toContain(`<td style="${CELL}"><p style="text-align:center">城关镇、东关街道</p></td>`);
+    expect(p.html).toContain('<p style="text-align:right">示范县人民政府办公室</p><p style="text-align:right">2026年11月20日</p>');
+    const key = imageKey('/api/v1/uploads/2026/11/0123456789abcdef01234567.jpg');
+    expect(p.html).toContain(
+      `<section style="text-align:center;margin:12px 0"><img src="${placeholder(key)}" alt="县供热公司锅炉房检查现场" style="max-width:100%;"><p style="text-align:center;color:#666666;font-size:14px">图1 县供热公司锅炉房检查现场</p></section>`,
+    );
+    expect(p.images).toEqual([{ key, src: '/api/v1/uploads/2026/11/0123456789abcdef01234567.jpg', alt: '县供热公司锅炉房检查现场' }]);
+    expect(p.html).not.toMatch(/<figure|<figcaption|class=/);
+  });
+
+  it('lets no other style through, whatever the body says', () => {
+    const p = prepareWechatBody('<table style="position:absolute"><tr><td style="border:5px solid red;text-align:right;background:url(x)">1</td></tr></table><p style="text-indent:99em;color:red">2</p>', PORTAL);
+    expect(p.html).toBe(
+      `<table style="border-collapse:collapse;width:100%;margin:8px 0"><tr><td style="text-align:right;${CELL}">1</td></tr></table><p>2</p>`,
+    );
+  });
+
+  it('as plain text: a line per paragraph, a table row per line with its cells separated by ｜', () => {
+    const text = bodyText(WORD_NOTICE_BODY).split('\n');
+    expect(text).toEqual([
+      '关于开展冬季供暖安全检查的通知',
+      '各乡镇人民政府、县直各有关部门：',
+      '为确保全县群众温暖安全过冬，经县人民政府同意，决定开展冬季供暖安全检查。现将有关事项通知如下：',
+      '一、检查安排。各检查组按下表时间到各单位检查，请提前准备相关资料。',
+      '检查组｜检查范围｜检查时间',
+      '第一组｜城关镇、东关街道｜12月1日至5日',
+      '第二组｜北山乡、南河乡｜12月8日至12日',
+      '第三组｜县直供热企业｜12月15日至19日',
+      '二、工作要求。各单位要对照检查内容开展自查，发现问题立即整改。',
+      '图1 县供热公司锅炉房检查现场',
+      '示范县人民政府办公室',
+      '2026年11月20日',
+    ]);
+    expect(bodyText('<table><tr><td><p>甲</p><p>乙</p></td><td>丙&amp;丁</td></tr></table>')).toBe('甲 乙｜丙&丁');
   });
 });

@@ -3,6 +3,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { Attachment } from '@app/domain/entities/item.types';
 import { charLength, truncateChars, WECHAT_LIMITS } from './wechat-fields';
 import { uploadKeyOf } from '../portal/upload-keys';
+import { cellSpan, TEXT_ALIGN_VALUE, TEXT_INDENT_VALUE } from '@app/domain/body/body-layout';
 
 /**
  * The article body as the WeChat article editor keeps it. The platform drops scripts, forms, iframes,
@@ -14,7 +15,28 @@ import { uploadKeyOf } from '../portal/upload-keys';
  *   the portal page or the attachment;
  * - content over the limits (<20,000 characters, <1 MB) is cut at a block boundary with a note that
  *   the full text is behind 阅读原文 (content_source_url, the item's portal page).
+ * Layout travels as inline styles, the only styling an article keeps: alignment and first-line indent
+ * as stored, tables with borders (an unstyled WeChat table has none), a captioned picture as a centred
+ * section with its caption line under it.
  */
+
+const TABLE_STYLE = 'border-collapse:collapse;width:100%;margin:8px 0';
+const CELL_STYLE = 'border:1px solid #999999;padding:4px 8px;vertical-align:top';
+const HEAD_STYLE = `${CELL_STYLE};background-color:#f3f3f3`;
+
+/** The element as `tag` with `extra` declarations after its own (kept only if allowedStyles allow them). */
+const styled =
+  (tag: string, extra: string): sanitizeHtml.Transformer =>
+  (_name, attribs) => {
+    const out: sanitizeHtml.Attributes = { ...attribs, style: [attribs.style, extra].filter(Boolean).join(';') };
+    for (const k of ['colspan', 'rowspan']) {
+      if (!(k in attribs)) continue;
+      const v = cellSpan(attribs[k]);
+      if (v) out[k] = v;
+      else delete out[k];
+    }
+    return { tagName: tag, attribs: out };
+  };
 
 const WECHAT_BODY_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -27,14 +49,26 @@ const WECHAT_BODY_OPTIONS: sanitizeHtml.IOptions = {
     img: ['src', 'alt'],
     td: ['colspan', 'rowspan', 'style'],
     th: ['colspan', 'rowspan', 'style'],
+    table: ['style'],
     p: ['style'],
     span: ['style'],
     section: ['style'],
+    ...Object.fromEntries(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h) => [h, ['style']])),
   },
   allowedStyles: {
     '*': {
-      'text-align': [/^(left|right|center|justify)$/],
-      'text-indent': [/^\d+(\.\d+)?(em|px)$/],
+      'text-align': [TEXT_ALIGN_VALUE],
+      'text-indent': [TEXT_INDENT_VALUE],
+      // only what the transforms below write (the stored body has none of these)
+      border: [/^1px solid #999999$/],
+      'border-collapse': [/^collapse$/],
+      width: [/^100%$/],
+      margin: [/^(8px 0|12px 0)$/],
+      padding: [/^4px 8px$/],
+      'vertical-align': [/^top$/],
+      'background-color': [/^#f3f3f3$/],
+      color: [/^#666666$/],
+      'font-size': [/^14px$/],
     },
   },
   allowedSchemes: ['http', 'https', 'mailto'],
@@ -42,7 +76,18 @@ const WECHAT_BODY_OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   // Content of dropped elements that are never text (scripts, styles, embedded objects) goes too.
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'svg', 'math'],
-  transformTags: { div: 'section', article: 'section', header: 'section', footer: 'section', main: 'section' },
+  transformTags: {
+    div: 'section',
+    article: 'section',
+    header: 'section',
+    footer: 'section',
+    main: 'section',
+    table: styled('table', TABLE_STYLE),
+    td: styled('td', CELL_STYLE),
+    th: styled('th', HEAD_STYLE),
+    figure: styled('section', 'text-align:center;margin:12px 0'),
+    figcaption: styled('p', 'text-align:center;color:#666666;font-size:14px'),
+  },
 };
 
 export interface BodyImage {
@@ -281,7 +326,14 @@ function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
 
-/** Plain text of an article body (for digests and previews). */
+/**
+ * Plain text of an article body (for digests, Weibo's text and previews): a line per block, a table row
+ * as one line with its cells separated by '｜' (the lines inside a cell joined by a space).
+ */
 export function bodyText(html: string): string {
-  return decodeEntities(stripTags(html.replace(/<\/(p|section|h[1-6]|li|tr|blockquote)>/gi, '$&\n'))).replace(/[ \t]+/g, ' ').replace(/\n\s*\n+/g, '\n').trim();
+  const rows = (html ?? '').replace(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi, (_m, row: string) => {
+    const cells = [...row.matchAll(/<t([dh])\b[^>]*>([\s\S]*?)<\/t\1>/gi)].map((c) => stripTags(c[2].replace(/<\/(p|section|h[1-6]|li|blockquote|figcaption)>/gi, ' ')).replace(/\s+/g, ' ').trim());
+    return `<p>${cells.join('｜')}</p>`;
+  });
+  return decodeEntities(stripTags(rows.replace(/<\/(p|section|h[1-6]|li|tr|blockquote|figcaption|caption)>/gi, '$&\n'))).replace(/[ \t]+/g, ' ').replace(/\n\s*\n+/g, '\n').trim();
 }

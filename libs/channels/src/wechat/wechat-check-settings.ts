@@ -12,12 +12,12 @@ export function wechatAccountProblems(settings: Record<string, unknown>, credent
   const problems: FieldProblem[] = [];
   const mode = settings.tokenMode;
   if (mode !== undefined && mode !== null && !WECHAT_TOKEN_MODES.includes(mode as never)) {
-    problems.push({ field: 'settings.tokenMode', reason: 'must be "stable" (POST /cgi-bin/stable_token, recommended, the default) or "token" (legacy GET /cgi-bin/token)' });
+    problems.push({ field: 'settings.tokenMode', reason: '获取 access_token 的方式应为 stable（稳定版接口，推荐，默认）或 token（旧式接口）' });
   }
   const int = (key: string, max: number) => {
     const v = settings[key];
     if (v === undefined || v === null) return;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) problems.push({ field: `settings.${key}`, reason: `must be a whole number from 1 to ${max}` });
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) problems.push({ field: `settings.${key}`, reason: `应为 1 到 ${max} 的整数` });
   };
   // More than the documented 32 characters would only let the platform refuse the draft later.
   int('titleMaxChars', WECHAT_LIMITS.title);
@@ -26,7 +26,7 @@ export function wechatAccountProblems(settings: Record<string, unknown>, credent
     for (const key of ['encodingAesKey', 'previousEncodingAesKey']) {
       const v = credentials[key];
       if (v !== undefined && v !== null && v !== '' && !isEncodingAesKey(v)) {
-        problems.push({ field: `credentials.${key}`, reason: 'must be the 43-character EncodingAESKey (letters and digits) shown on the platform\'s server configuration page' });
+        problems.push({ field: `credentials.${key}`, reason: '消息加解密密钥应为公众平台“服务器配置”页面显示的 43 位 EncodingAESKey（字母和数字）' });
       }
     }
   }

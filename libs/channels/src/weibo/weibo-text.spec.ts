@@ -108,3 +108,13 @@ describe('#话题# (statuses/share does not allow topics)', () => {
     expect(topicsIn('#一# 和 #二#')).toEqual(['#一#', '#二#']);
   });
 });
+
+describe('composeWeiboStatus with a table in the body (issue 15.1)', () => {
+  it('reads a table row by row with its cells apart, not run together', () => {
+    const s = composeWeiboStatus(
+      snapshot({ bodyHtml: '<p style="text-indent:2em">检查安排如下：</p><table><tbody><tr><th><p style="text-align:center">检查组</p></th><th><p>检查时间</p></th></tr><tr><td><p>第一组</p></td><td><p>12月1日</p></td></tr></tbody></table><p style="text-align:right">示范县人民政府办公室</p>' }),
+      URL,
+    );
+    expect(s.text).toBe(`【关于做好2026年冬季供暖工作的通知】检查安排如下： 检查组｜检查时间 第一组｜12月1日 示范县人民政府办公室 ${URL}`);
+  });
+});

@@ -7,13 +7,11 @@ import type { Rendition } from '@app/media/budget-encoder';
 import { MediaService } from '@app/media/media.service';
 import {
   AdapterAccount,
-  AttemptLog,
   ChannelAdapter,
   ChannelCapabilities,
   ChannelError,
   ChannelPreview,
   ConfirmResult,
-  CredentialsError,
   DeliverResult,
   DeliveryContext,
   PermanentError,
@@ -23,18 +21,19 @@ import {
 } from '../channel-adapter';
 import { PortalUrls } from '../engine/portal-urls.service';
 import { toChannelError } from '../http/channel-errors';
-import { ChannelCall, ChannelHttp, ChannelResponse } from '../http/channel-http';
 import { ImageLoader } from '../http/image-source';
 import { UploadStore } from '../portal/upload-store';
 import { prepareWechatBody } from '../wechat/wechat-body';
 import { acceptedButHidden, checkByHand, CheckSubject, existsButHidden } from './weibo-check';
-import { isDuplicateContent, isSlowUpdate, weiboError, weiboErrorCode } from './weibo-errors';
+import { isDuplicateContent, isSlowUpdate } from './weibo-errors';
 import { WEIBO_MAX_LENGTH } from './weibo-length';
 import { approverAddress, chooseRip, normaliseIp } from './weibo-rip';
 import { composeWeiboStatus } from './weibo-text';
-import { judgeTimeline, PostRef, TimelineVerdict, WEIBO_TIMELINE_MAX, WEIBO_VISIBLE_WITHIN_MS } from './weibo-timeline';
+import { platformText, WeiboApi } from './weibo-api';
+import { PostRef, WEIBO_VISIBLE_WITHIN_MS } from './weibo-timeline';
+import { WEIBO_CREDENTIALS_SCHEMA, WEIBO_OVERRIDE_SCHEMA, WEIBO_SETTINGS_SCHEMA } from './weibo-schema';
 
-export const WEIBO_DEFAULT_BASE_URL = 'https://api.weibo.com';
+export { WEIBO_DEFAULT_BASE_URL } from './weibo-api';
 
 /** After 20032 ("made; wait 1-2 minutes"), how long the post may take to show before a person looks for it. */
 const SLOW_UPDATE_WAIT_MS = 10 * 60_000;
@@ -65,17 +64,23 @@ export class WeiboAdapter implements ChannelAdapter {
     type: 'weibo',
     label: '政务微博',
     reportRow: 'weibo',
+    newMedia: true,
+    staleness: { maxDays: 14, label: '政务新媒体两周无更新' },
+    settingsSchema: WEIBO_SETTINGS_SCHEMA,
+    credentialsSchema: WEIBO_CREDENTIALS_SCHEMA,
+    overrideSchema: WEIBO_OVERRIDE_SCHEMA,
     canUpdate: false,
     canWithdraw: true,
     asyncConfirmation: false,
     collectsIntoIssues: false,
-    limits: { textMaxChars: WEIBO_MAX_LENGTH, imageMaxBytes: 5_000_000, imageFormats: ['jpeg', 'png', 'gif'] },
+    limits: { textMaxChars: WEIBO_MAX_LENGTH, textLengthRule: 'weibo', imageMaxBytes: 5_000_000, imageFormats: ['jpeg', 'png', 'gif'] },
     // One post at a time per account: Weibo refuses bursts (20016) long before any rate we could declare.
     concurrencyPerAccount: 1,
   };
 
   private readonly media: MediaService;
-  private readonly http = new ChannelHttp({ systemLabel: '微博开放平台' });
+  /** The platform's HTTP calls (weibo-api.ts) */
+  readonly api = new WeiboApi();
 
   constructor(
     @Optional() private readonly portalUrls?: PortalUrls,
@@ -86,6 +91,13 @@ export class WeiboAdapter implements ChannelAdapter {
     this.media = media ?? new MediaService();
   }
 
+  /** At save: rip must be an IP address (a rule its schema cannot say: v4 or v6, normalised as sent). */
+  accountProblems(settings: Record<string, unknown>): FieldProblem[] {
+    const raw = settings.rip;
+    if (raw === undefined || raw === null || raw === '' || normaliseIp(raw)) return [];
+    return [{ field: 'settings.rip', reason: `发布单位公网IP地址“${String(raw).slice(0, 60)}”不是有效的IP地址` }];
+  }
+
   // ------------------------------------------------------------------ submit-time checks
 
   async validate(v: ItemSnapshot, account: AdapterAccount): Promise<FieldProblem[]> {
@@ -93,7 +105,12 @@ export class WeiboAdapter implements ChannelAdapter {
     const raw = account.settings?.rip;
     const rip: FieldProblem[] =
       raw !== undefined && raw !== null && raw !== '' && !normaliseIp(raw)
-        ? [{ field: 'account.settings.rip', reason: `微博账号「${account.name}」设置的 rip（发布单位的公网IP地址）“${String(raw)}”不是有效的IP地址，请管理员修改账号设置` }]
+        ? [
+            {
+              field: 'account.settings.rip',
+              reason: `微博账号「${account.name}」设置的 rip（发布单位的公网IP地址）“${String(raw)}”不是有效的IP地址，请管理员修改账号设置`,
+            },
+          ]
         : [];
     return [...rip, ...(await this.problems(v, portalUrl, new ImageLoader(portalUrl, { local: this.uploads?.imageReader(v.itemId) })))];
   }
@@ -126,7 +143,15 @@ export class WeiboAdapter implements ChannelAdapter {
       channelType: 'weibo',
       text: composed.text,
       images: pic
-        ? [{ name: 'pic', contentType: pic.rendition.mime, base64: pic.rendition.buffer.toString('base64'), width: pic.rendition.width, height: pic.rendition.height }]
+        ? [
+            {
+              name: 'pic',
+              contentType: pic.rendition.mime,
+              base64: pic.rendition.buffer.toString('base64'),
+              width: pic.rendition.width,
+              height: pic.rendition.height,
+            },
+          ]
         : [],
       meta: {
         length: composed.length,
@@ -157,21 +182,25 @@ export class WeiboAdapter implements ChannelAdapter {
       await ctx.saveCheckpoint({ shareAttemptedAt: firstAttempt, lastShareAt: now, text: composed.text });
       let post: PostRef;
       try {
-        post = await this.share(ctx, composed.text, pic);
+        post = await this.api.share(ctx, composed.text, pic?.rendition ?? null, await this.ripFor(ctx));
       } catch (e) {
         await this.noteRefusal(ctx, e, now);
         const code = e instanceof ChannelError ? Number(e.code.replace('WEIBO_', '')) : NaN;
         if (e instanceof ChannelError && isSlowUpdate(code, platformText(e))) {
           // "Update success, while server slow now": it went out; its id comes from the timeline once shown.
           await ctx.saveCheckpoint({ slowAcceptedAt: new Date().toISOString() });
-          await ctx.logAttempt({ call: 'statuses/share', errorCode: `WEIBO_${code}`, message: `微博已发布（${code}：服务器繁忙，稍后可见），等待在微博列表中取得其 ID` });
-          const found = await this.lookUp(ctx, composed.text, Date.parse(firstAttempt));
+          await ctx.logAttempt({
+            call: 'statuses/share',
+            errorCode: `WEIBO_${code}`,
+            message: `微博已发布（${code}：服务器繁忙，稍后可见），等待在微博列表中取得其 ID`,
+          });
+          const found = await this.api.lookUp(ctx, composed.text, Date.parse(firstAttempt));
           if (found.kind === 'found') return this.published(ctx, found.post);
           return { status: 'awaiting_confirmation', pollAfterMs: this.pollAfterMs(ctx.account) };
         }
         if (!(e instanceof ChannelError) || !isDuplicateContent(code, platformText(e))) throw e;
         // "identical / similar content": if it is our own post from an attempt whose answer was lost, it is published once.
-        const found = await this.lookUp(ctx, composed.text, Date.parse(firstAttempt));
+        const found = await this.api.lookUp(ctx, composed.text, Date.parse(firstAttempt));
         if (found.kind === 'found') {
           await ctx.logAttempt({ call: 'reconcile after duplicate-content answer', response: `found status ${found.post.id}` });
           post = found.post;
@@ -199,39 +228,19 @@ export class WeiboAdapter implements ChannelAdapter {
   }
 
   private async published(ctx: DeliveryContext, post: PostRef): Promise<{ status: 'published'; externalId: string; externalUrl: string }> {
-    const url = this.statusUrl(ctx.account, post);
+    const url = this.api.statusUrl(ctx.account, post);
     await ctx.saveCheckpoint({ statusId: post.id, statusUrl: url });
     return { status: 'published', externalId: post.id, externalUrl: url };
-  }
-
-  private async share(ctx: DeliveryContext, text: string, pic: Picture | null): Promise<PostRef> {
-    const account = ctx.account;
-    const rip = await this.ripFor(ctx);
-    let data: FormData | URLSearchParams;
-    if (pic) {
-      const fd = new FormData();
-      fd.append('access_token', this.token(account));
-      fd.append('status', text);
-      if (rip) fd.append('rip', rip);
-      const ext = pic.rendition.format === 'png' ? 'png' : 'jpg';
-      fd.append('pic', new Blob([new Uint8Array(pic.rendition.buffer)], { type: pic.rendition.mime }), `pic.${ext}`);
-      data = fd;
-    } else {
-      data = new URLSearchParams({ access_token: this.token(account), status: text, ...(rip ? { rip } : {}) });
-    }
-    const res = await this.http.withLog(ctx.logAttempt).send(
-      { name: 'statuses/share', method: 'POST', url: `${this.baseUrl(account)}/2/statuses/share.json`, data, effect: 'create', timeoutMs: this.timeoutMs(account) },
-      classify,
-    );
-    const id = res.body?.idstr ?? (res.body?.id !== undefined ? String(res.body.id) : undefined);
-    if (!id) throw new UnknownOutcomeError('WEIBO_NO_ID', '微博接受了请求但未返回微博 ID，将先核对账号的微博列表');
-    return { id: String(id), uid: String(res.body?.user?.idstr ?? res.body?.user?.id ?? '') };
   }
 
   /** rip for this delivery (weibo-rip.ts); none at all: refused before anything is sent. */
   private async ripFor(ctx: DeliveryContext): Promise<string> {
     const rip = chooseRip({ approverAddress: await approverAddress(this.ds, ctx.versionId), configured: ctx.account.settings?.rip ?? null });
-    if (!rip) throw new PermanentError('WEIBO_NO_RIP', `无法确定发布人的真实IP地址（微博要求随每条微博上报 rip）。请管理员在微博账号「${ctx.account.name}」的设置中填写 rip（发布单位的公网IP地址）后重试`);
+    if (!rip)
+      throw new PermanentError(
+        'WEIBO_NO_RIP',
+        `无法确定发布人的真实IP地址（微博要求随每条微博上报 rip）。请管理员在微博账号「${ctx.account.name}」的设置中填写 rip（发布单位的公网IP地址）后重试`,
+      );
     return rip;
   }
 
@@ -241,9 +250,10 @@ export class WeiboAdapter implements ChannelAdapter {
       const cp = ctx.checkpoint;
       if (cp.statusId) return { status: 'published', externalId: String(cp.statusId), externalUrl: cp.statusUrl ?? null };
       const text = cp.text ?? composeWeiboStatus(ctx.version, ctx.portalUrl).text;
-      const found = await this.lookUp(ctx, text, Date.parse(cp.shareAttemptedAt));
+      const found = await this.api.lookUp(ctx, text, Date.parse(cp.shareAttemptedAt));
       if (found.kind === 'found') return this.published(ctx, found.post);
-      if (Date.now() - Date.parse(cp.slowAcceptedAt ?? cp.shareAttemptedAt) < SLOW_UPDATE_WAIT_MS) return { status: 'pending', pollAfterMs: this.pollAfterMs(ctx.account) };
+      if (Date.now() - Date.parse(cp.slowAcceptedAt ?? cp.shareAttemptedAt) < SLOW_UPDATE_WAIT_MS)
+        return { status: 'pending', pollAfterMs: this.pollAfterMs(ctx.account) };
       throw acceptedButHidden(this.subject(ctx, text, cp.shareAttemptedAt));
     } catch (e) {
       throw toChannelError(e);
@@ -261,7 +271,7 @@ export class WeiboAdapter implements ChannelAdapter {
       if (cp.statusId) return { found: true, status: 'published', externalId: String(cp.statusId), externalUrl: cp.statusUrl ?? null };
       if (!cp.shareAttemptedAt) return { found: false };
       const text = cp.text ?? composeWeiboStatus(ctx.version, ctx.portalUrl).text;
-      const found = await this.lookUp(ctx, text, Date.parse(cp.shareAttemptedAt));
+      const found = await this.api.lookUp(ctx, text, Date.parse(cp.shareAttemptedAt));
       if (found.kind === 'found') {
         const r = await this.published(ctx, found.post);
         return { found: true, status: 'published', externalId: r.externalId, externalUrl: r.externalUrl };
@@ -270,7 +280,8 @@ export class WeiboAdapter implements ChannelAdapter {
       // Weibo said the post exists (20019 / 20017 refused a resend as the same; 20032 made it): never sent again by itself.
       if (cp.existsBy) throw existsButHidden(subject, Number(cp.existsBy), '此前的答复');
       if (cp.slowAcceptedAt) {
-        if (Date.now() - Date.parse(cp.slowAcceptedAt) < SLOW_UPDATE_WAIT_MS) throw new UnknownOutcomeError('WEIBO_NOT_SHOWN_YET', '微博已受理（20032），稍后才能在微博列表中看到，将再次核对');
+        if (Date.now() - Date.parse(cp.slowAcceptedAt) < SLOW_UPDATE_WAIT_MS)
+          throw new UnknownOutcomeError('WEIBO_NOT_SHOWN_YET', '微博已受理（20032），稍后才能在微博列表中看到，将再次核对');
         throw acceptedButHidden(subject);
       }
       // the last share was refused outright (an operator retries a failed delivery): nothing went out
@@ -285,24 +296,6 @@ export class WeiboAdapter implements ChannelAdapter {
     }
   }
 
-  /** Our post among the account's latest 5 (all statuses/user_timeline shows). */
-  private async lookUp(ctx: DeliveryContext, text: string, since: number): Promise<TimelineVerdict> {
-    const account = ctx.account;
-    const res = await this.http.withLog(ctx.logAttempt).send(
-      {
-        name: 'statuses/user_timeline',
-        method: 'GET',
-        url: `${this.baseUrl(account)}/2/statuses/user_timeline.json`,
-        params: { access_token: this.token(account), count: WEIBO_TIMELINE_MAX },
-        effect: 'read',
-        timeoutMs: this.timeoutMs(account),
-      },
-      classify,
-    );
-    const statuses: unknown[] = Array.isArray(res.body?.statuses) ? res.body.statuses : [];
-    return judgeTimeline(statuses, text, since);
-  }
-
   private subject(ctx: DeliveryContext, text: string, firstAttempt: string): CheckSubject {
     return { accountName: ctx.account.name, firstAttempt, text, portalUrl: ctx.portalUrl };
   }
@@ -311,19 +304,8 @@ export class WeiboAdapter implements ChannelAdapter {
     try {
       const id = ctx.externalId ?? ctx.checkpoint.statusId;
       if (!id) throw new PermanentError('WEIBO_NO_ID', '没有微博 ID，无法删除');
-      const account = ctx.account;
       try {
-        await this.http.withLog(ctx.logAttempt).send(
-          {
-            name: 'statuses/destroy',
-            method: 'POST',
-            url: `${this.baseUrl(account)}/2/statuses/destroy.json`,
-            data: new URLSearchParams({ access_token: this.token(account), id: String(id) }),
-            effect: 'repeatable',
-            timeoutMs: this.timeoutMs(account),
-          },
-          classify,
-        );
+        await this.api.destroy(ctx, String(id));
       } catch (e) {
         // Already gone (an earlier destroy whose answer was lost, or deleted by hand): withdrawn all the same.
         if (e instanceof ChannelError && e.code === 'WEIBO_20101') return;
@@ -360,24 +342,13 @@ export class WeiboAdapter implements ChannelAdapter {
     } catch (e) {
       const err = toChannelError(e);
       if (err instanceof RetryableError) throw err;
-      await ctx.logAttempt({ call: 'picture', errorCode: (err as ChannelError).code ?? 'PICTURE', message: `配图无法使用，本条微博不带图发布：${(e as Error).message}` });
+      await ctx.logAttempt({
+        call: 'picture',
+        errorCode: (err as ChannelError).code ?? 'PICTURE',
+        message: `配图无法使用，本条微博不带图发布：${(e as Error).message}`,
+      });
       return null;
     }
-  }
-
-  private token(account: AdapterAccount): string {
-    const t = account.credentials.accessToken ?? account.credentials.access_token;
-    if (!t) throw new CredentialsError('WEIBO_NO_TOKEN', '微博账号未配置 access_token，请授权后填写');
-    return String(t);
-  }
-
-  private baseUrl(account: AdapterAccount): string {
-    return (account.baseUrl || WEIBO_DEFAULT_BASE_URL).replace(/\/+$/, '');
-  }
-
-  private timeoutMs(account: AdapterAccount): number | undefined {
-    const t = Number(account.settings.timeoutMs);
-    return Number.isFinite(t) && t > 0 ? t : undefined;
   }
 
   private pollAfterMs(account: AdapterAccount): number {
@@ -391,31 +362,10 @@ export class WeiboAdapter implements ChannelAdapter {
   }
 
   statusUrl(account: AdapterAccount, post: PostRef): string {
-    const base = this.baseUrl(account);
-    let template = typeof account.settings.statusUrlTemplate === 'string' ? account.settings.statusUrlTemplate : '';
-    if (!template) template = new URL(base).hostname === 'api.weibo.com' ? 'https://m.weibo.cn/status/{id}' : '{baseUrl}/u/{uid}/{id}';
-    return template.replace('{baseUrl}', base).replace('{uid}', post.uid).replace('{id}', post.id);
+    return this.api.statusUrl(account, post);
   }
 
   private async portalUrlOf(v: ItemSnapshot): Promise<string> {
     return this.portalUrls ? this.portalUrls.urlFor(v.itemId, v.organisationId) : `http://localhost/articles/${v.itemId}.html`;
   }
-}
-
-/** Weibo puts its errors in 4xx bodies: the error_code decides, whatever the HTTP status. */
-function classify(res: ChannelResponse, call: ChannelCall): ChannelError | null {
-  const code = weiboErrorCode(res.body);
-  if (code !== null) return weiboError(code, String(res.body?.error ?? ''));
-  if (res.status >= 200 && res.status < 300 && res.body === undefined) {
-    return call.effect === 'create'
-      ? new UnknownOutcomeError('WEIBO_BAD_ANSWER', '微博返回了无法识别的应答，无法确定是否已发布，将先核对')
-      : new RetryableError('WEIBO_BAD_ANSWER', '微博返回了无法识别的应答');
-  }
-  return null;
-}
-
-/** The platform's own words from a Weibo error message ("…（微博错误码 20019：Repeat content!）"). */
-function platformText(e: unknown): string {
-  const m = /微博错误码 \d+：(.*)）$/.exec((e as Error)?.message ?? '');
-  return m ? m[1] : '';
 }

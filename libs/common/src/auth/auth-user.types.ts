@@ -1,4 +1,4 @@
-import type { Role } from '../../../domain/src/enums/domain-enums';
+import type { Role } from './roles';
 
 // Pure TypeScript (type imports of pure modules only, by relative path): the console (apps/console)
 // imports these shapes too (GET auth/me, POST auth/login). auth-user.ts re-exports them.

@@ -1,8 +1,9 @@
 import pino from 'pino';
+import { bootLogLevel } from '../config/app-config';
 
 /** Structured JSON logs (pino). One root logger per process; modules take children with a `component`. */
 export const rootLogger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  level: bootLogLevel(),
   base: { pid: process.pid },
 });
 

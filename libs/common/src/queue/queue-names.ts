@@ -12,3 +12,18 @@ export const JOB_RETENTION = {
   removeOnComplete: { age: 24 * 3600, count: 5000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 20000 },
 } as const;
+
+/** The worker's periodic tasks (apps/worker/src/schedule): one job per task and tick. */
+export const SCHEDULE_QUEUE = 'schedule';
+
+/**
+ * Completed ticks stay an hour: a worker whose tick arrives late finds the job (same id) and adds
+ * nothing, so the tick is not run twice.
+ */
+export const SCHEDULE_JOB_RETENTION = {
+  removeOnComplete: { age: 3600, count: 5000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+} as const;
+
+/** Copies of notifications POSTed to organisations' webhooks (apps/worker/src/notifications), one job per notification. */
+export const NOTIFICATION_WEBHOOK_QUEUE = 'notification-webhook';

@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { checkLinks } from '../links/link-checker';
-import { blockedReason, expandIpv6 } from '../links/ssrf-guard';
+import { blockedReason, expandIpv6 } from '@app/common/net/ssrf-guard';
 import { extractLinks, extractLinksFromField, linkFindings } from './link.detector';
 
 describe('extractLinks', () => {

@@ -56,7 +56,7 @@ describe('loadLexicons', () => {
 
   it('rejects typo pairs without a correction', () => {
     const problems = addLexiconDocument({ kind: 'typos', pairs: [{ wrong: '按装' }] }, 't.yaml', emptyLexicons());
-    expect(problems).toEqual([{ field: 't.yaml:pairs[0]', reason: 'needs `wrong` and `right`' }]);
+    expect(problems).toEqual([{ field: 't.yaml:pairs[0]', reason: '错误写法和正确写法都要填写' }]);
   });
 
   it('loads the shipped config/lexicons', () => {

@@ -36,6 +36,8 @@ export interface LoadedLexicons {
 }
 
 const SEVERITIES: readonly Severity[] = ['block', 'review', 'warn'];
+/** How the problems name the levels (they reach the admin's lexicon page as they are). */
+const SEVERITY_WORDS = 'block（禁止公开）、review（须审核人处理）、warn（提示）';
 
 export function emptyLexicons(): LoadedLexicons {
   return { sensitive: [], typos: [], secrecyPhrases: [], charMaps: [], files: [] };
@@ -56,13 +58,13 @@ function str(v: unknown): string | undefined {
 function strList(v: unknown, where: string, p: Problems): string[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
-    p.add(where, 'must be a list of strings');
+    p.add(where, '应为文字列表');
     return [];
   }
   const out: string[] = [];
   v.forEach((x, i) => {
     const s = str(x);
-    if (s === undefined) p.add(`${where}[${i}]`, 'must be a non-empty string');
+    if (s === undefined) p.add(`${where}[${i}]`, '不能为空');
     else out.push(s);
   });
   return out;
@@ -71,11 +73,11 @@ function strList(v: unknown, where: string, p: Problems): string[] {
 function severityOf(v: unknown, fallback: Severity | undefined, where: string, p: Problems): Severity {
   if (v === undefined || v === null) {
     if (fallback) return fallback;
-    p.add(where, `is required (${SEVERITIES.join('|')})`);
+    p.add(where, `请选择级别（${SEVERITY_WORDS}）`);
     return 'review';
   }
   if (typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v)) return v as Severity;
-  p.add(where, `must be one of ${SEVERITIES.join('|')}`);
+  p.add(where, `级别只能是${SEVERITY_WORDS}之一`);
   return 'review';
 }
 
@@ -83,7 +85,7 @@ function severityOf(v: unknown, fallback: Severity | undefined, where: string, p
 export function addLexiconDocument(doc: unknown, file: string, into: LoadedLexicons): FieldProblem[] {
   const p = new Problems(file);
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    p.add('', 'must be a mapping with a `kind`');
+    p.add('', '格式不正确：应为注明 kind（词库类型）的对象');
     return p.list;
   }
   const d = doc as Record<string, unknown>;
@@ -93,26 +95,26 @@ export function addLexiconDocument(doc: unknown, file: string, into: LoadedLexic
       const categoryName = str(d.category) ?? id;
       const severity = severityOf(d.severity, undefined, 'severity', p);
       const shared = strList(d.allowedContexts, 'allowedContexts', p);
-      if (!Array.isArray(d.terms)) p.add('terms', 'must be a list');
+      if (!Array.isArray(d.terms)) p.add('terms', '应为词条列表');
       (Array.isArray(d.terms) ? d.terms : []).forEach((t, i) => {
         const where = `terms[${i}]`;
         if (typeof t === 'string') {
-          if (!t.trim()) p.add(where, 'must not be empty');
+          if (!t.trim()) p.add(where, '词语不能为空');
           else into.sensitive.push({ term: t.trim(), severity, categoryId: id, categoryName, allowedContexts: shared, source: file });
           return;
         }
         if (typeof t !== 'object' || t === null) {
-          p.add(where, 'must be a string or {term, ...}');
+          p.add(where, '应为词语，或含 term（词语）的对象');
           return;
         }
         const o = t as Record<string, unknown>;
         const term = str(o.term);
         if (!term) {
-          p.add(`${where}.term`, 'is required');
+          p.add(`${where}.term`, '词语不能为空');
           return;
         }
         const ctx = [...shared, ...strList(o.allowedContexts, `${where}.allowedContexts`, p)];
-        for (const c of ctx) if (!c.includes(term)) p.add(`${where}.allowedContexts`, `"${c}" does not contain "${term}"`);
+        for (const c of ctx) if (!c.includes(term)) p.add(`${where}.allowedContexts`, `允许的搭配“${c}”不包含“${term}”`);
         into.sensitive.push({
           term,
           severity: severityOf(o.severity, severity, `${where}.severity`, p),
@@ -129,19 +131,19 @@ export function addLexiconDocument(doc: unknown, file: string, into: LoadedLexic
     case 'typos': {
       const categoryName = str(d.category) ?? '常见错别字';
       const severity = severityOf(d.severity, 'warn', 'severity', p);
-      if (!Array.isArray(d.pairs)) p.add('pairs', 'must be a list');
+      if (!Array.isArray(d.pairs)) p.add('pairs', '应为词条列表');
       (Array.isArray(d.pairs) ? d.pairs : []).forEach((t, i) => {
         const where = `pairs[${i}]`;
         const o = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
         const wrong = str(o.wrong);
         const right = str(o.right);
         if (!wrong || !right) {
-          p.add(where, 'needs `wrong` and `right`');
+          p.add(where, '错误写法和正确写法都要填写');
           return;
         }
-        if (wrong === right) p.add(where, '`wrong` equals `right`');
+        if (wrong === right) p.add(where, '错误写法与正确写法相同');
         const ctx = strList(o.allowedContexts, `${where}.allowedContexts`, p);
-        for (const c of ctx) if (!c.includes(wrong)) p.add(`${where}.allowedContexts`, `"${c}" does not contain "${wrong}"`);
+        for (const c of ctx) if (!c.includes(wrong)) p.add(`${where}.allowedContexts`, `允许的搭配“${c}”不包含“${wrong}”`);
         into.typos.push({
           term: wrong,
           severity,
@@ -161,14 +163,14 @@ export function addLexiconDocument(doc: unknown, file: string, into: LoadedLexic
     case 'charmap': {
       const map = new Map<string, string>();
       strList(d.pairs, 'pairs', p).forEach((chunk, i) => {
-        if (chunk.length % 2 !== 0) p.add(`pairs[${i}]`, 'must hold an even number of characters (from, to, from, to…)');
+        if (chunk.length % 2 !== 0) p.add(`pairs[${i}]`, '字符个数应为偶数（原字、对应字依次排列）');
         for (let k = 0; k + 1 < chunk.length; k += 2) map.set(chunk[k], chunk[k + 1]);
       });
       into.charMaps.push(map);
       break;
     }
     default:
-      p.add('kind', 'must be one of sensitive|typos|secrecy|charmap');
+      p.add('kind', '词库类型只能是敏感词、错别字、涉密短语或字符映射');
   }
   return p.list;
 }
@@ -192,7 +194,7 @@ export function loadLexicons(dir: string): LoadedLexicons {
       const raw = fs.readFileSync(full, 'utf8');
       doc = /\.json$/i.test(f) ? JSON.parse(raw) : loadYaml(raw);
     } catch (e) {
-      problems.push({ field: f, reason: `cannot parse: ${(e as Error).message.split('\n')[0]}` });
+      problems.push({ field: f, reason: `无法解析：${(e as Error).message.split('\n')[0]}` });
       continue;
     }
     problems.push(...addLexiconDocument(doc, f, into));

@@ -1,7 +1,7 @@
 import axios, { AxiosResponse } from 'axios';
 import * as http from 'http';
 import * as https from 'https';
-import { LinkRefusedError, pinnedLookup, resolvePublicAddress, VettedAddress } from './ssrf-guard';
+import { LinkRefusedError, pinnedLookup, resolvePublicAddress, VettedAddress } from '@app/common/net/ssrf-guard';
 
 export interface LinkCheckOptions {
   /** Allow 127.0.0.0/8 and ::1 (tests against a local server). Private ranges stay refused. */

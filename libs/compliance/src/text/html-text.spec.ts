@@ -1,3 +1,4 @@
+import { WORD_NOTICE_BODY, WORD_NOTICE_TABLE } from '@app/domain/body/word-notice.fixture';
 import { htmlToTextWithMap, toOriginalSpan } from './html-text';
 
 describe('htmlToTextWithMap', () => {
@@ -40,5 +41,21 @@ describe('htmlToTextWithMap', () => {
     const m = htmlToTextWithMap(html);
     expect(m.text).toBe('x\u{20000}y');
     expect([m.starts[1], m.ends[2]]).toEqual([1, 10]);
+  });
+});
+
+describe('htmlToTextWithMap on a pasted Word table (issue 15.1)', () => {
+  it('keeps every cell apart (a tab before each cell, a line per row and per line inside a cell), so no words run together', () => {
+    const html = WORD_NOTICE_BODY;
+    const m = htmlToTextWithMap(html);
+    const lines = m.text.split('\n').map((l) => l.trim()).filter(Boolean);
+    for (const row of WORD_NOTICE_TABLE) for (const cell of row) expect(lines).toContain(cell);
+    // no cell's text touches the next one's
+    for (const row of WORD_NOTICE_TABLE) for (let i = 1; i < row.length; i++) expect(m.text).not.toContain(row[i - 1] + row[i]);
+    expect(m.text).toMatch(/\t\n检查组\n\t\n检查范围\n\t\n检查时间\n/);
+    // findings still point into the stored HTML
+    const at = m.text.indexOf('城关镇');
+    const span = toOriginalSpan(m, at, at + 3);
+    expect(html.slice(span.start, span.end)).toBe('城关镇');
   });
 });

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { OrganisationRecord } from './organisation.types';
+import type { OrganisationRecord, ReviewLevelSpec } from './organisation.types';
 
 /**
  * Organisations form a tree (county → departments → townships). `path` is the materialised path of ids
@@ -13,8 +13,8 @@ export class Organisation implements OrganisationRecord {
   @Column({ type: 'text' }) name: string;
   @Column({ type: 'text', default: 'department' }) level: string;
   @Column({ type: 'text' }) path: string;
-  /** Number of review levels an item of this organisation must pass (先审查、后公开). */
-  @Column({ name: 'review_levels', type: 'int', default: 1 }) reviewLevels: number;
+  /** The organisation's own review policy (ordered levels, 先审查、后公开); null: inherited (libs/review). */
+  @Column({ name: 'review_policy', type: 'jsonb', nullable: true }) reviewPolicy: ReviewLevelSpec[] | null;
   /** 索引号 scheme, e.g. "{orgCode}/{yyyy}-{seq:5}". */
   @Column({ name: 'index_scheme', type: 'text', default: '{orgCode}/{yyyy}-{seq:5}' }) indexScheme: string;
   /** Non-secret per-organisation settings (gazette, default channels by kind, portal columns...). */

@@ -26,6 +26,10 @@ export class PublicationRecord {
   @Column({ name: 'disclosure_attr', type: 'text', default: '主动公开' }) disclosureAttr: string;
   /** true when an operator recorded a manual publication. */
   @Column({ type: 'boolean', default: false }) manual: boolean;
+  /** Statistics row the publication counts in: the channel adapter's `capabilities.reportRow` at publication. */
+  @Column({ name: 'report_row', type: 'text', default: 'other' }) reportRow: string;
+  /** Counts as 政务新媒体: the channel adapter's `capabilities.newMedia` at publication. */
+  @Column({ name: 'new_media', type: 'boolean', default: false }) newMedia: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 

@@ -9,6 +9,7 @@ export class ReviewDecision implements ReviewDecisionRecord {
   /** Review round: increases each time the item is submitted. */
   @Column({ type: 'int' }) round: number;
   @Column({ type: 'int' }) level: number;
+  @Column({ name: 'level_label', type: 'text', nullable: true }) levelLabel: string | null;
   @Column({ name: 'reviewer_id', type: 'uuid' }) reviewerId: string;
   @Column({ type: 'text' }) decision: 'approve' | 'reject';
   @Column({ type: 'text', nullable: true }) reason: string | null;

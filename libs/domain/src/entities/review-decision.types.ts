@@ -8,6 +8,8 @@ export interface ReviewDecisionRecord {
   /** Review round: increases each time the item is submitted. */
   round: number;
   level: number;
+  /** The level's label when the decision was taken (初审, 复审, 终审…); null on decisions before labels. */
+  levelLabel: string | null;
   reviewerId: string;
   decision: 'approve' | 'reject';
   reason: string | null;

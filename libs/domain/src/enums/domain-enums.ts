@@ -1,15 +1,8 @@
-// Pure TypeScript (no imports): the console (apps/console) imports these values and labels too.
+// Pure TypeScript (type-only imports): the console (apps/console) imports these values and labels too.
 
-/** Roles are granted per organisation and apply to that organisation's whole subtree. */
-export const ROLES = ['editor', 'reviewer', 'operator', 'statistician', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const ROLE_LABELS: Record<Role, string> = {
-  editor: '信息员',
-  reviewer: '审核人',
-  operator: '渠道运维',
-  statistician: '统计员',
-  admin: '管理员',
-};
+// Roles (ROLES, ROLE_LABELS) live in libs/common/src/auth/roles.ts, beside the permission map that says
+// what each may do; the type is re-exported here for the entities that store one.
+export type { Role } from '../../../common/src/auth/roles';
 
 /** 政务公开 item kinds. The stored value is English; the label is what users see. */
 export const ITEM_KINDS = ['regulation', 'normative', 'interpretation', 'response', 'personnel', 'notice', 'other'] as const;
@@ -24,7 +17,7 @@ export const ITEM_KIND_LABELS: Record<ItemKind, string> = {
   other: '其他',
 };
 
-export const ITEM_STATUSES = ['draft', 'submitted', 'approved', 'rejected', 'published', 'withdrawn'] as const;
+export const ITEM_STATUSES = ['draft', 'submitted', 'approved', 'rejected', 'published', 'withdrawn', 'not_published'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const ITEM_STATUS_LABELS: Record<ItemStatus, string> = {
   draft: '草稿',
@@ -33,6 +26,8 @@ export const ITEM_STATUS_LABELS: Record<ItemStatus, string> = {
   rejected: '已退回',
   published: '已发布',
   withdrawn: '已撤回',
+  /** Approved, but every delivery was cancelled before anything went out (nothing published, nothing counted). */
+  not_published: '未发布（渠道已取消）',
 };
 
 /** 公开属性 */

@@ -8,7 +8,7 @@ import { ChannelAccount } from '../entities/channel-account.entity';
 import { Organisation } from '../entities/organisation.entity';
 import { User } from '../entities/user.entity';
 import { UserRole } from '../entities/user-role.entity';
-import { ROLE_LABELS, ROLES } from '../enums/domain-enums';
+import { ROLE_LABELS, ROLES } from '@app/common/auth/roles';
 
 export interface DemoAccountSpec {
   channelType: string;

@@ -6,6 +6,7 @@ import { isUuid } from '@app/common/ids/is-uuid';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import type { Role } from '../enums/domain-enums';
 import { Organisation } from '../entities/organisation.entity';
+import { grantOrgIds } from '@app/common/auth/permissions';
 
 /**
  * Answers "may this user act with this role on this organisation?". A role held in an organisation
@@ -48,7 +49,7 @@ export class OrgScopeService {
    * who create top-level organisations and see what spans every organisation (Bull Board, lexicons).
    */
   async isRootAdmin(user: AuthUser): Promise<boolean> {
-    const ids = [...new Set(user.roles.filter((r) => r.role === 'admin').map((r) => r.organisationId))];
+    const ids = [...new Set(grantOrgIds(user, 'org.manage'))];
     if (!ids.length) return false;
     const rows: unknown[] = await this.ds.query(`SELECT 1 FROM organisations WHERE id = ANY($1::uuid[]) AND parent_id IS NULL LIMIT 1`, [ids]);
     return rows.length > 0;

@@ -2,8 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * Distinct items of one organisation whose first publication in a calendar period (Beijing year,
- * quarter or month) carries a dimension ('*', 'ch:portal', 'a:<account>', 'f:normative', ...).
- * Written only by the stats_on_publication trigger and stats_rebuild(); see the stats migration.
+ * quarter or month) carries a dimension ('*', 'r:<report row>', 'ch:<channel type>', 'a:<account>',
+ * 'f:normative', ...). Written only by the stats_on_publications trigger and stats_rebuild(); see the
+ * stats migrations (dimensions: 1732006100000).
  */
 @Entity('stats_rollups')
 export class StatsRollup {

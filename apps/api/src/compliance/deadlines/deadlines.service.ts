@@ -4,10 +4,11 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import type { Role } from '@app/domain/enums/domain-enums';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
-import { DeadlineAlertsService } from './deadline-alerts.service';
-import { DeadlineReport, DeadlineScanService } from './deadline-scan.service';
+import { DeadlineAlertsService } from '@app/compliance/deadlines/deadline-alerts.service';
+import { DeadlineReport, DeadlineScanService } from '@app/compliance/deadlines/deadline-scan.service';
+import { rolesFor } from '@app/common/auth/permissions';
 
-export const DEADLINE_VIEW_ROLES: Role[] = ['operator', 'reviewer', 'admin'];
+export const DEADLINE_VIEW_ROLES: Role[] = rolesFor('deadlines.read');
 
 /** The API side of the deadline report: which organisations the user may see, then the live scan. */
 @Injectable()

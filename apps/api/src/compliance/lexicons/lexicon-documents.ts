@@ -61,11 +61,11 @@ export function readLexiconFiles(dir: string): FileLexicon[] {
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
       raw = /\.json$/i.test(f) ? JSON.parse(text) : loadYaml(text);
     } catch (e) {
-      problems.push({ field: f, reason: `cannot parse: ${(e as Error).message.split('\n')[0]}` });
+      problems.push({ field: f, reason: `无法解析：${(e as Error).message.split('\n')[0]}` });
       continue;
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      problems.push({ field: f, reason: 'must be a mapping with a `kind`' });
+      problems.push({ field: f, reason: '格式不正确：应为注明 kind（词库类型）的对象' });
       continue;
     }
     const d = raw as Record<string, unknown>;
@@ -173,10 +173,10 @@ export function applyEntryEdits(doc: LexiconDoc, edits: { upsert?: EntryEdit[]; 
   const remove = new Set((edits.remove ?? []).map((r) => r.trim()));
   let next = list.filter((e) => !remove.has(entryKey(doc.kind, e) ?? ''));
   for (const e of edits.upsert ?? []) {
-    if (doc.kind === 'typos' && typeof e === 'string') throw AppError.validation([{ field: 'upsert', reason: 'typo entries are {wrong, right}' }]);
-    if (doc.kind === 'secrecy' && typeof e !== 'string') throw AppError.validation([{ field: 'upsert', reason: 'secrecy entries are phrases (strings)' }]);
+    if (doc.kind === 'typos' && typeof e === 'string') throw AppError.validation([{ field: 'upsert', reason: '错别字词条须包含错误写法和正确写法' }]);
+    if (doc.kind === 'secrecy' && typeof e !== 'string') throw AppError.validation([{ field: 'upsert', reason: '涉密短语词条应为一段文字' }]);
     const key = entryKey(doc.kind, e);
-    if (!key) throw AppError.validation([{ field: 'upsert', reason: `entry without a ${doc.kind === 'typos' ? 'wrong word' : 'term'}` }]);
+    if (!key) throw AppError.validation([{ field: 'upsert', reason: doc.kind === 'typos' ? '词条缺少错误写法' : '词条缺少词语' }]);
     const at = next.findIndex((x) => entryKey(doc.kind, x) === key);
     if (at >= 0) next[at] = e;
     else next = [...next, e];

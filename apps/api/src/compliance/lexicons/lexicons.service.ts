@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '@app/common/auth/auth-user';
+import { grantOrgIds } from '@app/common/auth/permissions';
 import { AppError } from '@app/common/errors/app-error';
 import { AuditService } from '@app/domain/services/audit.service';
 import { returning } from '@app/domain/services/sql';
@@ -36,6 +37,13 @@ export class LexiconsService {
     return (await this.engine.merged()).map(summarize);
   }
 
+  /** The lexicons apply to every organisation: only an admin of a top-level organisation changes them. */
+  async assertTopAdmin(user: AuthUser): Promise<void> {
+    const orgIds = grantOrgIds(user, 'lexicon.manage');
+    const roots = orgIds.length ? await this.ds.query(`SELECT id FROM organisations WHERE id = ANY($1::uuid[]) AND parent_id IS NULL`, [orgIds]) : [];
+    if (!roots.length) throw AppError.forbidden('FORBIDDEN_ROLE', '词库对所有机构生效，只有最上级机构的管理员可以修改');
+  }
+
   async get(id: string) {
     const m = (await this.engine.merged()).find((x) => x.id === id);
     if (!m) throw AppError.notFound('词库', id);
@@ -44,11 +52,11 @@ export class LexiconsService {
 
   /** Replaces a lexicon (or adds one) with the given document; `disabled` switches it off without losing it. */
   async put(user: AuthUser, id: string, body: { doc?: Record<string, unknown>; disabled?: boolean }) {
-    if (!isValidLexiconId(id)) throw AppError.validation([{ field: 'id', reason: 'letters, digits, _ . - (at most 80)' }]);
+    if (!isValidLexiconId(id)) throw AppError.validation([{ field: 'id', reason: '词库编号只能由字母、数字和 _ . - 组成，最多80个字符' }]);
     return this.write(user, id, 'lexicon.update', (current) => {
       const base = body.doc ?? current?.doc;
-      if (!base) throw AppError.validation([{ field: 'doc', reason: 'required for a new lexicon' }]);
-      if (body.doc?.id !== undefined && body.doc.id !== id) throw AppError.validation([{ field: 'doc.id', reason: `must be ${id} (or left out)` }]);
+      if (!base) throw AppError.validation([{ field: 'doc', reason: '新建词库须提供词库内容' }]);
+      if (body.doc?.id !== undefined && body.doc.id !== id) throw AppError.validation([{ field: 'doc.id', reason: `应为 ${id}（或不填）` }]);
       return { doc: { ...base, id } as LexiconDoc, disabled: body.disabled ?? current?.disabled ?? false };
     });
   }
@@ -91,9 +99,9 @@ export class LexiconsService {
       const next = change(current);
       const kind = next.doc.kind as LexiconKind;
       if (!EDITABLE_KINDS.includes(kind)) {
-        throw AppError.validation([{ field: 'doc.kind', reason: `must be one of ${EDITABLE_KINDS.join('|')} (character maps are edited as files)` }]);
+        throw AppError.validation([{ field: 'doc.kind', reason: '词库类型只能是敏感词、错别字或涉密短语（字符映射表以配置文件维护）' }]);
       }
-      if (current && current.kind !== kind) throw AppError.validation([{ field: 'doc.kind', reason: `lexicon ${id} is of kind ${current.kind}` }]);
+      if (current && current.kind !== kind) throw AppError.validation([{ field: 'doc.kind', reason: '不能改变已有词库的类型' }]);
       const candidate: LexiconOverride[] = [
         ...overrides.filter((o) => o.id !== id),
         { id, kind, doc: next.doc, disabled: next.disabled, updatedAt: new Date(), updatedBy: user.id },

@@ -6,12 +6,13 @@ import { useAuth } from '../../lib/auth';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import type { ChannelAccount, ChannelCapabilities } from '../../lib/types';
 import type { AccountCheck } from '../../lib/platform-types';
+import { userChannels } from '../../lib/channel-choices';
 import { AccountCheckResult } from './account-check';
-import { AccountSettingsHelp, credentialsHint } from './account-settings-help';
-import { JsonField } from './json-field';
+import { AccountForm, accountFieldsShown, credentialsToSend } from './account-form';
 
 /**
- * Channel accounts. Credentials are write-only: the API never returns them (only hasCredentials), so
+ * Channel accounts, edited in forms rendered from each channel's declared settings and credentials
+ * (account-form.tsx). Credentials are write-only: the API never returns them (only hasCredentials), so
  * the form can set or replace them but never shows them.
  */
 export function AccountsTab() {
@@ -57,7 +58,15 @@ export function AccountsTab() {
               <td className="mono small">{a.baseUrl}</td>
               <td data-testid="has-credentials">{a.hasCredentials ? '已设置（不显示）' : '未设置'}</td>
               <td>
-                {!a.enabled ? '已停用' : a.status === 'active' ? '正常' : <span className="err-text" title={a.statusReason ?? ''}>需处理：{a.statusReason}</span>}
+                {!a.enabled ? (
+                  '已停用'
+                ) : a.status === 'active' ? (
+                  '正常'
+                ) : (
+                  <span className="err-text" title={a.statusReason ?? ''}>
+                    需处理：{a.statusReason}
+                  </span>
+                )}
               </td>
               <td>
                 <button type="button" className="btn btn-small" onClick={() => setEditing(editing === a.id ? null : a.id)} aria-expanded={editing === a.id}>
@@ -72,26 +81,33 @@ export function AccountsTab() {
         </tbody>
       </table>
       {checked ? <AccountCheckResult name={checked.name} check={checked.result} error={check.error} busy={check.busy} /> : null}
-      {editing && accounts.data ? <EditAccount a={accounts.data.find((x) => x.id === editing)!} onDone={async (a) => (setEditing(null), await saved(a))} /> : null}
-      <CreateAccount caps={caps.data ?? []} onDone={saved} />
+      {editing && accounts.data ? (
+        <EditAccount
+          a={accounts.data.find((x) => x.id === editing)!}
+          cap={caps.data?.find((c) => c.type === accounts.data!.find((x) => x.id === editing)!.channelType)}
+          onDone={async (a) => (setEditing(null), await saved(a))}
+        />
+      ) : null}
+      <CreateAccount caps={userChannels(caps.data)} onDone={saved} />
     </div>
   );
 }
 
-function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(saved: ChannelAccount): Promise<void> }) {
+function EditAccount({ a, cap, onDone }: { a: ChannelAccount; cap?: ChannelCapabilities; onDone(saved: ChannelAccount): Promise<void> }) {
   const [name, setName] = useState(a.name);
   const [baseUrl, setBaseUrl] = useState(a.baseUrl);
   const [enabled, setEnabled] = useState(a.enabled);
-  const [settings, setSettings] = useState<Record<string, unknown> | undefined>(a.settings);
-  const [credentials, setCredentials] = useState<Record<string, unknown> | undefined>();
-  const [valid, setValid] = useState({ s: true, c: true });
+  const [settings, setSettings] = useState<Record<string, unknown>>(a.settings ?? {});
+  const [credentials, setCredentials] = useState<Record<string, unknown>>({});
+  const [valid, setValid] = useState(true);
   const { error, onSubmit } = useSubmit(async () => {
-    await onDone(await api.patch<ChannelAccount>(`/channel-accounts/${a.id}`, { name, baseUrl, enabled, settings: settings ?? {}, ...(credentials ? { credentials } : {}) }));
+    const creds = credentialsToSend(credentials);
+    await onDone(await api.patch<ChannelAccount>(`/channel-accounts/${a.id}`, { name, baseUrl, enabled, settings, ...(creds ? { credentials: creds } : {}) }));
   });
   return (
     <form className="card" onSubmit={onSubmit} aria-labelledby="h-edit-acc" autoComplete="off">
       <h3 id="h-edit-acc">修改渠道账号：{a.name}</h3>
-      <ErrorBanner error={error} fieldsShown={['name', 'baseUrl']} />
+      <ErrorBanner error={error} fieldsShown={['name', 'baseUrl', ...accountFieldsShown(cap)]} />
       <div className="grid-3">
         <div className="field">
           <label htmlFor="ea-name">名称</label>
@@ -108,17 +124,19 @@ function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(saved: ChannelAc
           <label htmlFor="ea-enabled">启用</label>
         </div>
       </div>
-      <AccountSettingsHelp channelType={a.channelType} id="ea" />
-      <JsonField id="ea-settings" label="设置（JSON，非机密）" value={a.settings} onChange={(v, ok) => (setSettings(v), setValid({ ...valid, s: ok }))} />
-      <JsonField
-        id="ea-credentials"
-        label={`凭据（JSON，只写）${a.hasCredentials ? '——已设置；留空则保持不变，填写则整体替换' : '——尚未设置'}`}
-        value={undefined}
-        secret
-        hint={credentialsHint(a.channelType)}
-        onChange={(v, ok) => (setCredentials(v), setValid({ ...valid, c: ok }))}
+      <AccountForm
+        id="ea"
+        type={a.channelType}
+        cap={cap}
+        settings={settings}
+        onSettings={setSettings}
+        credentials={credentials}
+        onCredentials={setCredentials}
+        storedCredentials={a.hasCredentials}
+        error={error}
+        onValid={setValid}
       />
-      <button className="btn btn-primary" type="submit" disabled={!valid.s || !valid.c}>
+      <button className="btn btn-primary" type="submit" disabled={!valid}>
         保存
       </button>
     </form>
@@ -127,28 +145,35 @@ function EditAccount({ a, onDone }: { a: ChannelAccount; onDone(saved: ChannelAc
 
 function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone(saved: ChannelAccount): Promise<void> }) {
   const { orgsWith } = useAuth();
-  const orgs = orgsWith('admin');
+  const orgs = orgsWith('account.manage');
   const [f, setF] = useState({ organisationId: orgs[0]?.id ?? '', channelType: '', name: '', baseUrl: '' });
-  const [settings, setSettings] = useState<Record<string, unknown>>();
-  const [credentials, setCredentials] = useState<Record<string, unknown>>();
+  const [settings, setSettings] = useState<Record<string, unknown>>({});
+  const [credentials, setCredentials] = useState<Record<string, unknown>>({});
   const [valid, setValid] = useState(true);
   const [ok, setOk] = useState('');
-  // Remounts the JSON fields after a save: the secret must not stay on screen (or in the DOM).
+  // Remounts the forms after a save: the secret must not stay on screen (or in the DOM).
   const [round, setRound] = useState(0);
   const type = f.channelType || caps[0]?.type || '';
+  const cap = caps.find((c) => c.type === type);
   const { error, onSubmit } = useSubmit(async () => {
-    const r = await api.post<ChannelAccount>('/channel-accounts', { ...f, channelType: type, baseUrl: f.baseUrl || undefined, settings, credentials });
+    const r = await api.post<ChannelAccount>('/channel-accounts', {
+      ...f,
+      channelType: type,
+      baseUrl: f.baseUrl || undefined,
+      settings,
+      credentials: credentialsToSend(credentials),
+    });
     setOk(`已新建账号 ${r.name}${r.hasCredentials ? '（凭据已加密保存）' : ''}`);
     setF((x) => ({ ...x, name: '', baseUrl: '' }));
-    setSettings(undefined);
-    setCredentials(undefined);
+    setSettings({});
+    setCredentials({});
     setRound((n) => n + 1);
     await onDone(r);
   });
   return (
     <form className="card" onSubmit={onSubmit} aria-labelledby="h-new-acc" autoComplete="off">
       <h3 id="h-new-acc">新建渠道账号</h3>
-      <ErrorBanner error={error} fieldsShown={['name', 'baseUrl', 'channelType']} />
+      <ErrorBanner error={error} fieldsShown={['name', 'baseUrl', 'channelType', ...accountFieldsShown(cap)]} />
       {ok ? <p className="alert alert-ok">{ok}</p> : null}
       <div className="grid-3">
         <div className="field">
@@ -163,7 +188,12 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone(s
         </div>
         <div className="field">
           <label htmlFor="na-type">渠道</label>
-          <select id="na-type" value={type} onChange={(e) => setF({ ...f, channelType: e.target.value })} aria-describedby="na-type-err">
+          <select
+            id="na-type"
+            value={type}
+            onChange={(e) => (setF({ ...f, channelType: e.target.value }), setSettings({}), setCredentials({}), setRound((n) => n + 1))}
+            aria-describedby="na-type-err"
+          >
             {caps.map((c) => (
               <option key={c.type} value={c.type}>
                 {c.label}
@@ -183,9 +213,19 @@ function CreateAccount({ caps, onDone }: { caps: ChannelCapabilities[]; onDone(s
           <FieldError error={error} field="baseUrl" id="na-url-err" />
         </div>
       </div>
-      <AccountSettingsHelp channelType={type} id="na" />
-      <JsonField key={`s-${round}`} id="na-settings" label="设置（JSON，非机密）" value={undefined} onChange={(v, okv) => (setSettings(v), setValid(okv))} />
-      <JsonField key={`c-${round}`} id="na-credentials" label="凭据（JSON，只写，加密保存）" value={undefined} secret hint={credentialsHint(type)} onChange={(v, okv) => (setCredentials(v), setValid(okv))} />
+      <AccountForm
+        key={`${type}-${round}`}
+        id="na"
+        type={type}
+        cap={cap}
+        settings={settings}
+        onSettings={setSettings}
+        credentials={credentials}
+        onCredentials={setCredentials}
+        storedCredentials={false}
+        error={error}
+        onValid={setValid}
+      />
       <button className="btn btn-primary" type="submit" disabled={!valid}>
         新建账号
       </button>

@@ -1,29 +1,34 @@
-import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { Tabs } from '../../components/tabs';
+import { useAuth } from '../../lib/auth';
 import { usePageTitle } from '../../lib/hooks';
 import { AccountsTab } from './accounts-tab';
+import { AuditTab } from './audit-tab';
+import { LexiconsTab } from './lexicons-tab';
 import { OrganisationsTab } from './organisations-tab';
 import { UsersTab } from './users-tab';
 
+/** 系统管理: one tab per area; the open tab is in the address (?tab=…) so it can be linked and reloaded. */
 export default function AdminPage() {
   const h1 = usePageTitle('系统管理');
-  const [tab, setTab] = useState('orgs');
+  const { can } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const tabs = [
+    { key: 'orgs', label: '机构与审核级数' },
+    { key: 'users', label: '用户与角色' },
+    { key: 'accounts', label: '渠道账号' },
+    ...(can('lexicon.manage') ? [{ key: 'lexicons', label: '词库' }] : []),
+    ...(can('audit.read') ? [{ key: 'audit', label: '审计日志' }] : []),
+  ];
+  const tab = tabs.some((t) => t.key === params.get('tab')) ? params.get('tab')! : 'orgs';
+  const setTab = (k: string) => setParams(k === 'orgs' ? {} : { tab: k }, { replace: true });
   return (
     <section className="page">
       <h1 ref={h1} tabIndex={-1}>
         系统管理
       </h1>
-      <Tabs
-        label="管理项目"
-        active={tab}
-        onChange={setTab}
-        tabs={[
-          { key: 'orgs', label: '机构与审核级数' },
-          { key: 'users', label: '用户与角色' },
-          { key: 'accounts', label: '渠道账号' },
-        ]}
-      >
-        {tab === 'orgs' ? <OrganisationsTab /> : tab === 'users' ? <UsersTab /> : <AccountsTab />}
+      <Tabs label="管理项目" active={tab} onChange={setTab} tabs={tabs}>
+        {tab === 'users' ? <UsersTab /> : tab === 'accounts' ? <AccountsTab /> : tab === 'lexicons' ? <LexiconsTab /> : tab === 'audit' ? <AuditTab /> : <OrganisationsTab />}
       </Tabs>
     </section>
   );

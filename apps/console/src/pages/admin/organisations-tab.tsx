@@ -5,14 +5,17 @@ import { useAuth } from '../../lib/auth';
 import { useSubmit } from '../../lib/hooks';
 import type { Organisation } from '../../lib/types';
 import { JsonField } from './json-field';
+import { ReviewPolicyEditor } from './review-policy-editor';
 
 const LEVELS: Record<string, string> = { province: '省', city: '市', county: '县', department: '部门', township: '乡镇' };
 
-/** The organisation tree: review levels (先审查、后公开 at N levels), 索引号 scheme, settings. */
+/** The organisation tree: 审核流程 (先审查、后公开: the levels and who decides each), 索引号 scheme, settings. */
 export function OrganisationsTab() {
-  const { orgs, refreshOrgs, orgsWith } = useAuth();
-  const adminOrgs = orgsWith('admin');
+  const { orgs, refreshOrgs, orgsWith, can } = useAuth();
+  const adminOrgs = orgsWith('org.manage');
   const [editing, setEditing] = useState<string | null>(null);
+  const [policyOf, setPolicyOf] = useState<string | null>(null);
+  const canPolicy = !!policyOf && can('review-policy.manage', policyOf);
   const depth = (o: Organisation) => o.path.split('/').filter(Boolean).length - 1;
   return (
     <div>
@@ -23,7 +26,7 @@ export function OrganisationsTab() {
             <th scope="col">名称</th>
             <th scope="col">代码</th>
             <th scope="col">层级</th>
-            <th scope="col">审核级数</th>
+            <th scope="col">审核流程</th>
             <th scope="col">索引号规则</th>
             <th scope="col">操作</th>
           </tr>
@@ -36,19 +39,39 @@ export function OrganisationsTab() {
               </th>
               <td className="mono">{o.code}</td>
               <td>{LEVELS[o.level] ?? o.level}</td>
-              <td>{o.reviewLevels} 级</td>
+              <td>
+                {o.reviewLevels} 级<span className="muted">（{o.reviewPolicyInForce.map((l) => l.label).join(' → ')}）</span>
+              </td>
               <td className="mono">{o.indexScheme}</td>
               <td>
                 {adminOrgs.some((a) => a.id === o.id) ? (
-                  <button type="button" className="btn btn-small" onClick={() => setEditing(editing === o.id ? null : o.id)} aria-expanded={editing === o.id}>
-                    修改
-                  </button>
+                  <>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => (setPolicyOf(null), setEditing(editing === o.id ? null : o.id))}
+                      aria-expanded={editing === o.id}
+                    >
+                      修改
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => (setEditing(null), setPolicyOf(policyOf === o.id ? null : o.id))}
+                      aria-expanded={policyOf === o.id}
+                    >
+                      审核流程
+                    </button>
+                  </>
                 ) : null}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {policyOf && canPolicy ? (
+        <ReviewPolicyEditor key={policyOf} org={orgs.find((o) => o.id === policyOf)!} onDone={async () => (setPolicyOf(null), await refreshOrgs())} />
+      ) : null}
       {editing ? <EditOrg org={orgs.find((o) => o.id === editing)!} onDone={async () => (setEditing(null), await refreshOrgs())} /> : null}
       <CreateOrg parents={adminOrgs} onDone={refreshOrgs} />
     </div>
@@ -57,18 +80,17 @@ export function OrganisationsTab() {
 
 function EditOrg({ org, onDone }: { org: Organisation; onDone(): void }) {
   const [name, setName] = useState(org.name);
-  const [reviewLevels, setReviewLevels] = useState(org.reviewLevels);
   const [indexScheme, setIndexScheme] = useState(org.indexScheme);
   const [settings, setSettings] = useState<Record<string, unknown> | undefined>(org.settings);
   const [valid, setValid] = useState(true);
   const { error, onSubmit } = useSubmit(async () => {
-    await api.patch(`/organisations/${org.id}`, { name, reviewLevels, indexScheme, settings: settings ?? {} });
+    await api.patch(`/organisations/${org.id}`, { name, indexScheme, settings: settings ?? {} });
     onDone();
   });
   return (
     <form className="card" onSubmit={onSubmit} aria-labelledby="h-edit-org">
       <h3 id="h-edit-org">修改机构：{org.name}</h3>
-      <ErrorBanner error={error} fieldsShown={['name', 'reviewLevels', 'indexScheme']} />
+      <ErrorBanner error={error} fieldsShown={['name', 'indexScheme']} />
       <div className="grid-3">
         <div className="field">
           <label htmlFor="eo-name">名称</label>
@@ -76,26 +98,26 @@ function EditOrg({ org, onDone }: { org: Organisation; onDone(): void }) {
           <FieldError error={error} field="name" id="eo-name-err" />
         </div>
         <div className="field">
-          <label htmlFor="eo-levels">审核级数</label>
-          <select id="eo-levels" value={reviewLevels} onChange={(e) => setReviewLevels(Number(e.target.value))}>
-            {[1, 2, 3, 4, 5].map((n) => (
-              <option key={n} value={n}>
-                {n} 级
-              </option>
-            ))}
-          </select>
-          <FieldError error={error} field="reviewLevels" id="eo-levels-err" />
-        </div>
-        <div className="field">
           <label htmlFor="eo-scheme">索引号规则</label>
-          <input id="eo-scheme" className="mono" value={indexScheme} onChange={(e) => setIndexScheme(e.target.value)} aria-describedby="eo-scheme-hint eo-scheme-err" />
+          <input
+            id="eo-scheme"
+            className="mono"
+            value={indexScheme}
+            onChange={(e) => setIndexScheme(e.target.value)}
+            aria-describedby="eo-scheme-hint eo-scheme-err"
+          />
           <p className="hint" id="eo-scheme-hint">
             可用 {'{orgCode}'}、{'{yyyy}'}、{'{seq:5}'} 等占位符
           </p>
           <FieldError error={error} field="indexScheme" id="eo-scheme-err" />
         </div>
       </div>
-      <JsonField id="eo-settings" label="其他设置（JSON，如 defaultChannelsByKind、gazette.kinds）" value={org.settings} onChange={(v, ok) => (setSettings(v), setValid(ok))} />
+      <JsonField
+        id="eo-settings"
+        label="其他设置（JSON，如 defaultChannelsByKind、gazette.kinds）"
+        value={org.settings}
+        onChange={(v, ok) => (setSettings(v), setValid(ok))}
+      />
       <button className="btn btn-primary" type="submit" disabled={!valid}>
         保存
       </button>
@@ -104,7 +126,7 @@ function EditOrg({ org, onDone }: { org: Organisation; onDone(): void }) {
 }
 
 function CreateOrg({ parents, onDone }: { parents: Organisation[]; onDone(): Promise<void> }) {
-  const [f, setF] = useState({ parentId: parents[0]?.id ?? '', code: '', name: '', level: 'department', reviewLevels: 1 });
+  const [f, setF] = useState({ parentId: parents[0]?.id ?? '', code: '', name: '', level: 'department' });
   const [ok, setOk] = useState('');
   const { error, onSubmit } = useSubmit(async () => {
     const o = await api.post<Organisation>('/organisations', { ...f, parentId: f.parentId || undefined });
@@ -148,17 +170,8 @@ function CreateOrg({ parents, onDone }: { parents: Organisation[]; onDone(): Pro
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="no-levels">审核级数</label>
-          <select id="no-levels" value={f.reviewLevels} onChange={(e) => setF({ ...f, reviewLevels: Number(e.target.value) })}>
-            {[1, 2, 3, 4, 5].map((n) => (
-              <option key={n} value={n}>
-                {n} 级
-              </option>
-            ))}
-          </select>
-        </div>
       </div>
+      <p className="hint">新建的机构沿用上级机构的审核流程，可在新建后单独设置。</p>
       <button className="btn btn-primary" type="submit">
         新建
       </button>

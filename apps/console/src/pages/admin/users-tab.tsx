@@ -67,19 +67,35 @@ export function UsersTab() {
                   {u.username}
                 </th>
                 <td>{u.displayName}</td>
-                <td data-testid="user-home">{u.homeOrganisationId ? orgName(u.homeOrganisationId) || <span className="muted">其他机构</span> : <span className="muted">未设置</span>}</td>
+                <td data-testid="user-home">
+                  {u.homeOrganisationId ? orgName(u.homeOrganisationId) || <span className="muted">其他机构</span> : <span className="muted">未设置</span>}
+                </td>
                 <td data-testid="user-status">{u.active ? '启用' : <span className="err-text">已停用</span>}</td>
-                <td>{u.roles.map((r) => `${orgName(r.organisationId) || r.organisationId} · ${ROLE_LABELS[r.role] ?? r.role}`).join('；') || <span className="muted">无</span>}</td>
+                <td>
+                  {u.roles.map((r) => `${orgName(r.organisationId) || r.organisationId} · ${ROLE_LABELS[r.role] ?? r.role}`).join('；') || (
+                    <span className="muted">无</span>
+                  )}
+                </td>
                 <td>
                   {/* The API decides; a user whose home organisation or a role lies outside the admin's organisations is not theirs to manage. */}
                   {u.manageable ? (
                     <>
-                      <button type="button" className="btn btn-small" onClick={() => setEditing(editing === u.id ? null : u.id)} aria-expanded={editing === u.id}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => setEditing(editing === u.id ? null : u.id)}
+                        aria-expanded={editing === u.id}
+                      >
                         设置角色
                       </button>{' '}
                       {/* Hiding 停用 for oneself is a convenience; the API refuses it anyway. */}
                       {u.active && u.id !== me?.id ? (
-                        <button type="button" className="btn btn-small btn-danger" onClick={() => toggle(u.id, 'deactivate')} aria-expanded={action?.id === u.id && action.kind === 'deactivate'}>
+                        <button
+                          type="button"
+                          className="btn btn-small btn-danger"
+                          onClick={() => toggle(u.id, 'deactivate')}
+                          aria-expanded={action?.id === u.id && action.kind === 'deactivate'}
+                        >
                           停用
                         </button>
                       ) : null}{' '}
@@ -88,7 +104,12 @@ export function UsersTab() {
                           启用
                         </button>
                       ) : null}{' '}
-                      <button type="button" className="btn btn-small" onClick={() => toggle(u.id, 'password')} aria-expanded={action?.id === u.id && action.kind === 'password'}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => toggle(u.id, 'password')}
+                        aria-expanded={action?.id === u.id && action.kind === 'password'}
+                      >
                         重置密码
                       </button>
                     </>
@@ -100,7 +121,11 @@ export function UsersTab() {
               {action?.id === u.id ? (
                 <tr>
                   <td colSpan={6}>
-                    {action.kind === 'deactivate' ? <DeactivateForm user={u} onDone={done} onCancel={() => setAction(null)} /> : <PasswordForm user={u} onDone={done} onCancel={() => setAction(null)} />}
+                    {action.kind === 'deactivate' ? (
+                      <DeactivateForm user={u} onDone={done} onCancel={() => setAction(null)} />
+                    ) : (
+                      <PasswordForm user={u} onDone={done} onCancel={() => setAction(null)} />
+                    )}
                   </td>
                 </tr>
               ) : null}
@@ -108,7 +133,9 @@ export function UsersTab() {
           ))}
         </tbody>
       </table>
-      {editing && users.data ? <RolesEditor key={editing} user={users.data.find((u) => u.id === editing)!} onDone={async () => (setEditing(null), await users.reload())} /> : null}
+      {editing && users.data ? (
+        <RolesEditor key={editing} user={users.data.find((u) => u.id === editing)!} onDone={async () => (setEditing(null), await users.reload())} />
+      ) : null}
       <CreateUser onDone={users.reload} />
     </div>
   );
@@ -124,8 +151,27 @@ function DeactivateForm({ user, onDone, onCancel }: RowFormProps) {
     await onDone(`已停用 ${who(user)}，其登录已失效`);
   };
   return (
-    <RowForm name={`停用 ${who(user)}`} id="ud-reason" field="reason" label="停用原因" confirm="确认停用" danger ready={!!reason.trim()} send={send} onCancel={onCancel}>
-      <input id="ud-reason" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} placeholder="如：调离本单位" aria-describedby="ud-reason-err" autoFocus />
+    <RowForm
+      name={`停用 ${who(user)}`}
+      id="ud-reason"
+      field="reason"
+      label="停用原因"
+      confirm="确认停用"
+      danger
+      ready={!!reason.trim()}
+      send={send}
+      onCancel={onCancel}
+    >
+      <input
+        id="ud-reason"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        required
+        maxLength={500}
+        placeholder="如：调离本单位"
+        aria-describedby="ud-reason-err"
+        autoFocus
+      />
     </RowForm>
   );
 }
@@ -138,14 +184,43 @@ function PasswordForm({ user, onDone, onCancel }: RowFormProps) {
     await onDone(`已为 ${who(user)}设置新密码，请当面或电话告知本人`);
   };
   return (
-    <RowForm name={`重置 ${who(user)}的密码`} id="up-password" field="password" label="新密码（至少8位）" confirm="确认重置" ready={!!password} send={send} onCancel={onCancel}>
-      <input id="up-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required aria-describedby="up-password-err" autoFocus />
+    <RowForm
+      name={`重置 ${who(user)}的密码`}
+      id="up-password"
+      field="password"
+      label="新密码（至少8位）"
+      confirm="确认重置"
+      ready={!!password}
+      send={send}
+      onCancel={onCancel}
+    >
+      <input
+        id="up-password"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        required
+        aria-describedby="up-password-err"
+        autoFocus
+      />
     </RowForm>
   );
 }
 
 /** A form under a user's row: one input (`children`, with `id` and aria-describedby `${id}-err`), confirm and cancel. */
-function RowForm(p: { name: string; id: string; field: string; label: string; confirm: string; danger?: boolean; ready: boolean; send(): Promise<void>; onCancel(): void; children: ReactNode }) {
+function RowForm(p: {
+  name: string;
+  id: string;
+  field: string;
+  label: string;
+  confirm: string;
+  danger?: boolean;
+  ready: boolean;
+  send(): Promise<void>;
+  onCancel(): void;
+  children: ReactNode;
+}) {
   const { error, onSubmit } = useSubmit(p.send);
   return (
     <form onSubmit={onSubmit} aria-label={p.name}>
@@ -167,9 +242,9 @@ function RowForm(p: { name: string; id: string; field: string; label: string; co
 
 function GrantPicker({ onAdd, idPrefix }: { onAdd(g: RoleGrant): void; idPrefix: string }) {
   const { orgsWith } = useAuth();
-  const orgs = orgsWith('admin');
+  const orgs = orgsWith('user.manage');
   const [org, setOrg] = useState(orgs[0]?.id ?? '');
-  const [role, setRole] = useState('editor');
+  const [role, setRole] = useState(ROLES[0]);
   return (
     <div className="inline-form">
       <label htmlFor={`${idPrefix}-org`}>机构</label>
@@ -204,19 +279,29 @@ function RolesEditor({ user, onDone }: { user: UserRow; onDone(): void }) {
   });
   return (
     <section className="card" aria-labelledby="h-roles">
-      <h3 id="h-roles">{user.displayName}（{user.username}）的角色</h3>
+      <h3 id="h-roles">
+        {user.displayName}（{user.username}）的角色
+      </h3>
       <ErrorBanner error={save.error} />
       <ul>
         {roles.map((r, i) => (
           <li key={`${r.organisationId}-${r.role}`}>
             {orgName(r.organisationId)} · {ROLE_LABELS[r.role]}{' '}
-            <button type="button" className="btn btn-small" onClick={() => setRoles(roles.filter((_, j) => j !== i))} aria-label={`移除 ${orgName(r.organisationId)} ${ROLE_LABELS[r.role]}`}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setRoles(roles.filter((_, j) => j !== i))}
+              aria-label={`移除 ${orgName(r.organisationId)} ${ROLE_LABELS[r.role]}`}
+            >
               移除
             </button>
           </li>
         ))}
       </ul>
-      <GrantPicker idPrefix="re-gp" onAdd={(g) => setRoles(roles.some((r) => r.organisationId === g.organisationId && r.role === g.role) ? roles : [...roles, g])} />
+      <GrantPicker
+        idPrefix="re-gp"
+        onAdd={(g) => setRoles(roles.some((r) => r.organisationId === g.organisationId && r.role === g.role) ? roles : [...roles, g])}
+      />
       <p>
         <button type="button" className="btn btn-primary" onClick={() => void save.run()}>
           保存角色
@@ -232,7 +317,7 @@ function CreateUser({ onDone }: { onDone(): Promise<void> }) {
   const [ok, setOk] = useState('');
   const { orgName, orgsWith } = useAuth();
   // 所属单位: one of the organisations the admin manages (the API refuses any other).
-  const homes = orgsWith('admin');
+  const homes = orgsWith('user.manage');
   const [home, setHome] = useState('');
   const homeOrganisationId = home || homes[0]?.id || '';
   const { error, onSubmit } = useSubmit(async () => {
@@ -250,7 +335,13 @@ function CreateUser({ onDone }: { onDone(): Promise<void> }) {
       <div className="grid-3">
         <div className="field">
           <label htmlFor="nu-username">用户名</label>
-          <input id="nu-username" autoComplete="off" value={f.username} onChange={(e) => setF({ ...f, username: e.target.value })} aria-describedby="nu-username-err" />
+          <input
+            id="nu-username"
+            autoComplete="off"
+            value={f.username}
+            onChange={(e) => setF({ ...f, username: e.target.value })}
+            aria-describedby="nu-username-err"
+          />
           <FieldError error={error} field="username" id="nu-username-err" />
         </div>
         <div className="field">
@@ -260,7 +351,14 @@ function CreateUser({ onDone }: { onDone(): Promise<void> }) {
         </div>
         <div className="field">
           <label htmlFor="nu-password">初始密码（至少8位）</label>
-          <input id="nu-password" type="password" autoComplete="new-password" value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} aria-describedby="nu-password-err" />
+          <input
+            id="nu-password"
+            type="password"
+            autoComplete="new-password"
+            value={f.password}
+            onChange={(e) => setF({ ...f, password: e.target.value })}
+            aria-describedby="nu-password-err"
+          />
           <FieldError error={error} field="password" id="nu-password-err" />
         </div>
         <div className="field">

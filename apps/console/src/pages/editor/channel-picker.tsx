@@ -1,4 +1,21 @@
+import { useState } from 'react';
+import { channelUi } from '../../channels/registry';
+import { KIND_LABELS } from '../../lib/labels';
 import type { ChannelAccount, ChannelCapabilities } from '../../lib/types';
+
+type OrgSettingsOf = (organisationId: string) => Record<string, any> | undefined;
+
+/**
+ * Why `account` does not take items of `kind` (Chinese), or null: the channel's own rule when its
+ * console part has one (the gazette's printed kinds), else the channel's capabilities.defaultKinds.
+ */
+export function kindRefusal(account: ChannelAccount, kind: string, capabilities: ChannelCapabilities[], orgSettingsOf?: OrgSettingsOf): string | null {
+  const cap = capabilities.find((c) => c.type === account.channelType);
+  if (!cap) return '不支持的渠道';
+  const own = channelUi(cap.type).kindRefusal;
+  if (own) return own({ account, kind, capabilities: cap, orgSettings: orgSettingsOf?.(account.organisationId) });
+  return cap.defaultKinds && !cap.defaultKinds.includes(kind) ? `默认不发布“${KIND_LABELS[kind] ?? kind}”类信息` : null;
+}
 
 /**
  * Channel accounts of the organisation (and its parents: a department publishes through the county
@@ -10,28 +27,54 @@ export function ChannelPicker({
   selected,
   onChange,
   describedBy,
+  kind,
+  orgSettingsOf,
 }: {
   accounts: ChannelAccount[];
   capabilities: ChannelCapabilities[];
   selected: string[];
   onChange(ids: string[]): void;
   describedBy?: string;
+  /** The item's kind: 选择全部渠道 takes only the accounts that take it. */
+  kind: string;
+  orgSettingsOf?: OrgSettingsOf;
 }) {
+  // the accounts 选择全部渠道 left out, and why (shown until the choice changes again)
+  const [skipped, setSkipped] = useState<{ id: string; text: string }[]>([]);
   const types = capabilities.filter((c) => accounts.some((a) => a.channelType === c.type));
   const usable = accounts.filter((a) => a.enabled && capabilities.some((c) => c.type === a.channelType));
-  const toggle = (id: string, on: boolean) => onChange(on ? [...new Set([...selected, id])] : selected.filter((x) => x !== id));
+  const toggle = (id: string, on: boolean) => {
+    setSkipped([]);
+    onChange(on ? [...new Set([...selected, id])] : selected.filter((x) => x !== id));
+  };
+  const selectAll = () => {
+    const refused = usable.map((a) => ({ a, why: kindRefusal(a, kind, capabilities, orgSettingsOf) }));
+    onChange(refused.filter((r) => !r.why).map((r) => r.a.id));
+    const label = (a: ChannelAccount) => capabilities.find((c) => c.type === a.channelType)?.label ?? '';
+    setSkipped(refused.filter((r) => r.why).map(({ a, why }) => ({ id: a.id, text: `${label(a)}「${a.name}」${why}` })));
+  };
   if (!usable.length) return <p className="muted">本机构及上级机构还没有可用的渠道账号，请联系管理员配置。</p>;
   return (
     <fieldset className="channel-picker" aria-describedby={describedBy}>
       <legend>发布渠道</legend>
       <p>
-        <button type="button" className="btn btn-small" onClick={() => onChange(usable.map((a) => a.id))} data-testid="select-all-channels">
+        <button type="button" className="btn btn-small" onClick={selectAll} data-testid="select-all-channels">
           选择全部渠道
         </button>{' '}
-        <button type="button" className="btn btn-small" onClick={() => onChange([])}>
+        <button type="button" className="btn btn-small" onClick={() => (setSkipped([]), onChange([]))}>
           全部取消
         </button>
       </p>
+      {skipped.length ? (
+        <div className="alert alert-info" role="status" data-testid="select-all-skipped">
+          以下渠道不接收“{KIND_LABELS[kind] ?? kind}”类信息，未选择：
+          <ul>
+            {skipped.map((x) => (
+              <li key={x.id}>{x.text}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {types.map((c) => (
         <div key={c.type} className="channel-group">
           <h4>
@@ -65,9 +108,11 @@ export function ChannelPicker({
   );
 }
 
-/** Default accounts for a kind: the organisation's setting when it names channel types, else each channel's defaultKinds. */
-export function defaultAccounts(kind: string, accounts: ChannelAccount[], capabilities: ChannelCapabilities[], orgSettings: Record<string, any> | undefined): string[] {
+/** Default accounts for a kind: the organisation's setting when it names channel types, else the accounts that take the kind (kindRefusal). */
+export function defaultAccounts(kind: string, accounts: ChannelAccount[], capabilities: ChannelCapabilities[], orgSettings: Record<string, any> | undefined, orgSettingsOf?: OrgSettingsOf): string[] {
   const byKind = orgSettings?.defaultChannelsByKind as Record<string, string[]> | undefined;
-  const types = byKind?.[kind] ?? capabilities.filter((c) => !c.defaultKinds || c.defaultKinds.includes(kind)).map((c) => c.type);
-  return accounts.filter((a) => a.enabled && a.status === 'active' && types.includes(a.channelType)).map((a) => a.id);
+  const types = byKind?.[kind];
+  return accounts
+    .filter((a) => a.enabled && a.status === 'active' && (types ? types.includes(a.channelType) : !kindRefusal(a, kind, capabilities, orgSettingsOf)))
+    .map((a) => a.id);
 }

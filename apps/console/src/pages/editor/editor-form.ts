@@ -23,6 +23,18 @@ export interface Form {
 
 export const EDITABLE = ['draft', 'rejected', 'published'];
 
+/** What the editor keeps of unsaved work (autosave, and across the end of a session): the form, whether it is scheduled, the item's updatedAt it started from. */
+export interface Draft {
+  form: Form;
+  schedule: boolean;
+  baseUpdatedAt: string | null;
+}
+
+/** Whether a draft holds anything worth offering back (a new item's empty form does not). */
+export function draftHasContent(d: Draft | null | undefined): boolean {
+  return !!d?.form && (!!d.form.title.trim() || !!d.form.summary.trim() || /[^\s]/.test(d.form.bodyHtml.replace(/<[^>]*>/g, '')) || d.form.attachments.length > 0);
+}
+
 export function fromItem(i: Item): Form {
   return {
     organisationId: i.organisationId,

@@ -4,29 +4,35 @@ import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
 import { PreviewsPanel } from '../../components/previews-panel';
 import { StatusBadge } from '../../components/state-badge';
-import { api, ApiError, upload } from '../../lib/api';
+import { api, ApiError } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { usePageTitle } from '../../lib/hooks';
-import { fmtBytes, fmtTime } from '../../lib/labels';
+import { fmtTime, STATUS_LABELS } from '../../lib/labels';
 import { charCount } from '../../lib/text';
-import type { Attachment, ChannelAccount, ChannelCapabilities, Finding, Item, ItemDetail, ItemList } from '../../lib/types';
+import type { ChannelAccount, ChannelCapabilities, Finding, Item, ItemDetail, ItemList } from '../../lib/types';
 import { ChannelPicker, defaultAccounts } from './channel-picker';
 import { FindingsList } from '../../components/findings-list';
 import type { HighlightTerm } from './findings-highlight';
 import { OverridesForm } from './overrides-form';
-import { blankForm, EDITABLE, type Form, fromItem, toBody } from './editor-form';
+import { blankForm, type Draft, EDITABLE, type Form, fromItem, toBody } from './editor-form';
 import { MetadataSection } from './metadata-section';
-import { MassQuotaLines, MassQuotaProblems, useMassQuotas } from './mass-quota';
-import { fromBeijingInput, toBeijingInput } from '../../lib/beijing-time';
+import { useChannelEditorNotes } from '../../channels/registry';
 import { RichText } from './rich-text';
+import { AttachmentsField } from './attachments-field';
+import { ScheduleSection } from './schedule-section';
+import { AutosaveOffer, AutosaveStatus } from './autosave-bar';
+import { RecallButton } from './recall-button';
+import { SubmitProblems } from './submit-problems';
+import { autosaveKey, useAutosave, useAutosaveOffer } from './use-autosave';
+import { useLeaveGuard, useRestoreKeptWork, useSessionKeeper } from './use-leave-guard';
 
 
 /** 写一次: content, catalogue metadata, channels and their overrides, previews, findings, save / submit / schedule. */
 export default function EditorPage() {
   const { id } = useParams();
   const navigate = useNavigate();
-  const { orgsWith, orgs } = useAuth();
-  const editorOrgs = orgsWith('editor');
+  const { orgsWith, orgs, user } = useAuth();
+  const editorOrgs = orgsWith('item.create');
   const h1 = usePageTitle(id ? '修改信息' : '写信息');
 
   const [item, setItem] = useState<ItemDetail | null>(null);
@@ -41,7 +47,6 @@ export default function EditorPage() {
   const [channelsTouched, setChannelsTouched] = useState(!!id);
   const [previewVersion, setPreviewVersion] = useState(0);
   const [policies, setPolicies] = useState<Item[]>([]);
-  const [attachError, setAttachError] = useState<ApiError>();
   const [imageError, setImageError] = useState<ApiError>();
   const [schedule, setSchedule] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
@@ -104,16 +109,37 @@ export default function EditorPage() {
 
   // New item: channels follow the kind until the editor picks them by hand.
   const orgSettings = orgs.find((o) => o.id === orgId)?.settings;
+  const orgSettingsOf = useCallback((oid: string) => orgs.find((o) => o.id === oid)?.settings, [orgs]);
   useEffect(() => {
     if (!form || channelsTouched || !accounts.length || !capabilities.length) return;
     // An updater, never a copy of this render's form: a keystroke that lands between this render and
     // the effect would otherwise be overwritten by the older copy (seen in CI as a wiped title).
     setForm((f) => {
       if (!f) return f;
-      const def = defaultAccounts(f.kind, accounts, capabilities, orgSettings);
+      const def = defaultAccounts(f.kind, accounts, capabilities, orgSettings, orgSettingsOf);
       return def.join() === f.targetAccountIds.join() ? f : { ...f, targetAccountIds: def };
     });
-  }, [form, channelsTouched, accounts, capabilities, orgSettings]);
+  }, [form, channelsTouched, accounts, capabilities, orgSettings, orgSettingsOf]);
+
+  // Unsaved work (issue 15.2): autosaved to the server, kept across the end of a session, guarded on leaving.
+  const key = autosaveKey(id);
+  const editable = !!form && (!item || EDITABLE.includes(item.status));
+  const draft = useMemo<Draft | null>(() => (form ? { form, schedule, baseUpdatedAt: item?.updatedAt ?? null } : null), [form, schedule, item?.updatedAt]);
+  const autosave = useAutosave(key, draft, dirty, editable);
+  useLeaveGuard(dirty && editable);
+  useSessionKeeper(user?.id, dirty && editable, draft);
+  const ready = !!form?.organisationId && (!id || item?.id === id);
+  const applyDraft = (d: Draft) => {
+    setForm(d.form);
+    setSchedule(d.schedule);
+    setChannelsTouched(true);
+    setDirty(true);
+  };
+  const restored = useRestoreKeptWork(ready, user?.id, (d) => {
+    applyDraft(d);
+    setNotice('已恢复登录失效前未保存的内容，请检查后保存');
+  });
+  const autosaveOffer = useAutosaveOffer(key, ready && editable, draft, restored);
 
   const update = useCallback(<K extends keyof Form>(k: K, v: Form[K]) => {
     setForm((f) => (f ? { ...f, [k]: v } : f));
@@ -132,7 +158,7 @@ export default function EditorPage() {
 
   const selectedTypes = useMemo(() => [...new Set(accounts.filter((a) => form?.targetAccountIds.includes(a.id)).map((a) => a.channelType))], [accounts, form?.targetAccountIds]);
 
-  const quotas = useMassQuotas(accounts, form?.targetAccountIds ?? [], form?.channelOverrides ?? {});
+  const channelNotes = useChannelEditorNotes({ accounts, selected: form?.targetAccountIds ?? [], overrides: form?.channelOverrides ?? {} });
 
   if (loadError) return <ErrorBanner error={loadError} />;
   if (!form) return <Loading what="信息" />;
@@ -148,6 +174,7 @@ export default function EditorPage() {
     const body = toBody({ ...form, publishAt: schedule ? form.publishAt : '' }, creating);
     const saved = creating ? await api.post<Item & { findings: Finding[] }>('/items', body) : await api.patch<Item & { findings: Finding[] }>(`/items/${item!.id}`, body);
     const detail = await api.get<ItemDetail>(`/items/${saved.id}`);
+    void autosave.drop(creating ? autosaveKey(undefined) : autosaveKey(saved.id));
     setItem(detail);
     setForm(fromItem(detail));
     setDirty(false);
@@ -185,21 +212,6 @@ export default function EditorPage() {
     }
   };
 
-  const addAttachments = async (files: FileList | null) => {
-    if (!files?.length) return;
-    setAttachError(undefined);
-    try {
-      const added: Attachment[] = [];
-      for (const f of [...files]) {
-        const r = await upload(f, 'attachment');
-        added.push({ name: r.name, url: r.url, mime: r.mime, size: r.size });
-      }
-      update('attachments', [...form.attachments, ...added]);
-    } catch (e) {
-      setAttachError(e as ApiError);
-    }
-  };
-
   const fid = (f: string) => `f-${f}`;
   const err = (f: string) => <FieldError error={error} field={f} id={`${fid(f)}-err`} />;
   const shownFields = ['title', 'summary', 'bodyHtml', 'docNo', 'issuingBody', 'writtenDate', 'category', 'disclosureAttr', 'validity', 'repealedDate', 'kind', 'policyItemId', 'targetAccountIds', 'publishAt', 'organisationId', 'channelOverrides'];
@@ -223,12 +235,20 @@ export default function EditorPage() {
           审核退回：{item.rejectionReason}
         </p>
       ) : null}
-      {readOnly ? (
-        <p className="alert alert-warn" role="alert">
-          当前状态为「{item?.status === 'submitted' ? '待审核' : item?.status}」，不能修改。
-        </p>
+      {readOnly && item ? (
+        <div className="alert alert-warn" role="alert">
+          <p>当前状态为「{STATUS_LABELS[item.status] ?? '其他'}」，不能修改。</p>
+          <RecallButton item={item} onDone={(m) => void api.get<ItemDetail>(`/items/${item.id}`).then((d) => (setItem(d), setForm(fromItem(d)), setSchedule(!!d.publishAt), setNotice(m)))} />
+        </div>
       ) : null}
-      <ErrorBanner error={error} fieldsShown={error?.status === 400 ? shownFields : []} />
+      {autosaveOffer.offer ? (
+        <AutosaveOffer
+          offer={autosaveOffer.offer}
+          onRestore={(d) => (applyDraft(d), autosaveOffer.close())}
+          onDiscard={() => (autosaveOffer.close(), void autosave.drop(key))}
+        />
+      ) : null}
+      {error?.status === 422 && error.details.length ? <SubmitProblems error={error} /> : <ErrorBanner error={error} fieldsShown={error?.status === 400 ? shownFields : []} />}
       {notice ? (
         <p className="alert alert-ok" role="status" data-testid="save-notice">
           {notice}
@@ -240,6 +260,7 @@ export default function EditorPage() {
           ref={formRef}
           className="editor-main"
           onSubmit={onSave}
+          onBlur={() => void autosave.flush()}
           noValidate
           onKeyDown={(e) => {
             if ((e.ctrlKey || e.metaKey) && e.key === 's') {
@@ -289,30 +310,7 @@ export default function EditorPage() {
                 <ErrorBanner error={imageError} />
                 {err('bodyHtml')}
               </div>
-              <div className="field">
-                <label htmlFor="f-attach">附件（PDF、OFD、Word、Excel、WPS、压缩包）</label>
-                {form.attachments.length ? (
-                  <ul className="attachments" data-testid="attachments">
-                    {form.attachments.map((a, i) => (
-                      <li key={a.url}>
-                        <a href={a.url} target="_blank" rel="noopener noreferrer">
-                          {a.name}
-                        </a>{' '}
-                        <span className="muted">{fmtBytes(a.size)}</span>{' '}
-                        <button type="button" className="btn btn-small" onClick={() => update('attachments', form.attachments.filter((_, j) => j !== i))} aria-label={`移除附件 ${a.name}`}>
-                          移除
-                        </button>
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-                <input id="f-attach" type="file" multiple onChange={(e) => {
-                  void addAttachments(e.target.files);
-                  e.target.value = '';
-                }} data-testid="attachment-input" />
-                <ErrorBanner error={attachError} />
-                {err('attachments')}
-              </div>
+              <AttachmentsField value={form.attachments} onChange={(v) => update('attachments', v)} err={err} />
             </section>
 
             <MetadataSection form={form} item={item} update={update} err={err} policies={policies} />
@@ -322,6 +320,8 @@ export default function EditorPage() {
               <ChannelPicker
                 accounts={accounts}
                 capabilities={capabilities}
+                kind={form.kind}
+                orgSettingsOf={orgSettingsOf}
                 selected={form.targetAccountIds}
                 onChange={(ids) => {
                   setChannelsTouched(true);
@@ -330,29 +330,12 @@ export default function EditorPage() {
                 describedBy={`${fid('targetAccountIds')}-err`}
               />
               {err('targetAccountIds')}
-              <MassQuotaLines quotas={quotas} />
+              {channelNotes.lines}
               <h3>各渠道单独设置</h3>
               <OverridesForm types={selectedTypes} capabilities={capabilities} accounts={accounts} value={form.channelOverrides} onChange={(v) => update('channelOverrides', v)} error={error} />
             </section>
 
-            <section className="card" aria-labelledby="h-schedule">
-              <h2 id="h-schedule">发布时间</h2>
-              <div className="field-inline">
-                <input type="radio" id="when-now" name="when" checked={!schedule} onChange={() => setSchedule(false)} />
-                <label htmlFor="when-now">审核通过后立即发布</label>
-              </div>
-              <div className="field-inline">
-                <input type="radio" id="when-later" name="when" checked={schedule} onChange={() => setSchedule(true)} />
-                <label htmlFor="when-later">定时发布</label>
-              </div>
-              {schedule ? (
-                <div className="field">
-                  <label htmlFor={fid('publishAt')}>发布时间（北京时间）</label>
-                  <input id={fid('publishAt')} type="datetime-local" value={form.publishAt ? toBeijingInput(form.publishAt) : ''} onChange={(e) => update('publishAt', e.target.value ? (fromBeijingInput(e.target.value) ?? '') : '')} aria-describedby={`${fid('publishAt')}-err`} />
-                  {err('publishAt')}
-                </div>
-              ) : null}
-            </section>
+            <ScheduleSection schedule={schedule} onSchedule={setSchedule} publishAt={form.publishAt} onPublishAt={(v) => update('publishAt', v)} err={err} />
 
             <div className="actions sticky-actions">
               <button type="submit" className="btn" disabled={!!busy || !form.title.trim()} data-testid="save-draft">
@@ -362,6 +345,7 @@ export default function EditorPage() {
                 {busy === 'submit' ? '正在提交…' : '保存并提交审核'}
               </button>
               {dirty ? <span className="muted">有未保存的修改（Ctrl+S 保存）</span> : null}
+              <AutosaveStatus state={autosave.state} />
             </div>
           </fieldset>
         </form>
@@ -369,7 +353,7 @@ export default function EditorPage() {
         <aside className="editor-side" aria-label="检查与预览">
           <section className="card" aria-labelledby="h-findings">
             <h2 id="h-findings">合规检查</h2>
-            <MassQuotaProblems quotas={quotas} />
+            {channelNotes.problems}
             {item ? <FindingsList item={item} findings={findings} onChanged={async () => setItem(await api.get<ItemDetail>(`/items/${item.id}`))} canKeep={false} /> : <p className="muted">保存后自动检查密级标志、个人信息和敏感词。</p>}
           </section>
           <section className="card" aria-labelledby="h-previews">

@@ -1,10 +1,15 @@
-import Image from '@tiptap/extension-image';
 import Link from '@tiptap/extension-link';
-import { EditorContent, useEditor, useEditorState } from '@tiptap/react';
+import TextAlign from '@tiptap/extension-text-align';
+import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, upload } from '../../lib/api';
+import { BodyToolbar } from './body-toolbar';
 import { FindingsHighlight, findingsKey, HighlightTerm } from './findings-highlight';
+import { BodyImage, keepFirstBlockLayout, TextIndent } from './layout-extensions';
+import './rich-text.css';
+import { TableExtensions } from './table-extension';
+import { cleanPastedHtml } from './word-paste';
 
 interface Props {
   value: string;
@@ -19,21 +24,36 @@ interface Props {
  * uploaded to the server first and inserted by their private URL (/api/v1/uploads/…, never as data:
  * URLs), which the browser loads with the session cookie; the portal publishes a public copy when the
  * item is published, and the other channels' workers read the file from the private store.
+ *
+ * Official documents carry tables, right-aligned 落款 and 成文日期 and first-line indents: the editor
+ * has them (toolbar, and pasted from Word through word-paste.ts), as the markup the sanitiser keeps.
  */
 export function RichText({ value, onChange, terms, describedBy, onUploadError }: Props) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [uploading, setUploading] = useState(false);
+  // alt texts of pictures a paste could not bring (Word's local files): the user uploads them
+  const [dropped, setDropped] = useState<string[]>([]);
   const editor = useEditor({
     extensions: [
       StarterKit.configure({ link: false, heading: { levels: [2, 3, 4] } }),
       Link.configure({ openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'], HTMLAttributes: { rel: 'noopener noreferrer', target: null } }),
-      Image.configure({ inline: false, allowBase64: false }),
+      BodyImage.configure({ inline: false, allowBase64: false }),
+      TextAlign.configure({ types: ['heading', 'paragraph'] }),
+      TextIndent,
+      ...TableExtensions,
       FindingsHighlight,
     ],
     content: value,
     editorProps: {
       attributes: { class: 'prose', role: 'textbox', 'aria-multiline': 'true', 'aria-label': '正文', ...(describedBy ? { 'aria-describedby': describedBy } : {}), 'data-testid': 'body-editor' },
-      handlePaste: (_view, event) => insertFiles(event.clipboardData?.files),
+      transformPastedHTML: (html) => {
+        const r = cleanPastedHtml(html);
+        setDropped(r.droppedImages);
+        return r.html;
+      },
+      transformPasted: (slice) => keepFirstBlockLayout(slice),
+      // Word also puts a picture of the copied text on the clipboard: the text (HTML) wins over it
+      handlePaste: (_view, event) => (hasText(event.clipboardData?.getData('text/html')) ? false : insertFiles(event.clipboardData?.files)),
       handleDrop: (_view, event) => insertFiles((event as DragEvent).dataTransfer?.files),
     },
     onUpdate: ({ editor }) => onChange(editor.isEmpty ? '' : editor.getHTML()),
@@ -47,25 +67,6 @@ export function RichText({ value, onChange, terms, describedBy, onUploadError }:
   useEffect(() => {
     if (editor) editor.view.dispatch(editor.state.tr.setMeta(findingsKey, terms));
   }, [editor, terms]);
-
-  const state = useEditorState({
-    editor,
-    selector: ({ editor: e }) =>
-      e
-        ? {
-            bold: e.isActive('bold'),
-            italic: e.isActive('italic'),
-            h2: e.isActive('heading', { level: 2 }),
-            h3: e.isActive('heading', { level: 3 }),
-            bullet: e.isActive('bulletList'),
-            ordered: e.isActive('orderedList'),
-            quote: e.isActive('blockquote'),
-            link: e.isActive('link'),
-            canUndo: e.can().undo(),
-            canRedo: e.can().redo(),
-          }
-        : null,
-  });
 
   function insertFiles(files: FileList | null | undefined): boolean {
     const images = [...(files ?? [])].filter((f) => f.type.startsWith('image/'));
@@ -99,43 +100,42 @@ export function RichText({ value, onChange, terms, describedBy, onUploadError }:
     else editor.chain().focus().extendMarkRange('link').setLink({ href: url.trim() }).run();
   };
 
-  const btn = (label: string, active: boolean | undefined, run: () => void, disabled = false, key?: string) => (
-    <button type="button" className="tb-btn" aria-pressed={active === undefined ? undefined : active} onClick={run} disabled={disabled || !editor} title={key ? `${label}（${key}）` : label}>
-      {label}
-    </button>
-  );
-
   return (
     <div className="rich-text">
-      <div className="toolbar" role="toolbar" aria-label="正文格式">
-        {btn('加粗', state?.bold, () => editor?.chain().focus().toggleBold().run(), false, 'Ctrl+B')}
-        {btn('倾斜', state?.italic, () => editor?.chain().focus().toggleItalic().run(), false, 'Ctrl+I')}
-        {btn('二级标题', state?.h2, () => editor?.chain().focus().toggleHeading({ level: 2 }).run())}
-        {btn('三级标题', state?.h3, () => editor?.chain().focus().toggleHeading({ level: 3 }).run())}
-        {btn('项目列表', state?.bullet, () => editor?.chain().focus().toggleBulletList().run())}
-        {btn('编号列表', state?.ordered, () => editor?.chain().focus().toggleOrderedList().run())}
-        {btn('引用', state?.quote, () => editor?.chain().focus().toggleBlockquote().run())}
-        {btn('链接', state?.link, setLink)}
-        <button type="button" className="tb-btn" onClick={() => fileRef.current?.click()} disabled={!editor || uploading} data-testid="insert-image">
-          {uploading ? '图片上传中…' : '插入图片'}
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept="image/jpeg,image/png,image/gif,image/webp"
-          multiple
-          hidden
-          data-testid="image-input"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = '';
-            if (files.length) void uploadImages(files);
-          }}
-        />
-        {btn('撤销', undefined, () => editor?.chain().focus().undo().run(), !state?.canUndo, 'Ctrl+Z')}
-        {btn('重做', undefined, () => editor?.chain().focus().redo().run(), !state?.canRedo, 'Ctrl+Shift+Z')}
-      </div>
+      <BodyToolbar editor={editor} uploading={uploading} onPickImage={() => fileRef.current?.click()} onLink={setLink} />
+      <input
+        ref={fileRef}
+        type="file"
+        accept="image/jpeg,image/png,image/gif,image/webp"
+        multiple
+        hidden
+        data-testid="image-input"
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          if (files.length) void uploadImages(files);
+        }}
+      />
+      {dropped.length ? (
+        <div className="paste-notice" role="status" data-testid="paste-notice">
+          <span>
+            {`粘贴的内容中有 ${dropped.length} 张图片`}
+            {dropped.some(Boolean) ? `（${dropped.filter(Boolean).map((a) => `“${a}”`).join('、')}）` : ''}
+            是本机文件，无法随粘贴带入：请用“插入图片”上传，并用“图片说明”补上图题。
+          </span>
+          <button type="button" className="tb-btn" onClick={() => setDropped([])}>
+            知道了
+          </button>
+        </div>
+      ) : null}
       <EditorContent editor={editor} />
     </div>
   );
+}
+
+/** Whether pasted HTML holds any text (not only pictures); Word's style block is not text. */
+function hasText(html: string | undefined): boolean {
+  if (!html) return false;
+  const text = html.replace(/<(style|script|head)\b[\s\S]*?<\/\1>/gi, '').replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, '').replace(/&nbsp;|\s/g, '');
+  return text.length > 0;
 }

@@ -14,7 +14,9 @@ import type { AuditEntry, ChannelCapabilities, ItemDelivery, ItemDetail } from '
 import { ReviewPanel } from './review-panel';
 import { ScheduleForm } from './schedule-form';
 import { VersionDiff } from './version-diff';
-import { WechatPreview } from './wechat-preview';
+import { ChannelItemPanels } from '../../channels/registry';
+import { RecallButton } from '../editor/recall-button';
+import { auditActionLabel } from '../../../../api/src/audit/audit-action-labels';
 
 const EDITABLE = ['draft', 'rejected', 'published'];
 const TERMINAL = ['published', 'withdrawn', 'failed', 'cancelled'];
@@ -28,6 +30,7 @@ const ACTIONS: Record<string, string> = {
   'item.approve': '审核通过（终审）',
   'item.approve_level': '本级审核通过',
   'item.reject': '退回',
+  'item.recall': '撤回提交',
   'item.withdraw': '撤回',
   'item.revision_manual_needed': '修订版需人工处理的渠道',
   'finding.keep': '保留审查发现',
@@ -38,7 +41,7 @@ const ACTIONS: Record<string, string> = {
 export default function ItemPage() {
   const { id = '' } = useParams();
   const loc = useLocation();
-  const { user, hasRole, orgName } = useAuth();
+  const { user, can, holdsRole, orgName } = useAuth();
   const item = useAsync(() => api.get<ItemDetail>(`/items/${id}`), [id]);
   const audit = useAsync(() => api.get<AuditEntry[]>(`/items/${id}/audit`), [id, item.data?.updatedAt, item.data?.status]);
   const deliveries = useAsync(() => api.get<ItemDelivery[]>(`/items/${id}/deliveries`), [id, item.data?.status]);
@@ -46,21 +49,27 @@ export default function ItemPage() {
   const [notice, setNotice] = useState<string>((loc.state as { notice?: string } | null)?.notice ?? '');
   const h1 = usePageTitle(item.data?.title ?? '信息');
   const pending = (deliveries.data ?? []).some((d) => !TERMINAL.includes(d.state));
-  useInterval(() => {
-    void deliveries.reload();
-    if (item.data?.status === 'approved') void item.reload();
-  }, pending || item.data?.status === 'approved' ? 2000 : null);
+  useInterval(
+    () => {
+      void deliveries.reload();
+      if (item.data?.status === 'approved') void item.reload();
+    },
+    pending || item.data?.status === 'approved' ? 2000 : null,
+  );
 
   const d = item.data;
   const bodyDoc = useMemo(() => {
     if (!d) return '';
     const marked = markRanges(
       d.bodyHtml,
-      d.findings.filter((f) => f.field === 'bodyHtml').map((f) => ({ start: f.start, end: f.end, cls: f.status === 'open' ? `finding-${f.severity}` : 'finding-decided', title: f.message })),
+      d.findings
+        .filter((f) => f.field === 'bodyHtml')
+        .map((f) => ({ start: f.start, end: f.end, cls: f.status === 'open' ? `finding-${f.severity}` : 'finding-decided', title: f.message })),
     );
     return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><base target="_blank"><style>
       body{font:17px/1.8 "Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:16px;color:#222}
       img{max-width:100%;height:auto}mark.finding-block{background:#f8c4c0;outline:2px solid #b5302b}
+      table{border-collapse:collapse}th,td{border:1px solid #57606a;padding:2px 8px;vertical-align:top}th{background:#f3f4f6}td p,th p{margin:0}figure{margin:12px auto;text-align:center}figcaption{color:#57606a;font-size:15px}
       mark.finding-review{background:#ffe08a;outline:2px solid #b58100}mark.finding-warn{background:#dfe8f7}mark.finding-decided{background:#eef1f4;outline:1px dashed #8c959f}
       </style><title>${escapeHtml(d.title)}</title></head><body>${marked}</body></html>`;
   }, [d]);
@@ -69,11 +78,13 @@ export default function ItemPage() {
   if (!d) return <ErrorBanner error={item.error} />;
 
   const isAuthor = d.authorId === user?.id;
-  const canEdit = hasRole('editor', d.organisationId) && EDITABLE.includes(d.status);
-  const canReview = d.status === 'submitted' && hasRole('reviewer', d.organisationId) && !isAuthor;
-  const canWithdraw = (d.status === 'published' || d.status === 'approved') && (hasRole('reviewer', d.organisationId) || hasRole('operator', d.organisationId) || hasRole('admin', d.organisationId));
-  const canKeep = hasRole('reviewer', d.organisationId) && !isAuthor;
-  const canRedact = (hasRole('reviewer', d.organisationId) || hasRole('editor', d.organisationId)) && ['draft', 'rejected', 'submitted'].includes(d.status);
+  const canEdit = can('item.edit', d.organisationId) && EDITABLE.includes(d.status);
+  // the level under review is decided by the role the organisation's review policy names for it
+  const levelSpec = d.reviewPolicy[Math.min(d.reviewLevel, d.reviewPolicy.length - 1)];
+  const canReview = d.status === 'submitted' && !!levelSpec && holdsRole(levelSpec.role, d.organisationId) && !isAuthor;
+  const canWithdraw = (d.status === 'published' || d.status === 'approved') && can('item.withdraw', d.organisationId);
+  const canKeep = can('finding.keep', d.organisationId) && !isAuthor;
+  const canRedact = can('finding.redact', d.organisationId) && ['draft', 'rejected', 'submitted'].includes(d.status);
 
   const reload = async () => {
     await item.reload();
@@ -105,6 +116,7 @@ export default function ItemPage() {
           </Link>
         ) : null}
         {canWithdraw ? <WithdrawForm id={d.id} onDone={(m) => (setNotice(m), reload())} /> : null}
+        <RecallButton item={d} onDone={(m) => (setNotice(m), reload())} />
       </div>
 
       {d.status === 'submitted' && isAuthor ? (
@@ -113,8 +125,8 @@ export default function ItemPage() {
         </p>
       ) : null}
       {canReview ? <ReviewPanel item={d} onDone={(m) => (setNotice(m), reload())} /> : null}
-      {d.status === 'submitted' && hasRole('reviewer', d.organisationId) ? <WechatPreview item={d} /> : null}
-      {d.status === 'approved' && d.publishAt && new Date(d.publishAt) > new Date() && (hasRole('reviewer', d.organisationId) || hasRole('operator', d.organisationId) || hasRole('admin', d.organisationId)) ? (
+      {d.status === 'submitted' && can('item.preview', d.organisationId) ? <ChannelItemPanels item={d} /> : null}
+      {d.status === 'approved' && d.publishAt && new Date(d.publishAt) > new Date() && can('delivery.schedule', d.organisationId) ? (
         <ScheduleForm id={d.id} publishAt={d.publishAt} onDone={(m) => (setNotice(m), reload())} />
       ) : null}
 
@@ -124,17 +136,55 @@ export default function ItemPage() {
             <h2 id="h-meta">政务公开目录信息</h2>
             <table className="meta-table">
               <tbody>
-                <tr><th scope="row">索引号</th><td className="mono">{d.indexNo}</td><th scope="row">主题分类</th><td>{d.category}</td></tr>
-                <tr><th scope="row">发布机构</th><td>{d.issuingBody}</td><th scope="row">成文日期</th><td>{d.writtenDate ?? '—'}</td></tr>
-                <tr><th scope="row">文号</th><td>{d.docNo ?? '—'}</td><th scope="row">发布日期</th><td>{d.publishDate ?? '—'}</td></tr>
-                <tr><th scope="row">公开属性</th><td>{d.disclosureAttr}</td><th scope="row">有效性</th><td>{d.validity}{d.repealedDate ? `（${d.repealedDate} 废止）` : ''}</td></tr>
-                <tr><th scope="row">定时发布</th><td>{d.publishAt ? fmtTime(d.publishAt) : '审核通过后立即'}</td><th scope="row">版本</th><td>{d.currentVersionNo ? `第 ${d.currentVersionNo} 版` : '未发布'}</td></tr>
+                <tr>
+                  <th scope="row">索引号</th>
+                  <td className="mono">{d.indexNo}</td>
+                  <th scope="row">主题分类</th>
+                  <td>{d.category}</td>
+                </tr>
+                <tr>
+                  <th scope="row">发布机构</th>
+                  <td>{d.issuingBody}</td>
+                  <th scope="row">成文日期</th>
+                  <td>{d.writtenDate ?? '—'}</td>
+                </tr>
+                <tr>
+                  <th scope="row">文号</th>
+                  <td>{d.docNo ?? '—'}</td>
+                  <th scope="row">发布日期</th>
+                  <td>{d.publishDate ?? '—'}</td>
+                </tr>
+                <tr>
+                  <th scope="row">公开属性</th>
+                  <td>{d.disclosureAttr}</td>
+                  <th scope="row">有效性</th>
+                  <td>
+                    {d.validity}
+                    {d.repealedDate ? `（${d.repealedDate} 废止）` : ''}
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">定时发布</th>
+                  <td>{d.publishAt ? fmtTime(d.publishAt) : '审核通过后立即'}</td>
+                  <th scope="row">版本</th>
+                  <td>{d.currentVersionNo ? `第 ${d.currentVersionNo} 版` : '未发布'}</td>
+                </tr>
                 {d.policyItemId ? (
-                  <tr><th scope="row">所解读的政策</th><td colSpan={3}><Link to={`/items/${d.policyItemId}`}>查看政策文件</Link></td></tr>
+                  <tr>
+                    <th scope="row">所解读的政策</th>
+                    <td colSpan={3}>
+                      <Link to={`/items/${d.policyItemId}`}>查看政策文件</Link>
+                    </td>
+                  </tr>
                 ) : null}
               </tbody>
             </table>
-            {d.summary ? <p><strong>摘要：</strong>{d.summary}</p> : null}
+            {d.summary ? (
+              <p>
+                <strong>摘要：</strong>
+                {d.summary}
+              </p>
+            ) : null}
           </section>
           <section className="card" aria-labelledby="h-body">
             <h2 id="h-body">正文</h2>
@@ -146,7 +196,10 @@ export default function ItemPage() {
                 <ul className="attachments">
                   {d.attachments.map((a) => (
                     <li key={a.url}>
-                      <a href={a.url} target="_blank" rel="noopener noreferrer">{a.name}</a> <span className="muted">{fmtBytes(a.size)}</span>
+                      <a href={a.url} target="_blank" rel="noopener noreferrer">
+                        {a.name}
+                      </a>{' '}
+                      <span className="muted">{fmtBytes(a.size)}</span>
                     </li>
                   ))}
                 </ul>
@@ -169,17 +222,33 @@ export default function ItemPage() {
             {deliveries.data?.length ? (
               <table className="table compact" data-testid="item-deliveries">
                 <thead>
-                  <tr><th scope="col">渠道账号</th><th scope="col">版本</th><th scope="col">状态</th><th scope="col">说明</th></tr>
+                  <tr>
+                    <th scope="col">渠道账号</th>
+                    <th scope="col">版本</th>
+                    <th scope="col">状态</th>
+                    <th scope="col">说明</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {deliveries.data.map((x) => (
                     <tr key={x.id}>
                       <td>{x.accountName}</td>
                       <td>第 {x.versionNo} 版</td>
-                      <td><StateBadge state={x.state} /></td>
                       <td>
-                        {x.externalUrl ? <a href={x.externalUrl} target="_blank" rel="noopener noreferrer">查看</a> : null}
-                        {x.lastErrorMessage ? <span className="err-text">{x.lastErrorCode ? `[${x.lastErrorCode}] ` : ''}{x.lastErrorMessage}</span> : null}
+                        <StateBadge state={x.state} />
+                      </td>
+                      <td>
+                        {x.externalUrl ? (
+                          <a href={x.externalUrl} target="_blank" rel="noopener noreferrer">
+                            查看
+                          </a>
+                        ) : null}
+                        {x.lastErrorMessage ? (
+                          <span className="err-text">
+                            {x.lastErrorCode ? `[${x.lastErrorCode}] ` : ''}
+                            {x.lastErrorMessage}
+                          </span>
+                        ) : null}
                         {x.publishedAt ? <span className="muted"> {fmtTime(x.publishedAt)}</span> : null}
                       </td>
                     </tr>
@@ -201,10 +270,14 @@ export default function ItemPage() {
             <ol className="timeline" data-testid="audit">
               {(audit.data ?? []).map((a) => (
                 <li key={a.id}>
-                  <time>{fmtTime(a.at)}</time> <strong>{a.actorName ?? '系统'}</strong> {ACTIONS[a.action] ?? a.action}
+                  <time>{fmtTime(a.at)}</time> <strong>{a.actorName ?? '系统'}</strong> {ACTIONS[a.action] ?? auditActionLabel(a.action)}
                   {a.details.secrecyConclusion ? <div className="muted">保密审查结论：{String(a.details.secrecyConclusion)}</div> : null}
                   {a.details.reason ? <div className="muted">原因：{String(a.details.reason)}</div> : null}
-                  {a.details.level ? <div className="muted">第 {String(a.details.level)} / {String(a.details.of)} 级</div> : null}
+                  {a.details.level ? (
+                    <div className="muted">
+                      第 {String(a.details.level)} / {String(a.details.of)} 级
+                    </div>
+                  ) : null}
                 </li>
               ))}
             </ol>

@@ -14,7 +14,7 @@ import type { AccountRestored, OperatorAccount, OperatorDelivery } from './monit
  * reason and their backlog; and publications a withdrawal could not take back.
  */
 export function AccountsAttention({ accounts, capLabel }: { accounts: Async<OperatorAccount[]>; capLabel(t: string): string }) {
-  const { hasRole, orgName } = useAuth();
+  const { can, orgName } = useAuth();
   const [notice, setNotice] = useState('');
   const unresolved = useAsync(() => api.get<OperatorDelivery[]>('/operator/withdrawals/unresolved'), []);
   const list = accounts.data ?? [];
@@ -49,7 +49,7 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
               <button type="button" className="btn btn-primary" onClick={() => void restore.run(a)}>
                 已处理，恢复发送
               </button>{' '}
-              {hasRole('admin', a.organisationId) ? (
+              {can('account.manage', a.organisationId) ? (
                 <Link className="btn" to="/admin">
                   更新凭据
                 </Link>

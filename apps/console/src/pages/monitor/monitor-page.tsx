@@ -10,12 +10,15 @@ import { DELIVERY_STATE_LABELS, fmtTime } from '../../lib/labels';
 import type { ChannelCapabilities } from '../../lib/types';
 import { AccountsAttention } from './accounts-attention';
 import { DeliveryDetail } from './delivery-detail';
-import { GazettePanel } from './gazette-panel';
-import { LedPanel } from './led-panel';
+import { channelMonitorTabs } from '../../channels/registry';
 import type { Matrix, OperatorAccount } from './monitor-types';
 import { useDeliveryStream } from './use-delivery-stream';
+import { userChannels } from '../../lib/channel-choices';
 
-/** Operators: the item × channel matrix in colour, live; each delivery's history and actions; accounts; gazette; LED. */
+/** Tabs of channels that have their own (apps/console/src/channels/registry.tsx). */
+const CHANNEL_TABS = channelMonitorTabs();
+
+/** Operators: the item × channel matrix in colour, live; each delivery's history and actions; accounts; the channels' own tabs. */
 export default function MonitorPage() {
   const h1 = usePageTitle('发布监控');
   const [tab, setTab] = useState('matrix');
@@ -84,8 +87,7 @@ export default function MonitorPage() {
         tabs={[
           { key: 'matrix', label: '发布矩阵' },
           { key: 'accounts', label: `账号状态${attention.length ? `（${attention.length}）` : ''}` },
-          { key: 'gazette', label: '政府公报' },
-          { key: 'led', label: 'LED显示屏' },
+          ...CHANNEL_TABS.map(({ key, label }) => ({ key, label })),
         ]}
       >
         {tab === 'matrix' ? (
@@ -106,7 +108,7 @@ export default function MonitorPage() {
                 <label htmlFor="m-channel">渠道</label>
                 <select id="m-channel" value={channel} onChange={(e) => (setChannel(e.target.value), setPage(1))}>
                   <option value="">全部</option>
-                  {caps.data?.map((c) => (
+                  {userChannels(caps.data).map((c) => (
                     <option key={c.type} value={c.type}>
                       {c.label}
                     </option>
@@ -200,10 +202,8 @@ export default function MonitorPage() {
           </>
         ) : tab === 'accounts' ? (
           <AccountsAttention accounts={accounts} capLabel={capLabel} />
-        ) : tab === 'gazette' ? (
-          <GazettePanel />
         ) : (
-          <LedPanel />
+          CHANNEL_TABS.map(({ key, Panel }) => (key === tab ? <Panel key={key} /> : null))
         )}
       </Tabs>
     </section>

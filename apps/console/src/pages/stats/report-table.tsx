@@ -1,4 +1,5 @@
 import { Fragment } from 'react';
+import { headerLayout } from '../../../../../libs/stats/src/header-layout';
 import type { CellValue, ReportDoc, RowDoc, SectionDoc } from './stats-types';
 
 interface Props {
@@ -7,20 +8,24 @@ interface Props {
   drafts: Record<string, string>;
   onDraft(cell: string, v: string): void;
   onDrill(cell: CellValue, row: RowDoc): void;
+  /** Id of the heading that names a table without a title of its own (the report's). */
+  labelledBy: string;
 }
 
 /**
  * The official table on screen. Computed numbers are buttons that open the items behind them; manual
  * cells become inputs while editing (not once the report is frozen).
  */
-export function ReportTable({ doc, editing, drafts, onDraft, onDrill }: Props) {
+export function ReportTable({ doc, editing, drafts, onDraft, onDrill, labelledBy }: Props) {
   return (
     <div className="report" data-testid="report-table">
       {doc.tables.map((t) => (
         <div key={t.id} className="report-table">
-          {t.title ? <h3>{t.title}</h3> : null}
+          {t.title ? <h3 id={`h-table-${t.id}`}>{t.title}</h3> : null}
           {t.sections.map((s, si) => (
-            <Section key={si} s={s} editing={editing && !doc.frozen} drafts={drafts} onDraft={onDraft} onDrill={onDrill} caption={s.title ?? t.title ?? doc.template.title} />
+            // A section with its own title carries it as its caption; an untitled one is named by the
+            // heading above it (the table's, else the report's): the same words are never printed twice.
+            <Section key={si} s={s} editing={editing && !doc.frozen} drafts={drafts} onDraft={onDraft} onDrill={onDrill} labelledBy={t.title ? `h-table-${t.id}` : labelledBy} />
           ))}
           {t.note ? <p className="muted">{t.note}</p> : null}
         </div>
@@ -29,47 +34,35 @@ export function ReportTable({ doc, editing, drafts, onDraft, onDrill }: Props) {
   );
 }
 
-function Section({ s, editing, drafts, onDraft, onDrill, caption }: { s: SectionDoc; editing: boolean; drafts: Record<string, string>; onDraft(c: string, v: string): void; onDrill(c: CellValue, r: RowDoc): void; caption: string }) {
-  const grouped = s.columns.some((c) => c.groups?.length);
-  const groupSpans: { label: string; span: number }[] = [];
-  if (grouped) {
-    for (const c of s.columns) {
-      const g = c.groups?.[0] ?? '';
-      const last = groupSpans[groupSpans.length - 1];
-      if (last && last.label === g) last.span++;
-      else groupSpans.push({ label: g, span: 1 });
-    }
-  }
+function Section({ s, editing, drafts, onDraft, onDrill, labelledBy }: { s: SectionDoc; editing: boolean; drafts: Record<string, string>; onDraft(c: string, v: string): void; onDrill(c: CellValue, r: RowDoc): void; labelledBy: string }) {
+  // The same header grid as the XLSX (libs/stats/src/header-layout.ts): groups such as 申请人情况 /
+  // 法人或其他组织 stacked above the columns they cover.
+  const { depth, cells } = headerLayout(s.columns);
   return (
-    <table className="table report-grid">
-      <caption>{caption}</caption>
+    <table className="table report-grid" aria-labelledby={s.title ? undefined : labelledBy}>
+      {s.title ? <caption>{s.title}</caption> : null}
       <thead>
-        {grouped ? (
-          <tr>
-            <th scope="col" rowSpan={2}>
-              {s.labelHeader}
-            </th>
-            {s.unitColumn ? (
-              <th scope="col" rowSpan={2}>
+        {Array.from({ length: depth }, (_, level) => (
+          <tr key={level}>
+            {level === 0 ? (
+              <th scope="col" rowSpan={depth}>
+                {s.labelHeader}
+              </th>
+            ) : null}
+            {level === 0 && s.unitColumn ? (
+              <th scope="col" rowSpan={depth}>
                 单位
               </th>
             ) : null}
-            {groupSpans.map((g, i) => (
-              <th key={i} scope="colgroup" colSpan={g.span}>
-                {g.label}
-              </th>
-            ))}
+            {cells
+              .filter((h) => h.row === level)
+              .map((h) => (
+                <th key={h.col} scope={h.group ? 'colgroup' : 'col'} colSpan={h.colSpan > 1 ? h.colSpan : undefined} rowSpan={h.rowSpan > 1 ? h.rowSpan : undefined}>
+                  {h.text}
+                </th>
+              ))}
           </tr>
-        ) : null}
-        <tr>
-          {!grouped ? <th scope="col">{s.labelHeader}</th> : null}
-          {!grouped && s.unitColumn ? <th scope="col">单位</th> : null}
-          {s.columns.map((c, i) => (
-            <th key={i} scope="col">
-              {c.label}
-            </th>
-          ))}
-        </tr>
+        ))}
       </thead>
       <tbody>
         {s.rows.map((r, ri) => (

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { DbSchema } from './db-schema';
+
+export interface DataSourceSettings {
+  /** Connections in the pool (AppConfig.DB_POOL_MAX in the processes). */
+  poolMax?: number;
+}
+
+/** TypeORM options for Postgres with the given schema: never synchronize, migrations one transaction each. */
+export function dataSourceOptions(url: string, schema: DbSchema, settings: DataSourceSettings = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: schema.entities,
+    migrations: schema.migrations,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: settings.poolMax ?? 10,
+      // The engine's hot statements are named (prepared once per connection). Postgres would settle on
+      // a generic plan after a few runs, made for the table sizes of that moment: on a young database a
+      // scan of the whole deliveries table, kept while the table grows. A plan per run, as for every
+      // other statement, sees the sizes of now.
+      options: '-c plan_cache_mode=force_custom_plan',
+    },
+  } as DataSourceOptions;
+}
+
+/** Arbitrary, fixed key for pg_advisory_lock: only one process runs migrations at a time. */
+const MIGRATION_LOCK_KEY = 727274001;
+
+/** Runs pending migrations under an advisory lock, so api and worker processes may start together. */
+export async function runMigrationsLocked(ds: DataSource): Promise<string[]> {
+  const qr = ds.createQueryRunner();
+  await qr.connect();
+  try {
+    await qr.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await qr.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await qr.release();
+  }
+}

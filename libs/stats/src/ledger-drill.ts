@@ -1,0 +1,212 @@
+import type { EntityManager } from 'typeorm';
+import { COUNTED, MetricDef, SqlParams, dimPredicate } from './metrics';
+import type { Period } from './period';
+import type { AddedRecord, CountSource, DrillItem, DrillPublication, DrillResult, SourceChoice } from './ledger-query.types';
+import { Db, Scope, scopeSql } from './ledger-scope';
+
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+function beijingDateTime(d: Date): string {
+  return new Date(d.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function toIso(v: string | Date | null): string | null {
+  if (v === null || v === undefined) return null;
+  return new Date(v).toISOString();
+}
+
+/** The counts a drill-down falls back on when the requested page is past the end. */
+export interface DrillCounts {
+  countDims(scope: Scope | null, period: Period, dims: string[], choice?: SourceChoice, em?: EntityManager): Promise<{ counts: Map<string, number>; source: CountSource }>;
+  docCounts(scope: Scope | null, period: Period, wanted: { kind: string; measure: 'written' | 'repealed' | 'inForce' }[]): Promise<Map<string, number>>;
+}
+
+/**
+ * The items behind a number: each with its title, 索引号, channels in the period and the
+ * publications that put it in the cell, in the order of their first publication.
+ */
+export class LedgerDrill {
+  constructor(
+    private readonly db: Db,
+    private readonly counts: DrillCounts,
+  ) {}
+
+  /** The items behind a ledger metric. `watermark` marks publications recorded after a freeze. */
+  async drillLedger(
+    scope: Scope | null,
+    period: Period,
+    def: MetricDef,
+    opts: { limit?: number; offset?: number; watermark?: string | null } = {},
+  ): Promise<DrillResult> {
+    if (def.type === 'docs') return this.drillDocs(scope, period, def, opts);
+    const params = new SqlParams();
+    const plus = def.type === 'dim' ? def.dim : def.plus;
+    const having = def.type === 'dimDiff' ? `HAVING NOT bool_or(${dimPredicate(def.minus, params.add).replace(/\bp\./g, 'm.')})` : '';
+    const from = params.add(period.fromUtc);
+    const to = params.add(period.toUtcExclusive);
+    const wm = opts.watermark ? `${params.add(opts.watermark)}::bigint` : 'NULL::bigint';
+    const limit = params.add(opts.limit ?? 1_000_000);
+    const offset = params.add(opts.offset ?? 0);
+    const sql = `
+      WITH m AS (
+        SELECT p.* FROM publication_records p
+        WHERE ${scopeSql(scope, 'p', params)} AND p.published_at >= ${from} AND p.published_at < ${to}
+          AND ${dimPredicate(plus, params.add)} AND ${COUNTED}
+      ), sel AS (
+        SELECT m.item_id, min(m.published_at) AS first_at FROM m GROUP BY m.item_id ${having}
+      ), page AS (
+        SELECT item_id, first_at, count(*) OVER () AS total FROM sel ORDER BY first_at, item_id LIMIT ${limit} OFFSET ${offset}
+      )
+      SELECT pg.total, i.id, i.title, i.index_no, i.kind, i.category, i.organisation_id, o.name AS organisation_name,
+        i.written_date::text AS written_date, i.repealed_date::text AS repealed_date, i.validity,
+        (SELECT array_agg(DISTINCT q.channel_type ORDER BY q.channel_type) FROM publication_records q
+           WHERE q.item_id = i.id AND q.published_at >= ${from} AND q.published_at < ${to} AND ${COUNTED.replace('p.', 'q.')}) AS channels,
+        (SELECT json_agg(json_build_object(
+            'recordId', m.id::text, 'channelType', m.channel_type, 'accountId', m.channel_account_id,
+            'accountName', a.name, 'publishedAt', m.published_at, 'externalUrl', m.external_url, 'manual', m.manual,
+            'withdrawnAt', (SELECT min(w.withdrawn_at) FROM publication_withdrawals w WHERE w.publication_record_id = m.id),
+            'afterFreeze', CASE WHEN ${wm} IS NULL THEN NULL ELSE m.id > ${wm} END
+          ) ORDER BY m.published_at, m.id)
+          FROM m LEFT JOIN channel_accounts a ON a.id = m.channel_account_id WHERE m.item_id = i.id) AS pubs
+      FROM page pg JOIN items i ON i.id = pg.item_id JOIN organisations o ON o.id = i.organisation_id
+      ORDER BY pg.first_at, i.id`;
+    const rows = await this.db.query(sql, params.values);
+    return { total: rows.length ? Number(rows[0].total) : await this.countSel(scope, period, def), items: rows.map((r: any) => toDrillItem(r, !!opts.watermark)) };
+  }
+
+  /** Total when the requested page is past the end. */
+  private async countSel(scope: Scope | null, period: Period, def: MetricDef): Promise<number> {
+    if (def.type === 'docs') return 0;
+    const dims = def.type === 'dim' ? [def.dim] : [def.plus, def.minus];
+    const { counts } = await this.counts.countDims(scope, period, dims, 'ledger');
+    return def.type === 'dim' ? counts.get(def.dim)! : counts.get(def.plus)! - counts.get(def.minus)!;
+  }
+
+  /** The items behind a document metric (制发 / 废止 / 现行有效), with all their publications. */
+  async drillDocs(
+    scope: Scope | null,
+    period: Period,
+    def: Extract<MetricDef, { type: 'docs' }>,
+    opts: { limit?: number; offset?: number } = {},
+  ): Promise<DrillResult> {
+    const params = new SqlParams();
+    const cond = docCondition(def.measure, () => `${params.add(period.from)}::date`, () => `${params.add(period.to)}::date`);
+    const sql = `
+      WITH sel AS (
+        SELECT i.id, count(*) OVER () AS total FROM items i
+        WHERE i.kind = ${params.add(def.kind)} AND ${cond} AND ${scopeSql(scope, 'i', params)}
+        ORDER BY i.written_date NULLS LAST, i.id LIMIT ${params.add(opts.limit ?? 1_000_000)} OFFSET ${params.add(opts.offset ?? 0)}
+      )
+      SELECT sel.total, i.id, i.title, i.index_no, i.kind, i.category, i.organisation_id, o.name AS organisation_name,
+        i.written_date::text AS written_date, i.repealed_date::text AS repealed_date, i.validity,
+        (SELECT array_agg(DISTINCT q.channel_type ORDER BY q.channel_type) FROM publication_records q WHERE q.item_id = i.id) AS channels,
+        (SELECT json_agg(json_build_object(
+            'recordId', p.id::text, 'channelType', p.channel_type, 'accountId', p.channel_account_id,
+            'accountName', a.name, 'publishedAt', p.published_at, 'externalUrl', p.external_url, 'manual', p.manual,
+            'withdrawnAt', (SELECT min(w.withdrawn_at) FROM publication_withdrawals w WHERE w.publication_record_id = p.id)
+          ) ORDER BY p.published_at, p.id)
+          FROM publication_records p LEFT JOIN channel_accounts a ON a.id = p.channel_account_id WHERE p.item_id = i.id) AS pubs
+      FROM sel JOIN items i ON i.id = sel.id JOIN organisations o ON o.id = i.organisation_id
+      ORDER BY i.written_date NULLS LAST, i.id`;
+    const rows = await this.db.query(sql, params.values);
+    let total = rows.length ? Number(rows[0].total) : 0;
+    if (!rows.length && (opts.offset ?? 0) > 0) {
+      const c = await this.counts.docCounts(scope, period, [{ kind: def.kind, measure: def.measure }]);
+      total = c.get(`${def.kind}.${def.measure}`) ?? 0;
+    }
+    return { total, items: rows.map((r: any) => toDrillItem(r, false)) };
+  }
+
+  /** The last publication record of an organisation's own items or of an account, before an instant. */
+  async lastPublicationItem(kind: 'org' | 'account', id: string, before: Date): Promise<DrillResult> {
+    const col = kind === 'org' ? 'organisation_id' : 'channel_account_id';
+    const rows = await this.db.query(
+      `WITH m AS (SELECT p.* FROM publication_records p WHERE p.${col} = $1 AND p.published_at < $2 AND ${COUNTED} ORDER BY p.published_at DESC, p.id DESC LIMIT 1)
+       SELECT 1 AS total, i.id, i.title, i.index_no, i.kind, i.category, i.organisation_id, o.name AS organisation_name,
+         i.written_date::text AS written_date, i.repealed_date::text AS repealed_date, i.validity,
+         ARRAY[m.channel_type] AS channels,
+         json_build_array(json_build_object('recordId', m.id::text, 'channelType', m.channel_type, 'accountId', m.channel_account_id,
+           'accountName', a.name, 'publishedAt', m.published_at, 'externalUrl', m.external_url, 'manual', m.manual,
+           'withdrawnAt', (SELECT min(w.withdrawn_at) FROM publication_withdrawals w WHERE w.publication_record_id = m.id))) AS pubs
+       FROM m JOIN items i ON i.id = m.item_id JOIN organisations o ON o.id = i.organisation_id
+       LEFT JOIN channel_accounts a ON a.id = m.channel_account_id`,
+      [id, before],
+    );
+    return { total: rows.length, items: rows.map((r: any) => toDrillItem(r, false)) };
+  }
+
+  /** Ledger rows recorded after a watermark (a freeze) that fall in the period and scope. */
+  async recordsAfter(scope: Scope, period: Period, watermark: string): Promise<AddedRecord[]> {
+    const params = new SqlParams();
+    const rows = await this.db.query(
+      `SELECT p.id::text AS record_id, p.item_id, i.title, i.index_no, p.channel_type, p.channel_account_id, a.name AS account_name,
+              p.published_at, p.external_url, p.manual, p.created_at
+       FROM publication_records p JOIN items i ON i.id = p.item_id LEFT JOIN channel_accounts a ON a.id = p.channel_account_id
+       WHERE p.id > ${params.add(watermark)}::bigint AND ${scopeSql(scope, 'p', params)} AND ${COUNTED}
+         AND p.published_at >= ${params.add(period.fromUtc)} AND p.published_at < ${params.add(period.toUtcExclusive)}
+       ORDER BY p.id`,
+      params.values,
+    );
+    return rows.map((r: any) => ({
+      recordId: r.record_id,
+      itemId: r.item_id,
+      title: r.title,
+      indexNo: r.index_no,
+      channelType: r.channel_type,
+      accountId: r.channel_account_id,
+      accountName: r.account_name,
+      publishedAt: toIso(r.published_at)!,
+      publishedAtBeijing: beijingDateTime(new Date(r.published_at)),
+      externalUrl: r.external_url,
+      manual: r.manual,
+      withdrawnAt: null,
+      recordedAt: toIso(r.created_at),
+    }));
+  }
+}
+
+/** SQL condition on items alias `i` for a document measure over [from, to] (date expressions). */
+export function docCondition(measure: 'written' | 'repealed' | 'inForce', from: () => string, to: () => string): string {
+  if (measure === 'written') return `i.written_date BETWEEN ${from()} AND ${to()}`;
+  if (measure === 'repealed') return `i.repealed_date BETWEEN ${from()} AND ${to()}`;
+  // In force at the end of the period: issued by then, not repealed by then; a 废止/失效 item
+  // without a 废止日期 cannot be placed in time and is taken as no longer in force.
+  const end = to();
+  return `i.written_date <= ${end} AND (i.repealed_date > ${end} OR (i.repealed_date IS NULL AND i.validity NOT IN ('废止','失效')))`;
+}
+
+function toDrillItem(r: any, withWatermark: boolean): DrillItem {
+  const pubs: DrillPublication[] = (r.pubs ?? []).map((p: any) => {
+    const at = new Date(p.publishedAt);
+    const out: DrillPublication = {
+      recordId: String(p.recordId),
+      channelType: p.channelType,
+      accountId: p.accountId ?? null,
+      accountName: p.accountName ?? null,
+      publishedAt: at.toISOString(),
+      publishedAtBeijing: beijingDateTime(at),
+      externalUrl: p.externalUrl ?? null,
+      manual: !!p.manual,
+      withdrawnAt: toIso(p.withdrawnAt ?? null),
+    };
+    if (withWatermark) out.afterFreeze = !!p.afterFreeze;
+    return out;
+  });
+  const item: DrillItem = {
+    itemId: r.id,
+    title: r.title,
+    indexNo: r.index_no,
+    kind: r.kind,
+    category: r.category,
+    organisationId: r.organisation_id,
+    organisationName: r.organisation_name,
+    writtenDate: r.written_date ?? null,
+    repealedDate: r.repealed_date ?? null,
+    validity: r.validity,
+    channels: r.channels ?? [],
+    publications: pubs,
+    links: [...new Set(pubs.map((p) => p.externalUrl).filter((u): u is string => !!u))],
+  };
+  if (withWatermark) item.afterFreeze = pubs.length > 0 && pubs.every((p) => p.afterFreeze);
+  return item;
+}

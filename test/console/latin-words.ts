@@ -1,0 +1,39 @@
+/**
+ * Issue 15.9: everything a user reads is Chinese. `latinWords` returns the words in Latin letters of a
+ * page's visible text that are not allowed, after removing what is written in Latin letters on purpose:
+ *
+ * - addresses: URLs (http://…, www.…) and host names (a site's domain, an account's 接口地址);
+ * - 索引号 (`sfx/2026-00001`: the organisation's code, the year, a number) and 文号 patterns;
+ * - usernames (sign-in names are typed in Latin letters; the caller passes the installation's users);
+ * - ALLOWED, the short list below: file formats and terms Chinese government offices write in Latin
+ *   letters themselves. WeChat is not one of them (it is 微信).
+ */
+const ALLOWED = new Set([
+  // file formats named on the buttons that produce them (导出 XLSX / CSV), and attachments (PDF)
+  'XLSX',
+  'CSV',
+  'PDF',
+  // LED显示屏 is what the screens are called in Chinese government procurement and on the screens' own menus
+  'LED',
+  // the names 微信公众平台 prints next to the keys an admin copies from it (AppID, AppSecret, Token, EncodingAESKey)
+  'AppID',
+  'AppSecret',
+  'Token',
+  'EncodingAESKey',
+]);
+
+const REMOVE: RegExp[] = [
+  /\bhttps?:\/\/[^\s，。；、）)]+/g,
+  /\bwww\.[^\s，。；、）)]+/g,
+  /\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov\.cn|com\.cn|org\.cn|cn|com|org|net)\b/gi,
+  // 索引号: organisation code / year - number
+  /\b[a-z][a-z0-9-]*\/\d{4}-\d{3,6}\b/g,
+];
+
+export function latinWords(text: string, usernames: Iterable<string> = []): string[] {
+  const users = new Set(usernames);
+  let t = text;
+  for (const re of REMOVE) t = t.replace(re, ' ');
+  const words = t.match(/[A-Za-z][A-Za-z0-9_'’-]*/g) ?? [];
+  return [...new Set(words.filter((w) => !ALLOWED.has(w) && !users.has(w)))];
+}
