@@ -55,8 +55,8 @@ async function main() {
   await admin.query(`CREATE DATABASE "${dbName}"`);
   log(`database ${dbName}; ${ROWS.toLocaleString()} ledger rows over ${ORGS} organisations and ${YEARS.length} years`);
   const ds = new DataSource(appDataSourceOptions(url));
-  let result: Record<string, unknown> | null = null;
-  let triggerMsPerRow = 0;
+  let result: Record<string, unknown> | null;
+  let triggerMsPerRow: number;
   try {
     await ds.initialize();
     await runMigrationsLocked(ds);

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { Browser, Page } from 'playwright-core';
-import { AUDIT_ACTION_LABELS } from '../../apps/api/src/audit/audit-action-labels';
+import { AUDIT_ACTION_LABELS } from '@app/domain/enums/audit-actions';
 import { startTestSystem, TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
 import { chromiumAvailable, ensureConsoleBuilt, launch, newPage, shot, signIn } from './browser';
 import { latinWords } from './latin-words';

@@ -65,7 +65,7 @@ run('the lexicon page', () => {
     await row(page, '常见错别字').getByRole('button', { name: /编辑词条/ }).click();
     const editor = page.getByTestId('lexicon-editor');
     await editor.getByRole('heading', { name: '词条：常见错别字' }).waitFor();
-    expect(await page.getByTestId('entry-table').locator('tbody tr').count()).toBe(typos.entryCount);
+    await waitFor(async () => (await page.getByTestId('entry-table').locator('tbody tr').count()) === typos.entryCount, 10_000, 'every entry of the list shown');
     await shot(page, 'admin-lexicons');
 
     // A pair without its correction is refused here, in Chinese, under the field; nothing is sent.

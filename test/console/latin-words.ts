@@ -4,7 +4,7 @@
  *
  * - addresses: URLs (http://…, www.…) and host names (a site's domain, an account's 接口地址);
  * - 索引号 (`sfx/2026-00001`: the organisation's code, the year, a number) and 文号 patterns;
- * - usernames (sign-in names are typed in Latin letters; the caller passes the installation's users);
+ * - identifiers typed in Latin letters (usernames, organisation codes: the caller passes the installation's);
  * - ALLOWED, the short list below: file formats and terms Chinese government offices write in Latin
  *   letters themselves. WeChat is not one of them (it is 微信).
  */
@@ -15,6 +15,16 @@ const ALLOWED = new Set([
   'PDF',
   // LED显示屏 is what the screens are called in Chinese government procurement and on the screens' own menus
   'LED',
+  // storage units, written so in Chinese software (文件大小 1.2 MB)
+  'KB',
+  'MB',
+  // NovaStar's cloud platform for LED screens, named so in its own Chinese interface (诺瓦 VNNOX 云平台)
+  'VNNOX',
+  // document formats as office software in China names them (the attachment field lists what it takes)
+  'OFD',
+  'WPS',
+  'Word',
+  'Excel',
   // the names 微信公众平台 prints next to the keys an admin copies from it (AppID, AppSecret, Token, EncodingAESKey)
   'AppID',
   'AppSecret',
@@ -28,10 +38,14 @@ const REMOVE: RegExp[] = [
   /\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov\.cn|com\.cn|org\.cn|cn|com|org|net)\b/gi,
   // 索引号: organisation code / year - number
   /\b[a-z][a-z0-9-]*\/\d{4}-\d{3,6}\b/g,
+  // the 索引号 scheme's placeholders, typed by the admin as they are ({orgCode}/{yyyy}-{seq:5})
+  /\{[A-Za-z]+(?::\d+)?\}/g,
+  // device serial numbers as printed on an LED controller (HD-SFX-0001), which the admin types in
+  /\b[A-Z]{2,}(?:-[A-Z0-9]+)*-\d+\b/g,
 ];
 
-export function latinWords(text: string, usernames: Iterable<string> = []): string[] {
-  const users = new Set(usernames);
+export function latinWords(text: string, identifiers: Iterable<string> = []): string[] {
+  const users = new Set(identifiers);
   let t = text;
   for (const re of REMOVE) t = t.replace(re, ' ');
   const words = t.match(/[A-Za-z][A-Za-z0-9_'’-]*/g) ?? [];

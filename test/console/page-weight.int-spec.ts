@@ -66,43 +66,48 @@ run('page weight on a cold cache', () => {
     await sys?.close();
   });
 
-  it.each(ROLES)('%s: the sign-in page and the home page after signing in transfer under 150 kB', async (role) => {
-    const { ctx, page, errors } = await newPage(browser);
-    const net = await recordTransfers(page);
+  it.each(ROLES)(
+    '%s: the sign-in page and the home page after signing in transfer under 150 kB',
+    async (role) => {
+      const { ctx, page, errors } = await newPage(browser);
+      const net = await recordTransfers(page);
 
-    let t0 = Date.now();
-    await page.goto(`${sys.url}/login`, { waitUntil: 'commit' });
-    await page.locator('#username').waitFor();
-    const signInReady = Date.now() - t0;
-    await net.settled();
-    const signInPage = [...net.done];
+      let t0 = Date.now();
+      await page.goto(`${sys.url}/login`, { waitUntil: 'commit' });
+      await page.locator('#username').waitFor();
+      const signInReady = Date.now() - t0;
+      await net.settled();
+      const signInPage = [...net.done];
 
-    await page.locator('#username').fill(role);
-    await page.locator('#password').fill(TEST_PASSWORD);
-    t0 = Date.now();
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('heading', { level: 1, name: /^您好/ }).waitFor();
-    await waitFor(async () => (await page.locator('main .loading').count()) === 0, 20_000, 'every panel of the home page loaded');
-    const homeReady = Date.now() - t0;
-    await net.settled();
-    const homePage = net.done.slice(signInPage.length);
+      await page.locator('#username').fill(role);
+      await page.locator('#password').fill(TEST_PASSWORD);
+      t0 = Date.now();
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { level: 1, name: /^您好/ }).waitFor();
+      await waitFor(async () => (await page.locator('main .loading').count()) === 0, 20_000, 'every panel of the home page loaded');
+      const homeReady = Date.now() - t0;
+      await net.settled();
+      const homePage = net.done.slice(signInPage.length);
 
-    const total = sum(net.done);
-    const lines = net.done.map((t) => `  ${kB(t.bytes).padStart(9)}  ${t.status} ${new URL(t.url).pathname}`);
-    process.stdout.write(
-      `${role}: sign-in page ${kB(sum(signInPage))}, ready in ${signInReady} ms; home page ${kB(sum(homePage))}, ready in ${homeReady} ms; ` +
-        `first page in all ${kB(total)} (budget ${kB(BUDGET)})\n${lines.join('\n')}\n`,
-    );
-    expect(net.done.every((t) => !t.fromCache)).toBe(true); // a cold cache
-    expect(signInPage.length).toBeGreaterThan(0);
-    expect(homePage.some((t) => new URL(t.url).pathname === '/api/v1/auth/me' || new URL(t.url).pathname.startsWith('/api/v1/'))).toBe(true);
-    expect({ role, total: total < BUDGET ? 'under budget' : kB(total) }).toEqual({ role, total: 'under budget' });
-    // what makes it small: scripts and styles compressed (but the smallest, under the compression threshold of 1 kB)
-    for (const t of net.done.filter((x) => /\.(js|css)$/.test(x.url) && x.bytes > 2000)) expect([t.url, t.headers['content-encoding']]).toEqual([t.url, expect.stringMatching(/^(gzip|br)$/)]);
-    expect(errors).toEqual([]);
-    await net.cdp.detach();
-    await ctx.close();
-  }, 60_000);
+      const total = sum(net.done);
+      const lines = net.done.map((t) => `  ${kB(t.bytes).padStart(9)}  ${t.status} ${new URL(t.url).pathname}`);
+      process.stdout.write(
+        `${role}: sign-in page ${kB(sum(signInPage))}, ready in ${signInReady} ms; home page ${kB(sum(homePage))}, ready in ${homeReady} ms; ` +
+          `first page in all ${kB(total)} (budget ${kB(BUDGET)})\n${lines.join('\n')}\n`,
+      );
+      expect(net.done.every((t) => !t.fromCache)).toBe(true); // a cold cache
+      expect(signInPage.length).toBeGreaterThan(0);
+      expect(homePage.some((t) => new URL(t.url).pathname === '/api/v1/auth/me' || new URL(t.url).pathname.startsWith('/api/v1/'))).toBe(true);
+      expect({ role, total: total < BUDGET ? 'under budget' : kB(total) }).toEqual({ role, total: 'under budget' });
+      // what makes it small: scripts and styles compressed (but the smallest, under the compression threshold of 1 kB)
+      for (const t of net.done.filter((x) => /\.(js|css)$/.test(x.url) && x.bytes > 2000))
+        expect([t.url, t.headers['content-encoding']]).toEqual([t.url, expect.stringMatching(/^(gzip|br)$/)]);
+      expect(errors).toEqual([]);
+      await net.cdp.detach();
+      await ctx.close();
+    },
+    60_000,
+  );
 
   it('a second load takes the hashed assets from the cache and asks for index.html again', async () => {
     const { ctx, page, errors } = await newPage(browser);

@@ -145,14 +145,18 @@ run('the statistics page', () => {
   }, 60_000);
 
   it('复制上年手工填报数 fills only empty cells, logged and audited; refused once the year is frozen', async () => {
-    const put = async (year: number, entries: Record<string, number>) => expect((await stat.put('/stats/reports/gov-2014/manual', { org, year, entries })).status).toBe(200);
+    const put = async (year: number, entries: Record<string, number>) =>
+      expect((await stat.put('/stats/reports/gov-2014/manual', { org, year, entries })).status).toBe(200);
     await put(YEAR - 1, { '2-2-1': 4, '3-1': 9, '8-4': 12.5 });
     await put(YEAR, { '3-1': 5 });
     const entries = async () =>
       Object.fromEntries(
-        (await sys.ds.query(`SELECT cell_id, value::float AS v FROM stats_manual_entries WHERE organisation_id = $1 AND template_id = 'gov-2014' AND year = $2`, [org, YEAR])).map(
-          (r: { cell_id: string; v: number }) => [r.cell_id, r.v],
-        ),
+        (
+          await sys.ds.query(
+            `SELECT cell_id, value::float AS v FROM stats_manual_entries WHERE organisation_id = $1 AND template_id = 'gov-2014' AND year = $2`,
+            [org, YEAR],
+          )
+        ).map((r: { cell_id: string; v: number }) => [r.cell_id, r.v]),
       );
     const audits = () => sys.ds.query(`SELECT actor_id, organisation_id, details FROM audit_logs WHERE action = 'stats.manual_copy' ORDER BY id`);
 
@@ -173,7 +177,11 @@ run('the statistics page', () => {
       { cell_id: '8-4', old_value: null, v: 12.5, entered_by: sys.seed.users['statistician'] },
     ]);
     expect(await audits()).toEqual([
-      { actor_id: sys.seed.users['statistician'], organisation_id: org, details: expect.objectContaining({ template: 'gov-2014', year: YEAR, fromYear: YEAR - 1, copied: 2, kept: 1 }) },
+      {
+        actor_id: sys.seed.users['statistician'],
+        organisation_id: org,
+        details: expect.objectContaining({ template: 'gov-2014', year: YEAR, fromYear: YEAR - 1, copied: 2, kept: 1 }),
+      },
     ]);
 
     // again: nothing left to copy, nothing written, no second audit row
@@ -210,11 +218,14 @@ run('the statistics page', () => {
     expect(await head.isVisible()).toBe(true);
     const report = (await stat.get('/stats/reports/gov-2014', { params: { org, year: YEAR } })).data;
     expect(report.source).toBe('frozen');
-    expect((await head.innerText()).replace(/\s+/g, '')).toBe(`政府信息公开情况统计表（${YEAR}年度）填报单位（盖章）：${report.organisation.name}（含下级单位）`);
+    expect((await head.innerText()).replace(/\s+/g, '')).toBe(
+      `政府信息公开情况统计表（${YEAR}年度）填报单位（盖章）：${report.organisation.name}（含下级单位）`,
+    );
     expect(await page.getByTestId('report-table').isVisible()).toBe(true);
     expect(await page.locator('[data-cell="1-1"]').innerText()).toBe(String(report.values['1-1']));
     expect(await page.getByTestId('print-signoff').innerText()).toContain('单位负责人：杨庸庸');
-    for (const hidden of [page.getByRole('navigation'), page.locator('#s-tpl'), page.getByTestId('stats-total'), page.getByTestId('export-xlsx')]) expect(await hidden.isVisible()).toBe(false);
+    for (const hidden of [page.getByRole('navigation'), page.locator('#s-tpl'), page.getByTestId('stats-total'), page.getByTestId('export-xlsx')])
+      expect(await hidden.isVisible()).toBe(false);
     await shot(page, 'statistician-stats-print');
     expect(await pdfPageSizes(page)).toEqual(['A4 portrait']);
 

@@ -108,7 +108,7 @@ describe('security: headers and the console token', () => {
       expect(violations.length).toBeGreaterThan(0);
       // Even a script that got in (DevTools evaluation is exempt from the policy) reads no token and cannot call the API.
       const got = await site.evaluate(async () => {
-        let call = 'not called';
+        let call: string;
         try {
           const r = await fetch('/api/v1/auth/me');
           call = `answered ${r.status}`;

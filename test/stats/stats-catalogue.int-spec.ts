@@ -9,7 +9,12 @@ import { readTestState } from '@app/test/utils/test-env';
 
 /** The adapters: each built with a real config and inert stand-ins for its other dependencies. */
 function adapters(): ChannelAdapter[] {
-  const config = loadConfig({}, { ENCRYPTION_KEY: 'a'.repeat(64), JWT_SECRET: 'x'.repeat(20), REDIS_URL: readTestState().redisUrl, QUEUE_PREFIX: 'gdt-statscat' } as Partial<AppConfig>);
+  const config = loadConfig({}, {
+    ENCRYPTION_KEY: 'a'.repeat(64),
+    JWT_SECRET: 'x'.repeat(20),
+    REDIS_URL: readTestState().redisUrl,
+    QUEUE_PREFIX: 'gdt-statscat',
+  } as Partial<AppConfig>);
   return ADAPTER_CLASSES.map((C) => {
     const types: unknown[] = Reflect.getMetadata('design:paramtypes', C) ?? [];
     const args = types.map((t) => (t === AppConfig ? config : {}));

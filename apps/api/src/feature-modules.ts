@@ -18,6 +18,7 @@ import { ItemAutosavesModule } from './items/item-autosaves.module';
  * Nest modules that add API routes for later capabilities (statistics, operator tools, gazette, LED,
  * compliance...). One line each; order does not matter.
  */
+// prettier-ignore
 export const FEATURE_MODULES: Type<unknown>[] = [
   UploadsModule,
   ItemVersionsModule,

@@ -16,6 +16,7 @@ const ReviewQueuePage = lazy(() => import('./pages/review-queue-page'));
 const MonitorPage = lazy(() => import('./pages/monitor/monitor-page'));
 const StatsPage = lazy(() => import('./pages/stats/stats-page'));
 const AdminPage = lazy(() => import('./pages/admin/admin-page'));
+const NotificationsPage = lazy(() => import('./pages/notifications/notifications-page'));
 
 function Protected() {
   const { user, loading } = useAuth();
@@ -82,6 +83,7 @@ function App() {
               </RequirePermission>
             }
           />
+          <Route path="notifications" element={<NotificationsPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -5,6 +5,7 @@ import { ComplianceWorkerModule } from './compliance/compliance-worker.module';
 import { NotificationWebhookModule } from './notifications/notification-webhook.module';
 
 /** Nest modules with worker-side jobs of later capabilities (schedules, deadline checks...). One line each. */
+// prettier-ignore
 export const WORKER_FEATURE_MODULES: Type<unknown>[] = [
   GazetteWorkerModule,
   LedWorkerModule,

@@ -9,6 +9,7 @@ import { LedAdapter } from './led/led.adapter';
  * Every channel adapter class, one line each. Adding a channel = one adapter folder + one line here;
  * nothing else in the generic code changes.
  */
+// prettier-ignore
 export const ADAPTER_CLASSES: any[] = [
   PortalAdapter,
   WechatAdapter,

@@ -205,7 +205,7 @@ export class BulletinReport {
     if (!m || (m[1] === 'subtree') !== (m[2] === undefined)) throw AppError.notFound('单元格', cellId);
     const [, kind, id, key] = m;
     const ref = this.referenceDate(period);
-    let label = cellId;
+    let label: string;
     let def: MetricDef | null = null;
     let metricId: string | null = null;
     let target: Scope | null = scope;

@@ -23,14 +23,23 @@ describe('headerLayout', () => {
   });
 
   it('is one row of labels when no column has a group; equal group names apart are not merged', () => {
-    expect(headerLayout([{ label: '本年制发件数', groups: [] }, { label: '本年废止件数', groups: [] }])).toEqual({
+    expect(
+      headerLayout([
+        { label: '本年制发件数', groups: [] },
+        { label: '本年废止件数', groups: [] },
+      ]),
+    ).toEqual({
       depth: 1,
       cells: [
         { text: '本年制发件数', row: 0, col: 0, rowSpan: 1, colSpan: 1, group: false },
         { text: '本年废止件数', row: 0, col: 1, rowSpan: 1, colSpan: 1, group: false },
       ],
     });
-    const split = headerLayout([{ label: 'a', groups: ['甲'] }, { label: 'b', groups: [] }, { label: 'c', groups: ['甲'] }]);
+    const split = headerLayout([
+      { label: 'a', groups: ['甲'] },
+      { label: 'b', groups: [] },
+      { label: 'c', groups: ['甲'] },
+    ]);
     expect(split.cells.filter((c) => c.text === '甲').map((c) => [c.col, c.colSpan])).toEqual([
       [0, 1],
       [2, 1],

@@ -140,7 +140,7 @@ export class ReportExportService {
       label.alignment = { indent: row.indent, vertical: 'middle', wrapText: true };
       if (s.unitColumn) {
         const u = ws.getCell(r, 2);
-        u.value = row.heading ? '——' : row.unit ?? '';
+        u.value = row.heading ? '——' : (row.unit ?? '');
         u.alignment = { horizontal: 'center', vertical: 'middle' };
       }
       row.cells.forEach((c, i) => {
@@ -184,7 +184,9 @@ export class ReportExportService {
         it.indexNo,
         it.organisationName,
         it.channels.map((c) => this.catalogue.channelLabel(c)).join('；'),
-        it.publications.map((p) => `${this.catalogue.channelLabel(p.channelType)}${p.accountName ? '（' + p.accountName + '）' : ''} ${p.publishedAtBeijing}`).join('；'),
+        it.publications
+          .map((p) => `${this.catalogue.channelLabel(p.channelType)}${p.accountName ? '（' + p.accountName + '）' : ''} ${p.publishedAtBeijing}`)
+          .join('；'),
         it.links.join(' '),
         it.publications
           .filter((p) => p.withdrawnAt)

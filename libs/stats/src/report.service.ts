@@ -98,7 +98,7 @@ export class ReportService {
     for (const { cell } of tpl.cellIndex.values()) {
       if (!cell.metric) continue;
       const def = parseMetric(cell.metric)!;
-      computed.set(cell.id, def.type === 'docs' ? docs.get(`${def.kind}.${def.measure}`) ?? 0 : metricValue(def, counts));
+      computed.set(cell.id, def.type === 'docs' ? (docs.get(`${def.kind}.${def.measure}`) ?? 0) : metricValue(def, counts));
     }
     return assembleReport(tpl, org, subtree, period, computed, manual, source);
   }
@@ -212,17 +212,15 @@ export class ReportService {
   }
 
   /** The items behind one computed cell. */
-  async drill(
-    tplId: string,
-    org: Organisation,
-    subtree: boolean,
-    period: Period,
-    cellId: string,
-    opts: { limit: number; offset: number },
-  ): Promise<CellDrill> {
+  async drill(tplId: string, org: Organisation, subtree: boolean, period: Period, cellId: string, opts: { limit: number; offset: number }): Promise<CellDrill> {
     const tpl = this.templates.get(tplId);
     const scope = scopeOf(org, subtree);
-    const base = { template: tpl.id, organisationId: org.id, subtree, period: { from: period.from, to: period.to, grain: period.grain, label: period.label, year: period.year } };
+    const base = {
+      template: tpl.id,
+      organisationId: org.id,
+      subtree,
+      period: { from: period.from, to: period.to, grain: period.grain, label: period.label, year: period.year },
+    };
     if (tpl.layout === 'C') return this.bulletin.drill(tpl, org, scope, period, cellId, opts, base);
     const hit = tpl.cellIndex.get(cellId);
     if (!hit) throw AppError.notFound('单元格', cellId);

@@ -58,6 +58,7 @@ export function parseCatalogue(raw: { reportRows?: unknown; channelLabels?: unkn
     return { key: r.key as string, label: r.label as string };
   });
   if (new Set(reportRows.map((r) => r.key)).size !== reportRows.length) fail('duplicate report row');
-  if (raw!.channelLabels !== undefined) fail('channelLabels is no longer read: a channel type is printed with the label its adapter declares (capabilities.label)');
+  if (raw!.channelLabels !== undefined)
+    fail('channelLabels is no longer read: a channel type is printed with the label its adapter declares (capabilities.label)');
   return { reportRows };
 }

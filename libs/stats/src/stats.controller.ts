@@ -104,7 +104,9 @@ export class StatsController {
   @Get('templates')
   @ApiOperation({ summary: '报表模板列表' })
   templates(): TemplateInfo[] {
-    return this.reports.listTemplates().map((t) => ({ id: t.id, title: t.title, subtitle: t.subtitle, layout: t.layout, annual: t.annual, description: t.description }));
+    return this.reports
+      .listTemplates()
+      .map((t) => ({ id: t.id, title: t.title, subtitle: t.subtitle, layout: t.layout, annual: t.annual, description: t.description }));
   }
 
   @Get('channel-counts')
@@ -212,7 +214,11 @@ export class StatsController {
         org: { type: 'string', format: 'uuid' },
         year: { type: 'integer', example: 2018 },
         subtree: { type: 'boolean', default: true },
-        entries: { type: 'object', additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true }, example: { '3-1': 12, '7': '0.35' } },
+        entries: {
+          type: 'object',
+          additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true },
+          example: { '3-1': 12, '7': '0.35' },
+        },
       },
     },
   })

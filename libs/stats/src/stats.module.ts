@@ -24,7 +24,11 @@ export class StatsModule {
    * whose providers `useFactory` injects (the app's channel registry). Without it a channel type prints
    * as its id.
    */
-  static withChannelLabels(o: { imports?: ModuleMetadata['imports']; inject?: (string | symbol | Function)[]; useFactory: (...deps: any[]) => ChannelLabelSource }): DynamicModule {
+  static withChannelLabels(o: {
+    imports?: ModuleMetadata['imports'];
+    inject?: (string | symbol | Function)[];
+    useFactory: (...deps: any[]) => ChannelLabelSource;
+  }): DynamicModule {
     return { module: StatsModule, imports: o.imports ?? [], providers: [{ provide: CHANNEL_LABELS, useFactory: o.useFactory, inject: o.inject ?? [] }] };
   }
 }

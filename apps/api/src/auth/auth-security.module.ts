@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { UsersAdminService } from '../admin/users-admin.service';
 import { LoginThrottle } from './login-throttle.service';
 import { LoginUnlockController } from './login-unlock.controller';
+import { LoginUnlockService } from './login-unlock.service';
 import { LoginService } from './login.service';
 import { PasswordHasher } from './password-hasher.service';
 import { AuthService } from './auth.service';
@@ -13,7 +14,7 @@ import { AuthService } from './auth.service';
  */
 @Module({
   controllers: [LoginUnlockController],
-  providers: [LoginService, LoginThrottle, PasswordHasher, AuthService, UsersAdminService],
+  providers: [LoginService, LoginThrottle, LoginUnlockService, PasswordHasher, AuthService, UsersAdminService],
   exports: [LoginService, PasswordHasher],
 })
 export class AuthSecurityModule {}

@@ -1,43 +1,20 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
-import { AuditService } from '@app/domain/services/audit.service';
-import { UsersAdminService } from '../admin/users-admin.service';
-import { LoginThrottle } from './login-throttle.service';
+import { LoginUnlockService } from './login-unlock.service';
 
 /** An admin lifts a user's sign-in lockout (the same scope rule as every other change to a user). */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller()
 export class LoginUnlockController {
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly users: UsersAdminService,
-    private readonly throttle: LoginThrottle,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly unlocks: LoginUnlockService) {}
 
   @Post('users/:id/unlock')
   @HttpCode(200)
   @ApiOperation({ summary: '解除用户因多次登录失败造成的锁定（清零失败计数；记入审计）' })
-  async unlock(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<{ id: string; username: string; wasLocked: boolean }> {
-    return this.ds.transaction(async (em) => {
-      const target = await this.users.managedUser(user, id, em);
-      const before = await this.throttle.unlock(em, target.username);
-      // nothing was counted against the user: nothing to change or record
-      if (before) {
-        await this.audit.record(em, {
-          actorId: user.id,
-          action: 'user.unlock',
-          entityType: 'user',
-          entityId: target.id,
-          details: { username: target.username, failures: before.failures, lockedUntil: before.lockedUntil?.toISOString() ?? null },
-        });
-      }
-      return { id: target.id, username: target.username, wasLocked: !!before?.lockedUntil };
-    });
+  unlock(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<{ id: string; username: string; wasLocked: boolean }> {
+    return this.unlocks.unlock(user, id);
   }
 }

@@ -66,7 +66,12 @@ export class NotificationWebhookController {
   }
 
   @Put()
-  @ApiOperation({ summary: '设置机构的通知转发地址与签名密钥（HMAC-SHA256 签名的 JSON，逐条推送，失败自动重试）；url 为 null 则取消' })
+  @ApiOperation({
+    summary: '设置机构的通知转发地址与签名密钥（逐条推送 JSON，失败自动重试）；url 为 null 则取消',
+    description:
+      '通知转发：每条通知 POST 一次 JSON（id, kind, kindLabel, title, body, link, createdAt, organisation, recipient）。请求头 X-Gd-Timestamp 为签名时的 Unix 秒数，' +
+      'X-Gd-Signature 为 "sha256=" + HMAC-SHA256(签名密钥, 时间戳 + "." + 原始请求体) 的十六进制；接收方返回 2xx 即为成功，其他应答或连接失败按指数退避重试（共8次），4xx（408、429 除外）不再重试。',
+  })
   put(@CurrentUser() user: AuthUser, @Param('id') id: string, @Body() dto: PutWebhookDto): Promise<WebhookView> {
     return this.webhooks.set(user, id, dto);
   }

@@ -10,7 +10,8 @@ import type { WorkCounts } from './work-counts.types';
  * The navigation's counts in one statement (the console asks on every navigation and every half
  * minute): the review queue's length (the same condition as GET review/queue), the deliveries that
  * need an operator in the organisations the user operates (subtrees included), unread notifications.
- * Deliveries count only for the version the item stands at, and not for withdrawn items.
+ * Deliveries of withdrawn items do not count (nothing is left to do for them); a failed delivery of an
+ * older version does until it is cancelled (the monitor's 发布异常 tab lists the same ones).
  */
 @Injectable()
 export class WorkCountsService {
@@ -33,7 +34,7 @@ export class WorkCountsService {
                       count(*) FILTER (WHERE d.state = 'awaiting_issue')::int AS awaiting_issue
                  FROM deliveries d JOIN items i ON i.id = d.item_id
                 WHERE d.organisation_id IN (SELECT id FROM ops) AND d.state IN ('failed', 'unconfirmed', 'awaiting_issue')
-                  AND d.version_no = i.current_version_no AND i.status <> 'withdrawn') dc`,
+                  AND i.status <> 'withdrawn') dc`,
       [user.id, p.grants, p.defaultPolicy, reviews, operates, rolesFor('delivery.operate')],
     );
     const r = rows[0];

@@ -7,7 +7,7 @@
 export interface WorkCounts {
   /** 待审核: items waiting at a level this user decides (libs/review). */
   review: number | null;
-  /** 发布异常: failed deliveries of the items' current versions in the organisations the user operates. */
+  /** 发布异常: failed deliveries (of items not withdrawn) in the organisations the user operates. */
   failed: number | null;
   /** 待人工核实: deliveries whose outcome is unconfirmed. */
   unconfirmed: number | null;

@@ -91,7 +91,7 @@ export class FaultController {
   middleware(system: SystemName, hooks: FaultHooks): RequestHandler {
     return (req, res, next) => {
       const started = Date.now();
-      let accounts: string[] = [];
+      let accounts: string[];
       try {
         const a = hooks.accountOf(req);
         accounts = a === undefined ? [] : Array.isArray(a) ? a : [a];

@@ -4,6 +4,7 @@ import { useChannelCatalogue } from '../channels/catalogue';
 import { useAuth } from '../lib/auth';
 import { PERMISSIONS, type Permission } from '../../../../libs/common/src/auth/permissions';
 import { ROLE_LABELS } from '../lib/labels';
+import { useWorkCounts, type WorkCounts } from '../lib/work-counts';
 
 const NAV: { to: string; label: string; permission?: Permission; end?: boolean }[] = [
   { to: '/', label: '首页', end: true },
@@ -26,6 +27,7 @@ export function Layout() {
     localStorage.setItem('gd.largeFont', large ? '1' : '0');
   }, [large]);
   const roles = [...new Set(user?.roles.map((r) => ROLE_LABELS[r.role] ?? r.role))].join('、');
+  const counts = useWorkCounts(!!user);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -49,7 +51,13 @@ export function Layout() {
             ))}
           </ul>
         </nav>
+        <WorkNav counts={counts} />
         <div className="user-box">
+          <NavLink to="/notifications" className="notif-link" data-testid="notifications-link" data-unread={counts?.unreadNotifications ?? 0}>
+            通知
+            {counts?.unreadNotifications ? <span className="nav-badge">{counts.unreadNotifications}</span> : null}
+            <span className="sr-only">{counts?.unreadNotifications ? `，${counts.unreadNotifications} 条未读` : '，没有未读'}</span>
+          </NavLink>
           <button type="button" className="btn-link" aria-pressed={large} onClick={() => setLarge(!large)} title="放大或还原页面文字">
             {large ? '标准字号' : '大字号'}
           </button>
@@ -75,6 +83,35 @@ export function Layout() {
         <Outlet />
       </main>
     </>
+  );
+}
+
+/** Waiting work, one link per kind the user has a part in (a null count: none), each with its count. */
+const WORK: { key: Exclude<keyof WorkCounts, 'unreadNotifications'>; label: string; to: string }[] = [
+  { key: 'review', label: '待审核', to: '/review' },
+  { key: 'failed', label: '发布异常', to: '/monitor?tab=problems&state=failed' },
+  { key: 'unconfirmed', label: '待人工核实', to: '/monitor?tab=problems&state=unconfirmed' },
+  { key: 'awaitingIssue', label: '待编入公报', to: '/monitor?state=awaiting_issue' },
+];
+
+function WorkNav({ counts }: { counts: WorkCounts | null }) {
+  const shown = WORK.filter((w) => counts && counts[w.key] !== null);
+  if (!shown.length) return null;
+  return (
+    <nav aria-label="待办" className="work-nav" data-testid="work-nav">
+      <ul>
+        {shown.map((w) => {
+          const n = counts![w.key] ?? 0;
+          return (
+            <li key={w.key}>
+              <NavLink to={w.to} data-work={w.key} data-count={n} className={n ? 'has-work' : 'no-work'}>
+                {w.label} <span className="nav-badge">{n}</span>
+              </NavLink>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
   );
 }
 

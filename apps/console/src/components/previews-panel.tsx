@@ -5,50 +5,10 @@ import { rememberChannels } from '../channels/catalogue';
 import { lengthNote, lengthOf } from '../channels/text-length';
 import type { AccountPreview, ChannelCapabilities } from '../lib/types';
 import { ErrorBanner, fieldLabel } from './error-banner';
+import { previewImageName, previewMetaLines } from '../lib/preview-meta';
+import { reasonText } from '../lib/error-text';
 import { Loading } from './loading';
 import { Tabs } from './tabs';
-
-const META_LABELS: Record<string, string> = {
-  url: '网页地址',
-  length: '字数',
-  limit: '字数上限',
-  weiboLength: '微博字数',
-  title: '标题',
-  digest: '摘要',
-  author: '作者',
-  section: '公报栏目',
-  issue: '期次',
-  position: '位置',
-  screens: '显示屏',
-  frames: '帧数',
-  window: '显示时段',
-  priority: '优先级',
-  emergency: '紧急插播',
-  contentSourceUrl: '阅读原文链接',
-  cover: '封面',
-  maxLength: '字数上限',
-  remaining: '剩余字数',
-  source: '文本来源',
-  sources: '各项来源',
-  portalUrl: '网站链接',
-  picSource: '配图来源',
-  picBytes: '配图大小（字节）',
-  titleChars: '标题字数',
-  contentChars: '正文字数',
-  contentBytes: '正文大小（字节）',
-  shortened: '正文已截短（附阅读原文）',
-  imageCount: '正文图片数',
-  linksAsText: '链接改为文字',
-  coverSource: '封面来源',
-  thumbBytes: '封面大小（字节）',
-  crops: '封面裁切',
-  limits: '渠道限制',
-  placement: '编排位置',
-  pages: '分屏数',
-  gazette: '公报',
-  nextIssue: '将编入',
-  kinds: '刊登类别',
-};
 
 const FRAGMENT_STYLE = `body{font:16px/1.8 "Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:16px;color:#222;word-wrap:break-word}
 img{max-width:100%;height:auto}h1.pv-title{font-size:22px;line-height:1.4;margin:0 0 8px}.pv-meta{color:#888;font-size:14px;margin:0 0 16px}`;
@@ -141,7 +101,7 @@ function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }
   const pv = p.preview;
   const limit = (pv.meta?.limit as number | undefined) ?? (pv.meta?.maxLength as number | undefined) ?? cap?.limits.textMaxChars;
   const measured = typeof pv.meta?.length === 'number' ? (pv.meta.length as number) : typeof pv.meta?.maxLength === 'number' && typeof pv.meta?.remaining === 'number' ? (pv.meta.maxLength as number) - (pv.meta.remaining as number) : pv.text ? lengthOf(cap?.limits.textLengthRule, pv.text) : 0;
-  const meta = Object.entries(pv.meta ?? {}).filter(([k]) => k !== 'length' && k !== 'limit' && k !== 'crops');
+  const meta = previewMetaLines(pv.meta, cap);
   return (
     <div className={`preview preview-${p.channelType}`} data-testid={`preview-${p.channelType}`}>
       {pv.problems?.length ? (
@@ -150,7 +110,7 @@ function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }
           <ul>
             {pv.problems.map((x, i) => (
               <li key={i}>
-                {fieldLabel(x.field)}：{x.reason}
+                {[fieldLabel(x.field), reasonText(x.reason)].filter(Boolean).join('：')}
               </li>
             ))}
           </ul>
@@ -177,12 +137,12 @@ function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }
             <figure key={i}>
               <img
                 src={`data:${img.contentType};base64,${img.base64}`}
-                alt={`${p.label}预览图 ${img.name}`}
+                alt={`${p.label}预览图 ${previewImageName(img.name)}`}
                 width={img.width && img.width < 200 ? img.width * 3 : undefined}
                 className={img.width && img.width < 200 ? 'pixelated' : ''}
               />
               <figcaption>
-                {img.name}
+                {previewImageName(img.name)}
                 {img.width ? `（${img.width}×${img.height}）` : ''}
               </figcaption>
             </figure>
@@ -192,28 +152,22 @@ function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }
       {pv.meta?.crops && typeof pv.meta.crops === 'object' && pv.images?.[0] ? <Crops crops={pv.meta.crops as Record<string, unknown>} image={pv.images[0]} /> : null}
       {meta.length ? (
         <dl className="meta-list">
-          {meta.map(([k, v]) => (
-            <div key={k}>
-              <dt>{META_LABELS[k] ?? k}</dt>
-              <dd>{renderValue(v)}</dd>
+          {meta.map((m, i) => (
+            <div key={i}>
+              <dt>{m.label}</dt>
+              <dd>
+                {m.href ? (
+                  <a href={m.href} target="_blank" rel="noopener noreferrer">
+                    {m.value}
+                  </a>
+                ) : (
+                  m.value
+                )}
+              </dd>
             </div>
           ))}
         </dl>
       ) : null}
     </div>
   );
-}
-
-function renderValue(v: unknown) {
-  if (typeof v === 'string' && /^https?:\/\//.test(v)) {
-    return (
-      <a href={v} target="_blank" rel="noopener noreferrer">
-        {v}
-      </a>
-    );
-  }
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'object') return <code className="json">{JSON.stringify(v)}</code>;
-  return String(v);
 }

@@ -38,7 +38,6 @@ const ACCOUNT_STATUS: Record<string, string> = { active: '正常', paused: '已�
 const LOGIN_FAILURE: Record<string, string> = { unknown_user: '用户名不存在', inactive: '账号已停用', wrong_password: '密码错误' };
 const LOCK_SCOPE: Record<string, string> = { user: '按账号', address: '按地址' };
 const LEXICON_KIND: Record<string, string> = { sensitive: '敏感词', typos: '错别字', secrecy: '涉密短语', charmap: '字符映射' };
-const LEXICON_SOURCE: Record<string, string> = { file: '系统内置', admin: '管理员新增', 'file+admin': '系统内置（已修改）' };
 const FINDING_RULE: Record<string, string> = {
   'secrecy-mark': '密级标志',
   'secrecy-phrase': '内部或保密标识',
@@ -95,7 +94,8 @@ const KEYS: Record<string, { label: string; fmt: Fmt; labelFor?: (action: string
   towxname: { label: '预览微信号', fmt: text },
   mediaSource: { label: '素材', fmt: mapped(MEDIA_SOURCE) },
   kind: { label: '词库类型', fmt: mapped(LEXICON_KIND) },
-  source: { label: '来源', fmt: mapped(LEXICON_SOURCE) },
+  // a lexicon change's `source`: the list before it (lexicons.service.ts): shipped, shipped and changed, or the admin's own
+  source: { label: '来源', fmt: (v) => (typeof v !== 'string' ? null : v === 'file' ? '系统内置' : v.startsWith('file+') ? '系统内置（已修改）' : '管理员新增') },
   disabled: { label: '停用', fmt: yesNo },
   upsert: { label: '新增或修改的词条', fmt: count },
   remove: { label: '删除的词条', fmt: (v) => (Array.isArray(v) ? (v.length ? v.join('、') : null) : null) },

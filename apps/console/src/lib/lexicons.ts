@@ -11,7 +11,8 @@ export interface LexiconSummary {
   category: string | null;
   severity: string | null;
   entryCount: number;
-  source: 'file' | 'admin' | 'file+admin';
+  /** 'file' (shipped as is), the admin's own list, or the admin's version of a shipped one: see lexiconSource. */
+  source: string;
   file: string | null;
   disabled: boolean;
   editable: boolean;
@@ -25,7 +26,11 @@ export interface LexiconDetail extends LexiconSummary {
 
 export const LEXICON_KIND_LABELS: Record<LexiconKind, string> = { sensitive: '敏感词', typos: '错别字', secrecy: '涉密短语', charmap: '繁简字对照' };
 export const SEVERITY_LABELS: Record<string, string> = { block: '禁止公开', review: '须审核人处理', warn: '提示' };
-export const LEXICON_SOURCE_LABELS: Record<string, string> = { file: '系统内置', admin: '管理员新增', 'file+admin': '系统内置（已修改）' };
+/** Where a list comes from: made by an admin (no file behind it), shipped as is, or shipped and changed. */
+export function lexiconSource(l: Pick<LexiconSummary, 'source' | 'file'>): 'own' | 'shipped' | 'changed' {
+  return l.file === null ? 'own' : l.source === 'file' ? 'shipped' : 'changed';
+}
+export const LEXICON_SOURCE_LABELS: Record<ReturnType<typeof lexiconSource>, string> = { shipped: '系统内置', own: '管理员新增', changed: '系统内置（已修改）' };
 /** What the import box and the add form call an entry's parts, per kind. */
 export const ENTRY_WORDS: Record<'sensitive' | 'typos' | 'secrecy', { key: string; second?: string }> = {
   sensitive: { key: '词语', second: '建议改为' },

@@ -7,6 +7,7 @@ import { useAuth } from '../lib/auth';
 import { useAsync, usePageTitle } from '../lib/hooks';
 import { fmtTime } from '../lib/labels';
 import type { ChannelAccount, DeliveryList, ItemList } from '../lib/types';
+import { platformWords } from '../lib/delivery-words';
 
 /** What waits for me: one panel per role the user holds. */
 export function HomePage() {
@@ -140,7 +141,7 @@ function OperatorPanel() {
           {failed.data.deliveries.map((d) => (
             <li key={d.id}>
               <Link to={`/items/${d.itemId}`}>{d.itemTitle}</Link> · {d.accountName} <StateBadge state={d.state} />
-              <div className="muted">{d.lastErrorMessage}</div>
+              <div className="muted">{platformWords(d.lastErrorMessage)}</div>
             </li>
           ))}
         </ul>

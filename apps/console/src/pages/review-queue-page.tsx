@@ -5,13 +5,14 @@ import { api } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useAsync, useInterval, usePageTitle } from '../lib/hooks';
 import { fmtTime, KIND_LABELS } from '../lib/labels';
-import type { ItemList } from '../lib/types';
+import type { Jsonified } from '../lib/types';
+import type { ReviewQueue } from '../../../api/src/review/review-queue.types';
 
-/** Items waiting at my level: submitted, not written by me, in organisations I review. */
+/** Items waiting at my level (libs/review decides which), oldest submission first, with when and by whom each was submitted. */
 export default function ReviewQueuePage() {
   const h1 = usePageTitle('审核队列');
   const { orgName, orgs } = useAuth();
-  const q = useAsync(() => api.get<ItemList>('/items?view=review&pageSize=200'), []);
+  const q = useAsync(() => api.get<Jsonified<ReviewQueue>>('/review/queue'), []);
   useInterval(() => void q.reload(), 15_000);
   const policy = (orgId: string) => orgs.find((o) => o.id === orgId)?.reviewPolicyInForce ?? [];
   const levelName = (orgId: string, passed: number) => {
@@ -42,14 +43,17 @@ export default function ReviewQueuePage() {
           </thead>
           <tbody>
             {q.data?.items.map((i) => (
-              <tr key={i.id}>
+              <tr key={i.id} data-item={i.id}>
                 <td>
                   <Link to={`/items/${i.id}`}>{i.title}</Link>
                 </td>
                 <td>{KIND_LABELS[i.kind] ?? i.kind}</td>
                 <td>{orgName(i.organisationId)}</td>
                 <td>{levelName(i.organisationId, i.reviewLevel)}</td>
-                <td>{fmtTime(i.updatedAt)}</td>
+                <td data-testid="submitted-at" data-at={i.submittedAt ?? ''}>
+                  {fmtTime(i.submittedAt)}
+                  {i.submittedBy ? <span className="muted">（{i.submittedBy}）</span> : null}
+                </td>
               </tr>
             ))}
             {q.data && !q.data.items.length && (

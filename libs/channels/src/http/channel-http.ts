@@ -102,7 +102,7 @@ export class ChannelHttp {
       throw err;
     }
     const res: ChannelResponse = { status, body: parseJson(text), text, durationMs: Date.now() - started };
-    let err: ChannelError | null = null;
+    let err: ChannelError | null;
     try {
       err = classify ? classify(res, call) : null;
       if (!err) err = this.statusError(call, res);

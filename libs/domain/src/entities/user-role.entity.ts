@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
 import type { Role } from '../enums/domain-enums';
 
 /** A role held in an organisation; it applies to the organisation's whole subtree. */

@@ -6,6 +6,7 @@ import { api } from '../../lib/api';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import { fmtTime, KIND_LABELS } from '../../lib/labels';
 import type { Gazette, GazetteIssue, GazetteIssuePublished, GazetteWaiting } from './gazette-types';
+import { GazetteIssuePreview } from './gazette-preview';
 
 /** 政府公报: what waits for the next issue, compile it (re-compile until published), publish it. A published issue never changes. */
 export function GazettePanel() {
@@ -20,6 +21,7 @@ export function GazettePanel() {
     [account],
   );
   const [notice, setNotice] = useState('');
+  const [preview, setPreview] = useState<string | null>(null);
   const post = useSubmit(async (path: string, msg: (r: unknown) => string) => {
     setNotice('');
     const r = await api.post<unknown>(path);
@@ -53,8 +55,8 @@ export function GazettePanel() {
             电子版
           </a>{' '}
           ·{' '}
-          <a href={g.feedUrl} target="_blank" rel="noopener noreferrer">
-            Atom
+          <a href={g.feedUrl} target="_blank" rel="noopener noreferrer" title="Atom 格式">
+            订阅源
           </a>{' '}
           ·{' '}
           <a href={g.openDataUrl} target="_blank" rel="noopener noreferrer">
@@ -130,6 +132,11 @@ export function GazettePanel() {
                   查看本期
                 </a>
               ) : null}
+              {i.status !== 'published' && i.articleCount + i.errataCount > 0 ? (
+                <button type="button" className="btn" aria-expanded={preview === i.id} onClick={() => setPreview(preview === i.id ? null : i.id)} data-testid="gazette-preview-open">
+                  {preview === i.id ? '收起预览' : '版面预览'}
+                </button>
+              ) : null}
               {i.status === 'compiled' ? (
                 <button
                   type="button"
@@ -146,6 +153,7 @@ export function GazettePanel() {
               ) : null}
             </div>
           </div>
+          {preview === i.id ? <GazetteIssuePreview issueId={i.id} version={String(i.compiledAt)} onClose={() => setPreview(null)} /> : null}
           {i.toc.sections.map((s) => (
             <div key={s.title}>
               <h4>{s.title}</h4>

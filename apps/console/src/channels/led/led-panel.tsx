@@ -5,6 +5,7 @@ import { api } from '../../lib/api';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
 import type { LedScreen, LedScreenDetail, LedSync } from './led-types';
+import { platformWords } from '../../lib/delivery-words';
 
 const COLOUR: Record<string, string> = { single: '单色', dual: '双色', full: '全彩' };
 
@@ -53,7 +54,7 @@ function Screen({ s, onChanged }: { s: LedScreen; onChanged(): void }) {
         当前节目版本：{s.currentVersion ?? '—'}；{pull ? '播放端最近拉取' : '控制器最近确认'}：{ackAt ? `${fmtTime(ackAt)}（版本 ${acked ?? '—'}）` : '从未'}
         {s.currentVersion && acked !== s.currentVersion ? <strong className="err-text">，最新版本尚未{pull ? '拉取' : '确认'}</strong> : null}
       </p>
-      {s.status !== 'active' ? <p className="alert alert-error">屏幕需处理：{s.statusReason}</p> : null}
+      {s.status !== 'active' ? <p className="alert alert-error">屏幕需处理：{platformWords(s.statusReason)}</p> : null}
       {s.lastError ? (
         <p className="alert alert-warn">
           最近错误（{fmtTime(s.lastErrorAt)}）：{s.lastError}

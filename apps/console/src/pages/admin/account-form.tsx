@@ -64,10 +64,10 @@ export function AccountForm(p: {
         />
       ) : null}
       <details className="advanced-fields" open={Object.keys(extra).length ? true : undefined}>
-        <summary>其他设置（JSON，高级）</summary>
+        <summary>其他设置（高级）</summary>
         <JsonField
           id={`${p.id}-settings-extra`}
-          label="上面没有列出的设置项（JSON 对象）"
+          label="上面没有列出的设置项（按数据格式填写，供技术人员使用）"
           value={Object.keys(extra).length ? extra : undefined}
           onChange={(v, ok) => {
             p.onValid(ok);

@@ -9,6 +9,7 @@ import type { AccountCheck } from '../../lib/platform-types';
 import { userChannels } from '../../lib/channel-choices';
 import { AccountCheckResult } from './account-check';
 import { AccountForm, accountFieldsShown, credentialsToSend } from './account-form';
+import { platformWords } from '../../lib/delivery-words';
 
 /**
  * Channel accounts, edited in forms rendered from each channel's declared settings and credentials
@@ -64,7 +65,7 @@ export function AccountsTab() {
                   '正常'
                 ) : (
                   <span className="err-text" title={a.statusReason ?? ''}>
-                    需处理：{a.statusReason}
+                    需处理：{platformWords(a.statusReason)}
                   </span>
                 )}
               </td>

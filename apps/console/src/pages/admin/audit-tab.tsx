@@ -1,6 +1,6 @@
 import { FormEvent, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { AUDIT_ACTION_GROUPS, auditActionLabel } from '../../../../api/src/audit/audit-action-labels';
+import { AUDIT_ACTION_GROUPS, auditActionLabel } from '../../../../../libs/domain/src/enums/audit-actions';
 import { ErrorBanner } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
 import { api, qs } from '../../lib/api';

@@ -29,11 +29,12 @@ export function JsonField({ id, label, value, onChange, secret, hint }: { id: st
           }
           try {
             const v = JSON.parse(e.target.value);
-            if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('须为 JSON 对象 {…}');
+            if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('须为花括号括起的一组设置项');
             setBad('');
             onChange(v, true);
           } catch (err) {
-            setBad((err as Error).message);
+            // the parser's own words are English: say what to check instead
+            setBad(/花括号/.test((err as Error).message) ? (err as Error).message : '请检查括号、引号和逗号是否成对、完整');
             onChange(undefined, false);
           }
         }}
@@ -45,7 +46,7 @@ export function JsonField({ id, label, value, onChange, secret, hint }: { id: st
       ) : null}
       {bad ? (
         <p className="field-error" id={`${id}-err`}>
-          JSON 格式有误：{bad}
+          格式有误：{bad}
         </p>
       ) : null}
     </div>

@@ -24,8 +24,9 @@ export function LexiconEditor({ summary, name, onChanged }: { summary: LexiconSu
     await api.patch(`/compliance/lexicons/${summary.id}/entries`, edit);
     setEditing(null);
     setRemoving(null);
-    setNotice(done);
     await Promise.all([detail.reload(), onChanged()]);
+    // said once the page shows the stored list
+    setNotice(done);
   });
   return (
     <section className="card" aria-labelledby="h-lex-edit" data-testid="lexicon-editor">

@@ -4,7 +4,7 @@ import { Loading } from '../../components/loading';
 import { api } from '../../lib/api';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
-import { LEXICON_KIND_LABELS, LEXICON_SOURCE_LABELS, lexiconFieldLabel, lexiconName, SEVERITY_LABELS, type LexiconSummary } from '../../lib/lexicons';
+import { LEXICON_KIND_LABELS, LEXICON_SOURCE_LABELS, lexiconFieldLabel, lexiconName, lexiconSource, SEVERITY_LABELS, type LexiconSummary } from '../../lib/lexicons';
 import { LexiconEditor } from './lexicon-editor';
 
 /**
@@ -26,8 +26,8 @@ export function LexiconsTab() {
       setNotice(`已${l.disabled ? '启用' : '停用'}词库“${name}”`);
     } else {
       await api.del(`/compliance/lexicons/${l.id}`);
-      if (l.source === 'admin' && open === l.id) setOpen(null);
-      setNotice(l.source === 'admin' ? `已删除词库“${name}”` : `词库“${name}”已恢复为系统内置版本`);
+      if (lexiconSource(l) === 'own' && open === l.id) setOpen(null);
+      setNotice(lexiconSource(l) === 'own' ? `已删除词库“${name}”` : `词库“${name}”已恢复为系统内置版本`);
     }
     await list.reload();
   });
@@ -64,7 +64,7 @@ export function LexiconsTab() {
                 <td>{LEXICON_KIND_LABELS[l.kind] ?? '其他'}</td>
                 <td>{l.severity ? (SEVERITY_LABELS[l.severity] ?? '—') : l.kind === 'secrecy' ? '禁止公开' : '—'}</td>
                 <td data-testid="entry-count">{l.entryCount}</td>
-                <td>{LEXICON_SOURCE_LABELS[l.source] ?? '—'}</td>
+                <td>{LEXICON_SOURCE_LABELS[lexiconSource(l)]}</td>
                 <td>{l.disabled ? '已停用' : '使用中'}</td>
                 <td className="small">{l.updatedAt ? fmtTime(l.updatedAt) : '—'}</td>
                 <td>
@@ -76,14 +76,14 @@ export function LexiconsTab() {
                       <button type="button" className="btn btn-small" disabled={act.busy} onClick={() => void act.run(l, 'toggle')} aria-label={`${l.disabled ? '启用' : '停用'}：${name}`}>
                         {l.disabled ? '启用' : '停用'}
                       </button>{' '}
-                      {l.source !== 'file' ? (
+                      {lexiconSource(l) !== 'shipped' ? (
                         confirm === l.id ? (
                           <button type="button" className="btn btn-small btn-danger" disabled={act.busy} onClick={() => void act.run(l, 'revert')}>
-                            {l.source === 'admin' ? '确认删除词库' : '确认恢复'}
+                            {lexiconSource(l) === 'own' ? '确认删除词库' : '确认恢复'}
                           </button>
                         ) : (
-                          <button type="button" className="btn btn-small" onClick={() => setConfirm(l.id)} aria-label={`${l.source === 'admin' ? '删除词库' : '恢复内置版本'}：${name}`}>
-                            {l.source === 'admin' ? '删除词库' : '恢复内置版本'}
+                          <button type="button" className="btn btn-small" onClick={() => setConfirm(l.id)} aria-label={`${lexiconSource(l) === 'own' ? '删除词库' : '恢复内置版本'}：${name}`}>
+                            {lexiconSource(l) === 'own' ? '删除词库' : '恢复内置版本'}
                           </button>
                         )
                       ) : null}

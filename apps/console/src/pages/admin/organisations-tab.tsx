@@ -107,14 +107,14 @@ function EditOrg({ org, onDone }: { org: Organisation; onDone(): void }) {
             aria-describedby="eo-scheme-hint eo-scheme-err"
           />
           <p className="hint" id="eo-scheme-hint">
-            可用 {'{orgCode}'}、{'{yyyy}'}、{'{seq:5}'} 等占位符
+            可用占位符：{'{orgCode}'}（机构代码）、{'{yyyy}'}（年份）、{'{seq:5}'}（5 位序号）
           </p>
           <FieldError error={error} field="indexScheme" id="eo-scheme-err" />
         </div>
       </div>
       <JsonField
         id="eo-settings"
-        label="其他设置（JSON，如 defaultChannelsByKind、gazette.kinds）"
+        label="其他设置（高级，按数据格式填写，如各类信息的默认发布渠道、公报刊登的类别）"
         value={org.settings}
         onChange={(v, ok) => (setSettings(v), setValid(ok))}
       />

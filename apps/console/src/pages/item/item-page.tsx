@@ -16,9 +16,10 @@ import { ScheduleForm } from './schedule-form';
 import { VersionDiff } from './version-diff';
 import { ChannelItemPanels } from '../../channels/registry';
 import { RecallButton } from '../editor/recall-button';
-import { auditActionLabel } from '../../../../api/src/audit/audit-action-labels';
+import { auditActionLabel } from '../../../../../libs/domain/src/enums/audit-actions';
+import { platformWords } from '../../lib/delivery-words';
 
-const EDITABLE = ['draft', 'rejected', 'published'];
+const EDITABLE = ['draft', 'rejected', 'published', 'not_published'];
 const TERMINAL = ['published', 'withdrawn', 'failed', 'cancelled'];
 
 const ACTIONS: Record<string, string> = {
@@ -30,7 +31,6 @@ const ACTIONS: Record<string, string> = {
   'item.approve': '审核通过（终审）',
   'item.approve_level': '本级审核通过',
   'item.reject': '退回',
-  'item.recall': '撤回提交',
   'item.withdraw': '撤回',
   'item.revision_manual_needed': '修订版需人工处理的渠道',
   'finding.keep': '保留审查发现',
@@ -109,6 +109,11 @@ export default function ItemPage() {
         </p>
       ) : null}
       {d.status === 'rejected' && d.rejectionReason ? <p className="alert alert-warn">退回原因：{d.rejectionReason}</p> : null}
+      {d.status === 'not_published' ? (
+        <p className="alert alert-warn" data-testid="not-published-note">
+          本信息已审核通过，但各渠道的发布均已取消，未在任何渠道发布，也不计入统计。如需发布，可由渠道运维重新发送，或修改后重新提交审核。
+        </p>
+      ) : null}
       <div className="actions">
         {canEdit ? (
           <Link className="btn" to={`/items/${d.id}/edit`} data-testid="edit-item">
@@ -245,8 +250,7 @@ export default function ItemPage() {
                         ) : null}
                         {x.lastErrorMessage ? (
                           <span className="err-text">
-                            {x.lastErrorCode ? `[${x.lastErrorCode}] ` : ''}
-                            {x.lastErrorMessage}
+                            {platformWords(x.lastErrorMessage)}
                           </span>
                         ) : null}
                         {x.publishedAt ? <span className="muted"> {fmtTime(x.publishedAt)}</span> : null}

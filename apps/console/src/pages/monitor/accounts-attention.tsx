@@ -8,6 +8,7 @@ import { useAsync, useSubmit, type Async } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
 import { AccountStateCell, fmtBeijingShort } from './account-state';
 import type { AccountRestored, OperatorAccount, OperatorDelivery } from './monitor-types';
+import { platformWords } from '../../lib/delivery-words';
 
 /**
  * Accounts an operator must fix (expired credentials, IP not whitelisted...) with the outside system's
@@ -42,7 +43,7 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
                 {capLabel(a.channelType)} · {a.name}
               </strong>{' '}
               <span className="muted">{orgName(a.organisationId)}</span>
-              <p className="err-text">{a.statusReason ?? '账号需要处理'}</p>
+              <p className="err-text">{platformWords(a.statusReason) ?? '账号需要处理'}</p>
               <p className="muted">
                 暂停于 {fmtTime(a.updatedAt)}，等待发送 {a.waiting} 条、失败 {a.failed} 条。处理完毕（如更新凭据、加入IP白名单）后恢复发送，暂停的发布会继续。
               </p>
@@ -99,7 +100,7 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
                 </th>
                 <td>{d.accountName}</td>
                 <td>
-                  <StateBadge state={d.state} /> {d.lastErrorMessage}
+                  <StateBadge state={d.state} /> {platformWords(d.lastErrorMessage)}
                 </td>
                 <td>{d.externalUrl ? <a href={d.externalUrl}>{d.externalUrl}</a> : '—'}</td>
               </tr>

@@ -7,6 +7,12 @@ import { api } from '../../lib/api';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import { DELIVERY_STATE_LABELS, fmtTime } from '../../lib/labels';
 import type { OperatorDeliveryDetail } from './monitor-types';
+import { AccountStateCell } from './account-state';
+import { DeliveryEventDetails } from '../../components/delivery-event-details';
+import { platformWords } from '../../lib/delivery-words';
+
+/** BullMQ job states in words. */
+const JOB_STATE_LABELS: Record<string, string> = { completed: '已完成', waiting: '排队中', prioritized: '排队中', 'waiting-children': '排队中', delayed: '等待到点执行', active: '执行中', failed: '已失败', unknown: '没有排队中的任务' };
 
 // The states each action accepts (libs/channels/src/engine/delivery-actions.service.ts); the API refuses the rest.
 const RETRY = ['failed', 'cancelled', 'pending', 'unconfirmed', 'awaiting_confirmation'];
@@ -83,7 +89,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
           <dd>{fmtTime(d.dueAt)}</dd>
         </div>
         {d.nextAttemptAt ? (
-          <div>
+          <div data-testid="next-attempt">
             <dt>下次尝试时间</dt>
             <dd>{fmtTime(d.nextAttemptAt)}</dd>
           </div>
@@ -106,7 +112,11 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
         ) : null}
         <div>
           <dt>队列任务</dt>
-          <dd className="mono small">{d.job.deliver}</dd>
+          <dd className="small">{JOB_STATE_LABELS[d.job.deliver] ?? '没有排队中的任务'}</dd>
+        </div>
+        <div data-testid="delivery-account-state">
+          <dt>账号状态</dt>
+          <dd>{d.account ? <AccountStateCell a={d.account} /> : null}</dd>
         </div>
       </dl>
       {d.accountStatus !== 'active' ? <p className="alert alert-warn">该渠道账号已暂停（需要处理），修复后到「账号状态」恢复发送。</p> : null}
@@ -114,7 +124,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
         <div className="alert alert-warn" data-testid="manual-check">
           <p>
             <strong>待人工核实：</strong>
-            {d.lastErrorMessage ?? '外部系统未答复发送结果，请到该平台核实是否已经发出'}
+            {platformWords(d.lastErrorMessage) ?? '外部系统未答复发送结果，请到该平台核实是否已经发出'}
           </p>
           <p className="small">
             {d.checkpoint?.manualCheck ? '系统已停止自动核实（之后每天再查一次）。' : '系统仍在自动核实（见下次尝试时间）。'}
@@ -131,7 +141,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
         </div>
       ) : d.lastErrorMessage ? (
         <p className="alert alert-error" data-testid="delivery-error">
-          外部系统返回{d.lastErrorCode ? `（${d.lastErrorCode}）` : ''}：{d.lastErrorMessage}
+          外部系统返回：{platformWords(d.lastErrorMessage)}
         </p>
       ) : null}
       <ErrorBanner error={error} fieldsShown={['externalUrl', 'reason', 'note']} />
@@ -210,19 +220,7 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
               <strong>{KIND_LABELS[e.kind] ?? e.kind}</strong>
             )}
             {e.actorName ? <span className="muted"> 操作人：{e.actorName}</span> : null}
-            {e.call ? (
-              <div className="mono small">
-                调用：{e.call}
-                {e.durationMs !== null ? `（${e.durationMs} ms）` : ''}
-              </div>
-            ) : null}
-            {e.response ? <div className="mono small">返回：{e.response}</div> : null}
-            {e.errorCode || e.message ? (
-              <div className={e.errorCode ? 'err-text' : 'muted'}>
-                {e.errorCode ? `[${e.errorCode}] ` : ''}
-                {e.message}
-              </div>
-            ) : null}
+            <DeliveryEventDetails e={e} />
           </li>
         ))}
       </ol>

@@ -1,5 +1,5 @@
-import { useCallback, useMemo, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorBanner } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
 import { StateBadge } from '../../components/state-badge';
@@ -13,7 +13,13 @@ import { DeliveryDetail } from './delivery-detail';
 import { channelMonitorTabs } from '../../channels/registry';
 import type { Matrix, OperatorAccount } from './monitor-types';
 import { useDeliveryStream } from './use-delivery-stream';
+import { ProblemsPanel } from './problems-panel';
+import { fmtBeijingShort } from './account-state';
 import { userChannels } from '../../lib/channel-choices';
+import { platformWords } from '../../lib/delivery-words';
+
+/** States whose delivery waits for its next attempt (the cell shows when). */
+const WAITING = ['pending', 'unconfirmed', 'awaiting_confirmation'];
 
 /** Tabs of channels that have their own (apps/console/src/channels/registry.tsx). */
 const CHANNEL_TABS = channelMonitorTabs();
@@ -21,14 +27,24 @@ const CHANNEL_TABS = channelMonitorTabs();
 /** Operators: the item × channel matrix in colour, live; each delivery's history and actions; accounts; the channels' own tabs. */
 export default function MonitorPage() {
   const h1 = usePageTitle('发布监控');
-  const [tab, setTab] = useState('matrix');
-  const [state, setState] = useState('');
+  // The navigation's 待办 links and the notifications open a tab, a filter or a delivery through the URL.
+  const [params] = useSearchParams();
+  const [tab, setTab] = useState(params.get('tab') ?? 'matrix');
+  const [state, setState] = useState(params.get('tab') ? '' : (params.get('state') ?? ''));
+  const [problemState, setProblemState] = useState(params.get('tab') === 'problems' ? (params.get('state') ?? 'failed') : 'failed');
   const [channel, setChannel] = useState('');
   const [page, setPage] = useState(1);
   const caps = useAsync(() => api.get<ChannelCapabilities[]>('/channels'), []);
   const matrix = useAsync(() => api.get<Matrix>(`/operator/matrix${qs({ state, channel, page, pageSize: 50 })}`), [state, channel, page]);
   const accounts = useAsync(() => api.get<OperatorAccount[]>('/operator/accounts'), []);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(params.get('delivery'));
+  useEffect(() => {
+    const t = params.get('tab');
+    if (t) setTab(t);
+    if (t === 'problems') setProblemState(params.get('state') ?? 'failed');
+    else if (params.has('state')) (setTab('matrix'), setState(params.get('state') ?? ''), setPage(1));
+    if (params.get('delivery')) (setTab('matrix'), setSelected(params.get('delivery')));
+  }, [params]);
   const [updatedAt, setUpdatedAt] = useState(new Date().toISOString());
   const [changes, setChanges] = useState(0);
 
@@ -86,6 +102,7 @@ export default function MonitorPage() {
         onChange={setTab}
         tabs={[
           { key: 'matrix', label: '发布矩阵' },
+          { key: 'problems', label: '发布异常' },
           { key: 'accounts', label: `账号状态${attention.length ? `（${attention.length}）` : ''}` },
           ...CHANNEL_TABS.map(({ key, label }) => ({ key, label })),
         ]}
@@ -162,13 +179,19 @@ export default function MonitorPage() {
                                     type="button"
                                     className={`cell-btn ${selected === c.deliveryId ? 'selected' : ''}`}
                                     onClick={() => setSelected(c.deliveryId)}
-                                    aria-label={`${it.title} · ${a.name}：${DELIVERY_STATE_LABELS[c.state] ?? c.state}${c.lastErrorMessage ? `，${c.lastErrorMessage}` : ''}，查看详情`}
+                                    aria-label={`${it.title} · ${a.name}：${DELIVERY_STATE_LABELS[c.state] ?? c.state}${c.lastErrorMessage ? `，${platformWords(c.lastErrorMessage)}` : ''}，查看详情`}
                                     data-delivery={c.deliveryId}
                                     data-state={c.state}
                                     title={c.lastErrorMessage ?? undefined}
                                   >
                                     <StateBadge state={c.state} />
                                     {c.attempts > 1 ? <small> ×{c.attempts}</small> : null}
+                                    {c.nextAttemptAt && WAITING.includes(c.state) && new Date(c.nextAttemptAt) > new Date() ? (
+                                      <small className="muted" data-testid="cell-next-attempt">
+                                        {' '}
+                                        下次 {fmtBeijingShort(c.nextAttemptAt)}
+                                      </small>
+                                    ) : null}
                                   </button>
                                 ) : (
                                   <span className="muted" aria-label="未选择此渠道">
@@ -198,6 +221,11 @@ export default function MonitorPage() {
             ) : (
               <p className="muted">暂无发布记录。</p>
             )}
+            {selected ? <DeliveryDetail key={selected} id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} /> : null}
+          </>
+        ) : tab === 'problems' ? (
+          <>
+            <ProblemsPanel state={problemState} onState={setProblemState} version={updatedAt} capLabel={capLabel} onChanged={reload} onSelect={setSelected} />
             {selected ? <DeliveryDetail key={selected} id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} /> : null}
           </>
         ) : tab === 'accounts' ? (

@@ -5,7 +5,9 @@ import { ReportDoc } from './stats-types';
 export function BulletinAccounts({ b }: { b: NonNullable<ReportDoc['bulletin']> }) {
   return (
     <div>
-      <h3>账号更新情况（截至 {b.referenceDate}，{b.staleAccounts} 个账号超期未更新）</h3>
+      <h3>
+        账号更新情况（截至 {b.referenceDate}，{b.staleAccounts} 个账号超期未更新）
+      </h3>
       <table className="table compact">
         <thead>
           <tr>

@@ -7,9 +7,26 @@ import { KIND_LABELS } from '../../lib/labels';
 import { CellDrill, Scope, scopeQuery } from './stats-types';
 
 /** The items behind one number: every computed cell drills down to its ledger rows. */
-export function DrillPanel({ template, cell, label, value, scope, onClose }: { template: string; cell: string; label: string; value: number | null; scope: Scope; onClose(): void }) {
+export function DrillPanel({
+  template,
+  cell,
+  label,
+  value,
+  scope,
+  onClose,
+}: {
+  template: string;
+  cell: string;
+  label: string;
+  value: number | null;
+  scope: Scope;
+  onClose(): void;
+}) {
   const q = scopeQuery(scope);
-  const drill = useAsync(() => api.get<CellDrill>(`/stats/reports/${template}/cells/${encodeURIComponent(cell)}/items${qs({ ...q, limit: 500 })}`), [template, cell, JSON.stringify(q)]);
+  const drill = useAsync(
+    () => api.get<CellDrill>(`/stats/reports/${template}/cells/${encodeURIComponent(cell)}/items${qs({ ...q, limit: 500 })}`),
+    [template, cell, JSON.stringify(q)],
+  );
   return (
     <section className="card drill" aria-labelledby="h-drill" data-testid="drill-panel">
       <div className="page-head">
@@ -17,7 +34,13 @@ export function DrillPanel({ template, cell, label, value, scope, onClose }: { t
           {label}：{value ?? '—'} 条的明细
         </h2>
         <div>
-          <button type="button" className="btn btn-small" onClick={() => download(`/stats/reports/${template}/cells/${encodeURIComponent(cell)}/items${qs({ ...q, format: 'csv' })}`, `${template}-${cell}.csv`)}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() =>
+              download(`/stats/reports/${template}/cells/${encodeURIComponent(cell)}/items${qs({ ...q, format: 'csv' })}`, `${template}-${cell}.csv`)
+            }
+          >
             导出明细 CSV
           </button>{' '}
           <button type="button" className="btn btn-small" onClick={onClose}>

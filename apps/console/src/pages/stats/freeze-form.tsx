@@ -8,7 +8,13 @@ import { Signoff } from './stats-types';
 /** Sign-off of an annual report: who filled, reviewed and answers for it; freezes its numbers. */
 export function FreezeForm({ template, org, year, subtree, onFrozen }: { template: string; org: string; year: number; subtree: boolean; onFrozen(): void }) {
   const { user } = useAuth();
-  const [s, setS] = useState<Signoff>({ unitHead: '', reviewer: '', preparer: user?.displayName ?? '', phone: '', filledDate: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) });
+  const [s, setS] = useState<Signoff>({
+    unitHead: '',
+    reviewer: '',
+    preparer: user?.displayName ?? '',
+    phone: '',
+    filledDate: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+  });
   const freeze = useSubmit(async () => {
     await api.post(`/stats/reports/${template}/freeze`, { org, year, subtree, signoff: s });
     onFrozen();

@@ -6,10 +6,7 @@ import { FrozenView } from './stats-types';
 
 /** What changed in the ledger since a report was frozen: cells that differ now, publications added. */
 export function FrozenChanges({ template, org, year }: { template: string; org: string; year: number }) {
-  const v = useAsync(
-    () => api.get<FrozenView>(`/stats/reports/${template}/frozen${qs({ org, year })}`),
-    [template, org, year],
-  );
+  const v = useAsync(() => api.get<FrozenView>(`/stats/reports/${template}/frozen${qs({ org, year })}`), [template, org, year]);
   const c = v.data?.changesSinceFreeze;
   return (
     <section className="card" aria-labelledby="h-frozen">

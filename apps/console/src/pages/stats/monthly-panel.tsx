@@ -9,7 +9,10 @@ import { ChannelCounts } from './stats-types';
 /** A year month by month, per channel type, with the table behind the chart. */
 export function MonthlyPanel({ org, subtree, year }: { org: string; subtree: boolean; year: number }) {
   const months = useAsync(
-    () => Promise.all(Array.from({ length: 12 }, (_, i) => api.get<ChannelCounts>(`/stats/channel-counts${qs({ org, subtree: String(subtree), year, month: i + 1 })}`))),
+    () =>
+      Promise.all(
+        Array.from({ length: 12 }, (_, i) => api.get<ChannelCounts>(`/stats/channel-counts${qs({ org, subtree: String(subtree), year, month: i + 1 })}`)),
+      ),
     [org, subtree, year],
   );
   const series = useMemo<MonthlySeries[]>(() => {

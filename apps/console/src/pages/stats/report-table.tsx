@@ -25,7 +25,15 @@ export function ReportTable({ doc, editing, drafts, onDraft, onDrill, labelledBy
           {t.sections.map((s, si) => (
             // A section with its own title carries it as its caption; an untitled one is named by the
             // heading above it (the table's, else the report's): the same words are never printed twice.
-            <Section key={si} s={s} editing={editing && !doc.frozen} drafts={drafts} onDraft={onDraft} onDrill={onDrill} labelledBy={t.title ? `h-table-${t.id}` : labelledBy} />
+            <Section
+              key={si}
+              s={s}
+              editing={editing && !doc.frozen}
+              drafts={drafts}
+              onDraft={onDraft}
+              onDrill={onDrill}
+              labelledBy={t.title ? `h-table-${t.id}` : labelledBy}
+            />
           ))}
           {t.note ? <p className="muted">{t.note}</p> : null}
         </div>
@@ -34,7 +42,21 @@ export function ReportTable({ doc, editing, drafts, onDraft, onDrill, labelledBy
   );
 }
 
-function Section({ s, editing, drafts, onDraft, onDrill, labelledBy }: { s: SectionDoc; editing: boolean; drafts: Record<string, string>; onDraft(c: string, v: string): void; onDrill(c: CellValue, r: RowDoc): void; labelledBy: string }) {
+function Section({
+  s,
+  editing,
+  drafts,
+  onDraft,
+  onDrill,
+  labelledBy,
+}: {
+  s: SectionDoc;
+  editing: boolean;
+  drafts: Record<string, string>;
+  onDraft(c: string, v: string): void;
+  onDrill(c: CellValue, r: RowDoc): void;
+  labelledBy: string;
+}) {
   // The same header grid as the XLSX (libs/stats/src/header-layout.ts): groups such as 申请人情况 /
   // 法人或其他组织 stacked above the columns they cover.
   const { depth, cells } = headerLayout(s.columns);
@@ -57,7 +79,12 @@ function Section({ s, editing, drafts, onDraft, onDrill, labelledBy }: { s: Sect
             {cells
               .filter((h) => h.row === level)
               .map((h) => (
-                <th key={h.col} scope={h.group ? 'colgroup' : 'col'} colSpan={h.colSpan > 1 ? h.colSpan : undefined} rowSpan={h.rowSpan > 1 ? h.rowSpan : undefined}>
+                <th
+                  key={h.col}
+                  scope={h.group ? 'colgroup' : 'col'}
+                  colSpan={h.colSpan > 1 ? h.colSpan : undefined}
+                  rowSpan={h.rowSpan > 1 ? h.rowSpan : undefined}
+                >
                   {h.text}
                 </th>
               ))}
@@ -84,7 +111,21 @@ function Section({ s, editing, drafts, onDraft, onDrill, labelledBy }: { s: Sect
   );
 }
 
-function Cell({ c, row, editing, draft, onDraft, onDrill }: { c: CellValue; row: RowDoc; editing: boolean; draft?: string; onDraft(c: string, v: string): void; onDrill(c: CellValue, r: RowDoc): void }) {
+function Cell({
+  c,
+  row,
+  editing,
+  draft,
+  onDraft,
+  onDrill,
+}: {
+  c: CellValue;
+  row: RowDoc;
+  editing: boolean;
+  draft?: string;
+  onDraft(c: string, v: string): void;
+  onDrill(c: CellValue, r: RowDoc): void;
+}) {
   if (c.source === 'info') return <Fragment>{c.text ?? ''}</Fragment>;
   if (c.source === 'manual' && editing) {
     return (
@@ -98,10 +139,21 @@ function Cell({ c, row, editing, draft, onDraft, onDrill }: { c: CellValue; row:
       />
     );
   }
-  if (c.value === null) return <span className="muted" title={c.source === 'manual' ? '尚未填报' : ''}>—</span>;
+  if (c.value === null)
+    return (
+      <span className="muted" title={c.source === 'manual' ? '尚未填报' : ''}>
+        —
+      </span>
+    );
   if (c.drillable) {
     return (
-      <button type="button" className="cell-link" onClick={() => onDrill(c, row)} aria-label={`${row.label}${c.column ? ` ${c.column}` : ''}：${c.value}，查看明细`} data-drill={c.id}>
+      <button
+        type="button"
+        className="cell-link"
+        onClick={() => onDrill(c, row)}
+        aria-label={`${row.label}${c.column ? ` ${c.column}` : ''}：${c.value}，查看明细`}
+        data-drill={c.id}
+      >
         {c.value}
       </button>
     );

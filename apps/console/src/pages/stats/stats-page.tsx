@@ -114,7 +114,8 @@ export default function StatsPage() {
       <section className="card" aria-labelledby="h-report">
         <div className="page-head">
           <h2 id="h-report">
-            {doc ? templateName(doc.template) : '报表'} <small className="muted">{doc ? `${doc.organisation.name} · ${doc.period.label}${doc.subtree ? '（含下级单位）' : ''}` : ''}</small>
+            {doc ? templateName(doc.template) : '报表'}{' '}
+            <small className="muted">{doc ? `${doc.organisation.name} · ${doc.period.label}${doc.subtree ? '（含下级单位）' : ''}` : ''}</small>
           </h2>
           <div className="actions">
             <button type="button" className="btn" onClick={() => exportAs('xlsx')} disabled={!doc} data-testid="export-xlsx">
@@ -157,14 +158,16 @@ export default function StatsPage() {
         ) : null}
         {doc?.frozen ? (
           <p className="alert alert-info">
-            本报表已于 {fmtTime(doc.frozen.frozenAt)} 封存，数字不再变化。填报人：{doc.signoff?.preparer}；审核人：{doc.signoff?.reviewer}；单位负责人：{doc.signoff?.unitHead}。
+            本报表已于 {fmtTime(doc.frozen.frozenAt)} 封存，数字不再变化。填报人：{doc.signoff?.preparer}；审核人：{doc.signoff?.reviewer}；单位负责人：
+            {doc.signoff?.unitHead}。
           </p>
         ) : null}
         {report.loading && !doc ? <Loading what="报表" /> : null}
         {doc ? (
           <>
             <p className="muted">
-              计算得出的数字可点击查看对应信息；手工填报项{doc.manualMissing.length ? `尚有 ${doc.manualMissing.length} 项未填` : '已全部填报'}。生成于 {fmtTime(doc.generatedAt)}。
+              计算得出的数字可点击查看对应信息；手工填报项{doc.manualMissing.length ? `尚有 ${doc.manualMissing.length} 项未填` : '已全部填报'}。生成于{' '}
+              {fmtTime(doc.generatedAt)}。
             </p>
             <PrintReport doc={doc}>
               <ReportTable
@@ -176,7 +179,9 @@ export default function StatsPage() {
                 labelledBy="h-report"
               />
             </PrintReport>
-            {drill?.key === key ? <DrillPanel template={template} cell={drill.cell} label={drill.label} value={drill.value} scope={scope} onClose={() => setDrill(null)} /> : null}
+            {drill?.key === key ? (
+              <DrillPanel template={template} cell={drill.cell} label={drill.label} value={drill.value} scope={scope} onClose={() => setDrill(null)} />
+            ) : null}
             <Checks title="报表一致性校验" checks={doc.checks} />
             {doc.bulletin ? <BulletinAccounts b={doc.bulletin} /> : null}
           </>

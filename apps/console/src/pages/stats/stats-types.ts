@@ -2,7 +2,19 @@
  * Shapes of the stats API, declared once in libs/stats (pure, type-only modules: nothing of the
  * server is bundled), and the console's own scope → query-string helper.
  */
-export type { CellDrill, CellValue, CheckResult, FrozenView, ManualCopyView as ManualCopy, ReportDoc, RowDoc, SectionDoc, Signoff, TableDoc, TemplateInfo } from '../../../../../libs/stats/src/report-doc.types';
+export type {
+  CellDrill,
+  CellValue,
+  CheckResult,
+  FrozenView,
+  ManualCopyView as ManualCopy,
+  ReportDoc,
+  RowDoc,
+  SectionDoc,
+  Signoff,
+  TableDoc,
+  TemplateInfo,
+} from '../../../../../libs/stats/src/report-doc.types';
 /** GET stats/channel-counts answers the counts with the scope they were counted for. */
 export type { ChannelCountsView as ChannelCounts } from '../../../../../libs/stats/src/ledger-query.types';
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AUDIT_ACTION_LABELS, auditActionLabel } from './audit-action-labels';
+import { AUDIT_ACTION_LABELS, auditActionLabel } from './audit-actions';
 
 /**
  * Every audit action the server writes has a Chinese label (issue 15.9: the viewer and the item's 办理记录

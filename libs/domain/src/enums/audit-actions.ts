@@ -1,5 +1,5 @@
 // Pure data (no imports): the console bundles it for the audit viewer and the item's 办理记录.
-// audit-action-labels.spec.ts fails when the server writes an action that has no label here. Keep the
+// audit-actions.spec.ts fails when the server writes an action that has no label here. Keep the
 // labels of actions no longer written: their rows stay in the log for good.
 
 /** Every audit action the server writes, in words, grouped as the viewer's filter offers them. */
@@ -47,6 +47,7 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: Readonly<Re
       'organisation.create': '新建机构',
       'organisation.update': '修改机构',
       'organisation.review_policy': '修改审核流程',
+      'notification.webhook': '设置通知转发',
       'channel_account.create': '新建渠道账号',
       'channel_account.update': '修改渠道账号',
       'user.create': '新建用户',
