@@ -122,7 +122,9 @@ async function main(): Promise<void> {
     const appRole = process.env.DB_APP_ROLE ?? 'disclosure_app';
     const done = await ensureAppRole(client, { appRole, ownerRole: owner, appPassword: process.env.DB_APP_PASSWORD ?? null });
     for (const s of done.statements) console.log(`  ${s}`);
-    console.log(`${done.created ? 'created' : 'updated'} role ${appRole} (tables owned by ${owner}); connect the api and worker as ${appRole} with MIGRATIONS_RUN=false`);
+    console.log(
+      `${done.created ? 'created' : 'updated'} role ${appRole} (tables owned by ${owner}); connect the api and worker as ${appRole} with MIGRATIONS_RUN=false`,
+    );
   } finally {
     await client.end();
   }

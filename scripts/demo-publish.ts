@@ -25,7 +25,11 @@ async function main() {
   const editor = await login('editor');
   const orgs = (await http.get('/organisations', editor)).data as { id: string; code: string; name: string }[];
   const county = orgs.find((o) => o.code === 'sfx') ?? orgs[0];
-  const accounts = (await http.get('/channel-accounts', { ...editor, params: { organisationId: county.id } })).data as { id: string; channelType: string; name: string }[];
+  const accounts = (await http.get('/channel-accounts', { ...editor, params: { organisationId: county.id } })).data as {
+    id: string;
+    channelType: string;
+    name: string;
+  }[];
   const portal = accounts.filter((a) => a.channelType === 'portal');
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const created = await http.post(
@@ -75,7 +79,9 @@ async function main() {
     console.log(`article page not found at ${file} (set PORTAL_DIR if the portal is elsewhere)`);
   }
 
-  const dbUrl = process.env.DATABASE_URL ?? (existsSync(path.join(process.env.DATA_DIR ?? '.data', 'pg')) ? 'postgres://postgres:postgres@127.0.0.1:54320/postgres' : undefined);
+  const dbUrl =
+    process.env.DATABASE_URL ??
+    (existsSync(path.join(process.env.DATA_DIR ?? '.data', 'pg')) ? 'postgres://postgres:postgres@127.0.0.1:54320/postgres' : undefined);
   if (dbUrl) {
     const db = new Client({ connectionString: dbUrl });
     await db.connect();

@@ -37,25 +37,85 @@ const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 // ---- a document that reads like a county's 政务公开 report ----
 
 const SUBJECTS = [
-  '县人民政府', '各乡镇人民政府', '县直各部门', '县政务公开办公室', '县发展和改革局', '县财政局', '县自然资源局',
-  '县生态环境局', '县卫生健康局', '县市场监督管理局', '县应急管理局', '县人力资源和社会保障局', '县住房和城乡建设局',
-  '县教育局', '县民政局', '县农业农村局', '县交通运输局', '县水利局', '县文化和旅游局', '县审计局', '县统计局',
-  '县医疗保障局', '县司法局', '各村（社区）', '县政务服务中心', '县数据资源管理局',
+  '县人民政府',
+  '各乡镇人民政府',
+  '县直各部门',
+  '县政务公开办公室',
+  '县发展和改革局',
+  '县财政局',
+  '县自然资源局',
+  '县生态环境局',
+  '县卫生健康局',
+  '县市场监督管理局',
+  '县应急管理局',
+  '县人力资源和社会保障局',
+  '县住房和城乡建设局',
+  '县教育局',
+  '县民政局',
+  '县农业农村局',
+  '县交通运输局',
+  '县水利局',
+  '县文化和旅游局',
+  '县审计局',
+  '县统计局',
+  '县医疗保障局',
+  '县司法局',
+  '各村（社区）',
+  '县政务服务中心',
+  '县数据资源管理局',
 ];
 const VERBS = [
-  '认真贯彻落实', '深入推进', '切实加强', '全面做好', '持续优化', '进一步规范', '扎实开展', '积极推动', '严格执行',
-  '统筹推进', '不断完善', '加快建设', '及时公开', '主动回应', '依法做好', '细化分解', '督促指导',
+  '认真贯彻落实',
+  '深入推进',
+  '切实加强',
+  '全面做好',
+  '持续优化',
+  '进一步规范',
+  '扎实开展',
+  '积极推动',
+  '严格执行',
+  '统筹推进',
+  '不断完善',
+  '加快建设',
+  '及时公开',
+  '主动回应',
+  '依法做好',
+  '细化分解',
+  '督促指导',
 ];
 const OBJECTS = [
-  '政务公开工作', '政府信息主动公开', '政策解读和回应关切', '依申请公开办理', '政府网站和政务新媒体管理',
-  '重大建设项目批准和实施领域信息公开', '公共资源配置领域信息公开', '财政预决算公开', '“双随机、一公开”监管',
-  '行政执法公示制度', '权责清单动态调整', '基层政务公开标准化规范化建设', '政府信息公开保密审查制度', '营商环境优化',
-  '民生实事项目', '乡村振兴重点任务', '安全生产专项整治', '生态环境保护督察整改', '就业创业政策落实', '规范性文件备案审查',
-  '人大代表建议和政协提案办理结果公开', '政务服务“一网通办”',
+  '政务公开工作',
+  '政府信息主动公开',
+  '政策解读和回应关切',
+  '依申请公开办理',
+  '政府网站和政务新媒体管理',
+  '重大建设项目批准和实施领域信息公开',
+  '公共资源配置领域信息公开',
+  '财政预决算公开',
+  '“双随机、一公开”监管',
+  '行政执法公示制度',
+  '权责清单动态调整',
+  '基层政务公开标准化规范化建设',
+  '政府信息公开保密审查制度',
+  '营商环境优化',
+  '民生实事项目',
+  '乡村振兴重点任务',
+  '安全生产专项整治',
+  '生态环境保护督察整改',
+  '就业创业政策落实',
+  '规范性文件备案审查',
+  '人大代表建议和政协提案办理结果公开',
+  '政务服务“一网通办”',
 ];
 const TAILS = [
-  '取得了明显成效', '群众满意度不断提升', '各项工作有序推进', '为全县经济社会高质量发展提供有力保障',
-  '切实保障人民群众的知情权、参与权、表达权和监督权', '做到应公开尽公开', '形成上下联动的工作合力', '确保各项任务落到实处',
+  '取得了明显成效',
+  '群众满意度不断提升',
+  '各项工作有序推进',
+  '为全县经济社会高质量发展提供有力保障',
+  '切实保障人民群众的知情权、参与权、表达权和监督权',
+  '做到应公开尽公开',
+  '形成上下联动的工作合力',
+  '确保各项任务落到实处',
 ];
 const HEADINGS = ['一、总体要求', '二、主要任务', '三、工作措施', '四、保障措施', '（一）加强组织领导', '（二）强化监督考核', '（三）抓好宣传培训'];
 
@@ -147,7 +207,9 @@ function main() {
   const { doc, inserted } = buildDocument(targetBytes, entries, reverseMap);
   const docBytes = Buffer.byteLength(doc, 'utf8');
   const docMb = docBytes / 1024 / 1024;
-  console.log(`document: ${docMb.toFixed(2)} MB (${doc.length.toLocaleString()} UTF-16 units), ${inserted} inserted hits, generated in ${(performance.now() - t0).toFixed(0)} ms`);
+  console.log(
+    `document: ${docMb.toFixed(2)} MB (${doc.length.toLocaleString()} UTF-16 units), ${inserted} inserted hits, generated in ${(performance.now() - t0).toFixed(0)} ms`,
+  );
 
   let t = performance.now();
   const ac = new LexiconScanner(entries, folding);
@@ -168,7 +230,9 @@ function main() {
   times.sort((a, b) => a - b);
   const acMs = times[Math.floor(times.length / 2)];
   const mbPerSec = docMb / (acMs / 1000);
-  console.log(`aho-corasick: median ${acMs.toFixed(0)} ms of ${AC_RUNS} runs (${times.map((x) => x.toFixed(0)).join(', ')}) → ${mbPerSec.toFixed(1)} MB/s, ${acHits.length} findings`);
+  console.log(
+    `aho-corasick: median ${acMs.toFixed(0)} ms of ${AC_RUNS} runs (${times.map((x) => x.toFixed(0)).join(', ')}) → ${mbPerSec.toFixed(1)} MB/s, ${acHits.length} findings`,
+  );
 
   t = performance.now();
   const naiveHits = naive.scan(doc);

@@ -21,7 +21,13 @@ export async function baseline(redisUrl: string, jobs: number, concurrency: numb
   await w.waitUntilReady();
   const t0 = Date.now();
   for (let i = 0; i < jobs; i += 1000) {
-    await q.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ name: 'noop', data: { deliveryId: `${i + j}`, op: 'deliver' }, opts: { jobId: `j${i + j}` } })));
+    await q.addBulk(
+      Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({
+        name: 'noop',
+        data: { deliveryId: `${i + j}`, op: 'deliver' },
+        opts: { jobId: `j${i + j}` },
+      })),
+    );
   }
   await all;
   const secs = (Date.now() - t0) / 1000;

@@ -49,7 +49,14 @@ export function machineBusy(): number {
 
 /** CPU seconds so far of the bench's own process (the api), the worker, the simulators, Redis, Postgres and the machine. */
 export function cpuSnapshot(pids: { worker?: number; sim?: number; redis?: number }) {
-  return { self: cpuOf(process.pid), worker: cpuOf(pids.worker), sim: cpuOf(pids.sim), redis: cpuOf(pids.redis), postgres: cpuOfAll('postgres'), machine: machineBusy() };
+  return {
+    self: cpuOf(process.pid),
+    worker: cpuOf(pids.worker),
+    sim: cpuOf(pids.sim),
+    redis: cpuOf(pids.redis),
+    postgres: cpuOfAll('postgres'),
+    machine: machineBusy(),
+  };
 }
 export type CpuSnapshot = ReturnType<typeof cpuSnapshot>;
 
@@ -60,5 +67,12 @@ export function cpuDiff(a: CpuSnapshot, b: CpuSnapshot) {
   const sm = b.sim - a.sim;
   const r = b.redis - a.redis;
   const pg = b.postgres - a.postgres;
-  return { api: +self.toFixed(1), worker: +w.toFixed(1), simulator: +sm.toFixed(1), redis: +r.toFixed(1), postgres: +pg.toFixed(1), other: +(b.machine - a.machine - self - w - sm - r - pg).toFixed(1) };
+  return {
+    api: +self.toFixed(1),
+    worker: +w.toFixed(1),
+    simulator: +sm.toFixed(1),
+    redis: +r.toFixed(1),
+    postgres: +pg.toFixed(1),
+    other: +(b.machine - a.machine - self - w - sm - r - pg).toFixed(1),
+  };
 }

@@ -61,9 +61,6 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-
-
-
 async function main() {
   const started = Date.now();
   setInterval(() => sampleAll('postgres'), 200).unref();
@@ -109,9 +106,25 @@ async function main() {
     const accountsFile = path.join(dir, 'accounts.json');
     fs.writeFileSync(
       accountsFile,
-      JSON.stringify(Array.from({ length: ACCOUNTS }, (_, i) => ({ channelType: 'testchan', name: `测试渠道${i + 1}`, org: 'sfx', baseUrl: '{simUrl}/testchan', credentials: { token: `bench-${i + 1}` }, settings: { concurrency: ACCOUNT_CONCURRENCY } }))),
+      JSON.stringify(
+        Array.from({ length: ACCOUNTS }, (_, i) => ({
+          channelType: 'testchan',
+          name: `测试渠道${i + 1}`,
+          org: 'sfx',
+          baseUrl: '{simUrl}/testchan',
+          credentials: { token: `bench-${i + 1}` },
+          settings: { concurrency: ACCOUNT_CONCURRENCY },
+        })),
+      ),
     );
-    const seed = await seedDemo(ds, { password: PASSWORD, encryptionKey: KEY, simUrl: sim.url, portalBaseUrl: config.PORTAL_BASE_URL, channelTypes: app.get(ChannelRegistry).types(), accountsFile });
+    const seed = await seedDemo(ds, {
+      password: PASSWORD,
+      encryptionKey: KEY,
+      simUrl: sim.url,
+      portalBaseUrl: config.PORTAL_BASE_URL,
+      channelTypes: app.get(ChannelRegistry).types(),
+      accountsFile,
+    });
     const accountIds = Object.values(seed.accounts);
     if (accountIds.length !== ACCOUNTS) throw new Error(`expected ${ACCOUNTS} accounts, got ${accountIds.length}`);
 
@@ -180,12 +193,16 @@ async function main() {
       post: (p: string, body: unknown) =>
         new Promise<{ status: number; data: any }>((resolve, reject) => {
           const payload = Buffer.from(JSON.stringify(body));
-          const req = http.request(`${url}/api/v1${p}`, { method: 'POST', agent, headers: { authorization, 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, data: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
-            res.on('error', reject);
-          });
+          const req = http.request(
+            `${url}/api/v1${p}`,
+            { method: 'POST', agent, headers: { authorization, 'content-type': 'application/json', 'content-length': payload.length } },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, data: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+              res.on('error', reject);
+            },
+          );
           req.on('error', reject);
           req.end(payload);
         }),
@@ -215,9 +232,18 @@ async function main() {
       // The poll must cost Postgres next to nothing (its CPU is part of the figures): deliveries still
       // open, counted on the engine's partial index; the exact count once none is left.
       const exact = async () =>
-        (await ds.query(`SELECT count(*) FILTER (WHERE state = 'published')::int AS published, count(*) FILTER (WHERE state IN ('published','failed','cancelled'))::int AS settled FROM deliveries WHERE item_id = ANY($1::uuid[])`, [itemIdsOf]))[0] as { published: number; settled: number };
+        (
+          await ds.query(
+            `SELECT count(*) FILTER (WHERE state = 'published')::int AS published, count(*) FILTER (WHERE state IN ('published','failed','cancelled'))::int AS settled FROM deliveries WHERE item_id = ANY($1::uuid[])`,
+            [itemIdsOf],
+          )
+        )[0] as { published: number; settled: number };
       for (;;) {
-        const open = (await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE state IN ('pending','processing','awaiting_confirmation','unconfirmed','withdrawing')`))[0].n;
+        const open = (
+          await ds.query(
+            `SELECT count(*)::int AS n FROM deliveries WHERE state IN ('pending','processing','awaiting_confirmation','unconfirmed','withdrawing')`,
+          )
+        )[0].n;
         if (open === 0 || Date.now() > deadline) {
           const c = await exact();
           if (c.settled >= total || Date.now() > deadline) return c;
@@ -231,20 +257,38 @@ async function main() {
     // ---- the run: N items approved over the API while the worker publishes ----
     const itemIds = await insertItems(ITEMS, 'main');
     await startWorker();
-    log(`worker process up (pid ${proc.worker!.pid}); ${ITEMS} items × ${ACCOUNTS} test-channel accounts (${ACCOUNT_CONCURRENCY} calls in flight each); ${APPROVERS} parallel approvers; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    log(
+      `worker process up (pid ${proc.worker!.pid}); ${ITEMS} items × ${ACCOUNTS} test-channel accounts (${ACCOUNT_CONCURRENCY} calls in flight each); ${APPROVERS} parallel approvers; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     const cpu0 = cpuNow();
     const t0 = Date.now();
     const approveMs = await approveAll(itemIds);
     const approvedAt = Date.now();
-    log(`approved ${ITEMS} items in ${((approvedAt - t0) / 1000).toFixed(2)} s (${(ITEMS / ((approvedAt - t0) / 1000)).toFixed(0)} approvals/s, p50 ${pct(approveMs, 50)} ms per approval)`);
+    log(
+      `approved ${ITEMS} items in ${((approvedAt - t0) / 1000).toFixed(2)} s (${(ITEMS / ((approvedAt - t0) / 1000)).toFixed(0)} approvals/s, p50 ${pct(approveMs, 50)} ms per approval)`,
+    );
     const counts = await waitDrained(itemIds);
     const cpu1 = cpuNow();
-    const span = (await ds.query(`SELECT extract(epoch FROM max(published_at) - min(created_at)) * 1000 AS ms FROM deliveries WHERE item_id = ANY($1::uuid[])`, [itemIds]))[0].ms as number;
-    const lat: number[] = (await ds.query(`SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM deliveries WHERE state = 'published' AND item_id = ANY($1::uuid[])`, [itemIds]))
+    const span = (
+      await ds.query(`SELECT extract(epoch FROM max(published_at) - min(created_at)) * 1000 AS ms FROM deliveries WHERE item_id = ANY($1::uuid[])`, [itemIds])
+    )[0].ms as number;
+    const lat: number[] = (
+      await ds.query(
+        `SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM deliveries WHERE state = 'published' AND item_id = ANY($1::uuid[])`,
+        [itemIds],
+      )
+    )
       .map((r: { ms: string }) => Number(r.ms))
       .sort((a: number, b: number) => a - b);
     // Also from the approval's response (commit seen by the reviewer), which leaves out the approval's own processing time.
-    const fromResponse: number[] = (await ds.query(`SELECT item_id, extract(epoch FROM published_at) * 1000 AS at FROM deliveries WHERE state = 'published' AND item_id = ANY($1::uuid[])`, [itemIds]))
+    const fromResponse: number[] = (
+      await ds.query(`SELECT item_id, extract(epoch FROM published_at) * 1000 AS at FROM deliveries WHERE state = 'published' AND item_id = ANY($1::uuid[])`, [
+        itemIds,
+      ])
+    )
       .map((r: { item_id: string; at: string }) => Math.max(0, Number(r.at) - (approvedResponseAt.get(r.item_id) ?? 0)))
       .sort((a: number, b: number) => a - b);
     const total = ITEMS * ACCOUNTS;
@@ -256,7 +300,9 @@ async function main() {
     const cpu = { ...cpuDiff(cpu0, cpu1), wallSeconds: +(span / 1000).toFixed(1) };
     const ratio = deliveriesPerSec / baselineJobsPerSec;
     log(`published ${counts.published}/${total} deliveries (simulator records ${records}, ledger rows ${ledger}) in ${(span / 1000).toFixed(2)} s`);
-    log(`CPU seconds during the run: ${JSON.stringify(cpu)} → ${(((cpu.api + cpu.worker + cpu.simulator + cpu.redis + cpu.postgres) / total) * 1000).toFixed(2)} ms of CPU per delivery (pipeline processes; "other" is the rest of the machine)`);
+    log(
+      `CPU seconds during the run: ${JSON.stringify(cpu)} → ${(((cpu.api + cpu.worker + cpu.simulator + cpu.redis + cpu.postgres) / total) * 1000).toFixed(2)} ms of CPU per delivery (pipeline processes; "other" is the rest of the machine)`,
+    );
     if (counts.published !== total || records !== total || ledger !== total) throw new Error('not every delivery was published exactly once');
 
     // ---- where the time goes: approvals alone, then the engine alone draining a backlog ----
@@ -284,14 +330,28 @@ async function main() {
         approvalsPerSecAlone: Math.round(approvalsAlone),
         engineDeliveriesPerSecAlone: Math.round(engineAlone),
         approvalCpuMsPerItem: { api: perItem(ac.api), postgres: perItem(ac.postgres), redis: perItem(ac.redis), other: perItem(ac.other) },
-        engineCpuMsPerDelivery: { worker: perDelivery(ec.worker), simulator: perDelivery(ec.simulator), postgres: perDelivery(ec.postgres), redis: perDelivery(ec.redis), other: perDelivery(ec.other) },
+        engineCpuMsPerDelivery: {
+          worker: perDelivery(ec.worker),
+          simulator: perDelivery(ec.simulator),
+          postgres: perDelivery(ec.postgres),
+          redis: perDelivery(ec.redis),
+          other: perDelivery(ec.other),
+        },
       };
-      log(`approvals alone (worker stopped): ${breakdown.approvalsPerSecAlone} approvals/s; CPU ms per approval: ${JSON.stringify(breakdown.approvalCpuMsPerItem)}`);
-      log(`engine alone draining ${drained.published} deliveries: ${breakdown.engineDeliveriesPerSecAlone} deliveries/s; CPU ms per delivery: ${JSON.stringify(breakdown.engineCpuMsPerDelivery)}`);
+      log(
+        `approvals alone (worker stopped): ${breakdown.approvalsPerSecAlone} approvals/s; CPU ms per approval: ${JSON.stringify(breakdown.approvalCpuMsPerItem)}`,
+      );
+      log(
+        `engine alone draining ${drained.published} deliveries: ${breakdown.engineDeliveriesPerSecAlone} deliveries/s; CPU ms per delivery: ${JSON.stringify(breakdown.engineCpuMsPerDelivery)}`,
+      );
     }
 
-    log(`deliveries/s: ${deliveriesPerSec.toFixed(0)}   baseline BullMQ no-op jobs/s: ${baselineJobsPerSec.toFixed(0)}   ratio: ${ratio.toFixed(3)} (target >= 0.10)`);
-    log(`approval-to-published latency: p50 ${p50Ms} ms, p99 ${p99Ms} ms (target p99 < 2000 ms); from the approval's response: p50 ${Math.round(pct(fromResponse, 50))} ms, p99 ${Math.round(pct(fromResponse, 99))} ms`);
+    log(
+      `deliveries/s: ${deliveriesPerSec.toFixed(0)}   baseline BullMQ no-op jobs/s: ${baselineJobsPerSec.toFixed(0)}   ratio: ${ratio.toFixed(3)} (target >= 0.10)`,
+    );
+    log(
+      `approval-to-published latency: p50 ${p50Ms} ms, p99 ${p99Ms} ms (target p99 < 2000 ms); from the approval's response: p50 ${Math.round(pct(fromResponse, 50))} ms, p99 ${Math.round(pct(fromResponse, 99))} ms`,
+    );
     console.log(
       JSON.stringify({
         deliveriesPerSec: Math.round(deliveriesPerSec),

@@ -154,9 +154,7 @@ async function main() {
     const work = medianOf(perPhoto.map((p) => p.total));
     const basePerImage = b.wallMs / IMAGES;
     floor = { workCpuMsPerImage: work, steps: perPhoto[0].steps, ratio: basePerImage / (basePerImage + work / cores) };
-    console.log(
-      `unavoidable work after the decode (CPU ms, first photo): ${floor.steps.map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', ')}`,
-    );
+    console.log(`unavoidable work after the decode (CPU ms, first photo): ${floor.steps.map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(', ')}`);
     console.log(
       `floor: ${work.toFixed(1)} ms CPU per photo after a ${basePerImage.toFixed(0)} ms decode; on ${cores} cores ` +
         `no single-decode design exceeds ratio ${floor.ratio.toFixed(3)} on this machine`,
@@ -238,7 +236,7 @@ interface Pixels {
  * and the chain is cheaper than reading the decode each time).
  */
 async function unavoidableWork(media: MediaService, buf: Buffer, size: { width: number; height: number }) {
-  const decoded: Pixels = await sharp(buf).rotate().resize(size.width, size.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true }) as Pixels;
+  const decoded: Pixels = (await sharp(buf).rotate().resize(size.width, size.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true })) as Pixels;
   const out = await media.renderAll(buf, PROFILES);
   const distinct = [...new Map(Object.values(out).map((r) => [r.buffer, r])).values()].sort((x, y) => y.width * y.height - x.width * x.height);
   const steps: [string, number][] = [];

@@ -30,7 +30,28 @@ export const DECLARED: Record<Channel, { row: string; newMedia: boolean }> = {
   gazette: { row: 'gazette', newMedia: false },
   led: { row: 'other', newMedia: false },
 };
-const CATEGORIES = ['综合政务', '国民经济管理', '财政金融', '城乡建设', '农业农村', '教育', '卫生健康', '民政', '交通', '生态环境', '市场监管', '公安安全', '人事', '文化旅游', '科技', '商贸', '水利', '自然资源', '应急管理', '其他'];
+const CATEGORIES = [
+  '综合政务',
+  '国民经济管理',
+  '财政金融',
+  '城乡建设',
+  '农业农村',
+  '教育',
+  '卫生健康',
+  '民政',
+  '交通',
+  '生态环境',
+  '市场监管',
+  '公安安全',
+  '人事',
+  '文化旅游',
+  '科技',
+  '商贸',
+  '水利',
+  '自然资源',
+  '应急管理',
+  '其他',
+];
 const KINDS: [string, number][] = [
   ['notice', 0.66],
   ['normative', 0.06],

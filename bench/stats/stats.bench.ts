@@ -84,7 +84,8 @@ async function main() {
     ).rows;
     for (const i of secondary) await loader.query(`DROP INDEX "${i.indexname}"`);
     const acctLines: string[] = [];
-    for (const o of orgs) for (const ch of CHANNELS) if (o.accounts[ch]) acctLines.push(`${accountId(o.accounts[ch]!)}\t${orgId(o.n)}\t${ch}\t机构${o.n}${ch}\n`);
+    for (const o of orgs)
+      for (const ch of CHANNELS) if (o.accounts[ch]) acctLines.push(`${accountId(o.accounts[ch]!)}\t${orgId(o.n)}\t${ch}\t机构${o.n}${ch}\n`);
     await copyRows(loader, `COPY channel_accounts (id, organisation_id, channel_type, name) FROM STDIN`, [acctLines.join('')]);
 
     // Items and ledger rows come from one deterministic generator; it runs twice with the same seed
@@ -110,8 +111,11 @@ async function main() {
     for (const i of secondary) await loader.query(i.indexdef);
     log(`rebuilt ${secondary.length} secondary indexes: ${secondary.map((i) => i.indexname).join(', ')}`);
     const loadMs = Date.now() - t0;
-    const [{ rows, items }] = (await loader.query(`SELECT (SELECT count(*) FROM publication_records)::int AS rows, (SELECT count(*) FROM items)::int AS items`)).rows;
-    log(`COPY: ${rows.toLocaleString()} ledger rows, ${items.toLocaleString()} items in ${(loadMs / 1000).toFixed(1)} s (items ${(itemsMs / 1000).toFixed(1)} s)`);
+    const [{ rows, items }] = (await loader.query(`SELECT (SELECT count(*) FROM publication_records)::int AS rows, (SELECT count(*) FROM items)::int AS items`))
+      .rows;
+    log(
+      `COPY: ${rows.toLocaleString()} ledger rows, ${items.toLocaleString()} items in ${(loadMs / 1000).toFixed(1)} s (items ${(itemsMs / 1000).toFixed(1)} s)`,
+    );
     if (rows !== ROWS) throw new Error(`loaded ${rows} rows, wanted ${ROWS}`);
 
     const t1 = Date.now();
@@ -134,17 +138,35 @@ async function main() {
 
     // Sample check: rollups against the raw ledger for random organisations, scopes and periods.
     const sampleRand = prng(7);
-    const dims = ['*', 'r:portal', 'r:wechat', 'r:weibo', 'r:gazette', 'r:other', 'ch:led', 'f:normative', 'f:interpretation', 'f:response', 'f:response-newmedia'];
+    const dims = [
+      '*',
+      'r:portal',
+      'r:wechat',
+      'r:weibo',
+      'r:gazette',
+      'r:other',
+      'ch:led',
+      'f:normative',
+      'f:interpretation',
+      'f:response',
+      'f:response-newmedia',
+    ];
     let sampled = 0;
     for (let i = 0; i < 12; i++) {
       const o = orgs[i < 3 ? [1, 2, 20][i] : 1 + Math.floor(sampleRand() * orgs.length)];
       const subtree = i % 2 === 0;
       const y = YEARS[Math.floor(sampleRand() * YEARS.length)];
-      const p = i % 3 === 0 ? parsePeriod({ year: y }) : i % 3 === 1 ? parsePeriod({ year: y, quarter: 1 + Math.floor(sampleRand() * 4) }) : parsePeriod({ year: y, month: 1 + Math.floor(sampleRand() * 12) });
+      const p =
+        i % 3 === 0
+          ? parsePeriod({ year: y })
+          : i % 3 === 1
+            ? parsePeriod({ year: y, quarter: 1 + Math.floor(sampleRand() * 4) })
+            : parsePeriod({ year: y, month: 1 + Math.floor(sampleRand() * 12) });
       const s = { orgId: orgId(o.n), orgPath: o.path, subtree };
       const a = await ledger.countDims(s, p, dims, 'rollup');
       const b = await ledger.countDims(s, p, dims, 'ledger');
-      if (JSON.stringify([...a.counts]) !== JSON.stringify([...b.counts])) throw new Error(`rollup ≠ ledger for ${o.n} ${p.label}: ${JSON.stringify([...a.counts])} vs ${JSON.stringify([...b.counts])}`);
+      if (JSON.stringify([...a.counts]) !== JSON.stringify([...b.counts]))
+        throw new Error(`rollup ≠ ledger for ${o.n} ${p.label}: ${JSON.stringify([...a.counts])} vs ${JSON.stringify([...b.counts])}`);
       sampled++;
     }
     // The trigger on top of the bulk build: 2,000 more publications of existing items in 2024.

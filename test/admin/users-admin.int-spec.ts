@@ -35,7 +35,13 @@ describe('users: deactivate, reactivate, reset password', () => {
 
   /** A new user (password TEST_PASSWORD, home: the organisation of the first role) created by the county admin; returns its id. */
   async function createUser(username: string, roles: { organisationId: string; role: string }[]): Promise<string> {
-    const r = await admin.post('/users', { username, displayName: `测试用户${username}`, password: TEST_PASSWORD, homeOrganisationId: roles[0]?.organisationId ?? county, roles });
+    const r = await admin.post('/users', {
+      username,
+      displayName: `测试用户${username}`,
+      password: TEST_PASSWORD,
+      homeOrganisationId: roles[0]?.organisationId ?? county,
+      roles,
+    });
     expect(r.status).toBe(201);
     return r.data.id;
   }
@@ -45,9 +51,12 @@ describe('users: deactivate, reactivate, reset password', () => {
   const hashOf = async (id: string): Promise<string> => (await sys.ds.query(`SELECT password_hash FROM users WHERE id = $1`, [id]))[0].password_hash;
   const auditOf = async (id: string): Promise<{ action: string; actor_id: string; details: Record<string, unknown> }[]> =>
     // sign-ins (auth.*) are audited too; this suite is about what admins do to a user
-    sys.ds.query(`SELECT action, actor_id, details FROM audit_logs WHERE entity_type = 'user' AND entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [id]);
+    sys.ds.query(`SELECT action, actor_id, details FROM audit_logs WHERE entity_type = 'user' AND entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [
+      id,
+    ]);
   const login = (username: string, password = TEST_PASSWORD) => sys.http.post('/auth/login', { username, password });
-  const withToken = (token: string) => axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, timeout: 30_000, headers: { Authorization: `Bearer ${token}` } });
+  const withToken = (token: string) =>
+    axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, timeout: 30_000, headers: { Authorization: `Bearer ${token}` } });
 
   it('deactivating refuses the sign-in and the token already issued at once; reactivating lets the user sign in again', async () => {
     const id = await fresh();
@@ -71,7 +80,11 @@ describe('users: deactivate, reactivate, reset password', () => {
     // Signing in again is refused with the message a wrong password gets (no account enumeration).
     const again = await login(username);
     expect(again.status).toBe(401);
-    expect(again.data).toMatchObject({ code: 'INVALID_CREDENTIALS', message: '用户名或密码错误', details: [{ field: 'password', reason: 'invalid credentials' }] });
+    expect(again.data).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+      message: '用户名或密码错误',
+      details: [{ field: 'password', reason: 'invalid credentials' }],
+    });
     // The list shows the account as switched off.
     const listed = ((await admin.get('/users')).data as { id: string; active: boolean }[]).find((u) => u.id === id);
     expect(listed).toMatchObject({ active: false });
@@ -106,7 +119,9 @@ describe('users: deactivate, reactivate, reset password', () => {
     const typed = await admin.put(`/users/${id}/active`, { active: 'no', reason: '调离' });
     expect(typed.status).toBe(400);
     expect(typed.data.details).toEqual([{ field: 'active', reason: 'must be a boolean value' }]);
-    expect((await admin.put(`/users/${id}/active`, { active: false, reason: 'x'.repeat(501) })).data.details).toEqual([{ field: 'reason', reason: 'must be shorter than or equal to 500 characters' }]);
+    expect((await admin.put(`/users/${id}/active`, { active: false, reason: 'x'.repeat(501) })).data.details).toEqual([
+      { field: 'reason', reason: 'must be shorter than or equal to 500 characters' },
+    ]);
     expect(await activeOf(id)).toBe(true);
     expect((await auditOf(id)).map((a) => a.action)).toEqual(['user.create']);
     expect((await login(await usernameOf(id))).status).toBe(200);
@@ -115,7 +130,12 @@ describe('users: deactivate, reactivate, reset password', () => {
   it('an admin cannot deactivate themself: refused with the field named, nothing changed', async () => {
     const r = await admin.put(`/users/${adminId}/active`, { active: false, reason: '误操作' });
     expect(r.status).toBe(409);
-    expect(r.data).toEqual({ statusCode: 409, code: 'SELF_DEACTIVATION', message: '不能停用自己的账号', details: [{ field: 'id', reason: 'cannot deactivate your own account' }] });
+    expect(r.data).toEqual({
+      statusCode: 409,
+      code: 'SELF_DEACTIVATION',
+      message: '不能停用自己的账号',
+      details: [{ field: 'id', reason: 'cannot deactivate your own account' }],
+    });
     expect(await activeOf(adminId)).toBe(true);
     expect((await admin.get('/auth/me')).status).toBe(200);
     expect((await auditOf(adminId)).map((a) => a.action)).not.toContain('user.deactivate');
@@ -128,7 +148,10 @@ describe('users: deactivate, reactivate, reset password', () => {
     const b = await createUser(`admin-b-${++n}`, [{ organisationId: county, role: 'admin' }]);
     const [aApi, bApi] = [await sys.login(await usernameOf(a)), await sys.login(await usernameOf(b))];
     const others: string[] = (
-      await sys.ds.query(`SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin' WHERE u.active AND NOT (u.id = ANY($1::uuid[]))`, [[a, b]])
+      await sys.ds.query(
+        `SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin' WHERE u.active AND NOT (u.id = ANY($1::uuid[]))`,
+        [[a, b]],
+      )
     ).map((r: { id: string }) => r.id);
     expect(others).toEqual(expect.arrayContaining([adminId, jyjAdminId]));
     await sys.ds.query(`UPDATE users SET active = false WHERE id = ANY($1::uuid[])`, [others]);
@@ -187,7 +210,10 @@ describe('users: deactivate, reactivate, reset password', () => {
     try {
       const r = await xApi.put(`/users/${x}/roles`, { roles: [{ organisationId: county, role: 'editor' }] });
       expect(r.status).toBe(409);
-      expect(r.data).toMatchObject({ code: 'LAST_ACTIVE_ADMIN', details: [{ field: 'roles', reason: 'the last active admin of the deployment must keep the admin role' }] });
+      expect(r.data).toMatchObject({
+        code: 'LAST_ACTIVE_ADMIN',
+        details: [{ field: 'roles', reason: 'the last active admin of the deployment must keep the admin role' }],
+      });
       expect(await sys.ds.query(`SELECT organisation_id, role FROM user_roles WHERE user_id = $1`, [x])).toEqual([{ organisation_id: county, role: 'admin' }]);
       expect((await auditOf(x)).map((a) => a.action)).toEqual(['user.create']);
     } finally {
@@ -204,7 +230,16 @@ describe('users: deactivate, reactivate, reset password', () => {
     const countyClerk = await fresh('editor', () => county);
     // Roles in the 教育局 and in the county: switching the account off would act outside the 教育局.
     const both = await fresh('editor', () => jyj);
-    expect((await admin.put(`/users/${both}/roles`, { roles: [{ organisationId: jyj, role: 'editor' }, { organisationId: county, role: 'reviewer' }] })).status).toBe(200);
+    expect(
+      (
+        await admin.put(`/users/${both}/roles`, {
+          roles: [
+            { organisationId: jyj, role: 'editor' },
+            { organisationId: county, role: 'reviewer' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
 
     for (const id of [countyClerk, both, adminId]) {
       const off = await jyjAdmin.put(`/users/${id}/active`, { active: false, reason: '越权停用' });
@@ -306,7 +341,10 @@ describe('users: deactivate, reactivate, reset password', () => {
     expect(doc.paths['/api/v1/users/{id}/active'].put.summary).toMatch(/停用或重新启用用户/);
     expect(doc.paths['/api/v1/users/{id}/password'].post.summary).toMatch(/设置新密码/);
     expect(doc.paths['/api/v1/users/{id}/password'].post.responses).toHaveProperty('204');
-    expect(doc.components.schemas.SetActiveDto).toMatchObject({ required: ['active'], properties: { active: { type: 'boolean' }, reason: { type: 'string' } } });
+    expect(doc.components.schemas.SetActiveDto).toMatchObject({
+      required: ['active'],
+      properties: { active: { type: 'boolean' }, reason: { type: 'string' } },
+    });
     expect(doc.components.schemas.SetPasswordDto).toMatchObject({ required: ['password'], properties: { password: { type: 'string' } } });
   });
 });

@@ -28,7 +28,8 @@ const SQL_WRITES: { re: RegExp; what: string }[] = [
   { re: /\b(insert\s+into|update|delete\s+from|truncate(\s+table)?)\s+publication_(records|withdrawals)\b/i, what: 'writes the publication ledger' },
 ];
 // TypeORM writes of the same tables.
-const ORM_WRITES = /\b(getRepository\(\s*(Delivery|PublicationRecord|PublicationWithdrawal)\s*\)\s*\.\s*(insert|update|save|upsert|delete|remove|increment)\b|\.(insert|update|save|upsert|delete|remove)\(\s*(Delivery|PublicationRecord|PublicationWithdrawal)\s*[,)]|\.into\(\s*(Delivery|PublicationRecord|PublicationWithdrawal)\s*[,)])/g;
+const ORM_WRITES =
+  /\b(getRepository\(\s*(Delivery|PublicationRecord|PublicationWithdrawal)\s*\)\s*\.\s*(insert|update|save|upsert|delete|remove|increment)\b|\.(insert|update|save|upsert|delete|remove)\(\s*(Delivery|PublicationRecord|PublicationWithdrawal)\s*[,)]|\.into\(\s*(Delivery|PublicationRecord|PublicationWithdrawal)\s*[,)])/g;
 
 /** The SQL texts of a TypeScript source: string literals and template literals (substitutions as `$x`). */
 function sqlTexts(sf: ts.SourceFile): { line: number; text: string }[] {
@@ -73,7 +74,7 @@ describe('one writer of delivery states and of the publication ledger', () => {
   it('the check catches state changes, ledger writes and TypeORM writes, not other writes or reads', () => {
     const src = [
       "q(`UPDATE deliveries SET state = 'failed', updated_at = now() WHERE id = $1`);",
-      "q(`UPDATE deliveries d SET lease_until = NULL, state = ${to} FROM x WHERE d.id = x.id`);",
+      'q(`UPDATE deliveries d SET lease_until = NULL, state = ${to} FROM x WHERE d.id = x.id`);',
       "q('INSERT INTO publication_records (item_id) VALUES ($1)');",
       'q(`DELETE FROM publication_withdrawals WHERE id = $1`);',
       'em.getRepository(PublicationRecord).insert({});',
@@ -81,7 +82,7 @@ describe('one writer of delivery states and of the publication ledger', () => {
       // not writes of the guarded facts:
       "q(`UPDATE deliveries SET checkpoint = checkpoint || $2 WHERE id = $1 AND state = 'pending'`);",
       "q(`UPDATE deliveries SET lease_until = now() WHERE state IN ('processing')`);",
-      "q(`SELECT id FROM publication_records WHERE delivery_id = $1`);",
+      'q(`SELECT id FROM publication_records WHERE delivery_id = $1`);',
       '// UPDATE deliveries SET state = 1 (a comment)',
     ].join('\n');
     expect(writesIn('x.ts', src).map((h) => [h.line, h.what])).toEqual([

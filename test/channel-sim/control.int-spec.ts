@@ -6,10 +6,13 @@ describe('channel-sim: server and control API', () => {
   let sim: ChannelSim;
   let ctl: AxiosInstance;
 
-  startSimSuite((started) => {
-    sim = started;
-    ctl = client(`${sim.url}/_sim`);
-  }, { port: 0 });
+  startSimSuite(
+    (started) => {
+      sim = started;
+      ctl = client(`${sim.url}/_sim`);
+    },
+    { port: 0 },
+  );
   beforeEach(() => sim.reset());
 
   it('listens on loopback and mounts each system under its prefix', async () => {

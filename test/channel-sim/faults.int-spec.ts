@@ -33,7 +33,10 @@ describe('channel-sim: fault injection', () => {
       const wb = client(sim.baseUrls.weibo);
       sim.faults.add({ system: 'weibo', path: '/2/statuses/share.json', error: '10023', count: 1 });
       sim.faults.add({ system: 'weibo', path: '/2/statuses/share.json', error: 20019, count: 1 });
-      const send = () => wb.post('/2/statuses/share.json', urlencoded({ access_token: 't', status: 'x http://127.0.0.1/', rip: '203.0.113.5' }), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const send = () =>
+        wb.post('/2/statuses/share.json', urlencoded({ access_token: 't', status: 'x http://127.0.0.1/', rip: '203.0.113.5' }), {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
       const a = await send();
       expect(a.status).toBe(403);
       expect(a.data).toEqual({ request: '/2/statuses/share.json', error_code: '10023', error: 'User requests out of rate limit!' });
@@ -50,7 +53,9 @@ describe('channel-sim: fault injection', () => {
       sim.faults.add({ system: 'huidu', path: '/api/program/*', error: 'failure' });
       const text = JSON.stringify({ method: 'getAll', data: [] });
       const date = new Date().toUTCString();
-      const r = await client(sim.baseUrls.huidu).post('/api/program/D1', text, { headers: { 'content-type': 'application/json', sdkKey: 'k', date, sign: huiduSign(text, 'k', date, 's') } });
+      const r = await client(sim.baseUrls.huidu).post('/api/program/D1', text, {
+        headers: { 'content-type': 'application/json', sdkKey: 'k', date, sign: huiduSign(text, 'k', date, 's') },
+      });
       expect(r.data).toEqual({ method: 'getAll', message: 'failed', data: expect.stringContaining('kFailure') });
     });
 
@@ -102,7 +107,8 @@ describe('channel-sim: fault injection', () => {
 
     // WeChat calls are matched to the appid behind the access_token
     const wx = client(sim.baseUrls.wechat);
-    const token = (appid: string) => wx.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid, secret: 's' } }).then((r) => r.data.access_token as string);
+    const token = (appid: string) =>
+      wx.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid, secret: 's' } }).then((r) => r.data.access_token as string);
     const tA = await token('wxA');
     const tB = await token('wxB');
     sim.faults.add({ system: 'wechat', account: 'wxA', path: '/cgi-bin/freepublish/*', error: 45009 });
@@ -148,10 +154,18 @@ describe('channel-sim: fault injection', () => {
       sim.wechat.configure({ publishDelayMs: 20 });
       const wx = client(sim.baseUrls.wechat);
       const t = (await wx.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid: 'wx1', secret: 's' } })).data.access_token;
-      const cover = await wx.post('/cgi-bin/material/add_material', form({}, { media: { data: await jpeg(), filename: 'c.jpg', type: 'image/jpeg' } }), { params: { access_token: t, type: 'thumb' } });
-      const d = await wx.post('/cgi-bin/draft/add', { articles: [{ title: '超时但已发布', content: '<p>x</p>', thumb_media_id: cover.data.media_id }] }, { params: { access_token: t } });
+      const cover = await wx.post('/cgi-bin/material/add_material', form({}, { media: { data: await jpeg(), filename: 'c.jpg', type: 'image/jpeg' } }), {
+        params: { access_token: t, type: 'thumb' },
+      });
+      const d = await wx.post(
+        '/cgi-bin/draft/add',
+        { articles: [{ title: '超时但已发布', content: '<p>x</p>', thumb_media_id: cover.data.media_id }] },
+        { params: { access_token: t } },
+      );
       sim.faults.add({ system: 'wechat', path: '/cgi-bin/freepublish/submit', timeoutAfterEffect: { mode: 'hang', holdMs: 3000 }, count: 1 });
-      await expect(client(sim.baseUrls.wechat, 300).post('/cgi-bin/freepublish/submit', { media_id: d.data.media_id }, { params: { access_token: t } })).rejects.toMatchObject({ code: 'ECONNABORTED' });
+      await expect(
+        client(sim.baseUrls.wechat, 300).post('/cgi-bin/freepublish/submit', { media_id: d.data.media_id }, { params: { access_token: t } }),
+      ).rejects.toMatchObject({ code: 'ECONNABORTED' });
       const rec = await sim.records.waitFor((r) => r.system === 'wechat' && r.title === '超时但已发布', 3000);
       expect(rec.deleted).toBe(false);
       // reconciling through batchget finds it; a blind retry of the submit cannot publish twice
@@ -165,7 +179,9 @@ describe('channel-sim: fault injection', () => {
     sim.faults.add({ system: 'testchan', error: 'reset', count: 1 });
     await expect(post()).rejects.toBeDefined();
     sim.faults.add({ system: 'testchan', error: 'hang', count: 1 });
-    await expect(client(sim.baseUrls.testchan, 200).post('/posts', { ref: 'h', title: 't', text: 'x' }, auth('tok'))).rejects.toMatchObject({ code: 'ECONNABORTED' });
+    await expect(client(sim.baseUrls.testchan, 200).post('/posts', { ref: 'h', title: 't', text: 'x' }, auth('tok'))).rejects.toMatchObject({
+      code: 'ECONNABORTED',
+    });
     expect(sim.records.list()).toHaveLength(0);
   });
 

@@ -11,8 +11,27 @@ function textProgram(uuid: string, text: string, area = { x: 0, y: 0, width: 128
     name: `节目${uuid}`,
     type: 'normal',
     uuid,
-    playControl: { duration: '00:00:30', week: { enable: 'Mon,Tue,Wed,Thu,Fri' }, date: [{ start: '2025-01-01', end: '2025-12-31' }], time: [{ start: '08:30:00', end: '17:30:00' }] },
-    area: [{ ...area, item: [{ type: 'text', string: text, multiLine: false, alignment: 'center', font: { name: '宋体', size: 14, color: '#ff0000' }, effect: { type: 26, speed: 4, hold: 5000 } }] }],
+    playControl: {
+      duration: '00:00:30',
+      week: { enable: 'Mon,Tue,Wed,Thu,Fri' },
+      date: [{ start: '2025-01-01', end: '2025-12-31' }],
+      time: [{ start: '08:30:00', end: '17:30:00' }],
+    },
+    area: [
+      {
+        ...area,
+        item: [
+          {
+            type: 'text',
+            string: text,
+            multiLine: false,
+            alignment: 'center',
+            font: { name: '宋体', size: 14, color: '#ff0000' },
+            effect: { type: 26, speed: 4, hold: 5000 },
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -45,10 +64,21 @@ describe('channel-sim: Huidu LED HTTP SDK', () => {
     expect(r.data).toEqual({ method: 'append', message: 'ok', data: [{ id: 'C16L-D00-A0001', message: 'ok', data: 'kSuccess' }] });
     const recs = sim.records.list({ system: 'huidu' });
     expect(recs).toHaveLength(1);
-    expect(recs[0]).toMatchObject({ account: 'C16L-D00-A0001', externalId: 'p-1', title: '节目p-1', text: '请到3号窗口办理', action: 'append', deleted: false });
+    expect(recs[0]).toMatchObject({
+      account: 'C16L-D00-A0001',
+      externalId: 'p-1',
+      title: '节目p-1',
+      text: '请到3号窗口办理',
+      action: 'append',
+      deleted: false,
+    });
 
     const all = await call('/api/program/C16L-D00-A0001', { method: 'getAll', data: [] });
-    expect(all.data).toEqual({ method: 'getAll', message: 'ok', data: [{ id: 'C16L-D00-A0001', message: 'ok', data: { item: [{ id: 'p-1', name: '节目p-1' }] } }] });
+    expect(all.data).toEqual({
+      method: 'getAll',
+      message: 'ok',
+      data: [{ id: 'C16L-D00-A0001', message: 'ok', data: { item: [{ id: 'p-1', name: '节目p-1' }] } }],
+    });
     expect(sim.huidu.devicePrograms('C16L-D00-A0001')?.[0]).toMatchObject({ uuid: 'p-1' });
   });
 
@@ -63,7 +93,10 @@ describe('channel-sim: Huidu LED HTTP SDK', () => {
     expect(viaBody.data.data[0]).toMatchObject({ id: 'C16L-D00-A0002', message: 'ok' });
     const text = JSON.stringify({ method: 'getAll', data: [] });
     const date = new Date().toUTCString();
-    const viaQuery = await hd.post('/api/program', text, { params: { id: 'C16L-D00-A0001' }, headers: { 'content-type': 'application/json', sdkKey: KEY, date, sign: huiduSign(text, KEY, date, SECRET) } });
+    const viaQuery = await hd.post('/api/program', text, {
+      params: { id: 'C16L-D00-A0001' },
+      headers: { 'content-type': 'application/json', sdkKey: KEY, date, sign: huiduSign(text, KEY, date, SECRET) },
+    });
     expect(viaQuery.data.data[0].data.item).toEqual([{ id: 'p-2', name: '节目p-2' }]);
     expect((await call('/api/program/', { method: 'getAll', data: [] })).data).toMatchObject({ message: 'failed', data: 'device id missing' });
   });
@@ -79,7 +112,9 @@ describe('channel-sim: Huidu LED HTTP SDK', () => {
     // a signature over a different body does not fit this one
     const text = JSON.stringify(body);
     const date = new Date().toUTCString();
-    const tampered = await hd.post('/api/program/C16L-D00-A0001', text.replace('"x"', '"y"'), { headers: { 'content-type': 'application/json', sdkKey: KEY, date, sign: huiduSign(text, KEY, date, SECRET) } });
+    const tampered = await hd.post('/api/program/C16L-D00-A0001', text.replace('"x"', '"y"'), {
+      headers: { 'content-type': 'application/json', sdkKey: KEY, date, sign: huiduSign(text, KEY, date, SECRET) },
+    });
     expect(tampered.status).toBe(403);
     expect(sim.records.list({ system: 'huidu' })).toHaveLength(0);
   });
@@ -152,7 +187,11 @@ describe('channel-sim: Huidu LED HTTP SDK', () => {
     const ctl = client(`${sim.url}/_sim/huidu`);
     expect((await ctl.post('/keys', { sdkKey: 'k2', sdkSecret: 's2' })).status).toBe(200);
     expect((await ctl.post('/devices', { id: 'HALL-1', width: 192, height: 96 })).data).toMatchObject({ id: 'HALL-1', width: 192, height: 96, online: true });
-    const r = await call('/api/program/HALL-1', { method: 'append', data: [textProgram('big', '全彩屏', { x: 0, y: 0, width: 192, height: 96 })] }, { key: 'k2', secret: 's2' });
+    const r = await call(
+      '/api/program/HALL-1',
+      { method: 'append', data: [textProgram('big', '全彩屏', { x: 0, y: 0, width: 192, height: 96 })] },
+      { key: 'k2', secret: 's2' },
+    );
     expect(r.data.message).toBe('ok');
     expect((await ctl.get('/devices/HALL-1')).data.programs[0]).toMatchObject({ uuid: 'big' });
     expect((await ctl.post('/devices', { id: 'bad id', width: 1, height: 1 })).status).toBe(400);

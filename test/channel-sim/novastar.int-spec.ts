@@ -10,7 +10,11 @@ const APP_SECRET = 'sfx-vnnox-app-secret';
 function signed(o: { key?: string; secret?: string; nonce?: string; curTime?: string; checkSum?: string } = {}) {
   const nonce = o.nonce ?? randomBytes(16).toString('hex');
   const curTime = o.curTime ?? String(Math.floor(Date.now() / 1000));
-  const checkSum = o.checkSum ?? createHash('sha256').update(`${o.secret ?? APP_SECRET}${nonce}${curTime}`).digest('hex');
+  const checkSum =
+    o.checkSum ??
+    createHash('sha256')
+      .update(`${o.secret ?? APP_SECRET}${nonce}${curTime}`)
+      .digest('hex');
   return { AppKey: o.key ?? APP_KEY, Nonce: nonce, CurTime: curTime, CheckSum: checkSum, 'Content-Type': 'application/json' };
 }
 
@@ -84,7 +88,10 @@ describe('channel-sim: NovaStar VNNOX open API', () => {
   });
 
   it('refuses malformed programs with HTTP 400 naming the field', async () => {
-    const noUrl = { playerIds: ['p-hall-1'], pages: [{ name: 'x', widgets: [{ type: 'PICTURE', zIndex: 1, duration: 5000, layout: { x: '0%', y: '0%', width: '100%', height: '100%' } }] }] };
+    const noUrl = {
+      playerIds: ['p-hall-1'],
+      pages: [{ name: 'x', widgets: [{ type: 'PICTURE', zIndex: 1, duration: 5000, layout: { x: '0%', y: '0%', width: '100%', height: '100%' } }] }],
+    };
     const r = await ns.post('/v2/player/program/normal', noUrl, { headers: signed() });
     expect(r.status).toBe(400);
     expect(JSON.stringify(r.data)).toContain('pages[0].widgets[0].url');
@@ -92,7 +99,11 @@ describe('channel-sim: NovaStar VNNOX open API', () => {
     expect(noPlayers.status).toBe(400);
     const badEmergency = await ns.post(
       '/v2/player/emergency-program/page',
-      { playerIds: ['p-hall-1'], attribute: { duration: 20000, normalProgramStatus: 'STOP', spotsType: 'IMMEDIATELY' }, page: { name: 'u', widgets: [picture('https://x/1.png')] } },
+      {
+        playerIds: ['p-hall-1'],
+        attribute: { duration: 20000, normalProgramStatus: 'STOP', spotsType: 'IMMEDIATELY' },
+        page: { name: 'u', widgets: [picture('https://x/1.png')] },
+      },
       { headers: signed() },
     );
     expect(badEmergency.status).toBe(400);
@@ -100,8 +111,16 @@ describe('channel-sim: NovaStar VNNOX open API', () => {
   });
 
   it('an emergency insertion pauses the normal program for its duration, then the normal program resumes; cancel ends it early', async () => {
-    await ns.post('/v2/player/program/normal', { playerIds: ['p-hall-1'], pages: [{ name: '公告', widgets: [picture('https://x/normal.png')] }] }, { headers: signed() });
-    const em = { playerIds: ['p-hall-1'], attribute: { duration: 20000, normalProgramStatus: 'PAUSE', spotsType: 'IMMEDIATELY' }, page: { name: '紧急', widgets: [picture('https://x/urgent.png', 10000)] } };
+    await ns.post(
+      '/v2/player/program/normal',
+      { playerIds: ['p-hall-1'], pages: [{ name: '公告', widgets: [picture('https://x/normal.png')] }] },
+      { headers: signed() },
+    );
+    const em = {
+      playerIds: ['p-hall-1'],
+      attribute: { duration: 20000, normalProgramStatus: 'PAUSE', spotsType: 'IMMEDIATELY' },
+      page: { name: '紧急', widgets: [picture('https://x/urgent.png', 10000)] },
+    };
     const r = await ns.post('/v2/player/emergency-program/page', em, { headers: signed() });
     expect(r.data).toEqual({ success: ['p-hall-1'], fail: [] });
     expect(sim.novastar.showing('p-hall-1')).toMatchObject({ mode: 'emergency', urls: ['https://x/urgent.png'], normalPaused: true });
@@ -109,10 +128,16 @@ describe('channel-sim: NovaStar VNNOX open API', () => {
     expect(sim.novastar.showing('p-hall-1').mode).toBe('emergency');
     sim.clock.advance(2_000);
     expect(sim.novastar.showing('p-hall-1')).toMatchObject({ mode: 'normal', urls: ['https://x/normal.png'] });
-    expect(sim.records.list({ system: 'novastar', account: 'p-hall-1' }).find((x) => x.action === 'emergency')).toMatchObject({ deleted: true, deletedReason: 'duration over' });
+    expect(sim.records.list({ system: 'novastar', account: 'p-hall-1' }).find((x) => x.action === 'emergency')).toMatchObject({
+      deleted: true,
+      deletedReason: 'duration over',
+    });
 
     // nothing to cancel any more: that player fails
-    expect((await ns.post('/v2/player/emergency-program/cancel', { playerIds: ['p-hall-1'] }, { headers: signed() })).data).toEqual({ success: [], fail: ['p-hall-1'] });
+    expect((await ns.post('/v2/player/emergency-program/cancel', { playerIds: ['p-hall-1'] }, { headers: signed() })).data).toEqual({
+      success: [],
+      fail: ['p-hall-1'],
+    });
     await ns.post('/v2/player/emergency-program/page', em, { headers: signed() });
     expect(sim.novastar.showing('p-hall-1').mode).toBe('emergency');
     const c = await ns.post('/v2/player/emergency-program/cancel', { playerIds: ['p-hall-1'] }, { headers: signed() });

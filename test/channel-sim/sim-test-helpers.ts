@@ -25,15 +25,21 @@ export function client(baseURL: string, timeout = 5000): AxiosInstance {
 }
 
 export async function jpeg(width = 16, height = 16): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } }).jpeg().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+    .jpeg()
+    .toBuffer();
 }
 
 export async function png(width = 16, height = 16): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 30, g: 200, b: 30 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 30, g: 200, b: 30 } } })
+    .png()
+    .toBuffer();
 }
 
 export async function gif(): Promise<Buffer> {
-  return sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 0, g: 0, b: 200 } } }).gif().toBuffer();
+  return sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 0, g: 0, b: 200 } } })
+    .gif()
+    .toBuffer();
 }
 
 /** A valid image followed by padding, to cross a size limit without encoding a big picture. */

@@ -20,7 +20,8 @@ describe('channel-sim: WeChat checks, token rules and encrypted callbacks', () =
   });
   beforeEach(() => sim.reset());
 
-  const stable = async (appid: string, secret = 's', force = false) => (await wx.post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid, secret, force_refresh: force })).data;
+  const stable = async (appid: string, secret = 's', force = false) =>
+    (await wx.post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid, secret, force_refresh: force })).data;
 
   it('answers a wrong secret with 40001 when configured so, and 40125 by default', async () => {
     sim.wechat.registerAccount({ appid: 'wx_sec', secret: 'right' });
@@ -48,7 +49,11 @@ describe('channel-sim: WeChat checks, token rules and encrypted callbacks', () =
     expect((await wx.get('/cgi-bin/getcallbackip', q)).data.ip_list.length).toBeGreaterThan(0);
     expect((await wx.get('/cgi-bin/draft/count', q)).data).toEqual({ total_count: 0 });
     expect((await wx.post('/cgi-bin/freepublish/batchget', { offset: 0, count: 1, no_content: 1 }, q)).data.total_count).toBe(0);
-    expect((await wx.post('/cgi-bin/openapi/quota/get', { cgi_path: '/cgi-bin/message/mass/sendall' }, q)).data.quota).toEqual({ daily_limit: 100, used: 0, remain: 100 });
+    expect((await wx.post('/cgi-bin/openapi/quota/get', { cgi_path: '/cgi-bin/message/mass/sendall' }, q)).data.quota).toEqual({
+      daily_limit: 100,
+      used: 0,
+      remain: 100,
+    });
     expect((await wx.post('/cgi-bin/openapi/quota/get', {}, q)).data.errcode).toBe(76021);
 
     sim.wechat.registerAccount({ appid: 'wx_rights', massSend: false });
@@ -69,9 +74,12 @@ describe('channel-sim: WeChat checks, token rules and encrypted callbacks', () =
     sim.wechat.registerAccount({ appid: 'wx_bytes', titleMaxBytes: 64 });
     const t = (await stable('wx_bytes')).access_token;
     const thumb = (
-      await wx.post('/cgi-bin/material/add_material', form({}, { media: { data: await jpeg(), filename: 'c.jpg', type: 'image/jpeg' } }), { params: { access_token: t, type: 'thumb' } })
+      await wx.post('/cgi-bin/material/add_material', form({}, { media: { data: await jpeg(), filename: 'c.jpg', type: 'image/jpeg' } }), {
+        params: { access_token: t, type: 'thumb' },
+      })
     ).data.media_id;
-    const add = (title: string) => wx.post('/cgi-bin/draft/add', { articles: [{ title, content: '<p>正文</p>', thumb_media_id: thumb }] }, { params: { access_token: t } });
+    const add = (title: string) =>
+      wx.post('/cgi-bin/draft/add', { articles: [{ title, content: '<p>正文</p>', thumb_media_id: thumb }] }, { params: { access_token: t } });
     expect((await add('关于进一步做好全县农村人居环境整治工作的通知')).data.errcode).toBe(45003); // 22 chars, 66 bytes
     expect((await add('关于做好全县农村人居环境整治工作的通知')).data.media_id).toEqual(expect.any(String)); // 19 chars, 57 bytes
   });
@@ -84,9 +92,17 @@ describe('channel-sim: WeChat checks, token rules and encrypted callbacks', () =
         sim.wechat.registerAccount({ appid: 'wx_enc', callbackUrl: l.url, callbackToken: 'cbtok', encodingAesKey: KEY, callbackMode: mode });
         const t = (await stable('wx_enc')).access_token;
         const thumb = (
-          await wx.post('/cgi-bin/material/add_material', form({}, { media: { data: await jpeg(), filename: 'c.jpg', type: 'image/jpeg' } }), { params: { access_token: t, type: 'thumb' } })
+          await wx.post('/cgi-bin/material/add_material', form({}, { media: { data: await jpeg(), filename: 'c.jpg', type: 'image/jpeg' } }), {
+            params: { access_token: t, type: 'thumb' },
+          })
         ).data.media_id;
-        const draft = (await wx.post('/cgi-bin/draft/add', { articles: [{ title: '关于开展安全检查的通知', content: '<p>正文</p>', thumb_media_id: thumb }] }, { params: { access_token: t } })).data.media_id;
+        const draft = (
+          await wx.post(
+            '/cgi-bin/draft/add',
+            { articles: [{ title: '关于开展安全检查的通知', content: '<p>正文</p>', thumb_media_id: thumb }] },
+            { params: { access_token: t } },
+          )
+        ).data.media_id;
         const submit = (await wx.post('/cgi-bin/freepublish/submit', { media_id: draft }, { params: { access_token: t } })).data;
         const [msg] = await l.waitFor(1);
         const q = Object.fromEntries(new URL(msg.url, 'http://x').searchParams);

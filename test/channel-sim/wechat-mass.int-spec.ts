@@ -28,25 +28,45 @@ describe('channel-sim: WeChat 群发 (mass send)', () => {
   const post = (t: string, p: string, body: unknown, params: Record<string, string> = {}) => wx.post(p, body, { params: { access_token: t, ...params } });
 
   async function tempThumb(t: string): Promise<string> {
-    const r = await wx.post('/cgi-bin/media/upload', form({}, { media: { data: await jpeg(), filename: 'thumb.jpg', type: 'image/jpeg' } }), { params: { access_token: t, type: 'thumb' } });
+    const r = await wx.post('/cgi-bin/media/upload', form({}, { media: { data: await jpeg(), filename: 'thumb.jpg', type: 'image/jpeg' } }), {
+      params: { access_token: t, type: 'thumb' },
+    });
     expect(r.data).toEqual({ type: 'thumb', thumb_media_id: expect.any(String), created_at: expect.any(Number) });
     return r.data.thumb_media_id as string;
   }
 
   async function news(t: string, title = '关于做好春节期间安全生产工作的通知'): Promise<string> {
-    const r = await post(t, '/cgi-bin/media/uploadnews', { articles: [{ title, author: '县应急局', content: '<p>各乡镇：现通知如下。</p>', thumb_media_id: await tempThumb(t), content_source_url: 'https://www.example.gov.cn/a.html' }] });
+    const r = await post(t, '/cgi-bin/media/uploadnews', {
+      articles: [
+        {
+          title,
+          author: '县应急局',
+          content: '<p>各乡镇：现通知如下。</p>',
+          thumb_media_id: await tempThumb(t),
+          content_source_url: 'https://www.example.gov.cn/a.html',
+        },
+      ],
+    });
     expect(r.data).toEqual({ type: 'news', media_id: expect.any(String), created_at: expect.any(Number) });
     return r.data.media_id as string;
   }
 
   const sendall = (t: string, mediaId: string, over: Record<string, unknown> = {}) =>
-    post(t, '/cgi-bin/message/mass/sendall', { filter: { is_to_all: true }, mpnews: { media_id: mediaId }, msgtype: 'mpnews', send_ignore_reprint: 0, ...over });
+    post(t, '/cgi-bin/message/mass/sendall', {
+      filter: { is_to_all: true },
+      mpnews: { media_id: mediaId },
+      msgtype: 'mpnews',
+      send_ignore_reprint: 0,
+      ...over,
+    });
   const status = async (t: string, msgId: unknown) => (await post(t, '/cgi-bin/message/mass/get', { msg_id: String(msgId) })).data;
 
   it('uploadnews takes only a temporary thumb; sendall takes its media_id, not a draft media_id; the job ends SEND_SUCCESS with one record per article', async () => {
     const t = await token();
     // a permanent thumb (add_material) is not what uploadnews documents ("新增临时素材")
-    const perm = await wx.post('/cgi-bin/material/add_material', form({}, { media: { data: await jpeg(), filename: 'c.jpg', type: 'image/jpeg' } }), { params: { access_token: t, type: 'thumb' } });
+    const perm = await wx.post('/cgi-bin/material/add_material', form({}, { media: { data: await jpeg(), filename: 'c.jpg', type: 'image/jpeg' } }), {
+      params: { access_token: t, type: 'thumb' },
+    });
     const refused = await post(t, '/cgi-bin/media/uploadnews', { articles: [{ title: '标题', content: '<p>正文</p>', thumb_media_id: perm.data.media_id }] });
     expect(refused.data.errcode).toBe(40007);
     // a draft media_id is refused by sendall (stricter reading of conflicting sources)
@@ -61,7 +81,13 @@ describe('channel-sim: WeChat 群发 (mass send)', () => {
     expect(done).toBe(true);
     const recs = sim.records.list({ system: 'wechat' });
     expect(recs).toHaveLength(1);
-    expect(recs[0]).toMatchObject({ account: 'wx_mass1', externalId: String(s.data.msg_id), index: 1, title: '关于做好春节期间安全生产工作的通知', action: 'mass' });
+    expect(recs[0]).toMatchObject({
+      account: 'wx_mass1',
+      externalId: String(s.data.msg_id),
+      index: 1,
+      title: '关于做好春节期间安全生产工作的通知',
+      action: 'mass',
+    });
     expect(recs[0].meta).toMatchObject({ is_to_all: true, clientmsgid: 'd1' });
     const page = await client(sim.url).get(recs[0].url!);
     expect(page.data).toContain('关于做好春节期间安全生产工作的通知');
@@ -121,7 +147,9 @@ describe('channel-sim: WeChat 群发 (mass send)', () => {
     const mediaId = await news(t);
     const p = await post(t, '/cgi-bin/message/mass/preview', { towxname: 'reviewer_wx', mpnews: { media_id: mediaId }, msgtype: 'mpnews' });
     expect(p.data).toMatchObject({ errcode: 0, errmsg: 'preview success' });
-    expect(sim.wechat.mass.previews()).toEqual([expect.objectContaining({ appid: 'wx_mass1', towxname: 'reviewer_wx', titles: ['关于做好春节期间安全生产工作的通知'] })]);
+    expect(sim.wechat.mass.previews()).toEqual([
+      expect.objectContaining({ appid: 'wx_mass1', towxname: 'reviewer_wx', titles: ['关于做好春节期间安全生产工作的通知'] }),
+    ]);
     expect(sim.records.list({ system: 'wechat' })).toHaveLength(0);
     expect((await post(t, '/cgi-bin/message/mass/preview', { mpnews: { media_id: mediaId }, msgtype: 'mpnews' })).data.errcode).toBe(47001);
   });
@@ -139,7 +167,12 @@ describe('channel-sim: WeChat 群发 (mass send)', () => {
       expect(body).toContain('<Status><![CDATA[send success]]></Status>');
       expect(body).toMatch(/<ArticleUrl><!\[CDATA\[http/);
       const q = new URL(url, 'http://x').searchParams;
-      expect(crypto.createHash('sha1').update(['cbt', q.get('timestamp')!, q.get('nonce')!].sort().join('')).digest('hex')).toBe(q.get('signature'));
+      expect(
+        crypto
+          .createHash('sha1')
+          .update(['cbt', q.get('timestamp')!, q.get('nonce')!].sort().join(''))
+          .digest('hex'),
+      ).toBe(q.get('signature'));
 
       sim.wechat.mass.failNext({ status: 'err(20013)' });
       const s2 = await sendall(t, await news(t, '第二条'), { clientmsgid: 'cb2' });

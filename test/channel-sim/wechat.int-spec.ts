@@ -29,9 +29,23 @@ describe('channel-sim: WeChat official account API', () => {
   }
 
   async function draft(t: string, over: Record<string, unknown> = {}): Promise<string> {
-    const r = await wx.post('/cgi-bin/draft/add', { articles: [{ title: '关于开展安全生产检查的通知', author: '县应急局', content: '<p>各乡镇：现将有关事项通知如下。</p>', thumb_media_id: await thumb(t), ...over }] }, {
-      params: { access_token: t },
-    });
+    const r = await wx.post(
+      '/cgi-bin/draft/add',
+      {
+        articles: [
+          {
+            title: '关于开展安全生产检查的通知',
+            author: '县应急局',
+            content: '<p>各乡镇：现将有关事项通知如下。</p>',
+            thumb_media_id: await thumb(t),
+            ...over,
+          },
+        ],
+      },
+      {
+        params: { access_token: t },
+      },
+    );
     expect(r.data).toEqual({ media_id: expect.any(String), item: [] });
     return r.data.media_id as string;
   }
@@ -58,7 +72,9 @@ describe('channel-sim: WeChat official account API', () => {
       sim.wechat.registerAccount({ appid: 'wx_reg', secret: 'right' });
       const bad = await wx.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid: 'wx_reg', secret: 'wrong' } });
       expect(bad.data).toEqual({ errcode: 40125, errmsg: expect.stringContaining('invalid appsecret') });
-      expect((await wx.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid: 'wx_reg', secret: 'right' } })).data.access_token).toBeTruthy();
+      expect(
+        (await wx.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid: 'wx_reg', secret: 'right' } })).data.access_token,
+      ).toBeTruthy();
 
       sim.wechat.configure({ acceptUnknownAppids: false });
       expect((await wx.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid: 'wx_other', secret: 'x' } })).data.errcode).toBe(40013);
@@ -129,7 +145,9 @@ describe('channel-sim: WeChat official account API', () => {
     it('uploadimg accepts JPG/PNG up to 1 MB, returns an mmbiz URL and keeps the bytes', async () => {
       const t = await token();
       const img = await png();
-      const r = await wx.post('/cgi-bin/media/uploadimg', form({}, { media: { data: img, filename: 'a.png', type: 'image/png' } }), { params: { access_token: t } });
+      const r = await wx.post('/cgi-bin/media/uploadimg', form({}, { media: { data: img, filename: 'a.png', type: 'image/png' } }), {
+        params: { access_token: t },
+      });
       expect(r.data.url).toMatch(/^http:\/\/mmbiz\.qpic\.cn\/sim\/[A-Za-z0-9_-]+$/);
       const id = (r.data.url as string).split('/').pop();
       const back = await client(sim.url).get(`/_sim/wechat/media/${id}`, { responseType: 'arraybuffer' });
@@ -137,11 +155,17 @@ describe('channel-sim: WeChat official account API', () => {
       expect(Buffer.from(back.data).equals(img)).toBe(true);
       expect(sim.wechat.mediaBytes(r.data.url)?.bytes.equals(img)).toBe(true);
 
-      const g = await wx.post('/cgi-bin/media/uploadimg', form({}, { media: { data: await gif(), filename: 'a.gif', type: 'image/gif' } }), { params: { access_token: t } });
-      expect(g.data.errcode).toBe(40005);
-      const big = await wx.post('/cgi-bin/media/uploadimg', form({}, { media: { data: padded(await jpeg(), 1024 * 1024 + 1), filename: 'b.jpg', type: 'image/jpeg' } }), {
+      const g = await wx.post('/cgi-bin/media/uploadimg', form({}, { media: { data: await gif(), filename: 'a.gif', type: 'image/gif' } }), {
         params: { access_token: t },
       });
+      expect(g.data.errcode).toBe(40005);
+      const big = await wx.post(
+        '/cgi-bin/media/uploadimg',
+        form({}, { media: { data: padded(await jpeg(), 1024 * 1024 + 1), filename: 'b.jpg', type: 'image/jpeg' } }),
+        {
+          params: { access_token: t },
+        },
+      );
       expect(big.data.errcode).toBe(40009);
       const none = await wx.post('/cgi-bin/media/uploadimg', form({ other: 'x' }), { params: { access_token: t } });
       expect(none.data.errcode).toBe(41005);
@@ -149,7 +173,10 @@ describe('channel-sim: WeChat official account API', () => {
 
     it('add_material: thumb is JPG up to 64 KB, image up to 10 MB', async () => {
       const t = await token();
-      const up = (type: string, data: Buffer, name: string) => wx.post('/cgi-bin/material/add_material', form({}, { media: { data, filename: name, type: 'application/octet-stream' } }), { params: { access_token: t, type } });
+      const up = (type: string, data: Buffer, name: string) =>
+        wx.post('/cgi-bin/material/add_material', form({}, { media: { data, filename: name, type: 'application/octet-stream' } }), {
+          params: { access_token: t, type },
+        });
       const ok = await up('thumb', await jpeg(), 'c.jpg');
       expect(ok.data).toEqual({ media_id: expect.any(String), url: expect.stringMatching(/^http:\/\/mmbiz\.qpic\.cn\//), item: [] });
       expect((await up('thumb', await png(), 'c.png')).data.errcode).toBe(40005);
@@ -180,7 +207,11 @@ describe('channel-sim: WeChat official account API', () => {
 
     it('accepts exactly 32 title characters and answers 47001 to a malformed body', async () => {
       const t = await token();
-      const ok = await wx.post('/cgi-bin/draft/add', { articles: [{ title: '题'.repeat(32), content: '<p>a</p>', thumb_media_id: await thumb(t) }] }, { params: { access_token: t } });
+      const ok = await wx.post(
+        '/cgi-bin/draft/add',
+        { articles: [{ title: '题'.repeat(32), content: '<p>a</p>', thumb_media_id: await thumb(t) }] },
+        { params: { access_token: t } },
+      );
       expect(ok.data.media_id).toBeTruthy();
       const bad = await wx.post('/cgi-bin/draft/add', '{"articles": [', { params: { access_token: t }, headers: { 'content-type': 'application/json' } });
       expect(bad.data.errcode).toBe(47001);
@@ -188,7 +219,9 @@ describe('channel-sim: WeChat official account API', () => {
 
     it('strips images that are not on mmbiz.qpic.cn, like the platform', async () => {
       const t = await token();
-      const up = await wx.post('/cgi-bin/media/uploadimg', form({}, { media: { data: await jpeg(), filename: 'a.jpg', type: 'image/jpeg' } }), { params: { access_token: t } });
+      const up = await wx.post('/cgi-bin/media/uploadimg', form({}, { media: { data: await jpeg(), filename: 'a.jpg', type: 'image/jpeg' } }), {
+        params: { access_token: t },
+      });
       const content = `<p>一</p><img src="${up.data.url}"><img src="http://127.0.0.1:9/portal/a.png"><p>二</p>`;
       const id = await draft(t, { content });
       const g = await wx.post('/cgi-bin/draft/get', { media_id: id }, { params: { access_token: t } });
@@ -235,7 +268,11 @@ describe('channel-sim: WeChat official account API', () => {
       const list = await wx.post('/cgi-bin/freepublish/batchget', { offset: 0, count: 20, no_content: 1 }, { params: { access_token: t } });
       expect(list.data.total_count).toBe(1);
       expect(list.data.item[0].article_id).toBe(done.article_id);
-      expect(list.data.item[0].content.news_item[0]).toMatchObject({ title: '关于2025年度政府信息公开工作的报告', url: done.article_detail.item[0].article_url, is_deleted: false });
+      expect(list.data.item[0].content.news_item[0]).toMatchObject({
+        title: '关于2025年度政府信息公开工作的报告',
+        url: done.article_detail.item[0].article_url,
+        is_deleted: false,
+      });
       expect(list.data.item[0].content.news_item[0].content).toBeUndefined();
       const art = await wx.post('/cgi-bin/freepublish/getarticle', { article_id: done.article_id }, { params: { access_token: t } });
       expect(art.data.news_item[0].content).toContain('现将有关事项通知如下');
@@ -275,7 +312,10 @@ describe('channel-sim: WeChat official account API', () => {
         const [msg] = await l.waitFor(1);
         expect(msg.headers['content-type']).toMatch(/xml/);
         const q = new URL(msg.url, 'http://x').searchParams;
-        const expectedSig = crypto.createHash('sha1').update(['cbtoken', q.get('timestamp'), q.get('nonce')].sort().join('')).digest('hex');
+        const expectedSig = crypto
+          .createHash('sha1')
+          .update(['cbtoken', q.get('timestamp'), q.get('nonce')].sort().join(''))
+          .digest('hex');
         expect(q.get('signature')).toBe(expectedSig);
 
         const xml = new XMLParser({ parseTagValue: false }).parse(msg.body).xml;

@@ -40,7 +40,10 @@ describe('channel-sim: Weibo statuses API', () => {
 
   it('accepts a multipart post with a picture and serves the picture back', async () => {
     const img = await jpeg(40, 30);
-    const r = await wb.post('/2/statuses/share.json', form({ access_token: 'tok-a', status: `图片新闻 ${portal}`, rip: '203.0.113.5' }, { pic: { data: img, filename: 'p.jpg', type: 'image/jpeg' } }));
+    const r = await wb.post(
+      '/2/statuses/share.json',
+      form({ access_token: 'tok-a', status: `图片新闻 ${portal}`, rip: '203.0.113.5' }, { pic: { data: img, filename: 'p.jpg', type: 'image/jpeg' } }),
+    );
     expect(r.status).toBe(200);
     for (const k of ['thumbnail_pic', 'bmiddle_pic', 'original_pic']) expect(r.data[k]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/weibo\/sinaimg\//);
     const back = await client(sim.url).get(r.data.original_pic, { responseType: 'arraybuffer' });
@@ -48,10 +51,22 @@ describe('channel-sim: Weibo statuses API', () => {
   });
 
   it('refuses pictures that are not JPEG/GIF/PNG (20005) or too large (20006)', async () => {
-    const bad = await wb.post('/2/statuses/share.json', form({ access_token: 'tok-a', status: `a ${portal}`, rip: '203.0.113.5' }, { pic: { data: Buffer.from('<svg/>'), filename: 'p.svg', type: 'image/svg+xml' } }));
+    const bad = await wb.post(
+      '/2/statuses/share.json',
+      form(
+        { access_token: 'tok-a', status: `a ${portal}`, rip: '203.0.113.5' },
+        { pic: { data: Buffer.from('<svg/>'), filename: 'p.svg', type: 'image/svg+xml' } },
+      ),
+    );
     expect(bad.status).toBe(400);
     expect(bad.data).toEqual({ request: '/2/statuses/share.json', error_code: '20005', error: expect.any(String) });
-    const big = await wb.post('/2/statuses/share.json', form({ access_token: 'tok-a', status: `b ${portal}`, rip: '203.0.113.5' }, { pic: { data: padded(await png(), 5 * 1024 * 1024), filename: 'p.png', type: 'image/png' } }));
+    const big = await wb.post(
+      '/2/statuses/share.json',
+      form(
+        { access_token: 'tok-a', status: `b ${portal}`, rip: '203.0.113.5' },
+        { pic: { data: padded(await png(), 5 * 1024 * 1024), filename: 'p.png', type: 'image/png' } },
+      ),
+    );
     expect(big.data.error_code).toBe('20006');
     expect(sim.records.list({ system: 'weibo' })).toHaveLength(0);
   });
@@ -122,13 +137,19 @@ describe('channel-sim: Weibo statuses API', () => {
 
   it('destroys own statuses only (20101 otherwise) and marks the record deleted', async () => {
     const a = (await share({ access_token: 'tok-a', status: `要删除的 ${portal}` })).data;
-    const other = await wb.post('/2/statuses/destroy.json', urlencoded({ access_token: 'tok-b', id: a.idstr }), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const other = await wb.post('/2/statuses/destroy.json', urlencoded({ access_token: 'tok-b', id: a.idstr }), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(other.data.error_code).toBe('20101');
-    const d = await wb.post('/2/statuses/destroy.json', urlencoded({ access_token: 'tok-a', id: a.idstr }), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const d = await wb.post('/2/statuses/destroy.json', urlencoded({ access_token: 'tok-a', id: a.idstr }), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(d.status).toBe(200);
     expect(d.data.id).toBe(a.id);
     expect(sim.records.list({ system: 'weibo' })[0]).toMatchObject({ deleted: true, deletedReason: 'statuses/destroy' });
-    const again = await wb.post('/2/statuses/destroy.json', urlencoded({ access_token: 'tok-a', id: a.idstr }), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const again = await wb.post('/2/statuses/destroy.json', urlencoded({ access_token: 'tok-a', id: a.idstr }), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(again.data.error_code).toBe('20101');
   });
 
@@ -137,7 +158,9 @@ describe('channel-sim: Weibo statuses API', () => {
     const s2 = (await share({ access_token: 'tok-a', status: `二 ${portal}` })).data;
     await share({ access_token: 'tok-b', status: `别人的 ${portal}` });
     const s3 = (await share({ access_token: 'tok-a', status: `三 ${portal}` })).data;
-    await wb.post('/2/statuses/destroy.json', urlencoded({ access_token: 'tok-a', id: s2.idstr }), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await wb.post('/2/statuses/destroy.json', urlencoded({ access_token: 'tok-a', id: s2.idstr }), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const t = await wb.get('/2/statuses/user_timeline.json', { params: { access_token: 'tok-a', count: 10 } });
     expect(t.status).toBe(200);
     expect(t.data.statuses.map((s: { id: number }) => s.id)).toEqual([s3.id, s1.id]);
@@ -148,7 +171,8 @@ describe('channel-sim: Weibo statuses API', () => {
 
   // ---- issue 13: the platform as it really answers (see apps/channel-sim/src/weibo/weibo.sim.ts for the sources)
 
-  const timeline = (token: string, params: Record<string, unknown> = {}) => wb.get('/2/statuses/user_timeline.json', { params: { access_token: token, ...params } });
+  const timeline = (token: string, params: Record<string, unknown> = {}) =>
+    wb.get('/2/statuses/user_timeline.json', { params: { access_token: token, ...params } });
 
   it('user_timeline shows only the latest 5 posts, whatever count and page ask for', async () => {
     const ids: number[] = [];
@@ -182,7 +206,9 @@ describe('channel-sim: Weibo statuses API', () => {
   });
 
   it('requires rip, an IP address (10016 / 10017), and takes nothing without it', async () => {
-    const none = await wb.post('/2/statuses/share.json', urlencoded({ access_token: 'tok-a', status: `无rip ${portal}` }), { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const none = await wb.post('/2/statuses/share.json', urlencoded({ access_token: 'tok-a', status: `无rip ${portal}` }), {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(none.status).toBe(400);
     expect(none.data).toMatchObject({ error_code: '10016', error: expect.stringContaining('(rip)') });
     expect((await share({ access_token: 'tok-a', status: `坏rip ${portal}`, rip: 'localhost' })).data.error_code).toBe('10017');

@@ -62,12 +62,17 @@ describe('gazette: issues, publication, errata', () => {
     return { id, title: created.data.title };
   }
 
-  const gazetteDelivery = async (itemId: string) => (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1 AND channel_type = 'gazette'`, [itemId]))[0];
+  const gazetteDelivery = async (itemId: string) =>
+    (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1 AND channel_type = 'gazette'`, [itemId]))[0];
   const waitState = (itemId: string, state: string) =>
-    waitFor(async () => {
-      const d = await gazetteDelivery(itemId);
-      return d?.state === state ? d : null;
-    }, 20_000, `gazette delivery of ${itemId} ${state}`);
+    waitFor(
+      async () => {
+        const d = await gazetteDelivery(itemId);
+        return d?.state === state ? d : null;
+      },
+      20_000,
+      `gazette delivery of ${itemId} ${state}`,
+    );
 
   it('refuses at submit an item of a kind the gazette does not print, with a clear Chinese reason; the organisation can change the kinds', async () => {
     const created = await editor.post('/items', draft({ kind: 'notice', title: '关于开展政务公开日活动的通知', targetAccountIds: [portal, gazette] }));
@@ -79,7 +84,9 @@ describe('gazette: issues, publication, errata', () => {
     expect(p.reason).toContain('通知公告');
 
     const org = sys.seed.orgs['sfx'];
-    expect((await admin.patch(`/organisations/${org}`, { settings: { gazette: { kinds: ['regulation', 'normative', 'personnel', 'notice'] } } })).status).toBe(200);
+    expect((await admin.patch(`/organisations/${org}`, { settings: { gazette: { kinds: ['regulation', 'normative', 'personnel', 'notice'] } } })).status).toBe(
+      200,
+    );
     expect((await editor.post(`/items/${created.data.id}/submit`)).status).toBe(200);
     expect((await admin.patch(`/organisations/${org}`, { settings: { gazette: { kinds: ['regulation', 'normative', 'personnel'] } } })).status).toBe(200);
     const section = await editor.post('/items', draft({ channelOverrides: { gazette: { section: '广告' } } }));
@@ -94,9 +101,17 @@ describe('gazette: issues, publication, errata', () => {
   it('collects deliveries into the next issue: table of contents by section, articles in order; recompiling is allowed until published', async () => {
     const a = await approved({ docNo: `示政发〔${year}〕12号`, writtenDate: `${year}-01-20` });
     const b = await approved({ docNo: `示政发〔${year}〕8号`, writtenDate: `${year}-01-20` });
-    const c = await approved({ kind: 'personnel', title: '示范县人民政府关于李明等同志职务任免的通知', docNo: `示政任〔${year}〕2号`, writtenDate: `${year}-01-05` });
+    const c = await approved({
+      kind: 'personnel',
+      title: '示范县人民政府关于李明等同志职务任免的通知',
+      docNo: `示政任〔${year}〕2号`,
+      writtenDate: `${year}-01-05`,
+    });
     for (const x of [a, b, c]) await waitState(x.id, 'awaiting_issue');
-    const ev = await sys.ds.query(`SELECT e.to_state FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id WHERE d.item_id = $1 AND e.kind = 'state' ORDER BY e.id`, [a.id]);
+    const ev = await sys.ds.query(
+      `SELECT e.to_state FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id WHERE d.item_id = $1 AND e.kind = 'state' ORDER BY e.id`,
+      [a.id],
+    );
     expect(ev.map((r: { to_state: string }) => r.to_state)).toContain('awaiting_issue');
 
     expect((await editor.post(`/gazette/${gazette}/issues/compile`)).status).toBe(403);
@@ -130,7 +145,10 @@ describe('gazette: issues, publication, errata', () => {
     await sys.ds.query(`CREATE TRIGGER test_fail_ledger BEFORE INSERT ON publication_records FOR EACH ROW EXECUTE FUNCTION test_fail_ledger()`);
     const broken = await operator.post(`/gazette/issues/${firstIssue.id}/publish`);
     expect(broken.status).toBe(500);
-    const states = await sys.ds.query(`SELECT state FROM deliveries WHERE channel_account_id = $1 AND item_id = ANY($2::uuid[])`, [gazette, first.map((x) => x.id)]);
+    const states = await sys.ds.query(`SELECT state FROM deliveries WHERE channel_account_id = $1 AND item_id = ANY($2::uuid[])`, [
+      gazette,
+      first.map((x) => x.id),
+    ]);
     expect(states.map((s: { state: string }) => s.state)).toEqual(['awaiting_issue', 'awaiting_issue', 'awaiting_issue', 'awaiting_issue']);
     expect((await sys.ds.query(`SELECT count(*)::int AS n FROM publication_records WHERE channel_type = 'gazette'`))[0].n).toBe(0);
     expect((await operator.get(`/gazette/issues/${firstIssue.id}`)).data.status).toBe('compiled');
@@ -179,7 +197,12 @@ describe('gazette: issues, publication, errata', () => {
     const open = JSON.parse(await (await fetch(`${sys.url}/site/gazette/open-data.json`)).text());
     expect(open.issues).toHaveLength(1);
     expect(open.issues[0].articles.map((a: { itemId: string }) => a.itemId).sort()).toEqual(first.map((x) => x.id).sort());
-    expect(open.issues[0].articles[0]).toMatchObject({ position: 1, section: '行政规范性文件', kindLabel: '行政规范性文件', url: `${sys.url}/site/gazette/issues/${year}-01.html#a1` });
+    expect(open.issues[0].articles[0]).toMatchObject({
+      position: 1,
+      section: '行政规范性文件',
+      kindLabel: '行政规范性文件',
+      url: `${sys.url}/site/gazette/issues/${year}-01.html#a1`,
+    });
   });
 
   it('never changes a published issue: a second publish is 409, reordering is 409, the database refuses edits', async () => {
@@ -188,7 +211,9 @@ describe('gazette: issues, publication, errata', () => {
     expect(again.data.code).toBe('GAZETTE_ISSUE_PUBLISHED');
     expect(again.data.message).toContain('已出版的公报不能更改');
     const entries = (await operator.get(`/gazette/issues/${firstIssue.id}`)).data.toc.sections.flatMap((s: { entries: { entryId: string }[] }) => s.entries);
-    const reorder = await operator.put(`/gazette/issues/${firstIssue.id}/order`, { entries: entries.reverse().map((e: { entryId: string }) => ({ entryId: e.entryId })) });
+    const reorder = await operator.put(`/gazette/issues/${firstIssue.id}/order`, {
+      entries: entries.reverse().map((e: { entryId: string }) => ({ entryId: e.entryId })),
+    });
     expect(reorder.status).toBe(409);
     await expect(sys.ds.query(`UPDATE gazette_issues SET toc = '{"sections":[]}' WHERE id = $1`, [firstIssue.id])).rejects.toThrow(/never changes/);
     await expect(sys.ds.query(`DELETE FROM gazette_entries WHERE issue_id = $1`, [firstIssue.id])).rejects.toThrow(/published issue/);
@@ -200,7 +225,10 @@ describe('gazette: issues, publication, errata', () => {
     const withdrawn = first[0];
     expect((await reviewer.post(`/items/${withdrawn.id}/withdraw`, { reason: '文件内容需要修改' })).status).toBe(200);
     const d = await waitState(withdrawn.id, 'withdrawn');
-    const ledger = await sys.ds.query(`SELECT r.id, w.reason FROM publication_records r LEFT JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.delivery_id = $1`, [d.id]);
+    const ledger = await sys.ds.query(
+      `SELECT r.id, w.reason FROM publication_records r LEFT JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.delivery_id = $1`,
+      [d.id],
+    );
     expect(ledger).toHaveLength(1);
     expect(ledger[0].reason).toBe('文件内容需要修改');
     const waiting = (await operator.get(`/gazette/${gazette}/waiting`)).data;
@@ -246,12 +274,25 @@ describe('gazette: issues, publication, errata', () => {
     expect((await editor.patch(`/items/${item.id}`, { bodyHtml: '<p>第二版正文。</p>' })).status).toBe(200);
     expect((await editor.post(`/items/${item.id}/submit`)).status).toBe(200);
     expect((await reviewer.post(`/items/${item.id}/approve`, {})).status).toBe(200);
-    await waitFor(async () => (await sys.ds.query(`SELECT 1 FROM deliveries WHERE item_id = $1 AND version_no = 2 AND channel_type = 'gazette' AND state = 'awaiting_issue'`, [item.id])).length > 0, 20_000, 'v2 waiting');
+    await waitFor(
+      async () =>
+        (
+          await sys.ds.query(`SELECT 1 FROM deliveries WHERE item_id = $1 AND version_no = 2 AND channel_type = 'gazette' AND state = 'awaiting_issue'`, [
+            item.id,
+          ])
+        ).length > 0,
+      20_000,
+      'v2 waiting',
+    );
     const compiled = await operator.post(`/gazette/${gazette}/issues/compile`);
     expect(compiled.status).toBe(200);
-    const entries = compiled.data.toc.sections.flatMap((x: { entries: { itemId: string; versionNo: number }[] }) => x.entries).filter((e: { itemId: string }) => e.itemId === item.id);
+    const entries = compiled.data.toc.sections
+      .flatMap((x: { entries: { itemId: string; versionNo: number }[] }) => x.entries)
+      .filter((e: { itemId: string }) => e.itemId === item.id);
     expect(entries.map((e: { versionNo: number }) => e.versionNo)).toEqual([2]);
-    const v1 = (await sys.ds.query(`SELECT state, last_error_code FROM deliveries WHERE item_id = $1 AND version_no = 1 AND channel_type = 'gazette'`, [item.id]))[0];
+    const v1 = (
+      await sys.ds.query(`SELECT state, last_error_code FROM deliveries WHERE item_id = $1 AND version_no = 1 AND channel_type = 'gazette'`, [item.id])
+    )[0];
     expect(v1).toEqual({ state: 'cancelled', last_error_code: 'SUPERSEDED' });
     expect((await operator.post(`/gazette/issues/${compiled.data.id}/publish`)).status).toBe(200);
     const page = await fs.readFile(path.join(gazetteDir(), 'issues', `${year}-03.html`), 'utf8');

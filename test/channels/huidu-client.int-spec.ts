@@ -23,8 +23,12 @@ describe('Huidu HTTP SDK client', () => {
     expect(c(res(403, { message: 'failed', data: 'date out of range' }))!.code).toBe('HUIDU_DATE_SKEW');
     const offline = c(res(200, { method: 'replace', message: 'failed', data: [{ id: 'HD-1', message: 'failed', data: 'kDeviceOffline: device not online' }] }));
     expect(offline).toBeInstanceOf(RetryableError);
-    expect(c(res(200, { message: 'failed', data: [{ id: 'HD-1', message: 'failed', data: 'kDeviceNotExist: device not found' }] }))).toBeInstanceOf(CredentialsError);
-    expect(c(res(200, { message: 'failed', data: [{ id: 'HD-1', message: 'failed', data: 'kInvalidArea: program x: area[0] exceeds' }] }))).toBeInstanceOf(PermanentError);
+    expect(c(res(200, { message: 'failed', data: [{ id: 'HD-1', message: 'failed', data: 'kDeviceNotExist: device not found' }] }))).toBeInstanceOf(
+      CredentialsError,
+    );
+    expect(c(res(200, { message: 'failed', data: [{ id: 'HD-1', message: 'failed', data: 'kInvalidArea: program x: area[0] exceeds' }] }))).toBeInstanceOf(
+      PermanentError,
+    );
     expect(c(res(200, { method: 'replace', message: 'failed', data: 'kFailure: simulated failure' }))).toBeInstanceOf(RetryableError);
     expect(c(res(200, { method: 'replace', message: 'failed', data: 'kInvalidParam: data[0].name: required string' }))).toBeInstanceOf(PermanentError);
     // Another device's success does not count for ours.

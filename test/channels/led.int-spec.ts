@@ -16,7 +16,16 @@ describe('LED screens: Huidu push and pull playlists', () => {
   let seq = 0;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  startChannelSuite('led', { users: ['editor', 'reviewer', 'operator', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, operator, admin } } = s));
+  startChannelSuite(
+    'led',
+    { users: ['editor', 'reviewer', 'operator', 'admin'] },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, operator, admin },
+      } = s),
+  );
 
   interface Screen {
     id: string;
@@ -26,7 +35,16 @@ describe('LED screens: Huidu push and pull playlists', () => {
   }
 
   /** A fresh screen (own device id on the simulator) through the admin API. */
-  async function screen(o: { width?: number; height?: number; colourMode?: string; settings?: Record<string, unknown>; credentials?: Record<string, unknown>; register?: boolean } = {}): Promise<Screen> {
+  async function screen(
+    o: {
+      width?: number;
+      height?: number;
+      colourMode?: string;
+      settings?: Record<string, unknown>;
+      credentials?: Record<string, unknown>;
+      register?: boolean;
+    } = {},
+  ): Promise<Screen> {
     const n = ++seq;
     const deviceId = `HD-T-${n}`;
     const sdkKey = `key-${deviceId}`;
@@ -42,7 +60,16 @@ describe('LED screens: Huidu push and pull playlists', () => {
       channelType: 'led',
       name: `测试LED屏${n}`,
       baseUrl: `${sim.url}/huidu`,
-      settings: { location: `政务服务中心${n}号窗口上方`, width, height, colourMode: o.colourMode ?? 'single', protocol: 'huidu', deviceId, confirmPollMs: 300, ...o.settings },
+      settings: {
+        location: `政务服务中心${n}号窗口上方`,
+        width,
+        height,
+        colourMode: o.colourMode ?? 'single',
+        protocol: 'huidu',
+        deviceId,
+        confirmPollMs: 300,
+        ...o.settings,
+      },
       credentials: { sdkKey, sdkSecret, ...o.credentials },
     });
     expect(r.status).toBe(201);
@@ -73,12 +100,21 @@ describe('LED screens: Huidu push and pull playlists', () => {
   }
 
   const ledDelivery = async (itemId: string, versionNo?: number) =>
-    (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1 AND channel_type = 'led' ${versionNo ? `AND version_no = ${versionNo}` : ''} ORDER BY version_no DESC`, [itemId]))[0];
+    (
+      await sys.ds.query(
+        `SELECT * FROM deliveries WHERE item_id = $1 AND channel_type = 'led' ${versionNo ? `AND version_no = ${versionNo}` : ''} ORDER BY version_no DESC`,
+        [itemId],
+      )
+    )[0];
   const waitDelivery = (itemId: string, pred: (d: any) => boolean, what: string, versionNo?: number) =>
-    waitFor(async () => {
-      const d = await ledDelivery(itemId, versionNo);
-      return d && pred(d) ? d : null;
-    }, 30_000, what);
+    waitFor(
+      async () => {
+        const d = await ledDelivery(itemId, versionNo);
+        return d && pred(d) ? d : null;
+      },
+      30_000,
+      what,
+    );
   const published = (itemId: string, versionNo?: number) => waitDelivery(itemId, (d) => d.state === 'published', 'published', versionNo);
   /**
    * What the controller holds, in the order of the last replace request (the simulator's live records,
@@ -221,7 +257,10 @@ describe('LED screens: Huidu push and pull playlists', () => {
     expect((await reviewer.post(`/items/${id}/withdraw`, { reason: '公示内容有误' })).status).toBe(200);
     await waitDelivery(id, (x) => x.state === 'withdrawn', 'withdrawn');
     expect(sim.huidu.devicePrograms(s.deviceId)).toEqual([]);
-    const ledger = await sys.ds.query(`SELECT w.reason FROM publication_records r JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.delivery_id = $1`, [d.id]);
+    const ledger = await sys.ds.query(
+      `SELECT w.reason FROM publication_records r JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.delivery_id = $1`,
+      [d.id],
+    );
     expect(ledger).toEqual([{ reason: '公示内容有误' }]);
   });
 

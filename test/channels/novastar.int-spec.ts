@@ -14,7 +14,16 @@ describe('LED screens: NovaStar VNNOX', () => {
   let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  startChannelSuite('novastar', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
+  startChannelSuite(
+    'novastar',
+    { users: ['editor', 'reviewer', 'admin'] },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, admin },
+      } = s),
+  );
 
   interface Screen {
     id: string;
@@ -31,7 +40,16 @@ describe('LED screens: NovaStar VNNOX', () => {
       channelType: 'led',
       name: `诺瓦测试屏${n}`,
       baseUrl: `${sim.url}/novastar`,
-      settings: { location: `政务服务中心${n}号区`, width: 128, height: 32, colourMode: 'full', protocol: 'novastar', playerIds: [playerId], mediaBaseUrl: `${sys.url}/api/v1`, confirmPollMs: 300 },
+      settings: {
+        location: `政务服务中心${n}号区`,
+        width: 128,
+        height: 32,
+        colourMode: 'full',
+        protocol: 'novastar',
+        playerIds: [playerId],
+        mediaBaseUrl: `${sys.url}/api/v1`,
+        confirmPollMs: 300,
+      },
       credentials: { appKey: `app-${n}`, appSecret: o.appSecret ?? `secret-${n}`, playlistKey: `media-key-for-screen-${n}` },
     });
     expect(r.status).toBe(201);
@@ -56,12 +74,17 @@ describe('LED screens: NovaStar VNNOX', () => {
     return id;
   }
 
-  const delivery = async (itemId: string) => (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1 AND channel_type = 'led' ORDER BY version_no DESC`, [itemId]))[0];
+  const delivery = async (itemId: string) =>
+    (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1 AND channel_type = 'led' ORDER BY version_no DESC`, [itemId]))[0];
   const waitDelivery = (itemId: string, pred: (d: any) => boolean, what: string) =>
-    waitFor(async () => {
-      const d = await delivery(itemId);
-      return d && pred(d) ? d : null;
-    }, 30_000, what);
+    waitFor(
+      async () => {
+        const d = await delivery(itemId);
+        return d && pred(d) ? d : null;
+      },
+      30_000,
+      what,
+    );
   const published = (itemId: string) => waitDelivery(itemId, (d) => d.state === 'published', 'published');
   /** The texts on the player's screen now, read back from the PNGs it downloads from our API. */
   const shownUrls = (playerId: string) => sim.novastar.showing(playerId).urls;

@@ -7,15 +7,41 @@ import type { AdapterAccount } from '@app/channels/channel-adapter';
 import { WechatAdapter } from '@app/channels/wechat/wechat.adapter';
 
 const PORTAL = 'http://127.0.0.1:4000/site/articles/i1.html';
-const account: AdapterAccount = { id: 'a1', organisationId: 'o1', name: '示范县发布', baseUrl: 'http://127.0.0.1:1/wechat', settings: { author: '示范县发布' }, credentials: { appid: 'wx1', secret: 's' } };
+const account: AdapterAccount = {
+  id: 'a1',
+  organisationId: 'o1',
+  name: '示范县发布',
+  baseUrl: 'http://127.0.0.1:1/wechat',
+  settings: { author: '示范县发布' },
+  credentials: { appid: 'wx1', secret: 's' },
+};
 
 function snap(over: Partial<ItemSnapshot> = {}): ItemSnapshot {
   return {
-    itemId: 'i1', versionNo: 1, organisationId: 'o1', organisationName: '示范县人民政府', organisationCode: 'sfx',
-    title: '关于做好冬季供暖工作的通知', bodyHtml: '<p>各乡镇人民政府：现就做好冬季供暖工作通知如下。</p>', summary: '供暖安排',
-    indexNo: 'x', docNo: null, issuingBody: '示范县人民政府办公室', writtenDate: null, publishDate: null, category: '其他',
-    disclosureAttr: '主动公开', validity: '有效', repealedDate: null, kind: 'notice', policyItemId: null, attachments: [], channelOverrides: {},
-    authorName: 'editor', approvedAt: '2026-01-01T00:00:00Z', ...over,
+    itemId: 'i1',
+    versionNo: 1,
+    organisationId: 'o1',
+    organisationName: '示范县人民政府',
+    organisationCode: 'sfx',
+    title: '关于做好冬季供暖工作的通知',
+    bodyHtml: '<p>各乡镇人民政府：现就做好冬季供暖工作通知如下。</p>',
+    summary: '供暖安排',
+    indexNo: 'x',
+    docNo: null,
+    issuingBody: '示范县人民政府办公室',
+    writtenDate: null,
+    publishDate: null,
+    category: '其他',
+    disclosureAttr: '主动公开',
+    validity: '有效',
+    repealedDate: null,
+    kind: 'notice',
+    policyItemId: null,
+    attachments: [],
+    channelOverrides: {},
+    authorName: 'editor',
+    approvedAt: '2026-01-01T00:00:00Z',
+    ...over,
   } as ItemSnapshot;
 }
 
@@ -23,7 +49,12 @@ const dataUrl = (buf: Buffer, mime: string) => `data:${mime};base64,${buf.toStri
 const CROP = /^(0(\.\d{1,6})?|1)_(0(\.\d{1,6})?|1)_(0(\.\d{1,6})?|1)_(0(\.\d{1,6})?|1)$/;
 
 describe('WechatAdapter preview and submit-time checks', () => {
-  const config = loadConfig({}, { ENCRYPTION_KEY: 'a'.repeat(64), JWT_SECRET: 'x'.repeat(20), REDIS_URL: readTestState().redisUrl, QUEUE_PREFIX: 'gdt-wxunit' } as any);
+  const config = loadConfig({}, {
+    ENCRYPTION_KEY: 'a'.repeat(64),
+    JWT_SECRET: 'x'.repeat(20),
+    REDIS_URL: readTestState().redisUrl,
+    QUEUE_PREFIX: 'gdt-wxunit',
+  } as any);
   const adapter = new WechatAdapter(config);
   let photo: Buffer;
   beforeAll(async () => {
@@ -35,7 +66,15 @@ describe('WechatAdapter preview and submit-time checks', () => {
     const p = await adapter.preview(snap({ bodyHtml: `<p>正文</p><p><img src="${dataUrl(photo, 'image/jpeg')}" alt="现场"></p>` }), account, PORTAL);
     expect(p.problems).toEqual([]);
     expect(p.html).toContain('<img src="data:image/jpeg;base64,');
-    expect(p.meta).toMatchObject({ title: '关于做好冬季供暖工作的通知', author: '示范县发布', digest: '供暖安排', coverSource: 'body', imageCount: 1, shortened: false, contentSourceUrl: PORTAL });
+    expect(p.meta).toMatchObject({
+      title: '关于做好冬季供暖工作的通知',
+      author: '示范县发布',
+      digest: '供暖安排',
+      coverSource: 'body',
+      imageCount: 1,
+      shortened: false,
+      contentSourceUrl: PORTAL,
+    });
     const thumb = Buffer.from(p.images![0].base64, 'base64');
     expect(thumb.length).toBeLessThanOrEqual(64_000);
     const meta = await sharp(thumb).metadata();
@@ -71,7 +110,10 @@ describe('WechatAdapter preview and submit-time checks', () => {
 
   it('reports, at submit time, a title over 32 characters and a body image that is not an image', async () => {
     const notImage = dataUrl(Buffer.from('这不是图片，只是一段文字'), 'image/png');
-    const problems = await adapter.validate(snap({ title: '关于印发《示范县2026年度政府信息公开工作要点》及相关配套实施细则的通知', bodyHtml: `<p>正文</p><p><img src="${notImage}"></p>` }), account);
+    const problems = await adapter.validate(
+      snap({ title: '关于印发《示范县2026年度政府信息公开工作要点》及相关配套实施细则的通知', bodyHtml: `<p>正文</p><p><img src="${notImage}"></p>` }),
+      account,
+    );
     expect(problems.map((p) => p.field)).toEqual(['title', 'bodyHtml']);
     expect(problems[1].reason).toMatch(/正文第1张图片无法用于微信：图片无法读取/);
   });

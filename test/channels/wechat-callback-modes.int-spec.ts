@@ -17,7 +17,16 @@ describe('WeChat callbacks in compatible and safe mode', () => {
   let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  startChannelSuite('wxcbmodes', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
+  startChannelSuite(
+    'wxcbmodes',
+    { users: ['editor', 'reviewer', 'admin'] },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, admin },
+      } = s),
+  );
 
   async function account(settings: Record<string, unknown> = {}, credentials: Record<string, unknown> = {}) {
     const appid = `wxcb${Date.now().toString(16)}${++seq}`;
@@ -35,21 +44,35 @@ describe('WeChat callbacks in compatible and safe mode', () => {
   const publish = (accountId: string) => publishItem(sys, [accountId], {}, { editor, reviewer });
 
   const settled = (itemId: string) =>
-    waitFor(async () => {
-      const [d] = await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [itemId]);
-      return d && ['published', 'failed'].includes(d.state) ? d : null;
-    }, 20_000, 'delivery settled');
+    waitFor(
+      async () => {
+        const [d] = await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [itemId]);
+        return d && ['published', 'failed'].includes(d.state) ? d : null;
+      },
+      20_000,
+      'delivery settled',
+    );
   const events = (deliveryId: string) => sys.ds.query(`SELECT kind FROM delivery_events WHERE delivery_id = $1`, [deliveryId]);
   const calls = (appid: string, p: string) => sim.faults.requests({ system: 'wechat', path: p }).filter((r) => r.account === appid).length;
   const outbound = (appid: string) => sim.faults.requests({ system: 'wechat' }).filter((r) => r.account === appid).length;
   const writes = async () =>
-    (await sys.ds.query(`SELECT (SELECT count(*) FROM delivery_events)::int AS events, (SELECT count(*) FROM publication_records)::int AS ledger, (SELECT max(updated_at) FROM deliveries) AS touched`))[0];
+    (
+      await sys.ds.query(
+        `SELECT (SELECT count(*) FROM delivery_events)::int AS events, (SELECT count(*) FROM publication_records)::int AS ledger, (SELECT max(updated_at) FROM deliveries) AS touched`,
+      )
+    )[0];
 
   for (const mode of ['safe', 'compat'] as const) {
     it(`a ${mode}-mode PUBLISHJOBFINISH push (Encrypt + msg_signature) confirms the delivery without a poll`, async () => {
       const acc = await account({ confirmPollMs: 600_000 }, { callbackToken: `cb-${mode}`, encodingAesKey: AES_KEY });
       expect(acc.status).toBe(201);
-      sim.wechat.registerAccount({ appid: acc.appid, callbackUrl: `${sys.url}/api/v1/callbacks/wechat/${acc.id}`, callbackToken: `cb-${mode}`, encodingAesKey: AES_KEY, callbackMode: mode } as never);
+      sim.wechat.registerAccount({
+        appid: acc.appid,
+        callbackUrl: `${sys.url}/api/v1/callbacks/wechat/${acc.id}`,
+        callbackToken: `cb-${mode}`,
+        encodingAesKey: AES_KEY,
+        callbackMode: mode,
+      } as never);
       const d = await settled(await publish(acc.id));
       expect(d.state).toBe('published');
       expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(true);

@@ -12,7 +12,16 @@ describe('WeChat 群发 (mass send) against the simulator', () => {
   let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  startChannelSuite('wechat-mass', { users: ['editor', 'reviewer', 'admin'], onSim: (s) => s.wechat.mass.configure({ jobDelayMs: 50 }) }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
+  startChannelSuite(
+    'wechat-mass',
+    { users: ['editor', 'reviewer', 'admin'], onSim: (s) => s.wechat.mass.configure({ jobDelayMs: 50 }) },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, admin },
+      } = s),
+  );
 
   async function account(settings: Record<string, unknown> = {}, credentials: Record<string, unknown> = {}) {
     const appid = `wxm${Date.now().toString(16)}${++seq}`;
@@ -52,10 +61,14 @@ describe('WeChat 群发 (mass send) against the simulator', () => {
 
   const delivery = async (itemId: string) => (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [itemId]))[0];
   const settled = (itemId: string, states = ['published', 'failed'], ms = 30_000) =>
-    waitFor(async () => {
-      const d = await delivery(itemId);
-      return d && states.includes(d.state) ? d : null;
-    }, ms, `delivery of ${itemId} in ${states.join('/')}`);
+    waitFor(
+      async () => {
+        const d = await delivery(itemId);
+        return d && states.includes(d.state) ? d : null;
+      },
+      ms,
+      `delivery of ${itemId} in ${states.join('/')}`,
+    );
   const records = (title: string) => sim.records.list({ system: 'wechat' }).filter((r) => r.title === title);
   const calls = (appid: string, p: string) => sim.faults.requests({ system: 'wechat', path: p }).filter((r) => r.account === appid);
   const sends = (appid: string) => sim.wechat.mass.messages().filter((m) => m.appid === appid);
@@ -111,10 +124,14 @@ describe('WeChat 群发 (mass send) against the simulator', () => {
     const portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
     expect(portal).toBeTruthy();
     const item = await publish(acc.id, { targetAccountIds: [acc.id, portal] });
-    await waitFor(async () => {
-      const rows: { state: string }[] = await sys.ds.query(`SELECT state FROM deliveries WHERE item_id = $1`, [item.id]);
-      return rows.length === 2 && rows.every((r) => r.state === 'published');
-    }, 30_000, 'both deliveries published');
+    await waitFor(
+      async () => {
+        const rows: { state: string }[] = await sys.ds.query(`SELECT state FROM deliveries WHERE item_id = $1`, [item.id]);
+        return rows.length === 2 && rows.every((r) => r.state === 'published');
+      },
+      30_000,
+      'both deliveries published',
+    );
     expect(sends(acc.appid)).toHaveLength(1);
     expect((await editor.get(`/channel-accounts/${acc.id}/quota`)).data).toMatchObject({ remaining: 0 });
 
@@ -122,11 +139,17 @@ describe('WeChat 群发 (mass send) against the simulator', () => {
     const submitted = await editor.post(`/items/${item.id}/submit`);
     expect(submitted.status).toBe(200);
     expect((await reviewer.post(`/items/${item.id}/approve`, { secrecyConclusion: '经审查不涉密' })).status).toBe(200);
-    const v2 = await waitFor(async () => {
-      const rows: { channel_account_id: string; state: string }[] = await sys.ds.query(
-        `SELECT channel_account_id, state FROM deliveries WHERE item_id = $1 AND version_no = 2`, [item.id]);
-      return rows.length && rows.every((r) => r.state === 'published') ? rows : null;
-    }, 30_000, 'the revision published');
+    const v2 = await waitFor(
+      async () => {
+        const rows: { channel_account_id: string; state: string }[] = await sys.ds.query(
+          `SELECT channel_account_id, state FROM deliveries WHERE item_id = $1 AND version_no = 2`,
+          [item.id],
+        );
+        return rows.length && rows.every((r) => r.state === 'published') ? rows : null;
+      },
+      30_000,
+      'the revision published',
+    );
     expect(v2!.map((r) => r.channel_account_id)).toEqual([portal]);
     expect(sends(acc.appid)).toHaveLength(1);
     const asked = await sys.ds.query(`SELECT details FROM audit_logs WHERE item_id = $1 AND action = 'item.revision_manual_needed'`, [item.id]);
@@ -190,7 +213,9 @@ describe('WeChat 群发 (mass send) against the simulator', () => {
       credentials: { appid: 'wx_bad_settings', secret: 's' },
     });
     expect(r.status).toBe(400);
-    expect(r.data.details.map((x: { field: string }) => x.field)).toEqual(expect.arrayContaining(['settings.publishMode', 'settings.massTarget', 'settings.accountType']));
+    expect(r.data.details.map((x: { field: string }) => x.field)).toEqual(
+      expect.arrayContaining(['settings.publishMode', 'settings.massTarget', 'settings.accountType']),
+    );
   });
 
   it('MASSSENDJOBFINISH confirms without waiting for the poll, with the article URL; withdrawal is mass/delete', async () => {
@@ -210,7 +235,13 @@ describe('WeChat 群发 (mass send) against the simulator', () => {
   it('a safe-mode (encrypted) MASSSENDJOBFINISH confirms too; an account without 群发 rights (48001) stops with the reason', async () => {
     const AES_KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
     const acc = await account({ confirmPollMs: 600_000 }, { callbackToken: 'mass-safe', encodingAesKey: AES_KEY });
-    sim.wechat.registerAccount({ appid: acc.appid, callbackUrl: `${sys.url}/api/v1/callbacks/wechat/${acc.id}`, callbackToken: 'mass-safe', encodingAesKey: AES_KEY, callbackMode: 'safe' } as never);
+    sim.wechat.registerAccount({
+      appid: acc.appid,
+      callbackUrl: `${sys.url}/api/v1/callbacks/wechat/${acc.id}`,
+      callbackToken: 'mass-safe',
+      encodingAesKey: AES_KEY,
+      callbackMode: 'safe',
+    } as never);
     const item = await publish(acc.id);
     const d = await settled(item.id, ['published'], 20_000);
     expect(d.external_id).toBe(String(sends(acc.appid)[0].msgId));
@@ -220,10 +251,14 @@ describe('WeChat 群发 (mass send) against the simulator', () => {
     const denied = await account();
     sim.wechat.registerAccount({ appid: denied.appid, massSend: false } as never);
     const b = await publish(denied.id);
-    const db = await waitFor(async () => {
-      const row = await delivery(b.id);
-      return row?.last_error_code ? row : null;
-    }, 20_000, 'an error on the delivery');
+    const db = await waitFor(
+      async () => {
+        const row = await delivery(b.id);
+        return row?.last_error_code ? row : null;
+      },
+      20_000,
+      'an error on the delivery',
+    );
     expect(db.last_error_code).toBe('WECHAT_48001');
     expect(sends(denied.appid)).toHaveLength(0);
   });
@@ -239,7 +274,9 @@ describe('WeChat 群发 (mass send) against the simulator', () => {
     expect(bad.data.details[0].field).toBe('towxname');
     const r = await reviewer.post(`/items/${item.id}/wechat-preview`, { accountId: acc.id, towxname: 'reviewer_wx' });
     expect(r.status).toBe(200);
-    expect(sim.wechat.mass.previews().filter((p) => p.appid === acc.appid)).toEqual([expect.objectContaining({ towxname: 'reviewer_wx', titles: [item.title] })]);
+    expect(sim.wechat.mass.previews().filter((p) => p.appid === acc.appid)).toEqual([
+      expect.objectContaining({ towxname: 'reviewer_wx', titles: [item.title] }),
+    ]);
     expect(sends(acc.appid)).toHaveLength(0);
     const audit = await sys.ds.query(`SELECT action, details FROM audit_logs WHERE item_id = $1 AND action = 'item.wechat_preview'`, [item.id]);
     expect(audit).toHaveLength(1);

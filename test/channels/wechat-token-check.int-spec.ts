@@ -14,7 +14,16 @@ describe('WeChat token mode, account check and title limits', () => {
   let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance, operator: AxiosInstance;
   let seq = 0;
 
-  startChannelSuite('wxtokcheck', { users: ['editor', 'reviewer', 'admin', 'operator'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin, operator } } = s));
+  startChannelSuite(
+    'wxtokcheck',
+    { users: ['editor', 'reviewer', 'admin', 'operator'] },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, admin, operator },
+      } = s),
+  );
 
   async function account(settings: Record<string, unknown> = {}, credentials: Record<string, unknown> = {}, appid = `wxtc${Date.now().toString(16)}${++seq}`) {
     const r = await admin.post('/channel-accounts', {
@@ -47,10 +56,14 @@ describe('WeChat token mode, account check and title limits', () => {
 
   const delivery = async (itemId: string) => (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [itemId]))[0];
   const settled = (itemId: string) =>
-    waitFor(async () => {
-      const d = await delivery(itemId);
-      return d && ['published', 'failed'].includes(d.state) ? d : null;
-    }, 20_000, 'delivery settled');
+    waitFor(
+      async () => {
+        const d = await delivery(itemId);
+        return d && ['published', 'failed'].includes(d.state) ? d : null;
+      },
+      20_000,
+      'delivery settled',
+    );
   const calls = (appid: string, p: string) => sim.faults.requests({ system: 'wechat', path: p }).filter((r) => r.account === appid).length;
 
   describe('token (point 7)', () => {
@@ -79,16 +92,23 @@ describe('WeChat token mode, account check and title limits', () => {
         expect((await settled((await publish(good.id)).id)).state).toBe('published');
         const wrong = await account({}, { secret: 'typo-secret' }, appid);
         const item = await publish(wrong.id);
-        const row = await waitFor(async () => {
-          const r = (await sys.ds.query(`SELECT status, status_reason FROM channel_accounts WHERE id = $1`, [wrong.id]))[0];
-          return r.status === 'needs_attention' ? r : null;
-        }, 20_000, 'account with the wrong secret stopped');
+        const row = await waitFor(
+          async () => {
+            const r = (await sys.ds.query(`SELECT status, status_reason FROM channel_accounts WHERE id = $1`, [wrong.id]))[0];
+            return r.status === 'needs_attention' ? r : null;
+          },
+          20_000,
+          'account with the wrong secret stopped',
+        );
         expect(row.status_reason).toMatch(/AppSecret/);
         expect((await delivery(item.id)).state).toBe('pending');
         const check = await admin.post(`/channel-accounts/${wrong.id}/check`);
         expect(check.status).toBe(200);
         expect(check.data.ok).toBe(false);
-        expect(check.data.capabilities.find((c: { key: string }) => c.key === 'credentials')).toMatchObject({ ok: false, detail: expect.stringMatching(/AppSecret/) });
+        expect(check.data.capabilities.find((c: { key: string }) => c.key === 'credentials')).toMatchObject({
+          ok: false,
+          detail: expect.stringMatching(/AppSecret/),
+        });
       } finally {
         sim.wechat.configure({ wrongSecretErrcode: 40125 } as never);
       }
@@ -105,7 +125,9 @@ describe('WeChat token mode, account check and title limits', () => {
       for (const k of ['credentials', 'ipWhitelist', 'draft', 'freepublish', 'mass']) expect(byKey[k]).toMatchObject({ ok: true, label: expect.any(String) });
       expect(r.data.problems).toEqual([]);
       // harmless reads only: nothing was drafted, published or sent
-      expect(calls(acc.appid, '/cgi-bin/draft/add') + calls(acc.appid, '/cgi-bin/freepublish/submit') + calls(acc.appid, '/cgi-bin/message/mass/sendall')).toBe(0);
+      expect(calls(acc.appid, '/cgi-bin/draft/add') + calls(acc.appid, '/cgi-bin/freepublish/submit') + calls(acc.appid, '/cgi-bin/message/mass/sendall')).toBe(
+        0,
+      );
       expect(sim.records.list({ system: 'wechat' }).filter((x) => x.account === acc.appid)).toHaveLength(0);
     });
 
@@ -160,7 +182,10 @@ describe('WeChat token mode, account check and title limits', () => {
       expect(r1.submitted.status).toBe(422);
       expect(JSON.stringify(r1.submitted.data.details)).toMatch(/20字/);
       const bytes = await account({ titleMaxBytes: 60 });
-      const r2 = await publish(bytes.id, { title: '关于做好防汛工作的通知', channelOverrides: { wechat: { title: '关于进一步做好全县农村人居环境整治工作的通知' } } });
+      const r2 = await publish(bytes.id, {
+        title: '关于做好防汛工作的通知',
+        channelOverrides: { wechat: { title: '关于进一步做好全县农村人居环境整治工作的通知' } },
+      });
       expect(r2.submitted.status).toBe(422);
       expect(JSON.stringify(r2.submitted.data.details)).toMatch(/60字节/);
       for (const bad of [{ titleMaxChars: 0 }, { titleMaxChars: 33 }, { titleMaxBytes: 'x' }]) {

@@ -94,7 +94,16 @@ describe('WechatTokenStore (real Redis)', () => {
     const p = platform();
     expect(await a.get(key, p.fetch, null, right)).toBe('T1');
     // the wrong secret must reach the platform (and fail there) instead of riding on T1
-    await expect(b.get(key, async () => { throw new Error('40001 invalid credential'); }, null, wrong)).rejects.toThrow('40001');
+    await expect(
+      b.get(
+        key,
+        async () => {
+          throw new Error('40001 invalid credential');
+        },
+        null,
+        wrong,
+      ),
+    ).rejects.toThrow('40001');
     expect(await b.get(key, p.fetch, null, right)).toBe('T1');
     expect(p.calls).toHaveLength(1);
     const raw = JSON.stringify(await a.peek(key));

@@ -16,7 +16,16 @@ describe('WeChat adapter against the simulator', () => {
   let photo: Buffer;
   let seq = 0;
 
-  startChannelSuite('wechat', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
+  startChannelSuite(
+    'wechat',
+    { users: ['editor', 'reviewer', 'admin'] },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, admin },
+      } = s),
+  );
   beforeAll(async () => {
     photo = await syntheticImages.noisyPhoto(1400, 1000, 11);
     // an image on the portal site, referenced by a relative path as the editor stores uploads
@@ -63,14 +72,19 @@ describe('WeChat adapter against the simulator', () => {
   }
 
   const settled = (itemId: string, states = ['published', 'failed'], ms = 30_000) =>
-    waitFor(async () => {
-      const d = await delivery(itemId);
-      return d && states.includes(d.state) ? d : null;
-    }, ms, `delivery of ${itemId} in ${states.join('/')}`);
+    waitFor(
+      async () => {
+        const d = await delivery(itemId);
+        return d && states.includes(d.state) ? d : null;
+      },
+      ms,
+      `delivery of ${itemId} in ${states.join('/')}`,
+    );
 
   const records = (title: string) => sim.records.list({ system: 'wechat' }).filter((r) => r.title === title);
   const calls = (appid: string, p: string) => sim.faults.requests({ system: 'wechat', path: p }).filter((r) => r.account === appid);
-  const events = (deliveryId: string) => sys.ds.query(`SELECT kind, call, error_code, message, response FROM delivery_events WHERE delivery_id = $1 ORDER BY id`, [deliveryId]);
+  const events = (deliveryId: string) =>
+    sys.ds.query(`SELECT kind, call, error_code, message, response FROM delivery_events WHERE delivery_id = $1 ORDER BY id`, [deliveryId]);
 
   it('publishes an item with images, a portal link and an attachment: exactly one article, article_url stored, one ledger row', async () => {
     const acc = await account();
@@ -199,10 +213,14 @@ describe('WeChat adapter against the simulator', () => {
     const acc = await account();
     sim.wechat.registerAccount({ appid: acc.appid, ipWhitelistFail: true });
     const item = await publish(acc.id);
-    const row = await waitFor(async () => {
-      const r = (await sys.ds.query(`SELECT status, status_reason FROM channel_accounts WHERE id = $1`, [acc.id]))[0];
-      return r.status === 'needs_attention' ? r : null;
-    }, 20_000, 'account needs attention');
+    const row = await waitFor(
+      async () => {
+        const r = (await sys.ds.query(`SELECT status, status_reason FROM channel_accounts WHERE id = $1`, [acc.id]))[0];
+        return r.status === 'needs_attention' ? r : null;
+      },
+      20_000,
+      'account needs attention',
+    );
     expect(row.status_reason).toContain('WECHAT_40164');
     expect(row.status_reason).toContain('IP白名单');
     const d = await delivery(item.id);
@@ -219,10 +237,14 @@ describe('WeChat adapter against the simulator', () => {
 
     sim.faults.add({ system: 'wechat', account: acc.appid, path: '/cgi-bin/draft/add', error: 45009, count: 1 });
     const quota = await publish(acc.id);
-    const d = await waitFor(async () => {
-      const x = await delivery(quota.id);
-      return x.last_error_code === 'WECHAT_45009' && x.state === 'pending' ? x : null;
-    }, 20_000, 'rate limited');
+    const d = await waitFor(
+      async () => {
+        const x = await delivery(quota.id);
+        return x.last_error_code === 'WECHAT_45009' && x.state === 'pending' ? x : null;
+      },
+      20_000,
+      'rate limited',
+    );
     const waitMs = new Date(d.next_attempt_at).getTime() - Date.now();
     expect(waitMs).toBeGreaterThan(60_000);
     expect(waitMs).toBeLessThanOrEqual(24 * 3600_000 + 120_000);
@@ -289,7 +311,9 @@ describe('WeChat adapter against the simulator', () => {
     } finally {
       sim.wechat.configure({ callbackEvent: 'PUBLISHJOBFINISH', publishIdType: 'number' });
     }
-    const forged = await sys.http.post(`/callbacks/wechat/${acc.id}?signature=bad&timestamp=1&nonce=2`, '<xml><Event>PUBLISHJOBFINISH</Event></xml>', { headers: { 'content-type': 'text/xml' } });
+    const forged = await sys.http.post(`/callbacks/wechat/${acc.id}?signature=bad&timestamp=1&nonce=2`, '<xml><Event>PUBLISHJOBFINISH</Event></xml>', {
+      headers: { 'content-type': 'text/xml' },
+    });
     expect(forged.status).toBe(403);
   });
 
@@ -300,10 +324,14 @@ describe('WeChat adapter against the simulator', () => {
     const d = await settled(item.id, ['published', 'failed'], 15_000);
     expect(d.state).toBe('published');
     // the simulator's unsigned pushes were refused; the delivery was confirmed by its own poll
-    const pushed = await waitFor(async () => {
-      const c = sim.wechat.callbackDeliveries().filter((x) => x.appid === acc.appid);
-      return c.length && c.every((x) => x.lastStatus !== undefined) ? c : null;
-    }, 10_000, 'callback answered');
+    const pushed = await waitFor(
+      async () => {
+        const c = sim.wechat.callbackDeliveries().filter((x) => x.appid === acc.appid);
+        return c.length && c.every((x) => x.lastStatus !== undefined) ? c : null;
+      },
+      10_000,
+      'callback answered',
+    );
     expect(pushed!.map((c) => [c.delivered, c.lastStatus])).toEqual([[false, 403]]);
     expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(false);
     const gets = calls(acc.appid, '/cgi-bin/freepublish/get').length;
@@ -324,7 +352,10 @@ describe('WeChat adapter against the simulator', () => {
     const rec = sim.records.list({ system: 'wechat' }).find((r) => r.title === item.title)!;
     expect(rec.deleted).toBe(true);
     expect(await (await fetch(rec.url!)).text()).toContain('该内容已被发布者删除');
-    const ledger = await sys.ds.query(`SELECT w.id FROM publication_records r JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.item_id = $1`, [item.id]);
+    const ledger = await sys.ds.query(
+      `SELECT w.id FROM publication_records r JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.item_id = $1`,
+      [item.id],
+    );
     expect(ledger).toHaveLength(1);
 
     const acc2 = await account();
@@ -333,10 +364,14 @@ describe('WeChat adapter against the simulator', () => {
     expect((await settled(kept.id)).state).toBe('published');
     await reviewer.post(`/items/${kept.id}/withdraw`, { reason: '内容有误' });
     // 48001 is an account problem: the account stops and the operator is told; the withdrawal waits for the fix
-    const row = await waitFor(async () => {
-      const r = (await sys.ds.query(`SELECT status, status_reason FROM channel_accounts WHERE id = $1`, [acc2.id]))[0];
-      return r.status === 'needs_attention' ? r : null;
-    }, 20_000, 'account needs attention');
+    const row = await waitFor(
+      async () => {
+        const r = (await sys.ds.query(`SELECT status, status_reason FROM channel_accounts WHERE id = $1`, [acc2.id]))[0];
+        return r.status === 'needs_attention' ? r : null;
+      },
+      20_000,
+      'account needs attention',
+    );
     expect(row.status_reason).toContain('WECHAT_48001');
     expect(row.status_reason).toContain('接口的权限');
     const d2 = await delivery(kept.id);

@@ -14,7 +14,16 @@ describe('Weibo: unknown outcomes that the platform can no longer prove', () => 
   let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, operator: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  startChannelSuite('weibo-unknown', { users: ['editor', 'reviewer', 'operator', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, operator, admin } } = s));
+  startChannelSuite(
+    'weibo-unknown',
+    { users: ['editor', 'reviewer', 'operator', 'admin'] },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, operator, admin },
+      } = s),
+  );
 
   async function account() {
     const token = `2.00Unk${Date.now().toString(36)}${++seq}`;
@@ -52,21 +61,32 @@ describe('Weibo: unknown outcomes that the platform can no longer prove', () => 
   const portalUrl = (itemId: string) => `${sys.url}/site/articles/${itemId}.html`;
   /** The item's posts as the platform holds them (sent text: the shown one has t.cn links). */
   const posts = (itemId: string) => sim.records.list({ system: 'weibo' }).filter((r) => String(r.meta?.sentText ?? '').includes(portalUrl(itemId)));
-  const shareCalls = (token: string) => sim.faults.requests({ system: 'weibo', path: '/2/statuses/share.json' }).filter((r) => r.account === token || sim.weibo.listTokens().some((t) => t.token === token && String(t.uid) === r.account));
+  const shareCalls = (token: string) =>
+    sim.faults
+      .requests({ system: 'weibo', path: '/2/statuses/share.json' })
+      .filter((r) => r.account === token || sim.weibo.listTokens().some((t) => t.token === token && String(t.uid) === r.account));
   const tokens = new Map<string, string>();
   const shareCallsOf = (accountId: string) => shareCalls(tokens.get(accountId) ?? '').length;
   const states = async (deliveryId: string) =>
-    (await sys.ds.query(`SELECT to_state FROM delivery_events WHERE delivery_id = $1 AND to_state IS NOT NULL ORDER BY id`, [deliveryId])).map((r: { to_state: string }) => r.to_state);
+    (await sys.ds.query(`SELECT to_state FROM delivery_events WHERE delivery_id = $1 AND to_state IS NOT NULL ORDER BY id`, [deliveryId])).map(
+      (r: { to_state: string }) => r.to_state,
+    );
   /** 待人工核实: unconfirmed, with nothing left to do for the engine but to wait for a person. */
   const awaitingPerson = (itemId: string, code = 'WEIBO_CHECK_BY_HAND') =>
-    waitFor(async () => {
-      const d = await delivery(itemId);
-      // ended without a person: say how (failed with a live post, or published after sending it again)
-      if (d?.state === 'failed' || d?.state === 'published') {
-        throw new Error(`delivery ${d.state} (${d.last_error_code ?? ''} ${d.last_error_message ?? ''}); posts of the item: ${posts(itemId).length}; share calls: ${shareCallsOf(d.channel_account_id)}`);
-      }
-      return d?.state === 'unconfirmed' && d.last_error_code === code ? d : null;
-    }, 40_000, `delivery of ${itemId} waiting for a person (${code})`);
+    waitFor(
+      async () => {
+        const d = await delivery(itemId);
+        // ended without a person: say how (failed with a live post, or published after sending it again)
+        if (d?.state === 'failed' || d?.state === 'published') {
+          throw new Error(
+            `delivery ${d.state} (${d.last_error_code ?? ''} ${d.last_error_message ?? ''}); posts of the item: ${posts(itemId).length}; share calls: ${shareCallsOf(d.channel_account_id)}`,
+          );
+        }
+        return d?.state === 'unconfirmed' && d.last_error_code === code ? d : null;
+      },
+      40_000,
+      `delivery of ${itemId} waiting for a person (${code})`,
+    );
 
   /**
    * A share that takes effect whose answer never arrives (held past the client's timeout), and
@@ -140,10 +160,14 @@ describe('Weibo: unknown outcomes that the platform can no longer prove', () => 
     expect(posts(item.id)).toHaveLength(0);
     expect(shareCalls(acc.token)).toHaveLength(1);
     expect((await operator.post(`/deliveries/${d.id}/retry`)).status).toBe(200);
-    const done = await waitFor(async () => {
-      const x = await delivery(item.id);
-      return x.state === 'published' ? x : null;
-    }, 30_000, 'published after the operator resend');
+    const done = await waitFor(
+      async () => {
+        const x = await delivery(item.id);
+        return x.state === 'published' ? x : null;
+      },
+      30_000,
+      'published after the operator resend',
+    );
     expect(posts(item.id)).toHaveLength(1);
     expect(done.external_id).toBe(posts(item.id)[0].externalId);
     const ev = await sys.ds.query(`SELECT kind, actor_id FROM delivery_events WHERE delivery_id = $1 AND kind = 'operator_retry'`, [d.id]);

@@ -16,7 +16,16 @@ describe('Weibo adapter against the simulator', () => {
   let sim: ChannelSim, sys: TestSystem, editor: AxiosInstance, reviewer: AxiosInstance, admin: AxiosInstance;
   let seq = 0;
 
-  startChannelSuite('weibo', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
+  startChannelSuite(
+    'weibo',
+    { users: ['editor', 'reviewer', 'admin'] },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, admin },
+      } = s),
+  );
 
   /** A fresh Weibo account (own token, so its own uid, rate window and timeline). */
   async function account(settings: Record<string, unknown> = {}) {
@@ -56,15 +65,20 @@ describe('Weibo adapter against the simulator', () => {
 
   const delivery = async (itemId: string) => (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [itemId]))[0];
   const settled = (itemId: string, states = ['published', 'failed'], ms = 30_000) =>
-    waitFor(async () => {
-      const d = await delivery(itemId);
-      return d && states.includes(d.state) ? d : null;
-    }, ms, `delivery of ${itemId} in ${states.join('/')}`);
+    waitFor(
+      async () => {
+        const d = await delivery(itemId);
+        return d && states.includes(d.state) ? d : null;
+      },
+      ms,
+      `delivery of ${itemId} in ${states.join('/')}`,
+    );
   const portalUrl = (itemId: string) => `${sys.url}/site/articles/${itemId}.html`;
   /** The item's posts (by the text sent: the platform shows every link as a t.cn short link). */
   const posts = (itemId: string) => sim.records.list({ system: 'weibo' }).filter((r) => String(r.meta?.sentText ?? '').includes(portalUrl(itemId)));
   /** share.json calls of an account (the request log names a user by token until it exists, then by uid). */
-  const shares = (token: string, uid: string) => sim.faults.requests({ system: 'weibo', path: '/2/statuses/share.json' }).filter((r) => r.account === token || r.account === uid);
+  const shares = (token: string, uid: string) =>
+    sim.faults.requests({ system: 'weibo', path: '/2/statuses/share.json' }).filter((r) => r.account === token || r.account === uid);
 
   it('posts the composed text ending with the portal URL, with a picture under 5 MB: one post, its URL stored, one ledger row', async () => {
     const acc = await account();
@@ -127,7 +141,10 @@ describe('Weibo adapter against the simulator', () => {
       item = await publish(acc.id);
       // the earlier attempt's post, whose answer never came back
       const text = `【${item.title}】冬季供暖安排 ${portalUrl(item.id)}`;
-      const earlier = await fetch(`${sim.url}/weibo/2/statuses/share.json`, { method: 'POST', body: new URLSearchParams({ access_token: acc.token, status: text, rip: '203.0.113.9' }) });
+      const earlier = await fetch(`${sim.url}/weibo/2/statuses/share.json`, {
+        method: 'POST',
+        body: new URLSearchParams({ access_token: acc.token, status: text, rip: '203.0.113.9' }),
+      });
       expect(earlier.status).toBe(200);
     } finally {
       await sys.startWorker();
@@ -145,10 +162,14 @@ describe('Weibo adapter against the simulator', () => {
     const acc = await account();
     sim.faults.add({ system: 'weibo', account: acc.token, path: '/2/statuses/share.json', error: 10023, count: 1 });
     const item = await publish(acc.id);
-    const d = await waitFor(async () => {
-      const x = await delivery(item.id);
-      return x.last_error_code === 'WEIBO_10023' && x.state === 'pending' ? x : null;
-    }, 20_000, 'rate limited');
+    const d = await waitFor(
+      async () => {
+        const x = await delivery(item.id);
+        return x.last_error_code === 'WEIBO_10023' && x.state === 'pending' ? x : null;
+      },
+      20_000,
+      'rate limited',
+    );
     expect(new Date(d.next_attempt_at).getTime() - Date.now()).toBeGreaterThan(50 * 60_000);
     expect(d.last_error_message).toContain('频次超过上限');
     expect(posts(item.id)).toHaveLength(0);
@@ -158,10 +179,14 @@ describe('Weibo adapter against the simulator', () => {
     const acc = await account();
     sim.weibo.expireToken(acc.token, 21327);
     const item = await publish(acc.id);
-    const row = await waitFor(async () => {
-      const r = (await sys.ds.query(`SELECT status, status_reason FROM channel_accounts WHERE id = $1`, [acc.id]))[0];
-      return r.status === 'needs_attention' ? r : null;
-    }, 20_000, 'account needs attention');
+    const row = await waitFor(
+      async () => {
+        const r = (await sys.ds.query(`SELECT status, status_reason FROM channel_accounts WHERE id = $1`, [acc.id]))[0];
+        return r.status === 'needs_attention' ? r : null;
+      },
+      20_000,
+      'account needs attention',
+    );
     expect(row.status_reason).toContain('WEIBO_21327');
     expect(row.status_reason).toContain('重新授权');
     expect((await delivery(item.id)).state).toBe('pending');
@@ -206,7 +231,10 @@ describe('Weibo adapter against the simulator', () => {
     expect(d.state).toBe('withdrawn');
     expect(posts(item.id)[0].deleted).toBe(true);
     expect(await (await fetch(d.external_url)).text()).toContain('已被作者删除');
-    const rows = await sys.ds.query(`SELECT w.id FROM publication_records r JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.item_id = $1`, [item.id]);
+    const rows = await sys.ds.query(
+      `SELECT w.id FROM publication_records r JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.item_id = $1`,
+      [item.id],
+    );
     expect(rows).toHaveLength(1);
   });
 
@@ -216,11 +244,15 @@ describe('Weibo adapter against the simulator', () => {
     const acc = await account({ pollAfterMs: 500 });
     sim.weibo.configure({ slowUpdateNext: 1 });
     const item = await publish(acc.id);
-    const waiting = await waitFor(async () => {
-      const d = await delivery(item.id);
-      if (d?.state === 'failed') throw new Error(`failed: ${d.last_error_code} ${d.last_error_message}`);
-      return d?.state === 'awaiting_confirmation' ? d : null;
-    }, 20_000, 'accepted, waiting for the id');
+    const waiting = await waitFor(
+      async () => {
+        const d = await delivery(item.id);
+        if (d?.state === 'failed') throw new Error(`failed: ${d.last_error_code} ${d.last_error_message}`);
+        return d?.state === 'awaiting_confirmation' ? d : null;
+      },
+      20_000,
+      'accepted, waiting for the id',
+    );
     expect(posts(item.id)).toHaveLength(1);
     // Weibo shows the post "in 1-2 minutes"
     sim.clock.advance(2 * 60_000);
@@ -237,7 +269,7 @@ describe('Weibo adapter against the simulator', () => {
     expect(ev.map((e: { to_state: string }) => e.to_state)).not.toContain('failed');
   });
 
-  it('sends rip by default (the approving reviewer\'s address, or the office\'s configured public one), and refuses #话题# at submit', async () => {
+  it("sends rip by default (the approving reviewer's address, or the office's configured public one), and refuses #话题# at submit", async () => {
     // no rip configured: the address the approving reviewer was signed in from (the test's loopback)
     const plain = await account();
     const first = await publish(plain.id);

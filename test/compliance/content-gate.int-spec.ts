@@ -59,10 +59,15 @@ describe('compliance gate', () => {
   }
 
   const findings = async (id: string): Promise<F[]> => (await editor.get(`/items/${id}`)).data.findings;
-  const audit = async (id: string): Promise<{ action: string; actorName: string; details: Record<string, unknown> }[]> => (await editor.get(`/items/${id}/audit`)).data;
+  const audit = async (id: string): Promise<{ action: string; actorName: string; details: Record<string, unknown> }[]> =>
+    (await editor.get(`/items/${id}/audit`)).data;
 
   it('blocks a submission whose uploaded DOCX or PDF attachment carries a secrecy mark', async () => {
-    const docx = await upload('会议通知.docx', await buildMinimalDocx(['关于召开全县安全生产工作会议的通知', '请各单位准时参加。'], { header: ['秘密★1年'] }), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const docx = await upload(
+      '会议通知.docx',
+      await buildMinimalDocx(['关于召开全县安全生产工作会议的通知', '请各单位准时参加。'], { header: ['秘密★1年'] }),
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
     const pdf = await upload('附件2.pdf', buildMinimalPdf(['全县安全生产检查安排', '内部资料 注意保密']), 'application/pdf');
     const clean = await upload('附件3.pdf', buildMinimalPdf(['全县安全生产检查安排表']), 'application/pdf');
     expect(docx.url).toMatch(/^\/api\/v1\/uploads\//); // private until published (issue 12.2)
@@ -82,7 +87,10 @@ describe('compliance gate', () => {
     expect((await editor.get(`/items/${created.data.id}`)).data.status).toBe('draft');
 
     // A block finding is not the reviewer's to keep.
-    const keep = await reviewer.post(`/items/${created.data.id}/findings/${byField.get('attachments.0#text')!.id}/decision`, { decision: 'keep', reason: '已脱密' });
+    const keep = await reviewer.post(`/items/${created.data.id}/findings/${byField.get('attachments.0#text')!.id}/decision`, {
+      decision: 'keep',
+      reason: '已脱密',
+    });
     expect(keep.status).toBe(409);
     expect(keep.data.code).toBe('BLOCKING_NOT_OVERRIDABLE');
 
@@ -95,7 +103,10 @@ describe('compliance gate', () => {
 
   it('reads the metadata of images in the body that we host', async () => {
     const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">会议现场 内部资料</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>`;
-    const jpg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#8ab' } }).withXmp(xmp).jpeg().toBuffer();
+    const jpg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#8ab' } })
+      .withXmp(xmp)
+      .jpeg()
+      .toBuffer();
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(jpg)], { type: 'image/jpeg' }), 'photo.jpg');
     const up = await editor.post('/uploads', form);
@@ -126,7 +137,10 @@ describe('compliance gate', () => {
   });
 
   it("needs the reviewer's decision on personal data: keep with a reason is audited, then approval succeeds", async () => {
-    const created = await editor.post('/items', item({ title: '关于张某某违章建筑处理结果的公告', bodyHtml: '<p>联系电话：13812345678。</p><p>特此公告。</p>' }));
+    const created = await editor.post(
+      '/items',
+      item({ title: '关于张某某违章建筑处理结果的公告', bodyHtml: '<p>联系电话：13812345678。</p><p>特此公告。</p>' }),
+    );
     const mobile = (created.data.findings as F[]).find((f) => f.rule === 'personal-mobile')!;
     expect(mobile).toMatchObject({ severity: 'review', field: 'bodyHtml', status: 'open' });
     expect(created.data.bodyHtml.slice(mobile.start, mobile.end)).toBe('13812345678');
@@ -240,7 +254,9 @@ describe('compliance gate', () => {
     expect(bad.data.code).toBe('LEXICON_INVALID');
     expect(bad.data.details[0].field).toMatch(/severity/);
 
-    const put = await admin.put('/compliance/lexicons/local-terms', { doc: { kind: 'sensitive', category: '本地敏感事项', severity: 'review', terms: ['某某水库移民补偿'] } });
+    const put = await admin.put('/compliance/lexicons/local-terms', {
+      doc: { kind: 'sensitive', category: '本地敏感事项', severity: 'review', terms: ['某某水库移民补偿'] },
+    });
     expect(put.status).toBe(200);
     expect(put.data).toMatchObject({ id: 'local-terms', source: 'admin', entryCount: 1, editable: true });
     const list = (await admin.get('/compliance/lexicons')).data as { id: string; source: string }[];
@@ -251,7 +267,10 @@ describe('compliance gate', () => {
     const hit = (c.data.findings as F[]).find((f) => f.rule === 'sensitive-word')!;
     expect(hit).toMatchObject({ severity: 'review', field: 'bodyHtml' });
 
-    const edited = await admin.patch('/compliance/lexicons/local-terms/entries', { upsert: [{ term: '某某工程', severity: 'warn' }], remove: ['某某水库移民补偿'] });
+    const edited = await admin.patch('/compliance/lexicons/local-terms/entries', {
+      upsert: [{ term: '某某工程', severity: 'warn' }],
+      remove: ['某某水库移民补偿'],
+    });
     expect(edited.status).toBe(200);
     expect(edited.data.doc.terms).toEqual([{ term: '某某工程', severity: 'warn' }]);
     const u = await editor.patch(`/items/${c.data.id}`, { summary: '说明' });
@@ -265,7 +284,9 @@ describe('compliance gate', () => {
     expect((await admin.delete('/compliance/lexicons/common-typos')).data.source).toBe('file');
     expect((await check()).map((f) => f.rule)).toEqual(['typo']);
 
-    const actions = (await sys.ds.query(`SELECT action, entity_id FROM audit_logs WHERE entity_type = 'lexicon' ORDER BY id`)).map((r: { action: string; entity_id: string }) => `${r.action}:${r.entity_id}`);
+    const actions = (await sys.ds.query(`SELECT action, entity_id FROM audit_logs WHERE entity_type = 'lexicon' ORDER BY id`)).map(
+      (r: { action: string; entity_id: string }) => `${r.action}:${r.entity_id}`,
+    );
     expect(actions).toEqual(['lexicon.update:local-terms', 'lexicon.entries:local-terms', 'lexicon.entries:common-typos', 'lexicon.revert:common-typos']);
   });
 });

@@ -35,7 +35,12 @@ describe('compliance deadlines', () => {
     dept = sys.seed.orgs['sfx-fgj'];
     await sys.ds.query(`UPDATE organisations SET settings = settings || $2::jsonb WHERE id = $1`, [
       county,
-      JSON.stringify({ portalColumns: [{ name: '政策文件', periodDays: 7 }, { name: '人事信息', periodDays: 30 }] }),
+      JSON.stringify({
+        portalColumns: [
+          { name: '政策文件', periodDays: 7 },
+          { name: '人事信息', periodDays: 30 },
+        ],
+      }),
     ]);
   });
   afterAll(async () => sys?.close());
@@ -45,10 +50,14 @@ describe('compliance deadlines', () => {
     expect(c.status).toBe(201);
     expect((await editor.post(`/items/${c.data.id}/submit`)).status).toBe(200);
     expect((await reviewer.post(`/items/${c.data.id}/approve`, {})).status).toBe(200);
-    const rows = await waitFor(async () => {
-      const r = await sys.ds.query(`SELECT published_at FROM publication_records WHERE item_id = $1`, [c.data.id]);
-      return r.length ? r : null;
-    }, 20_000, 'ledger row');
+    const rows = await waitFor(
+      async () => {
+        const r = await sys.ds.query(`SELECT published_at FROM publication_records WHERE item_id = $1`, [c.data.id]);
+        return r.length ? r : null;
+      },
+      20_000,
+      'ledger row',
+    );
     return { id: c.data.id, publishedAt: rows[0].published_at };
   }
 
@@ -143,7 +152,13 @@ describe('compliance deadlines', () => {
     expect(stale).toContain(idle.id);
     expect(stale).not.toContain(active.id);
     const a = r.staleAccounts.find((x: { accountId: string }) => x.accountId === idle.id);
-    expect(a).toMatchObject({ kind: 'stale-account', channelType: 'wechat', lastPublishedDate: null, maxIdleDays: 14, organisation: { id: dept, code: 'sfx-fgj' } });
+    expect(a).toMatchObject({
+      kind: 'stale-account',
+      channelType: 'wechat',
+      lastPublishedDate: null,
+      maxIdleDays: 14,
+      organisation: { id: dept, code: 'sfx-fgj' },
+    });
     expect(a.idleDays).toBe(toDayNumber(today) - toDayNumber(since));
     expect(a.message).toContain('示范县发改局（政务微信）');
 
@@ -151,7 +166,14 @@ describe('compliance deadlines', () => {
     const ten = await report(`today=${plusDays(pubDate, 10)}&org=${county}&subtree=false`);
     const cols = ten.staleColumns.map((c: { column: string }) => c.column);
     expect(cols).toEqual(['政策文件']);
-    expect(ten.staleColumns[0]).toMatchObject({ accountId: portal, periodDays: 7, configured: true, lastPublishedDate: pubDate, idleDays: 10, organisation: { id: county } });
+    expect(ten.staleColumns[0]).toMatchObject({
+      accountId: portal,
+      periodDays: 7,
+      configured: true,
+      lastPublishedDate: pubDate,
+      idleDays: 10,
+      organisation: { id: county },
+    });
     const month = await report(`today=${plusDays(pubDate, 31)}&org=${county}&subtree=false`);
     expect(month.staleColumns.map((c: { column: string }) => c.column).sort()).toEqual(['人事信息', '政策文件']);
     // The county alone (no subtree): the department's account is not in it; the department alone has no portal.

@@ -36,7 +36,13 @@ run('the audit-log viewer and the account form', () => {
     const editor = await sys.login('editor');
     const reviewer = await sys.login('reviewer');
     const portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
-    const created = await editor.post('/items', { organisationId: sys.seed.orgs['sfx'], title, bodyHtml: '<p>现将有关事项通知如下。</p>', kind: 'notice', targetAccountIds: [portal] });
+    const created = await editor.post('/items', {
+      organisationId: sys.seed.orgs['sfx'],
+      title,
+      bodyHtml: '<p>现将有关事项通知如下。</p>',
+      kind: 'notice',
+      targetAccountIds: [portal],
+    });
     expect(created.status).toBe(201);
     itemId = created.data.id;
     expect((await editor.post(`/items/${itemId}/submit`)).status).toBe(200);
@@ -44,7 +50,17 @@ run('the audit-log viewer and the account form', () => {
     // More sign-ins of one user than a page holds (50), for the 下一页 walk.
     for (let i = 0; i < 55; i++) expect((await sys.http.post('/auth/login', { username: 'operator', password: TEST_PASSWORD })).status).toBe(200);
     const jyj = sys.seed.orgs['sfx-jyj'];
-    expect((await admin.post('/users', { username: 'jyj-admin', displayName: '教育局管理员', password: TEST_PASSWORD, homeOrganisationId: jyj, roles: [{ organisationId: jyj, role: 'admin' }] })).status).toBe(201);
+    expect(
+      (
+        await admin.post('/users', {
+          username: 'jyj-admin',
+          displayName: '教育局管理员',
+          password: TEST_PASSWORD,
+          homeOrganisationId: jyj,
+          roles: [{ organisationId: jyj, role: 'admin' }],
+        })
+      ).status,
+    ).toBe(201);
   }, 240_000);
 
   afterAll(async () => {
@@ -75,9 +91,15 @@ run('the audit-log viewer and the account form', () => {
     await page.goto(`${sys.url}/admin?tab=audit`);
     await page.getByTestId('audit-table').waitFor();
     const first = await api({});
-    await shows(page, first.entries.map((e) => e.id), 'the first page of everything');
+    await shows(
+      page,
+      first.entries.map((e) => e.id),
+      'the first page of everything',
+    );
     // Actions in words (the label of each row's action), details without JSON, no codes.
-    const actions = await page.locator('[data-testid=audit-table] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-action') ?? '', tr.querySelector('[data-testid=audit-action]')?.textContent ?? '']));
+    const actions = await page
+      .locator('[data-testid=audit-table] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-action') ?? '', tr.querySelector('[data-testid=audit-action]')?.textContent ?? '']));
     for (const [action, text] of actions) expect(text).toBe(AUDIT_ACTION_LABELS[action]);
     const tableText = await page.getByTestId('audit-table').innerText();
     expect(tableText).not.toMatch(/[{}"]|\b[a-z_]+\.[a-z_]+\b/);
@@ -92,15 +114,30 @@ run('the audit-log viewer and the account form', () => {
     await query(page);
     const all = await api({ actor: operatorId, action: 'auth.login', limit: '200' });
     expect(all.entries.length).toBeGreaterThanOrEqual(55);
-    await shows(page, all.entries.slice(0, 50).map((e) => e.id), 'the operator’s newest 50 sign-ins');
+    await shows(
+      page,
+      all.entries.slice(0, 50).map((e) => e.id),
+      'the operator’s newest 50 sign-ins',
+    );
     expect(await page.getByTestId('audit-page').innerText()).toBe('第 1 页');
-    expect(new Set((await page.locator('[data-testid=audit-action]').allInnerTexts()))).toEqual(new Set(['登录']));
+    expect(new Set(await page.locator('[data-testid=audit-action]').allInnerTexts())).toEqual(new Set(['登录']));
     await page.getByRole('button', { name: '下一页' }).click();
-    await shows(page, all.entries.slice(50, 100).map((e) => e.id), 'the sign-ins before them');
+    await shows(
+      page,
+      all.entries.slice(50, 100).map((e) => e.id),
+      'the sign-ins before them',
+    );
     expect(await page.getByTestId('audit-page').innerText()).toBe('第 2 页');
     await page.getByRole('button', { name: '上一页' }).click();
-    await shows(page, all.entries.slice(0, 50).map((e) => e.id), 'the first page again');
-    const rowsDb: { id: string }[] = await sys.ds.query(`SELECT id::text AS id FROM audit_logs WHERE actor_id = $1 AND action = 'auth.login' ORDER BY audit_logs.id DESC`, [operatorId]);
+    await shows(
+      page,
+      all.entries.slice(0, 50).map((e) => e.id),
+      'the first page again',
+    );
+    const rowsDb: { id: string }[] = await sys.ds.query(
+      `SELECT id::text AS id FROM audit_logs WHERE actor_id = $1 AND action = 'auth.login' ORDER BY audit_logs.id DESC`,
+      [operatorId],
+    );
     expect(all.entries.map((e) => e.id)).toEqual(rowsDb.map((r) => r.id));
     expect(errors).toEqual([]);
     await ctx.close();
@@ -116,7 +153,11 @@ run('the audit-log viewer and the account form', () => {
     await page.locator('#au-item').fill('审计核对：关于开展春季植树');
     await query(page);
     const ofItem: { id: string }[] = await sys.ds.query(`SELECT id::text AS id FROM audit_logs WHERE item_id = $1 ORDER BY audit_logs.id DESC`, [itemId]);
-    await shows(page, ofItem.map((r) => r.id), 'the item’s entries');
+    await shows(
+      page,
+      ofItem.map((r) => r.id),
+      'the item’s entries',
+    );
     expect(await page.locator('[data-testid=audit-action]').allInnerTexts()).toEqual(['退回修改', '提交审核', '创建信息']);
     const rejected = page.locator('[data-testid=audit-table] tr[data-action="item.reject"]');
     expect(await rejected.innerText()).toContain('原因：请补充活动时间和地点');
@@ -130,7 +171,11 @@ run('the audit-log viewer and the account form', () => {
     await query(page);
     const ofOrg = await api({ organisation: jyj });
     expect(ofOrg.entries.length).toBeGreaterThan(0);
-    await shows(page, ofOrg.entries.map((e) => e.id), 'the department’s entries');
+    await shows(
+      page,
+      ofOrg.entries.map((e) => e.id),
+      'the department’s entries',
+    );
     expect(await page.locator('[data-testid=audit-table] tr[data-action="user.create"]').innerText()).toContain('教育局管理员（jyj-admin）');
 
     // Dates (Beijing): everything of today is there; up to yesterday nothing.
@@ -139,7 +184,11 @@ run('the audit-log viewer and the account form', () => {
     await page.locator('#au-org').selectOption('');
     await page.locator('#au-from').fill(today);
     await query(page);
-    await shows(page, (await api({ from: today })).entries.map((e) => e.id), 'today’s entries');
+    await shows(
+      page,
+      (await api({ from: today })).entries.map((e) => e.id),
+      'today’s entries',
+    );
     await page.locator('#au-from').fill('');
     await page.locator('#au-to').fill(yesterday);
     await query(page);
@@ -180,7 +229,12 @@ run('the audit-log viewer and the account form', () => {
     const types = await page.locator('#na-type option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     const caps = (await admin.get('/channels')).data as { type: string; forTests?: boolean }[];
     expect(caps.find((c) => c.type === 'testchan')).toMatchObject({ forTests: true });
-    expect(types.sort()).toEqual(caps.filter((c) => !c.forTests).map((c) => c.type).sort());
+    expect(types.sort()).toEqual(
+      caps
+        .filter((c) => !c.forTests)
+        .map((c) => c.type)
+        .sort(),
+    );
     expect(await page.locator('#na-type').innerText()).not.toContain('测试渠道');
 
     const before = Number((await sys.ds.query(`SELECT count(*) FROM channel_accounts`))[0].count);

@@ -34,9 +34,13 @@ run('the lexicon page', () => {
     await sys?.close();
   });
 
-  const lexicon = async (id: string) => (await admin.get(`/compliance/lexicons/${id}`)).data as { doc: Record<string, unknown>; disabled: boolean; source: string; entryCount: number };
-  const flags = async (text: string) => ((await admin.post('/compliance/check', { fields: [{ field: 'bodyHtml', text }] })).data.findings as Finding[]).map((f) => `${f.rule}:${f.excerpt}`);
-  const lastAudit = async () => (await sys.ds.query(`SELECT action, entity_id, details FROM audit_logs WHERE entity_type = 'lexicon' ORDER BY id DESC LIMIT 1`))[0] as { action: string; entity_id: string; details: Record<string, unknown> } | undefined;
+  const lexicon = async (id: string) =>
+    (await admin.get(`/compliance/lexicons/${id}`)).data as { doc: Record<string, unknown>; disabled: boolean; source: string; entryCount: number };
+  const flags = async (text: string) =>
+    ((await admin.post('/compliance/check', { fields: [{ field: 'bodyHtml', text }] })).data.findings as Finding[]).map((f) => `${f.rule}:${f.excerpt}`);
+  const lastAudit = async () =>
+    (await sys.ds.query(`SELECT action, entity_id, details FROM audit_logs WHERE entity_type = 'lexicon' ORDER BY id DESC LIMIT 1`))[0] as
+      { action: string; entity_id: string; details: Record<string, unknown> } | undefined;
 
   async function openTab(page: Page) {
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '系统管理', exact: true }).click();
@@ -62,10 +66,16 @@ run('the lexicon page', () => {
       expect(text).not.toMatch(/[A-Za-z]/);
     }
     const typos = listed.find((l) => l.id === 'common-typos')!;
-    await row(page, '常见错别字').getByRole('button', { name: /编辑词条/ }).click();
+    await row(page, '常见错别字')
+      .getByRole('button', { name: /编辑词条/ })
+      .click();
     const editor = page.getByTestId('lexicon-editor');
     await editor.getByRole('heading', { name: '词条：常见错别字' }).waitFor();
-    await waitFor(async () => (await page.getByTestId('entry-table').locator('tbody tr').count()) === typos.entryCount, 10_000, 'every entry of the list shown');
+    await waitFor(
+      async () => (await page.getByTestId('entry-table').locator('tbody tr').count()) === typos.entryCount,
+      10_000,
+      'every entry of the list shown',
+    );
     await shot(page, 'admin-lexicons');
 
     // A pair without its correction is refused here, in Chinese, under the field; nothing is sent.
@@ -122,7 +132,9 @@ run('the lexicon page', () => {
     expect(await lastAudit()).toMatchObject({ action: 'lexicon.entries', details: expect.objectContaining({ remove: ['部暑'] }) });
 
     // Back to the shipped version.
-    await row(page, '常见错别字').getByRole('button', { name: /恢复内置版本/ }).click();
+    await row(page, '常见错别字')
+      .getByRole('button', { name: /恢复内置版本/ })
+      .click();
     await row(page, '常见错别字').getByRole('button', { name: '确认恢复' }).click();
     await page.getByTestId('lexicon-notice').getByText('词库“常见错别字”已恢复为系统内置版本').waitFor();
     expect((await lexicon('common-typos')).source).toBe('file');
@@ -145,7 +157,9 @@ run('the lexicon page', () => {
     await page.locator('#nl-severity').selectOption('review');
     await newForm.getByRole('button', { name: '新建词库' }).click();
     await page.getByTestId('lexicon-notice').getByText('已新建词库“本县敏感事项”，请添加词条').waitFor();
-    const mine = ((await admin.get('/compliance/lexicons')).data as { id: string; category: string; kind: string; severity: string; source: string }[]).find((l) => l.category === '本县敏感事项');
+    const mine = ((await admin.get('/compliance/lexicons')).data as { id: string; category: string; kind: string; severity: string; source: string }[]).find(
+      (l) => l.category === '本县敏感事项',
+    );
     expect(mine).toMatchObject({ kind: 'sensitive', severity: 'review', source: 'admin' });
     await page.getByTestId('lexicon-editor').getByRole('heading', { name: '词条：本县敏感事项' }).waitFor();
 
@@ -157,7 +171,11 @@ run('the lexicon page', () => {
     await imp.getByRole('button', { name: '导入' }).click();
     const problems = page.getByTestId('import-problems');
     await problems.waitFor();
-    expect(await problems.locator('li').allInnerTexts()).toEqual(['第 5 行：词语不能超过50个字', '第 6 行：与第 3 行重复', '第 7 行：分隔符多于一个，请每行只写一个词条']);
+    expect(await problems.locator('li').allInnerTexts()).toEqual([
+      '第 5 行：词语不能超过50个字',
+      '第 6 行：与第 3 行重复',
+      '第 7 行：分隔符多于一个，请每行只写一个词条',
+    ]);
     await shot(page, 'admin-lexicon-import-errors');
     expect((await lexicon(mine!.id)).entryCount).toBe(0);
 

@@ -82,7 +82,17 @@ export async function launch(): Promise<{ browser: Browser; downloadsDir: string
   // Scratch directory for downloads (the XLSX export), removed by the suite.
   const downloadsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-chromium-'));
   // --lang: the browser's own parts (file and date inputs) in Chinese, as on the offices' computers
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--lang=zh-CN',
+  ];
   try {
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, downloadsPath: downloadsDir, args });
     return { browser, downloadsDir };

@@ -39,7 +39,9 @@ run('the console speaks Chinese on every page, for every role', () => {
     const [editor, reviewer, admin] = await Promise.all(['editor', 'reviewer', 'admin'].map((u) => sys.login(u)));
     const all = Object.values(sys.seed.accounts);
     // a WeChat 群发 account sends once a day: the items after the first leave it out
-    const allButMass = Object.entries(sys.seed.accounts).filter(([k]) => !k.includes('群发')).map(([, v]) => v);
+    const allButMass = Object.entries(sys.seed.accounts)
+      .filter(([k]) => !k.includes('群发'))
+      .map(([, v]) => v);
     const portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
     const item = async (api: AxiosInstance, title: string, targets: string[]) => {
       const r = await api.post('/items', {
@@ -73,17 +75,34 @@ run('the console speaks Chinese on every page, for every role', () => {
     await submit(ids.rejected);
     expect((await reviewer.post(`/items/${ids.rejected}/reject`, { reason: '请补充值班电话' })).status).toBe(200);
     // The portal's publication is in the ledger: the statistics have a figure to drill into.
-    await waitFor(async () => (await sys.ds.query(`SELECT 1 FROM publication_records WHERE item_id = $1`, [ids.published])).length > 0, 60_000, 'the portal publication counted');
+    await waitFor(
+      async () => (await sys.ds.query(`SELECT 1 FROM publication_records WHERE item_id = $1`, [ids.published])).length > 0,
+      60_000,
+      'the portal publication counted',
+    );
     // One refused by the platform (Weibo answers 20021, content refused): 发布异常 and a failed delivery's detail.
     const weibo = Object.entries(sys.seed.accounts).find(([k]) => k.startsWith('weibo:'))![1];
-    await waitFor(async () => (await sys.ds.query(`SELECT 1 FROM deliveries WHERE item_id = $1 AND channel_account_id = $2 AND state = 'published'`, [ids.published, weibo])).length > 0, 60_000, 'the Weibo post of the published item');
+    await waitFor(
+      async () =>
+        (await sys.ds.query(`SELECT 1 FROM deliveries WHERE item_id = $1 AND channel_account_id = $2 AND state = 'published'`, [ids.published, weibo])).length >
+        0,
+      60_000,
+      'the Weibo post of the published item',
+    );
     sim.faults.add({ system: 'weibo', path: '/2/statuses/share.json', error: 20021 });
     ids.failed = await item(editor, '关于城区部分路段临时交通管制的通告', [weibo]);
     await submit(ids.failed);
     expect((await reviewer.post(`/items/${ids.failed}/approve`, { secrecyConclusion: '经保密审查，不涉及国家秘密，同意公开' })).status).toBe(200);
-    await waitFor(async () => (await sys.ds.query(`SELECT 1 FROM deliveries WHERE item_id = $1 AND state = 'failed'`, [ids.failed])).length > 0, 60_000, 'the refused Weibo post failed');
+    await waitFor(
+      async () => (await sys.ds.query(`SELECT 1 FROM deliveries WHERE item_id = $1 AND state = 'failed'`, [ids.failed])).length > 0,
+      60_000,
+      'the refused Weibo post failed',
+    );
     // identifiers typed in Latin letters: sign-in names and organisation codes (the 索引号's prefix)
-    usernames = [...((await admin.get('/users')).data as { username: string }[]).map((u) => u.username), ...((await admin.get('/organisations')).data as { code: string }[]).map((o) => o.code)];
+    usernames = [
+      ...((await admin.get('/users')).data as { username: string }[]).map((u) => u.username),
+      ...((await admin.get('/organisations')).data as { code: string }[]).map((o) => o.code),
+    ];
     fs.mkdirSync(SHOTS, { recursive: true });
   }, 240_000);
 
@@ -136,7 +155,9 @@ run('the console speaks Chinese on every page, for every role', () => {
       const page = s.page;
       // the main navigation, the work counts beside it (待审核, 发布异常 …) and 通知
       const links = page.locator('header nav a[href^="/"], header a[data-testid=notifications-link]');
-      const entries = [...new Map(await links.evaluateAll((as) => as.map((a) => [a.getAttribute('href') ?? '', a.textContent ?? '']))).entries()].map(([href, label]) => [label, href]);
+      const entries = [...new Map(await links.evaluateAll((as) => as.map((a) => [a.getAttribute('href') ?? '', a.textContent ?? '']))).entries()].map(
+        ([href, label]) => [label, href],
+      );
       expect(entries.length).toBeGreaterThan(2);
       for (const [label, href] of entries) {
         const here = new URL(page.url());
@@ -166,9 +187,15 @@ run('the console speaks Chinese on every page, for every role', () => {
       }
       if (role === 'operator' || role === 'admin') {
         await page.goto(`${sys.url}/monitor`);
-        for (const [id, name] of [[ids.published, 'delivery'], [ids.failed, 'delivery-failed']]) {
+        for (const [id, name] of [
+          [ids.published, 'delivery'],
+          [ids.failed, 'delivery-failed'],
+        ]) {
           await page.locator(`[data-testid=matrix] tr[data-item="${id}"] button[data-state]`).first().click();
-          await page.getByTestId('delivery-detail').getByRole('heading', { name: new RegExp(id === ids.failed ? '临时交通管制' : '冬季供暖') }).waitFor();
+          await page
+            .getByTestId('delivery-detail')
+            .getByRole('heading', { name: new RegExp(id === ids.failed ? '临时交通管制' : '冬季供暖') })
+            .waitFor();
           await page.getByTestId('delivery-events').locator('li').first().waitFor();
           await check(page, role, name);
         }

@@ -65,7 +65,13 @@ run('console controls in the browser', () => {
   }
 
   async function createItem(api: AxiosInstance, body: Record<string, unknown>): Promise<{ id: string; indexNo: string }> {
-    const r = await api.post('/items', { organisationId: county, bodyHtml: '<p>各乡镇人民政府、县直各部门：现将有关事项通知如下。</p>', kind: 'notice', category: '综合政务', ...body });
+    const r = await api.post('/items', {
+      organisationId: county,
+      bodyHtml: '<p>各乡镇人民政府、县直各部门：现将有关事项通知如下。</p>',
+      kind: 'notice',
+      category: '综合政务',
+      ...body,
+    });
     expect(r.status).toBe(201);
     return { id: r.data.id, indexNo: r.data.indexNo };
   }
@@ -99,12 +105,22 @@ run('console controls in the browser', () => {
     async function shows(page: Page, ids: string[], what: string, ordered = false) {
       const norm = (xs: string[]) => (ordered ? xs : [...xs].sort());
       const want = JSON.stringify(norm(ids));
-      await until(async () => norm(await listed(page)), (v) => JSON.stringify(v) === want, `list shows ${what} (${ids.length} items)`);
+      await until(
+        async () => norm(await listed(page)),
+        (v) => JSON.stringify(v) === want,
+        `list shows ${what} (${ids.length} items)`,
+      );
     }
     const pager = (page: Page) => page.getByRole('navigation', { name: '分页' });
 
     it('narrows by status, text (title, 文号, 索引号), author and page, and widens again; the URL keeps the filters', async () => {
-      const editor2 = await adminApi.post('/users', { username: 'editor2', displayName: '示范县信息员二', password: TEST_PASSWORD, homeOrganisationId: county, roles: [{ organisationId: county, role: 'editor' }] });
+      const editor2 = await adminApi.post('/users', {
+        username: 'editor2',
+        displayName: '示范县信息员二',
+        password: TEST_PASSWORD,
+        homeOrganisationId: county,
+        roles: [{ organisationId: county, role: 'editor' }],
+      });
       expect(editor2.status).toBe(201);
       const editor2Api = await sys.login('editor2');
       const portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
@@ -121,7 +137,11 @@ run('console controls in the browser', () => {
       await submit(editorApi, c.id);
       expect((await reviewerApi.post(`/items/${c.id}/reject`, { reason: '请补充施工路段和时间' })).status).toBe(200);
       // Approved and scheduled three days ahead: it stays 已审核 for the whole test.
-      const d = await createItem(editorApi, { title: `${mark}丁：关于调整公交线路的公告`, targetAccountIds: [portal], publishAt: new Date(Date.now() + 3 * 86400_000).toISOString() });
+      const d = await createItem(editorApi, {
+        title: `${mark}丁：关于调整公交线路的公告`,
+        targetAccountIds: [portal],
+        publishAt: new Date(Date.now() + 3 * 86400_000).toISOString(),
+      });
       await submit(editorApi, d.id);
       await approve(d.id);
       const e = await createItem(editor2Api, { title: `${mark}戊：关于征集民生实事项目的公告` });
@@ -132,7 +152,9 @@ run('console controls in the browser', () => {
       await nav(page, '信息列表').click();
       const total = (await dbIds('true')).length;
       await shows(page, await dbIds('true', [], 30), 'the newest 30 of everything', true);
-      await pager(page).getByText(`第 1 / ${Math.ceil(total / 30)} 页（共 ${total} 条）`).waitFor();
+      await pager(page)
+        .getByText(`第 1 / ${Math.ceil(total / 30)} 页（共 ${total} 条）`)
+        .waitFor();
       // An editor is offered no 待我审核 view.
       expect(await page.getByLabel('范围').locator('option').allInnerTexts()).toEqual(['我可见的全部', '我撰写的']);
 
@@ -156,7 +178,12 @@ run('console controls in the browser', () => {
       ] as const) {
         await status.selectOption({ label });
         await shows(page, [...want], `status ${value}`);
-        expect(await page.getByRole('table', { name: /信息列表/ }).locator('tbody [data-status]').evaluateAll((xs) => xs.map((x) => x.getAttribute('data-status')))).toEqual(want.map(() => value));
+        expect(
+          await page
+            .getByRole('table', { name: /信息列表/ })
+            .locator('tbody [data-status]')
+            .evaluateAll((xs) => xs.map((x) => x.getAttribute('data-status'))),
+        ).toEqual(want.map(() => value));
         expect(new URL(page.url()).searchParams.get('status')).toBe(value);
       }
       await status.selectOption({ label: '已发布' });
@@ -183,7 +210,12 @@ run('console controls in the browser', () => {
       await shows(page, [d.id], 'the item with that 索引号');
       await search('没有这样的标题');
       await page.getByRole('cell', { name: '没有符合条件的信息' }).waitFor();
-      expect(await page.getByRole('table', { name: /信息列表/ }).locator('caption').innerText()).toBe('信息列表，共 0 条');
+      expect(
+        await page
+          .getByRole('table', { name: /信息列表/ })
+          .locator('caption')
+          .innerText(),
+      ).toBe('信息列表，共 0 条');
       await page.goBack();
       await shows(page, [d.id], 'the 索引号 search again (back)');
       // The search box shows the search the list is showing.
@@ -278,7 +310,11 @@ run('console controls in the browser', () => {
         await typing;
         // the default channels did arrive (the effect still works)
         await page.locator('.channel-picker input[type=checkbox]:checked').first().waitFor();
-        typed.push({ want, got: await page.locator('#f-title').inputValue(), channels: await page.locator('.channel-picker input[type=checkbox]:checked').count() });
+        typed.push({
+          want,
+          got: await page.locator('#f-title').inputValue(),
+          channels: await page.locator('.channel-picker input[type=checkbox]:checked').count(),
+        });
         await page.unroute(/\/api\/v1\/channel-accounts\?/);
       }
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
@@ -336,7 +372,10 @@ run('console controls in the browser', () => {
       await when.fill(t1.local);
       await ed.page.getByRole('button', { name: '保存并提交审核' }).click();
       await ed.page.getByTestId('item-notice').filter({ hasText: '已提交审核' }).waitFor();
-      await ed.page.getByRole('row', { name: /定时发布/ }).getByText(t1.shown).waitFor();
+      await ed.page
+        .getByRole('row', { name: /定时发布/ })
+        .getByText(t1.shown)
+        .waitFor();
       const item = (await editorApi.get(`/items/${id}`)).data;
       expect(item.status).toBe('submitted');
       expect(Date.parse(item.publishAt)).toBe(t1.ms);
@@ -359,9 +398,12 @@ run('console controls in the browser', () => {
       expect(await form.getByLabel('调整为').inputValue()).toBe(t1.local);
       await form.getByLabel('调整为').fill(t3.local);
       await form.getByRole('button', { name: '调整时间' }).click();
-      await op.page.getByTestId('item-notice').filter({ hasText: `发布时间已调整为 ${t3.shown}` }).waitFor();
+      await op.page
+        .getByTestId('item-notice')
+        .filter({ hasText: `发布时间已调整为 ${t3.shown}` })
+        .waitFor();
       await form.getByRole('heading', { name: `定时发布：${t3.shown}` }).waitFor();
-      expect(Date.parse(await publishAtOf() as string)).toBe(t3.ms);
+      expect(Date.parse((await publishAtOf()) as string)).toBe(t3.ms);
       const d1 = (await sys.ds.query(`SELECT state, due_at FROM deliveries WHERE item_id = $1`, [id])) as { state: string; due_at: Date }[];
       expect(d1.map((x) => [x.state, x.due_at.getTime()])).toEqual([['pending', t3.ms]]);
       expect((await eventsOf(sys, d0.id)).map((e) => e.kind)).toContain('rescheduled');
@@ -453,7 +495,9 @@ run('console controls in the browser', () => {
       await page.locator('[data-testid=live-mode][data-mode=live]').waitFor();
       const rowsShown = () => matrix.locator('tbody tr[data-item]').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-item') ?? '').sort());
       const itemsWhere = async (sql: string, params: unknown[]) =>
-        ((await sys.ds.query(`SELECT i.id FROM items i WHERE EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id) ${sql}`, params)) as { id: string }[]).map((r) => r.id).sort();
+        ((await sys.ds.query(`SELECT i.id FROM items i WHERE EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id) ${sql}`, params)) as { id: string }[])
+          .map((r) => r.id)
+          .sort();
 
       // The matrix filters narrow to the items the server counts, and widen again.
       await page.getByLabel('含有状态').selectOption({ label: '失败' });
@@ -462,7 +506,10 @@ run('console controls in the browser', () => {
       await until(rowsShown, (v) => JSON.stringify(v) === JSON.stringify(failedItems), 'matrix: items with a failed delivery');
       const channel = page.getByLabel('渠道', { exact: true });
       await channel.selectOption({ label: '政府网站' });
-      const failedPortal = await itemsWhere(`AND EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id AND x.state = 'failed') AND EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id AND x.channel_type = 'portal')`, []);
+      const failedPortal = await itemsWhere(
+        `AND EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id AND x.state = 'failed') AND EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id AND x.channel_type = 'portal')`,
+        [],
+      );
       expect(failedPortal).not.toContain(itemId);
       if (failedPortal.length) await until(rowsShown, (v) => JSON.stringify(v) === JSON.stringify(failedPortal), 'matrix: failed + portal');
       else await page.getByText('暂无发布记录。').waitFor();
@@ -498,7 +545,9 @@ run('console controls in the browser', () => {
       const retried = (await operatorApi.get(`/operator/deliveries/${dRetry}`)).data;
       expect(retried).toMatchObject({ state: 'published', attempts: 1 });
       expect(retried.externalUrl).toMatch(/^http/);
-      expect(retried.events.filter((e: { kind: string }) => e.kind === 'operator_retry')).toEqual([expect.objectContaining({ fromState: 'failed', actorName: 'operator' })]);
+      expect(retried.events.filter((e: { kind: string }) => e.kind === 'operator_retry')).toEqual([
+        expect.objectContaining({ fromState: 'failed', actorName: 'operator' }),
+      ]);
       expect(sim.records.list({ system: 'testchan', account: accs.retry.tok })).toHaveLength(1);
       expect((await ledgerOf(sys, itemId)).filter((l) => l.delivery_id === dRetry)).toEqual([expect.objectContaining({ manual: false })]);
 
@@ -520,7 +569,11 @@ run('console controls in the browser', () => {
       const cancelled = (await operatorApi.get(`/operator/deliveries/${dCancel}`)).data;
       expect(cancelled.state).toBe('cancelled');
       expect(cancelled.lastErrorMessage).toContain('该平台账号暂停使用，改为线下公开');
-      expect(cancelled.events.find((e: { toState: string | null }) => e.toState === 'cancelled')).toMatchObject({ fromState: 'failed', actorName: 'operator', message: '该平台账号暂停使用，改为线下公开' });
+      expect(cancelled.events.find((e: { toState: string | null }) => e.toState === 'cancelled')).toMatchObject({
+        fromState: 'failed',
+        actorName: 'operator',
+        message: '该平台账号暂停使用，改为线下公开',
+      });
       expect(sim.records.list({ system: 'testchan', account: accs.cancel.tok })).toHaveLength(0);
 
       // --- 登记为已人工发布: the page asks for the URL (and a note); the delivery counts as a manual publication.
@@ -550,14 +603,24 @@ run('console controls in the browser', () => {
       const ledger = (await ledgerOf(sys, itemId)).filter((l) => l.delivery_id === dMark);
       expect(ledger).toEqual([expect.objectContaining({ manual: true, external_url: manualUrl })]);
       const audit = (await operatorApi.get(`/items/${itemId}/audit`)).data;
-      expect(audit.find((x: { action: string }) => x.action === 'delivery.mark_published')).toMatchObject({ actorName: 'operator', details: { externalUrl: manualUrl, note: '平台接口故障，已在平台后台手工发布', from: 'failed' } });
-      expect(audit.find((x: { action: string }) => x.action === 'delivery.cancel')).toMatchObject({ actorName: 'operator', details: { reason: '该平台账号暂停使用，改为线下公开' } });
+      expect(audit.find((x: { action: string }) => x.action === 'delivery.mark_published')).toMatchObject({
+        actorName: 'operator',
+        details: { externalUrl: manualUrl, note: '平台接口故障，已在平台后台手工发布', from: 'failed' },
+      });
+      expect(audit.find((x: { action: string }) => x.action === 'delivery.cancel')).toMatchObject({
+        actorName: 'operator',
+        details: { reason: '该平台账号暂停使用，改为线下公开' },
+      });
       expect(sim.records.list({ system: 'testchan', account: accs.mark.tok })).toHaveLength(0);
 
       // The three cells as the server has them now.
       const final = await Promise.all((['retry', 'cancel', 'mark'] as const).map(async (k) => (await delivery(k)).state));
       expect(final).toEqual(['published', 'cancelled', 'published']);
-      expect(await row.locator('button[data-state]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-state')).sort())).toEqual(['cancelled', 'published', 'published']);
+      expect(await row.locator('button[data-state]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-state')).sort())).toEqual([
+        'cancelled',
+        'published',
+        'published',
+      ]);
       expect(errors).toEqual([]);
     }, 150_000);
   });
@@ -591,7 +654,8 @@ run('console controls in the browser', () => {
       await fill('editor', '李明', 'liming-pass-2026');
       await form.getByRole('button', { name: '新建用户' }).click();
       await form.getByTestId('error-banner').filter({ hasText: '用户名已存在：editor' }).waitFor();
-      const listedUsers = async () => (await adminApi.get('/users')).data as { id: string; username: string; active: boolean; roles: { organisationId: string; role: string }[] }[];
+      const listedUsers = async () =>
+        (await adminApi.get('/users')).data as { id: string; username: string; active: boolean; roles: { organisationId: string; role: string }[] }[];
       expect((await listedUsers()).map((u) => u.username)).not.toContain('liming');
 
       await fill('liming', '李明', 'liming-pass-2026');
@@ -651,14 +715,22 @@ run('console controls in the browser', () => {
       await roles.waitFor({ state: 'detached' });
       await row.getByText('示范县教育局 · 审核人').waitFor();
       expect((await listedUsers()).find((u) => u.username === 'liming')!.roles).toEqual([{ organisationId: jyj, role: 'reviewer' }]);
-      const auditRows = (await sys.ds.query(`SELECT action, details FROM audit_logs WHERE entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [created.id])) as { action: string; details: { roles: unknown[] } }[];
+      const auditRows = (await sys.ds.query(`SELECT action, details FROM audit_logs WHERE entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [
+        created.id,
+      ])) as { action: string; details: { roles: unknown[] } }[];
       expect(auditRows.map((x) => x.action)).toEqual(['user.create', 'user.roles']);
       await shot(page, 'controls-08-user-roles-changed');
 
       // At once, with the same token: no more writing; reviewing the 教育局's items only.
       expect((await limingApi.post('/items', { organisationId: jyj, title: '改为审核人后撰写的通知', kind: 'notice' })).status).toBe(403);
       const portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
-      const jyjItem = await editorApi.post('/items', { organisationId: jyj, title: '示范县教育局关于秋季学期开学工作的通知', bodyHtml: '<p>各学校：现将秋季学期开学工作安排通知如下。</p>', kind: 'notice', targetAccountIds: [portal] });
+      const jyjItem = await editorApi.post('/items', {
+        organisationId: jyj,
+        title: '示范县教育局关于秋季学期开学工作的通知',
+        bodyHtml: '<p>各学校：现将秋季学期开学工作安排通知如下。</p>',
+        kind: 'notice',
+        targetAccountIds: [portal],
+      });
       expect(jyjItem.status).toBe(201);
       await submit(editorApi, jyjItem.data.id);
       const countyItem = await createItem(editorApi, { title: '示范县人民政府关于秋季防火的通告', targetAccountIds: [portal] });
@@ -694,7 +766,11 @@ run('console controls in the browser', () => {
       await confirmOff.click();
       await page.getByRole('status').filter({ hasText: '已停用 李明（liming），其登录已失效' }).waitFor();
       await off.waitFor({ state: 'detached' });
-      await until(() => statusOf('liming'), (v) => v === '已停用', 'liming shown as 已停用');
+      await until(
+        () => statusOf('liming'),
+        (v) => v === '已停用',
+        'liming shown as 已停用',
+      );
       expect(await row.getByRole('button', { name: '停用', exact: true }).count()).toBe(0);
       expect((await serverUser()).active).toBe(false);
       await shot(page, 'controls-11-user-deactivated');
@@ -715,7 +791,11 @@ run('console controls in the browser', () => {
       // 启用: liming is back; signing in works again.
       await row.getByRole('button', { name: '启用', exact: true }).click();
       await page.getByRole('status').filter({ hasText: '已启用 李明（liming），可以重新登录' }).waitFor();
-      await until(() => statusOf('liming'), (v) => v === '启用', 'liming shown as 启用');
+      await until(
+        () => statusOf('liming'),
+        (v) => v === '启用',
+        'liming shown as 启用',
+      );
       expect((await serverUser()).active).toBe(true);
       expect((await sys.http.post('/auth/login', { username: 'liming', password: 'liming-pass-2026' })).status).toBe(200);
 
@@ -728,7 +808,7 @@ run('console controls in the browser', () => {
       expect(await confirmPw.isDisabled()).toBe(true);
       await pw.getByLabel('新密码（至少8位）').fill('short');
       await confirmPw.click();
-      await pw.locator('#up-password-err').filter({ hasText: 'must be longer than or equal to 8 characters' }).waitFor();
+      await pw.locator('#up-password-err').filter({ hasText: '至少 8 个字符' }).waitFor();
       expect(await hashOf()).toBe(hashBefore);
       await pw.getByLabel('新密码（至少8位）').fill('liming-new-2026');
       await confirmPw.click();
@@ -740,7 +820,9 @@ run('console controls in the browser', () => {
       expect(await l.page.getByTestId('current-user').innerText()).toBe('李明（审核人）');
       await shot(page, 'controls-12-user-password-reset');
 
-      const trail = (await sys.ds.query(`SELECT action, details FROM audit_logs WHERE entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [created.id])) as { action: string; details: Record<string, unknown> }[];
+      const trail = (await sys.ds.query(`SELECT action, details FROM audit_logs WHERE entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [
+        created.id,
+      ])) as { action: string; details: Record<string, unknown> }[];
       expect(trail.map((x) => x.action)).toEqual(['user.create', 'user.roles', 'user.deactivate', 'user.activate', 'user.password_reset']);
       expect(trail[2].details).toEqual({ username: 'liming', reason: '调离本单位' });
       expect(JSON.stringify(trail)).not.toContain('liming-new-2026');
@@ -752,7 +834,12 @@ run('console controls in the browser', () => {
   async function loginAs(username: string, password: string): Promise<AxiosInstance> {
     const r = await sys.http.post('/auth/login', { username, password });
     expect(r.status).toBe(200);
-    return axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, timeout: 30_000, headers: { Authorization: `Bearer ${r.data.accessToken}` } });
+    return axios.create({
+      baseURL: `${sys.url}/api/v1`,
+      validateStatus: () => true,
+      timeout: 30_000,
+      headers: { Authorization: `Bearer ${r.data.accessToken}` },
+    });
   }
 });
 

@@ -96,7 +96,13 @@ run('console in the browser', () => {
     await img.waitFor();
     expect(await img.getAttribute('src')).toMatch(/^\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]+\.png$/);
     await page.waitForFunction(() => (document.querySelector('[data-testid=body-editor] img') as HTMLImageElement | null)?.naturalWidth! > 0);
-    await page.getByTestId('attachment-input').setInputFiles({ name: '供暖保障工作方案.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+    await page
+      .getByTestId('attachment-input')
+      .setInputFiles({
+        name: '供暖保障工作方案.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+      });
     await page.getByTestId('attachments').getByText('供暖保障工作方案.pdf').waitFor();
     await page.locator('#f-docNo').fill('示政办发〔2026〕12号');
     await page.locator('#f-writtenDate').fill('2026-11-10');
@@ -130,7 +136,9 @@ run('console in the browser', () => {
     const previews = page.getByTestId('previews');
     await previews.waitFor();
     await expect(previews.getByRole('tab').count()).resolves.toBe(demoAccounts.length);
-    const labels: Record<string, string> = Object.fromEntries((await editorApi.get('/channels')).data.map((c: { type: string; label: string }) => [c.type, c.label]));
+    const labels: Record<string, string> = Object.fromEntries(
+      (await editorApi.get('/channels')).data.map((c: { type: string; label: string }) => [c.type, c.label]),
+    );
     await previews.getByRole('tab', { name: new RegExp(labels.portal) }).click();
     const portalFrame = page.getByTestId('preview-portal').locator('iframe');
     expect(await portalFrame.getAttribute('srcdoc')).toContain(title);
@@ -205,7 +213,10 @@ run('console in the browser', () => {
     expect(errors).toEqual([]);
     await ctx.close();
     const audit = (await editorApi.get(`/items/${itemId}/audit`)).data;
-    expect(audit.find((a: { action: string }) => a.action === 'item.approve')).toMatchObject({ actorName: 'reviewer', details: expect.objectContaining({ secrecyConclusion: '经保密审查，不涉及国家秘密，同意公开' }) });
+    expect(audit.find((a: { action: string }) => a.action === 'item.approve')).toMatchObject({
+      actorName: 'reviewer',
+      details: expect.objectContaining({ secrecyConclusion: '经保密审查，不涉及国家秘密，同意公开' }),
+    });
   });
 
   it('the operator monitor shows every delivery turn published, live', async () => {
@@ -232,8 +243,14 @@ run('console in the browser', () => {
         await shot(page, '08-monitor-gazette-published');
         await page.getByRole('tab', { name: '发布矩阵' }).click();
       }
-      await waitFor(async () => (await cells.count()) === n && (await row.locator('button[data-state=published]').count()) === n, 120_000, 'every delivery published in the monitor').catch(async (e) => {
-        const ds = (await editorApi.get(`/items/${itemId}/deliveries`)).data.map((d: Record<string, unknown>) => `${d.accountName}: ${d.state} ${d.lastErrorCode ?? ''} ${d.lastErrorMessage ?? ''}`);
+      await waitFor(
+        async () => (await cells.count()) === n && (await row.locator('button[data-state=published]').count()) === n,
+        120_000,
+        'every delivery published in the monitor',
+      ).catch(async (e) => {
+        const ds = (await editorApi.get(`/items/${itemId}/deliveries`)).data.map(
+          (d: Record<string, unknown>) => `${d.accountName}: ${d.state} ${d.lastErrorCode ?? ''} ${d.lastErrorMessage ?? ''}`,
+        );
         await shot(page, '09-monitor-timeout');
         throw new Error(`${(e as Error).message}\n${ds.join('\n')}`);
       });
@@ -303,7 +320,11 @@ run('console in the browser', () => {
     await page.getByText(/本报表已于 .* 封存/).waitFor();
     await page.getByRole('heading', { name: '封存后台账的变化' }).waitFor();
     await shot(page, '11-stats-frozen');
-    const frozen = (await (await sys.login('statistician')).get(`/stats/reports/gov-2014?org=${sys.seed.orgs['sfx']}&year=${new Date(Date.now() + 8 * 3600_000).getUTCFullYear()}`)).data;
+    const frozen = (
+      await (
+        await sys.login('statistician')
+      ).get(`/stats/reports/gov-2014?org=${sys.seed.orgs['sfx']}&year=${new Date(Date.now() + 8 * 3600_000).getUTCFullYear()}`)
+    ).data;
     expect(frozen.source).toBe('frozen');
     expect(frozen.values['2-2-1']).toBe(3);
     expect(frozen.signoff).toMatchObject({ unitHead: '张三', reviewer: '李四' });
@@ -336,9 +357,30 @@ run('console in the browser', () => {
     const admin = await sys.login('admin');
     const county = sys.seed.orgs['sfx'];
     // A user who is both editor and reviewer must still not approve their own item.
-    expect((await admin.post('/users', { username: 'bianshen', displayName: '编审一体', password: 'bianshen-pass-1', homeOrganisationId: county, roles: [{ organisationId: county, role: 'editor' }, { organisationId: county, role: 'reviewer' }] })).status).toBe(201);
+    expect(
+      (
+        await admin.post('/users', {
+          username: 'bianshen',
+          displayName: '编审一体',
+          password: 'bianshen-pass-1',
+          homeOrganisationId: county,
+          roles: [
+            { organisationId: county, role: 'editor' },
+            { organisationId: county, role: 'reviewer' },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     const both = await loginAs('bianshen', 'bianshen-pass-1');
-    const own = (await both.post('/items', { organisationId: county, title: '编审一体者自己撰写的信息', bodyHtml: '<p>正文</p>', kind: 'notice', targetAccountIds: [sys.seed.accounts['portal:示范县人民政府门户网站']] })).data.id;
+    const own = (
+      await both.post('/items', {
+        organisationId: county,
+        title: '编审一体者自己撰写的信息',
+        bodyHtml: '<p>正文</p>',
+        kind: 'notice',
+        targetAccountIds: [sys.seed.accounts['portal:示范县人民政府门户网站']],
+      })
+    ).data.id;
     expect((await both.post(`/items/${own}/submit`)).status).toBe(200);
 
     const a = await newPage(browser);
@@ -432,7 +474,8 @@ run('console in the browser', () => {
     let stopped = false;
     const loop = async () => {
       while (!stopped) {
-        for (const [, id] of screens) await fetch(`${sys.url}/api/v1/led/screens/${id}/playlist`, { headers: { 'X-Screen-Key': 'sfx-floor2-player-key-0001' } }).catch(() => undefined);
+        for (const [, id] of screens)
+          await fetch(`${sys.url}/api/v1/led/screens/${id}/playlist`, { headers: { 'X-Screen-Key': 'sfx-floor2-player-key-0001' } }).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 500));
       }
     };

@@ -73,7 +73,10 @@ run('the body editor in the browser: Word paste, tables, layout', () => {
       dt.setData('text/plain', '关于开展冬季供暖安全检查的通知');
       document.querySelector('[data-testid=body-editor]')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
     }, WORD_NOTICE_CLIPBOARD);
-    await eventually(() => editorTable(page), (v) => expect(v).toEqual(expected));
+    await eventually(
+      () => editorTable(page),
+      (v) => expect(v).toEqual(expected),
+    );
     const para = (text: string) => editorBox(page).locator('p', { hasText: text });
     // the title keeps its centring although it was pasted into the editor's empty first line
     expect(await para('关于开展冬季供暖安全检查的通知').getAttribute('style')).toMatch(/text-align: center/);
@@ -82,56 +85,108 @@ run('the body editor in the browser: Word paste, tables, layout', () => {
     expect(await para('为确保全县群众温暖安全过冬').getAttribute('style')).toMatch(/text-indent: 2em/);
     expect(await para('二、工作要求').getAttribute('style')).toMatch(/text-indent: 2em/);
     // Word's local picture could not come: the editor says so, naming it
-    await eventually(() => page.getByTestId('paste-notice').innerText(), (v) => expect(v).toContain('县供热公司锅炉房检查现场'));
+    await eventually(
+      () => page.getByTestId('paste-notice').innerText(),
+      (v) => expect(v).toContain('县供热公司锅炉房检查现场'),
+    );
 
     // The table by keyboard: Tab in the last cell adds a row, typed into; 删除行 (Enter on the button) removes it.
     // (each click waits until the editor has the cursor there before a key is pressed)
     await editorBox(page).locator('td', { hasText: '12月15日至19日' }).click();
-    await eventually(() => cursorIn(page), (v) => expect(v).toBe('12月15日至19日'));
+    await eventually(
+      () => cursorIn(page),
+      (v) => expect(v).toBe('12月15日至19日'),
+    );
     await page.keyboard.press('Tab');
-    await eventually(() => cursorIn(page), (v) => expect(v).toBe(''));
+    await eventually(
+      () => cursorIn(page),
+      (v) => expect(v).toBe(''),
+    );
     await page.keyboard.type('第四组');
-    await eventually(async () => (await editorTable(page)).length, (v) => expect(v).toBe(5));
+    await eventually(
+      async () => (await editorTable(page)).length,
+      (v) => expect(v).toBe(5),
+    );
     expect((await editorTable(page))[4]).toEqual(['td:第四组', 'td:', 'td:']);
     await tool(page, '删除行').focus();
     await page.keyboard.press('Enter');
-    await eventually(() => editorTable(page), (v) => expect(v).toEqual(expected));
+    await eventually(
+      () => editorTable(page),
+      (v) => expect(v).toEqual(expected),
+    );
     // 表头行 says the table has one
     await editorBox(page).locator('th', { hasText: '检查组' }).click();
-    await eventually(() => tool(page, '表头行').getAttribute('aria-pressed'), (v) => expect(v).toBe('true'));
+    await eventually(
+      () => tool(page, '表头行').getAttribute('aria-pressed'),
+      (v) => expect(v).toBe('true'),
+    );
 
     // 首行缩进 on the salutation and back off, with the keyboard (the buttons are in the tab order)
     await para('各乡镇人民政府、县直各有关部门').click();
-    await eventually(() => cursorIn(page), (v) => expect(v).toBe('各乡镇人民政府、县直各有关部门：'));
+    await eventually(
+      () => cursorIn(page),
+      (v) => expect(v).toBe('各乡镇人民政府、县直各有关部门：'),
+    );
     expect(await tool(page, '首行缩进').getAttribute('aria-pressed')).toBe('false');
     await tool(page, '首行缩进').focus();
     await page.keyboard.press('Space');
-    await eventually(() => para('各乡镇人民政府、县直各有关部门').getAttribute('style'), (v) => expect(v).toMatch(/text-indent: 2em/));
+    await eventually(
+      () => para('各乡镇人民政府、县直各有关部门').getAttribute('style'),
+      (v) => expect(v).toMatch(/text-indent: 2em/),
+    );
     expect(await tool(page, '首行缩进').getAttribute('aria-pressed')).toBe('true');
     // (running a command gives the editor its focus back, with the cursor where it was)
     await tool(page, '首行缩进').focus();
     await page.keyboard.press('Space');
-    await eventually(() => para('各乡镇人民政府、县直各有关部门').getAttribute('style'), (v) => expect(v).toBeNull());
+    await eventually(
+      () => para('各乡镇人民政府、县直各有关部门').getAttribute('style'),
+      (v) => expect(v).toBeNull(),
+    );
     // 插入表格 makes a 3×3 table with a heading row where the cursor is; 删除表格 takes it away again
     await tool(page, '插入表格').click();
-    await eventually(() => editorBox(page).locator('table').count(), (v) => expect(v).toBe(2));
-    const added = await editorBox(page).locator('table').first().locator('tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.tagName.toLowerCase()).join(',')));
+    await eventually(
+      () => editorBox(page).locator('table').count(),
+      (v) => expect(v).toBe(2),
+    );
+    const added = await editorBox(page)
+      .locator('table')
+      .first()
+      .locator('tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.tagName.toLowerCase()).join(',')));
     expect(added).toEqual(['th,th,th', 'td,td,td', 'td,td,td']);
-    await eventually(() => tool(page, '删除表格').isEnabled(), (v) => expect(v).toBe(true));
+    await eventually(
+      () => tool(page, '删除表格').isEnabled(),
+      (v) => expect(v).toBe(true),
+    );
     await tool(page, '删除表格').click();
-    await eventually(() => editorBox(page).locator('table').count(), (v) => expect(v).toBe(1));
-    await eventually(() => editorTable(page), (v) => expect(v).toEqual(expected));
+    await eventually(
+      () => editorBox(page).locator('table').count(),
+      (v) => expect(v).toBe(1),
+    );
+    await eventually(
+      () => editorTable(page),
+      (v) => expect(v).toEqual(expected),
+    );
 
     // The caption line Word wrote is centred; it becomes the picture's caption: the line goes.
     await para('图1 县供热公司锅炉房检查现场').click();
-    await eventually(() => cursorIn(page), (v) => expect(v).toBe('图1 县供热公司锅炉房检查现场'));
+    await eventually(
+      () => cursorIn(page),
+      (v) => expect(v).toBe('图1 县供热公司锅炉房检查现场'),
+    );
     expect(await tool(page, '居中').getAttribute('aria-pressed')).toBe('true');
     expect(await tool(page, '右对齐').getAttribute('aria-pressed')).toBe('false');
     await page.keyboard.press('End');
     await page.keyboard.press('Shift+Home');
-    await eventually(() => selectedText(page), (v) => expect(v).toBe('图1 县供热公司锅炉房检查现场'));
+    await eventually(
+      () => selectedText(page),
+      (v) => expect(v).toBe('图1 县供热公司锅炉房检查现场'),
+    );
     await page.keyboard.press('Backspace');
-    await eventually(() => editorBox(page).locator('p', { hasText: '图1 县供热公司锅炉房检查现场' }).count(), (v) => expect(v).toBe(0));
+    await eventually(
+      () => editorBox(page).locator('p', { hasText: '图1 县供热公司锅炉房检查现场' }).count(),
+      (v) => expect(v).toBe(0),
+    );
 
     // The picture: uploaded (the image button), then 替代文字 and 图片说明 from the toolbar.
     await page.getByTestId('image-input').setInputFiles({ name: 'clip_image002.png', mimeType: 'image/png', buffer: await boilerPicture() });
@@ -140,7 +195,10 @@ run('the body editor in the browser: Word paste, tables, layout', () => {
     await page.waitForFunction(() => ((document.querySelector('[data-testid=body-editor] img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
     await img.click();
     await tool(page, '替代文字').click();
-    await eventually(() => img.getAttribute('alt'), (v) => expect(v).toBe('县供热公司锅炉房检查现场'));
+    await eventually(
+      () => img.getAttribute('alt'),
+      (v) => expect(v).toBe('县供热公司锅炉房检查现场'),
+    );
     await tool(page, '图片说明').click();
     await editorBox(page).locator('figure figcaption', { hasText: '图1 县供热公司锅炉房检查现场' }).waitFor();
     expect(prompts).toEqual([expect.stringContaining('替代文字'), expect.stringContaining('图片说明')]);
@@ -153,13 +211,17 @@ run('the body editor in the browser: Word paste, tables, layout', () => {
     // What the server stored.
     const item = (await editorApi.get(`/items/${itemId}`)).data;
     const body = new JSDOM(item.bodyHtml).window.document;
-    expect([...body.querySelectorAll('table tr')].map((r) => [...r.children].map((c) => `${c.tagName.toLowerCase()}:${c.textContent!.trim()}`))).toEqual(expected);
+    expect([...body.querySelectorAll('table tr')].map((r) => [...r.children].map((c) => `${c.tagName.toLowerCase()}:${c.textContent!.trim()}`))).toEqual(
+      expected,
+    );
     expect(item.bodyHtml).toContain('<th><p style="text-align:center">检查组</p></th>');
     expect(item.bodyHtml).toContain('<p style="text-align:right">示范县人民政府办公室</p><p style="text-align:right">2026年11月20日</p>');
     expect(item.bodyHtml).toMatch(/<p style="text-indent:2em">为确保全县群众温暖安全过冬/);
     expect(item.bodyHtml).toMatch(/<p style="text-indent:2em">二、工作要求/);
     expect(item.bodyHtml).toContain('<p>各乡镇人民政府、县直各有关部门：</p>');
-    expect(item.bodyHtml).toMatch(/<figure><img src="\/api\/v1\/uploads\/[^"]+\.png" alt="县供热公司锅炉房检查现场" \/><figcaption>图1 县供热公司锅炉房检查现场<\/figcaption><\/figure>/);
+    expect(item.bodyHtml).toMatch(
+      /<figure><img src="\/api\/v1\/uploads\/[^"]+\.png" alt="县供热公司锅炉房检查现场" \/><figcaption>图1 县供热公司锅炉房检查现场<\/figcaption><\/figure>/,
+    );
     expect(item.bodyHtml).not.toMatch(/mso-|class=|font-family|<o:p|file:/);
     expect(errors).toEqual([]);
   });
@@ -177,14 +239,23 @@ run('the body editor in the browser: Word paste, tables, layout', () => {
     expect(res?.status()).toBe(200);
     const body = page.locator('main .body');
     const table = body.locator('table');
-    expect(await table.locator('tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => `${c.tagName.toLowerCase()}:${(c.textContent ?? '').trim()}`)))).toEqual(expected);
-    const cellBorder = await table.locator('td').first().evaluate((td) => getComputedStyle(td).borderTopStyle + ' ' + getComputedStyle(td).borderTopWidth);
+    expect(
+      await table
+        .locator('tr')
+        .evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => `${c.tagName.toLowerCase()}:${(c.textContent ?? '').trim()}`))),
+    ).toEqual(expected);
+    const cellBorder = await table
+      .locator('td')
+      .first()
+      .evaluate((td) => getComputedStyle(td).borderTopStyle + ' ' + getComputedStyle(td).borderTopWidth);
     expect(cellBorder).toBe('solid 1px');
     const align = (l: Locator) => l.evaluate((e) => getComputedStyle(e).textAlign);
     expect(await align(body.locator('p', { hasText: '示范县人民政府办公室' }))).toBe('right');
     expect(await align(body.locator('p', { hasText: '2026年11月20日' }))).toBe('right');
     expect(await align(table.locator('th').first().locator('p'))).toBe('center');
-    const indent = await body.locator('p', { hasText: '为确保全县群众温暖安全过冬' }).evaluate((e) => [parseFloat(getComputedStyle(e).textIndent), parseFloat(getComputedStyle(e).fontSize)]);
+    const indent = await body
+      .locator('p', { hasText: '为确保全县群众温暖安全过冬' })
+      .evaluate((e) => [parseFloat(getComputedStyle(e).textIndent), parseFloat(getComputedStyle(e).fontSize)]);
     expect(indent[0]).toBe(indent[1] * 2);
     // the layout comes from the site's stylesheet, not from inline styles
     expect(await body.locator('[style]').count()).toBe(0);
@@ -210,7 +281,10 @@ async function boilerPicture(): Promise<Buffer> {
 /** The text of the editor's textblock holding the cursor, from the editor's own state (not the DOM's). */
 function cursorIn(page: Page): Promise<string | null> {
   return page.evaluate(() => {
-    const editor = (document.querySelector('[data-testid=body-editor]') as (Element & { editor?: { state: { selection: { $head: { parent: { textContent: string } } } } } }) | null)?.editor;
+    const editor = (
+      document.querySelector('[data-testid=body-editor]') as
+        (Element & { editor?: { state: { selection: { $head: { parent: { textContent: string } } } } } }) | null
+    )?.editor;
     return editor ? editor.state.selection.$head.parent.textContent : null;
   });
 }

@@ -36,7 +36,10 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
     [editorApi, reviewerApi, adminApi] = await Promise.all(['editor', 'reviewer', 'admin'].map((u) => sys.login(u)));
     county = sys.seed.orgs['sfx'];
     fgj = sys.seed.orgs['sfx-fgj'];
-    const rows: { id: string; channel_type: string }[] = await sys.ds.query(`SELECT id, channel_type FROM channel_accounts WHERE organisation_id = $1 ORDER BY name`, [county]);
+    const rows: { id: string; channel_type: string }[] = await sys.ds.query(
+      `SELECT id, channel_type FROM channel_accounts WHERE organisation_id = $1 ORDER BY name`,
+      [county],
+    );
     for (const r of rows) acc[r.channel_type] ??= r.id;
     expect(Object.keys(acc)).toEqual(expect.arrayContaining(['portal', 'gazette']));
   }, 180_000);
@@ -62,7 +65,13 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
   }
 
   async function createItem(body: Record<string, unknown>): Promise<string> {
-    const r = await editorApi.post('/items', { organisationId: county, bodyHtml: '<p>现将有关事项通知如下。</p>', kind: 'notice', targetAccountIds: [acc.portal], ...body });
+    const r = await editorApi.post('/items', {
+      organisationId: county,
+      bodyHtml: '<p>现将有关事项通知如下。</p>',
+      kind: 'notice',
+      targetAccountIds: [acc.portal],
+      ...body,
+    });
     expect(r.status).toBe(201);
     return r.data.id;
   }
@@ -72,7 +81,8 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
     return r;
   };
   const itemRow = async (id: string) => (await sys.ds.query(`SELECT status, review_level, row_version FROM items WHERE id = $1`, [id]))[0];
-  const actions = async (id: string): Promise<string[]> => (await sys.ds.query(`SELECT action FROM audit_logs WHERE item_id = $1 ORDER BY id`, [id])).map((r: { action: string }) => r.action);
+  const actions = async (id: string): Promise<string[]> =>
+    (await sys.ds.query(`SELECT action FROM audit_logs WHERE item_id = $1 ORDER BY id`, [id])).map((r: { action: string }) => r.action);
 
   it('撤回提交: the editor recalls a submitted item to draft (audited); once a level decided it is refused in Chinese and nothing is written', async () => {
     const id = await createItem({ organisationId: fgj, title: '关于征集年度重点项目的通知' });
@@ -87,7 +97,12 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
     const [audit] = await sys.ds.query(`SELECT actor_id FROM audit_logs WHERE item_id = $1 AND action = 'item.recall'`, [id]);
     expect(audit.actor_id).toBe(sys.seed.users['editor']);
     await page.getByTestId('edit-item').waitFor(); // a draft again: editable
-    await page.getByTestId('audit').locator('li').filter({ hasText: /示范县信息员|editor/ }).filter({ hasText: '撤回提交' }).waitFor(); // the history names it in Chinese
+    await page
+      .getByTestId('audit')
+      .locator('li')
+      .filter({ hasText: /示范县信息员|editor/ })
+      .filter({ hasText: '撤回提交' })
+      .waitFor(); // the history names it in Chinese
 
     // Two levels for the department: 初审 decides, then the recall is refused.
     const policy = await adminApi.put(`/organisations/${fgj}/review-policy`, {
@@ -99,7 +114,11 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
     expect(policy.status).toBe(200);
     await ok(editorApi.post(`/items/${id}/submit`));
     await ok(reviewerApi.post(`/items/${id}/approve`, {}));
-    const before = { row: await itemRow(id), audit: await actions(id), decisions: (await sys.ds.query(`SELECT count(*)::int AS n FROM review_decisions WHERE item_id = $1`, [id]))[0].n };
+    const before = {
+      row: await itemRow(id),
+      audit: await actions(id),
+      decisions: (await sys.ds.query(`SELECT count(*)::int AS n FROM review_decisions WHERE item_id = $1`, [id]))[0].n,
+    };
     expect(before.row).toMatchObject({ status: 'submitted', review_level: 1 });
     await page.reload();
     await page.getByTestId('recall-submit').click();
@@ -123,8 +142,18 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
   });
 
   it('search: body text, kind, 主题分类, channel type and account, created and published dates, pages; the list shows what the server finds', async () => {
-    const x = await createItem({ title: '关于开展春季义务植树活动的通知', bodyHtml: '<p>今年义务植树基地位于<strong>青龙山</strong>南麓，请各单位按时参加。</p>', category: '农业、林业、水利' });
-    const y = await createItem({ title: '示范县规范性文件管理办法', bodyHtml: '<p>规范性文件须经合法性审核。</p>', kind: 'normative', category: '综合政务', targetAccountIds: [acc.gazette] });
+    const x = await createItem({
+      title: '关于开展春季义务植树活动的通知',
+      bodyHtml: '<p>今年义务植树基地位于<strong>青龙山</strong>南麓，请各单位按时参加。</p>',
+      category: '农业、林业、水利',
+    });
+    const y = await createItem({
+      title: '示范县规范性文件管理办法',
+      bodyHtml: '<p>规范性文件须经合法性审核。</p>',
+      kind: 'normative',
+      category: '综合政务',
+      targetAccountIds: [acc.gazette],
+    });
     const z = await createItem({ title: '关于去年冬季供暖的说明', bodyHtml: '<p>供暖期间请保持电话畅通。</p>', category: '城乡建设、环境保护' });
     await ok(editorApi.post(`/items/${x}/submit`));
     await ok(reviewerApi.post(`/items/${x}/approve`, { secrecyConclusion: '经保密审查，不涉及国家秘密，同意公开' }));
@@ -139,7 +168,8 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
         .getByRole('table', { name: /信息列表/ })
         .locator('tbody a')
         .evaluateAll((as) => as.map((a) => (a.getAttribute('href') ?? '').split('/').pop() ?? '').sort());
-    const server = async (params: Record<string, string>) => ((await editorApi.get('/items', { params: { ...params, pageSize: 200 } })).data.items as { id: string }[]).map((i) => i.id).sort();
+    const server = async (params: Record<string, string>) =>
+      ((await editorApi.get('/items', { params: { ...params, pageSize: 200 } })).data.items as { id: string }[]).map((i) => i.id).sort();
     /** Waits until the list shows the server's answer for these filters, and checks that answer against the database. */
     const shows = async (params: Record<string, string>, dbWhere: string, dbParams: unknown[], must: string[]) => {
       const want = await server(params);
@@ -167,11 +197,21 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
     await clear();
     // channel type: the gazette (y aims at it); account: the portal (x has a delivery there; the others aim at it)
     await page.getByLabel('发布渠道').selectOption({ label: '政府公报' });
-    await shows({ channelType: 'gazette' }, `EXISTS (SELECT 1 FROM channel_accounts a WHERE a.channel_type = 'gazette' AND (a.id = ANY(i.target_account_ids) OR EXISTS (SELECT 1 FROM deliveries d WHERE d.item_id = i.id AND d.channel_account_id = a.id)))`, [], [y]);
+    await shows(
+      { channelType: 'gazette' },
+      `EXISTS (SELECT 1 FROM channel_accounts a WHERE a.channel_type = 'gazette' AND (a.id = ANY(i.target_account_ids) OR EXISTS (SELECT 1 FROM deliveries d WHERE d.item_id = i.id AND d.channel_account_id = a.id)))`,
+      [],
+      [y],
+    );
     expect(await listed()).not.toContain(x);
     await page.getByLabel('发布渠道').selectOption({ label: '政府网站' });
     await page.getByLabel('渠道账号').selectOption(acc.portal);
-    await shows({ channelType: 'portal', accountId: acc.portal }, `($1 = ANY(i.target_account_ids) OR EXISTS (SELECT 1 FROM deliveries d WHERE d.item_id = i.id AND d.channel_account_id = $1))`, [acc.portal], [x, z]);
+    await shows(
+      { channelType: 'portal', accountId: acc.portal },
+      `($1 = ANY(i.target_account_ids) OR EXISTS (SELECT 1 FROM deliveries d WHERE d.item_id = i.id AND d.channel_account_id = $1))`,
+      [acc.portal],
+      [x, z],
+    );
     expect(await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE item_id = $1 AND channel_account_id = $2`, [x, acc.portal])).toEqual([{ n: 1 }]);
     await clear();
     await page.getByLabel('发布日期从').fill('2026-03-01');
@@ -183,7 +223,12 @@ run('editor workflow: recall, search, submit problems, channel choice', () => {
     await page.getByLabel('创建日期从').fill('2025-01-01');
     await page.getByLabel('创建日期至').fill('2025-01-15');
     await query();
-    await shows({ createdFrom: '2025-01-01', createdTo: '2025-01-15' }, `(i.created_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN '2025-01-01' AND '2025-01-15'`, [], [z]);
+    await shows(
+      { createdFrom: '2025-01-01', createdTo: '2025-01-15' },
+      `(i.created_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN '2025-01-01' AND '2025-01-15'`,
+      [],
+      [z],
+    );
     expect(await listed()).toEqual([z]);
     await shot(page, 'editor-items-search');
     // pages: one item a page, the second page is the second newest

@@ -50,10 +50,16 @@ run('editor workflow: autosave, leaving, session end', () => {
     return s;
   }
 
-  const autosaves = (userId: string): Promise<{ key: string; item_id: string | null; payload: { form: { title: string; bodyHtml: string } }; bytes: number }[]> =>
+  const autosaves = (
+    userId: string,
+  ): Promise<{ key: string; item_id: string | null; payload: { form: { title: string; bodyHtml: string } }; bytes: number }[]> =>
     sys.ds.query(`SELECT key, item_id, payload, bytes FROM item_autosaves WHERE user_id = $1 ORDER BY key`, [userId]);
   const counts = async () =>
-    (await sys.ds.query(`SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM item_versions)::int AS versions, (SELECT count(*) FROM audit_logs)::int AS audit`))[0];
+    (
+      await sys.ds.query(
+        `SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM item_versions)::int AS versions, (SELECT count(*) FROM audit_logs)::int AS audit`,
+      )
+    )[0];
   const itemsTitled = (title: string): Promise<{ id: string; title: string; body_html: string; status: string; row_version: number }[]> =>
     sys.ds.query(`SELECT id, title, body_html, status, row_version FROM items WHERE title = $1`, [title]);
   const bodyText = (page: Page) => page.getByTestId('body-editor').innerText();
@@ -67,14 +73,23 @@ run('editor workflow: autosave, leaving, session end', () => {
     await page.getByTestId('body-editor').click();
     await page.keyboard.type('各乡镇人民政府：为做好冬季消防安全工作，现将有关事项通知如下。');
     // 2.5 s after the last keystroke (or when a field loses focus) the draft goes to the server
-    await page.getByTestId('autosave-status').filter({ hasText: /^已自动保存 \d{2}:\d{2}:\d{2}$/ }).waitFor();
+    await page
+      .getByTestId('autosave-status')
+      .filter({ hasText: /^已自动保存 \d{2}:\d{2}:\d{2}$/ })
+      .waitFor();
     await waitFor(async () => (await autosaves(editorId))[0]?.payload.form.bodyHtml.includes('现将有关事项通知如下'), 15_000, 'the body autosaved');
     const [saved] = await autosaves(editorId);
     expect(saved).toMatchObject({ key: 'new', item_id: null });
     expect(saved.payload.form.title).toBe(title);
     // the time shown is the server's saved_at of the latest save, in Beijing time
-    const [{ at }] = await sys.ds.query(`SELECT to_char(saved_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS at FROM item_autosaves WHERE user_id = $1 AND key = 'new'`, [editorId]);
-    await page.getByTestId('autosave-status').filter({ hasText: `已自动保存 ${at}` }).waitFor();
+    const [{ at }] = await sys.ds.query(
+      `SELECT to_char(saved_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS at FROM item_autosaves WHERE user_id = $1 AND key = 'new'`,
+      [editorId],
+    );
+    await page
+      .getByTestId('autosave-status')
+      .filter({ hasText: `已自动保存 ${at}` })
+      .waitFor();
     // an autosave is no item, no version, no audit row, no submission
     expect(await counts()).toEqual(before);
     expect(await itemsTitled(title)).toEqual([]);
@@ -100,7 +115,12 @@ run('editor workflow: autosave, leaving, session end', () => {
   });
 
   it('an existing item: a newer autosave is offered, 放弃 drops it and keeps the saved item; the autosave is the user’s own and bounded', async () => {
-    const created = await editorApi.post('/items', { organisationId: sys.seed.orgs['sfx'], title: '关于调整办事大厅开放时间的通知', bodyHtml: '<p>原文。</p>', kind: 'notice' });
+    const created = await editorApi.post('/items', {
+      organisationId: sys.seed.orgs['sfx'],
+      title: '关于调整办事大厅开放时间的通知',
+      bodyHtml: '<p>原文。</p>',
+      kind: 'notice',
+    });
     expect(created.status).toBe(201);
     const id = created.data.id as string;
     const { page, errors } = await session();
@@ -108,9 +128,18 @@ run('editor workflow: autosave, leaving, session end', () => {
     await waitFor(async () => (await page.locator('#f-title').inputValue()) === created.data.title, 10_000, 'the item loaded');
     await page.locator('#f-title').fill('关于调整办事大厅开放时间的通知（修改中）');
     await page.locator('#f-summary').click(); // the title loses focus: saved at once
-    await page.getByTestId('autosave-status').filter({ hasText: /^已自动保存/ }).waitFor();
+    await page
+      .getByTestId('autosave-status')
+      .filter({ hasText: /^已自动保存/ })
+      .waitFor();
     expect(await autosaves(editorId)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ key: `item-${id}`, item_id: id, payload: expect.objectContaining({ form: expect.objectContaining({ title: '关于调整办事大厅开放时间的通知（修改中）' }) }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          key: `item-${id}`,
+          item_id: id,
+          payload: expect.objectContaining({ form: expect.objectContaining({ title: '关于调整办事大厅开放时间的通知（修改中）' }) }),
+        }),
+      ]),
     );
     const [row] = await sys.ds.query(`SELECT title, row_version FROM items WHERE id = $1`, [id]);
     expect(row).toEqual({ title: '关于调整办事大厅开放时间的通知', row_version: created.data.rowVersion });
@@ -126,7 +155,13 @@ run('editor workflow: autosave, leaving, session end', () => {
 
     // The API: only the user's own; a clear 413 naming the field when too large; a key of another shape is refused.
     const admin = await sys.login('admin');
-    const other = await admin.post('/users', { username: 'editor-b', displayName: '信息员乙', password: TEST_PASSWORD, homeOrganisationId: sys.seed.orgs['sfx'], roles: [{ organisationId: sys.seed.orgs['sfx'], role: 'editor' }] });
+    const other = await admin.post('/users', {
+      username: 'editor-b',
+      displayName: '信息员乙',
+      password: TEST_PASSWORD,
+      homeOrganisationId: sys.seed.orgs['sfx'],
+      roles: [{ organisationId: sys.seed.orgs['sfx'], role: 'editor' }],
+    });
     expect(other.status).toBe(201);
     const otherApi = await sys.login('editor-b');
     expect((await otherApi.put('/autosaves/new', { payload: { form: { title: '乙的草稿' } } })).status).toBe(200);
@@ -142,7 +177,13 @@ run('editor workflow: autosave, leaving, session end', () => {
     expect((await editorApi.get('/autosaves/new')).data.payload.form.title).toBe('甲的草稿'); // the refused one changed nothing
     expect((await editorApi.put('/autosaves/Item-X', { payload: {} })).status).toBe(400);
     // an item the user may not edit: a sibling department's editor is refused
-    const sibling = await admin.post('/users', { username: 'editor-jyj', displayName: '教育局信息员', password: TEST_PASSWORD, homeOrganisationId: sys.seed.orgs['sfx-jyj'], roles: [{ organisationId: sys.seed.orgs['sfx-jyj'], role: 'editor' }] });
+    const sibling = await admin.post('/users', {
+      username: 'editor-jyj',
+      displayName: '教育局信息员',
+      password: TEST_PASSWORD,
+      homeOrganisationId: sys.seed.orgs['sfx-jyj'],
+      roles: [{ organisationId: sys.seed.orgs['sfx-jyj'], role: 'editor' }],
+    });
     expect(sibling.status).toBe(201);
     const siblingApi = await sys.login('editor-jyj');
     expect((await siblingApi.put(`/autosaves/item-${id}`, { payload: { form: {} } })).status).toBe(403);
@@ -188,10 +229,10 @@ run('editor workflow: autosave, leaving, session end', () => {
     await page.getByTestId('body-editor').click();
     await page.keyboard.type('各单位：春节将至，请切实做好安全生产工作。');
     // The session ends on the server (this browser's session only; the test's API session stays).
-    const [ended] = await sys.ds.query(`UPDATE user_sessions SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL AND NOT (id = ANY($2::uuid[])) RETURNING id`, [
-      editorId,
-      before.map((r) => r.id),
-    ]);
+    const [ended] = await sys.ds.query(
+      `UPDATE user_sessions SET ended_at = now() WHERE user_id = $1 AND ended_at IS NULL AND NOT (id = ANY($2::uuid[])) RETURNING id`,
+      [editorId, before.map((r) => r.id)],
+    );
     expect(ended).toHaveLength(1);
     await page.keyboard.type('值班电话全天畅通。');
     await page.getByTestId('save-draft').click();
@@ -215,7 +256,13 @@ run('editor workflow: autosave, leaving, session end', () => {
     expect(item.body_html).toContain('值班电话全天畅通');
     await page.waitForURL((u) => u.pathname === `/items/${item.id}/edit`);
     // nothing left behind in the tab
-    expect(await page.evaluate(() => Object.keys(sessionStorage).concat(Object.keys(localStorage)).filter((k) => k.startsWith('gd-kept-work:')))).toEqual([]);
+    expect(
+      await page.evaluate(() =>
+        Object.keys(sessionStorage)
+          .concat(Object.keys(localStorage))
+          .filter((k) => k.startsWith('gd-kept-work:')),
+      ),
+    ).toEqual([]);
     expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
   });
 });

@@ -48,6 +48,7 @@ run('operator monitor', () => {
   afterEach(async () => {
     sim.faults.clear();
     sim.testchan.configure({ postsPerMinute: TESTCHAN_DEFAULTS.postsPerMinute });
+    sim.clock.reset();
     for (const s of open.splice(0)) await s.ctx.close().catch(() => undefined);
   });
 
@@ -71,22 +72,39 @@ run('operator monitor', () => {
   }
 
   const users = () => ({ editor: editorApi, reviewer: reviewerApi });
-  const operatorAccount = async (id: string) => ((await operatorApi.get('/operator/accounts')).data as { id: string }[]).find((a) => a.id === id) as Record<string, unknown>;
+  const operatorAccount = async (id: string) =>
+    ((await operatorApi.get('/operator/accounts')).data as { id: string }[]).find((a) => a.id === id) as Record<string, unknown>;
   const accountRow = (page: Page, name: string) => page.locator('table tr', { has: page.getByRole('rowheader', { name, exact: true }) });
 
   it('shows each account’s state (已暂停 with reason and resume time, 限流中 until when) and each delivery’s next attempt', async () => {
-    // Paused: the platform allows one post a minute and answers the second with 429 and its window.
+    // Paused: the platform allows one post a minute and answers the second with 429 and its window. The
+    // first post lands ten minutes ahead on the platform's clock, so the window lasts the whole test.
     sim.testchan.configure({ postsPerMinute: 1 });
     const pTok = `mon-p-${stamp}`;
     const paused = await createTestchanAccount(sys, sim.url, '限流平台测试号', pTok);
+    sim.clock.advance(10 * 60_000);
     const first = await publishItem(sys, [paused], {}, users());
     expect((await waitSettled(sys, first))[0].state).toBe('published');
+    sim.clock.reset();
     const second = await publishItem(sys, [paused], {}, users());
-    const waiting = (await waitFor(async () => {
-      const d = (await deliveryFor(sys, second, paused)) as unknown as { id: string; state: string; last_error_code: string | null; next_attempt_at: Date | null };
-      return d?.state === 'pending' && d.last_error_code === 'rate_limited' && d.next_attempt_at ? d : null;
-    }, 20_000, 'the second post held back by the platform'))!;
-    const p = await until(() => operatorAccount(paused), (a) => a.state === 'paused', 'the account paused');
+    const waiting = (await waitFor(
+      async () => {
+        const d = (await deliveryFor(sys, second, paused)) as unknown as {
+          id: string;
+          state: string;
+          last_error_code: string | null;
+          next_attempt_at: Date | null;
+        };
+        return d?.state === 'pending' && d.last_error_code === 'rate_limited' && d.next_attempt_at ? d : null;
+      },
+      20_000,
+      'the second post held back by the platform',
+    ))!;
+    const p = await until(
+      () => operatorAccount(paused),
+      (a) => a.state === 'paused',
+      'the account paused',
+    );
     expect(String(p.pauseReason)).toContain('限流');
     expect(Date.parse(String(p.resumesAt))).toBeGreaterThan(Date.now());
 
@@ -96,7 +114,11 @@ run('operator monitor', () => {
     const r1 = await publishItem(sys, [limited], {}, users());
     expect((await waitSettled(sys, r1))[0].state).toBe('published');
     const r2 = await publishItem(sys, [limited], {}, users());
-    const r = await until(() => operatorAccount(limited), (a) => a.state === 'rate_limited', 'the account rate limited');
+    const r = await until(
+      () => operatorAccount(limited),
+      (a) => a.state === 'rate_limited',
+      'the account rate limited',
+    );
     const until10 = Date.parse(String(r.rateLimitedUntil));
     expect(until10).toBeGreaterThan(Date.now());
     expect(until10).toBeLessThanOrEqual(Date.now() + 600_000);
@@ -116,7 +138,9 @@ run('operator monitor', () => {
     const rr = accountRow(page, '频率上限测试号').getByTestId('account-state');
     await rr.and(page.locator('[data-state=rate_limited]')).waitFor();
     expect(await rr.innerText()).toContain('限流中');
-    expect(await rr.getByTestId('account-rate-limited').innerText()).toBe(`已达到本账号的发送频率上限，预计 ${beijingTime(String(r.rateLimitedUntil))} 继续发送`);
+    expect(await rr.getByTestId('account-rate-limited').innerText()).toBe(
+      `已达到本账号的发送频率上限，预计 ${beijingTime(String(r.rateLimitedUntil))} 继续发送`,
+    );
     expect(await accountRow(page, '示范县人民政府门户网站').getByTestId('account-state').innerText()).toBe('正常');
     await shot(page, 'operator-monitor-accounts');
 
@@ -180,7 +204,9 @@ run('operator monitor', () => {
     await shot(page, 'operator-item-not-published');
     // Not counted as waiting work either.
     const counts = (await operatorApi.get('/me/work-counts')).data;
-    const failedInDb = (await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries d JOIN items i ON i.id = d.item_id WHERE d.state = 'failed' AND i.status <> 'withdrawn'`))[0].n;
+    const failedInDb = (
+      await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries d JOIN items i ON i.id = d.item_id WHERE d.state = 'failed' AND i.status <> 'withdrawn'`)
+    )[0].n;
     expect(counts.failed).toBe(failedInDb);
 
     // The platform is back: sending one again approves the item again, and it is published.
@@ -226,18 +252,30 @@ run('operator monitor', () => {
     // The server: the two went out, each with its own audit row; the third is untouched.
     for (const i of items.slice(0, 2)) expect((await waitSettled(sys, i, 30_000, (x) => x[0].state === 'published'))[0].state).toBe('published');
     expect((await deliveryFor(sys, items[2], accs[2])).state).toBe('failed');
-    const audit: { entity_id: string; actor_id: string }[] = await sys.ds.query(`SELECT entity_id, actor_id FROM audit_logs WHERE action = 'delivery.retry' AND entity_id = ANY($1)`, [ds.map((d) => d.id)]);
+    const audit: { entity_id: string; actor_id: string }[] = await sys.ds.query(
+      `SELECT entity_id, actor_id FROM audit_logs WHERE action = 'delivery.retry' AND entity_id = ANY($1)`,
+      [ds.map((d) => d.id)],
+    );
     expect(audit.map((x) => x.entity_id).sort()).toEqual([ds[0].id, ds[1].id].sort());
     expect(new Set(audit.map((x) => x.actor_id))).toEqual(new Set([sys.seed.users['operator']]));
     // the list now holds only the refused one
-    await until(() => table.locator('tr[data-delivery]').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-delivery'))), (v) => v.includes(ds[2].id) && !v.includes(ds[0].id) && !v.includes(ds[1].id), 'the retried deliveries leave the list');
+    await until(
+      () => table.locator('tr[data-delivery]').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-delivery'))),
+      (v) => v.includes(ds[2].id) && !v.includes(ds[0].id) && !v.includes(ds[1].id),
+      'the retried deliveries leave the list',
+    );
     expect(errors).toEqual([]);
   }, 120_000);
 
   it('previews the compiled gazette issue’s page before publishing it, naming what publication will drop', async () => {
     let n = 0;
     const gz = async (title: string) =>
-      publishItem(sys, [gazette], { title, kind: 'normative', docNo: `示政发〔2026〕${(stamp % 500) + ++n}号`, writtenDate: `2026-03-1${n}`, category: '城乡建设' }, users());
+      publishItem(
+        sys,
+        [gazette],
+        { title, kind: 'normative', docNo: `示政发〔2026〕${(stamp % 500) + ++n}号`, writtenDate: `2026-03-1${n}`, category: '城乡建设' },
+        users(),
+      );
     const t1 = `示范县城区停车管理办法（${stamp}）`;
     const t2 = `示范县农村饮水安全管理办法（${stamp}）`;
     const i1 = await gz(t1);
@@ -285,12 +323,22 @@ function nav(page: Page) {
 
 /** As the console prints a time (fmtTime). */
 function beijing(d: Date | string): string {
-  return new Date(d).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return new Date(d).toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    hour12: false,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** As the accounts tab prints a rate window's end (fmtBeijingTime). */
 function beijingTime(iso: string): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(
+    new Date(iso),
+  );
 }
 
 /** Polls `get` until `ok` holds; the error names the last value seen. */

@@ -19,7 +19,8 @@ interface Session {
   errors: string[];
 }
 
-const CALLBACK_WARNING = '在公众平台启用服务器配置后，公众号原有的自动回复和自定义菜单将停用，且该服务器地址是公众号唯一的消息接收地址；本系统仅靠轮询即可确认发布结果，回调地址可不填。';
+const CALLBACK_WARNING =
+  '在公众平台启用服务器配置后，公众号原有的自动回复和自定义菜单将停用，且该服务器地址是公众号唯一的消息接收地址；本系统仅靠轮询即可确认发布结果，回调地址可不填。';
 
 run('platform features in the console', () => {
   let sim: ChannelSim;
@@ -124,7 +125,9 @@ run('platform features in the console', () => {
     await result.getByRole('heading', { name: `测试连接：${massName}` }).waitFor();
     await page.getByTestId('account-check-list').waitFor();
 
-    const rows: { id: string; settings: Record<string, unknown> }[] = await sys.ds.query(`SELECT id, settings FROM channel_accounts WHERE name = $1`, [massName]);
+    const rows: { id: string; settings: Record<string, unknown> }[] = await sys.ds.query(`SELECT id, settings FROM channel_accounts WHERE name = $1`, [
+      massName,
+    ]);
     expect(rows).toHaveLength(1);
     massId = rows[0].id;
     expect(rows[0].settings).toMatchObject({ publishMode: 'mass', accountType: 'subscription' });
@@ -206,10 +209,14 @@ run('platform features in the console', () => {
 
     // One 群发 goes out on the 订阅号: the next draft to it sees the quota used up, in the problems too.
     await publishItem(sys, [massId], {}, { editor: editorApi, reviewer: reviewerApi });
-    const q1 = await waitFor(async () => {
-      const q = (await editorApi.get(`/channel-accounts/${massId}/quota`)).data;
-      return q.remaining === 0 ? q : null;
-    }, 30_000, 'the 群发 counted');
+    const q1 = await waitFor(
+      async () => {
+        const q = (await editorApi.get(`/channel-accounts/${massId}/quota`)).data;
+        return q.remaining === 0 ? q : null;
+      },
+      30_000,
+      'the 群发 counted',
+    );
     expect(q1.message).toBe('今日群发次数已用完（1/1），明日 0 点后可再发');
     // the 发布方式 cleared above is not saved: leaving asks first (issue 15.2), and the editor leaves
     page.removeAllListeners('dialog');
@@ -225,7 +232,7 @@ run('platform features in the console', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  it('reviewer: 手机预览 of an item in review to a 微信号 through the 群发 account; the platform\'s refusal is shown', async () => {
+  it("reviewer: 手机预览 of an item in review to a 微信号 through the 群发 account; the platform's refusal is shown", async () => {
     expect(massId).not.toBe('');
     // The 订阅号's quota is used up (the submit would be refused), so this item goes through a 群发 服务号.
     const acc = await adminApi.post('/channel-accounts', {
@@ -256,7 +263,9 @@ run('platform features in the console', () => {
     await box.getByRole('button', { name: '发送预览' }).click();
     await box.getByTestId('wechat-preview-sent').filter({ hasText: '已发送预览到微信号 shenhe_wx01' }).waitFor();
     expect(await alert.count()).toBe(0);
-    expect(sim.wechat.mass.previews().filter((p) => p.appid === `wxpp${stamp}`)).toEqual([expect.objectContaining({ towxname: 'shenhe_wx01', titles: [item.title] })]);
+    expect(sim.wechat.mass.previews().filter((p) => p.appid === `wxpp${stamp}`)).toEqual([
+      expect.objectContaining({ towxname: 'shenhe_wx01', titles: [item.title] }),
+    ]);
     const audit = await sys.ds.query(`SELECT details FROM audit_logs WHERE item_id = $1 AND action = 'item.wechat_preview'`, [item.id]);
     expect(audit).toEqual([{ details: expect.objectContaining({ accountId: acc.data.id, towxname: 'shenhe_wx01' }) }]);
     await shot(page, 'platform-04-preview');
@@ -274,7 +283,14 @@ run('platform features in the console', () => {
   it('operator: a rate-limited account shows 已暂停 with the reason and 预计…恢复; an unknown outcome shows 待人工核实 with 登记为已发布 and 重新发送', async () => {
     // A Weibo share whose answer is lost, then 10023 on the lookup: the account pauses (unknown-outcome.int-spec.ts).
     const token = `2.00PlatCon${stamp}`;
-    const wb = await adminApi.post('/channel-accounts', { organisationId: sys.seed.orgs['sfx'], channelType: 'weibo', name: `限流微博${stamp.slice(-4)}`, baseUrl: `${sim.url}/weibo`, settings: { timeoutMs: 3000 }, credentials: { accessToken: token } });
+    const wb = await adminApi.post('/channel-accounts', {
+      organisationId: sys.seed.orgs['sfx'],
+      channelType: 'weibo',
+      name: `限流微博${stamp.slice(-4)}`,
+      baseUrl: `${sim.url}/weibo`,
+      settings: { timeoutMs: 3000 },
+      credentials: { accessToken: token },
+    });
     expect(wb.status).toBe(201);
     sim.faults.add({ system: 'weibo', account: token, path: '/2/statuses/share.json', method: 'POST', timeoutAfterEffect: { mode: 'destroy' }, count: 1 });
     sim.faults.add({ system: 'weibo', account: token, path: '/2/statuses/user_timeline.json', error: 10023 });
@@ -287,10 +303,14 @@ run('platform features in the console', () => {
     const itemId = await publishItem(sys, [wb.data.id, tc], { title }, { editor: editorApi, reviewer: reviewerApi });
     const row = async (acc: string) => deliveryFor(sys, itemId, acc);
     const when = (acc: string, ok: (d: Record<string, any>) => boolean, what: string) =>
-      waitFor(async () => {
-        const d = (await row(acc)) as unknown as Record<string, any> | undefined;
-        return d && ok(d) ? d : null;
-      }, 40_000, what).then((d) => d!);
+      waitFor(
+        async () => {
+          const d = (await row(acc)) as unknown as Record<string, any> | undefined;
+          return d && ok(d) ? d : null;
+        },
+        40_000,
+        what,
+      ).then((d) => d!);
     const [dWb, dTc] = await Promise.all([
       when(wb.data.id, (d) => d.last_error_code === 'WEIBO_10023', 'the weibo reconcile rate-limited'),
       when(tc, (d) => !!d.checkpoint?.manualCheck, 'the testchan delivery handed to a person'),
@@ -299,7 +319,14 @@ run('platform features in the console', () => {
     const acct = (await operatorApi.get('/operator/accounts')).data.find((a: { id: string }) => a.id === wb.data.id);
     expect(acct).toMatchObject({ state: 'paused' });
     const beijing = (iso: string) => {
-      const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'Asia/Shanghai',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).formatToParts(new Date(iso));
       const p = (t: string) => parts.find((x) => x.type === t)!.value;
       return `${p('month')}月${p('day')}日 ${p('hour')}:${p('minute')}`;
     };

@@ -101,7 +101,15 @@ run('reviewer and operator console', () => {
   async function submitted(over: Record<string, unknown> = {}, api = editorApi): Promise<{ id: string; title: string }> {
     seq++;
     const title = `关于做好第${stamp}-${seq}批次防汛检查工作的通知`;
-    const r = await api.post('/items', { organisationId: county, title, bodyHtml: `<p>各乡镇人民政府：现将第${seq}批次检查安排通知如下。</p>`, kind: 'notice', category: '综合政务', targetAccountIds: [portal], ...over });
+    const r = await api.post('/items', {
+      organisationId: county,
+      title,
+      bodyHtml: `<p>各乡镇人民政府：现将第${seq}批次检查安排通知如下。</p>`,
+      kind: 'notice',
+      category: '综合政务',
+      targetAccountIds: [portal],
+      ...over,
+    });
     expect(r.status).toBe(201);
     expect((await api.post(`/items/${r.data.id}/submit`)).status).toBe(200);
     return { id: r.data.id, title: r.data.title };
@@ -121,18 +129,27 @@ run('reviewer and operator console', () => {
     await submitted();
 
     // The reviewer: 待审核 only, the queue's length, which the database agrees with.
-    const waitingInDb = async () => (await sys.ds.query(`SELECT count(*)::int AS n FROM items WHERE status = 'submitted' AND author_id <> $1`, [sys.seed.users['reviewer']]))[0].n as number;
+    const waitingInDb = async () =>
+      (await sys.ds.query(`SELECT count(*)::int AS n FROM items WHERE status = 'submitted' AND author_id <> $1`, [sys.seed.users['reviewer']]))[0].n as number;
     const rc = await counts(reviewerApi);
     expect(rc).toMatchObject({ failed: null, unconfirmed: null, awaitingIssue: null });
     expect(rc.review).toBe((await reviewerApi.get('/review/queue')).data.total);
     expect(rc.review).toBe(await waitingInDb());
     const rv = await session('reviewer');
-    await until(() => badge(rv.page, 'review'), (n) => n === rc.review, 'the reviewer’s 待审核 badge');
+    await until(
+      () => badge(rv.page, 'review'),
+      (n) => n === rc.review,
+      'the reviewer’s 待审核 badge',
+    );
     expect(await rv.page.getByTestId('work-nav').locator('a').allInnerTexts()).toEqual([`待审核 ${rc.review}`]);
     // One more submission: the next navigation shows it.
     await submitted();
     await nav(rv.page, '信息列表').click();
-    await until(() => badge(rv.page, 'review'), (n) => n === rc.review! + 1, 'the badge after a new submission and a navigation');
+    await until(
+      () => badge(rv.page, 'review'),
+      (n) => n === rc.review! + 1,
+      'the badge after a new submission and a navigation',
+    );
     expect((await counts(reviewerApi)).review).toBe(await waitingInDb());
     await shot(rv.page, 'reviewer-nav-counts');
     // The badge opens the queue, which lists exactly what was counted.
@@ -150,7 +167,12 @@ run('reviewer and operator console', () => {
     // The operator: a failed delivery and one waiting for the next gazette issue.
     const failedItem = await publishItem(sys, [failing], {}, { editor: editorApi, reviewer: reviewerApi });
     expect((await waitSettled(sys, failedItem))[0].state).toBe('failed');
-    const gz = await publishItem(sys, [gazette], { kind: 'normative', docNo: `示政发〔2026〕${stamp % 900}号`, writtenDate: '2026-01-12' }, { editor: editorApi, reviewer: reviewerApi });
+    const gz = await publishItem(
+      sys,
+      [gazette],
+      { kind: 'normative', docNo: `示政发〔2026〕${stamp % 900}号`, writtenDate: '2026-01-12' },
+      { editor: editorApi, reviewer: reviewerApi },
+    );
     await waitFor(async () => (await deliveryFor(sys, gz, gazette))?.state === 'awaiting_issue', 20_000, 'the gazette delivery awaiting its issue');
     const inDb = (
       await sys.ds.query(
@@ -163,15 +185,26 @@ run('reviewer and operator console', () => {
     expect(inDb.awaitingIssue).toBeGreaterThan(0);
     expect(await counts(operatorApi)).toMatchObject({ review: null, ...inDb });
     const op = await session('operator');
-    for (const [k, n] of Object.entries(inDb) as [string, number][]) await until(() => badge(op.page, k), (v) => v === n, `the operator’s ${k} badge`);
+    for (const [k, n] of Object.entries(inDb) as [string, number][])
+      await until(
+        () => badge(op.page, k),
+        (v) => v === n,
+        `the operator’s ${k} badge`,
+      );
     expect(await workLink(op.page, 'review').count()).toBe(0);
     await shot(op.page, 'operator-nav-counts');
     // 发布异常 opens the failed deliveries: the ones counted.
     await workLink(op.page, 'failed').click();
     const rows = op.page.getByTestId('problems').locator('tbody tr[data-delivery]');
     await rows.first().waitFor();
-    const failedIds: string[] = (await sys.ds.query(`SELECT d.id FROM deliveries d JOIN items i ON i.id = d.item_id WHERE d.state = 'failed' AND i.status <> 'withdrawn'`)).map((r: { id: string }) => r.id);
-    await until(() => rows.evaluateAll((trs) => trs.map((t) => t.getAttribute('data-delivery')).sort()), (v) => JSON.stringify(v) === JSON.stringify([...failedIds].sort()), 'the 发布异常 tab lists the counted deliveries');
+    const failedIds: string[] = (
+      await sys.ds.query(`SELECT d.id FROM deliveries d JOIN items i ON i.id = d.item_id WHERE d.state = 'failed' AND i.status <> 'withdrawn'`)
+    ).map((r: { id: string }) => r.id);
+    await until(
+      () => rows.evaluateAll((trs) => trs.map((t) => t.getAttribute('data-delivery')).sort()),
+      (v) => JSON.stringify(v) === JSON.stringify([...failedIds].sort()),
+      'the 发布异常 tab lists the counted deliveries',
+    );
     // 待编入公报 opens the matrix filtered to those items.
     await workLink(op.page, 'awaitingIssue').click();
     await op.page.locator(`[data-testid=matrix] tr[data-item="${gz}"]`).waitFor();
@@ -206,13 +239,21 @@ run('reviewer and operator console', () => {
     await rv.page.getByTestId('reject').click();
     await rv.page.getByTestId('item-notice').filter({ hasText: '已退回给撰写人' }).waitFor();
     expect((await editorApi.get(`/items/${item.id}`)).data.status).toBe('rejected');
-    const note = await waitFor(async () => (await sys.ds.query(`SELECT * FROM notifications WHERE user_id = $1 AND link = $2`, [sys.seed.users['editor'], `/items/${item.id}`]))[0], 10_000, 'the editor’s notification');
+    const note = await waitFor(
+      async () => (await sys.ds.query(`SELECT * FROM notifications WHERE user_id = $1 AND link = $2`, [sys.seed.users['editor'], `/items/${item.id}`]))[0],
+      10_000,
+      'the editor’s notification',
+    );
     expect(note).toMatchObject({ kind: 'rejected', title: `已退回：${item.title}`, organisation_id: county, read_at: null });
     expect(note.body).toContain('请补充检查责任人和联系电话');
 
     const ed = await session('editor');
     const bell = ed.page.getByTestId('notifications-link');
-    await until(async () => Number(await bell.getAttribute('data-unread')), (n) => n === 1, 'the editor’s unread count');
+    await until(
+      async () => Number(await bell.getAttribute('data-unread')),
+      (n) => n === 1,
+      'the editor’s unread count',
+    );
     await bell.click();
     const li = ed.page.locator(`[data-notification="${note.id}"]`);
     await li.getByText(`已退回：${item.title}`).waitFor();
@@ -223,17 +264,37 @@ run('reviewer and operator console', () => {
     await ed.page.waitForURL(`**/items/${item.id}`);
     await ed.page.getByText('退回原因：请补充检查责任人和联系电话', { exact: true }).waitFor();
     expect((await sys.ds.query(`SELECT read_at FROM notifications WHERE id = $1`, [note.id]))[0].read_at).not.toBeNull();
-    await until(async () => Number(await bell.getAttribute('data-unread')), (n) => n === 0, 'nothing unread after opening it');
+    await until(
+      async () => Number(await bell.getAttribute('data-unread')),
+      (n) => n === 0,
+      'nothing unread after opening it',
+    );
 
     // The gateway got the copy, signed, after one retry; the row says so and the admin sees it.
     const copies = () => received.filter((r) => JSON.parse(r.body).id === note.id);
-    await until(async () => copies().map((c) => c.status), (v) => JSON.stringify(v) === '[500,200]', 'two POSTs of the copy (500, then 200)', 30_000);
+    await until(
+      async () => copies().map((c) => c.status),
+      (v) => JSON.stringify(v) === '[500,200]',
+      'two POSTs of the copy (500, then 200)',
+      30_000,
+    );
     const copy = copies()[1];
     expect(copy.path).toBe('/sms');
     const ts = String(copy.headers['x-gd-timestamp']);
     expect(copy.headers['x-gd-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${copy.body}`).digest('hex')}`);
-    expect(JSON.parse(copy.body)).toMatchObject({ kind: 'rejected', kindLabel: '退回修改', title: `已退回：${item.title}`, link: `/items/${item.id}`, recipient: { username: 'editor' }, organisation: { id: county } });
-    await until(async () => (await sys.ds.query(`SELECT webhook_state, webhook_attempts FROM notifications WHERE id = $1`, [note.id]))[0], (r) => r.webhook_state === 'sent' && r.webhook_attempts === 2, 'the copy recorded as sent after 2 attempts');
+    expect(JSON.parse(copy.body)).toMatchObject({
+      kind: 'rejected',
+      kindLabel: '退回修改',
+      title: `已退回：${item.title}`,
+      link: `/items/${item.id}`,
+      recipient: { username: 'editor' },
+      organisation: { id: county },
+    });
+    await until(
+      async () => (await sys.ds.query(`SELECT webhook_state, webhook_attempts FROM notifications WHERE id = $1`, [note.id]))[0],
+      (r) => r.webhook_state === 'sent' && r.webhook_attempts === 2,
+      'the copy recorded as sent after 2 attempts',
+    );
     await ad.page.reload();
     await ad.page.getByLabel('机构', { exact: true }).selectOption({ label: '示范县人民政府' });
     const push = ad.page.getByTestId('webhook-pushes').locator(`tr[data-notification="${note.id}"]`);
@@ -272,12 +333,31 @@ run('reviewer and operator console', () => {
     const checkItem = await publishItem(sys, [checking], {}, { editor: editorApi, reviewer: reviewerApi });
     await waitSettled(sys, checkItem, 30_000, (ds) => ds[0].state === 'unconfirmed' && (ds[0].checkpoint as { manualCheck?: boolean }).manualCheck === true);
     const opNotes = async (kind: string, itemId: string) =>
-      sys.ds.query(`SELECT n.* FROM notifications n JOIN deliveries d ON n.link = '/monitor?delivery=' || d.id WHERE n.user_id = $1 AND n.kind = $2 AND d.item_id = $3`, [sys.seed.users['operator'], kind, itemId]);
-    const failNote = (await until(() => opNotes('delivery_failed', failedItem), (r) => r.length === 1, 'the operator told of the failure'))[0];
+      sys.ds.query(
+        `SELECT n.* FROM notifications n JOIN deliveries d ON n.link = '/monitor?delivery=' || d.id WHERE n.user_id = $1 AND n.kind = $2 AND d.item_id = $3`,
+        [sys.seed.users['operator'], kind, itemId],
+      );
+    const failNote = (
+      await until(
+        () => opNotes('delivery_failed', failedItem),
+        (r) => r.length === 1,
+        'the operator told of the failure',
+      )
+    )[0];
     expect(failNote.body).toContain('通知失败测试号');
-    await until(() => opNotes('manual_check', checkItem), (r) => r.length === 1, 'the operator told of the check');
+    await until(
+      () => opNotes('manual_check', checkItem),
+      (r) => r.length === 1,
+      'the operator told of the check',
+    );
     // operators only: the editor and the reviewer hear nothing of deliveries
-    expect((await sys.ds.query(`SELECT count(*)::int AS n FROM notifications WHERE kind IN ('delivery_failed','manual_check') AND user_id = ANY($1)`, [[sys.seed.users['editor'], sys.seed.users['reviewer']]]))[0].n).toBe(0);
+    expect(
+      (
+        await sys.ds.query(`SELECT count(*)::int AS n FROM notifications WHERE kind IN ('delivery_failed','manual_check') AND user_id = ANY($1)`, [
+          [sys.seed.users['editor'], sys.seed.users['reviewer']],
+        ])
+      )[0].n,
+    ).toBe(0);
     const op = await session('operator');
     await op.page.getByTestId('notifications-link').click();
     const fl = op.page.locator(`[data-notification="${failNote.id}"]`);
@@ -285,18 +365,32 @@ run('reviewer and operator console', () => {
     await op.page.locator('[data-kind=manual_check]').first().waitFor();
     await shot(op.page, 'operator-notifications');
     await fl.getByRole('button', { name: '去处理' }).click();
-    await op.page.getByTestId('delivery-detail').getByRole('heading', { name: new RegExp(`通知失败测试号$`) }).waitFor();
+    await op.page
+      .getByTestId('delivery-detail')
+      .getByRole('heading', { name: new RegExp(`通知失败测试号$`) })
+      .waitFor();
     expect(op.errors).toEqual([]);
 
     // A policy published today: its 政策解读 is due; a scan tells the editors and operators, once however often it runs.
-    const policy = await publishItem(sys, [portal], { title: `示范县促进农村电商发展若干措施（${stamp}）`, kind: 'normative', category: '政策文件' }, { editor: editorApi, reviewer: reviewerApi });
-    const rows = await waitFor(async () => {
-      const r = await sys.ds.query(`SELECT published_at FROM publication_records WHERE item_id = $1`, [policy]);
-      return r.length ? r : null;
-    }, 20_000, 'the policy in the ledger');
+    const policy = await publishItem(
+      sys,
+      [portal],
+      { title: `示范县促进农村电商发展若干措施（${stamp}）`, kind: 'normative', category: '政策文件' },
+      { editor: editorApi, reviewer: reviewerApi },
+    );
+    const rows = await waitFor(
+      async () => {
+        const r = await sys.ds.query(`SELECT published_at FROM publication_records WHERE item_id = $1`, [policy]);
+        return r.length ? r : null;
+      },
+      20_000,
+      'the policy in the ledger',
+    );
     const today = shanghaiDate(rows[0].published_at);
     for (let i = 0; i < 2; i++) expect((await operatorApi.post('/compliance/deadlines/scan', { today })).status).toBe(200);
-    const due: { user_id: string; title: string }[] = await sys.ds.query(`SELECT user_id, title FROM notifications WHERE kind = 'deadline' AND link = $1`, [`/items/${policy}`]);
+    const due: { user_id: string; title: string }[] = await sys.ds.query(`SELECT user_id, title FROM notifications WHERE kind = 'deadline' AND link = $1`, [
+      `/items/${policy}`,
+    ]);
     expect(due.map((d) => d.user_id).sort()).toEqual([sys.seed.users['editor'], sys.seed.users['operator']].sort());
     expect(due[0].title).toBe(`政策解读即将到期：示范县促进农村电商发展若干措施（${stamp}）`);
     await ed.page.getByTestId('notifications-link').click();
@@ -308,7 +402,13 @@ run('reviewer and operator console', () => {
   // ------------------------------------------------------------------ point 5: approval
 
   it('approves only with a chosen 保密审查 conclusion, not while findings are open, confirming once the channels that cannot take it back', async () => {
-    const gz = await submitted({ kind: 'normative', docNo: `示政发〔2026〕${(stamp % 800) + 100}号`, writtenDate: '2026-02-03', targetAccountIds: [portal, gazette], bodyHtml: '<p>各乡镇人民政府：联系电话：13812345678。</p>' });
+    const gz = await submitted({
+      kind: 'normative',
+      docNo: `示政发〔2026〕${(stamp % 800) + 100}号`,
+      writtenDate: '2026-02-03',
+      targetAccountIds: [portal, gazette],
+      bodyHtml: '<p>各乡镇人民政府：联系电话：13812345678。</p>',
+    });
     const detail = (await reviewerApi.get(`/items/${gz.id}`)).data;
     expect(detail.findings.filter((f: { severity: string; status: string }) => f.severity === 'review' && f.status === 'open')).toHaveLength(1);
     // The names the confirmation must give: the target accounts whose channel cannot take a publication back.
@@ -338,7 +438,11 @@ run('reviewer and operator console', () => {
     const findings = page.getByTestId('findings');
     await findings.getByPlaceholder('保留理由（必填）').first().fill('单位公开的办公电话，不属于个人信息');
     await findings.getByRole('button', { name: '保留' }).first().click();
-    await until(() => panel.getByTestId('approve-why').innerText(), (t) => t === '请先选择或填写保密审查结论。', 'the reason moves to the conclusion');
+    await until(
+      () => panel.getByTestId('approve-why').innerText(),
+      (t) => t === '请先选择或填写保密审查结论。',
+      'the reason moves to the conclusion',
+    );
     expect(await approve.isDisabled()).toBe(true);
     const chosen = '经保密审查，不涉及国家秘密、工作秘密，同意公开';
     await panel.getByLabel(chosen).check();
@@ -367,7 +471,9 @@ run('reviewer and operator console', () => {
     await approve.click();
     await page.getByTestId('item-notice').filter({ hasText: '审核通过' }).waitFor();
     await panel.waitFor({ state: 'detached' });
-    expect((await sys.ds.query(`SELECT secrecy_conclusion FROM review_decisions WHERE item_id = $1`, [plain.id]))[0].secrecy_conclusion).toBe('经保密审查，本信息不涉及国家秘密');
+    expect((await sys.ds.query(`SELECT secrecy_conclusion FROM review_decisions WHERE item_id = $1`, [plain.id]))[0].secrecy_conclusion).toBe(
+      '经保密审查，本信息不涉及国家秘密',
+    );
     expect(errors).toEqual([]);
   }, 120_000);
 
@@ -375,7 +481,10 @@ run('reviewer and operator console', () => {
     const item = await submitted();
     // A change after the submission (a redaction, a level passed) moves updated_at, not the submission.
     await sys.ds.query(`UPDATE items SET updated_at = updated_at + interval '3 hours' WHERE id = $1`, [item.id]);
-    const [sub] = await sys.ds.query(`SELECT c.at, i.updated_at FROM item_contributions c JOIN items i ON i.id = c.item_id WHERE c.item_id = $1 AND c.action = 'submit'`, [item.id]);
+    const [sub] = await sys.ds.query(
+      `SELECT c.at, i.updated_at FROM item_contributions c JOIN items i ON i.id = c.item_id WHERE c.item_id = $1 AND c.action = 'submit'`,
+      [item.id],
+    );
     const { page, errors } = await session('reviewer');
     await nav(page, '审核').click();
     const cell = page.getByTestId('review-queue').locator(`tr[data-item="${item.id}"] [data-testid=submitted-at]`);
@@ -393,7 +502,15 @@ function nav(page: Page, name: string): Locator {
 
 /** As the console prints a time (fmtTime). */
 function beijing(d: Date | string): string {
-  return new Date(d).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return new Date(d).toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    hour12: false,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** Polls `get` until `ok` holds; the error names the last value seen. */

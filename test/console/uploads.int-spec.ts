@@ -29,11 +29,21 @@ describe('uploads API', () => {
   };
 
   it('stores an image in the private store and serves it to its uploader (public only once published), keeping the Chinese file name', async () => {
-    const png = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 180, g: 40, b: 30 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 180, g: 40, b: 30 } } })
+      .png()
+      .toBuffer();
     const r = await editor.post('/uploads', form(png, '供暖 现场.png', 'image/png'));
     expect(r.status).toBe(201);
     // Issue 12.2: no longer a public /site/uploads/ address; the private route (test/security/uploads-private.int-spec.ts).
-    expect(r.data).toEqual({ url: expect.stringMatching(/^\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]{24}\.png$/), name: '供暖 现场.png', mime: 'image/png', size: png.length, kind: 'image', width: 320, height: 200 });
+    expect(r.data).toEqual({
+      url: expect.stringMatching(/^\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]{24}\.png$/),
+      name: '供暖 现场.png',
+      mime: 'image/png',
+      size: png.length,
+      kind: 'image',
+      width: 320,
+      height: 200,
+    });
     expect((await fetch(`${sys.url}${r.data.url}`)).status).toBe(401);
     const served = await editor.get(r.data.url.replace('/api/v1', ''), { responseType: 'arraybuffer' });
     expect(served.status).toBe(200);
@@ -43,7 +53,9 @@ describe('uploads API', () => {
   });
 
   it('tells the type from the bytes, not from the name or the declared type', async () => {
-    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .jpeg()
+      .toBuffer();
     const asPng = await editor.post('/uploads', form(jpeg, 'photo.png', 'image/png'));
     expect(asPng.status).toBe(201);
     expect(asPng.data.mime).toBe('image/jpeg');
@@ -83,13 +95,17 @@ describe('uploads API', () => {
     expect(b.data.code).toBe('IMAGE_TOO_MANY_PIXELS');
     expect(b.data.message).toContain('30000×30000');
 
-    const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toBuffer();
+    const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     const big = Buffer.concat([small, Buffer.alloc(10 * 1024 * 1024)]);
     const tooBig = await editor.post('/uploads', form(big, 'big.png', 'image/png'), { maxBodyLength: Infinity });
     expect(tooBig.status).toBe(413);
     expect(tooBig.data).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: [{ field: 'file' }] });
 
-    const huge = await editor.post('/uploads', form(Buffer.alloc(51 * 1024 * 1024, 0x25), 'huge.pdf', 'application/pdf', 'attachment'), { maxBodyLength: Infinity });
+    const huge = await editor.post('/uploads', form(Buffer.alloc(51 * 1024 * 1024, 0x25), 'huge.pdf', 'application/pdf', 'attachment'), {
+      maxBodyLength: Infinity,
+    });
     expect(huge.status).toBe(413);
     expect(huge.data).toMatchObject({ code: 'FILE_TOO_LARGE', details: [{ field: 'file' }] });
   });
@@ -100,7 +116,9 @@ describe('uploads API', () => {
     expect(none.data.details).toEqual([{ field: 'file', reason: expect.any(String) }]);
     const json = await editor.post('/uploads', { file: 'x' });
     expect(json.status).toBe(400);
-    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
     expect((await sys.http.post('/uploads', form(png, 'a.png', 'image/png'))).status).toBe(401);
     const stat = await sys.login('statistician');
     const r = await stat.post('/uploads', form(png, 'a.png', 'image/png'));
@@ -125,5 +143,10 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // RGB
   const idat = zlib.deflateSync(Buffer.alloc(width > 0 ? 1 : 0));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

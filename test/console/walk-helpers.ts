@@ -42,7 +42,16 @@ export function allowDialogs(page: Page, errors: string[]): void {
   });
 }
 
-const PAGES: Record<string, string> = { '/': 'home', '/items/new': 'write', '/items': 'items', '/review': 'review', '/monitor': 'monitor', '/stats': 'stats', '/admin': 'admin', '/notifications': 'notifications' };
+const PAGES: Record<string, string> = {
+  '/': 'home',
+  '/items/new': 'write',
+  '/items': 'items',
+  '/review': 'review',
+  '/monitor': 'monitor',
+  '/stats': 'stats',
+  '/admin': 'admin',
+  '/notifications': 'notifications',
+};
 const TABS: Record<string, string> = {
   机构与审核级数: 'orgs',
   用户与角色: 'users',

@@ -44,7 +44,7 @@ const tableOf = (html: string) => {
 };
 
 describe('pasting from Word', () => {
-  it('keeps the table with its heading row, the alignment and the first-line indents, and drops Word\'s own markup', () => {
+  it("keeps the table with its heading row, the alignment and the first-line indents, and drops Word's own markup", () => {
     const { html, droppedImages } = clean(WORD_NOTICE_CLIPBOARD);
     expect(html).not.toMatch(/Mso|mso-|o:p|st1:|<!--|class=|lang=|font-family|<style|<meta|width=/i);
     expect(tableOf(html)).toEqual(WORD_NOTICE_TABLE.map((r, i) => r.map((c) => `${i ? 'td' : 'th'}:${c}`)));
@@ -84,14 +84,18 @@ describe('pasting from Word', () => {
     );
     expect(droppedImages).toEqual([]);
     expect(html).toBe('<figure><img src="https://www.sfx.gov.cn/images/boiler.jpg" alt="锅炉房"><figcaption>图2 锅炉房</figcaption></figure>\n<p>正文</p>');
-    expect(sanitizeBody(throughEditor(html))).toBe('<figure><img src="https://www.sfx.gov.cn/images/boiler.jpg" alt="锅炉房" /><figcaption>图2 锅炉房</figcaption></figure><p>正文</p>');
+    expect(sanitizeBody(throughEditor(html))).toBe(
+      '<figure><img src="https://www.sfx.gov.cn/images/boiler.jpg" alt="锅炉房" /><figcaption>图2 锅炉房</figcaption></figure><p>正文</p>',
+    );
   });
 
   it('leaves a table whose first row is not bold without a heading row, and bounds cell spans', () => {
     const { html } = clean('<table><tr><td colspan=2><p>甲</p></td></tr><tr><td rowspan=99>乙</td><td><b>丙</b></td></tr></table>');
     expect(html).not.toContain('<th');
     const stored = sanitizeBody(throughEditor(html));
-    expect(stored).toBe('<table><tbody><tr><td colspan="2"><p>甲</p></td></tr><tr><td rowspan="20"><p>乙</p></td><td><p><strong>丙</strong></p></td></tr></tbody></table>');
+    expect(stored).toBe(
+      '<table><tbody><tr><td colspan="2"><p>甲</p></td></tr><tr><td rowspan="20"><p>乙</p></td><td><p><strong>丙</strong></p></td></tr></tbody></table>',
+    );
   });
 
   it('reads layout from other sources too: align attributes, px indents, a <thead> heading row', () => {

@@ -117,7 +117,7 @@ describe('chaos failover: a SIGKILLed worker with production lease settings', ()
     return axios.create({ baseURL: `${url}/api/v1`, validateStatus: () => true, headers: { Authorization: `Bearer ${r.data.accessToken}` } });
   }
 
-  it('the surviving worker resumes the killed worker\'s concurrency-1 deliveries within 30 s; each is published once', async () => {
+  it("the surviving worker resumes the killed worker's concurrency-1 deliveries within 30 s; each is published once", async () => {
     const targets = [accounts['testchan:单并发账号甲'], accounts['testchan:单并发账号乙']];
     expect(targets.every(Boolean)).toBe(true);
     // Each post takes a while, so the killed worker dies with calls in flight on both accounts.
@@ -153,10 +153,14 @@ describe('chaos failover: a SIGKILLed worker with production lease settings', ()
         lease_token: string;
         channel_account_id: string;
       }[];
-    const held = (await waitFor(async () => {
-      const rows = await inFlight();
-      return new Set(rows.map((r) => r.channel_account_id)).size === 2 ? rows : null;
-    }, 60_000, 'both concurrency-1 accounts in flight'))!;
+    const held = (await waitFor(
+      async () => {
+        const rows = await inFlight();
+        return new Set(rows.map((r) => r.channel_account_id)).size === 2 ? rows : null;
+      },
+      60_000,
+      'both concurrency-1 accounts in flight',
+    ))!;
     await a.kill();
     // What was in flight when A died (B's own steps among them finish on their own).
     const snapshot = (await inFlight()).filter((r) => held.some((h) => h.id === r.id && h.lease_token === r.lease_token));
@@ -165,7 +169,9 @@ describe('chaos failover: a SIGKILLed worker with production lease settings', ()
     // The condition: every delivery in flight at the kill is published again by B, within the deadline.
     await waitFor(
       async () => {
-        const rows: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM deliveries WHERE id = ANY($1::uuid[])`, [snapshot.map((s) => s.id)]);
+        const rows: { id: string; state: string }[] = await ds.query(`SELECT id, state FROM deliveries WHERE id = ANY($1::uuid[])`, [
+          snapshot.map((s) => s.id),
+        ]);
         return rows.every((r) => r.state === 'published') ? rows : null;
       },
       RESUME_DEADLINE_MS,
@@ -173,9 +179,11 @@ describe('chaos failover: a SIGKILLed worker with production lease settings', ()
     );
     const resumedAfterMs = Date.now() - killedAt;
     // A's steps were among them: taken over (their lease ran out) and reconciled before anything was sent again.
-    const takenOver = (await ds.query(`SELECT count(DISTINCT delivery_id)::int AS n FROM delivery_events WHERE kind = 'reconcile' AND delivery_id = ANY($1::uuid[])`, [
-      snapshot.map((s) => s.id),
-    ]))[0].n;
+    const takenOver = (
+      await ds.query(`SELECT count(DISTINCT delivery_id)::int AS n FROM delivery_events WHERE kind = 'reconcile' AND delivery_id = ANY($1::uuid[])`, [
+        snapshot.map((s) => s.id),
+      ])
+    )[0].n;
     expect(takenOver).toBeGreaterThan(0);
 
     // And B finishes the rest; every post reached the channel exactly once.

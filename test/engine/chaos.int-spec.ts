@@ -99,13 +99,26 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     fs.writeFileSync(
       accountsFile,
       JSON.stringify([
-        { channelType: 'portal', name: '示范县人民政府门户网站', org: 'sfx', baseUrl: '{portalBaseUrl}', settings: { siteName: '示范县人民政府', siteIdCode: '9999000001' } },
+        {
+          channelType: 'portal',
+          name: '示范县人民政府门户网站',
+          org: 'sfx',
+          baseUrl: '{portalBaseUrl}',
+          settings: { siteName: '示范县人民政府', siteIdCode: '9999000001' },
+        },
         tc('测试渠道甲', 'chaos-a'),
         tc('测试渠道乙', 'chaos-b'),
         tc('测试渠道丙（异步确认）', 'async-chaos-c', { pollAfterMs: 300 }),
       ]),
     );
-    const seed = await seedDemo(ds, { password: TEST_PASSWORD, encryptionKey: TEST_KEY, simUrl: sim.url, portalBaseUrl: config.PORTAL_BASE_URL, channelTypes: api.get(ChannelRegistry).types(), accountsFile });
+    const seed = await seedDemo(ds, {
+      password: TEST_PASSWORD,
+      encryptionKey: TEST_KEY,
+      simUrl: sim.url,
+      portalBaseUrl: config.PORTAL_BASE_URL,
+      channelTypes: api.get(ChannelRegistry).types(),
+      accountsFile,
+    });
     accounts = seed.accounts;
     note('api up, demo county seeded');
     worker = new WorkerProcess(
@@ -192,7 +205,12 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
   it('every delivery ends published, failed with a cause, or cancelled; each publication exactly once; ledger = simulator records', async () => {
     const editor = await login('editor');
     const reviewer = await login('reviewer');
-    const targets = [accounts['portal:示范县人民政府门户网站'], accounts['testchan:测试渠道甲'], accounts['testchan:测试渠道乙'], accounts['testchan:测试渠道丙（异步确认）']];
+    const targets = [
+      accounts['portal:示范县人民政府门户网站'],
+      accounts['testchan:测试渠道甲'],
+      accounts['testchan:测试渠道乙'],
+      accounts['testchan:测试渠道丙（异步确认）'],
+    ];
     expect(targets.every(Boolean)).toBe(true);
     const ids: string[] = [];
     for (let i = 0; i < ITEMS; i++) {
@@ -213,8 +231,22 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     // Faults for the whole run: a little latency (more calls in flight when the worker dies), answers
     // lost after the post took effect (destroyed at once, or hung past the adapter's timeout).
     sim.faults.add({ system: 'testchan', latencyMs: 150, label: 'latency' });
-    const lost1 = sim.faults.add({ system: 'testchan', path: '/posts', method: 'POST', timeoutAfterEffect: { mode: 'destroy' }, errorRate: 0.15, label: 'lost-answer' });
-    const lost2 = sim.faults.add({ system: 'testchan', path: '/posts', method: 'POST', timeoutAfterEffect: { mode: 'hang', holdMs: 8000 }, errorRate: 0.05, label: 'hung-answer' });
+    const lost1 = sim.faults.add({
+      system: 'testchan',
+      path: '/posts',
+      method: 'POST',
+      timeoutAfterEffect: { mode: 'destroy' },
+      errorRate: 0.15,
+      label: 'lost-answer',
+    });
+    const lost2 = sim.faults.add({
+      system: 'testchan',
+      path: '/posts',
+      method: 'POST',
+      timeoutAfterEffect: { mode: 'hang', holdMs: 8000 },
+      errorRate: 0.05,
+      label: 'hung-answer',
+    });
     worker.start();
     note('worker started');
 
@@ -224,7 +256,13 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     const approvals = (async () => {
       for (let i = 0; i < ids.length; i += 6) {
         await Promise.all(
-          ids.slice(i, i + 6).map((id) => persist(`approve ${id}`, () => reviewer.post(`/items/${id}/approve`, {}), (s) => s === 200 || s === 409)),
+          ids.slice(i, i + 6).map((id) =>
+            persist(
+              `approve ${id}`,
+              () => reviewer.post(`/items/${id}/approve`, {}),
+              (s) => s === 200 || s === 409,
+            ),
+          ),
         );
         const due = started + ((i + 6) / ids.length) * approveWindow;
         if (due > Date.now()) await sleep(due - Date.now());
@@ -233,7 +271,10 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     })();
     for (let r = 1; r <= ROUNDS; r++) await chaosRound(r);
     await approvals;
-    const fired = sim.faults.list().filter((f) => f.id === lost1.id || f.id === lost2.id).reduce((n, f) => n + f.fired, 0);
+    const fired = sim.faults
+      .list()
+      .filter((f) => f.id === lost1.id || f.id === lost2.id)
+      .reduce((n, f) => n + f.fired, 0);
     sim.faults.remove(lost1.id);
     sim.faults.remove(lost2.id);
     note('faults cleared');
@@ -242,7 +283,11 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     let rows: any[] = [];
     const deadline = Date.now() + SETTLE_MS;
     for (;;) {
-      rows = await ds.query(`SELECT id, item_id, state, channel_type, channel_account_id, external_id, external_url, last_error_code, last_error_message, attempts FROM deliveries`).catch(() => rows);
+      rows = await ds
+        .query(
+          `SELECT id, item_id, state, channel_type, channel_account_id, external_id, external_url, last_error_code, last_error_message, attempts FROM deliveries`,
+        )
+        .catch(() => rows);
       if (rows.length === ids.length * targets.length && rows.every((d) => settled.includes(d.state))) break;
       if (Date.now() > deadline) break;
       await sleep(1000);
@@ -258,7 +303,9 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     const duplicates = [...byRef.values()].filter((l) => l.length > 1);
     const deliveryIds = new Set(rows.map((d) => d.id));
     const strays = recs.filter((r) => !deliveryIds.has(String(r.meta?.ref)));
-    const ledger: { delivery_id: string; channel_type: string; external_url: string }[] = await ds.query(`SELECT delivery_id, channel_type, external_url FROM publication_records`);
+    const ledger: { delivery_id: string; channel_type: string; external_url: string }[] = await ds.query(
+      `SELECT delivery_id, channel_type, external_url FROM publication_records`,
+    );
     const ledgerTc = ledger.filter((l) => l.channel_type === 'testchan');
     const ledgerPortal = ledger.filter((l) => l.channel_type === 'portal');
     const tcPublished = rows.filter((d) => d.channel_type === 'testchan' && d.state === 'published');
@@ -290,7 +337,12 @@ describe('chaos: SIGKILL, FLUSHALL, Postgres restart, lost answers, outage', () 
     console.log(`chaos timeline:\n  ${log.join('\n  ')}\nchaos result: ${JSON.stringify(summary, null, 2)}`);
     if (rows.some((d) => !settled.includes(d.state))) {
       // eslint-disable-next-line no-console
-      console.log('unsettled:', rows.filter((d) => !settled.includes(d.state)).slice(0, 20), '\nworker log tail:\n', fs.readFileSync(path.join(dir, 'worker.log'), 'utf8').slice(-4000));
+      console.log(
+        'unsettled:',
+        rows.filter((d) => !settled.includes(d.state)).slice(0, 20),
+        '\nworker log tail:\n',
+        fs.readFileSync(path.join(dir, 'worker.log'), 'utf8').slice(-4000),
+      );
     }
 
     expect(rows).toHaveLength(ITEMS * targets.length);

@@ -131,7 +131,11 @@ describe('delivery engine: outcome classification (test channel)', () => {
     const acc = await createTestchanAccount(sys, sim.url, 'revoked', tok);
     sim.testchan.revokeToken(tok);
     const first = await publishItem(sys, [acc]);
-    await waitFor(async () => (await sys.ds.query(`SELECT status FROM channel_accounts WHERE id = $1`, [acc]))[0].status === 'needs_attention', 20_000, 'account stopped');
+    await waitFor(
+      async () => (await sys.ds.query(`SELECT status FROM channel_accounts WHERE id = $1`, [acc]))[0].status === 'needs_attention',
+      20_000,
+      'account stopped',
+    );
     const d1 = await deliveryFor(sys, first, acc);
     expect(d1.state).toBe('pending');
     expect(d1.last_error_code).toBe('invalid_token');
@@ -180,10 +184,14 @@ describe('delivery engine: outcome classification (test channel)', () => {
     sim.testchan.configure({ asyncDelayMs: 120_000 });
     try {
       const id = await publishItem(sys, [acc]);
-      const d = await waitFor(async () => {
-        const r = (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [id]))[0];
-        return r?.checkpoint?.manualCheck || r?.state === 'failed' ? r : null;
-      }, 20_000, 'the delivery handed to a person');
+      const d = await waitFor(
+        async () => {
+          const r = (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [id]))[0];
+          return r?.checkpoint?.manualCheck || r?.state === 'failed' ? r : null;
+        },
+        20_000,
+        'the delivery handed to a person',
+      );
       expect(d.state).toBe('unconfirmed');
       expect(d.last_error_code).toBe('CONFIRMATION_TIMEOUT');
       expect(d.last_error_message).toContain('未能确认');
@@ -204,10 +212,14 @@ describe('delivery engine: outcome classification (test channel)', () => {
     sim.testchan.configure({ asyncDelayMs: 120_000 });
     try {
       const id = await publishItem(sys, [acc]);
-      const d = await waitFor(async () => {
-        const x = await deliveryFor(sys, id, acc);
-        return x?.state === 'awaiting_confirmation' && x.external_id ? x : null;
-      }, 20_000, 'accepted');
+      const d = await waitFor(
+        async () => {
+          const x = await deliveryFor(sys, id, acc);
+          return x?.state === 'awaiting_confirmation' && x.external_id ? x : null;
+        },
+        20_000,
+        'accepted',
+      );
       const runner = sys.api.get(DeliveryRunner);
       const result = { status: 'published' as const, externalId: d!.external_id!, externalUrl: `${sim.url}/testchan/p/${d!.external_id}` };
       const outcomes = await Promise.all([
@@ -233,10 +245,14 @@ describe('delivery engine: outcome classification (test channel)', () => {
     sim.testchan.configure({ asyncDelayMs: 120_000 });
     try {
       const id = await publishItem(sys, [acc]);
-      const d = await waitFor(async () => {
-        const x = await deliveryFor(sys, id, acc);
-        return x?.state === 'awaiting_confirmation' ? x : null;
-      }, 20_000, 'accepted');
+      const d = await waitFor(
+        async () => {
+          const x = await deliveryFor(sys, id, acc);
+          return x?.state === 'awaiting_confirmation' ? x : null;
+        },
+        20_000,
+        'accepted',
+      );
       const runner = sys.api.get(DeliveryRunner);
       expect(await runner.confirmFromCallback({ deliveryId: d!.id }, { status: 'failed', code: '4', message: '平台审核未通过' })).toBe('failed');
       const after = await deliveryFor(sys, id, acc);

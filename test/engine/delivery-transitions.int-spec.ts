@@ -39,11 +39,25 @@ describe('delivery transitions: the repository keeps to the state machine', () =
     const events = await eventCount(d.id);
     // published → cancelled and published → pending are not in the table
     await expect(repo.cancel(untouched, d.id, 'published', 'x', [{ kind: 'state' }])).rejects.toBeInstanceOf(DeliveryTransitionError);
-    await expect(repo.retry(untouched, d.id, 'published', 'pending', [{ kind: 'operator_retry' }])).rejects.toMatchObject({ code: 'INVALID_DELIVERY_TRANSITION', from: 'published', to: 'pending' });
+    await expect(repo.retry(untouched, d.id, 'published', 'pending', [{ kind: 'operator_retry' }])).rejects.toMatchObject({
+      code: 'INVALID_DELIVERY_TRANSITION',
+      from: 'published',
+      to: 'pending',
+    });
     // a step may not leave processing for withdrawn; a claim may not take a published delivery
-    await expect(repo.transition({ deliveryId: d.id, token: d.id, to: 'withdrawn', nextAttemptAt: null, externalId: null, error: null, attemptsDelta: 0, checkpoint: {}, events: [] })).rejects.toBeInstanceOf(
-      DeliveryTransitionError,
-    );
+    await expect(
+      repo.transition({
+        deliveryId: d.id,
+        token: d.id,
+        to: 'withdrawn',
+        nextAttemptAt: null,
+        externalId: null,
+        error: null,
+        attemptsDelta: 0,
+        checkpoint: {},
+        events: [],
+      }),
+    ).rejects.toBeInstanceOf(DeliveryTransitionError);
     await expect(repo.claimMany([d.id], 60, ['published'])).rejects.toBeInstanceOf(DeliveryTransitionError);
     expect(await rowOf(d.id)).toEqual(before);
     expect(await eventCount(d.id)).toBe(events);

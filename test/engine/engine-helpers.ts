@@ -42,7 +42,12 @@ export function itemBody(sys: TestSystem, accounts: string[], over: Record<strin
 }
 
 /** Writes, submits and approves an item; returns its id. */
-export async function publishItem(sys: TestSystem, accounts: string[], over: Record<string, unknown> = {}, users?: { editor: AxiosInstance; reviewer: AxiosInstance }): Promise<string> {
+export async function publishItem(
+  sys: TestSystem,
+  accounts: string[],
+  over: Record<string, unknown> = {},
+  users?: { editor: AxiosInstance; reviewer: AxiosInstance },
+): Promise<string> {
   const editor = users?.editor ?? (await sys.login('editor'));
   const reviewer = users?.reviewer ?? (await sys.login('reviewer'));
   const created = await editor.post('/items', itemBody(sys, accounts, over));
@@ -92,10 +97,16 @@ export async function waitSettled(sys: TestSystem, itemId: string, timeoutMs = 3
   ) as Promise<DeliveryRow[]>;
 }
 
-export async function eventsOf(sys: TestSystem, deliveryId: string): Promise<{ kind: string; from_state: string | null; to_state: string | null; error_code: string | null; message: string | null; call: string | null }[]> {
+export async function eventsOf(
+  sys: TestSystem,
+  deliveryId: string,
+): Promise<{ kind: string; from_state: string | null; to_state: string | null; error_code: string | null; message: string | null; call: string | null }[]> {
   return sys.ds.query(`SELECT * FROM delivery_events WHERE delivery_id = $1 ORDER BY id`, [deliveryId]);
 }
 
-export async function ledgerOf(sys: TestSystem, itemId: string): Promise<{ delivery_id: string; channel_type: string; external_url: string | null; manual: boolean }[]> {
+export async function ledgerOf(
+  sys: TestSystem,
+  itemId: string,
+): Promise<{ delivery_id: string; channel_type: string; external_url: string | null; manual: boolean }[]> {
   return sys.ds.query(`SELECT * FROM publication_records WHERE item_id = $1 ORDER BY id`, [itemId]);
 }

@@ -74,7 +74,21 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
     expect(ib).toEqual(ia);
     expect(ib.status).toBe('published');
     // Exactly once: the guard no longer holds.
-    expect(await new DeliveryStateRepository(sys.ds).markPublished({ deliveryId: b.d.id, itemVersionId: b.d.item_version_id, channelType: b.d.channel_type, channelAccountId: b.d.channel_account_id, reportRow: 'portal', newMedia: false, snapshot: b.snapshot, externalId: 'x', externalUrl: null, publishedAt: at, guard: { fromStates: ['pending'] } })).toBeNull();
+    expect(
+      await new DeliveryStateRepository(sys.ds).markPublished({
+        deliveryId: b.d.id,
+        itemVersionId: b.d.item_version_id,
+        channelType: b.d.channel_type,
+        channelAccountId: b.d.channel_account_id,
+        reportRow: 'portal',
+        newMedia: false,
+        snapshot: b.snapshot,
+        externalId: 'x',
+        externalUrl: null,
+        publishedAt: at,
+        guard: { fromStates: ['pending'] },
+      }),
+    ).toBeNull();
     expect(await sys.ds.query(`SELECT id FROM publication_records WHERE delivery_id = $1`, [b.d.id])).toHaveLength(1);
   });
 
@@ -82,11 +96,25 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
     const at = new Date('2026-05-01T01:00:00Z');
     const ref = await pendingDelivery('normative');
     await (sys.ds as DataSource).transaction((em) =>
-      recordPublication(em, { deliveryId: ref.d.id, itemVersionId: ref.d.item_version_id, snapshot: ref.snapshot, channelType: ref.d.channel_type, channelAccountId: ref.d.channel_account_id, reportRow: 'weibo', newMedia: true, publishedAt: at, externalUrl: 'https://example.cn/y' }),
+      recordPublication(em, {
+        deliveryId: ref.d.id,
+        itemVersionId: ref.d.item_version_id,
+        snapshot: ref.snapshot,
+        channelType: ref.d.channel_type,
+        channelAccountId: ref.d.channel_account_id,
+        reportRow: 'weibo',
+        newMedia: true,
+        publishedAt: at,
+        externalUrl: 'https://example.cn/y',
+      }),
     );
     const xs = [await pendingDelivery('normative'), await pendingDelivery('normative'), await pendingDelivery('normative')];
     const sql = new DeliveryStateRepository(sys.ds);
-    const claimed = await sql.claimMany(xs.map((x) => x.d.id), 60, ['pending']);
+    const claimed = await sql.claimMany(
+      xs.map((x) => x.d.id),
+      60,
+      ['pending'],
+    );
     expect(claimed).toHaveLength(3);
     const token = new Map(claimed.map((c: any) => [c.id, c.lease_token]));
     const rows = xs.map((x, i) => ({
@@ -102,7 +130,10 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
       externalUrl: 'https://example.cn/y',
       publishedAt: at,
       attemptsDelta: 0,
-      events: [{ kind: 'attempt', call: `POST ${i}`, durationMs: 3 }, { kind: 'attempt', call: `GET ${i}` }],
+      events: [
+        { kind: 'attempt', call: `POST ${i}`, durationMs: 3 },
+        { kind: 'attempt', call: `GET ${i}` },
+      ],
     }));
     const done = await sql.publishMany(rows);
     expect([...done].sort()).toEqual([xs[0].d.id, xs[1].d.id].sort());
@@ -111,7 +142,9 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
     for (const x of xs.slice(0, 2)) {
       const lb = (await sys.ds.query(`SELECT * FROM publication_records WHERE delivery_id = $1`, [x.d.id]))[0];
       expect(comparable(lb)).toEqual(comparable(la));
-      expect((await sys.ds.query(`SELECT status, publish_date FROM items WHERE id = $1`, [x.id]))[0]).toEqual((await sys.ds.query(`SELECT status, publish_date FROM items WHERE id = $1`, [ref.id]))[0]);
+      expect((await sys.ds.query(`SELECT status, publish_date FROM items WHERE id = $1`, [x.id]))[0]).toEqual(
+        (await sys.ds.query(`SELECT status, publish_date FROM items WHERE id = $1`, [ref.id]))[0],
+      );
       const ev = await sys.ds.query(`SELECT kind, call, to_state FROM delivery_events WHERE delivery_id = $1 ORDER BY id`, [x.d.id]);
       expect(ev.map((e: any) => e.kind)).toEqual(['attempt', 'attempt', 'state']);
       expect(ev[0].call).toMatch(/^POST/);
@@ -124,7 +157,12 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
   it('a claim brings each version’s snapshot once, and none for versions the caller names as cached', async () => {
     const xs = [await pendingDelivery('notice'), await pendingDelivery('notice')];
     const sql = new DeliveryStateRepository(sys.ds);
-    const claimed = await sql.claimMany(xs.map((x) => x.d.id), 60, ['pending'], [xs[1].d.item_version_id]);
+    const claimed = await sql.claimMany(
+      xs.map((x) => x.d.id),
+      60,
+      ['pending'],
+      [xs[1].d.item_version_id],
+    );
     const byId = new Map(claimed.map((c: any) => [c.id, c]));
     expect(byId.get(xs[0].d.id).version_snapshot).toEqual(xs[0].snapshot);
     expect(byId.get(xs[1].d.id).version_snapshot).toBeNull();

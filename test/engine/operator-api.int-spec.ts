@@ -51,7 +51,16 @@ describe('operator surface: API, live updates, Bull Board, metrics', () => {
   let n = 0;
   const token = (p = 'tok') => `${p}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
 
-  startChannelSuite('operator', { users: ['operator', 'editor'], simUrl: false }, (s) => ({ sim, sys, users: { operator, editor } } = s));
+  startChannelSuite(
+    'operator',
+    { users: ['operator', 'editor'], simUrl: false },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { operator, editor },
+      } = s),
+  );
   afterEach(() => sim.faults.clear());
 
   it('lists and filters deliveries by state, channel, account, organisation and time; operator role only', async () => {
@@ -85,7 +94,13 @@ describe('operator surface: API, live updates, Bull Board, metrics', () => {
 
     // A department's operator sees nothing of the county's deliveries and cannot act on them.
     const admin = await sys.login('admin');
-    const u = await admin.post('/users', { username: 'jyj-operator', displayName: '教育局渠道运维', password: TEST_PASSWORD, homeOrganisationId: sys.seed.orgs['sfx-jyj'], roles: [{ organisationId: sys.seed.orgs['sfx-jyj'], role: 'operator' }] });
+    const u = await admin.post('/users', {
+      username: 'jyj-operator',
+      displayName: '教育局渠道运维',
+      password: TEST_PASSWORD,
+      homeOrganisationId: sys.seed.orgs['sfx-jyj'],
+      roles: [{ organisationId: sys.seed.orgs['sfx-jyj'], role: 'operator' }],
+    });
     expect(u.status).toBe(201);
     const deptOp = await sys.login('jyj-operator');
     expect((await deptOp.get('/operator/deliveries', { params: { item: id } })).data.total).toBe(0);
@@ -184,7 +199,11 @@ describe('operator surface: API, live updates, Bull Board, metrics', () => {
     const acc = await createTestchanAccount(sys, sim.url, 'attention', tok);
     sim.testchan.revokeToken(tok);
     const id = await publishItem(sys, [acc]);
-    await waitFor(async () => (await sys.ds.query(`SELECT status FROM channel_accounts WHERE id = $1`, [acc]))[0].status === 'needs_attention', 20_000, 'stopped');
+    await waitFor(
+      async () => (await sys.ds.query(`SELECT status FROM channel_accounts WHERE id = $1`, [acc]))[0].status === 'needs_attention',
+      20_000,
+      'stopped',
+    );
     const list = await operator.get('/operator/accounts', { params: { status: 'needs_attention' } });
     const row = list.data.find((a: any) => a.id === acc);
     expect(row).toMatchObject({ status: 'needs_attention', waiting: 1 });
@@ -215,9 +234,17 @@ describe('operator surface: API, live updates, Bull Board, metrics', () => {
       const id = await publishItem(sys, [acc]);
       const other = await publishItem(sys, [acc2]);
       await waitFor(async () => all.events.some((e) => e.event === 'delivery' && e.data.itemId === id && e.data.state === 'failed'), 15_000, 'failed event');
-      await waitFor(async () => all.events.some((e) => e.event === 'delivery' && e.data.itemId === other && e.data.state === 'published'), 15_000, 'published event');
+      await waitFor(
+        async () => all.events.some((e) => e.event === 'delivery' && e.data.itemId === other && e.data.state === 'published'),
+        15_000,
+        'published event',
+      );
       expect(all.events.filter((e) => e.event === 'delivery' && e.data.itemId === id).map((e) => e.data.state)).toEqual(['pending', 'processing', 'failed']);
-      expect(all.events.filter((e) => e.event === 'delivery' && e.data.itemId === other).map((e) => e.data.state)).toEqual(['pending', 'processing', 'published']);
+      expect(all.events.filter((e) => e.event === 'delivery' && e.data.itemId === other).map((e) => e.data.state)).toEqual([
+        'pending',
+        'processing',
+        'published',
+      ]);
       const ev = all.events.find((e) => e.event === 'delivery' && e.data.itemId === id)!.data;
       expect(ev).toMatchObject({ channelType: 'testchan', channelAccountId: acc, organisationId: sys.seed.orgs['sfx'], versionNo: 1 });
 

@@ -30,7 +30,11 @@ describe('delivery engine: recovery', () => {
     return removed;
   }
 
-  startChannelSuite('recovery', { simUrl: false, system: { worker: false, overrides: { DELIVERY_LEASE_SECONDS: 5 } }, beforeClose: () => redis?.disconnect() }, (s) => ({ sim, sys } = s));
+  startChannelSuite(
+    'recovery',
+    { simUrl: false, system: { worker: false, overrides: { DELIVERY_LEASE_SECONDS: 5 } }, beforeClose: () => redis?.disconnect() },
+    (s) => ({ sim, sys } = s),
+  );
   beforeAll(async () => {
     redis = new IORedis(sys.config.REDIS_URL!);
   });

@@ -118,7 +118,16 @@ describe('delivery runner contract', () => {
 
   function runnerWith(...adapters: ChannelAdapter[]) {
     const a = sys.api;
-    return new DeliveryRunner(sys.ds, a.get(AppConfig), new ChannelRegistry(adapters), a.get(AccountStore), a.get(PortalUrls), a.get(AccountLimiter), a.get(EngineMetrics), a.get(DeliveryStateRepository));
+    return new DeliveryRunner(
+      sys.ds,
+      a.get(AppConfig),
+      new ChannelRegistry(adapters),
+      a.get(AccountStore),
+      a.get(PortalUrls),
+      a.get(AccountLimiter),
+      a.get(EngineMetrics),
+      a.get(DeliveryStateRepository),
+    );
   }
 
   async function account(type: string, settings: Record<string, unknown> = {}): Promise<string> {

@@ -18,7 +18,8 @@ describe('delivery engine: scheduling, withdrawal, revision', () => {
   // loaded machine) ends well before it: the tests then act "before the time" without racing the clock.
   const SOON = 12;
   /** Resolves once the wall clock is past `iso` plus a margin: the negative checks ("nothing went out at the time"). */
-  const pastTime = (iso: string, marginMs = 1500) => waitFor(async () => Date.now() > new Date(iso).getTime() + marginMs, new Date(iso).getTime() - Date.now() + marginMs + 30_000, `past ${iso}`);
+  const pastTime = (iso: string, marginMs = 1500) =>
+    waitFor(async () => Date.now() > new Date(iso).getTime() + marginMs, new Date(iso).getTime() - Date.now() + marginMs + 30_000, `past ${iso}`);
 
   startChannelSuite('schedule', { simUrl: false }, (s) => ({ sim, sys } = s));
   beforeAll(async () => {
@@ -150,7 +151,10 @@ describe('delivery engine: scheduling, withdrawal, revision', () => {
       expect(m.status).toBe(200);
       expect((await deliveryFor(sys, id, acc)).state).toBe('withdrawn');
       expect((await operator.get('/operator/withdrawals/unresolved')).data.map((u: { id: string }) => u.id)).not.toContain(d.id);
-      const w = await sys.ds.query(`SELECT w.reason FROM publication_withdrawals w JOIN publication_records r ON r.id = w.publication_record_id WHERE r.delivery_id = $1`, [d.id]);
+      const w = await sys.ds.query(
+        `SELECT w.reason FROM publication_withdrawals w JOIN publication_records r ON r.id = w.publication_record_id WHERE r.delivery_id = $1`,
+        [d.id],
+      );
       expect(w).toEqual([{ reason: '已在测试渠道后台手工删除' }]);
       const audit = (await operator.get(`/items/${id}/audit`)).data.map((a: { action: string }) => a.action);
       expect(audit).toContain('delivery.mark_withdrawn');

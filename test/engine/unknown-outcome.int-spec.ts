@@ -15,7 +15,21 @@ describe('delivery engine: unknown outcomes and paused accounts', () => {
   let sim: ChannelSim, sys: TestSystem, operator: AxiosInstance;
   let seq = 0;
 
-  startChannelSuite('unknown-outcome', { users: ['operator'], beforeClose: async () => { if (sys) expect(await unscheduledDeliveries(sys.ds)).toEqual([]); } }, (s) => ({ sim, sys, users: { operator } } = s));
+  startChannelSuite(
+    'unknown-outcome',
+    {
+      users: ['operator'],
+      beforeClose: async () => {
+        if (sys) expect(await unscheduledDeliveries(sys.ds)).toEqual([]);
+      },
+    },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { operator },
+      } = s),
+  );
   afterEach(() => sim.faults.clear());
 
   const row = async (itemId: string) => (await sys.ds.query(`SELECT * FROM deliveries WHERE item_id = $1`, [itemId]))[0];
@@ -26,10 +40,14 @@ describe('delivery engine: unknown outcomes and paused accounts', () => {
     sim.faults.add({ system: 'testchan', account: tok, path: '/posts', method: 'POST', timeoutAfterEffect: { mode: 'destroy' }, count: 1 });
     sim.faults.add({ system: 'testchan', account: tok, path: '/posts', method: 'GET', error: 503 });
     const itemId = await publishItem(sys, [acc]);
-    const d = await waitFor(async () => {
-      const r = await row(itemId);
-      return r && (r.checkpoint?.manualCheck || ['failed', 'published'].includes(r.state)) ? r : null;
-    }, 40_000, 'the delivery handed to a person');
+    const d = await waitFor(
+      async () => {
+        const r = await row(itemId);
+        return r && (r.checkpoint?.manualCheck || ['failed', 'published'].includes(r.state)) ? r : null;
+      },
+      40_000,
+      'the delivery handed to a person',
+    );
     expect(d.state).toBe('unconfirmed');
     expect(d.checkpoint.manualCheck).toBe(true);
     expect(d.last_error_code).toBe('UNCONFIRMED_GIVE_UP');
@@ -71,10 +89,14 @@ describe('delivery engine: unknown outcomes and paused accounts', () => {
     sim.faults.add({ system: 'weibo', account: token, path: '/2/statuses/share.json', method: 'POST', timeoutAfterEffect: { mode: 'destroy' }, count: 1 });
     sim.faults.add({ system: 'weibo', account: token, path: '/2/statuses/user_timeline.json', error: 10023 });
     const itemId = await publishItem(sys, [acc]);
-    const d = await waitFor(async () => {
-      const r = await row(itemId);
-      return r && r.last_error_code === 'WEIBO_10023' ? r : null;
-    }, 40_000, 'the reconcile rate-limited');
+    const d = await waitFor(
+      async () => {
+        const r = await row(itemId);
+        return r && r.last_error_code === 'WEIBO_10023' ? r : null;
+      },
+      40_000,
+      'the reconcile rate-limited',
+    );
     expect(d.state).toBe('unconfirmed');
     expect(new Date(d.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
     const list = await operator.get('/operator/accounts');

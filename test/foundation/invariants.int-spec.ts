@@ -21,7 +21,11 @@ describe('invariants', () => {
       targetAccountIds: [sys.seed.accounts['portal:示范县人民政府门户网站']],
     });
     const counts = async () =>
-      (await sys.ds.query(`SELECT (SELECT count(*) FROM item_versions)::int AS v, (SELECT count(*) FROM deliveries)::int AS d, (SELECT count(*) FROM publication_records)::int AS p`))[0];
+      (
+        await sys.ds.query(
+          `SELECT (SELECT count(*) FROM item_versions)::int AS v, (SELECT count(*) FROM deliveries)::int AS d, (SELECT count(*) FROM publication_records)::int AS p`,
+        )
+      )[0];
 
     it('never lets the author approve their own item, even when they also hold the reviewer role', async () => {
       const admin = await sys.login('admin');
@@ -94,7 +98,11 @@ describe('invariants', () => {
       const r = await reviewer.post(`/items/${id}/approve`, {});
       expect(r.status).toBe(400);
       expect(r.data).toMatchObject({ code: 'UNKNOWN_CHANNEL_ACCOUNT', details: [{ field: 'targetAccountIds', reason: 'unknown channel account' }] });
-      expect((await sys.ds.query(`SELECT status, row_version, current_version_no FROM items WHERE id = $1`, [id]))[0]).toEqual({ status: 'submitted', row_version: before, current_version_no: 0 });
+      expect((await sys.ds.query(`SELECT status, row_version, current_version_no FROM items WHERE id = $1`, [id]))[0]).toEqual({
+        status: 'submitted',
+        row_version: before,
+        current_version_no: 0,
+      });
       for (const t of ['item_versions', 'deliveries', 'review_decisions']) {
         expect((await sys.ds.query(`SELECT count(*)::int AS n FROM ${t} WHERE item_id = $1`, [id]))[0].n).toBe(0);
       }
@@ -104,7 +112,13 @@ describe('invariants', () => {
     it('two reviewers approving at once: one approval, one version, one set of deliveries; the other is told why', async () => {
       const admin = await sys.login('admin');
       const org = sys.seed.orgs['sfx'];
-      await admin.post('/users', { username: 'reviewer-b', displayName: '另一审核人', password: 'test-password-1', homeOrganisationId: org, roles: [{ organisationId: org, role: 'reviewer' }] });
+      await admin.post('/users', {
+        username: 'reviewer-b',
+        displayName: '另一审核人',
+        password: 'test-password-1',
+        homeOrganisationId: org,
+        roles: [{ organisationId: org, role: 'reviewer' }],
+      });
       const editor = await sys.login('editor');
       const a = await sys.login('reviewer');
       const b = await sys.login('reviewer-b');
@@ -131,7 +145,13 @@ describe('invariants', () => {
       const admin = await sys.login('admin');
       const dept = sys.seed.orgs['sfx-fgj'];
       expect((await admin.patch(`/organisations/${dept}`, { reviewLevels: 2 })).status).toBe(200);
-      await admin.post('/users', { username: 'reviewer2', displayName: '二级审核人', password: 'test-password-1', homeOrganisationId: dept, roles: [{ organisationId: dept, role: 'reviewer' }] });
+      await admin.post('/users', {
+        username: 'reviewer2',
+        displayName: '二级审核人',
+        password: 'test-password-1',
+        homeOrganisationId: dept,
+        roles: [{ organisationId: dept, role: 'reviewer' }],
+      });
       const editor = await sys.login('editor');
       const reviewer = await sys.login('reviewer');
       const reviewer2 = await sys.login('reviewer2');
@@ -152,7 +172,14 @@ describe('invariants', () => {
       expect(trail[2].details).toEqual({ level: 1, of: 2, secrecyConclusion: '不涉密', version: null, deliveries: 0, changes: expect.any(Array) });
       const deliveries = (await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE item_id = $1`, [id]))[0].n;
       expect(deliveries).toBeGreaterThan(0);
-      expect(trail[3].details).toEqual({ level: 2, of: 2, secrecyConclusion: '经保密审查，不涉及国家秘密', version: { id: l2.data.version.id, versionNo: 1 }, deliveries, changes: expect.any(Array) });
+      expect(trail[3].details).toEqual({
+        level: 2,
+        of: 2,
+        secrecyConclusion: '经保密审查，不涉及国家秘密',
+        version: { id: l2.data.version.id, versionNo: 1 },
+        deliveries,
+        changes: expect.any(Array),
+      });
       // the responses carry the row as stored (a publication may have moved it on since)
       expect(l2.data).toMatchObject({ reviewLevel: 2, currentVersionNo: 1, rowVersion: l1.data.rowVersion + 1 });
       expect((await sys.ds.query(`SELECT row_version FROM items WHERE id = $1`, [id]))[0].row_version).toBeGreaterThanOrEqual(l2.data.rowVersion);
@@ -248,7 +275,10 @@ describe('invariants', () => {
         await waitFor(async () => (await sys.ds.query(`SELECT state FROM deliveries WHERE item_id = $1`, [id]))[0].state === 'published', 20_000, 'published');
         const ledger = await sys.ds.query(`SELECT count(*)::int AS n FROM publication_records WHERE item_id = $1`, [id]);
         expect(ledger[0].n).toBe(1);
-        const events = await sys.ds.query(`SELECT count(*)::int AS n FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id WHERE d.item_id = $1 AND e.kind = 'attempt'`, [id]);
+        const events = await sys.ds.query(
+          `SELECT count(*)::int AS n FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id WHERE d.item_id = $1 AND e.kind = 'attempt'`,
+          [id],
+        );
         expect(events[0].n).toBe(1);
       } finally {
         await sys.close();

@@ -21,7 +21,8 @@ describe('write → review → portal', () => {
   const newItem = (over: Record<string, unknown> = {}) => ({
     organisationId: sys.seed.orgs['sfx'],
     title: '关于做好2026年冬季供暖工作的通知',
-    bodyHtml: '<p>各乡镇人民政府、县直各部门：</p><p>现就做好冬季供暖工作通知如下。</p><script>alert(1)</script><a href="javascript:alert(1)" onclick="x()">链接</a>',
+    bodyHtml:
+      '<p>各乡镇人民政府、县直各部门：</p><p>现就做好冬季供暖工作通知如下。</p><script>alert(1)</script><a href="javascript:alert(1)" onclick="x()">链接</a>',
     summary: '冬季供暖安排',
     docNo: '示政办发〔2026〕12号',
     writtenDate: '2026-11-10',
@@ -45,10 +46,14 @@ describe('write → review → portal', () => {
     expect(approved.status).toBe(200);
     expect(approved.data.status).toBe('approved');
 
-    const deliveries = await waitFor(async () => {
-      const r = await editor.get(`/items/${id}/deliveries`);
-      return r.data.every((d: { state: string }) => d.state === 'published') && r.data.length ? r.data : null;
-    }, 20_000, 'delivery published');
+    const deliveries = await waitFor(
+      async () => {
+        const r = await editor.get(`/items/${id}/deliveries`);
+        return r.data.every((d: { state: string }) => d.state === 'published') && r.data.length ? r.data : null;
+      },
+      20_000,
+      'delivery published',
+    );
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0].externalUrl).toBe(`${sys.url}/site/articles/${id}.html`);
 
@@ -100,7 +105,10 @@ describe('write → review → portal', () => {
     expect(page).not.toContain('将被撤回的通知</h1>');
     const index = await fs.readFile(path.join(sys.portalDir, 'index.html'), 'utf8');
     expect(index).not.toContain(`articles/${id}.html`);
-    const ledger = await sys.ds.query(`SELECT r.id, w.id AS wid FROM publication_records r LEFT JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.item_id = $1`, [id]);
+    const ledger = await sys.ds.query(
+      `SELECT r.id, w.id AS wid FROM publication_records r LEFT JOIN publication_withdrawals w ON w.publication_record_id = r.id WHERE r.item_id = $1`,
+      [id],
+    );
     expect(ledger).toHaveLength(1);
     expect(ledger[0].wid).not.toBeNull();
   });

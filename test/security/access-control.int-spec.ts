@@ -59,7 +59,15 @@ const TABLE: Record<string, Row> = {
   // the reviewer withdraws first; operator and admin may too (409: already withdrawn)
   'POST /api/v1/items/{id}/withdraw': { anonymous: 401, sibling: 403, editor: 403, reviewer: 'ok', operator: 'ok', statistician: 403, admin: 'ok' },
   // fresh finding id: the reviewer passes the checks and finds none
-  'POST /api/v1/items/{id}/findings/{findingId}/decision': { anonymous: 401, sibling: 403, editor: 403, reviewer: 404, operator: 403, statistician: 403, admin: 403 },
+  'POST /api/v1/items/{id}/findings/{findingId}/decision': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 403,
+    reviewer: 404,
+    operator: 403,
+    statistician: 403,
+    admin: 403,
+  },
   'GET /api/v1/items/{id}/previews': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'GET /api/v1/items/{id}/deliveries': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'GET /api/v1/items/{id}/audit': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
@@ -87,7 +95,15 @@ const TABLE: Record<string, Row> = {
   'POST /api/v1/uploads': { anonymous: 401, sibling: 400, editor: 400, reviewer: 403, operator: 403, statistician: 403, admin: 403 },
   // the department editor's private upload: anyone with a role over sfx-fgj; the sibling is told "not found"
   'GET /api/v1/uploads/{year}/{month}/{file}': { anonymous: 401, sibling: 404, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
-  'GET /api/v1/items/{id}/versions/{versionNo}': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
+  'GET /api/v1/items/{id}/versions/{versionNo}': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 'ok',
+    reviewer: 'ok',
+    operator: 'ok',
+    statistician: 'ok',
+    admin: 'ok',
+  },
   // 群发 quota of a WeChat account: the department's portal account is not one, so not found for all
   'GET /api/v1/channel-accounts/{id}/quota': { anonymous: 401, sibling: 404, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
   // 群发 preview: an empty body meets validation before the reviewer check (nothing sent)
@@ -112,7 +128,15 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/gazette': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'GET /api/v1/gazette/{accountId}/issues': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'GET /api/v1/gazette/{accountId}/waiting': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
-  'POST /api/v1/gazette/{accountId}/issues/compile': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 'ok', statistician: 403, admin: 'ok' },
+  'POST /api/v1/gazette/{accountId}/issues/compile': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 403,
+    reviewer: 403,
+    operator: 'ok',
+    statistician: 403,
+    admin: 'ok',
+  },
   'GET /api/v1/gazette/issues/{issueId}': { anonymous: 401, sibling: 404, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
   // fresh issue id; an empty body meets validation before the lookup (nothing done)
   'PUT /api/v1/gazette/issues/{issueId}/order': { anonymous: 401, sibling: 400, editor: 403, reviewer: 403, operator: 400, statistician: 403, admin: 400 },
@@ -121,15 +145,55 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/led/screens': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'GET /api/v1/led/screens/{accountId}': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'GET /api/v1/led/screens/{accountId}/frames': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
-  'GET /api/v1/led/screens/{accountId}/frames/{file}': { anonymous: 401, sibling: 403, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
-  'GET /api/v1/led/screens/{accountId}/entries/{entryId}/frames/{file}': { anonymous: 401, sibling: 403, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
+  'GET /api/v1/led/screens/{accountId}/frames/{file}': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 404,
+    reviewer: 404,
+    operator: 404,
+    statistician: 404,
+    admin: 404,
+  },
+  'GET /api/v1/led/screens/{accountId}/entries/{entryId}/frames/{file}': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 404,
+    reviewer: 404,
+    operator: 404,
+    statistician: 404,
+    admin: 404,
+  },
   'POST /api/v1/led/screens/{accountId}/sync': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 'ok', statistician: 403, admin: 'ok' },
   // players: the key is the credential, no token counts
   'GET /api/v1/led/screens/{accountId}/playlist': { anonymous: 403, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 403 },
-  'GET /api/v1/led/screens/{accountId}/playlist/frames/{file}': { anonymous: 403, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 403 },
+  'GET /api/v1/led/screens/{accountId}/playlist/frames/{file}': {
+    anonymous: 403,
+    sibling: 403,
+    editor: 403,
+    reviewer: 403,
+    operator: 403,
+    statistician: 403,
+    admin: 403,
+  },
   // NovaStar media (public, the screen's key): the department's LED screen is a pull screen, so not found.
-  'GET /api/v1/led/screens/{accountId}/media/{entryId}/{file}': { anonymous: 404, sibling: 404, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
-  'GET /api/v1/led/screens/{accountId}/media/blank.png': { anonymous: 404, sibling: 404, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
+  'GET /api/v1/led/screens/{accountId}/media/{entryId}/{file}': {
+    anonymous: 404,
+    sibling: 404,
+    editor: 404,
+    reviewer: 404,
+    operator: 404,
+    statistician: 404,
+    admin: 404,
+  },
+  'GET /api/v1/led/screens/{accountId}/media/blank.png': {
+    anonymous: 404,
+    sibling: 404,
+    editor: 404,
+    reviewer: 404,
+    operator: 404,
+    statistician: 404,
+    admin: 404,
+  },
   'GET /api/v1/compliance/deadlines': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 'ok', operator: 'ok', statistician: 403, admin: 'ok' },
   // deployment-wide scan for any operator or admin
   'POST /api/v1/compliance/deadlines/scan': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 403, operator: 'ok', statistician: 403, admin: 'ok' },
@@ -140,15 +204,39 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/compliance/lexicons/{lexicon}': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 'ok', operator: 403, statistician: 403, admin: 'ok' },
   'PUT /api/v1/compliance/lexicons/{lexicon}': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
   'DELETE /api/v1/compliance/lexicons/{lexicon}': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
-  'PATCH /api/v1/compliance/lexicons/{lexicon}/entries': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  'PATCH /api/v1/compliance/lexicons/{lexicon}/entries': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 403,
+    reviewer: 403,
+    operator: 403,
+    statistician: 403,
+    admin: 'ok',
+  },
   'GET /api/v1/stats/templates': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
   'GET /api/v1/stats/channel-counts': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
   'GET /api/v1/stats/reports/{template}': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
-  'GET /api/v1/stats/reports/{template}/cells/{cell}/items': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 404, admin: 404 },
+  'GET /api/v1/stats/reports/{template}/cells/{cell}/items': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 403,
+    reviewer: 403,
+    operator: 403,
+    statistician: 404,
+    admin: 404,
+  },
   // an empty entries list is refused by validation after the organisation check
   'PUT /api/v1/stats/reports/{template}/manual': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 400, admin: 400 },
   // 复制上年手工填报数 into 2025 (nothing to copy from 2024: 200 with an empty list)
-  'POST /api/v1/stats/reports/{template}/manual/copy-previous-year': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
+  'POST /api/v1/stats/reports/{template}/manual/copy-previous-year': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 403,
+    reviewer: 403,
+    operator: 403,
+    statistician: 'ok',
+    admin: 'ok',
+  },
   // statistician freezes 2019; the admin then meets 409 (already frozen)
   'POST /api/v1/stats/reports/{template}/freeze': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
   'GET /api/v1/stats/reports/{template}/frozen': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 404, admin: 404 },
@@ -167,8 +255,24 @@ const TABLE: Record<string, Row> = {
   'POST /api/v1/notifications/read-all': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'POST /api/v1/notifications/{id}/read': { anonymous: 401, sibling: 404, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
   // the organisation's notification webhook: admins over it (the sibling's admin role is elsewhere)
-  'GET /api/v1/organisations/{id}/notification-webhook': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
-  'PUT /api/v1/organisations/{id}/notification-webhook': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  'GET /api/v1/organisations/{id}/notification-webhook': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 403,
+    reviewer: 403,
+    operator: 403,
+    statistician: 403,
+    admin: 'ok',
+  },
+  'PUT /api/v1/organisations/{id}/notification-webhook': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 403,
+    reviewer: 403,
+    operator: 403,
+    statistician: 403,
+    admin: 'ok',
+  },
   // issue 15.5: the review queue (the caller's own levels; the sibling reviews its department only)
   'GET /api/v1/review/queue': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 'ok', operator: 403, statistician: 403, admin: 403 },
   // issue 15.6: 批量重试 of the department's delivery; the sibling is refused as a whole (nothing retried)
@@ -187,9 +291,16 @@ describe('access control: every route of the OpenAPI document × every actor', (
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gd-acl-'));
     const accountsFile = path.join(dataDir, 'accounts.json');
-    const base = JSON.parse(await fs.readFile(path.resolve('config/demo-accounts.json'), 'utf8')) as { channelType: string; org: string; name: string; baseUrl: string }[];
+    const base = JSON.parse(await fs.readFile(path.resolve('config/demo-accounts.json'), 'utf8')) as {
+      channelType: string;
+      org: string;
+      name: string;
+      baseUrl: string;
+    }[];
     // The department's own accounts (no simulator needed): portal, gazette, pull-mode LED.
-    const fgj = base.filter((a) => ['portal', 'gazette'].includes(a.channelType) || (a.channelType === 'led' && a.baseUrl === '')).map((a) => ({ ...a, org: 'sfx-fgj', name: `发改局${a.name}` }));
+    const fgj = base
+      .filter((a) => ['portal', 'gazette'].includes(a.channelType) || (a.channelType === 'led' && a.baseUrl === ''))
+      .map((a) => ({ ...a, org: 'sfx-fgj', name: `发改局${a.name}` }));
     await fs.writeFile(accountsFile, JSON.stringify(fgj));
     sys = await startTestSystem('acl', { accountsFile, worker: false });
     const docRes = await axios.get(`${sys.url}/api/docs-json`);
@@ -207,7 +318,8 @@ describe('access control: every route of the OpenAPI document × every actor', (
       return r.data.accessToken as string;
     };
     for (const a of ['editor', 'reviewer', 'operator', 'statistician', 'admin'] as const) tokens[a] = await login(a);
-    const as = (a: Exclude<Actor, 'anonymous'>): AxiosInstance => axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, headers: { Authorization: `Bearer ${tokens[a]}` } });
+    const as = (a: Exclude<Actor, 'anonymous'>): AxiosInstance =>
+      axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, headers: { Authorization: `Bearer ${tokens[a]}` } });
     const admin = as('admin');
     const allRoles = (org: string) => ['editor', 'reviewer', 'operator', 'statistician', 'admin'].map((role) => ({ organisationId: org, role }));
     const mk = async (username: string, org: string, roles: { organisationId: string; role: string }[]) => {
@@ -226,7 +338,13 @@ describe('access control: every route of the OpenAPI document × every actor', (
     ids.upload = /\/uploads\/(\d{4}\/\d{2}\/[^/?#]+)$/.exec(((await up.json()) as { url: string }).url)![1];
     const editor = as('editor');
     const reviewer = as('reviewer');
-    const item = (title: string) => ({ organisationId: ids.org, title, bodyHtml: '<p>现将有关事项通知如下。</p>', kind: 'notice', targetAccountIds: [ids.portal] });
+    const item = (title: string) => ({
+      organisationId: ids.org,
+      title,
+      bodyHtml: '<p>现将有关事项通知如下。</p>',
+      kind: 'notice',
+      targetAccountIds: [ids.portal],
+    });
     const draft = await editor.post('/items', item('访问控制测试草稿'));
     expect(draft.status).toBe(201);
     ids.draft = draft.data.id;
@@ -239,7 +357,7 @@ describe('access control: every route of the OpenAPI document × every actor', (
     expect(deliveries).toHaveLength(1);
     ids.delivery = deliveries[0].id;
     const lex = await admin.get('/compliance/lexicons');
-    ids.lexicon = (Array.isArray(lex.data) ? lex.data : lex.data.items ?? [])[0]?.id ?? randomUUID();
+    ids.lexicon = (Array.isArray(lex.data) ? lex.data : (lex.data.items ?? []))[0]?.id ?? randomUUID();
   });
 
   afterAll(async () => {
@@ -303,16 +421,34 @@ describe('access control: every route of the OpenAPI document × every actor', (
 
   /** Valid bodies for the unsafe routes whose organisation check lives past validation. */
   const BODIES: Record<string, () => unknown> = {
-    'POST /api/v1/items': () => ({ organisationId: ids.org, title: '访问控制测试新建', bodyHtml: '<p>正文</p>', kind: 'notice', targetAccountIds: [ids.portal] }),
+    'POST /api/v1/items': () => ({
+      organisationId: ids.org,
+      title: '访问控制测试新建',
+      bodyHtml: '<p>正文</p>',
+      kind: 'notice',
+      targetAccountIds: [ids.portal],
+    }),
     'POST /api/v1/items/{id}/reject': () => ({ reason: '访问控制测试' }),
     'POST /api/v1/items/{id}/withdraw': () => ({ reason: '访问控制测试' }),
     'POST /api/v1/items/{id}/approve': () => ({ secrecyConclusion: '经审查不涉密' }),
     'POST /api/v1/items/{id}/findings/{findingId}/decision': () => ({ decision: 'keep', reason: '访问控制测试' }),
-    'POST /api/v1/users': () => ({ username: `acl-new-${++created}`, displayName: '新用户', password: TEST_PASSWORD, homeOrganisationId: ids.org, roles: [{ organisationId: ids.org, role: 'editor' }] }),
+    'POST /api/v1/users': () => ({
+      username: `acl-new-${++created}`,
+      displayName: '新用户',
+      password: TEST_PASSWORD,
+      homeOrganisationId: ids.org,
+      roles: [{ organisationId: ids.org, role: 'editor' }],
+    }),
     'PUT /api/v1/users/{id}/roles': () => ({ roles: [{ organisationId: ids.org, role: 'reviewer' }] }),
     'PUT /api/v1/users/{id}/active': () => ({ active: true }),
     'POST /api/v1/users/{id}/password': () => ({ password: 'acl-new-password-1' }),
-    'POST /api/v1/channel-accounts': () => ({ organisationId: ids.org, channelType: 'portal', name: `发改局网站${++created}`, baseUrl: 'http://127.0.0.1:1/site', settings: { siteName: '发改局', siteDomain: 'fgj.example', siteIdCode: '9999000009' } }),
+    'POST /api/v1/channel-accounts': () => ({
+      organisationId: ids.org,
+      channelType: 'portal',
+      name: `发改局网站${++created}`,
+      baseUrl: 'http://127.0.0.1:1/site',
+      settings: { siteName: '发改局', siteDomain: 'fgj.example', siteIdCode: '9999000009' },
+    }),
     'PUT /api/v1/organisations/{id}/review-policy': () => ({ levels: [{ label: '审核', role: 'reviewer', recordsSecrecy: true }] }),
     'POST /api/v1/organisations': () => ({ parentId: ids.org, code: `sfx-fgj-${++created}`, name: `发改局下属单位${created}`, level: 'department' }),
     'POST /api/v1/deliveries/{id}/cancel': () => ({ reason: '访问控制测试' }),
@@ -324,7 +460,11 @@ describe('access control: every route of the OpenAPI document × every actor', (
     'POST /api/v1/deliveries/bulk-retry': () => ({ ids: [ids.delivery] }),
     'PUT /api/v1/stats/reports/{template}/manual': () => ({ org: ids.org, year: 2025, entries: [] }),
     'POST /api/v1/stats/reports/{template}/manual/copy-previous-year': () => ({ org: ids.org, year: 2025 }),
-    'POST /api/v1/stats/reports/{template}/freeze': () => ({ org: ids.org, year: 2019, signoff: { unitHead: '甲', reviewer: '乙', preparer: '丙', phone: '0744-8596033', filledDate: '2020-01-15' } }),
+    'POST /api/v1/stats/reports/{template}/freeze': () => ({
+      org: ids.org,
+      year: 2019,
+      signoff: { unitHead: '甲', reviewer: '乙', preparer: '丙', phone: '0744-8596033', filledDate: '2020-01-15' },
+    }),
   };
   let created = 0;
 
@@ -348,7 +488,8 @@ describe('access control: every route of the OpenAPI document × every actor', (
       for (const actor of ACTORS) {
         let token = actor === 'anonymous' ? undefined : tokens[actor];
         // Signing out ends the session it is sent with: use a session of its own.
-        if (token && p.endsWith('/auth/logout')) token = (await sys.http.post('/auth/login', { username: actor === 'sibling' ? 'acl-sibling' : actor, password: TEST_PASSWORD })).data.accessToken;
+        if (token && p.endsWith('/auth/logout'))
+          token = (await sys.http.post('/auth/login', { username: actor === 'sibling' ? 'acl-sibling' : actor, password: TEST_PASSWORD })).data.accessToken;
         const unsafe = method !== 'GET';
         const before = unsafe ? await fingerprint() : '';
         const ctrl = new AbortController();
@@ -365,7 +506,8 @@ describe('access control: every route of the OpenAPI document × every actor', (
         const got = classify(res.status);
         observed[r][actor] = got === 'ok' ? `ok ${res.status}` : got;
         const want = TABLE[r]?.[actor];
-        if (want !== undefined && String(want) !== got) problems.push(`${r} as ${actor}: expected ${want}, got ${res.status} ${String(res.data).slice(0, 160)}`);
+        if (want !== undefined && String(want) !== got)
+          problems.push(`${r} as ${actor}: expected ${want}, got ${res.status} ${String(res.data).slice(0, 160)}`);
         if (unsafe && [400, 401, 403, 404].includes(res.status)) {
           const after = await fingerprint();
           if (after !== before) problems.push(`${r} as ${actor}: refused with ${res.status} but changed state`);
@@ -383,7 +525,13 @@ describe('access control: every route of the OpenAPI document × every actor', (
   it('the delivery event stream (not inspectable above) shows the sibling nothing of sfx-fgj', async () => {
     const editor = axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, headers: { Authorization: `Bearer ${tokens.editor}` } });
     const reviewer = axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, headers: { Authorization: `Bearer ${tokens.reviewer}` } });
-    const created = await editor.post('/items', { organisationId: ids.org, title: '访问控制测试推送', bodyHtml: '<p>正文</p>', kind: 'notice', targetAccountIds: [ids.portal] });
+    const created = await editor.post('/items', {
+      organisationId: ids.org,
+      title: '访问控制测试推送',
+      bodyHtml: '<p>正文</p>',
+      kind: 'notice',
+      targetAccountIds: [ids.portal],
+    });
     expect(created.status).toBe(201);
     const open = async (token: string) => {
       const ctrl = new AbortController();

@@ -46,7 +46,9 @@ describe('security: admin scope', () => {
   // sign-ins are audited too (auth.*): what a refusal must not write is everything else
   const auditCount = async (): Promise<number> => (await sys.ds.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action NOT LIKE 'auth.%'`))[0].n;
   const auditOf = async (id: string): Promise<string[]> =>
-    (await sys.ds.query(`SELECT action FROM audit_logs WHERE entity_type = 'user' AND entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [id])).map((r: { action: string }) => r.action);
+    (await sys.ds.query(`SELECT action FROM audit_logs WHERE entity_type = 'user' AND entity_id = $1 AND action NOT LIKE 'auth.%' ORDER BY id`, [id])).map(
+      (r: { action: string }) => r.action,
+    );
   const login = (username: string, password = TEST_PASSWORD) => sys.http.post('/auth/login', { username, password });
   const OUTSIDE_JYJ = ['示范县人民政府', '示范县卫生健康委员会', '示范县发展和改革局', '示范县城关镇人民政府'];
   const namesNoOutsideOrg = (message: string) => OUTSIDE_JYJ.filter((name) => message.includes(name));
@@ -117,7 +119,7 @@ describe('security: admin scope', () => {
       expect(await hashOf(own)).toBe(after);
     });
 
-    it('a user of the branch with a home in the county is not the branch admin\'s, even with only branch roles', async () => {
+    it("a user of the branch with a home in the county is not the branch admin's, even with only branch roles", async () => {
       const id = await create(admin, uname('county-home'), county, [{ organisationId: jyj, role: 'editor' }]);
       const before = await hashOf(id);
       const r = await jyjAdmin.post(`/users/${id}/password`, { password: 'taken-over-2026' });
@@ -144,7 +146,9 @@ describe('security: admin scope', () => {
       expect(await rolesOf(target)).toEqual([{ organisationId: county, role: 'editor' }]);
       expect(await auditOf(target)).toEqual(['user.create']);
       const nonAdmins = ['editor', 'reviewer', 'operator', 'statistician'].map((u) => sys.seed.users[u]);
-      expect((await sys.ds.query(`SELECT count(*)::int AS n FROM audit_logs WHERE actor_id = ANY($1::uuid[]) AND action NOT LIKE 'auth.%'`, [nonAdmins]))[0].n).toBe(0);
+      expect(
+        (await sys.ds.query(`SELECT count(*)::int AS n FROM audit_logs WHERE actor_id = ANY($1::uuid[]) AND action NOT LIKE 'auth.%'`, [nonAdmins]))[0].n,
+      ).toBe(0);
     });
 
     it('a branch admin cannot add its branch roles to the county admin (or anyone outside its scope)', async () => {
@@ -180,7 +184,13 @@ describe('security: admin scope', () => {
   });
 
   describe('point 8 (admin side): portal site settings', () => {
-    const portal = (over: Record<string, unknown>) => ({ organisationId: jyj, channelType: 'portal', name: `教育局网站${++n}`, baseUrl: 'http://127.0.0.1:9/jyj', ...over });
+    const portal = (over: Record<string, unknown>) => ({
+      organisationId: jyj,
+      channelType: 'portal',
+      name: `教育局网站${++n}`,
+      baseUrl: 'http://127.0.0.1:9/jyj',
+      ...over,
+    });
     const countyPortal = async (): Promise<{ id: string; settings: Record<string, unknown> }> =>
       (await sys.ds.query(`SELECT id, settings FROM channel_accounts WHERE channel_type = 'portal' AND organisation_id = $1`, [county]))[0];
 
@@ -204,7 +214,10 @@ describe('security: admin scope', () => {
       const rootSite = sys.config.PORTAL_BASE_URL!;
       // The county's site is the root of the portal directory: named by an empty directory, or by the
       // portal's own base URL when no directory is given.
-      for (const body of [portal({ settings: { directory: '', siteName: '假冒的县政府网站', siteIdCode: '0000000000' } }), portal({ baseUrl: rootSite, settings: { siteName: '假冒的县政府网站', siteIdCode: '0000000000' } })]) {
+      for (const body of [
+        portal({ settings: { directory: '', siteName: '假冒的县政府网站', siteIdCode: '0000000000' } }),
+        portal({ baseUrl: rootSite, settings: { siteName: '假冒的县政府网站', siteIdCode: '0000000000' } }),
+      ]) {
         const same = await jyjAdmin.post('/channel-accounts', body);
         expect(same.status).toBe(403);
         expect(same.data).toMatchObject({ code: 'FORBIDDEN_SITE', details: [{ field: 'settings.directory', reason: expect.any(String) }] });
@@ -217,7 +230,10 @@ describe('security: admin scope', () => {
       expect(own.status).toBe(201);
       expect((await jyjAdmin.patch(`/channel-accounts/${own.data.id}`, { settings: { directory: '', siteName: '假冒的县政府网站' } })).status).toBe(403);
       expect((await jyjAdmin.patch(`/channel-accounts/${own.data.id}`, { baseUrl: rootSite, settings: { siteName: '假冒的县政府网站' } })).status).toBe(403);
-      expect((await sys.ds.query(`SELECT settings FROM channel_accounts WHERE id = $1`, [own.data.id]))[0].settings).toMatchObject({ directory: 'sfx-jyj', siteName: '示范县教育局' });
+      expect((await sys.ds.query(`SELECT settings FROM channel_accounts WHERE id = $1`, [own.data.id]))[0].settings).toMatchObject({
+        directory: 'sfx-jyj',
+        siteName: '示范县教育局',
+      });
       // The county's own account: not the branch admin's to change.
       const c = await countyPortal();
       const edit = await jyjAdmin.patch(`/channel-accounts/${c.id}`, { settings: { ...c.settings, siteName: '假冒的县政府网站', siteIdCode: '0000000000' } });
@@ -236,7 +252,12 @@ describe('security: admin scope', () => {
     });
 
     it('a gazette of a department cannot be written into the county gazette folder, nor anywhere outside the portal directory', async () => {
-      const gazette = (settings: Record<string, unknown>) => ({ organisationId: jyj, channelType: 'gazette', name: `教育局公报${++n}`, settings: { title: '示范县教育局公报', ...settings } });
+      const gazette = (settings: Record<string, unknown>) => ({
+        organisationId: jyj,
+        channelType: 'gazette',
+        name: `教育局公报${++n}`,
+        settings: { title: '示范县教育局公报', ...settings },
+      });
       const onCounty = await jyjAdmin.post('/channel-accounts', gazette({}));
       expect(onCounty.status).toBe(403);
       expect(onCounty.data.details).toEqual([{ field: 'settings.path', reason: expect.any(String) }]);

@@ -22,7 +22,13 @@ describe('security: Bull Board scope', () => {
       ['jyj-admin', jyj, 'admin'],
       ['root-admin-2', county, 'admin'],
     ] as const) {
-      const r = await admin.post('/users', { username, displayName: username, password: TEST_PASSWORD, homeOrganisationId: org, roles: [{ organisationId: org, role }] });
+      const r = await admin.post('/users', {
+        username,
+        displayName: username,
+        password: TEST_PASSWORD,
+        homeOrganisationId: org,
+        roles: [{ organisationId: org, role }],
+      });
       if (r.status !== 201) throw new Error(`create ${username}: ${r.status} ${JSON.stringify(r.data)}`);
     }
   }, 60_000);
@@ -37,7 +43,11 @@ describe('security: Bull Board scope', () => {
   it('operators (of a department or of the county), department admins and editors are refused; the message names no organisation', async () => {
     for (const who of ['jyj-operator', 'operator', 'jyj-admin', 'editor']) {
       const token = tokenOf(await sys.login(who));
-      for (const res of [await board('', { authorization: `Bearer ${token}` }), await board(`?access_token=${token}`), await board('/api/queues', { authorization: `Bearer ${token}` })]) {
+      for (const res of [
+        await board('', { authorization: `Bearer ${token}` }),
+        await board(`?access_token=${token}`),
+        await board('/api/queues', { authorization: `Bearer ${token}` }),
+      ]) {
         expect(res.status).toBe(403);
         expect(res.headers.get('set-cookie')).toBeNull();
         const body = await res.json();

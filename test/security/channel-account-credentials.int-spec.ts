@@ -26,7 +26,13 @@ describe('security: channel account credentials follow the base URL', () => {
   });
 
   async function account(baseUrl: string, credentials?: Record<string, unknown>): Promise<string> {
-    const r = await admin.post('/channel-accounts', { organisationId: county, channelType: 'testchan', name: `测试账号${++n}`, baseUrl, ...(credentials ? { credentials } : {}) });
+    const r = await admin.post('/channel-accounts', {
+      organisationId: county,
+      channelType: 'testchan',
+      name: `测试账号${++n}`,
+      baseUrl,
+      ...(credentials ? { credentials } : {}),
+    });
     if (r.status !== 201) throw new Error(`create account: ${r.status} ${JSON.stringify(r.data)}`);
     return r.data.id;
   }
@@ -38,7 +44,13 @@ describe('security: channel account credentials follow the base URL', () => {
   it('moving the account to another scheme, host or port without the credentials is refused with the field named; nothing changes', async () => {
     const id = await account('http://127.0.0.1:7001/testchan', { token: SECRET });
     const before = await stored(id);
-    for (const baseUrl of ['http://127.0.0.2:7001/testchan', 'http://127.0.0.1:7002/testchan', 'https://127.0.0.1:7001/testchan', 'http://attacker.example/testchan', '']) {
+    for (const baseUrl of [
+      'http://127.0.0.2:7001/testchan',
+      'http://127.0.0.1:7002/testchan',
+      'https://127.0.0.1:7001/testchan',
+      'http://attacker.example/testchan',
+      '',
+    ]) {
       const r = await admin.patch(`/channel-accounts/${id}`, { baseUrl });
       expect(r.status).toBe(400);
       expect(r.data).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'credentials', reason: expect.stringContaining('base URL') }] });
@@ -54,7 +66,10 @@ describe('security: channel account credentials follow the base URL', () => {
 
   it('with the credentials again the move goes through: the new secret replaces the stored one; the audit row has both base URLs and no secret', async () => {
     const id = await account('http://127.0.0.1:7001/testchan', { token: SECRET });
-    const r = await admin.patch(`/channel-accounts/${id}`, { baseUrl: 'https://channel.example.gov.cn/testchan', credentials: { token: 'new-token-for-new-host' } });
+    const r = await admin.patch(`/channel-accounts/${id}`, {
+      baseUrl: 'https://channel.example.gov.cn/testchan',
+      credentials: { token: 'new-token-for-new-host' },
+    });
     expect(r.status).toBe(200);
     expect(r.data).toMatchObject({ baseUrl: 'https://channel.example.gov.cn/testchan', hasCredentials: true });
     const now = await stored(id);
@@ -72,7 +87,12 @@ describe('security: channel account credentials follow the base URL', () => {
     expect(samePath.status).toBe(200);
     expect(box.openJson((await stored(id)).credentials_enc!)).toEqual({ token: SECRET });
     // What the console's edit form sends: the URL unchanged with the other fields.
-    const again = await admin.patch(`/channel-accounts/${id}`, { name: '改名的测试账号', baseUrl: 'http://127.0.0.1:7001/testchan/v2', enabled: true, settings: {} });
+    const again = await admin.patch(`/channel-accounts/${id}`, {
+      name: '改名的测试账号',
+      baseUrl: 'http://127.0.0.1:7001/testchan/v2',
+      enabled: true,
+      settings: {},
+    });
     expect(again.status).toBe(200);
     const rows = await audit(id);
     expect(rows[1].details).toMatchObject({ baseUrl: { from: 'http://127.0.0.1:7001/testchan', to: 'http://127.0.0.1:7001/testchan/v2' } });

@@ -24,7 +24,13 @@ describe('no references into other organisations', () => {
     fgj = sys.seed.orgs['sfx-fgj'];
     admin = await sys.login('admin');
     editor = await sys.login('editor');
-    const u = await admin.post('/users', { username: 'jyj-editor', displayName: '教育局信息员', password: TEST_PASSWORD, homeOrganisationId: jyj, roles: [{ organisationId: jyj, role: 'editor' }] });
+    const u = await admin.post('/users', {
+      username: 'jyj-editor',
+      displayName: '教育局信息员',
+      password: TEST_PASSWORD,
+      homeOrganisationId: jyj,
+      roles: [{ organisationId: jyj, role: 'editor' }],
+    });
     expect(u.status).toBe(201);
     jyjEditor = await sys.login('jyj-editor');
     const acc = await admin.post('/channel-accounts', {
@@ -42,7 +48,12 @@ describe('no references into other organisations', () => {
   });
 
   it("refuses a preview through another organisation's account, without its name", async () => {
-    const item = await jyjEditor.post('/items', { organisationId: jyj, title: '关于做好寒假学生安全教育的通知', bodyHtml: '<p>请各校做好寒假安全教育。</p>', kind: 'notice' });
+    const item = await jyjEditor.post('/items', {
+      organisationId: jyj,
+      title: '关于做好寒假学生安全教育的通知',
+      bodyHtml: '<p>请各校做好寒假安全教育。</p>',
+      kind: 'notice',
+    });
     expect(item.status).toBe(201);
     const before = (await sys.ds.query(`SELECT count(*)::int AS n FROM audit_logs`))[0].n;
     const r = await jyjEditor.get(`/items/${item.data.id}/previews`, { params: { accounts: fgjAccount } });
@@ -76,7 +87,12 @@ describe('no references into other organisations', () => {
     expect(JSON.stringify(r.data)).not.toContain(FGJ_POLICY_TITLE);
     expect(await count()).toBe(before);
     // Same answer as for an item that does not exist.
-    const ghost = await jyjEditor.post('/items', { organisationId: jyj, title: '解读', kind: 'interpretation', policyItemId: '00000000-0000-4000-8000-000000000000' });
+    const ghost = await jyjEditor.post('/items', {
+      organisationId: jyj,
+      title: '解读',
+      kind: 'interpretation',
+      policyItemId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(ghost.status).toBe(400);
     expect(ghost.data.details[0].reason).toBe(r.data.details[0].reason);
 

@@ -111,7 +111,10 @@ describe('production database role (disclosure_app)', () => {
       [`DROP TABLE audit_logs`, /must be owner/],
       [`DROP TABLE publication_records CASCADE`, /must be owner/],
       [`ALTER TABLE audit_logs RENAME TO audit_logs_old`, /must be owner/],
-      [`CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`, /must be owner|permission denied for schema public/],
+      [
+        `CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`,
+        /must be owner|permission denied for schema public/,
+      ],
       [`DROP FUNCTION refuse_change() CASCADE`, /must be owner/],
       [`SET session_replication_role = replica`, /permission denied/],
       [`CREATE TABLE public.audit_logs_copy (id int)`, /permission denied for schema public/],
@@ -123,7 +126,9 @@ describe('production database role (disclosure_app)', () => {
     }
     const rows = await admin.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'test.role' AND entity_id = $1`, [suffix]);
     expect(rows.rows[0].n).toBe(1);
-    const triggers = await admin.query(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'audit_logs'::regclass AND NOT tgisinternal AND tgenabled = 'O'`);
+    const triggers = await admin.query(
+      `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'audit_logs'::regclass AND NOT tgisinternal AND tgenabled = 'O'`,
+    );
     expect(triggers.rows[0].n).toBe(2);
   });
 
@@ -175,7 +180,12 @@ describe('production database role (disclosure_app)', () => {
       config.PORTAL_BASE_URL = `${url}/site`;
       const ds = api.get(DataSource);
       expect((await ds.query(`SELECT current_user AS u`))[0].u).toBe(app);
-      const seed = await seedDemo(ds, { password: TEST_PASSWORD, encryptionKey: TEST_KEY, portalBaseUrl: config.PORTAL_BASE_URL, channelTypes: api.get(ChannelRegistry).types() });
+      const seed = await seedDemo(ds, {
+        password: TEST_PASSWORD,
+        encryptionKey: TEST_KEY,
+        portalBaseUrl: config.PORTAL_BASE_URL,
+        channelTypes: api.get(ChannelRegistry).types(),
+      });
       worker = await createWorkerApp(config, [], { shutdownHooks: false });
       await worker.init();
       const login = async (username: string): Promise<AxiosInstance> => {
@@ -199,10 +209,14 @@ describe('production database role (disclosure_app)', () => {
       const id = created.data.id;
       expect((await editor.post(`/items/${id}/submit`)).status).toBe(200);
       expect((await reviewer.post(`/items/${id}/approve`, { secrecyConclusion: '经审查不涉密' })).status).toBe(200);
-      await waitFor(async () => {
-        const r = await editor.get(`/items/${id}/deliveries`);
-        return r.data.length && r.data.every((d: { state: string }) => d.state === 'published');
-      }, 20_000, 'portal delivery published');
+      await waitFor(
+        async () => {
+          const r = await editor.get(`/items/${id}/deliveries`);
+          return r.data.length && r.data.every((d: { state: string }) => d.state === 'published');
+        },
+        20_000,
+        'portal delivery published',
+      );
       expect(await ds.query(`SELECT channel_type FROM publication_records WHERE item_id = $1`, [id])).toEqual([{ channel_type: 'portal' }]);
       const audit = await ds.query(`SELECT action FROM audit_logs WHERE item_id = $1 ORDER BY id`, [id]);
       expect(audit.length).toBeGreaterThanOrEqual(3);

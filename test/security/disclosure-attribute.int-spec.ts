@@ -38,7 +38,8 @@ describe('公开属性: only 主动公开 reaches a public channel or the statis
     ...over,
   });
   const countItems = async () => (await sys.ds.query(`SELECT count(*)::int AS n FROM items`))[0].n as number;
-  const auditOf = async (id: string) => (await sys.ds.query(`SELECT action FROM audit_logs WHERE item_id = $1 ORDER BY id`, [id])).map((r: { action: string }) => r.action);
+  const auditOf = async (id: string) =>
+    (await sys.ds.query(`SELECT action FROM audit_logs WHERE item_id = $1 ORDER BY id`, [id])).map((r: { action: string }) => r.action);
   const fields = (data: { details?: { field: string }[] }) => (data.details ?? []).map((d) => d.field);
 
   it.each(['不予公开', '依申请公开'])('refuses to save a %s item aimed at a public channel, naming the field, and writes nothing', async (attr) => {
@@ -115,8 +116,29 @@ describe('公开属性: only 主动公开 reaches a public channel or the statis
     const publishedAt = new Date();
     // Both publications written by the ledger writer (the second as a publication from before the rule).
     for (const it of [open, closed]) {
-      const snapshot: ItemSnapshot = { ...it, itemId: it.id, versionNo: 1, organisationName: '示范县发改局', organisationCode: 'sfx-fgj', authorName: '信息员', approvedAt: publishedAt.toISOString() };
-      await sys.ds.transaction((em) => recordPublication(em, { deliveryId: null, itemVersionId: null, snapshot, channelType: 'portal', channelAccountId: portal, reportRow: 'portal', newMedia: false, publishedAt, externalUrl: `https://www.sfx.gov.cn/${it.id}.html`, manual: true }));
+      const snapshot: ItemSnapshot = {
+        ...it,
+        itemId: it.id,
+        versionNo: 1,
+        organisationName: '示范县发改局',
+        organisationCode: 'sfx-fgj',
+        authorName: '信息员',
+        approvedAt: publishedAt.toISOString(),
+      };
+      await sys.ds.transaction((em) =>
+        recordPublication(em, {
+          deliveryId: null,
+          itemVersionId: null,
+          snapshot,
+          channelType: 'portal',
+          channelAccountId: portal,
+          reportRow: 'portal',
+          newMedia: false,
+          publishedAt,
+          externalUrl: `https://www.sfx.gov.cn/${it.id}.html`,
+          manual: true,
+        }),
+      );
     }
     expect((await sys.ds.query(`SELECT count(*)::int AS n FROM publication_records WHERE organisation_id = $1`, [fgj]))[0].n).toBe(2);
 

@@ -27,7 +27,13 @@ describe('four eyes: no approval by anyone who wrote, changed or submitted the v
     editor = await sys.login('editor');
     reviewer = await sys.login('reviewer');
     const mkUser = async (username: string, roles: string[]) => {
-      const r = await admin.post('/users', { username, displayName: `测试${username}`, password: TEST_PASSWORD, homeOrganisationId: county, roles: roles.map((role) => ({ organisationId: county, role })) });
+      const r = await admin.post('/users', {
+        username,
+        displayName: `测试${username}`,
+        password: TEST_PASSWORD,
+        homeOrganisationId: county,
+        roles: roles.map((role) => ({ organisationId: county, role })),
+      });
       expect(r.status).toBe(201);
       return r.data.id as string;
     };
@@ -41,7 +47,13 @@ describe('four eyes: no approval by anyone who wrote, changed or submitted the v
   });
 
   const create = async (org = county, title = '关于做好冬季安全生产工作的通知') => {
-    const r = await editor.post('/items', { organisationId: org, title, bodyHtml: '<p>各乡镇、各部门：请做好冬季安全生产工作。</p>', kind: 'notice', targetAccountIds: [portal] });
+    const r = await editor.post('/items', {
+      organisationId: org,
+      title,
+      bodyHtml: '<p>各乡镇、各部门：请做好冬季安全生产工作。</p>',
+      kind: 'notice',
+      targetAccountIds: [portal],
+    });
     expect(r.status).toBe(201);
     return r.data.id as string;
   };
@@ -65,7 +77,8 @@ describe('four eyes: no approval by anyone who wrote, changed or submitted the v
     expect((await dual.post(`/items/${id}/submit`)).status).toBe(200);
     const before = await state(id);
     // The review queue leaves it out for the one who changed it, not for the others.
-    const queue = async (who: AxiosInstance) => (await who.get('/items', { params: { view: 'review', pageSize: 200 } })).data.items.map((i: { id: string }) => i.id);
+    const queue = async (who: AxiosInstance) =>
+      (await who.get('/items', { params: { view: 'review', pageSize: 200 } })).data.items.map((i: { id: string }) => i.id);
     expect(await queue(dual)).not.toContain(id);
     expect(await queue(reviewer)).toContain(id);
 

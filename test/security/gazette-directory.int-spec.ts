@@ -11,8 +11,12 @@ import { GazetteIssueService } from '@app/channels/gazette/gazette-issue.service
 describe('gazette pages stay inside PORTAL_DIR', () => {
   const portal = path.join('/tmp', 'gd-gazette-dir-spec', 'portal');
   const config = loadConfig({}, {
-    DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'redis://127.0.0.1:6379', ENCRYPTION_KEY: 'a'.repeat(64),
-    JWT_SECRET: 'test-jwt-secret-0123456789', PORTAL_DIR: portal, NODE_ENV: 'test',
+    DATABASE_URL: 'postgres://x@127.0.0.1/x',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    ENCRYPTION_KEY: 'a'.repeat(64),
+    JWT_SECRET: 'test-jwt-secret-0123456789',
+    PORTAL_DIR: portal,
+    NODE_ENV: 'test',
   } as never);
   const svc = new GazetteIssueService(null as never, config);
   const org = { id: 'o', name: '示范县人民政府', settings: {} } as unknown as Organisation;

@@ -43,10 +43,28 @@ describe('security: headers and the console token', () => {
     );
 
   it('every response: no X-Powered-By, nosniff, no referrer, no framing', async () => {
-    const paths = ['/', '/login', '/items/new', '/api/v1/health', '/api/v1/auth/me', '/api/v1/no-such-route', '/api/docs', '/site/evil.html', '/site/missing.html', '/metrics'];
+    const paths = [
+      '/',
+      '/login',
+      '/items/new',
+      '/api/v1/health',
+      '/api/v1/auth/me',
+      '/api/v1/no-such-route',
+      '/api/docs',
+      '/site/evil.html',
+      '/site/missing.html',
+      '/metrics',
+    ];
     for (const p of paths) {
       const r = await get(p);
-      const h = { path: p, poweredBy: r.headers.get('x-powered-by'), nosniff: r.headers.get('x-content-type-options'), referrer: r.headers.get('referrer-policy'), frameAncestors: csp(r)['frame-ancestors'], xfo: r.headers.get('x-frame-options') };
+      const h = {
+        path: p,
+        poweredBy: r.headers.get('x-powered-by'),
+        nosniff: r.headers.get('x-content-type-options'),
+        referrer: r.headers.get('referrer-policy'),
+        frameAncestors: csp(r)['frame-ancestors'],
+        xfo: r.headers.get('x-frame-options'),
+      };
       expect(h).toEqual({ path: p, poweredBy: null, nosniff: 'nosniff', referrer: 'no-referrer', frameAncestors: "'none'", xfo: 'DENY' });
     }
   });
@@ -67,7 +85,13 @@ describe('security: headers and the console token', () => {
     for (const p of ['/site/evil.html', '/site/evil.js', '/site/missing.html']) {
       const r = await get(p);
       const d = csp(r);
-      expect([p, d['default-src'], d['script-src'], d['connect-src'] ?? d['default-src'], d['frame-ancestors']]).toEqual([p, "'none'", "'none'", "'none'", "'none'"]);
+      expect([p, d['default-src'], d['script-src'], d['connect-src'] ?? d['default-src'], d['frame-ancestors']]).toEqual([
+        p,
+        "'none'",
+        "'none'",
+        "'none'",
+        "'none'",
+      ]);
       // the portal's own images may be shown elsewhere (a WeChat article links to them)
       expect([p, r.headers.get('cross-origin-resource-policy'), r.headers.get('x-content-type-options')]).toEqual([p, 'cross-origin', 'nosniff']);
     }
@@ -126,7 +150,9 @@ describe('security: headers and the console token', () => {
       await page.getByRole('button', { name: '退出登录' }).click();
       await page.locator('#username').waitFor();
       expect((await ctx.cookies(sys.url + '/api/v1')).find((c) => c.name === 'gd_session')).toBeUndefined();
-      const open: { n: number }[] = await sys.ds.query(`SELECT count(*)::int AS n FROM user_sessions WHERE user_id = $1 AND ended_at IS NULL`, [sys.seed.users['editor']]);
+      const open: { n: number }[] = await sys.ds.query(`SELECT count(*)::int AS n FROM user_sessions WHERE user_id = $1 AND ended_at IS NULL`, [
+        sys.seed.users['editor'],
+      ]);
       expect(open[0].n).toBe(0);
       expect(errors).toEqual([]);
       await ctx.close();

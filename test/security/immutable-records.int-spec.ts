@@ -7,15 +7,7 @@ import { createTestDataSource } from '@app/test/utils/test-db';
  * trigger, so one statement could wipe history. Statement-level BEFORE TRUNCATE triggers refuse it,
  * including when the table is reached through TRUNCATE ... CASCADE of a table it references.
  */
-const PROTECTED = [
-  'audit_logs',
-  'publication_records',
-  'item_versions',
-  'stats_frozen_reports',
-  'stats_manual_entry_log',
-  'gazette_issues',
-  'gazette_entries',
-];
+const PROTECTED = ['audit_logs', 'publication_records', 'item_versions', 'stats_frozen_reports', 'stats_manual_entry_log', 'gazette_issues', 'gazette_entries'];
 
 describe('append-only records refuse TRUNCATE', () => {
   let ds: DataSource;

@@ -33,21 +33,31 @@ describe('security: sign-in throttling, lockout and password policy', () => {
 
   const nextIp = () => `198.51.100.${++ip}`;
   const uname = (p: string) => `${p}-${++n}-${Math.random().toString(36).slice(2, 6)}`;
-  const login = (username: string, password: string, from: string) => sys.http.post('/auth/login', { username, password }, { headers: { 'X-Forwarded-For': from } });
+  const login = (username: string, password: string, from: string) =>
+    sys.http.post('/auth/login', { username, password }, { headers: { 'X-Forwarded-For': from } });
   /** A user made straight in the database (password TEST_PASSWORD, editor of 教育局): the sign-in tests do not depend on the admin API. */
   async function user(prefix = 'staff', org = () => jyj): Promise<{ id: string; username: string }> {
     const username = uname(prefix);
-    const [{ id }] = await sys.ds.query(`INSERT INTO users (username, display_name, password_hash) VALUES ($1, $2, $3) RETURNING id`, [username, `测试${username}`, await bcrypt.hash(TEST_PASSWORD, 10)]);
+    const [{ id }] = await sys.ds.query(`INSERT INTO users (username, display_name, password_hash) VALUES ($1, $2, $3) RETURNING id`, [
+      username,
+      `测试${username}`,
+      await bcrypt.hash(TEST_PASSWORD, 10),
+    ]);
     await sys.ds.query(`INSERT INTO user_roles (user_id, organisation_id, role) VALUES ($1, $2, 'editor')`, [id, org()]);
     return { id, username };
   }
   type AuditRow = { action: string; actor_id: string | null; entity_type: string; entity_id: string; details: Record<string, unknown> };
-  const auditSince = async (id: number): Promise<AuditRow[]> => sys.ds.query(`SELECT action, actor_id, entity_type, entity_id, details FROM audit_logs WHERE id > $1 ORDER BY id`, [id]);
+  const auditSince = async (id: number): Promise<AuditRow[]> =>
+    sys.ds.query(`SELECT action, actor_id, entity_type, entity_id, details FROM audit_logs WHERE id > $1 ORDER BY id`, [id]);
   const lastAuditId = async (): Promise<number> => Number((await sys.ds.query(`SELECT COALESCE(max(id), 0) AS id FROM audit_logs`))[0].id);
-  const WRONG = { status: 401, data: { statusCode: 401, code: 'INVALID_CREDENTIALS', message: '用户名或密码错误', details: [{ field: 'password', reason: 'invalid credentials' }] } };
+  const WRONG = {
+    status: 401,
+    data: { statusCode: 401, code: 'INVALID_CREDENTIALS', message: '用户名或密码错误', details: [{ field: 'password', reason: 'invalid credentials' }] },
+  };
   const answer = (r: { status: number; data: unknown }) => ({ status: r.status, data: r.data });
   /** Ends a lockout as if its time had run out (no waiting in tests). */
-  const expire = (scope: 'user' | 'address', key: string) => sys.ds.query(`UPDATE login_throttle SET locked_until = now() - interval '1 second' WHERE scope = $1 AND key = $2`, [scope, key]);
+  const expire = (scope: 'user' | 'address', key: string) =>
+    sys.ds.query(`UPDATE login_throttle SET locked_until = now() - interval '1 second' WHERE scope = $1 AND key = $2`, [scope, key]);
 
   describe('throttling and lockout', () => {
     it('five wrong passwords lock the username: the right password is refused while locked, with the time to wait', async () => {
@@ -73,7 +83,14 @@ describe('security: sign-in throttling, lockout and password policy', () => {
       const u = await user();
       const from = nextIp();
       const minutesLocked = async (): Promise<number> =>
-        Number((await sys.ds.query(`SELECT round(extract(epoch FROM locked_until - last_failure_at) / 60) AS m FROM login_throttle WHERE scope = 'user' AND key = $1`, [u.username]))[0].m);
+        Number(
+          (
+            await sys.ds.query(
+              `SELECT round(extract(epoch FROM locked_until - last_failure_at) / 60) AS m FROM login_throttle WHERE scope = 'user' AND key = $1`,
+              [u.username],
+            )
+          )[0].m,
+        );
       const seen: number[] = [];
       for (let lockout = 1; lockout <= 8; lockout++) {
         for (let i = 0; i < 5; i++) expect((await login(u.username, 'wrong-password-x', from)).status).toBe(401);
@@ -247,7 +264,13 @@ describe('security: sign-in throttling, lockout and password policy', () => {
 
   describe('password policy', () => {
     const create = (username: string, password: string) =>
-      admin.post('/users', { username, displayName: `测试${username}`, password, homeOrganisationId: county, roles: [{ organisationId: county, role: 'editor' }] });
+      admin.post('/users', {
+        username,
+        displayName: `测试${username}`,
+        password,
+        homeOrganisationId: county,
+        roles: [{ organisationId: county, role: 'editor' }],
+      });
 
     it('refuses 12345678, password, short, two-class, common and username passwords for a new user, naming the field and reason; writes nothing', async () => {
       const users = Number((await sys.ds.query(`SELECT count(*)::int AS n FROM users`))[0].n);
@@ -281,7 +304,10 @@ describe('security: sign-in throttling, lockout and password policy', () => {
       const before = await lastAuditId();
       const r = await admin.post(`/users/${u.id}/password`, { password: '12345678' });
       expect(r.status).toBe(400);
-      expect(r.data).toMatchObject({ code: 'WEAK_PASSWORD', details: expect.arrayContaining([{ field: 'password', reason: 'must be at least 10 characters' }]) });
+      expect(r.data).toMatchObject({
+        code: 'WEAK_PASSWORD',
+        details: expect.arrayContaining([{ field: 'password', reason: 'must be at least 10 characters' }]),
+      });
       const own = await admin.post(`/users/${u.id}/password`, { password: u.username });
       expect(own.status).toBe(400);
       expect((await sys.ds.query(`SELECT password_hash FROM users WHERE id = $1`, [u.id]))[0].password_hash).toBe(hash);

@@ -30,7 +30,13 @@ describe('no 500 on hostile input', () => {
   afterAll(async () => sys?.close());
 
   function item(over: Record<string, unknown> = {}) {
-    return { organisationId: sys.seed.orgs['sfx'], title: '关于开展2026年度安全生产检查的通知', bodyHtml: '<p>现将有关事项通知如下。</p>', kind: 'notice', ...over };
+    return {
+      organisationId: sys.seed.orgs['sfx'],
+      title: '关于开展2026年度安全生产检查的通知',
+      bodyHtml: '<p>现将有关事项通知如下。</p>',
+      kind: 'notice',
+      ...over,
+    };
   }
   const counts = async () => {
     const [{ items }] = await sys.ds.query(`SELECT count(*)::int AS items FROM items`);
@@ -77,7 +83,10 @@ describe('no 500 on hostile input', () => {
     expect400(await editor.post('/items', item({ title: '通知\u0000附件' })), 'title');
     expect400(await editor.post('/items', item({ bodyHtml: '<p>正文\ud800</p>' })), 'bodyHtml');
     expect400(await editor.post('/items', item({ summary: '摘要\udc00结尾' })), 'summary');
-    expect400(await editor.post('/items', item({ attachments: [{ name: 'a\u0000.pdf', url: '/site/uploads/a.pdf', mime: 'application/pdf', size: 1 }] })), 'attachments.0.name');
+    expect400(
+      await editor.post('/items', item({ attachments: [{ name: 'a\u0000.pdf', url: '/site/uploads/a.pdf', mime: 'application/pdf', size: 1 }] })),
+      'attachments.0.name',
+    );
     expect400(await editor.post('/items', item({ channelOverrides: { weibo: { text: '微博\ud83d' } } })), 'channelOverrides.weibo.text');
     expect400(await editor.patch(`/items/${itemId}`, { title: '\u0000' }), 'title');
     expect400(await editor.get('/items', { params: { q: 'a\u0000b' } }), 'q');

@@ -65,16 +65,30 @@ describe('portal directory exposure (issue 12.1, 12.8)', () => {
     expect((await reviewer.post(`/items/${id}/approve`, { secrecyConclusion: '经审查不涉密' })).status).toBe(200);
   }
   async function publish(over: Record<string, unknown>, who = editor, org = 'sfx', accounts = [portal]): Promise<string> {
-    const c = await who.post('/items', { organisationId: sys.seed.orgs[org], title: `门户测试${++n}`, bodyHtml: '<p>正文。</p>', kind: 'notice', category: '城乡建设', targetAccountIds: accounts, ...over });
+    const c = await who.post('/items', {
+      organisationId: sys.seed.orgs[org],
+      title: `门户测试${++n}`,
+      bodyHtml: '<p>正文。</p>',
+      kind: 'notice',
+      category: '城乡建设',
+      targetAccountIds: accounts,
+      ...over,
+    });
     expect(c.status).toBe(201);
     await approveAndWait(c.data.id, who);
     return c.data.id;
   }
-  const deliveriesOf = async (id: string) => (await editor.get(`/items/${id}/deliveries`)).data as { state: string; channelAccountId: string; lastError?: string; errorMessage?: string }[];
-  const settled = (id: string) => waitFor(async () => {
-    const ds = await deliveriesOf(id);
-    return ds.length && ds.every((d) => ['published', 'failed', 'withdrawn', 'cancelled'].includes(d.state)) ? ds : null;
-  }, 30_000, 'deliveries settled');
+  const deliveriesOf = async (id: string) =>
+    (await editor.get(`/items/${id}/deliveries`)).data as { state: string; channelAccountId: string; lastError?: string; errorMessage?: string }[];
+  const settled = (id: string) =>
+    waitFor(
+      async () => {
+        const ds = await deliveriesOf(id);
+        return ds.length && ds.every((d) => ['published', 'failed', 'withdrawn', 'cancelled'].includes(d.state)) ? ds : null;
+      },
+      30_000,
+      'deliveries settled',
+    );
   const withdraw = async (id: string, reason: string) => {
     expect((await reviewer.post(`/items/${id}/withdraw`, { reason })).status).toBe(200);
     await waitFor(async () => (await deliveriesOf(id)).every((d) => d.state === 'withdrawn'), 30_000, 'withdrawn');
@@ -95,8 +109,12 @@ describe('portal directory exposure (issue 12.1, 12.8)', () => {
   });
 
   it('withdrawal removes every copy of the content: page, lists, sitemap, RSS, policy links and unshared uploads', async () => {
-    const own = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#c33' } }).png().toBuffer();
-    const shared = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#3c3' } }).png().toBuffer();
+    const own = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#c33' } })
+      .png()
+      .toBuffer();
+    const shared = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#3c3' } })
+      .png()
+      .toBuffer();
     const ownUrl = await upload(own, 'own.png');
     const sharedUrl = await upload(shared, 'shared.png');
     const title = '关于调整城区停车收费标准的通知';
@@ -109,7 +127,9 @@ describe('portal directory exposure (issue 12.1, 12.8)', () => {
     await settled(interp);
     expect(await holding(own)).toHaveLength(1);
     expect(await holding(shared)).toHaveLength(1);
-    expect(await containing(title)).toEqual(expect.arrayContaining(['index.html', 'rss.xml', path.join('articles', `${policy}.html`), path.join('articles', `${interp}.html`)]));
+    expect(await containing(title)).toEqual(
+      expect.arrayContaining(['index.html', 'rss.xml', path.join('articles', `${policy}.html`), path.join('articles', `${interp}.html`)]),
+    );
 
     const reason = '涉及未公开的内部讨论意见';
     await withdraw(policy, reason);
@@ -138,7 +158,13 @@ describe('portal directory exposure (issue 12.1, 12.8)', () => {
   }
   async function userAt(org: string, role: string): Promise<AxiosInstance> {
     const username = `pe-${role}-${++n}`;
-    const r = await admin.post('/users', { username, displayName: `测试${username}`, password: TEST_PASSWORD, homeOrganisationId: sys.seed.orgs[org], roles: [{ organisationId: sys.seed.orgs[org], role }] });
+    const r = await admin.post('/users', {
+      username,
+      displayName: `测试${username}`,
+      password: TEST_PASSWORD,
+      homeOrganisationId: sys.seed.orgs[org],
+      roles: [{ organisationId: sys.seed.orgs[org], role }],
+    });
     expect(r.status).toBe(201);
     return sys.login(username);
   }
@@ -148,7 +174,15 @@ describe('portal directory exposure (issue 12.1, 12.8)', () => {
     const before = (await files()).map((f) => `${f.rel}:${f.text.length}`).sort();
     for (const directory of [outside, `../${path.basename(outside)}`, 'a/../../x', 'escape-link', 'escape-link/sub']) {
       const acc = await portalAccount('sfx', { directory }, `${sys.config.PORTAL_BASE_URL}/x${n}`);
-      const id = (await editor.post('/items', { organisationId: sys.seed.orgs['sfx'], title: `目录测试${++n}`, bodyHtml: '<p>正文。</p>', kind: 'notice', targetAccountIds: [acc] })).data.id;
+      const id = (
+        await editor.post('/items', {
+          organisationId: sys.seed.orgs['sfx'],
+          title: `目录测试${++n}`,
+          bodyHtml: '<p>正文。</p>',
+          kind: 'notice',
+          targetAccountIds: [acc],
+        })
+      ).data.id;
       const submit = await editor.post(`/items/${id}/submit`);
       // the channel's own submit-time validation names the problem
       expect(submit.status).toBe(422);
@@ -174,7 +208,13 @@ describe('portal directory exposure (issue 12.1, 12.8)', () => {
     // a department account pointing at the county's site (same URL, no directory) is refused at submit
     const wjwEditor = await userAt('sfx-wjw', 'editor');
     const clash = await portalAccount('sfx-wjw', {}, sys.config.PORTAL_BASE_URL!);
-    const c = await wjwEditor.post('/items', { organisationId: sys.seed.orgs['sfx-wjw'], title: '卫健委抢占县网站', bodyHtml: '<p>正文。</p>', kind: 'notice', targetAccountIds: [clash] });
+    const c = await wjwEditor.post('/items', {
+      organisationId: sys.seed.orgs['sfx-wjw'],
+      title: '卫健委抢占县网站',
+      bodyHtml: '<p>正文。</p>',
+      kind: 'notice',
+      targetAccountIds: [clash],
+    });
     const s = await wjwEditor.post(`/items/${c.data.id}/submit`);
     expect(s.status).toBe(422);
     expect(JSON.stringify(s.data.details)).toContain('网站目录');

@@ -102,7 +102,13 @@ describe('retry and mark-published after the reviewer called the publication off
   });
 
   it('refuses to retry once the item went back to draft after a failed delivery, but lets an approved one be retried', async () => {
-    const created = await editor.post('/items', { organisationId: sys.seed.orgs['sfx'], title: '关于停水检修的通告', bodyHtml: '<p>因管网检修停水。</p>', kind: 'notice', targetAccountIds: [portal] });
+    const created = await editor.post('/items', {
+      organisationId: sys.seed.orgs['sfx'],
+      title: '关于停水检修的通告',
+      bodyHtml: '<p>因管网检修停水。</p>',
+      kind: 'notice',
+      targetAccountIds: [portal],
+    });
     const id = created.data.id;
     expect((await editor.post(`/items/${id}/submit`)).status).toBe(200);
     expect((await reviewer.post(`/items/${id}/approve`, {})).status).toBe(200);

@@ -30,7 +30,8 @@ describe('security: sessions, sign-out, idle timeout, console cookie', () => {
     expect(r.status).toBe(200);
     return r;
   };
-  const bearer = (token: string): AxiosInstance => axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, timeout: 30_000, headers: { Authorization: `Bearer ${token}` } });
+  const bearer = (token: string): AxiosInstance =>
+    axios.create({ baseURL: `${sys.url}/api/v1`, validateStatus: () => true, timeout: 30_000, headers: { Authorization: `Bearer ${token}` } });
   const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
   const sessionOf = async (id: string): Promise<{ user_id: string; ended_at: Date | null; end_reason: string | null; last_seen_at: Date } | undefined> =>
     (await sys.ds.query(`SELECT user_id, ended_at, end_reason, last_seen_at FROM user_sessions WHERE id = $1`, [id]))[0];
@@ -59,7 +60,9 @@ describe('security: sessions, sign-out, idle timeout, console cookie', () => {
       expect((await bearer(a).post('/items', { organisationId: jyj, title: '退出后撰写的通知', kind: 'notice' })).status).toBe(401);
       expect((await bearer(b).get('/auth/me')).status).toBe(200);
       expect(await sessionOf(sid)).toMatchObject({ ended_at: expect.any(Date), end_reason: 'logout' });
-      expect(await auditSince(before)).toEqual([{ action: 'auth.logout', actor_id: sys.seed.users['editor'], details: expect.objectContaining({ sessionId: sid, address: expect.any(String) }) }]);
+      expect(await auditSince(before)).toEqual([
+        { action: 'auth.logout', actor_id: sys.seed.users['editor'], details: expect.objectContaining({ sessionId: sid, address: expect.any(String) }) },
+      ]);
 
       // signing out again (or with no token) ends nothing and records nothing
       const again = await lastAuditId();

@@ -18,7 +18,16 @@ describe('uploads are private until published (issue 12.2)', () => {
   let portal: string;
   let n = 0;
 
-  startChannelSuite('uploads-private', { users: ['editor', 'reviewer', 'admin'] }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
+  startChannelSuite(
+    'uploads-private',
+    { users: ['editor', 'reviewer', 'admin'] },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, admin },
+      } = s),
+  );
   beforeAll(async () => {
     portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
   });
@@ -29,14 +38,22 @@ describe('uploads are private until published (issue 12.2)', () => {
     f.append('file', new Blob([new Uint8Array(data)], { type }), filename);
     return f;
   };
-  const png = (seed: number) => sharp({ create: { width: 40, height: 30, channels: 3, background: { r: seed % 255, g: 90, b: 30 } } }).png().toBuffer();
-  const docx = (marked: boolean) =>
-    buildMinimalDocx(['关于召开全县安全生产工作会议的通知', '请各单位准时参加。'], marked ? { header: ['秘密★1年'] } : {});
+  const png = (seed: number) =>
+    sharp({ create: { width: 40, height: 30, channels: 3, background: { r: seed % 255, g: 90, b: 30 } } })
+      .png()
+      .toBuffer();
+  const docx = (marked: boolean) => buildMinimalDocx(['关于召开全县安全生产工作会议的通知', '请各单位准时参加。'], marked ? { header: ['秘密★1年'] } : {});
   const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
   async function userAt(orgCode: string, role: string): Promise<AxiosInstance> {
     const username = `up-${role}-${orgCode}-${++n}`;
-    const r = await admin.post('/users', { username, displayName: `测试${username}`, password: TEST_PASSWORD, homeOrganisationId: sys.seed.orgs[orgCode], roles: [{ organisationId: sys.seed.orgs[orgCode], role }] });
+    const r = await admin.post('/users', {
+      username,
+      displayName: `测试${username}`,
+      password: TEST_PASSWORD,
+      homeOrganisationId: sys.seed.orgs[orgCode],
+      roles: [{ organisationId: sys.seed.orgs[orgCode], role }],
+    });
     expect(r.status).toBe(201);
     return sys.login(username);
   }
@@ -59,7 +76,13 @@ describe('uploads are private until published (issue 12.2)', () => {
   const get = (who: AxiosInstance, url: string) => who.get(url.replace(/^\/api\/v1/, ''), { responseType: 'arraybuffer' });
 
   async function publish(body: Record<string, unknown>): Promise<string> {
-    const c = await editor.post('/items', { organisationId: sys.seed.orgs['sfx'], title: `附件公开测试${++n}`, kind: 'notice', targetAccountIds: [portal], ...body });
+    const c = await editor.post('/items', {
+      organisationId: sys.seed.orgs['sfx'],
+      title: `附件公开测试${++n}`,
+      kind: 'notice',
+      targetAccountIds: [portal],
+      ...body,
+    });
     expect(c.status).toBe(201);
     expect((await editor.post(`/items/${c.data.id}/submit`)).status).toBe(200);
     expect((await reviewer.post(`/items/${c.data.id}/approve`, { secrecyConclusion: '经审查不涉密' })).status).toBe(200);
@@ -111,7 +134,13 @@ describe('uploads are private until published (issue 12.2)', () => {
     expect(JSON.parse(Buffer.from(other.data).toString())).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
 
     // used by a 教育局 item: whoever may see that item may see the image
-    const item = await jyjEditor.post('/items', { organisationId: sys.seed.orgs['sfx-jyj'], title: '教育局通知', kind: 'notice', bodyHtml: `<p><img src="${up.data.url}"></p>`, targetAccountIds: [] });
+    const item = await jyjEditor.post('/items', {
+      organisationId: sys.seed.orgs['sfx-jyj'],
+      title: '教育局通知',
+      kind: 'notice',
+      bodyHtml: `<p><img src="${up.data.url}"></p>`,
+      targetAccountIds: [],
+    });
     expect(item.status).toBe(201);
     const jyjReviewer = await userAt('sfx-jyj', 'reviewer');
     expect((await get(jyjReviewer, up.data.url)).status).toBe(200);
@@ -139,7 +168,17 @@ describe('uploads are private until published (issue 12.2)', () => {
     expect(Buffer.from(await withCookie.arrayBuffer()).equals(img)).toBe(true);
     // another department's console session gets nothing of an upload it has no business with
     const wjwName = `up-editor-sfx-wjw-${++n}`;
-    expect((await admin.post('/users', { username: wjwName, displayName: wjwName, password: TEST_PASSWORD, homeOrganisationId: sys.seed.orgs['sfx-wjw'], roles: [{ organisationId: sys.seed.orgs['sfx-wjw'], role: 'editor' }] })).status).toBe(201);
+    expect(
+      (
+        await admin.post('/users', {
+          username: wjwName,
+          displayName: wjwName,
+          password: TEST_PASSWORD,
+          homeOrganisationId: sys.seed.orgs['sfx-wjw'],
+          roles: [{ organisationId: sys.seed.orgs['sfx-wjw'], role: 'editor' }],
+        })
+      ).status,
+    ).toBe(201);
     expect((await anon(up.data.url, { cookie: await consoleLogin(wjwName) })).status).toBe(404);
   });
 
@@ -182,7 +221,9 @@ describe('uploads are private until published (issue 12.2)', () => {
   });
 
   it('WeChat and Weibo read private images from the store in the worker (no portal copy needed) and link attachments by their public copy', async () => {
-    const photo = await sharp({ create: { width: 600, height: 400, channels: 3, background: { r: 20, g: 120, b: 200 } } }).png().toBuffer();
+    const photo = await sharp({ create: { width: 600, height: 400, channels: 3, background: { r: 20, g: 120, b: 200 } } })
+      .png()
+      .toBuffer();
     const up = await editor.post('/uploads', form(photo, '现场照片.png', 'image/png'));
     const att = await editor.post('/uploads', form(await docx(false), '实施方案.docx', DOCX, 'attachment'));
     const wechat = sys.seed.accounts['wechat:示范县发布（政务微信）'];
@@ -194,11 +235,21 @@ describe('uploads are private until published (issue 12.2)', () => {
       targetAccountIds: [wechat, weibo],
     });
     const key = (u: string) => u.replace('/api/v1/uploads/', '');
-    const states = await waitFor(async () => {
-      const rows: { state: string; last_error_message: string | null }[] = await sys.ds.query(`SELECT state, last_error_message FROM deliveries WHERE item_id = $1`, [id]);
-      return rows.every((r) => ['published', 'failed'].includes(r.state)) ? rows : null;
-    }, 30_000, 'wechat and weibo settled');
-    expect(states).toEqual([{ state: 'published', last_error_message: null }, { state: 'published', last_error_message: null }]);
+    const states = await waitFor(
+      async () => {
+        const rows: { state: string; last_error_message: string | null }[] = await sys.ds.query(
+          `SELECT state, last_error_message FROM deliveries WHERE item_id = $1`,
+          [id],
+        );
+        return rows.every((r) => ['published', 'failed'].includes(r.state)) ? rows : null;
+      },
+      30_000,
+      'wechat and weibo settled',
+    );
+    expect(states).toEqual([
+      { state: 'published', last_error_message: null },
+      { state: 'published', last_error_message: null },
+    ]);
     expect(await inPortal(photo)).toEqual([]); // no portal publication, so no public copy: read from the private store
     const wx = sim.records.list({ system: 'wechat' }).filter((r) => String(r.meta?.content ?? '').includes('现场情况如下'));
     expect(wx).toHaveLength(1);
@@ -218,13 +269,22 @@ describe('uploads are private until published (issue 12.2)', () => {
     const up = await editor.post('/uploads', form(img, '公报插图.png', 'image/png'));
     const key = up.data.url.replace('/api/v1/uploads/', '');
     const c = await editor.post('/items', {
-      organisationId: sys.seed.orgs['sfx'], title: '示范县人民政府关于印发公报插图办法的通知', kind: 'normative', docNo: '示政发〔2026〕30号', writtenDate: '2026-03-01',
-      bodyHtml: `<p>办法如下。</p><p><img src="${up.data.url}" alt="插图"></p>`, targetAccountIds: [gazette],
+      organisationId: sys.seed.orgs['sfx'],
+      title: '示范县人民政府关于印发公报插图办法的通知',
+      kind: 'normative',
+      docNo: '示政发〔2026〕30号',
+      writtenDate: '2026-03-01',
+      bodyHtml: `<p>办法如下。</p><p><img src="${up.data.url}" alt="插图"></p>`,
+      targetAccountIds: [gazette],
     });
     expect(c.status).toBe(201);
     expect((await editor.post(`/items/${c.data.id}/submit`)).status).toBe(200);
     expect((await reviewer.post(`/items/${c.data.id}/approve`, { secrecyConclusion: '经审查不涉密' })).status).toBe(200);
-    await waitFor(async () => (await sys.ds.query(`SELECT state FROM deliveries WHERE item_id = $1`, [c.data.id]))[0]?.state === 'awaiting_issue', 30_000, 'awaiting issue');
+    await waitFor(
+      async () => (await sys.ds.query(`SELECT state FROM deliveries WHERE item_id = $1`, [c.data.id]))[0]?.state === 'awaiting_issue',
+      30_000,
+      'awaiting issue',
+    );
     expect(await inPortal(img)).toEqual([]);
     const compiled = await operator.post(`/gazette/${gazette}/issues/compile`);
     expect(compiled.status).toBe(200);

@@ -20,7 +20,16 @@ describe('WeChat token at rest and callback signatures', () => {
   let redis: IORedis;
   let seq = 0;
 
-  startChannelSuite('wxsec', { users: ['editor', 'reviewer', 'admin'], beforeClose: () => redis?.quit() }, (s) => ({ sim, sys, users: { editor, reviewer, admin } } = s));
+  startChannelSuite(
+    'wxsec',
+    { users: ['editor', 'reviewer', 'admin'], beforeClose: () => redis?.quit() },
+    (s) =>
+      ({
+        sim,
+        sys,
+        users: { editor, reviewer, admin },
+      } = s),
+  );
   beforeAll(async () => {
     redis = new IORedis(sys.config.REDIS_URL!);
   });
@@ -42,10 +51,14 @@ describe('WeChat token at rest and callback signatures', () => {
   /** Publishes one item to the account (confirmed by polling) and returns its delivery row. */
   async function published(accountId: string) {
     const id = await publishItem(sys, [accountId], {}, { editor, reviewer });
-    return waitFor(async () => {
-      const [d] = await sys.ds.query(`SELECT id, state, checkpoint->>'publishId' AS publish_id FROM deliveries WHERE item_id = $1`, [id]);
-      return d?.state === 'published' ? d : null;
-    }, 30_000, 'wechat delivery published');
+    return waitFor(
+      async () => {
+        const [d] = await sys.ds.query(`SELECT id, state, checkpoint->>'publishId' AS publish_id FROM deliveries WHERE item_id = $1`, [id]);
+        return d?.state === 'published' ? d : null;
+      },
+      30_000,
+      'wechat delivery published',
+    );
   }
 
   const outbound = (appid: string) => sim.faults.requests({ system: 'wechat' }).filter((r) => r.account === appid).length;

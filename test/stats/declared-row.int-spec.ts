@@ -83,7 +83,10 @@ describe('statistics count a new channel by what it declares (real Postgres)', (
   });
 
   it('lists a report row no template names yet after the table rows, exactly', async () => {
-    const hotline = await accountFor({ type: `fake${randomUUID().slice(0, 8)}`, label: '热线', reportRow: 'hotline' as Declared['reportRow'], newMedia: false }, '12345热线');
+    const hotline = await accountFor(
+      { type: `fake${randomUUID().slice(0, 8)}`, label: '热线', reportRow: 'hotline' as Declared['reportRow'], newMedia: false },
+      '12345热线',
+    );
     await f.publishTo('i12', hotline, '2018-11-05T01:00:00Z');
     const c = await q.channelCounts(scope(), y2018);
     expect(Object.keys(c.byReportRow)).toEqual(['gazette', 'portal', 'weibo', 'wechat', 'other', 'hotline']);

@@ -42,7 +42,11 @@ describe('ledger queries and rollups (real Postgres)', () => {
       [f.accounts.led]: 1,
       [f.accounts.sms]: 1,
     });
-    expect(c.byAccount.find((a) => a.accountId === f.accounts.wechatA)).toMatchObject({ name: '永定教育', channelType: 'wechat', ownerOrganisationId: f.orgs.deptA.id });
+    expect(c.byAccount.find((a) => a.accountId === f.accounts.wechatA)).toMatchObject({
+      name: '永定教育',
+      channelType: 'wechat',
+      ownerOrganisationId: f.orgs.deptA.id,
+    });
     expect(Object.fromEntries(c.byCategory.map((x) => [x.category, x.items]))).toEqual({ 综合政务: 6, 教育: 2, 财政: 2 });
     expect(Object.fromEntries(c.byKind.map((x) => [x.kind, x.items]))).toEqual({ notice: 2, normative: 3, interpretation: 1, response: 2, regulation: 2 });
     expect(c.checks.every((x) => x.ok)).toBe(true);
@@ -97,7 +101,9 @@ describe('ledger queries and rollups (real Postgres)', () => {
 
   it('the trigger leaves exactly what stats_rebuild() computes from the ledger', async () => {
     const snap = async () =>
-      (await ds.query(`SELECT grain, period_start::text AS p, dim, organisation_id, n FROM stats_rollups ORDER BY 1, 2, 3, 4`)).map((r: any) => JSON.stringify(r));
+      (await ds.query(`SELECT grain, period_start::text AS p, dim, organisation_id, n FROM stats_rollups ORDER BY 1, 2, 3, 4`)).map((r: any) =>
+        JSON.stringify(r),
+      );
     const periods = async () =>
       (await ds.query(`SELECT item_id, organisation_id, year, dims FROM stats_item_periods ORDER BY 1, 2, 3`)).map((r: any) => JSON.stringify(r));
     const before = await snap();

@@ -21,7 +21,13 @@ describe('statistics from the real pipeline', () => {
     const county = sys.seed.orgs['sfx'];
     const dept = sys.seed.orgs['sfx-jyj'];
     // A department's own Weibo account beside the county's: two accounts of one type.
-    const w2 = await admin.post('/channel-accounts', { organisationId: dept, channelType: 'weibo', name: '示范县教育局（政务微博）', baseUrl: `${sim.url}/weibo`, credentials: { accessToken: '2.00DeptJyjWeiboToken' } });
+    const w2 = await admin.post('/channel-accounts', {
+      organisationId: dept,
+      channelType: 'weibo',
+      name: '示范县教育局（政务微博）',
+      baseUrl: `${sim.url}/weibo`,
+      credentials: { accessToken: '2.00DeptJyjWeiboToken' },
+    });
     expect(w2.status).toBe(201);
     const portal = sys.seed.accounts['portal:示范县人民政府门户网站'];
     const weibo = sys.seed.accounts['weibo:示范县发布（政务微博）'];
@@ -37,10 +43,14 @@ describe('statistics from the real pipeline', () => {
     const b = await publish('县政府办公室通知', county, [portal]);
     const c = await publish('关于回应群众关切的说明', dept, [weibo], 'response');
     const ids = [a, b, c];
-    await waitFor(async () => {
-      const rows = await sys.ds.query(`SELECT state FROM deliveries WHERE item_id = ANY($1::uuid[])`, [ids]);
-      return rows.length === 5 && rows.every((r: { state: string }) => r.state === 'published');
-    }, 30_000, 'all deliveries published');
+    await waitFor(
+      async () => {
+        const rows = await sys.ds.query(`SELECT state FROM deliveries WHERE item_id = ANY($1::uuid[])`, [ids]);
+        return rows.length === 5 && rows.every((r: { state: string }) => r.state === 'published');
+      },
+      30_000,
+      'all deliveries published',
+    );
     expect((await reviewer.post(`/items/${c}/withdraw`, { reason: '已处理完毕' })).status).toBe(200);
     await waitFor(async () => (await sys.ds.query(`SELECT state FROM deliveries WHERE item_id = $1`, [c]))[0].state === 'withdrawn', 20_000, 'withdrawn');
 

@@ -175,7 +175,10 @@ describe('reports: layouts A, B, C, drill-down, manual entries, freeze (real Pos
     const csv = new ReportExportService(new StatsCatalogue({ channelLabel: (t) => labels[t] })).drillCsv(wechat);
     expect(csv.split('\r\n')[0]).toBe('\uFEFF事项ID,标题,索引号,发布单位,渠道,发布时间（北京时间）,链接,撤回时间,封存后新增');
     expect(csv).toContain(`${f.items.i1.id},${f.items.i1.title},${f.items.i1.indexNo},永定区人民政府,政府网站；政务微信；政务微博,`);
-    expect(await rejects(reports.drill('gov-2014', f.orgs.county, true, year(2018), '3-1', { limit: 10, offset: 0 }))).toMatchObject({ status: 400, code: 'CELL_NOT_COMPUTED' });
+    expect(await rejects(reports.drill('gov-2014', f.orgs.county, true, year(2018), '3-1', { limit: 10, offset: 0 }))).toMatchObject({
+      status: 400,
+      code: 'CELL_NOT_COMPUTED',
+    });
     expect(await rejects(reports.drill('gov-2014', f.orgs.county, true, year(2018), 'nope', { limit: 10, offset: 0 }))).toMatchObject({ status: 404 });
   });
 
@@ -200,7 +203,9 @@ describe('reports: layouts A, B, C, drill-down, manual entries, freeze (real Pos
     expect((e.details as any[]).map((d) => d.field)).toEqual(['t3-balance.natural', 't3-balance.total']);
     const fixed = await reports.saveManual('gov-2021', f.orgs.county, 2018, validateManualEntries(tpl, { 't3.carryOver.natural': 1 }), user);
     expect(fixed.checks.filter((c) => c.severity === 'error').every((c) => c.ok)).toBe(true);
-    const log = await ds.query(`SELECT cell_id, old_value::text, new_value::text, entered_by FROM stats_manual_entry_log WHERE template_id = 'gov-2021' ORDER BY id`);
+    const log = await ds.query(
+      `SELECT cell_id, old_value::text, new_value::text, entered_by FROM stats_manual_entry_log WHERE template_id = 'gov-2021' ORDER BY id`,
+    );
     expect(log).toHaveLength(6);
     expect(log[5]).toEqual({ cell_id: 't3.carryOver.natural', old_value: null, new_value: '1', entered_by: f.userId });
     const frozen = await reports.freeze('gov-2021', f.orgs.county, true, 2018, SIGNOFF, user);
@@ -237,7 +242,9 @@ describe('reports: layouts A, B, C, drill-down, manual entries, freeze (real Pos
       ['1-1-b', 3, 4],
       ['1-2-2', 9, 10],
     ]);
-    expect(view.changesSinceFreeze.addedRecords.map((r) => [r.itemId, r.channelType, r.publishedAtBeijing])).toEqual([[f.items.i7.id, 'portal', '2018-12-20 10:00']]);
+    expect(view.changesSinceFreeze.addedRecords.map((r) => [r.itemId, r.channelType, r.publishedAtBeijing])).toEqual([
+      [f.items.i7.id, 'portal', '2018-12-20 10:00'],
+    ]);
     expect(view.changesSinceFreeze.addedItems).toEqual([{ itemId: f.items.i7.id, title: f.items.i7.title, indexNo: f.items.i7.indexNo, records: 1 }]);
 
     // The drill-down of a frozen year marks what came after the freeze.
@@ -290,13 +297,24 @@ describe('reports: layouts A, B, C, drill-down, manual entries, freeze (real Pos
     const status = doc.tables[1].sections[0].rows.find((r) => r.label === '永定发布')!.cells.find((c) => c.id.endsWith('.status'))!;
     expect(status.text).toBe('超过14天未更新');
     // Drill-down of bulletin cells.
-    const portal = await reports.drill('bulletin', f.orgs.county, true, parsePeriod({ year: 2018, quarter: 4 }), `acct.${f.accounts.portal}.items`, { limit: 50, offset: 0 });
+    const portal = await reports.drill('bulletin', f.orgs.county, true, parsePeriod({ year: 2018, quarter: 4 }), `acct.${f.accounts.portal}.items`, {
+      limit: 50,
+      offset: 0,
+    });
     expect(portal.items.map((i) => i.itemId).sort()).toEqual([f.items.i2.id, f.items.i7.id, f.items.i11.id, f.items.i12.id].sort());
-    const last = await reports.drill('bulletin', f.orgs.county, true, parsePeriod({ year: 2018, quarter: 4 }), `org.${f.orgs.deptB.id}.days`, { limit: 50, offset: 0 });
+    const last = await reports.drill('bulletin', f.orgs.county, true, parsePeriod({ year: 2018, quarter: 4 }), `org.${f.orgs.deptB.id}.days`, {
+      limit: 50,
+      offset: 0,
+    });
     expect(last.items.map((i) => [i.itemId, i.publications[0].publishedAtBeijing])).toEqual([[f.items.i4.id, '2018-06-01 09:00']]);
-    const orgCell = await reports.drill('bulletin', f.orgs.county, true, parsePeriod({ year: 2018, quarter: 4 }), `org.${county}.wechat`, { limit: 50, offset: 0 });
+    const orgCell = await reports.drill('bulletin', f.orgs.county, true, parsePeriod({ year: 2018, quarter: 4 }), `org.${county}.wechat`, {
+      limit: 50,
+      offset: 0,
+    });
     expect(orgCell.items.map((i) => i.itemId)).toEqual([f.items.i11.id]);
-    expect(await rejects(reports.drill('bulletin', f.orgs.county, true, parsePeriod({ year: 2018 }), `org.${f.orgs.other.id}.total`, { limit: 5, offset: 0 }))).toMatchObject({ status: 404 });
+    expect(
+      await rejects(reports.drill('bulletin', f.orgs.county, true, parsePeriod({ year: 2018 }), `org.${f.orgs.other.id}.total`, { limit: 5, offset: 0 })),
+    ).toMatchObject({ status: 404 });
     // A custom period reads the ledger and gives the same per-account figures.
     const custom = await reports.report('bulletin', f.orgs.county, true, parsePeriod({ from: '2018-10-01', to: '2018-12-31' }));
     expect(custom.countSource).toBe('rollup'); // that range is exactly Q4

@@ -75,7 +75,10 @@ describe('stats API (Nest app, real Postgres)', () => {
   it('GET channel-counts', async () => {
     const r = await http().get('/api/v1/stats/channel-counts').query({ org: f.orgs.county.id, year: 2018 }).expect(200);
     expect(r.body).toMatchObject({ total: 10, byReportRow: { gazette: 0, portal: 9, weibo: 1, wechat: 2, other: 1 }, subtree: true, source: 'rollup' });
-    const own = await http().get('/api/v1/stats/channel-counts').query({ org: f.orgs.county.id, subtree: 'false', from: '2018-01-01', to: '2018-12-31' }).expect(200);
+    const own = await http()
+      .get('/api/v1/stats/channel-counts')
+      .query({ org: f.orgs.county.id, subtree: 'false', from: '2018-01-01', to: '2018-12-31' })
+      .expect(200);
     expect(own.body.total).toBe(6);
     const raw = await http().get('/api/v1/stats/channel-counts').query({ org: f.orgs.county.id, year: 2018, source: 'ledger' }).expect(200);
     expect([raw.body.source, raw.body.total]).toEqual(['ledger', 10]);
@@ -85,7 +88,12 @@ describe('stats API (Nest app, real Postgres)', () => {
     const j = await http().get('/api/v1/stats/reports/gov-2014').query({ org: f.orgs.county.id, year: 2018 }).expect(200);
     expect(j.body.values['1-1']).toBe(10);
     expect(j.body.values['1-2-4']).toBe(2);
-    const x = await http().get('/api/v1/stats/reports/gov-2014').query({ org: f.orgs.county.id, year: 2018, format: 'xlsx' }).buffer(true).parse(binary).expect(200);
+    const x = await http()
+      .get('/api/v1/stats/reports/gov-2014')
+      .query({ org: f.orgs.county.id, year: 2018, format: 'xlsx' })
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     expect(x.headers['content-type']).toContain('spreadsheetml');
     expect(x.headers['content-disposition']).toContain('gov-2014-');
     const wb = new ExcelJS.Workbook();
@@ -115,12 +123,18 @@ describe('stats API (Nest app, real Postgres)', () => {
   it('answers bad input with 4xx and the error shape', async () => {
     const q = { org: f.orgs.county.id, year: 2018 };
     expect((await http().get('/api/v1/stats/reports/gov-1999').query(q).expect(404)).body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
-    expect((await http().get('/api/v1/stats/channel-counts').query({ org: '7d0c5a8e-0000-4000-8000-000000000000', year: 2018 }).expect(404)).body.code).toBe('NOT_FOUND');
+    expect((await http().get('/api/v1/stats/channel-counts').query({ org: '7d0c5a8e-0000-4000-8000-000000000000', year: 2018 }).expect(404)).body.code).toBe(
+      'NOT_FOUND',
+    );
     expect((await http().get('/api/v1/stats/channel-counts').query({ org: 'nope', year: 2018 }).expect(404)).body.code).toBe('NOT_FOUND');
     const end = await http().get('/api/v1/stats/channel-counts').query({ org: f.orgs.county.id, from: '2019-02-01', to: '2019-01-31' }).expect(400);
     expect(end.body).toMatchObject({ code: 'PERIOD_END_BEFORE_START', details: [{ field: 'to', reason: expect.any(String) }] });
-    expect((await http().get('/api/v1/stats/reports/gov-2014').query({ org: f.orgs.county.id, from: '2010-01-01', to: '2020-06-30' }).expect(400)).body.code).toBe('PERIOD_TOO_LONG');
-    expect((await http().get('/api/v1/stats/reports/gov-2014').query({ org: f.orgs.county.id, year: 2018, format: 'pdf' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect(
+      (await http().get('/api/v1/stats/reports/gov-2014').query({ org: f.orgs.county.id, from: '2010-01-01', to: '2020-06-30' }).expect(400)).body.code,
+    ).toBe('PERIOD_TOO_LONG');
+    expect((await http().get('/api/v1/stats/reports/gov-2014').query({ org: f.orgs.county.id, year: 2018, format: 'pdf' }).expect(400)).body.code).toBe(
+      'VALIDATION_FAILED',
+    );
     expect((await http().get('/api/v1/stats/reports/gov-2014/cells/3-1/items').query(q).expect(400)).body.code).toBe('CELL_NOT_COMPUTED');
     // Organisation outside the user's scope.
     expect((await http().get('/api/v1/stats/channel-counts').query({ org: f.orgs.other.id, year: 2018 }).expect(403)).body.code).toBe('FORBIDDEN_ROLE');
@@ -128,24 +142,56 @@ describe('stats API (Nest app, real Postgres)', () => {
     currentUser = { ...statistician, roles: [{ organisationId: f.orgs.county.id, role: 'editor' }] };
     await http().get('/api/v1/stats/channel-counts').query(q).expect(403);
     currentUser = statistician;
-    const neg = await http().put('/api/v1/stats/reports/gov-2014/manual').send({ org: f.orgs.county.id, year: 2018, entries: { '3-1': -1 } }).expect(400);
-    expect(neg.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: expect.stringContaining('entries.3-1'), details: [{ field: 'entries.3-1', reason: '不能为负数（须为非负整数）' }] });
-    const type = await http().put('/api/v1/stats/reports/gov-2014/manual').send({ org: f.orgs.county.id, year: 2018, entries: { '3-1': 'many', '7': '1.2.3' } }).expect(400);
+    const neg = await http()
+      .put('/api/v1/stats/reports/gov-2014/manual')
+      .send({ org: f.orgs.county.id, year: 2018, entries: { '3-1': -1 } })
+      .expect(400);
+    expect(neg.body).toEqual({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('entries.3-1'),
+      details: [{ field: 'entries.3-1', reason: '不能为负数（须为非负整数）' }],
+    });
+    const type = await http()
+      .put('/api/v1/stats/reports/gov-2014/manual')
+      .send({ org: f.orgs.county.id, year: 2018, entries: { '3-1': 'many', '7': '1.2.3' } })
+      .expect(400);
     expect(type.body.details.map((d: any) => d.field)).toEqual(['entries.7', 'entries.3-1']);
-    await http().put('/api/v1/stats/reports/gov-2014/manual').send({ org: f.orgs.county.id, year: 'last', entries: { '3-1': 1 } }).expect(400);
-    await http().put('/api/v1/stats/reports/bulletin/manual').send({ org: f.orgs.county.id, year: 2018, entries: { x: 1 } }).expect(400);
-    const sign = await http().post('/api/v1/stats/reports/gov-2014/freeze').send({ org: f.orgs.county.id, year: 2018, signoff: { unitHead: '甲' } }).expect(400);
+    await http()
+      .put('/api/v1/stats/reports/gov-2014/manual')
+      .send({ org: f.orgs.county.id, year: 'last', entries: { '3-1': 1 } })
+      .expect(400);
+    await http()
+      .put('/api/v1/stats/reports/bulletin/manual')
+      .send({ org: f.orgs.county.id, year: 2018, entries: { x: 1 } })
+      .expect(400);
+    const sign = await http()
+      .post('/api/v1/stats/reports/gov-2014/freeze')
+      .send({ org: f.orgs.county.id, year: 2018, signoff: { unitHead: '甲' } })
+      .expect(400);
     expect(sign.body.details.map((d: any) => d.field)).toEqual(['signoff.reviewer', 'signoff.preparer', 'signoff.phone', 'signoff.filledDate']);
   });
 
   it('PUT manual, POST freeze, then 409 on edits and GET frozen', async () => {
-    const put = await http().put('/api/v1/stats/reports/gov-2014/manual').send({ org: f.orgs.county.id, year: 2018, entries: { '3-1': 3, '7': '0.5' } }).expect(200);
+    const put = await http()
+      .put('/api/v1/stats/reports/gov-2014/manual')
+      .send({ org: f.orgs.county.id, year: 2018, entries: { '3-1': 3, '7': '0.5' } })
+      .expect(200);
     expect([put.body.values['3-1'], put.body.values['7']]).toEqual([3, 0.5]);
     const signoff = { unitHead: '杨庸庸', reviewer: '符冬媛', preparer: '周晓佳', phone: '0744-8596033', filledDate: '2019-02-25' };
     const fr = await http().post('/api/v1/stats/reports/gov-2014/freeze').send({ org: f.orgs.county.id, year: 2018, signoff }).expect(201);
     expect(fr.body).toMatchObject({ source: 'frozen', signoff, values: { '1-1': 10, '3-1': 3 } });
-    expect((await http().post('/api/v1/stats/reports/gov-2014/freeze').send({ org: f.orgs.county.id, year: 2018, signoff }).expect(409)).body.code).toBe('REPORT_FROZEN');
-    expect((await http().put('/api/v1/stats/reports/gov-2014/manual').send({ org: f.orgs.county.id, year: 2018, entries: { '3-1': 4 } }).expect(409)).body.code).toBe('REPORT_FROZEN');
+    expect((await http().post('/api/v1/stats/reports/gov-2014/freeze').send({ org: f.orgs.county.id, year: 2018, signoff }).expect(409)).body.code).toBe(
+      'REPORT_FROZEN',
+    );
+    expect(
+      (
+        await http()
+          .put('/api/v1/stats/reports/gov-2014/manual')
+          .send({ org: f.orgs.county.id, year: 2018, entries: { '3-1': 4 } })
+          .expect(409)
+      ).body.code,
+    ).toBe('REPORT_FROZEN');
     await f.publish('i7', 'portal', '2018-12-30T02:00:00Z');
     const view = await http().get('/api/v1/stats/reports/gov-2014/frozen').query({ org: f.orgs.county.id, year: 2018 }).expect(200);
     expect(view.body.report.values['1-1']).toBe(10);
@@ -155,7 +201,12 @@ describe('stats API (Nest app, real Postgres)', () => {
     expect([again.body.source, again.body.values['1-1']]).toEqual(['frozen', 10]);
     const live = await http().get('/api/v1/stats/reports/gov-2014').query({ org: f.orgs.county.id, year: 2018, live: 'true' }).expect(200);
     expect([live.body.source, live.body.values['1-1']]).toEqual(['live', 11]);
-    const x = await http().get('/api/v1/stats/reports/gov-2014/frozen').query({ org: f.orgs.county.id, year: 2018, format: 'xlsx' }).buffer(true).parse(binary).expect(200);
+    const x = await http()
+      .get('/api/v1/stats/reports/gov-2014/frozen')
+      .query({ org: f.orgs.county.id, year: 2018, format: 'xlsx' })
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(x.body);
     const ws = wb.getWorksheet('统计表')!;

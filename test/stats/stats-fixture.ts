@@ -211,7 +211,9 @@ export async function publishAll(f: StatsFixture, ds: DataSource): Promise<void>
   await f.publish('i3', 'portal', '2018-12-31T17:00:00Z'); // 01:00 Beijing, 1 January 2019
   await f.publish('i3', 'weibo', '2019-02-01T01:00:00Z');
   const withdrawn = await f.publish('i4', 'portal', '2018-06-01T01:00:00Z');
-  await ds.query(`INSERT INTO publication_withdrawals (publication_record_id, withdrawn_at, reason) VALUES ($1, '2018-07-01T01:00:00Z', '政策调整')`, [withdrawn]);
+  await ds.query(`INSERT INTO publication_withdrawals (publication_record_id, withdrawn_at, reason) VALUES ($1, '2018-07-01T01:00:00Z', '政策调整')`, [
+    withdrawn,
+  ]);
   await f.publish('i5', 'led', '2018-08-08T01:00:00Z');
   await f.publish('i5', 'sms', '2018-08-09T01:00:00Z');
   await f.publish('i6', 'portal', '2018-01-05T01:00:00Z');

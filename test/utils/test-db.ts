@@ -10,7 +10,10 @@ import { dbPrefix, readTestState, withDatabase } from './test-env';
  */
 export async function createTestDatabase(label = 'suite'): Promise<{ url: string; name: string }> {
   const state = readTestState();
-  const name = `${dbPrefix()}${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const name = `${dbPrefix()}${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: state.adminUrl });
   await admin.connect();
   try {

@@ -37,28 +37,32 @@ export interface TestSystem {
  */
 export async function startTestSystem(
   label: string,
-  o: { worker?: boolean; simUrl?: string; overrides?: Partial<AppConfig>; apiModules?: Type<unknown>[]; workerModules?: Type<unknown>[]; accountsFile?: string } = {},
+  o: {
+    worker?: boolean;
+    simUrl?: string;
+    overrides?: Partial<AppConfig>;
+    apiModules?: Type<unknown>[];
+    workerModules?: Type<unknown>[];
+    accountsFile?: string;
+  } = {},
 ): Promise<TestSystem> {
   const db = await createTestDatabase(label);
   const state = readTestState();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `gd-${label}-`));
   const portalDir = path.join(dataDir, 'portal');
-  const config = loadConfig(
-    {},
-    {
-      DATABASE_URL: db.url,
-      REDIS_URL: state.redisUrl,
-      ENCRYPTION_KEY: TEST_KEY,
-      JWT_SECRET: 'test-jwt-secret-0123456789',
-      QUEUE_PREFIX: uniqueQueuePrefix(label),
-      DATA_DIR: dataDir,
-      PORTAL_DIR: portalDir,
-      SWEEP_CRON: '*/2 * * * * *',
-      DELIVERY_LEASE_SECONDS: 30,
-      NODE_ENV: 'test',
-      ...o.overrides,
-    } as Partial<AppConfig>,
-  );
+  const config = loadConfig({}, {
+    DATABASE_URL: db.url,
+    REDIS_URL: state.redisUrl,
+    ENCRYPTION_KEY: TEST_KEY,
+    JWT_SECRET: 'test-jwt-secret-0123456789',
+    QUEUE_PREFIX: uniqueQueuePrefix(label),
+    DATA_DIR: dataDir,
+    PORTAL_DIR: portalDir,
+    SWEEP_CRON: '*/2 * * * * *',
+    DELIVERY_LEASE_SECONDS: 30,
+    NODE_ENV: 'test',
+    ...o.overrides,
+  } as Partial<AppConfig>);
   const api = await createApiApp(config, o.apiModules, { shutdownHooks: false });
   await api.listen(0, '127.0.0.1');
   const port = (api.getHttpServer().address() as { port: number }).port;
@@ -87,7 +91,12 @@ export async function startTestSystem(
     async login(username: string) {
       const r = await http.post('/auth/login', { username, password: TEST_PASSWORD });
       if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.data)}`);
-      return axios.create({ baseURL: `${url}/api/v1`, validateStatus: () => true, timeout: 30_000, headers: { Authorization: `Bearer ${r.data.accessToken}` } });
+      return axios.create({
+        baseURL: `${url}/api/v1`,
+        validateStatus: () => true,
+        timeout: 30_000,
+        headers: { Authorization: `Bearer ${r.data.accessToken}` },
+      });
     },
     async startWorker() {
       worker = await createWorkerApp(config, o.workerModules, { shutdownHooks: false });

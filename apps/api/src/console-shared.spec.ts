@@ -21,11 +21,16 @@ interface ImportRef {
 /** import/export … from '…' statements and bare imports, with whether they are erased at build time. */
 function importsOf(source: string): ImportRef[] {
   const out: ImportRef[] = [];
-  const re = /^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  const re =
+    /^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const m of source.matchAll(re)) {
     if (m[4]) {
       // `import { type A, type B }` is as erased as `import type { A, B }`.
-      const names = m[3].replace(/^\{|\}$/g, '').split(',').map((n) => n.trim()).filter(Boolean);
+      const names = m[3]
+        .replace(/^\{|\}$/g, '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean);
       const allTyped = names.length > 0 && m[3].trim().startsWith('{') && names.every((n) => n.startsWith('type '));
       out.push({ spec: m[4], typeOnly: !!m[2] || allTyped, statement: m[0].trim() });
     } else {

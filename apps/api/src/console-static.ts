@@ -31,7 +31,8 @@ export function serveConsole(app: { use: (...h: any[]) => unknown }, dir: string
     }),
   );
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/site') || req.path.startsWith('/admin/queues') || req.path === '/metrics') return next();
+    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/site') || req.path.startsWith('/admin/queues') || req.path === '/metrics')
+      return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(path.join(dir, 'index.html'));
   });

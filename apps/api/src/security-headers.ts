@@ -52,10 +52,19 @@ export function securityHeaders(): RequestHandler {
   // Cross-Origin-Resource-Policy same-origin: no other site may embed the API's answers. The console's
   // preview frames are same-origin (sandbox="allow-same-origin", no scripts), so their images load; an
   // opaque-origin frame would be refused here and would not send the SameSite=Strict cookie anyway.
-  const consoleHeaders = helmet({ ...COMMON, contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP }, crossOriginResourcePolicy: { policy: 'same-origin' } });
+  const consoleHeaders = helmet({
+    ...COMMON,
+    contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
   // Other sites may embed the portal's images (a WeChat article links to them): resources are cross-origin.
-  const siteHeaders = helmet({ ...COMMON, contentSecurityPolicy: { useDefaults: false, directives: SITE_CSP }, crossOriginResourcePolicy: { policy: 'cross-origin' } });
-  return (req: Request, res: Response, next: NextFunction) => (req.path === '/site' || req.path.startsWith('/site/') ? siteHeaders : consoleHeaders)(req, res, next);
+  const siteHeaders = helmet({
+    ...COMMON,
+    contentSecurityPolicy: { useDefaults: false, directives: SITE_CSP },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  return (req: Request, res: Response, next: NextFunction) =>
+    (req.path === '/site' || req.path.startsWith('/site/') ? siteHeaders : consoleHeaders)(req, res, next);
 }
 
 /** Express `trust proxy` from TRUST_PROXY: '' none, a hop count, or a list of addresses and subnets. */

@@ -6,7 +6,12 @@ import { startChannelSim } from './channel-sim';
 async function main() {
   const logger = componentLogger('channel-sim');
   const cfg = loadConfigPart(['CHANNEL_SIM_PORT', 'CHANNEL_SIM_HOST', 'CHANNEL_SIM_PUBLIC_URL']);
-  const sim = await startChannelSim({ port: cfg.CHANNEL_SIM_PORT, host: cfg.CHANNEL_SIM_HOST, publicUrl: cfg.CHANNEL_SIM_PUBLIC_URL, log: (m) => logger.info(m) });
+  const sim = await startChannelSim({
+    port: cfg.CHANNEL_SIM_PORT,
+    host: cfg.CHANNEL_SIM_HOST,
+    publicUrl: cfg.CHANNEL_SIM_PUBLIC_URL,
+    log: (m) => logger.info(m),
+  });
   const lines = [
     `channel-sim listening on ${sim.url}`,
     ...Object.entries(sim.baseUrls).map(([k, v]) => `  ${k.padEnd(9)} ${v}`),

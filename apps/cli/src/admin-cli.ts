@@ -104,16 +104,15 @@ async function bootstrap(db: Client, opts: Record<string, string>, io: CliIo): P
     if (again.rows[0].n > 0) throw new CliError('refused: this installation already has an admin');
     if ((await db.query(`SELECT 1 FROM organisations WHERE code = $1`, [code])).rowCount) throw new CliError(`refused: organisation code ${code} exists`);
     if ((await db.query(`SELECT 1 FROM users WHERE username = $1`, [username])).rowCount) throw new CliError(`refused: user ${username} exists`);
-    const org = await db.query(
-      `INSERT INTO organisations (code, name, level, path) VALUES ($1, $2, $3, 'pending') RETURNING id`,
-      [code, name, level],
-    );
+    const org = await db.query(`INSERT INTO organisations (code, name, level, path) VALUES ($1, $2, $3, 'pending') RETURNING id`, [code, name, level]);
     const orgId: string = org.rows[0].id;
     await db.query(`UPDATE organisations SET path = '/' || id || '/' WHERE id = $1`, [orgId]);
-    const user = await db.query(
-      `INSERT INTO users (username, display_name, password_hash, home_organisation_id) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [username, opts['display-name'] ?? `${name}管理员`, hash, orgId],
-    );
+    const user = await db.query(`INSERT INTO users (username, display_name, password_hash, home_organisation_id) VALUES ($1, $2, $3, $4) RETURNING id`, [
+      username,
+      opts['display-name'] ?? `${name}管理员`,
+      hash,
+      orgId,
+    ]);
     const userId: string = user.rows[0].id;
     await db.query(`INSERT INTO user_roles (user_id, organisation_id, role) VALUES ($1, $2, $3)`, [userId, orgId, ADMIN_ROLE]);
     await db.query(
@@ -138,10 +137,10 @@ async function resetPassword(db: Client, opts: Record<string, string>, io: CliIo
   try {
     // a new password ends every session signed in with the old one (as the console's reset does)
     await db.query(`UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1`, [found.rows[0].id, hash]);
-    await db.query(
-      `INSERT INTO audit_logs (actor_id, action, entity_type, entity_id, details) VALUES (NULL, 'user.password_reset', 'user', $1, $2::jsonb)`,
-      [found.rows[0].id, JSON.stringify({ via: 'cli', username })],
-    );
+    await db.query(`INSERT INTO audit_logs (actor_id, action, entity_type, entity_id, details) VALUES (NULL, 'user.password_reset', 'user', $1, $2::jsonb)`, [
+      found.rows[0].id,
+      JSON.stringify({ via: 'cli', username }),
+    ]);
     await db.query('COMMIT');
   } catch (e) {
     await db.query('ROLLBACK');

@@ -22,7 +22,11 @@ export async function publishDemoItem(base: string, password: string, simUrl?: s
   const operator = await login('operator');
   const orgs = (await editor.get('/organisations')).data as { id: string; code: string }[];
   const county = orgs.find((o) => o.code === 'sfx')!;
-  const accounts = (await editor.get('/channel-accounts', { params: { organisationId: county.id } })).data as { id: string; channelType: string; name: string }[];
+  const accounts = (await editor.get('/channel-accounts', { params: { organisationId: county.id } })).data as {
+    id: string;
+    channelType: string;
+    name: string;
+  }[];
   const item = (
     await editor.post('/items', {
       organisationId: county.id,
@@ -47,7 +51,11 @@ export async function publishDemoItem(base: string, password: string, simUrl?: s
   let deliveries: D[] = [];
   for (let i = 0; i < 150; i++) {
     deliveries = (await editor.get(`/items/${item.id}/deliveries`)).data;
-    if (deliveries.length && deliveries.every((d) => !['pending', 'processing', 'unconfirmed'].includes(d.state) && !(d.state === 'awaiting_confirmation' && d.channelType !== 'led'))) break;
+    if (
+      deliveries.length &&
+      deliveries.every((d) => !['pending', 'processing', 'unconfirmed'].includes(d.state) && !(d.state === 'awaiting_confirmation' && d.channelType !== 'led'))
+    )
+      break;
     await new Promise((r) => setTimeout(r, 200));
   }
   for (const d of deliveries.filter((x) => x.state === 'awaiting_issue')) {

@@ -19,7 +19,11 @@ export async function registerDemoWechatCallbacks(ds: DataSource, encryptionKey:
     const { appid, secret, callbackToken } = box.openJson<{ appid?: string; secret?: string; callbackToken?: string }>(r.credentials_enc);
     // The api refuses unsigned callbacks (the real platform always signs with the account's Token).
     if (!appid || !callbackToken) continue;
-    await axios.post(`${simUrl}/_sim/wechat/accounts`, { appid, secret, callbackToken, callbackUrl: `${apiBase}/api/v1/callbacks/wechat/${r.id}` }, { proxy: false });
+    await axios.post(
+      `${simUrl}/_sim/wechat/accounts`,
+      { appid, secret, callbackToken, callbackUrl: `${apiBase}/api/v1/callbacks/wechat/${r.id}` },
+      { proxy: false },
+    );
     n++;
   }
   return n;

@@ -71,11 +71,9 @@ export async function ensureRedis(redisUrl: string | undefined, dataDir: string,
   const port = 6390 + Math.floor(Math.random() * 500);
   fs.mkdirSync(dataDir, { recursive: true });
   log(`starting redis-server on 127.0.0.1:${port} with data in ${dataDir}`);
-  const child: ChildProcess = spawn(
-    bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', path.resolve(dataDir), '--appendonly', 'yes', '--save', ''],
-    { stdio: 'ignore' },
-  );
+  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', path.resolve(dataDir), '--appendonly', 'yes', '--save', ''], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100 && !(await portOpen('127.0.0.1', port)); i++) await new Promise((r) => setTimeout(r, 50));
   if (!(await portOpen('127.0.0.1', port))) throw new Error(NO_REDIS_HELP);
   return {
@@ -119,7 +117,9 @@ export async function startRedisServer(dataDir: string, port?: number): Promise<
   if (!bin) throw new Error(NO_REDIS_HELP);
   const p = port ?? (await freePort());
   fs.mkdirSync(dataDir, { recursive: true });
-  const child = spawn(bin, ['--port', String(p), '--bind', '127.0.0.1', '--dir', path.resolve(dataDir), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(bin, ['--port', String(p), '--bind', '127.0.0.1', '--dir', path.resolve(dataDir), '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100 && !(await portOpen('127.0.0.1', p)); i++) await new Promise((r) => setTimeout(r, 50));
   return {
     url: `redis://127.0.0.1:${p}`,

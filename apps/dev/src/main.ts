@@ -84,7 +84,8 @@ async function main() {
     portalBaseUrl: config.PORTAL_BASE_URL ?? `${base}/site`,
     channelTypes: api.get(ChannelRegistry).types(),
   });
-  if (simUrl) await registerDemoWechatCallbacks(ds, config.ENCRYPTION_KEY, simUrl, base).catch((e) => say(`wechat callbacks not registered: ${(e as Error).message}`));
+  if (simUrl)
+    await registerDemoWechatCallbacks(ds, config.ENCRYPTION_KEY, simUrl, base).catch((e) => say(`wechat callbacks not registered: ${(e as Error).message}`));
   await ds.destroy();
   const worker = await createWorkerApp(config, [], { shutdownHooks: false });
   stops.unshift(async () => {
@@ -139,6 +140,6 @@ function pick(o: Record<string, string | undefined>, keys: string[]) {
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 });

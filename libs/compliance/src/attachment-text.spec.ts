@@ -84,14 +84,24 @@ describe('attachment text', () => {
 
   it('reads image metadata (XMP and EXIF, UTF-8 and Windows XP tags) but not pixels', async () => {
     const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">会议照片 内部资料</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>`;
-    const base = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).withXmp(xmp).jpeg().toBuffer();
+    const base = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+      .withXmp(xmp)
+      .jpeg()
+      .toBuffer();
     const jpg = withExifSegment(base, { imageDescription: '扫描件 秘密★1年', xpTitle: '请勿外传' });
     const { fields } = await attachmentCheckFields('img', 'photo.jpg', jpg);
     const meta = fields.find((f) => f.field === 'img#meta')!.text.split('\n');
     expect(meta).toEqual(expect.arrayContaining(['会议照片 内部资料', '扫描件 秘密★1年', '请勿外传']));
     const rules = checker.check({ fields }).map((f) => [f.rule, f.excerpt]);
-    expect(rules).toEqual(expect.arrayContaining([['secrecy-mark', '秘密★1年'], ['secrecy-phrase', '内部资料']]));
-    const plain = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer();
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        ['secrecy-mark', '秘密★1年'],
+        ['secrecy-phrase', '内部资料'],
+      ]),
+    );
+    const plain = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
     expect((await extractAttachmentText(plain, { fileName: 'a.png' })).metadata).toBe('');
   });
 });

@@ -11,7 +11,12 @@ describe('ComplianceChecker (shipped lexicons)', () => {
   it('checks several fields, HTML positions pointing into the original markup', () => {
     const title = '关于做好國土資源局设备按装工作的通知';
     const body = `<p style="text-align:right">机密<strong>★</strong>启用前</p><p>联系人：王小明，住址：贵州省贵阳市观山湖区金阳南路6号，电话<em>139</em>12345678，身份证号${ID}。</p>`;
-    const findings = checker.check({ fields: [{ field: 'title', text: title }, { field: 'body', text: body, html: true }] });
+    const findings = checker.check({
+      fields: [
+        { field: 'title', text: title },
+        { field: 'body', text: body, html: true },
+      ],
+    });
     const view = findings.map((f) => [f.field, f.rule, f.severity, (f.field === 'title' ? title : body).slice(f.start, f.end)]);
     expect(view).toEqual([
       ['title', 'sensitive-word', 'warn', '國土資源局'],

@@ -70,10 +70,4 @@ export const RULES = {
 } as const;
 
 /** Rules whose findings `redact` can mask. */
-export const PERSONAL_DATA_RULES: ReadonlySet<string> = new Set([
-  RULES.idCard,
-  RULES.mobile,
-  RULES.bankCard,
-  RULES.personName,
-  RULES.personAddress,
-]);
+export const PERSONAL_DATA_RULES: ReadonlySet<string> = new Set([RULES.idCard, RULES.mobile, RULES.bankCard, RULES.personName, RULES.personAddress]);

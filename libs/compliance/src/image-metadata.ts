@@ -48,7 +48,8 @@ function exifStrings(exif: Buffer): string[] {
       const raw = tiff.subarray(at, at + size);
       let s = '';
       if (EXIF_ASCII_TAGS.has(tag)) s = raw.toString('utf8');
-      else if (EXIF_XP_TAGS.has(tag)) s = utf16(raw, true); // XP* tags are always little-endian
+      else if (EXIF_XP_TAGS.has(tag))
+        s = utf16(raw, true); // XP* tags are always little-endian
       else if (tag === EXIF_USER_COMMENT && raw.length > 8) {
         const charset = raw.subarray(0, 8).toString('latin1');
         s = charset.startsWith('UNICODE') ? utf16(raw.subarray(8), le) : raw.subarray(8).toString('utf8');
@@ -64,9 +65,7 @@ function exifStrings(exif: Buffer): string[] {
 function xmpStrings(xmp: string): string[] {
   const values = [...xmp.matchAll(/>([^<>]+)</g)].map((m) => m[1].trim()).filter((s) => s && !/^[\s\d.:+-TZ]*$/.test(s));
   const attrs = [...xmp.matchAll(/\s(?:dc|photoshop|xmp|pdf):[A-Za-z]+="([^"]+)"/g)].map((m) => m[1].trim());
-  return [...values, ...attrs].map((s) =>
-    s.replace(/&(amp|lt|gt|quot|apos);/g, (_m, n) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[n as 'amp']),
-  );
+  return [...values, ...attrs].map((s) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_m, n) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[n as 'amp']));
 }
 
 export async function imageMetadataText(buf: Buffer): Promise<string> {
@@ -78,7 +77,15 @@ export async function imageMetadataText(buf: Buffer): Promise<string> {
   }
   const lines: string[] = [];
   if (meta.exif) lines.push(...exifStrings(meta.exif.subarray(0, MAX_EXIF_BYTES)));
-  if (meta.xmp) lines.push(...xmpStrings(meta.xmp.subarray(0, MAX_XMP_CHARS * 4).toString('utf8').slice(0, MAX_XMP_CHARS)));
+  if (meta.xmp)
+    lines.push(
+      ...xmpStrings(
+        meta.xmp
+          .subarray(0, MAX_XMP_CHARS * 4)
+          .toString('utf8')
+          .slice(0, MAX_XMP_CHARS),
+      ),
+    );
   for (const c of (meta.comments ?? []).slice(0, MAX_LINES)) if (c.text?.trim()) lines.push(c.text.trim().slice(0, 10_000));
   return [...new Set(lines)].slice(0, MAX_LINES).join('\n');
 }

@@ -14,9 +14,7 @@ export interface CoverCrops {
  */
 export function coverCrops(width: number, height: number, focus: Focus = CENTRE): CoverCrops {
   if (!(width > 0 && height > 0) || !Number.isFinite(width) || !Number.isFinite(height)) {
-    throw AppError.badRequest('MEDIA_INVALID', `封面尺寸无效：${width}×${height}`, [
-      { field: 'cover', reason: 'width and height must be positive' },
-    ]);
+    throw AppError.badRequest('MEDIA_INVALID', `封面尺寸无效：${width}×${height}`, [{ field: 'cover', reason: 'width and height must be positive' }]);
   }
   return {
     pic_crop_235_1: crop(width, height, 2.35, focus),

@@ -66,7 +66,11 @@ describe('planDerivation', () => {
   });
 
   it('reads the decode directly when nothing is worth keeping in memory', () => {
-    const small = planDerivation({ width: 1600, height: 1200 }, { width: 1600, height: 1200 }, jobs([MEDIA_PROFILES.portal, MEDIA_PROFILES['weibo-pic']], 1600, 1200));
+    const small = planDerivation(
+      { width: 1600, height: 1200 },
+      { width: 1600, height: 1200 },
+      jobs([MEDIA_PROFILES.portal, MEDIA_PROFILES['weibo-pic']], 1600, 1200),
+    );
     expect(small.levels).toHaveLength(1);
     expect(small.encodes.every((e) => e.from === 0 && e.after === null)).toBe(true);
   });

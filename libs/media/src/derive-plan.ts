@@ -65,14 +65,8 @@ function mp(width: number, height: number): number {
   return (width * height) / 1e6;
 }
 
-export function planDerivation(
-  decoded: { width: number; height: number },
-  source: { width: number; height: number },
-  jobs: readonly EncodeJob[],
-): DerivePlan {
-  const levels: LevelStep[] = [
-    { kind: 'level', id: 0, from: -1, width: decoded.width, height: decoded.height, cost: 0, priority: 0 },
-  ];
+export function planDerivation(decoded: { width: number; height: number }, source: { width: number; height: number }, jobs: readonly EncodeJob[]): DerivePlan {
+  const levels: LevelStep[] = [{ kind: 'level', id: 0, from: -1, width: decoded.width, height: decoded.height, cost: 0, priority: 0 }];
   const encodes: EncodeStep[] = [];
   const byDensity = [...jobs].sort((a, b) => b.geometry.density - a.geometry.density);
   // width of a whole-frame image dense enough for a job
@@ -122,10 +116,7 @@ export function planDerivation(
   }
   for (let id = levels.length - 1; id > 0; id--) {
     const level = levels[id];
-    const readers = [
-      ...encodes.filter((e) => e.from === id).map((e) => e.priority),
-      ...levels.filter((l) => l.from === id).map((l) => l.priority),
-    ];
+    const readers = [...encodes.filter((e) => e.from === id).map((e) => e.priority), ...levels.filter((l) => l.from === id).map((l) => l.priority)];
     level.priority = level.cost + Math.max(0, ...readers);
   }
   return { levels, encodes };
@@ -135,9 +126,7 @@ export function planDerivation(
     const resamples = region.width !== job.geometry.width || region.height !== job.geometry.height;
     const out = mp(job.geometry.width, job.geometry.height);
     const cost =
-      STEP_MS +
-      (resamples ? RESIZE_IN_MS_PER_MP * mp(region.width, region.height) + RESIZE_OUT_MS_PER_MP * out * 0.5 : 0) +
-      ENCODE_MS_PER_MP[job.format] * out;
+      STEP_MS + (resamples ? RESIZE_IN_MS_PER_MP * mp(region.width, region.height) + RESIZE_OUT_MS_PER_MP * out * 0.5 : 0) + ENCODE_MS_PER_MP[job.format] * out;
     return { kind: 'encode', job, from: src.id, crop, after: null, cost, priority: cost };
   }
 }

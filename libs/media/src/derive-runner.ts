@@ -75,10 +75,7 @@ export function deriveAll(
         work.then(
           () => {
             if (diagnostics) {
-              const name =
-                step.kind === 'level'
-                  ? `resize ${images[step.from]!.width}→${step.width}`
-                  : `encode ${step.job.profileIds.join('+')}`;
+              const name = step.kind === 'level' ? `resize ${images[step.from]!.width}→${step.width}` : `encode ${step.job.profileIds.join('+')}`;
               const outcome = step.kind === 'encode' ? results.get(step.job) : undefined;
               diagnostics.steps.push({
                 name,

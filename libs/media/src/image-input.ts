@@ -63,14 +63,11 @@ export async function readImageHeader(input: Buffer, limits: { maxInputPixels: n
   };
 }
 
-
 /** The single decode: orientation applied, scaled to width×height, 8-bit sRGB pixels in memory. */
 export async function decodeImage(input: Buffer, width: number, height: number, probe: ImageProbe, maxInputPixels: number): Promise<DecodedImage> {
   let img = sharp(input, inputOptions(maxInputPixels)).rotate();
   if (width !== probe.width || height !== probe.height) img = img.resize(width, height, { fit: 'fill' });
-  const { data, info } = await guard(
-    img.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }),
-  );
+  const { data, info } = await guard(img.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }));
   const channels = info.channels === 4 ? 4 : 3;
   if (info.channels !== 3 && info.channels !== 4) {
     throw mediaErrors.invalid(`意外的通道数 ${info.channels}`);

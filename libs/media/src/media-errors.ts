@@ -7,17 +7,13 @@ import { AppError } from '@app/common/errors/app-error';
  */
 export const mediaErrors = {
   invalid(reason: string, detail?: string): AppError {
-    return AppError.unprocessable('MEDIA_INVALID', `图片无法读取：${reason}`, [
-      { field: 'image', reason: detail ?? reason },
-    ]);
+    return AppError.unprocessable('MEDIA_INVALID', `图片无法读取：${reason}`, [{ field: 'image', reason: detail ?? reason }]);
   },
 
   unsupported(format: string, accepted: readonly string[]): AppError {
-    return AppError.unprocessable(
-      'MEDIA_UNSUPPORTED',
-      `不支持的图片格式：${format}，请使用 ${accepted.map((f) => f.toUpperCase()).join('、')} 格式`,
-      [{ field: 'image', reason: `unsupported format ${format}` }],
-    );
+    return AppError.unprocessable('MEDIA_UNSUPPORTED', `不支持的图片格式：${format}，请使用 ${accepted.map((f) => f.toUpperCase()).join('、')} 格式`, [
+      { field: 'image', reason: `unsupported format ${format}` },
+    ]);
   },
 
   tooManyPixels(width: number, height: number, limit: number): AppError {
@@ -30,20 +26,15 @@ export const mediaErrors = {
   },
 
   tooManyBytes(bytes: number, limit: number): AppError {
-    return new AppError(
-      HttpStatus.PAYLOAD_TOO_LARGE,
-      'MEDIA_TOO_LARGE',
-      `图片文件过大：${mb(bytes)}，上限 ${mb(limit)}`,
-      [{ field: 'image', reason: `${bytes} bytes exceeds ${limit}` }],
-    );
+    return new AppError(HttpStatus.PAYLOAD_TOO_LARGE, 'MEDIA_TOO_LARGE', `图片文件过大：${mb(bytes)}，上限 ${mb(limit)}`, [
+      { field: 'image', reason: `${bytes} bytes exceeds ${limit}` },
+    ]);
   },
 
   budgetUnreachable(profile: string, bytes: number, limit: number): AppError {
-    return AppError.unprocessable(
-      'MEDIA_BUDGET_UNREACHABLE',
-      `图片压缩后仍超过“${profile}”的大小上限（${kb(bytes)} > ${kb(limit)}），请换一张图片`,
-      [{ field: 'image', reason: `cannot fit ${profile} in ${limit} bytes` }],
-    );
+    return AppError.unprocessable('MEDIA_BUDGET_UNREACHABLE', `图片压缩后仍超过“${profile}”的大小上限（${kb(bytes)} > ${kb(limit)}），请换一张图片`, [
+      { field: 'image', reason: `cannot fit ${profile} in ${limit} bytes` },
+    ]);
   },
 };
 

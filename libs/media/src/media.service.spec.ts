@@ -129,7 +129,7 @@ describe('MediaService.renderAll', () => {
     expect(thumb.quality).toBeGreaterThanOrEqual(MEDIA_PROFILES['wechat-thumb'].minQuality);
   });
 
-  it('encodes the WeChat thumb once for a typical photo, starting from its sibling\'s measured size', async () => {
+  it("encodes the WeChat thumb once for a typical photo, starting from its sibling's measured size", async () => {
     let d: RenderDiagnostics | undefined;
     const out = await media.renderAll(photo, ALL, { onDiagnostics: (x) => (d = x) });
     const thumb = out['wechat-thumb'];

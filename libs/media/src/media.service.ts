@@ -47,11 +47,7 @@ export class MediaService {
   }
 
   /** One rendition per profile, keyed by profile id, from a single decode. */
-  async renderAll(
-    input: Buffer,
-    profiles: readonly (RenditionProfile | ProfileId)[],
-    opts: RenderOptions = {},
-  ): Promise<Record<string, Rendition>> {
+  async renderAll(input: Buffer, profiles: readonly (RenditionProfile | ProfileId)[], opts: RenderOptions = {}): Promise<Record<string, Rendition>> {
     const began = performance.now();
     const resolved = profiles.map(resolveProfile);
     if (resolved.length === 0) return {};
@@ -98,9 +94,7 @@ export class MediaService {
       }
     });
 
-    const diagnostics: RenderDiagnostics | null = opts.onDiagnostics
-      ? { decodeMs, totalMs: 0, encodes: 0, resizes: 0, steps: [] }
-      : null;
+    const diagnostics: RenderDiagnostics | null = opts.onDiagnostics ? { decodeMs, totalMs: 0, encodes: 0, resizes: 0, steps: [] } : null;
     const encoded = await deriveAll(decoded, planDerivation(decoded, probe, [...jobs.values()]), diagnostics, began);
     const out: Record<string, Rendition> = {};
     resolved.forEach((profile, i) => {

@@ -44,13 +44,7 @@ export interface RenditionProfile {
   readonly background: string;
 }
 
-export type ProfileId =
-  | 'wechat-body'
-  | 'wechat-thumb'
-  | 'wechat-cover-image'
-  | 'weibo-pic'
-  | 'portal'
-  | 'portal-thumb';
+export type ProfileId = 'wechat-body' | 'wechat-thumb' | 'wechat-cover-image' | 'weibo-pic' | 'portal' | 'portal-thumb';
 
 const defaults = { enlarge: false, background: '#ffffff', minLongSide: 320, keepsTransparency: true } as const;
 

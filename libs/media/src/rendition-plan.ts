@@ -17,12 +17,7 @@ export interface RenditionGeometry {
   density: number;
 }
 
-export function planGeometry(
-  profile: RenditionProfile,
-  srcWidth: number,
-  srcHeight: number,
-  focus: Focus = CENTRE,
-): RenditionGeometry {
+export function planGeometry(profile: RenditionProfile, srcWidth: number, srcHeight: number, focus: Focus = CENTRE): RenditionGeometry {
   const limit = (s: number) => (profile.enlarge ? s : Math.min(1, s));
   if (profile.fit === 'cover') {
     const crop = aspectCrop(srcWidth, srcHeight, profile.maxWidth / profile.maxHeight, focus);

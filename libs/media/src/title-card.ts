@@ -69,11 +69,7 @@ export async function renderTitleCard(title: string, opts: TitleCardOptions = {}
         : '') +
       `</svg>`,
   );
-  const { data, info } = await sharp(svg)
-    .composite(layers)
-    .removeAlpha()
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(svg).composite(layers).removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: 3, opaque: true };
 }
 
@@ -137,9 +133,7 @@ function dimension(v: number, field: string): number {
 
 function colour(v: string, field: string): string {
   if (!HEX.test(v)) {
-    throw AppError.badRequest('MEDIA_COLOUR_INVALID', `颜色格式无效：${field}=${v}（应为 #RRGGBB）`, [
-      { field, reason: 'must be #RRGGBB' },
-    ]);
+    throw AppError.badRequest('MEDIA_COLOUR_INVALID', `颜色格式无效：${field}=${v}（应为 #RRGGBB）`, [{ field, reason: 'must be #RRGGBB' }]);
   }
   return v;
 }

@@ -37,18 +37,16 @@ export class ReviewRejectionService {
       const at = levelAt(policy, item.reviewLevel);
       const refusal = levelRefusal(user, this.scope.ancestorIds(org), at, own);
       if (refusal) throw refusal;
-      await em
-        .getRepository(ReviewDecision)
-        .insert({
-          itemId: item.id,
-          round,
-          level: at.level,
-          levelLabel: at.spec.label,
-          reviewerId: user.id,
-          decision: 'reject',
-          reason,
-          secrecyConclusion: null,
-        });
+      await em.getRepository(ReviewDecision).insert({
+        itemId: item.id,
+        round,
+        level: at.level,
+        levelLabel: at.spec.label,
+        reviewerId: user.id,
+        decision: 'reject',
+        reason,
+        secrecyConclusion: null,
+      });
       item.status = 'rejected';
       item.rejectionReason = reason;
       item.reviewLevel = 0;

@@ -23,7 +23,15 @@ const num =
     return { id, value: v, source: 'computed', valueType: 'integer', column, drillable };
   };
 
-const info = (id: string, text: string, column: string): CellValue => ({ id, value: null, text, source: 'info', valueType: 'integer', column, drillable: false });
+const info = (id: string, text: string, column: string): CellValue => ({
+  id,
+  value: null,
+  text,
+  source: 'info',
+  valueType: 'integer',
+  column,
+  drillable: false,
+});
 
 /**
  * Layout C, the local 通报: per organisation of the subtree its own items and days since its last
@@ -55,7 +63,7 @@ export class BulletinReport {
     // Depth-first, siblings by code: the order a 通报 lists units in.
     const children = new Map<string, OrgRow[]>();
     for (const r of rows) {
-      const k = r.id === org.id ? '' : r.parent_id ?? '';
+      const k = r.id === org.id ? '' : (r.parent_id ?? '');
       if (!children.has(k)) children.set(k, []);
       children.get(k)!.push(r);
     }
@@ -84,8 +92,16 @@ export class BulletinReport {
       this.ledger.countDimsPerOrg(scope, period, dims, choice),
       this.ledger.countDims(scope, period, dims, choice),
       this.ledger.lastPublicationByOrg(orgIds, ref.endUtc),
-      this.ledger.countDims(null, period, accounts.map((a) => `a:${a.id}`), choice),
-      this.ledger.lastPublicationByAccount(accounts.map((a) => a.id), ref.endUtc),
+      this.ledger.countDims(
+        null,
+        period,
+        accounts.map((a) => `a:${a.id}`),
+        choice,
+      ),
+      this.ledger.lastPublicationByAccount(
+        accounts.map((a) => a.id),
+        ref.endUtc,
+      ),
     ]);
     const values: Record<string, number | null> = {};
     const cell = num(values);
@@ -112,7 +128,11 @@ export class BulletinReport {
         label: '合计（含下级单位，同一信息计1条）',
         indent: 0,
         heading: false,
-        cells: [...cols.map((c) => cell(`subtree.${c.key}`, metricValue(c.def, totals.counts), c.label)), info('subtree.last', '', '最近发布日期'), info('subtree.days', '', '距最近发布天数')],
+        cells: [
+          ...cols.map((c) => cell(`subtree.${c.key}`, metricValue(c.def, totals.counts), c.label)),
+          info('subtree.last', '', '最近发布日期'),
+          info('subtree.days', '', '距最近发布天数'),
+        ],
       });
     }
     const bulletinAccounts: BulletinAccount[] = accounts.map((a) => {
@@ -153,7 +173,11 @@ export class BulletinReport {
           {
             labelHeader: '单位',
             unitColumn: false,
-            columns: [...cols.map((c) => ({ label: c.label, groups: c.key === 'total' ? [] : ['其中'] })), { label: '最近发布日期', groups: [] }, { label: '距最近发布天数', groups: [] }],
+            columns: [
+              ...cols.map((c) => ({ label: c.label, groups: c.key === 'total' ? [] : ['其中'] })),
+              { label: '最近发布日期', groups: [] },
+              { label: '距最近发布天数', groups: [] },
+            ],
             rows: orgRows,
           },
         ],

@@ -54,7 +54,10 @@ export function assembleChannelCounts(x: ChannelCountsInput, catalogue: StatsCat
       interpretation: x.counts.get('f:interpretation') ?? 0,
       response: x.counts.get('f:response') ?? 0,
     },
-    checks: consistencyChecks(total, byChannelType.map((t) => ({ key: t.channelType, label: t.label, n: t.items }))),
+    checks: consistencyChecks(
+      total,
+      byChannelType.map((t) => ({ key: t.channelType, label: t.label, n: t.items })),
+    ),
   };
 }
 

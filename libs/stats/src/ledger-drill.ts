@@ -17,7 +17,13 @@ function toIso(v: string | Date | null): string | null {
 
 /** The counts a drill-down falls back on when the requested page is past the end. */
 export interface DrillCounts {
-  countDims(scope: Scope | null, period: Period, dims: string[], choice?: SourceChoice, em?: EntityManager): Promise<{ counts: Map<string, number>; source: CountSource }>;
+  countDims(
+    scope: Scope | null,
+    period: Period,
+    dims: string[],
+    choice?: SourceChoice,
+    em?: EntityManager,
+  ): Promise<{ counts: Map<string, number>; source: CountSource }>;
   docCounts(scope: Scope | null, period: Period, wanted: { kind: string; measure: 'written' | 'repealed' | 'inForce' }[]): Promise<Map<string, number>>;
 }
 
@@ -71,7 +77,10 @@ export class LedgerDrill {
       FROM page pg JOIN items i ON i.id = pg.item_id JOIN organisations o ON o.id = i.organisation_id
       ORDER BY pg.first_at, i.id`;
     const rows = await this.db.query(sql, params.values);
-    return { total: rows.length ? Number(rows[0].total) : await this.countSel(scope, period, def), items: rows.map((r: any) => toDrillItem(r, !!opts.watermark)) };
+    return {
+      total: rows.length ? Number(rows[0].total) : await this.countSel(scope, period, def),
+      items: rows.map((r: any) => toDrillItem(r, !!opts.watermark)),
+    };
   }
 
   /** Total when the requested page is past the end. */
@@ -90,7 +99,11 @@ export class LedgerDrill {
     opts: { limit?: number; offset?: number } = {},
   ): Promise<DrillResult> {
     const params = new SqlParams();
-    const cond = docCondition(def.measure, () => `${params.add(period.from)}::date`, () => `${params.add(period.to)}::date`);
+    const cond = docCondition(
+      def.measure,
+      () => `${params.add(period.from)}::date`,
+      () => `${params.add(period.to)}::date`,
+    );
     const sql = `
       WITH sel AS (
         SELECT i.id, count(*) OVER () AS total FROM items i

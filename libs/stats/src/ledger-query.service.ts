@@ -23,7 +23,10 @@ export class LedgerQueryService {
   private readonly drills: LedgerDrill;
   private readonly catalogue: StatsCatalogue;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource, @Optional() catalogue?: StatsCatalogue) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Optional() catalogue?: StatsCatalogue,
+  ) {
     this.catalogue = catalogue ?? new StatsCatalogue();
     this.drills = new LedgerDrill(ds, this);
   }
@@ -155,12 +158,22 @@ export class LedgerQueryService {
   }
 
   /** The items behind a ledger metric (ledger-drill.ts). `watermark` marks publications recorded after a freeze. */
-  drillLedger(scope: Scope | null, period: Period, def: MetricDef, opts: { limit?: number; offset?: number; watermark?: string | null } = {}): Promise<DrillResult> {
+  drillLedger(
+    scope: Scope | null,
+    period: Period,
+    def: MetricDef,
+    opts: { limit?: number; offset?: number; watermark?: string | null } = {},
+  ): Promise<DrillResult> {
     return this.drills.drillLedger(scope, period, def, opts);
   }
 
   /** The items behind a document metric (制发 / 废止 / 现行有效), with all their publications. */
-  drillDocs(scope: Scope | null, period: Period, def: Extract<MetricDef, { type: 'docs' }>, opts: { limit?: number; offset?: number } = {}): Promise<DrillResult> {
+  drillDocs(
+    scope: Scope | null,
+    period: Period,
+    def: Extract<MetricDef, { type: 'docs' }>,
+    opts: { limit?: number; offset?: number } = {},
+  ): Promise<DrillResult> {
     return this.drills.drillDocs(scope, period, def, opts);
   }
 

@@ -16,11 +16,10 @@ export async function lockReport(em: EntityManager, orgId: string, tplId: string
 
 /** 409 when the year's report was signed off. */
 export async function assertNotFrozen(em: EntityManager, tpl: ReportTemplate, org: Organisation, year: number): Promise<void> {
-  const rows: { frozen_at: Date }[] = await em.query(`SELECT frozen_at FROM stats_frozen_reports WHERE organisation_id = $1 AND template_id = $2 AND year = $3`, [
-    org.id,
-    tpl.id,
-    year,
-  ]);
+  const rows: { frozen_at: Date }[] = await em.query(
+    `SELECT frozen_at FROM stats_frozen_reports WHERE organisation_id = $1 AND template_id = $2 AND year = $3`,
+    [org.id, tpl.id, year],
+  );
   if (rows.length) {
     throw AppError.conflict('REPORT_FROZEN', `「${org.name}」${year}年度${tpl.title}已封存，不能修改`, [
       { field: 'year', reason: `已于 ${new Date(rows[0].frozen_at).toISOString()} 封存` },

@@ -25,7 +25,15 @@ describe('metrics', () => {
   it('computes a difference metric from its two dimensions', () => {
     const def = parseMetric('ledger.response.otherWays')!;
     expect(metricDims(def)).toEqual(['f:response', 'f:response-newmedia']);
-    expect(metricValue(def, new Map([['f:response', 7], ['f:response-newmedia', 3]]))).toBe(4);
+    expect(
+      metricValue(
+        def,
+        new Map([
+          ['f:response', 7],
+          ['f:response-newmedia', 3],
+        ]),
+      ),
+    ).toBe(4);
   });
 
   it('binds values of row predicates instead of inlining them', () => {

@@ -21,9 +21,7 @@ import { ITEM_KINDS } from '@app/domain/enums/domain-enums';
  * and ledger.response.weiboWechat (= ledger.response.newMedia).
  */
 export type MetricDef =
-  | { type: 'dim'; dim: string }
-  | { type: 'dimDiff'; plus: string; minus: string }
-  | { type: 'docs'; kind: string; measure: 'written' | 'repealed' | 'inForce' };
+  { type: 'dim'; dim: string } | { type: 'dimDiff'; plus: string; minus: string } | { type: 'docs'; kind: string; measure: 'written' | 'repealed' | 'inForce' };
 
 /** The dimension of responses published on new media (政务新媒体). */
 export const NEW_MEDIA_RESPONSE_DIM = 'f:response-newmedia';

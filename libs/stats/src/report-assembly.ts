@@ -56,7 +56,7 @@ export function assembleReport(
     };
     if (c.metric) out.metric = c.metric;
     if (c.manual) {
-      out.enteredBy = m ? m.enteredByName ?? m.enteredBy : null;
+      out.enteredBy = m ? (m.enteredByName ?? m.enteredBy) : null;
       out.enteredAt = m ? m.enteredAt : null;
     }
     return out;
@@ -65,15 +65,13 @@ export function assembleReport(
     id: t.id,
     title: t.title,
     note: t.note,
-    sections: t.sections.map(
-      (s): SectionDoc => ({
-        title: s.title,
-        labelHeader: s.labelHeader,
-        unitColumn: s.unitColumn,
-        columns: s.columns.map((c) => ({ label: c.label, groups: c.groups })),
-        rows: s.rows.map((r): RowDoc => ({ label: r.label, unit: r.unit, indent: r.indent, heading: r.heading, cells: r.cells.map(cellValue) })),
-      }),
-    ),
+    sections: t.sections.map((s): SectionDoc => ({
+      title: s.title,
+      labelHeader: s.labelHeader,
+      unitColumn: s.unitColumn,
+      columns: s.columns.map((c) => ({ label: c.label, groups: c.groups })),
+      rows: s.rows.map((r): RowDoc => ({ label: r.label, unit: r.unit, indent: r.indent, heading: r.heading, cells: r.cells.map(cellValue) })),
+    })),
   }));
   return {
     template: { id: tpl.id, title: tpl.title, subtitle: tpl.subtitle, layout: tpl.layout },

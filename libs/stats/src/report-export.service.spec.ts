@@ -63,7 +63,16 @@ function layoutB(): ReportDoc {
     true,
     yearPeriod(2021),
     computed,
-    manual({ 't2.license.decisions': 1834, 't2.fees.amount': 12.5, 't3.new.natural': 10, 't3.carried.natural': 2, 't3.public.natural': 9, 't3.carryOver.natural': 3, 't4.cases.reviewUpheld': 2, 't4.cases.directPending': 1 }),
+    manual({
+      't2.license.decisions': 1834,
+      't2.fees.amount': 12.5,
+      't3.new.natural': 10,
+      't3.carried.natural': 2,
+      't3.public.natural': 9,
+      't3.carryOver.natural': 3,
+      't4.cases.reviewUpheld': 2,
+      't4.cases.directPending': 1,
+    }),
     'rollup',
   );
 }
@@ -177,7 +186,15 @@ describe('XLSX export read by LibreOffice', () => {
       fs.writeFileSync(file, buf);
       const r = spawnSync(
         soffice!,
-        [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', dir, file],
+        [
+          `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+          '--headless',
+          '--convert-to',
+          'csv:Text - txt - csv (StarCalc):44,34,76,1',
+          '--outdir',
+          dir,
+          file,
+        ],
         { encoding: 'utf8', timeout: 120_000 },
       );
       const out = path.join(dir, 'report.csv');
@@ -250,7 +267,14 @@ describe('CSV', () => {
     const rows = parseCsv(csv.slice(1)).filter((r) => r.length > 1);
     expect(rows[0]).toEqual(['单元格编号', '表', '统计指标', '单位', '统计数', '来源']);
     const byId = new Map(rows.map((r) => [r[0], r]));
-    expect(byId.get('1-1')).toEqual(['1-1', '政府信息公开情况统计表', '（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）', '条', '29009', '系统计算']);
+    expect(byId.get('1-1')).toEqual([
+      '1-1',
+      '政府信息公开情况统计表',
+      '（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）',
+      '条',
+      '29009',
+      '系统计算',
+    ]);
     expect(byId.get('8-4')!.slice(3)).toEqual(['万元', '50.25', '手工填报']);
     expect(byId.get('3-1')!.slice(4)).toEqual(['', '手工填报']);
     expect(rows.length - 1).toBe(templates.get('gov-2014')!.cellIndex.size);

@@ -73,7 +73,11 @@ describe('manual entries', () => {
 
   it('adds 万元 amounts exactly', () => {
     const b = templates.get('gov-2014')!;
-    const v = new Map<string, number | null>([['1-1', 3], ['1-2-2', 3], ['1-2-4', 1]]);
+    const v = new Map<string, number | null>([
+      ['1-1', 3],
+      ['1-2-2', 3],
+      ['1-2-4', 1],
+    ]);
     const checks = evaluateChecks(b, v);
     expect(checks.find((c) => c.id === 'total-le-channels')).toMatchObject({ ok: true, detail: '3 ≤ 0 + 3 + 0 + 1 + 0' });
     expect(checks.find((c) => c.id === 'portal-le-total')!.ok).toBe(true);

@@ -41,7 +41,11 @@ describe('report templates (config/reports)', () => {
     expect(t.cellIndex.get('t4.cases.afterTotal')!.cell.sum).toHaveLength(4);
     const balance = t.checks.filter((c) => c.id.startsWith('t3-balance.'));
     expect(balance).toHaveLength(7);
-    expect(balance[0]).toMatchObject({ severity: 'error', lhs: ['t3.new.natural', 't3.carried.natural'], rhs: ['t3.resultTotal.natural', 't3.carryOver.natural'] });
+    expect(balance[0]).toMatchObject({
+      severity: 'error',
+      lhs: ['t3.new.natural', 't3.carried.natural'],
+      rhs: ['t3.resultTotal.natural', 't3.carryOver.natural'],
+    });
   });
 
   it('rejects broken templates', () => {
@@ -49,9 +53,25 @@ describe('report templates (config/reports)', () => {
     const rows = (r: any[]) => ({ ...base, tables: [{ id: 'm', sections: [{ rows: r }] }] });
     expect(() => normaliseTemplate(rows([{ id: 'a', label: 'A', metric: 'ledger.nope' }]))).toThrow(TemplateError);
     expect(() => normaliseTemplate(rows([{ id: 'a', label: 'A', manual: 'text' }]))).toThrow(/manual must be/);
-    expect(() => normaliseTemplate(rows([{ id: 'a', label: 'A', manual: 'integer' }, { id: 'a', label: 'B', manual: 'integer' }]))).toThrow(/duplicate/);
-    expect(() => normaliseTemplate(rows([{ id: 'a', label: 'A', sum: ['b'] }, { id: 'b', label: 'B', sum: ['a'] }]))).toThrow(/cycle/);
-    expect(() => normaliseTemplate({ ...rows([{ id: 'a', label: 'A', manual: 'integer' }]), checks: [{ id: 'c', label: 'c', lhs: ['a'], rhs: ['zz'] }] })).toThrow(/unknown cell/);
+    expect(() =>
+      normaliseTemplate(
+        rows([
+          { id: 'a', label: 'A', manual: 'integer' },
+          { id: 'a', label: 'B', manual: 'integer' },
+        ]),
+      ),
+    ).toThrow(/duplicate/);
+    expect(() =>
+      normaliseTemplate(
+        rows([
+          { id: 'a', label: 'A', sum: ['b'] },
+          { id: 'b', label: 'B', sum: ['a'] },
+        ]),
+      ),
+    ).toThrow(/cycle/);
+    expect(() =>
+      normaliseTemplate({ ...rows([{ id: 'a', label: 'A', manual: 'integer' }]), checks: [{ id: 'c', label: 'c', lhs: ['a'], rhs: ['zz'] }] }),
+    ).toThrow(/unknown cell/);
     expect(() => normaliseTemplate({ ...base, layout: 'Z' })).toThrow(/layout/);
   });
 });

@@ -115,7 +115,9 @@ export class OwnRedis {
   async start(): Promise<void> {
     const port = await freePort();
     fs.mkdirSync(this.dir, { recursive: true });
-    this.child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
+    this.child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], {
+      stdio: 'ignore',
+    });
     for (let i = 0; i < 100 && !(await portOpen(port)); i++) await new Promise((r) => setTimeout(r, 50));
     if (!(await portOpen(port))) throw new Error('redis-server did not start (is it on PATH?)');
     this.url = `redis://127.0.0.1:${port}`;

@@ -4,7 +4,16 @@ import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import type { ChannelAccountView } from '@app/domain/entities/channel-account.types';
 import { ChannelRegistry } from '@app/channels/channel-registry';
-import { CreateAccountDto, CreateOrganisationDto, CreateUserDto, SetActiveDto, SetPasswordDto, SetRolesDto, UpdateAccountDto, UpdateOrganisationDto } from './admin.dto';
+import {
+  CreateAccountDto,
+  CreateOrganisationDto,
+  CreateUserDto,
+  SetActiveDto,
+  SetPasswordDto,
+  SetRolesDto,
+  UpdateAccountDto,
+  UpdateOrganisationDto,
+} from './admin.dto';
 import { ChannelAccountsAdminService } from './channel-accounts-admin.service';
 import { OrganisationsAdminService } from './organisations-admin.service';
 import { UsersAdminService } from './users-admin.service';

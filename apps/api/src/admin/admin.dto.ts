@@ -1,14 +1,40 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { ROLES } from '@app/common/auth/roles';
 
 export class CreateOrganisationDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() parentId?: string;
   @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9_-]{2,40}$/, { message: 'must be 2-40 letters, digits, _ or -' }) code: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) name: string;
-  @ApiPropertyOptional({ enum: ['county', 'department', 'township'] }) @IsOptional() @IsIn(['province', 'city', 'county', 'department', 'township']) level?: string;
-  @ApiPropertyOptional({ description: '审核级数：本机构设为该级数的审核人审核（分初审/复审/终审及其角色请用 organisations/:id/review-policy）；不填则沿用上级机构' }) @IsOptional() @IsInt() @Min(1) @Max(5) reviewLevels?: number;
+  @ApiPropertyOptional({ enum: ['county', 'department', 'township'] })
+  @IsOptional()
+  @IsIn(['province', 'city', 'county', 'department', 'township'])
+  level?: string;
+  @ApiPropertyOptional({
+    description: '审核级数：本机构设为该级数的审核人审核（分初审/复审/终审及其角色请用 organisations/:id/review-policy）；不填则沿用上级机构',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  reviewLevels?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) indexScheme?: string;
 }
 
@@ -47,7 +73,13 @@ export class CreateUserDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(50) displayName: string;
   @ApiProperty() @IsString() @MinLength(8) @MaxLength(200) password: string;
   @ApiProperty({ description: '所属单位（须在本人管理的机构范围内）', format: 'uuid' }) @IsUUID() homeOrganisationId: string;
-  @ApiPropertyOptional({ type: [RoleGrantDto] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => RoleGrantDto) roles?: RoleGrantDto[];
+  @ApiPropertyOptional({ type: [RoleGrantDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RoleGrantDto)
+  roles?: RoleGrantDto[];
 }
 
 export class SetRolesDto {

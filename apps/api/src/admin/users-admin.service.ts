@@ -65,12 +65,23 @@ export class UsersAdminService {
     if (!home) throw AppError.validation([{ field: 'homeOrganisationId', reason: 'no such organisation' }]);
     if (!s.orgIds.includes(home.id)) throw AppError.forbidden('FORBIDDEN_ROLE', '所属单位不在您管理的机构范围内');
     for (const r of dto.roles ?? []) await this.scope.assertRole(user, r.organisationId, rolesFor('user.manage'));
-    if (await this.ds.getRepository(User).existsBy({ username: dto.username })) throw AppError.conflict('DUPLICATE_USERNAME', `用户名已存在：${dto.username}`, [{ field: 'username', reason: 'already exists' }]);
+    if (await this.ds.getRepository(User).existsBy({ username: dto.username }))
+      throw AppError.conflict('DUPLICATE_USERNAME', `用户名已存在：${dto.username}`, [{ field: 'username', reason: 'already exists' }]);
     const passwordHash = await AuthService.hash(dto.password);
     return this.ds.transaction(async (em) => {
-      const u = await em.getRepository(User).save(em.getRepository(User).create({ username: dto.username, displayName: dto.displayName, passwordHash, homeOrganisationId: home.id }));
-      if (dto.roles?.length) await em.getRepository(UserRole).insert(dto.roles.map((r) => ({ userId: u.id, organisationId: r.organisationId, role: r.role as Role })));
-      await this.audit.record(em, { actorId: user.id, action: 'user.create', entityType: 'user', entityId: u.id, organisationId: home.id, details: { username: u.username, homeOrganisationId: home.id, roles: dto.roles ?? [] } });
+      const u = await em
+        .getRepository(User)
+        .save(em.getRepository(User).create({ username: dto.username, displayName: dto.displayName, passwordHash, homeOrganisationId: home.id }));
+      if (dto.roles?.length)
+        await em.getRepository(UserRole).insert(dto.roles.map((r) => ({ userId: u.id, organisationId: r.organisationId, role: r.role as Role })));
+      await this.audit.record(em, {
+        actorId: user.id,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: u.id,
+        organisationId: home.id,
+        details: { username: u.username, homeOrganisationId: home.id, roles: dto.roles ?? [] },
+      });
       return { id: u.id, username: u.username, displayName: u.displayName, homeOrganisationId: home.id, roles: dto.roles ?? [] };
     });
   }
@@ -84,11 +95,20 @@ export class UsersAdminService {
       const before = await this.managed(em, s, id);
       // every role of a managed user lies within the admin's organisations: all of them are replaced
       await em.query(`DELETE FROM user_roles WHERE user_id = $1 AND organisation_id = ANY($2::uuid[])`, [id, s.orgIds]);
-      if (dto.roles.length) await em.getRepository(UserRole).insert(dto.roles.map((r) => ({ userId: id, organisationId: r.organisationId, role: r.role as Role })));
+      if (dto.roles.length)
+        await em.getRepository(UserRole).insert(dto.roles.map((r) => ({ userId: id, organisationId: r.organisationId, role: r.role as Role })));
       if ((await activeAdmins(em)) === 0) {
-        throw AppError.conflict('LAST_ACTIVE_ADMIN', '不能撤销最后一个启用的管理员的管理员角色，请先为其他用户授予管理员角色', [{ field: 'roles', reason: 'the last active admin of the deployment must keep the admin role' }]);
+        throw AppError.conflict('LAST_ACTIVE_ADMIN', '不能撤销最后一个启用的管理员的管理员角色，请先为其他用户授予管理员角色', [
+          { field: 'roles', reason: 'the last active admin of the deployment must keep the admin role' },
+        ]);
       }
-      await this.audit.record(em, { actorId: user.id, action: 'user.roles', entityType: 'user', entityId: id, details: { roles: dto.roles, previous: before.roles } });
+      await this.audit.record(em, {
+        actorId: user.id,
+        action: 'user.roles',
+        entityType: 'user',
+        entityId: id,
+        details: { roles: dto.roles, previous: before.roles },
+      });
     });
     return { id, roles: dto.roles };
   }
@@ -98,18 +118,27 @@ export class UsersAdminService {
     if (!dto.active && !reason) throw AppError.validation([{ field: 'reason', reason: 'required when deactivating' }]);
     const s = await this.adminScope(user);
     const target = await this.target(id);
-    if (!dto.active && target.id === user.id) throw AppError.conflict('SELF_DEACTIVATION', '不能停用自己的账号', [{ field: 'id', reason: 'cannot deactivate your own account' }]);
+    if (!dto.active && target.id === user.id)
+      throw AppError.conflict('SELF_DEACTIVATION', '不能停用自己的账号', [{ field: 'id', reason: 'cannot deactivate your own account' }]);
     await this.ds.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1, $2)', USER_ACTIVE_LOCK);
       // Read after the lock: a concurrent change committed meanwhile is seen here.
       const now = await this.managed(em, s, id);
       if (now.active === dto.active) return; // already so: nothing to change or record
       if (!dto.active && now.admin && (await activeAdmins(em, id)) === 0) {
-        throw AppError.conflict('LAST_ACTIVE_ADMIN', '不能停用最后一个启用的管理员账号，请先为其他用户授予管理员角色', [{ field: 'active', reason: 'the last active admin of the deployment must stay active' }]);
+        throw AppError.conflict('LAST_ACTIVE_ADMIN', '不能停用最后一个启用的管理员账号，请先为其他用户授予管理员角色', [
+          { field: 'active', reason: 'the last active admin of the deployment must stay active' },
+        ]);
       }
       // switching off ends every session for good: re-enabling does not bring old tokens back
       await em.query(`UPDATE users SET active = $2, session_epoch = session_epoch + CASE WHEN $2 THEN 0 ELSE 1 END WHERE id = $1`, [id, dto.active]);
-      await this.audit.record(em, { actorId: user.id, action: dto.active ? 'user.activate' : 'user.deactivate', entityType: 'user', entityId: id, details: { username: target.username, ...(reason ? { reason } : {}) } });
+      await this.audit.record(em, {
+        actorId: user.id,
+        action: dto.active ? 'user.activate' : 'user.deactivate',
+        entityType: 'user',
+        entityId: id,
+        details: { username: target.username, ...(reason ? { reason } : {}) },
+      });
     });
     return { id, username: target.username, displayName: target.displayName, active: dto.active };
   }
@@ -124,7 +153,13 @@ export class UsersAdminService {
       await this.managed(em, s, id);
       // a new password ends every session signed in with the old one
       await em.query(`UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1`, [id, passwordHash]);
-      await this.audit.record(em, { actorId: user.id, action: 'user.password_reset', entityType: 'user', entityId: id, details: { username: target.username } });
+      await this.audit.record(em, {
+        actorId: user.id,
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: id,
+        details: { username: target.username },
+      });
     });
   }
 

@@ -14,8 +14,14 @@ export class AuditLogsQuery {
   action?: string;
   @ApiPropertyOptional({ description: '信息：信息 id，或标题、索引号、文号中的文字' }) @IsOptional() @IsString() @MaxLength(200) item?: string;
   @ApiPropertyOptional({ description: '机构（含下级机构）' }) @IsOptional() @IsUUID() organisation?: string;
-  @ApiPropertyOptional({ description: '起始日期（北京时间，含）YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: '日期格式应为 YYYY-MM-DD' }) from?: string;
+  @ApiPropertyOptional({ description: '起始日期（北京时间，含）YYYY-MM-DD' })
+  @IsOptional()
+  @Matches(DATE, { message: '日期格式应为 YYYY-MM-DD' })
+  from?: string;
   @ApiPropertyOptional({ description: '截止日期（北京时间，含）YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: '日期格式应为 YYYY-MM-DD' }) to?: string;
-  @ApiPropertyOptional({ description: '翻页：上一页最后一条的 id（nextCursor）' }) @IsOptional() @Matches(/^\d{1,18}$/, { message: '翻页位置不正确' }) before?: string;
+  @ApiPropertyOptional({ description: '翻页：上一页最后一条的 id（nextCursor）' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: '翻页位置不正确' })
+  before?: string;
   @ApiPropertyOptional({ description: '每页条数，默认 50' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }

@@ -54,8 +54,14 @@ export function clearSessionCookie(req: Request, res: Response): void {
 function cookie(req: Request, pair: string, maxAgeSeconds: number | null): string {
   // Secure whenever the browser reached us over https (directly or through a proxy saying so): a
   // plain-http deployment (npm start on 127.0.0.1) still signs in.
-  const https = req.secure || String(req.headers?.['x-forwarded-proto'] ?? '').split(',')[0].trim() === 'https';
-  return [pair, 'Path=/api', 'HttpOnly', 'SameSite=Strict', ...(maxAgeSeconds !== null ? [`Max-Age=${maxAgeSeconds}`] : []), ...(https ? ['Secure'] : [])].join('; ');
+  const https =
+    req.secure ||
+    String(req.headers?.['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      .trim() === 'https';
+  return [pair, 'Path=/api', 'HttpOnly', 'SameSite=Strict', ...(maxAgeSeconds !== null ? [`Max-Age=${maxAgeSeconds}`] : []), ...(https ? ['Secure'] : [])].join(
+    '; ',
+  );
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

@@ -14,7 +14,10 @@ import { LoginContext, LoginService } from './login.service';
 export class LoginDto {
   @ApiProperty({ example: 'editor' }) @IsString() @MinLength(1) @MaxLength(64) username: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(256) password: string;
-  @ApiPropertyOptional({ description: '控制台“在本机保持登录”：登录凭证 Cookie 在令牌有效期内保留（否则关闭浏览器即失效）' }) @IsOptional() @IsBoolean() remember?: boolean;
+  @ApiPropertyOptional({ description: '控制台“在本机保持登录”：登录凭证 Cookie 在令牌有效期内保留（否则关闭浏览器即失效）' })
+  @IsOptional()
+  @IsBoolean()
+  remember?: boolean;
 }
 
 export function loginContext(req: Request): LoginContext {

@@ -57,7 +57,8 @@ export class AuthService {
   }
 
   private async named<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.ds.driver as unknown as { master?: { query?: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }> } }).master;
+    const pool = (this.ds.driver as unknown as { master?: { query?: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }> } })
+      .master;
     if (!pool?.query) return this.ds.query(text, values);
     return (await pool.query({ name, text, values })).rows;
   }

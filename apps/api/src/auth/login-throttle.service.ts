@@ -58,7 +58,10 @@ export class LoginThrottle {
     await em.query(`INSERT INTO login_throttle (scope, key) VALUES ('user', $1) ON CONFLICT DO NOTHING`, [username]);
     const user = await this.lockRow(em, 'user', username);
     const addr = await this.lockRow(em, 'address', address, false);
-    for (const [scope, key, row] of [['user', username, user], ['address', address, addr]] as const) {
+    for (const [scope, key, row] of [
+      ['user', username, user],
+      ['address', address, addr],
+    ] as const) {
       if (row.locked_until && row.locked_until > row.now) return { refused: { scope, key, until: row.locked_until } };
     }
     return { refused: null, userLock: await this.count(em, 'user', username, user) };

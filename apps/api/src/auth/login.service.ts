@@ -49,7 +49,12 @@ export class LoginService {
     const who = { actorId: null, entityType: user ? 'user' : 'login', entityId: user?.id ?? username };
     const reserved = await this.ds.transaction(async (em) => {
       const r = await this.throttle.reserve(em, username, ctx.address);
-      if (r.refused) await this.audit.record(em, { ...who, action: 'auth.login_locked', details: { username, ...ctx, scope: r.refused.scope, lockedUntil: r.refused.until.toISOString() } });
+      if (r.refused)
+        await this.audit.record(em, {
+          ...who,
+          action: 'auth.login_locked',
+          details: { username, ...ctx, scope: r.refused.scope, lockedUntil: r.refused.until.toISOString() },
+        });
       return r;
     });
     if (reserved.refused) throw lockedError(reserved.refused);
@@ -69,8 +74,18 @@ export class LoginService {
 
     const sessionId = await this.ds.transaction(async (em) => {
       await this.throttle.succeeded(em, username);
-      const [s]: { id: string }[] = await em.query(`INSERT INTO user_sessions (user_id, address, user_agent) VALUES ($1, $2, $3) RETURNING id`, [user.id, ctx.address, ctx.userAgent]);
-      await this.audit.record(em, { actorId: user.id, action: 'auth.login', entityType: 'user', entityId: user.id, details: { username, ...ctx, sessionId: s.id } });
+      const [s]: { id: string }[] = await em.query(`INSERT INTO user_sessions (user_id, address, user_agent) VALUES ($1, $2, $3) RETURNING id`, [
+        user.id,
+        ctx.address,
+        ctx.userAgent,
+      ]);
+      await this.audit.record(em, {
+        actorId: user.id,
+        action: 'auth.login',
+        entityType: 'user',
+        entityId: user.id,
+        details: { username, ...ctx, sessionId: s.id },
+      });
       // now and then, drop sessions long over (the audit log keeps who signed in and out)
       if (Math.random() < 0.02) await em.query(`DELETE FROM user_sessions WHERE COALESCE(ended_at, last_seen_at) < now() - interval '30 days'`);
       return s.id;
@@ -106,9 +121,19 @@ export class LoginService {
     });
   }
 
-  private async recordLockout(em: EntityManager, lock: NewLock, who: { actorId: null; entityType: string; entityId: string }, username: string, ctx: LoginContext): Promise<void> {
+  private async recordLockout(
+    em: EntityManager,
+    lock: NewLock,
+    who: { actorId: null; entityType: string; entityId: string },
+    username: string,
+    ctx: LoginContext,
+  ): Promise<void> {
     const target = lock.scope === 'user' ? who : { actorId: null, entityType: 'address', entityId: lock.key };
-    await this.audit.record(em, { ...target, action: 'auth.lockout', details: { username, ...ctx, scope: lock.scope, minutes: lock.minutes, lockouts: lock.lockouts, lockedUntil: lock.until.toISOString() } });
+    await this.audit.record(em, {
+      ...target,
+      action: 'auth.lockout',
+      details: { username, ...ctx, scope: lock.scope, minutes: lock.minutes, lockouts: lock.lockouts, lockedUntil: lock.until.toISOString() },
+    });
     log.warn({ scope: lock.scope, key: lock.key, minutes: lock.minutes }, 'sign-in locked after repeated failures');
   }
 }
@@ -116,8 +141,13 @@ export class LoginService {
 /** 429 with the time left, the same for every username (locks are kept for unknown ones too). */
 function lockedError(lock: Lock): AppError {
   const minutes = Math.max(1, Math.ceil((lock.until.getTime() - Date.now()) / 60_000));
-  const message = lock.scope === 'user' ? `登录失败次数过多，该账号已暂时锁定，请 ${minutes} 分钟后再试，或联系管理员解锁` : `此网络地址登录失败次数过多，请 ${minutes} 分钟后再试`;
-  const err = new AppError(429, 'LOGIN_LOCKED', message, [{ field: lock.scope === 'user' ? 'username' : 'address', reason: `locked after repeated failed sign-ins; retry after ${lock.until.toISOString()}` }]);
+  const message =
+    lock.scope === 'user'
+      ? `登录失败次数过多，该账号已暂时锁定，请 ${minutes} 分钟后再试，或联系管理员解锁`
+      : `此网络地址登录失败次数过多，请 ${minutes} 分钟后再试`;
+  const err = new AppError(429, 'LOGIN_LOCKED', message, [
+    { field: lock.scope === 'user' ? 'username' : 'address', reason: `locked after repeated failed sign-ins; retry after ${lock.until.toISOString()}` },
+  ]);
   (err as AppError & { retryAfterSeconds?: number }).retryAfterSeconds = Math.max(1, Math.ceil((lock.until.getTime() - Date.now()) / 1000));
   return err;
 }

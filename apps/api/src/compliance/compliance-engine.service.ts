@@ -56,9 +56,7 @@ export class ComplianceEngine implements OnModuleInit {
   }
 
   async overrides(em: EntityManager): Promise<LexiconOverride[]> {
-    return em.query(
-      `SELECT id, kind, doc, disabled, updated_at AS "updatedAt", updated_by AS "updatedBy" FROM compliance_lexicons ORDER BY id`,
-    );
+    return em.query(`SELECT id, kind, doc, disabled, updated_at AS "updatedAt", updated_by AS "updatedBy" FROM compliance_lexicons ORDER BY id`);
   }
 
   private async dbRevision(em: EntityManager): Promise<string> {

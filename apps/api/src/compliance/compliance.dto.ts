@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, IsInt, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  IsInt,
+  ValidateNested,
+} from 'class-validator';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const toBool = ({ value }: { value: unknown }) => (value === undefined ? undefined : value === true || value === 'true' || value === '1');
@@ -13,7 +28,13 @@ export class DeadlinesQuery {
   @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
   @IsDateString()
   today?: string;
-  @ApiPropertyOptional({ description: '回看天数（政策首次发布、成文日期），默认 365' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3660) sinceDays?: number;
+  @ApiPropertyOptional({ description: '回看天数（政策首次发布、成文日期），默认 365' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  sinceDays?: number;
 }
 
 export class DeadlineScanDto {
@@ -25,17 +46,27 @@ export class DeadlineScanDto {
 }
 
 export class PutLexiconDto {
-  @ApiPropertyOptional({ description: '整个词库文档：{kind: sensitive|typos|secrecy, category, severity, terms|pairs|phrases}' }) @IsOptional() @IsObject() doc?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: '整个词库文档：{kind: sensitive|typos|secrecy, category, severity, terms|pairs|phrases}' })
+  @IsOptional()
+  @IsObject()
+  doc?: Record<string, unknown>;
   @ApiPropertyOptional({ description: '停用（保留内容）' }) @IsOptional() @IsBoolean() disabled?: boolean;
 }
 
 export class LexiconEntriesDto {
-  @ApiPropertyOptional({ description: '新增或替换的词条：敏感词 "词" 或 {term, severity?, suggestion?, allowedContexts?}；错别字 {wrong, right}；涉密短语 "短语"' })
+  @ApiPropertyOptional({
+    description: '新增或替换的词条：敏感词 "词" 或 {term, severity?, suggestion?, allowedContexts?}；错别字 {wrong, right}；涉密短语 "短语"',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(5000)
   upsert?: (string | Record<string, unknown>)[];
-  @ApiPropertyOptional({ description: '删除的词条（按词 / 错词 / 短语）' }) @IsOptional() @IsArray() @ArrayMaxSize(5000) @IsString({ each: true }) remove?: string[];
+  @ApiPropertyOptional({ description: '删除的词条（按词 / 错词 / 短语）' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @IsString({ each: true })
+  remove?: string[];
 }
 
 export class CheckFieldDto {

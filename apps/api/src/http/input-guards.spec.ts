@@ -23,10 +23,18 @@ describe('input guards', () => {
 
   it('bounds channel overrides by channels, values, depth, string length and size', () => {
     expect(channelOverrideProblems({ wechat: { title: 't', digest: 'd' }, led: { hours: [{ start: '08:00', end: '18:00' }] } })).toEqual([]);
-    expect(channelOverrideProblems({ weibo: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'x'])) })).toEqual([{ field: 'channelOverrides.weibo', reason: 'more than 64 values' }]);
-    expect(channelOverrideProblems({ wechat: { digest: 'x'.repeat(20_001) } })).toEqual([{ field: 'channelOverrides.wechat.digest', reason: 'longer than 20000 characters' }]);
-    expect(channelOverrideProblems({ wechat: { a: { b: { c: { d: 1 } } } } })).toEqual([{ field: 'channelOverrides.wechat', reason: 'nested deeper than 3 levels' }]);
-    expect(channelOverrideProblems({ wechat: { a: 'x'.repeat(19_000), b: 'y'.repeat(19_000), c: 'z'.repeat(19_000), d: 'w'.repeat(19_000) } })).toEqual([{ field: 'channelOverrides.wechat', reason: 'larger than 64 KB' }]);
+    expect(channelOverrideProblems({ weibo: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'x'])) })).toEqual([
+      { field: 'channelOverrides.weibo', reason: 'more than 64 values' },
+    ]);
+    expect(channelOverrideProblems({ wechat: { digest: 'x'.repeat(20_001) } })).toEqual([
+      { field: 'channelOverrides.wechat.digest', reason: 'longer than 20000 characters' },
+    ]);
+    expect(channelOverrideProblems({ wechat: { a: { b: { c: { d: 1 } } } } })).toEqual([
+      { field: 'channelOverrides.wechat', reason: 'nested deeper than 3 levels' },
+    ]);
+    expect(channelOverrideProblems({ wechat: { a: 'x'.repeat(19_000), b: 'y'.repeat(19_000), c: 'z'.repeat(19_000), d: 'w'.repeat(19_000) } })).toEqual([
+      { field: 'channelOverrides.wechat', reason: 'larger than 64 KB' },
+    ]);
     expect(channelOverrideProblems({ 'Bad Key': {} })[0]).toMatchObject({ field: 'channelOverrides' });
     expect(channelOverrideProblems({ weibo: [] })).toEqual([{ field: 'channelOverrides.weibo', reason: 'must be an object' }]);
   });

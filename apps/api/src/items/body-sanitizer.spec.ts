@@ -61,14 +61,20 @@ describe('sanitizeBody: tables and layout (issue 15.1)', () => {
       const out = sanitizeBody(`<p style="${bad}">a</p>`);
       expect([bad, out]).toEqual([bad, '<p>a</p>']);
     }
-    expect(sanitizeBody('<table style="width:100%"><tr><td style="text-align:right;color:red" onmouseover="x()">1</td></tr></table>')).toBe('<table><tr><td style="text-align:right">1</td></tr></table>');
+    expect(sanitizeBody('<table style="width:100%"><tr><td style="text-align:right;color:red" onmouseover="x()">1</td></tr></table>')).toBe(
+      '<table><tr><td style="text-align:right">1</td></tr></table>',
+    );
   });
 
   it('bounds colspan/rowspan and th scope, and keeps figure, figcaption and img alt without handlers', () => {
-    expect(sanitizeBody('<table><tr><th scope="col" colspan="3">表头</th><th scope="javascript:x" rowspan="1">b</th></tr><tr><td colspan="999" rowspan="x">c</td><td colspan="2.5">d</td></tr></table>')).toBe(
-      '<table><tr><th scope="col" colspan="3">表头</th><th>b</th></tr><tr><td colspan="20">c</td><td>d</td></tr></table>',
+    expect(
+      sanitizeBody(
+        '<table><tr><th scope="col" colspan="3">表头</th><th scope="javascript:x" rowspan="1">b</th></tr><tr><td colspan="999" rowspan="x">c</td><td colspan="2.5">d</td></tr></table>',
+      ),
+    ).toBe('<table><tr><th scope="col" colspan="3">表头</th><th>b</th></tr><tr><td colspan="20">c</td><td>d</td></tr></table>');
+    const fig = sanitizeBody(
+      '<figure onclick="x()" style="float:left"><img src="https://www.sfx.gov.cn/a.png" alt="检查现场" onerror="y()" style="width:1px"><figcaption onmouseover="z()">图1 检查现场</figcaption></figure>',
     );
-    const fig = sanitizeBody('<figure onclick="x()" style="float:left"><img src="https://www.sfx.gov.cn/a.png" alt="检查现场" onerror="y()" style="width:1px"><figcaption onmouseover="z()">图1 检查现场</figcaption></figure>');
     expect(fig).toBe('<figure><img src="https://www.sfx.gov.cn/a.png" alt="检查现场" /><figcaption>图1 检查现场</figcaption></figure>');
   });
 });

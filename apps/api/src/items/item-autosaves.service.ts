@@ -69,7 +69,8 @@ export class ItemAutosavesService {
 
 /** The item id an `item-<id>` key names (null for other keys); 400 for a key of another shape. */
 function checkKey(key: string): string | null {
-  const bad = () => AppError.badRequest('INVALID_AUTOSAVE_KEY', '自动保存的标识无效', [{ field: 'key', reason: '只能是小写字母、数字和连字符（不超过 80 个）' }]);
+  const bad = () =>
+    AppError.badRequest('INVALID_AUTOSAVE_KEY', '自动保存的标识无效', [{ field: 'key', reason: '只能是小写字母、数字和连字符（不超过 80 个）' }]);
   if (!KEY.test(key)) throw bad();
   if (!key.startsWith('item-')) return null;
   const id = key.slice(5);

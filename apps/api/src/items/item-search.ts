@@ -24,9 +24,12 @@ export function applyItemFilters(qb: SelectQueryBuilder<Item>, q: ListItemsQuery
     );
   }
   if (q.accountId) {
-    qb.andWhere(`(EXISTS (SELECT 1 FROM deliveries d WHERE d.item_id = i.id AND d.channel_account_id = :accountId) OR :accountId = ANY(i.target_account_ids))`, {
-      accountId: q.accountId,
-    });
+    qb.andWhere(
+      `(EXISTS (SELECT 1 FROM deliveries d WHERE d.item_id = i.id AND d.channel_account_id = :accountId) OR :accountId = ANY(i.target_account_ids))`,
+      {
+        accountId: q.accountId,
+      },
+    );
   }
   // Beijing dates: a day starts at 00:00 Asia/Shanghai whatever the server's zone
   if (q.createdFrom) qb.andWhere(`i.created_at >= (CAST(:createdFrom AS date)::timestamp AT TIME ZONE 'Asia/Shanghai')`, { createdFrom: q.createdFrom });

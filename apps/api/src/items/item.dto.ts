@@ -110,12 +110,31 @@ export class ListItemsQuery {
   @ApiPropertyOptional({ description: '正文包含（不含标签）' }) @IsOptional() @IsString() @MaxLength(100) text?: string;
   @ApiPropertyOptional({ enum: ITEM_KINDS }) @IsOptional() @IsIn(ITEM_KINDS as unknown as string[]) kind?: string;
   @ApiPropertyOptional({ description: '主题分类' }) @IsOptional() @IsString() @MaxLength(50) category?: string;
-  @ApiPropertyOptional({ description: '渠道类型：已发往或拟发往该渠道' }) @IsOptional() @Matches(/^[a-z][a-z0-9_-]{0,39}$/, { message: 'must be a channel type' }) channelType?: string;
+  @ApiPropertyOptional({ description: '渠道类型：已发往或拟发往该渠道' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_-]{0,39}$/, { message: 'must be a channel type' })
+  channelType?: string;
   @ApiPropertyOptional({ description: '渠道账号：已发往或拟发往该账号' }) @IsOptional() @IsUUID() accountId?: string;
-  @ApiPropertyOptional({ description: '创建日期起（北京时间，YYYY-MM-DD）' }) @IsOptional() @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) @IsDateString() createdFrom?: string;
-  @ApiPropertyOptional({ description: '创建日期止（含当天）' }) @IsOptional() @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) @IsDateString() createdTo?: string;
-  @ApiPropertyOptional({ description: '发布日期起（YYYY-MM-DD）' }) @IsOptional() @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) @IsDateString() publishedFrom?: string;
-  @ApiPropertyOptional({ description: '发布日期止（含当天）' }) @IsOptional() @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) @IsDateString() publishedTo?: string;
+  @ApiPropertyOptional({ description: '创建日期起（北京时间，YYYY-MM-DD）' })
+  @IsOptional()
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  @IsDateString()
+  createdFrom?: string;
+  @ApiPropertyOptional({ description: '创建日期止（含当天）' })
+  @IsOptional()
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  @IsDateString()
+  createdTo?: string;
+  @ApiPropertyOptional({ description: '发布日期起（YYYY-MM-DD）' })
+  @IsOptional()
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  @IsDateString()
+  publishedFrom?: string;
+  @ApiPropertyOptional({ description: '发布日期止（含当天）' })
+  @IsOptional()
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  @IsDateString()
+  publishedTo?: string;
   @IsOptional() @IsIn(['mine', 'review']) view?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) pageSize?: number;

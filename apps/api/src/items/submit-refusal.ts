@@ -25,10 +25,7 @@ export function itemSubmitProblems(item: Pick<Item, 'disclosureAttr' | 'targetAc
  * NOT_DELIVERABLE. Null when there is nothing to refuse.
  */
 export function submitRefusal(item: Pick<Item, 'disclosureAttr'>, problems: FieldProblem[], blocking: ComplianceFinding[]): AppError | null {
-  const details: FieldProblem[] = [
-    ...problems,
-    ...blocking.map((f) => ({ field: f.field, reason: f.message, start: f.start, end: f.end }) as FieldProblem),
-  ];
+  const details: FieldProblem[] = [...problems, ...blocking.map((f) => ({ field: f.field, reason: f.message, start: f.start, end: f.end }) as FieldProblem)];
   if (!details.length) return null;
   const code = blocking.length ? 'BLOCKING_FINDINGS' : 'NOT_DELIVERABLE';
   const channel = problems.filter((p) => p.field.startsWith('channels.')).length;
@@ -40,7 +37,11 @@ export function submitRefusal(item: Pick<Item, 'disclosureAttr'>, problems: Fiel
     else if (item.disclosureAttr !== PUBLIC_DISCLOSURE) message = `公开属性为「${item.disclosureAttr}」的信息只登记、不发布，不能提交发布审核`;
     else message = `${problems[0].reason}，请修改后再提交`;
   } else {
-    const parts = [own ? `信息本身 ${own} 个` : '', channel ? `渠道要求 ${channel} 个` : '', blocking.length ? `合规检查（密级标志等）${blocking.length} 处` : ''].filter(Boolean);
+    const parts = [
+      own ? `信息本身 ${own} 个` : '',
+      channel ? `渠道要求 ${channel} 个` : '',
+      blocking.length ? `合规检查（密级标志等）${blocking.length} 处` : '',
+    ].filter(Boolean);
     message = `提交前还有 ${details.length} 个问题需要处理（${parts.join('，')}），请逐项修改后再提交`;
   }
   return AppError.unprocessable(code, message, details);

@@ -66,7 +66,10 @@ export class NotificationWebhookService {
   async set(user: AuthUser, orgId: string, dto: PutWebhookDto): Promise<WebhookView> {
     const org = await this.scope.assertRole(user, orgId, rolesFor('notification.webhook'));
     await this.ds.transaction(async (em) => {
-      const before: { url: string; enabled: boolean }[] = await em.query(`SELECT url, enabled FROM notification_webhooks WHERE organisation_id = $1 FOR UPDATE`, [org.id]);
+      const before: { url: string; enabled: boolean }[] = await em.query(
+        `SELECT url, enabled FROM notification_webhooks WHERE organisation_id = $1 FOR UPDATE`,
+        [org.id],
+      );
       if (dto.url === null) {
         await em.query(`DELETE FROM notification_webhooks WHERE organisation_id = $1`, [org.id]);
       } else if (!before[0]) {
@@ -91,7 +94,12 @@ export class NotificationWebhookService {
         entityType: 'organisation',
         entityId: org.id,
         organisationId: org.id,
-        details: { before: before[0] ?? null, url: dto.url, enabled: dto.url === null ? null : (dto.enabled ?? before[0]?.enabled ?? true), secretChanged: !!dto.secret },
+        details: {
+          before: before[0] ?? null,
+          url: dto.url,
+          enabled: dto.url === null ? null : (dto.enabled ?? before[0]?.enabled ?? true),
+          secretChanged: !!dto.secret,
+        },
       });
     });
     return this.view(user, org.id);

@@ -43,7 +43,15 @@ export class AccountStates {
     for (const a of accounts) {
       const p = pauses.get(a.id);
       const until = windows.get(a.id) ?? null;
-      const state: AccountStateInfo['state'] = !a.enabled ? 'disabled' : a.status !== 'active' ? 'needs_attention' : p ? 'paused' : until ? 'rate_limited' : 'active';
+      const state: AccountStateInfo['state'] = !a.enabled
+        ? 'disabled'
+        : a.status !== 'active'
+          ? 'needs_attention'
+          : p
+            ? 'paused'
+            : until
+              ? 'rate_limited'
+              : 'active';
       out.set(a.id, { state, pauseReason: p?.reason ?? null, resumesAt: p?.resumesAt ?? null, rateLimitedUntil: state === 'rate_limited' ? until : null });
     }
     return out;

@@ -26,7 +26,9 @@ export class BulkRetryService {
     const actor = this.ops.actor(user);
     const unique = [...new Set(ids)];
     // A delivery the user cannot see, or that does not exist, refuses the whole request before anything is done.
-    const rows: { id: string; organisation_id: string }[] = await this.ds.query(`SELECT id, organisation_id FROM deliveries WHERE id = ANY($1::uuid[])`, [unique]);
+    const rows: { id: string; organisation_id: string }[] = await this.ds.query(`SELECT id, organisation_id FROM deliveries WHERE id = ANY($1::uuid[])`, [
+      unique,
+    ]);
     const missing = unique.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) throw AppError.notFound('发送任务', missing[0]);
     for (const org of new Set(rows.map((r) => r.organisation_id))) await actor.authorize(org);

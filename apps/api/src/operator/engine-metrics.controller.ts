@@ -97,4 +97,3 @@ export class EngineMetricsController implements OnModuleInit {
 function escapeLabel(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
-

@@ -42,8 +42,10 @@ export interface OperatorDeliveryDetail extends OperatorDelivery, Pick<DeliveryR
 }
 
 /** One cell of the matrix: the delivery of the item's latest version to that account. */
-export interface MatrixCell
-  extends Pick<DeliveryRecord, 'state' | 'versionNo' | 'externalUrl' | 'lastErrorCode' | 'lastErrorMessage' | 'attempts' | 'publishedAt' | 'nextAttemptAt'> {
+export interface MatrixCell extends Pick<
+  DeliveryRecord,
+  'state' | 'versionNo' | 'externalUrl' | 'lastErrorCode' | 'lastErrorMessage' | 'attempts' | 'publishedAt' | 'nextAttemptAt'
+> {
   deliveryId: string;
   stateLabel: string;
 }
@@ -89,8 +91,7 @@ export interface AccountStateInfo {
 
 /** GET operator/accounts: a channel account with its backlog. */
 export interface OperatorAccount
-  extends Pick<ChannelAccountRecord, 'id' | 'name' | 'channelType' | 'organisationId' | 'enabled' | 'status' | 'statusReason' | 'updatedAt'>,
-    AccountStateInfo {
+  extends Pick<ChannelAccountRecord, 'id' | 'name' | 'channelType' | 'organisationId' | 'enabled' | 'status' | 'statusReason' | 'updatedAt'>, AccountStateInfo {
   /** Deliveries not yet done (pending, processing, unconfirmed, awaiting confirmation, withdrawing). */
   waiting: number;
   failed: number;

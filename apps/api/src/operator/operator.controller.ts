@@ -6,7 +6,16 @@ import { RequirePermission } from '@app/common/auth/require-permission.decorator
 import { rolesFor } from '@app/common/auth/permissions';
 import { DeliveryActions } from '@app/channels/engine/delivery-actions.service';
 import type { AccountRestored } from '@app/channels/engine/delivery-actions.types';
-import { AccountsQuery, CancelDeliveryDto, CancelScheduleDto, ListOperatorDeliveriesQuery, MarkPublishedDto, MarkWithdrawnDto, MatrixQuery, ScheduleDto } from './operator.dto';
+import {
+  AccountsQuery,
+  CancelDeliveryDto,
+  CancelScheduleDto,
+  ListOperatorDeliveriesQuery,
+  MarkPublishedDto,
+  MarkWithdrawnDto,
+  MatrixQuery,
+  ScheduleDto,
+} from './operator.dto';
 import { OperatorService } from './operator.service';
 
 /** The channel operator's console API (渠道运维): watch deliveries, act on them, fix accounts. */

@@ -39,4 +39,3 @@ import { BulkRetryService } from './bulk-retry.service';
   exports: [DeliveryStream],
 })
 export class OperatorModule {}
-

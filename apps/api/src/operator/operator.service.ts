@@ -11,7 +11,18 @@ import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
 import { AccountStates } from './account-states.service';
 import { AccountsQuery, ListOperatorDeliveriesQuery, MatrixQuery } from './operator.dto';
 import { isUuid } from '@app/common/ids/is-uuid';
-import type { DeliveryEventRow, Matrix, MatrixAccount, MatrixCell, MatrixItem, OperatorAccount, OperatorDelivery, OperatorDeliveryDetail, OperatorDeliveryList, OperatorSummary } from './operator-rows.types';
+import type {
+  DeliveryEventRow,
+  Matrix,
+  MatrixAccount,
+  MatrixCell,
+  MatrixItem,
+  OperatorAccount,
+  OperatorDelivery,
+  OperatorDeliveryDetail,
+  OperatorDeliveryList,
+  OperatorSummary,
+} from './operator-rows.types';
 import { rolesFor } from '@app/common/auth/permissions';
 
 /** A row of DELIVERY_COLUMNS (before withLabels adds the state in words). */
@@ -125,8 +136,14 @@ export class OperatorService {
     const d = await this.visibleDelivery(user, id);
     const [events, job, withdrawJob] = await Promise.all([
       this.events(user, id),
-      this.queues.queue(d.channelType).getJobState(id).catch(() => 'unknown'),
-      this.queues.queue(d.channelType).getJobState(`w-${id}`).catch(() => 'unknown'),
+      this.queues
+        .queue(d.channelType)
+        .getJobState(id)
+        .catch(() => 'unknown'),
+      this.queues
+        .queue(d.channelType)
+        .getJobState(`w-${id}`)
+        .catch(() => 'unknown'),
     ]);
     const acc: { id: string; channel_type: string; enabled: boolean; status: string; status_reason: string | null }[] = await this.ds.query(
       `SELECT id, channel_type, enabled, status, status_reason FROM channel_accounts WHERE id = $1`,
@@ -134,7 +151,10 @@ export class OperatorService {
     );
     const a = acc[0];
     const st = a ? (await this.accountStates.of([{ id: a.id, channelType: a.channel_type, enabled: a.enabled, status: a.status }])).get(a.id)! : null;
-    const account = { ...(st ?? { state: 'active' as const, pauseReason: null, resumesAt: null, rateLimitedUntil: null }), statusReason: a?.status_reason ?? null };
+    const account = {
+      ...(st ?? { state: 'active' as const, pauseReason: null, resumesAt: null, rateLimitedUntil: null }),
+      statusReason: a?.status_reason ?? null,
+    };
     return { ...withLabels(d), job: { deliver: job, withdraw: withdrawJob }, events, account };
   }
 

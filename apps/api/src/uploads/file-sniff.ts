@@ -35,7 +35,13 @@ export function sniffFile(buf: Buffer, originalName: string): Sniffed | undefine
   }
   // OLE2 compound files: legacy Word / Excel / WPS.
   if (buf.length >= 8 && head(8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) {
-    const oleTypes: Record<string, string> = { doc: 'application/msword', xls: 'application/vnd.ms-excel', ppt: 'application/vnd.ms-powerpoint', wps: 'application/vnd.ms-works', et: 'application/vnd.ms-excel' };
+    const oleTypes: Record<string, string> = {
+      doc: 'application/msword',
+      xls: 'application/vnd.ms-excel',
+      ppt: 'application/vnd.ms-powerpoint',
+      wps: 'application/vnd.ms-works',
+      et: 'application/vnd.ms-excel',
+    };
     if (!(ext in oleTypes)) return undefined;
     return { kind: 'document', mime: oleTypes[ext], ext };
   }

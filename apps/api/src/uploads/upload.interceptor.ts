@@ -30,11 +30,15 @@ export class UploadInterceptor implements NestInterceptor {
 function mapMulterError(err: unknown): AppError {
   const code = (err as { code?: string }).code;
   if (code === 'LIMIT_FILE_SIZE') {
-    return new AppError(413, 'FILE_TOO_LARGE', `文件过大，单个文件不能超过${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)}MB`, [{ field: 'file', reason: `larger than ${MAX_UPLOAD_BYTES} bytes` }]);
+    return new AppError(413, 'FILE_TOO_LARGE', `文件过大，单个文件不能超过${Math.round(MAX_UPLOAD_BYTES / 1024 / 1024)}MB`, [
+      { field: 'file', reason: `larger than ${MAX_UPLOAD_BYTES} bytes` },
+    ]);
   }
   if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT') {
     return AppError.badRequest('UPLOAD_FIELD', '请用字段 file 上传一个文件', [{ field: 'file', reason: 'exactly one file in field "file"' }]);
   }
   if (code?.startsWith('LIMIT_')) return AppError.badRequest('UPLOAD_LIMIT', '上传请求超出限制', [{ field: 'file', reason: code }]);
-  return AppError.badRequest('MALFORMED_UPLOAD', '上传请求格式有误（须为 multipart/form-data）', [{ field: 'file', reason: (err as Error).message ?? 'malformed multipart body' }]);
+  return AppError.badRequest('MALFORMED_UPLOAD', '上传请求格式有误（须为 multipart/form-data）', [
+    { field: 'file', reason: (err as Error).message ?? 'malformed multipart body' },
+  ]);
 }

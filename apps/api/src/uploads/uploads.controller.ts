@@ -25,7 +25,13 @@ export class UploadsController {
   /** The console's <img> reaches this with its session cookie (Path=/api, SameSite=Strict); API clients with the bearer token. */
   @Get(':year/:month/:file')
   @ApiOperation({ summary: '读取未公开的上传文件（上传人、对上传人所在机构有角色的用户、可见使用该文件的信息的用户）' })
-  async read(@CurrentUser() user: AuthUser, @Param('year') year: string, @Param('month') month: string, @Param('file') file: string, @Res() res: Response): Promise<void> {
+  async read(
+    @CurrentUser() user: AuthUser,
+    @Param('year') year: string,
+    @Param('month') month: string,
+    @Param('file') file: string,
+    @Res() res: Response,
+  ): Promise<void> {
     const u = await this.uploads.read(user, `${year}/${month}/${file}`);
     res.setHeader('Content-Type', u.mime);
     res.setHeader('Content-Length', String(u.data.length));

@@ -62,7 +62,9 @@ export class UploadsService {
     let height: number | undefined;
     if (sniffed.kind === 'image') {
       if (file.size > MAX_IMAGE_BYTES) {
-        throw new AppError(413, 'IMAGE_TOO_LARGE', `图片过大，不能超过${MAX_IMAGE_BYTES / 1024 / 1024}MB`, [{ field: 'file', reason: `larger than ${MAX_IMAGE_BYTES} bytes` }]);
+        throw new AppError(413, 'IMAGE_TOO_LARGE', `图片过大，不能超过${MAX_IMAGE_BYTES / 1024 / 1024}MB`, [
+          { field: 'file', reason: `larger than ${MAX_IMAGE_BYTES} bytes` },
+        ]);
       }
       try {
         // Header only: proves the image parses and tells its canvas size without decoding the pixels.
@@ -74,7 +76,9 @@ export class UploadsService {
       }
       if (!width || !height) throw AppError.unprocessable('CORRUPT_IMAGE', '图片已损坏或无法识别', [{ field: 'file', reason: 'no dimensions' }]);
       if (width * height > MAX_IMAGE_PIXELS) {
-        throw AppError.unprocessable('IMAGE_TOO_MANY_PIXELS', `图片像素过多（${width}×${height}），请缩小后再上传`, [{ field: 'file', reason: `more than ${MAX_IMAGE_PIXELS} pixels` }]);
+        throw AppError.unprocessable('IMAGE_TOO_MANY_PIXELS', `图片像素过多（${width}×${height}），请缩小后再上传`, [
+          { field: 'file', reason: `more than ${MAX_IMAGE_PIXELS} pixels` },
+        ]);
       }
     }
     const now = new Date();
@@ -87,7 +91,13 @@ export class UploadsService {
         `INSERT INTO uploads (key, name, mime, kind, size, width, height, uploaded_by, organisation_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[])`,
         [key, name, sniffed.mime, sniffed.kind, file.size, width ?? null, height ?? null, user.id, orgs],
       );
-      await this.audit.record(em, { actorId: user.id, action: 'upload.create', entityType: 'upload', entityId: key, details: { name, mime: sniffed.mime, size: file.size } });
+      await this.audit.record(em, {
+        actorId: user.id,
+        action: 'upload.create',
+        entityType: 'upload',
+        entityId: key,
+        details: { name, mime: sniffed.mime, size: file.size },
+      });
     });
     return { url: privateUploadUrl(key), name, mime: sniffed.mime, size: file.size, kind: sniffed.kind, ...(width ? { width, height } : {}) };
   }
@@ -121,6 +131,10 @@ export class UploadsService {
 
 function cleanName(raw: string): string {
   // eslint-disable-next-line no-control-regex
-  const base = (raw ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').trim();
+  const base = (raw ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '')
+    .trim();
   return (base || 'file').slice(0, 200);
 }

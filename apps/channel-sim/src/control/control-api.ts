@@ -28,7 +28,10 @@ export function controlApi(deps: {
     return s as SystemName;
   };
 
-  r.get('/', control(() => ({ systems: SYSTEM_NAMES, baseUrls: deps.baseUrls(), now: new Date(clock.now()).toISOString() })));
+  r.get(
+    '/',
+    control(() => ({ systems: SYSTEM_NAMES, baseUrls: deps.baseUrls(), now: new Date(clock.now()).toISOString() })),
+  );
 
   r.get(
     '/records',
@@ -51,7 +54,10 @@ export function controlApi(deps: {
     }),
   );
 
-  r.get('/faults', control(() => ({ faults: faults.list() })));
+  r.get(
+    '/faults',
+    control(() => ({ faults: faults.list() })),
+  );
   r.post(
     '/faults',
     control((req, res) => {
@@ -102,7 +108,10 @@ export function controlApi(deps: {
     }),
   );
 
-  r.get('/clock', control(() => ({ now: new Date(clock.now()).toISOString(), epochMs: clock.now(), offsetMs: clock.offset() })));
+  r.get(
+    '/clock',
+    control(() => ({ now: new Date(clock.now()).toISOString(), epochMs: clock.now(), offsetMs: clock.offset() })),
+  );
   r.post(
     '/clock/advance',
     control((req) => {

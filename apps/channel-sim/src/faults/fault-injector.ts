@@ -235,7 +235,10 @@ export class FaultController {
 
 function sendHttpError(res: Response, status: number): void {
   const text = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
-  res.status(status).type('text/html').send(`<html><head><title>${text}</title></head><body><center><h1>${text}</h1></center><hr><center>nginx</center></body></html>`);
+  res
+    .status(status)
+    .type('text/html')
+    .send(`<html><head><title>${text}</title></head><body><center><h1>${text}</h1></center><hr><center>nginx</center></body></html>`);
 }
 
 function mulberry32(seed: number): () => number {

@@ -194,7 +194,10 @@ export function optBool(v: unknown, name: string): boolean | undefined {
  * The part of a simulator's POST /config body that names boolean and non-negative number settings,
  * validated, as a patch (absent keys left out).
  */
-export function configPatch<C>(b: Record<string, unknown>, keys: { bools?: readonly (keyof C & string)[]; numbers?: readonly (keyof C & string)[] }): Partial<C> {
+export function configPatch<C>(
+  b: Record<string, unknown>,
+  keys: { bools?: readonly (keyof C & string)[]; numbers?: readonly (keyof C & string)[] },
+): Partial<C> {
   const patch: Record<string, unknown> = {};
   for (const k of keys.bools ?? []) {
     const v = optBool(b[k], k);

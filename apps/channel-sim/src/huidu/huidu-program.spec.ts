@@ -5,7 +5,12 @@ function program(over: Record<string, unknown> = {}) {
     name: '节目1',
     type: 'normal',
     uuid: 'A4',
-    playControl: { duration: '00:00:30', week: { enable: 'Mon,Tue' }, date: [{ start: '2025-01-01', end: '2025-12-31' }], time: [{ start: '08:00:00', end: '18:00:00' }] },
+    playControl: {
+      duration: '00:00:30',
+      week: { enable: 'Mon,Tue' },
+      date: [{ start: '2025-01-01', end: '2025-12-31' }],
+      time: [{ start: '08:00:00', end: '18:00:00' }],
+    },
     area: [
       {
         x: 0,

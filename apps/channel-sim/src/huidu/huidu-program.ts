@@ -72,7 +72,8 @@ export function checkProgram(p: unknown, i: number): ProgramCheck {
         if (!isObj(e)) return { ok: false, error: `${iw}.effect: must be an object` };
         if (e.type !== undefined && (!isInt(e.type) || e.type < 0 || e.type > 30)) return { ok: false, error: `${iw}.effect.type: integer 0..30` };
         if (e.speed !== undefined && (!isInt(e.speed) || e.speed < 0 || e.speed > 8)) return { ok: false, error: `${iw}.effect.speed: integer 0..8` };
-        if (e.hold !== undefined && (!isInt(e.hold) || e.hold < 0 || e.hold > 9999999)) return { ok: false, error: `${iw}.effect.hold: integer 0..9999999 (ms)` };
+        if (e.hold !== undefined && (!isInt(e.hold) || e.hold < 0 || e.hold > 9999999))
+          return { ok: false, error: `${iw}.effect.hold: integer 0..9999999 (ms)` };
       }
       if (item.alignment !== undefined && !['left', 'center', 'right'].includes(String(item.alignment))) {
         return { ok: false, error: `${iw}.alignment: left, center or right` };
@@ -89,14 +90,18 @@ function checkPlayControl(pc: unknown, where: string): string | undefined {
   if (pc.duration !== undefined && (typeof pc.duration !== 'string' || !hms.test(pc.duration))) return `${where}.duration: HH:MM:SS`;
   if (pc.week !== undefined) {
     if (!isObj(pc.week) || typeof pc.week.enable !== 'string') return `${where}.week.enable: comma-separated day names`;
-    const days = pc.week.enable.split(',').map((d) => d.trim()).filter(Boolean);
+    const days = pc.week.enable
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
     if (days.some((d) => !['Mon', 'Tue', 'Wed', 'Thu', 'Thur', 'Fri', 'Sat', 'Sun'].includes(d))) return `${where}.week.enable: unknown day name`;
   }
   const ranges = (v: unknown, re: RegExp, name: string): string | undefined => {
     if (v === undefined) return undefined;
     const list = Array.isArray(v) ? v : [v];
     for (const r of list) {
-      if (!isObj(r) || typeof r.start !== 'string' || typeof r.end !== 'string' || !re.test(r.start) || !re.test(r.end)) return `${where}.${name}: [{start, end}] expected`;
+      if (!isObj(r) || typeof r.start !== 'string' || typeof r.end !== 'string' || !re.test(r.start) || !re.test(r.end))
+        return `${where}.${name}: [{start, end}] expected`;
     }
     return undefined;
   };

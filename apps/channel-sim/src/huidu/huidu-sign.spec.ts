@@ -4,7 +4,10 @@ import { huiduSign, huiduSignMatches } from './huidu-sign';
 describe('huiduSign', () => {
   it('is HMAC-MD5 over body + sdkKey + date keyed with the secret', () => {
     const body = '{"method":"getAll","data":[]}';
-    const expected = crypto.createHmac('md5', 'sec').update(body + 'key1' + 'Wed, 09 Aug 2023 07:27:44 GMT').digest('hex');
+    const expected = crypto
+      .createHmac('md5', 'sec')
+      .update(body + 'key1' + 'Wed, 09 Aug 2023 07:27:44 GMT')
+      .digest('hex');
     expect(huiduSign(body, 'key1', 'Wed, 09 Aug 2023 07:27:44 GMT', 'sec')).toBe(expected);
   });
 
@@ -23,7 +26,12 @@ describe('huiduSign', () => {
 
   it('hashes Chinese text as UTF-8', () => {
     const body = '{"name":"节目1"}';
-    expect(huiduSign(body, 'k', 'd', 's')).toBe(crypto.createHmac('md5', 's').update(Buffer.from(body + 'kd', 'utf8')).digest('hex'));
+    expect(huiduSign(body, 'k', 'd', 's')).toBe(
+      crypto
+        .createHmac('md5', 's')
+        .update(Buffer.from(body + 'kd', 'utf8'))
+        .digest('hex'),
+    );
   });
 });
 

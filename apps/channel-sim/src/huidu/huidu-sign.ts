@@ -5,7 +5,10 @@ import * as crypto from 'crypto';
  * hex, where body is the exact request body text ("" for a request without one, e.g. the file API).
  */
 export function huiduSign(body: string, sdkKey: string, date: string, sdkSecret: string): string {
-  return crypto.createHmac('md5', Buffer.from(sdkSecret, 'utf8')).update(Buffer.from(body + sdkKey + date, 'utf8')).digest('hex');
+  return crypto
+    .createHmac('md5', Buffer.from(sdkSecret, 'utf8'))
+    .update(Buffer.from(body + sdkKey + date, 'utf8'))
+    .digest('hex');
 }
 
 /** Constant-time comparison, case-insensitive on the hex digits. */

@@ -7,7 +7,10 @@ import type { HuiduSim } from './huidu.sim';
 
 export function huiduControlRouter(sim: HuiduSim): Router {
   const r = express.Router();
-  r.get('/config', control(() => sim.getConfig()));
+  r.get(
+    '/config',
+    control(() => sim.getConfig()),
+  );
   r.post(
     '/config',
     control((req) => {
@@ -16,7 +19,10 @@ export function huiduControlRouter(sim: HuiduSim): Router {
       return sim.configure(patch);
     }),
   );
-  r.get('/keys', control(() => ({ keys: sim.listKeys() })));
+  r.get(
+    '/keys',
+    control(() => ({ keys: sim.listKeys() })),
+  );
   r.post(
     '/keys',
     control((req) => {
@@ -32,7 +38,10 @@ export function huiduControlRouter(sim: HuiduSim): Router {
       return { ok: true };
     }),
   );
-  r.get('/devices', control(() => ({ devices: sim.listDevices() })));
+  r.get(
+    '/devices',
+    control(() => ({ devices: sim.listDevices() })),
+  );
   r.post(
     '/devices',
     control((req) => {

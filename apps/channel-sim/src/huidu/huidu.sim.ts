@@ -153,7 +153,9 @@ export class HuiduSim implements SimSystem {
       width: d.width,
       height: d.height,
       online: d.online,
-      programs: withPrograms ? [...d.programs.values()].map((p) => p.program) : [...d.programs.values()].map((p) => ({ uuid: p.summary.uuid, name: p.summary.name })),
+      programs: withPrograms
+        ? [...d.programs.values()].map((p) => p.program)
+        : [...d.programs.values()].map((p) => ({ uuid: p.summary.uuid, name: p.summary.name })),
     };
   }
 
@@ -164,7 +166,12 @@ export class HuiduSim implements SimSystem {
       (fromPathRaw ? decodeURIComponent(fromPathRaw) : undefined) ??
       (typeof req.query.id === 'string' ? req.query.id : undefined) ??
       (typeof jsonObject(req)?.id === 'string' ? (jsonObject(req)?.id as string) : undefined);
-    return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+    return raw
+      ? raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   }
 
   private withSign(req: Request, res: Response, fn: () => void): void {
@@ -232,7 +239,11 @@ export class HuiduSim implements SimSystem {
       if (problem) return problem;
       const d = this.devices.get(id) as Device;
       if (method === 'getDeviceProperty') {
-        return { id, message: 'ok', data: { name: d.name, 'screen.width': String(d.width), 'screen.height': String(d.height), 'screen.rotation': '0', 'version.app': '7.10.78.1' } };
+        return {
+          id,
+          message: 'ok',
+          data: { name: d.name, 'screen.width': String(d.width), 'screen.height': String(d.height), 'screen.rotation': '0', 'version.app': '7.10.78.1' },
+        };
       }
       if (method === 'getDeviceStatus') return { id, message: 'ok', data: { 'screen.openStatus': 'true', 'eth.valid': 'true' } };
       return { id, message: 'failed', data: 'kUnsupportMethod' };

@@ -118,7 +118,13 @@ export class NovastarSim implements SimSystem {
 
   registerPlayer(input: NovastarPlayerInput) {
     if (!input.playerId) throw new ControlError('playerId is required');
-    const p = this.players.get(input.playerId) ?? { playerId: input.playerId, name: input.playerId, sn: input.playerId, online: true, lastOnlineTime: this.ctx.clock.now() };
+    const p = this.players.get(input.playerId) ?? {
+      playerId: input.playerId,
+      name: input.playerId,
+      sn: input.playerId,
+      online: true,
+      lastOnlineTime: this.ctx.clock.now(),
+    };
     if (input.name !== undefined) p.name = input.name;
     if (input.sn !== undefined) p.sn = input.sn;
     this.players.set(p.playerId, p);
@@ -208,7 +214,8 @@ export class NovastarSim implements SimSystem {
   private list(req: Request, res: Response): void {
     const start = Number(req.query.start ?? 0);
     const count = Number(req.query.count ?? 20);
-    if (!Number.isInteger(start) || start < 0 || !Number.isInteger(count) || count <= 0 || count > 100) return this.err(res, 400, 'start >= 0 and 1 <= count <= 100');
+    if (!Number.isInteger(start) || start < 0 || !Number.isInteger(count) || count <= 0 || count > 100)
+      return this.err(res, 400, 'start >= 0 and 1 <= count <= 100');
     const name = typeof req.query.name === 'string' ? req.query.name : '';
     const all = [...this.players.values()].filter((p) => !name || p.name.includes(name));
     res.json({ total: all.length, rows: all.slice(start, start + count).map((p) => this.describe(p)) });
@@ -288,7 +295,12 @@ export class NovastarSim implements SimSystem {
         action: 'emergency',
         meta: { page: page.value, attribute: attr.value, appKey: req.header('AppKey'), urls: widgetUrls([page.value]) },
       });
-      const em: Emergency = { page: page.value, until: this.ctx.clock.now() + attr.value.duration, normalProgramStatus: attr.value.normalProgramStatus, record: rec.seq };
+      const em: Emergency = {
+        page: page.value,
+        until: this.ctx.clock.now() + attr.value.duration,
+        normalProgramStatus: attr.value.normalProgramStatus,
+        record: rec.seq,
+      };
       // A new insertion replaces the one playing (one emergency page per player).
       for (const old of [p.emergency, p.pendingEmergency]) if (old) this.drop(old.record, 'replaced');
       if (p.online) p.emergency = em;
@@ -349,15 +361,28 @@ export class NovastarSim implements SimSystem {
   }
 
   private describe(p: Player) {
-    return { playerId: p.playerId, name: p.name, sn: p.sn, playerType: 'Taurus', onlineStatus: p.online ? 1 : 0, lastOnlineTime: new Date(p.lastOnlineTime).toISOString() };
+    return {
+      playerId: p.playerId,
+      name: p.name,
+      sn: p.sn,
+      playerType: 'Taurus',
+      onlineStatus: p.online ? 1 : 0,
+      lastOnlineTime: new Date(p.lastOnlineTime).toISOString(),
+    };
   }
 
   // ---------------------------------------------------------------- control API
 
   private buildControlRouter(): Router {
     const r = express.Router();
-    r.get('/config', control(() => ({ ...this.config })));
-    r.post('/config', control((req) => this.configure(configPatch<NovastarConfig>(controlBody(req), { numbers: ['maxCurTimeSkewSec'] }))));
+    r.get(
+      '/config',
+      control(() => ({ ...this.config })),
+    );
+    r.post(
+      '/config',
+      control((req) => this.configure(configPatch<NovastarConfig>(controlBody(req), { numbers: ['maxCurTimeSkewSec'] }))),
+    );
     r.post(
       '/apps',
       control((req) => {
@@ -366,15 +391,26 @@ export class NovastarSim implements SimSystem {
         return { ok: true };
       }),
     );
-    r.get('/players', control(() => ({ players: [...this.players.values()].map((p) => ({ ...this.describe(p), showing: this.showing(p.playerId) })) })));
+    r.get(
+      '/players',
+      control(() => ({ players: [...this.players.values()].map((p) => ({ ...this.describe(p), showing: this.showing(p.playerId) })) })),
+    );
     r.post(
       '/players',
       control((req) => {
         const b = controlBody(req);
-        return this.registerPlayer({ playerId: optString(b.playerId, 'playerId') ?? '', name: optString(b.name, 'name'), sn: optString(b.sn, 'sn'), online: optBool(b.online, 'online') });
+        return this.registerPlayer({
+          playerId: optString(b.playerId, 'playerId') ?? '',
+          name: optString(b.name, 'name'),
+          sn: optString(b.sn, 'sn'),
+          online: optBool(b.online, 'online'),
+        });
       }),
     );
-    r.get('/players/:id', control((req) => this.showing(String(req.params.id))));
+    r.get(
+      '/players/:id',
+      control((req) => this.showing(String(req.params.id))),
+    );
     r.post(
       '/players/:id/online',
       control((req) => {

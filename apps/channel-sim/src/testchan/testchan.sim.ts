@@ -1,6 +1,18 @@
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault.types';
-import { ControlError, SimContext, SimSystem, TimerSet, control, controlBody, escapeHtml, jsonObject, optNumber, optString, configPatch } from '../http/sim-http';
+import {
+  ControlError,
+  SimContext,
+  SimSystem,
+  TimerSet,
+  control,
+  controlBody,
+  escapeHtml,
+  jsonObject,
+  optNumber,
+  optString,
+  configPatch,
+} from '../http/sim-http';
 
 /**
  * The test channel: our own small protocol for engine tests. It does NOT deduplicate (posting the same
@@ -102,7 +114,13 @@ export class TestchanSim implements SimSystem {
   }
 
   allPosts() {
-    return [...this.posts.values()].map((p) => ({ ...this.view(p), title: p.title, text: p.text, token: p.token, createdAt: new Date(p.createdAt).toISOString() }));
+    return [...this.posts.values()].map((p) => ({
+      ...this.view(p),
+      title: p.title,
+      text: p.text,
+      token: p.token,
+      createdAt: new Date(p.createdAt).toISOString(),
+    }));
   }
 
   reset(): void {
@@ -190,7 +208,16 @@ export class TestchanSim implements SimSystem {
   }
 
   private record(p: Post): void {
-    this.ctx.records.add({ system: 'testchan', account: p.token, externalId: p.id, title: p.title, text: p.text, url: p.url, action: 'publish', meta: { ref: p.ref } });
+    this.ctx.records.add({
+      system: 'testchan',
+      account: p.token,
+      externalId: p.id,
+      title: p.title,
+      text: p.text,
+      url: p.url,
+      action: 'publish',
+      meta: { ref: p.ref },
+    });
   }
 
   private find(token: string, req: Request, res: Response): void {
@@ -222,22 +249,35 @@ export class TestchanSim implements SimSystem {
   private page(id: string, res: Response): void {
     const p = this.posts.get(id);
     if (!p || p.status !== 'published') {
-      res.status(404).type('html').send('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>未找到</title></head><body><p>内容不存在</p></body></html>');
+      res
+        .status(404)
+        .type('html')
+        .send('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>未找到</title></head><body><p>内容不存在</p></body></html>');
       return;
     }
-    res.type('html').send(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(p.title)}</title></head><body><h1>${escapeHtml(p.title)}</h1><p>${escapeHtml(p.text)}</p></body></html>`);
+    res
+      .type('html')
+      .send(
+        `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(p.title)}</title></head><body><h1>${escapeHtml(p.title)}</h1><p>${escapeHtml(p.text)}</p></body></html>`,
+      );
   }
 
   // ---------------------------------------------------------------- control API
 
   private buildControlRouter(): Router {
     const r = express.Router();
-    r.get('/config', control(() => this.getConfig()));
+    r.get(
+      '/config',
+      control(() => this.getConfig()),
+    );
     r.post(
       '/config',
       control((req) => {
         const b = controlBody(req);
-        const patch = configPatch<TestchanConfig>(b, { bools: ['acceptUnknownTokens'], numbers: ['asyncDelayMs', 'postsPerMinute', 'maxTitleLength', 'maxTextLength'] });
+        const patch = configPatch<TestchanConfig>(b, {
+          bools: ['acceptUnknownTokens'],
+          numbers: ['asyncDelayMs', 'postsPerMinute', 'maxTitleLength', 'maxTextLength'],
+        });
         return this.configure(patch);
       }),
     );
@@ -262,7 +302,10 @@ export class TestchanSim implements SimSystem {
         return { ok: true };
       }),
     );
-    r.get('/posts', control(() => ({ posts: this.allPosts() })));
+    r.get(
+      '/posts',
+      control(() => ({ posts: this.allPosts() })),
+    );
     return r;
   }
 }

@@ -6,7 +6,10 @@ import type { MassAccountSettings, WechatMassConfig } from './wechat-mass.types'
 /** Control API of the 群发 simulator, under /_sim/wechat/mass (apps/channel-sim/README.md). */
 export function massControlRouter(sim: WechatMassSim): Router {
   const r = express.Router();
-  r.get('/config', control(() => sim.getConfig()));
+  r.get(
+    '/config',
+    control(() => sim.getConfig()),
+  );
   r.post(
     '/config',
     control((req) => {
@@ -27,13 +30,31 @@ export function massControlRouter(sim: WechatMassSim): Router {
       const b = controlBody(req);
       const appid = optString(b.appid, 'appid');
       if (!appid) throw new ControlError('appid is required');
-      return sim.setAccount(appid, { accountType: optString(b.accountType, 'accountType') as MassAccountSettings['accountType'] | undefined, protection: optBool(b.protection, 'protection') });
+      return sim.setAccount(appid, {
+        accountType: optString(b.accountType, 'accountType') as MassAccountSettings['accountType'] | undefined,
+        protection: optBool(b.protection, 'protection'),
+      });
     }),
   );
-  r.post('/failures', control((req) => sim.failNext({ status: optString(controlBody(req).status, 'status') ?? 'send fail', appid: optString(controlBody(req).appid, 'appid') })));
-  r.post('/confirm', control((req) => sim.confirmProtection(Number(controlBody(req).msgId), optBool(controlBody(req).approve, 'approve') ?? true)));
-  r.get('/messages', control(() => ({ messages: sim.messages() })));
-  r.get('/previews', control(() => ({ previews: sim.previews() })));
-  r.get('/callbacks', control(() => ({ deliveries: sim.callbacks() })));
+  r.post(
+    '/failures',
+    control((req) => sim.failNext({ status: optString(controlBody(req).status, 'status') ?? 'send fail', appid: optString(controlBody(req).appid, 'appid') })),
+  );
+  r.post(
+    '/confirm',
+    control((req) => sim.confirmProtection(Number(controlBody(req).msgId), optBool(controlBody(req).approve, 'approve') ?? true)),
+  );
+  r.get(
+    '/messages',
+    control(() => ({ messages: sim.messages() })),
+  );
+  r.get(
+    '/previews',
+    control(() => ({ previews: sim.previews() })),
+  );
+  r.get(
+    '/callbacks',
+    control(() => ({ deliveries: sim.callbacks() })),
+  );
   return r;
 }

@@ -41,7 +41,10 @@ export interface MassPush {
  * POSTs the event, signed like the platform (signature = sha1 of the sorted token, timestamp, nonce;
  * msg_signature over Encrypt in 兼容/安全 mode), retrying a server URL that does not answer 2xx (3 tries).
  */
-export function pushMassEvent(p: MassPush, o: { token?: string; encrypt: string | null; now: () => number; closed: () => boolean; after: (ms: number, fn: () => void) => void }): void {
+export function pushMassEvent(
+  p: MassPush,
+  o: { token?: string; encrypt: string | null; now: () => number; closed: () => boolean; after: (ms: number, fn: () => void) => void },
+): void {
   const attempt = async () => {
     if (o.closed()) return;
     p.attempts++;

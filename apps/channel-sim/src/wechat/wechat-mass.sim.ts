@@ -76,7 +76,8 @@ export class WechatMassSim {
   }
 
   setAccount(appid: string, s: Partial<MassAccountSettings>): MassAccountSettings {
-    if (s.accountType !== undefined && s.accountType !== 'subscription' && s.accountType !== 'service') throw new ControlError('accountType must be subscription or service');
+    if (s.accountType !== undefined && s.accountType !== 'subscription' && s.accountType !== 'service')
+      throw new ControlError('accountType must be subscription or service');
     const next = { ...this.accountSettings(appid) };
     if (s.accountType !== undefined) next.accountType = s.accountType;
     if (s.protection !== undefined) next.protection = s.protection;
@@ -212,7 +213,13 @@ export class WechatMassSim {
     if (Buffer.byteLength(clientMsgId, 'utf8') > 32) return void res.json(wechatError(45067, 'clientmsgid size out of limit'));
     const mediaId = (body.mpnews as Record<string, unknown> | undefined)?.media_id;
     // Without a clientmsgid the platform keys on the scope and the content.
-    const key = `${appid}:${clientMsgId || crypto.createHash('sha1').update(`${isToAll}:${tagId}:${String(mediaId)}`).digest('hex')}`;
+    const key = `${appid}:${
+      clientMsgId ||
+      crypto
+        .createHash('sha1')
+        .update(`${isToAll}:${tagId}:${String(mediaId)}`)
+        .digest('hex')
+    }`;
     const seen = this.keys.get(key);
     if (seen && now - seen.firstAt < DAY_MS) {
       if (now - seen.lastAt < this.config.retryTooFastMs) {
@@ -266,7 +273,8 @@ export class WechatMassSim {
   private takeFailure(m: MassMessage): string | undefined {
     const { month } = this.beijing(m.submittedAt);
     // 服务号: a follower receives at most 4 a month; the 5th reaches nobody.
-    if (this.accountSettings(m.appid).accountType === 'service' && this.sentIn(m.appid, (t) => t < m.submittedAt && this.beijing(t).month === month) >= 4) return 'send fail';
+    if (this.accountSettings(m.appid).accountType === 'service' && this.sentIn(m.appid, (t) => t < m.submittedAt && this.beijing(t).month === month) >= 4)
+      return 'send fail';
     const i = this.failures.findIndex((f) => !f.appid || f.appid === m.appid);
     return i < 0 ? undefined : this.failures.splice(i, 1)[0].status;
   }
@@ -290,7 +298,16 @@ export class WechatMassSim {
           text: htmlToText(art.content),
           url: m.urls[i],
           action: 'mass',
-          meta: { msg_id: m.msgId, msg_data_id: m.msgDataId, is_to_all: m.isToAll, tag_id: m.tagId, clientmsgid: m.clientMsgId, author: art.author, content_source_url: art.content_source_url, content: art.content },
+          meta: {
+            msg_id: m.msgId,
+            msg_data_id: m.msgDataId,
+            is_to_all: m.isToAll,
+            tag_id: m.tagId,
+            clientmsgid: m.clientMsgId,
+            author: art.author,
+            content_source_url: art.content_source_url,
+            content: art.content,
+          },
         }),
       );
       this.ctx.log(`wechat: ${m.appid} mass-sent ${m.articles.length} article(s), msg_id ${m.msgId}`);
@@ -319,7 +336,10 @@ export class WechatMassSim {
     if (!Number.isInteger(idx) || idx < 0 || idx > m.articles.length) return void res.json(wechatError(47001, 'data format error hint: article_idx'));
     for (let i = 1; i <= m.articles.length; i++) if ((idx === 0 || idx === i) && !m.deletedIdx.includes(i)) m.deletedIdx.push(i);
     if (m.deletedIdx.length === m.articles.length) m.status = 'DELETE';
-    this.ctx.records.markDeleted((r) => r.system === 'wechat' && r.action === 'mass' && r.externalId === String(m.msgId) && (idx === 0 || r.index === idx), 'message/mass/delete');
+    this.ctx.records.markDeleted(
+      (r) => r.system === 'wechat' && r.action === 'mass' && r.externalId === String(m.msgId) && (idx === 0 || r.index === idx),
+      'message/mass/delete',
+    );
     res.json({ errcode: 0, errmsg: 'ok' });
   }
 
@@ -330,7 +350,8 @@ export class WechatMassSim {
     if (!body || (!touser && !towxname) || body.msgtype !== 'mpnews') return void res.json(wechatError(47001));
     const now = this.ctx.clock.now();
     const { day } = this.beijing(now);
-    if (towxname && this.previewLog.filter((p) => p.appid === appid && p.towxname && this.beijing(p.at).day === day).length >= 100) return void res.json(wechatError(45009));
+    if (towxname && this.previewLog.filter((p) => p.appid === appid && p.towxname && this.beijing(p.at).day === day).length >= 100)
+      return void res.json(wechatError(45009));
     const media = this.media(appid, (body.mpnews as Record<string, unknown> | undefined)?.media_id);
     if (!media) return void res.json(wechatError(40007));
     this.previewLog.push({ appid, touser, towxname, titles: media.articles.map((a) => a.title), at: now });
@@ -342,11 +363,19 @@ export class WechatMassSim {
     if (!m) return next();
     const idx = Number(req.query.idx ?? 1);
     const art = m.articles[idx - 1];
-    const shell = (inner: string, title = '微信公众平台') => `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${inner}</body></html>`;
+    const shell = (inner: string, title = '微信公众平台') =>
+      `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${inner}</body></html>`;
     if (!art || m.status === 'SENDING' || m.status === 'SEND_FAIL') return void res.status(404).type('html').send(shell('<p>该内容不存在</p>'));
     if (m.deletedIdx.includes(idx)) return void res.type('html').send(shell('<p>该内容已被发布者删除</p>'));
     const content = art.content.replace(/https?:\/\/mmbiz\.qpic\.cn\/sim\/([A-Za-z0-9_-]+)/g, (_x, id: string) => `${this.ctx.baseUrl()}/wechat/mmbiz/${id}`);
-    res.type('html').send(shell(`<article><h1 id="activity-name">${escapeHtml(art.title)}</h1><p class="meta">${escapeHtml(art.author)}</p><div id="js_content">${content}</div></article>`, art.title));
+    res
+      .type('html')
+      .send(
+        shell(
+          `<article><h1 id="activity-name">${escapeHtml(art.title)}</h1><p class="meta">${escapeHtml(art.author)}</p><div id="js_content">${content}</div></article>`,
+          art.title,
+        ),
+      );
   }
 
   private push(m: MassMessage): void {
@@ -356,6 +385,12 @@ export class WechatMassSim {
     const { body, encrypt } = this.host.wrap?.(m.appid, a.ghid, xml) ?? { body: xml, encrypt: null };
     const p = { appid: m.appid, msgId: m.msgId, url: a.callbackUrl, delivered: false, attempts: 0, status: undefined as number | undefined, body };
     this.pushes.push(p);
-    pushMassEvent(p, { token: a.callbackToken, encrypt, now: () => this.ctx.clock.now(), closed: () => this.closed, after: (ms, fn) => this.timers.after(ms, fn) });
+    pushMassEvent(p, {
+      token: a.callbackToken,
+      encrypt,
+      now: () => this.ctx.clock.now(),
+      closed: () => this.closed,
+      after: (ms, fn) => this.timers.after(ms, fn),
+    });
   }
 }

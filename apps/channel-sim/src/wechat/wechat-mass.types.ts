@@ -73,4 +73,3 @@ export interface Upload {
   articles?: MassArticle[];
   createdAt: number;
 }
-

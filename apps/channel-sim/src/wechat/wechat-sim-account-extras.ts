@@ -48,7 +48,10 @@ export class WechatSimAccountExtras {
     const next = { ...this.get(appid) };
     for (const k of EXTRA_KEYS) if (patch[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = patch[k];
     if (!['plain', 'compat', 'safe'].includes(next.callbackMode)) throw new ControlError('callbackMode must be plain, compat or safe');
-    if (next.callbackMode !== 'plain' && !(next.encodingAesKey && Buffer.from(`${next.encodingAesKey}=`, 'base64').length === 32 && next.encodingAesKey.length === 43)) {
+    if (
+      next.callbackMode !== 'plain' &&
+      !(next.encodingAesKey && Buffer.from(`${next.encodingAesKey}=`, 'base64').length === 32 && next.encodingAesKey.length === 43)
+    ) {
       throw new ControlError('compat and safe callback modes need a 43-character encodingAesKey');
     }
     this.byAppid.set(appid, next);
@@ -77,7 +80,8 @@ export class WechatSimAccountExtras {
   /** 48001 "api unauthorized" for an interface this account has no right to (see `verified`, `massSend`). */
   denied(appid: string, path: string, body?: Record<string, unknown>): { errcode: number; errmsg: string } | null {
     const x = this.get(appid);
-    const massPath = path.startsWith('/cgi-bin/message/mass/') || (path === '/cgi-bin/openapi/quota/get' && String(body?.cgi_path ?? '').startsWith('/cgi-bin/message/mass/'));
+    const massPath =
+      path.startsWith('/cgi-bin/message/mass/') || (path === '/cgi-bin/openapi/quota/get' && String(body?.cgi_path ?? '').startsWith('/cgi-bin/message/mass/'));
     if (path.startsWith('/cgi-bin/freepublish/') && !x.verified) return wechatError(48001);
     // Whether quota/get answers 48001 for an interface the account lacks is not documented
     // (PLATFORM.md §3 "not found"): modelled as 48001, the code the platform uses for missing rights.
@@ -96,7 +100,8 @@ export class WechatSimAccountExtras {
     const x = this.get(appid);
     if (x.callbackMode === 'plain' || !x.encodingAesKey) return { body: plainXml, encrypt: null };
     const encrypt = simEncrypt(x.encodingAesKey, appid, plainXml);
-    if (x.callbackMode === 'safe') return { body: `<xml>\n<ToUserName><![CDATA[${ghid}]]></ToUserName>\n<Encrypt><![CDATA[${encrypt}]]></Encrypt>\n</xml>`, encrypt };
+    if (x.callbackMode === 'safe')
+      return { body: `<xml>\n<ToUserName><![CDATA[${ghid}]]></ToUserName>\n<Encrypt><![CDATA[${encrypt}]]></Encrypt>\n</xml>`, encrypt };
     return { body: plainXml.replace(/<\/xml>\s*$/, `<Encrypt><![CDATA[${encrypt}]]></Encrypt>\n</xml>`), encrypt };
   }
 

@@ -99,7 +99,9 @@ export function stableToken(s: WechatSimState, req: Request, res: Response): voi
   if (!a) return;
   const now = s.ctx.clock.now();
   const force = body.force_refresh === true || body.force_refresh === 'true';
-  const current = [...s.tokens.values()].find((t) => t.appid === a.appid && t.kind === 'stable' && t.supersededAt === undefined && !t.revoked && t.expiresAt > now);
+  const current = [...s.tokens.values()].find(
+    (t) => t.appid === a.appid && t.kind === 'stable' && t.supersededAt === undefined && !t.revoked && t.expiresAt > now,
+  );
   if (force) {
     a.forceRefreshes = a.forceRefreshes.filter((t) => now - t < DAY_MS);
     if (a.forceRefreshes.length >= s.config.stableForceRefreshPerDay) {

@@ -9,14 +9,26 @@ import type { WechatSim } from './wechat.sim';
 
 export function wechatControlRouter(sim: WechatSim, serveImage: (id: string, res: Response) => void): Router {
   const r = express.Router();
-  r.get('/config', control(() => sim.getConfig()));
+  r.get(
+    '/config',
+    control(() => sim.getConfig()),
+  );
   r.post(
     '/config',
     control((req) => {
       const b = controlBody(req);
       const patch = configPatch<WechatConfig>(b, {
         bools: ['acceptUnknownAppids'],
-        numbers: ['tokenTtlS', 'tokenOverlapS', 'publishDelayMs', 'callbackAttempts', 'callbackRetryDelayMs', 'stableForceRefreshPerDay', 'stableForceRefreshMinIntervalS', 'wrongSecretErrcode'],
+        numbers: [
+          'tokenTtlS',
+          'tokenOverlapS',
+          'publishDelayMs',
+          'callbackAttempts',
+          'callbackRetryDelayMs',
+          'stableForceRefreshPerDay',
+          'stableForceRefreshMinIntervalS',
+          'wrongSecretErrcode',
+        ],
       });
       const pit = optString(b.publishIdType, 'publishIdType');
       if (pit !== undefined) patch.publishIdType = pit as WechatConfig['publishIdType'];
@@ -25,7 +37,10 @@ export function wechatControlRouter(sim: WechatSim, serveImage: (id: string, res
       return sim.configure(patch);
     }),
   );
-  r.get('/accounts', control(() => ({ accounts: sim.listAccounts() })));
+  r.get(
+    '/accounts',
+    control(() => ({ accounts: sim.listAccounts() })),
+  );
   r.post(
     '/accounts',
     control((req) => {
@@ -51,8 +66,14 @@ export function wechatControlRouter(sim: WechatSim, serveImage: (id: string, res
       return { ok: true };
     }),
   );
-  r.post('/expire-tokens', control((req) => ({ expired: sim.expireTokens(optString(controlBody(req).appid, 'appid')) })));
-  r.post('/revoke-tokens', control((req) => ({ revoked: sim.revokeTokens(optString(controlBody(req).appid, 'appid')) })));
+  r.post(
+    '/expire-tokens',
+    control((req) => ({ expired: sim.expireTokens(optString(controlBody(req).appid, 'appid')) })),
+  );
+  r.post(
+    '/revoke-tokens',
+    control((req) => ({ revoked: sim.revokeTokens(optString(controlBody(req).appid, 'appid')) })),
+  );
   r.post(
     '/publish-failures',
     control((req) => {
@@ -64,8 +85,14 @@ export function wechatControlRouter(sim: WechatSim, serveImage: (id: string, res
       return { ok: true };
     }),
   );
-  r.get('/publications', control(() => ({ publications: sim.publications() })));
-  r.get('/callbacks', control(() => ({ deliveries: sim.callbackDeliveries() })));
+  r.get(
+    '/publications',
+    control(() => ({ publications: sim.publications() })),
+  );
+  r.get(
+    '/callbacks',
+    control(() => ({ deliveries: sim.callbackDeliveries() })),
+  );
   r.use('/mass', sim.mass.controlRouter);
   r.get('/media/:id', (req, res) => serveImage(String(req.params.id), res));
   return r;

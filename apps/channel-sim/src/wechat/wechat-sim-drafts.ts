@@ -36,7 +36,13 @@ export function draftAdd(s: WechatSimState, a: Account, req: Request, res: Respo
   res.json({ media_id: d.mediaId, item: [] });
 }
 
-export function validateArticle(s: WechatSimState, a: Account, raw: unknown, single: boolean, thumbOk?: (id: string) => boolean): Article | { errcode: number; errmsg: string } {
+export function validateArticle(
+  s: WechatSimState,
+  a: Account,
+  raw: unknown,
+  single: boolean,
+  thumbOk?: (id: string) => boolean,
+): Article | { errcode: number; errmsg: string } {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return wechatError(47001);
   const o = raw as Record<string, unknown>;
   const str = (k: string): string | undefined | null => {

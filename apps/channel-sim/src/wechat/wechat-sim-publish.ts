@@ -156,10 +156,7 @@ export function publishDelete(s: WechatSimState, a: Account, req: Request, res: 
   }
   const targets = index === 0 ? job.items : job.items.filter((i) => i.idx === index);
   for (const t of targets) t.deleted = true;
-  s.ctx.records.markDeleted(
-    (r) => r.system === 'wechat' && r.externalId === job.articleId && (index === 0 || r.index === index),
-    'freepublish/delete',
-  );
+  s.ctx.records.markDeleted((r) => r.system === 'wechat' && r.externalId === job.articleId && (index === 0 || r.index === index), 'freepublish/delete');
   res.json({ errcode: 0, errmsg: 'ok' });
 }
 
@@ -172,7 +169,9 @@ export function batchGet(s: WechatSimState, a: Account, req: Request, res: Respo
     return;
   }
   const noContent = body.no_content === 1 || body.no_content === '1' || body.no_content === true;
-  const published = [...s.jobs.values()].filter((j) => j.appid === a.appid && j.status === 0).sort((x, y) => (y.finishedAt ?? 0) - (x.finishedAt ?? 0) || y.publishId - x.publishId);
+  const published = [...s.jobs.values()]
+    .filter((j) => j.appid === a.appid && j.status === 0)
+    .sort((x, y) => (y.finishedAt ?? 0) - (x.finishedAt ?? 0) || y.publishId - x.publishId);
   const page = published.slice(offset, offset + count);
   res.json({
     total_count: published.length,
@@ -203,11 +202,16 @@ export function articlePage(s: WechatSimState, req: Request, res: Response): voi
   const idx = Number(req.query.idx ?? 1);
   const item = job?.items.find((i) => i.idx === idx);
   if (!job || !item) {
-    res.status(404).type('html').send('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>微信公众平台</title></head><body><p>该内容不存在</p></body></html>');
+    res
+      .status(404)
+      .type('html')
+      .send('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>微信公众平台</title></head><body><p>该内容不存在</p></body></html>');
     return;
   }
   if (item.deleted) {
-    res.type('html').send('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>微信公众平台</title></head><body><p>该内容已被发布者删除</p></body></html>');
+    res
+      .type('html')
+      .send('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>微信公众平台</title></head><body><p>该内容已被发布者删除</p></body></html>');
     return;
   }
   const art = job.articles[idx - 1];

@@ -10,7 +10,18 @@ import { wechatControlRouter } from './wechat-sim-control';
 import { draftAdd, draftDelete, draftGet, validateArticle } from './wechat-sim-drafts';
 import { addMaterial, serveImage, uploadImg } from './wechat-sim-media';
 import { articlePage, batchGet, describeJob, getArticle, publishDelete, publishGet, submit } from './wechat-sim-publish';
-import { Account, CallbackDelivery, Draft, PublishJob, StoredImage, TokenRec, WECHAT_DEFAULTS, WechatAccountInput, WechatConfig, WechatSimState } from './wechat-sim.types';
+import {
+  Account,
+  CallbackDelivery,
+  Draft,
+  PublishJob,
+  StoredImage,
+  TokenRec,
+  WECHAT_DEFAULTS,
+  WechatAccountInput,
+  WechatConfig,
+  WechatSimState,
+} from './wechat-sim.types';
 
 /**
  * WeChat official account publishing API (api.weixin.qq.com), as CHANNELS.md describes it: token
@@ -84,9 +95,18 @@ export class WechatSim implements SimSystem {
   configure(patch: Partial<WechatConfig>): WechatConfig {
     const c = { ...this.s.config, ...patch };
     if (c.publishIdType !== 'number' && c.publishIdType !== 'string') throw new ControlError('publishIdType must be number or string');
-    if (c.callbackEvent !== 'PUBLISHJOBFINISH' && c.callbackEvent !== 'FREEPUBLISHJOBFINISH') throw new ControlError('callbackEvent must be PUBLISHJOBFINISH or FREEPUBLISHJOBFINISH');
+    if (c.callbackEvent !== 'PUBLISHJOBFINISH' && c.callbackEvent !== 'FREEPUBLISHJOBFINISH')
+      throw new ControlError('callbackEvent must be PUBLISHJOBFINISH or FREEPUBLISHJOBFINISH');
     if (c.wrongSecretErrcode !== 40001 && c.wrongSecretErrcode !== 40125) throw new ControlError('wrongSecretErrcode must be 40001 or 40125');
-    for (const k of ['tokenTtlS', 'tokenOverlapS', 'publishDelayMs', 'callbackAttempts', 'callbackRetryDelayMs', 'stableForceRefreshPerDay', 'stableForceRefreshMinIntervalS'] as const) {
+    for (const k of [
+      'tokenTtlS',
+      'tokenOverlapS',
+      'publishDelayMs',
+      'callbackAttempts',
+      'callbackRetryDelayMs',
+      'stableForceRefreshPerDay',
+      'stableForceRefreshMinIntervalS',
+    ] as const) {
       if (typeof c[k] !== 'number' || !Number.isFinite(c[k]) || c[k] < 0) throw new ControlError(`${k} must be a non-negative number`);
     }
     this.s.config = c;
@@ -156,7 +176,7 @@ export class WechatSim implements SimSystem {
 
   /** Bytes uploaded through uploadimg / add_material, by id or by their mmbiz URL. */
   mediaBytes(idOrUrl: string): { bytes: Buffer; contentType: string } | undefined {
-    const id = idOrUrl.includes('/') ? idOrUrl.replace(/\/+$/, '').split('/').pop() ?? '' : idOrUrl;
+    const id = idOrUrl.includes('/') ? (idOrUrl.replace(/\/+$/, '').split('/').pop() ?? '') : idOrUrl;
     const img = this.s.images.get(id);
     return img ? { bytes: img.bytes, contentType: imageMime(img.type) } : undefined;
   }
@@ -208,7 +228,11 @@ export class WechatSim implements SimSystem {
     r.post('/cgi-bin/freepublish/batchget', (req, res) => withAuth(this.s, req, res, (a) => batchGet(this.s, a, req, res)));
     r.post('/cgi-bin/freepublish/getarticle', (req, res) => withAuth(this.s, req, res, (a) => getArticle(this.s, a, req, res)));
     this.mass.mount(r);
-    registerWechatCheckRoutes(r, (req, res, fn) => withAuth(this.s, req, res, fn), (appid) => [...this.s.drafts.values()].filter((d) => d.appid === appid && d.state === 'draft').length);
+    registerWechatCheckRoutes(
+      r,
+      (req, res, fn) => withAuth(this.s, req, res, fn),
+      (appid) => [...this.s.drafts.values()].filter((d) => d.appid === appid && d.state === 'draft').length,
+    );
     r.get('/s', (req, res) => articlePage(this.s, req, res));
     r.get('/mmbiz/:id', (req, res) => serveImage(this.s, req.params.id, res));
     r.use((_req, res) => {

@@ -8,7 +8,10 @@ import type { WeiboSim } from './weibo.sim';
 
 export function weiboControlRouter(sim: WeiboSim): Router {
   const r = express.Router();
-  r.get('/config', control(() => sim.getConfig()));
+  r.get(
+    '/config',
+    control(() => sim.getConfig()),
+  );
   r.post(
     '/config',
     control((req) => {
@@ -24,15 +27,20 @@ export function weiboControlRouter(sim: WeiboSim): Router {
       return sim.configure(patch);
     }),
   );
-  r.get('/tokens', control(() => ({ tokens: sim.listTokens() })));
+  r.get(
+    '/tokens',
+    control(() => ({ tokens: sim.listTokens() })),
+  );
   r.post(
     '/tokens',
     control((req) => {
       const b = controlBody(req);
       const token = optString(b.token, 'token');
       if (!token) throw new ControlError('token is required');
-      const expired = b.expired === true ? 21327 : b.expired === false || b.expired === undefined ? (b.expired as false | undefined) : optNumber(b.expired, 'expired');
-      if (expired !== undefined && expired !== false && expired !== 21327 && expired !== 21315) throw new ControlError('expired must be false, true, 21327 or 21315');
+      const expired =
+        b.expired === true ? 21327 : b.expired === false || b.expired === undefined ? (b.expired as false | undefined) : optNumber(b.expired, 'expired');
+      if (expired !== undefined && expired !== false && expired !== 21327 && expired !== 21315)
+        throw new ControlError('expired must be false, true, 21327 or 21315');
       return sim.registerToken({ token, uid: optNumber(b.uid, 'uid', 1), screenName: optString(b.screenName, 'screenName'), expired });
     }),
   );
@@ -52,7 +60,10 @@ export function weiboControlRouter(sim: WeiboSim): Router {
       return { ok: true };
     }),
   );
-  r.get('/statuses', control(() => ({ statuses: sim.allStatuses() })));
+  r.get(
+    '/statuses',
+    control(() => ({ statuses: sim.allStatuses() })),
+  );
   // a post made in the Weibo app by the account holder (outside the product)
   r.post(
     '/statuses',

@@ -7,7 +7,18 @@ import { ControlError, SimContext, SimSystem, getBody, randomHex } from '../http
 import { hasSafeDomainUrl, hasTopic, weiboLength, withShortLinks } from './weibo-text';
 import { weiboControlRouter } from './weibo-sim-control';
 import { picUrl, statusObject, statusPage, statusUrl } from './weibo-sim-status';
-import { ERRORS, Pic, SLOW_UPDATE_ERROR, WEIBO_DEFAULTS, WEIBO_TIMELINE_MAX, WEIBO_TOPIC_ERROR, WeiboConfig, WeiboStatus, WeiboTokenInput, WeiboUser } from './weibo-sim.types';
+import {
+  ERRORS,
+  Pic,
+  SLOW_UPDATE_ERROR,
+  WEIBO_DEFAULTS,
+  WEIBO_TIMELINE_MAX,
+  WEIBO_TOPIC_ERROR,
+  WeiboConfig,
+  WeiboStatus,
+  WeiboTokenInput,
+  WeiboUser,
+} from './weibo-sim.types';
 
 /**
  * Sina Weibo open API (api.weibo.com/2): statuses/share, statuses/destroy, statuses/user_timeline.
@@ -67,7 +78,16 @@ export class WeiboSim implements SimSystem {
     if (!Array.isArray(c.safeDomains) || c.safeDomains.some((d) => typeof d !== 'string')) throw new ControlError('safeDomains must be a list of host names');
     if (c.slowUpdateRate > 1) throw new ControlError('slowUpdateRate must be between 0 and 1');
     if (c.slowUpdateCode !== 20032 && c.slowUpdateCode !== 20020) throw new ControlError('slowUpdateCode must be 20032 or 20020');
-    for (const k of ['postsPerHour', 'duplicateWindowMs', 'maxTextLength', 'maxPicBytes', 'slowUpdateNext', 'slowUpdateRate', 'slowVisibleMs', 'slowUpdateCode'] as const) {
+    for (const k of [
+      'postsPerHour',
+      'duplicateWindowMs',
+      'maxTextLength',
+      'maxPicBytes',
+      'slowUpdateNext',
+      'slowUpdateRate',
+      'slowVisibleMs',
+      'slowUpdateCode',
+    ] as const) {
       if (typeof c[k] !== 'number' || !Number.isFinite(c[k]) || c[k] < 0) throw new ControlError(`${k} must be a non-negative number`);
     }
     this.config = { ...c, safeDomains: [...c.safeDomains] };
@@ -373,7 +393,9 @@ export class WeiboSim implements SimSystem {
   private statusPage(req: Request, res: Response): void {
     const s = this.statuses.get(String(req.params.id));
     const found = s && String(s.uid) === String(req.params.uid) ? s : null;
-    res.status(found ? 200 : 404).type('html').send(statusPage(this.ctx.baseUrl(), found));
+    res
+      .status(found ? 200 : 404)
+      .type('html')
+      .send(statusPage(this.ctx.baseUrl(), found));
   }
-
 }

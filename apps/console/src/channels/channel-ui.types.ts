@@ -26,5 +26,10 @@ export interface ChannelUi {
    * Why this account does not take items of `kind` (Chinese), or null; without it, the channel's
    * capabilities.defaultKinds decide. `orgSettings`: the settings of the account's organisation.
    */
-  kindRefusal?(input: { account: ChannelAccount; kind: string; capabilities: ChannelCapabilities; orgSettings: Record<string, any> | undefined }): string | null;
+  kindRefusal?(input: {
+    account: ChannelAccount;
+    kind: string;
+    capabilities: ChannelCapabilities;
+    orgSettings: Record<string, any> | undefined;
+  }): string | null;
 }

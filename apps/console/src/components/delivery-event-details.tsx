@@ -9,7 +9,12 @@ type EventParts = Pick<DeliveryEventRecord, 'call' | 'response' | 'errorCode' | 
  */
 export function DeliveryEventDetails({ e }: { e: EventParts }) {
   const message = eventMessage(e.message, e.errorCode);
-  const raw = [e.call && `调用：${e.call}`, e.response && `返回：${e.response}`, e.errorCode && `错误代码：${e.errorCode}`, e.message && message !== e.message && `原文：${e.message}`].filter(Boolean);
+  const raw = [
+    e.call && `调用：${e.call}`,
+    e.response && `返回：${e.response}`,
+    e.errorCode && `错误代码：${e.errorCode}`,
+    e.message && message !== e.message && `原文：${e.message}`,
+  ].filter(Boolean);
   return (
     <>
       {e.call ? (

@@ -12,14 +12,35 @@ const STATUS: Record<string, string> = { open: '待处理', kept: '已保留', r
  * sensitive words need a decision: redact (editor or reviewer) or keep with a reason (a reviewer who is
  * not the author). The API enforces the same rules.
  */
-export function FindingsList({ item, findings, onChanged, canKeep, canRedact = true }: { item: Item; findings: Finding[]; onChanged(): Promise<void> | void; canKeep: boolean; canRedact?: boolean }) {
+export function FindingsList({
+  item,
+  findings,
+  onChanged,
+  canKeep,
+  canRedact = true,
+}: {
+  item: Item;
+  findings: Finding[];
+  onChanged(): Promise<void> | void;
+  canKeep: boolean;
+  canRedact?: boolean;
+}) {
   const [reasons, setReasons] = useState<Record<string, string>>({});
   // One decision at a time: every finding's buttons wait while one is sent and the findings reload.
-  const { run: decide, error, busy } = useSubmit(async (f: Finding, decision: 'keep' | 'redact') => {
-    await api.post(`/items/${item.id}/findings/${f.id}/decision`, { decision, reason: decision === 'keep' ? reasons[f.id] ?? '' : undefined });
+  const {
+    run: decide,
+    error,
+    busy,
+  } = useSubmit(async (f: Finding, decision: 'keep' | 'redact') => {
+    await api.post(`/items/${item.id}/findings/${f.id}/decision`, { decision, reason: decision === 'keep' ? (reasons[f.id] ?? '') : undefined });
     await onChanged();
   });
-  if (!findings.length) return <p className="ok-line" data-testid="no-findings">✓ 未发现密级标志、个人信息或敏感词</p>;
+  if (!findings.length)
+    return (
+      <p className="ok-line" data-testid="no-findings">
+        ✓ 未发现密级标志、个人信息或敏感词
+      </p>
+    );
   const open = findings.filter((f) => f.status === 'open');
   return (
     <div className="findings" data-testid="findings">
@@ -31,7 +52,8 @@ export function FindingsList({ item, findings, onChanged, canKeep, canRedact = t
         {findings.map((f) => (
           <li key={f.id} className={`finding finding-${f.severity}`} data-rule={f.rule}>
             <div>
-              <span className={`badge sev-${f.severity}`}>{SEVERITY[f.severity] ?? f.severity}</span> <strong>{fieldLabel(f.field)}</strong> · {STATUS[f.status] ?? f.status}
+              <span className={`badge sev-${f.severity}`}>{SEVERITY[f.severity] ?? f.severity}</span> <strong>{fieldLabel(f.field)}</strong> ·{' '}
+              {STATUS[f.status] ?? f.status}
             </div>
             <p>{f.message}</p>
             <p className="excerpt">
@@ -50,7 +72,12 @@ export function FindingsList({ item, findings, onChanged, canKeep, canRedact = t
                     <label className="sr-only" htmlFor={`keep-${f.id}`}>
                       保留理由
                     </label>
-                    <input id={`keep-${f.id}`} placeholder="保留理由（必填）" value={reasons[f.id] ?? ''} onChange={(e) => setReasons({ ...reasons, [f.id]: e.target.value })} />
+                    <input
+                      id={`keep-${f.id}`}
+                      placeholder="保留理由（必填）"
+                      value={reasons[f.id] ?? ''}
+                      onChange={(e) => setReasons({ ...reasons, [f.id]: e.target.value })}
+                    />
                     <button type="button" className="btn btn-small" disabled={busy || !(reasons[f.id] ?? '').trim()} onClick={() => void decide(f, 'keep')}>
                       保留
                     </button>

@@ -86,7 +86,12 @@ export function PreviewsPanel({ itemId, version, capabilities }: { itemId: strin
           label: (
             <>
               {p.label} · {p.accountName}
-              {p.preview.problems?.length ? <span className="tab-warn" aria-label={`${p.preview.problems.length}个问题`}> ⚠{p.preview.problems.length}</span> : null}
+              {p.preview.problems?.length ? (
+                <span className="tab-warn" aria-label={`${p.preview.problems.length}个问题`}>
+                  {' '}
+                  ⚠{p.preview.problems.length}
+                </span>
+              ) : null}
             </>
           ),
         }))}
@@ -100,7 +105,14 @@ export function PreviewsPanel({ itemId, version, capabilities }: { itemId: strin
 function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }) {
   const pv = p.preview;
   const limit = (pv.meta?.limit as number | undefined) ?? (pv.meta?.maxLength as number | undefined) ?? cap?.limits.textMaxChars;
-  const measured = typeof pv.meta?.length === 'number' ? (pv.meta.length as number) : typeof pv.meta?.maxLength === 'number' && typeof pv.meta?.remaining === 'number' ? (pv.meta.maxLength as number) - (pv.meta.remaining as number) : pv.text ? lengthOf(cap?.limits.textLengthRule, pv.text) : 0;
+  const measured =
+    typeof pv.meta?.length === 'number'
+      ? (pv.meta.length as number)
+      : typeof pv.meta?.maxLength === 'number' && typeof pv.meta?.remaining === 'number'
+        ? (pv.meta.maxLength as number) - (pv.meta.remaining as number)
+        : pv.text
+          ? lengthOf(cap?.limits.textLengthRule, pv.text)
+          : 0;
   const meta = previewMetaLines(pv.meta, cap);
   return (
     <div className={`preview preview-${p.channelType}`} data-testid={`preview-${p.channelType}`}>
@@ -109,9 +121,7 @@ function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }
           <strong>该渠道发布前需要处理：</strong>
           <ul>
             {pv.problems.map((x, i) => (
-              <li key={i}>
-                {[fieldLabel(x.field), reasonText(x.reason)].filter(Boolean).join('：')}
-              </li>
+              <li key={i}>{[fieldLabel(x.field), reasonText(x.reason)].filter(Boolean).join('：')}</li>
             ))}
           </ul>
         </div>
@@ -149,7 +159,9 @@ function OnePreview({ p, cap }: { p: AccountPreview; cap?: ChannelCapabilities }
           ))}
         </div>
       ) : null}
-      {pv.meta?.crops && typeof pv.meta.crops === 'object' && pv.images?.[0] ? <Crops crops={pv.meta.crops as Record<string, unknown>} image={pv.images[0]} /> : null}
+      {pv.meta?.crops && typeof pv.meta.crops === 'object' && pv.images?.[0] ? (
+        <Crops crops={pv.meta.crops as Record<string, unknown>} image={pv.images[0]} />
+      ) : null}
       {meta.length ? (
         <dl className="meta-list">
           {meta.map((m, i) => (

@@ -6,10 +6,25 @@ export interface TabDef {
 }
 
 /** WAI-ARIA tabs: arrow keys move between tabs, Home/End jump; the panel is labelled by its tab. */
-export function Tabs({ tabs, active, onChange, children, label }: { tabs: TabDef[]; active: string; onChange(k: string): void; children: ReactNode; label: string }) {
+export function Tabs({
+  tabs,
+  active,
+  onChange,
+  children,
+  label,
+}: {
+  tabs: TabDef[];
+  active: string;
+  onChange(k: string): void;
+  children: ReactNode;
+  label: string;
+}) {
   const base = useId();
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
-  const idx = Math.max(0, tabs.findIndex((t) => t.key === active));
+  const idx = Math.max(
+    0,
+    tabs.findIndex((t) => t.key === active),
+  );
   const onKey = (e: KeyboardEvent) => {
     let n = idx;
     if (e.key === 'ArrowRight') n = (idx + 1) % tabs.length;

@@ -27,13 +27,27 @@ const fields: Fmt = (v) => (Array.isArray(v) ? v.map((f) => FIELD_LABELS[String(
 const state: Fmt = (v) => (typeof v === 'string' ? (DELIVERY_STATE_LABELS[v] ?? STATUS_LABELS[v] ?? ACCOUNT_STATUS[v] ?? '其他状态') : null);
 const org: Fmt = (v, ctx) => (typeof v === 'string' ? ctx.orgName(v) || '（其他机构）' : null);
 const roles: Fmt = (v, ctx) =>
-  Array.isArray(v) ? v.map((r: { organisationId?: string; role?: string }) => `${ctx.orgName(r.organisationId ?? '') || '其他机构'}：${ROLE_LABELS[r.role ?? ''] ?? '其他角色'}`).join('；') || '无' : null;
+  Array.isArray(v)
+    ? v
+        .map(
+          (r: { organisationId?: string; role?: string }) => `${ctx.orgName(r.organisationId ?? '') || '其他机构'}：${ROLE_LABELS[r.role ?? ''] ?? '其他角色'}`,
+        )
+        .join('；') || '无'
+    : null;
 const mapped =
   (m: Record<string, string>): Fmt =>
   (v) =>
     typeof v === 'string' ? (m[v] ?? '其他') : null;
 
-const ACCOUNT_FIELDS: Record<string, string> = { name: '名称', baseUrl: '接口地址', enabled: '启用', settings: '设置', credentials: '凭据', status: '状态', organisationId: '所属机构' };
+const ACCOUNT_FIELDS: Record<string, string> = {
+  name: '名称',
+  baseUrl: '接口地址',
+  enabled: '启用',
+  settings: '设置',
+  credentials: '凭据',
+  status: '状态',
+  organisationId: '所属机构',
+};
 const ACCOUNT_STATUS: Record<string, string> = { active: '正常', paused: '已暂停', auth_failed: '授权失效', disabled: '已停用' };
 const LOGIN_FAILURE: Record<string, string> = { unknown_user: '用户名不存在', inactive: '账号已停用', wrong_password: '密码错误' };
 const LOCK_SCOPE: Record<string, string> = { user: '按账号', address: '按地址' };
@@ -68,16 +82,30 @@ const KEYS: Record<string, { label: string; fmt: Fmt; labelFor?: (action: string
   round: { label: '提交轮次', fmt: (v) => (typeof v === 'number' ? `第 ${v} 次` : null) },
   changed: { label: '修改的内容', fmt: fields },
   fields: { label: '修改的内容', fmt: fields },
-  changes: { label: '参与修改', fmt: (v) => (Array.isArray(v) ? v.map((c: { username?: string; fields?: string[] }) => `${c.username ?? '某用户'}${c.fields?.length ? `（${fields(c.fields, {} as DetailContext, '')}）` : ''}`).join('；') : null) },
-  from: { label: '原状态', fmt: (v, ctx, action) => (action === 'item.schedule' ? time(v, ctx, action) ?? '未定时' : state(v, ctx, action)) },
-  to: { label: '新状态', fmt: (v, ctx, action) => (action === 'item.schedule' ? time(v, ctx, action) ?? '取消定时' : state(v, ctx, action)) },
+  changes: {
+    label: '参与修改',
+    fmt: (v) =>
+      Array.isArray(v)
+        ? v
+            .map(
+              (c: { username?: string; fields?: string[] }) =>
+                `${c.username ?? '某用户'}${c.fields?.length ? `（${fields(c.fields, {} as DetailContext, '')}）` : ''}`,
+            )
+            .join('；')
+        : null,
+  },
+  from: { label: '原状态', fmt: (v, ctx, action) => (action === 'item.schedule' ? (time(v, ctx, action) ?? '未定时') : state(v, ctx, action)) },
+  to: { label: '新状态', fmt: (v, ctx, action) => (action === 'item.schedule' ? (time(v, ctx, action) ?? '取消定时') : state(v, ctx, action)) },
   previous: { label: '原来', fmt: (v, ctx, action) => (Array.isArray(v) ? roles(v, ctx, action) : state(v, ctx, action)) },
   roles: { label: '角色', fmt: roles },
   homeOrganisationId: { label: '所属机构', fmt: org },
   parentId: { label: '上级机构', fmt: org },
   code: { label: '机构代码', fmt: text },
-  channelType: { label: '渠道', fmt: (v) => (typeof v === 'string' ? channelLabel(v) ?? '其他渠道' : null) },
-  baseUrl: { label: '接口地址', fmt: (v) => (v && typeof v === 'object' ? `${(v as { from?: string }).from ?? ''} → ${(v as { to?: string }).to ?? ''}` : text(v, {} as DetailContext, '')) },
+  channelType: { label: '渠道', fmt: (v) => (typeof v === 'string' ? (channelLabel(v) ?? '其他渠道') : null) },
+  baseUrl: {
+    label: '接口地址',
+    fmt: (v) => (v && typeof v === 'object' ? `${(v as { from?: string }).from ?? ''} → ${(v as { to?: string }).to ?? ''}` : text(v, {} as DetailContext, '')),
+  },
   externalUrl: { label: '发布地址', fmt: text },
   externalId: { label: '平台上的编号', fmt: text },
   publishAt: { label: '发布时间', fmt: time },
@@ -90,19 +118,22 @@ const KEYS: Record<string, { label: string; fmt: Fmt; labelFor?: (action: string
   superseded: { label: '被替换的篇目', fmt: count },
   accounts: { label: '涉及的渠道账号', fmt: (v) => (Array.isArray(v) ? `${v.length} 个` : null) },
   rule: { label: '审查项', fmt: mapped(FINDING_RULE) },
-  field: { label: '所在位置', fmt: (v) => (typeof v === 'string' ? FIELD_LABELS[v] ?? (v.startsWith('attachments') ? '附件' : '正文') : null) },
+  field: { label: '所在位置', fmt: (v) => (typeof v === 'string' ? (FIELD_LABELS[v] ?? (v.startsWith('attachments') ? '附件' : '正文')) : null) },
   towxname: { label: '预览微信号', fmt: text },
   mediaSource: { label: '素材', fmt: mapped(MEDIA_SOURCE) },
   kind: { label: '词库类型', fmt: mapped(LEXICON_KIND) },
   // a lexicon change's `source`: the list before it (lexicons.service.ts): shipped, shipped and changed, or the admin's own
-  source: { label: '来源', fmt: (v) => (typeof v !== 'string' ? null : v === 'file' ? '系统内置' : v.startsWith('file+') ? '系统内置（已修改）' : '管理员新增') },
+  source: {
+    label: '来源',
+    fmt: (v) => (typeof v !== 'string' ? null : v === 'file' ? '系统内置' : v.startsWith('file+') ? '系统内置（已修改）' : '管理员新增'),
+  },
   disabled: { label: '停用', fmt: yesNo },
   upsert: { label: '新增或修改的词条', fmt: count },
   remove: { label: '删除的词条', fmt: (v) => (Array.isArray(v) ? (v.length ? v.join('、') : null) : null) },
   opened: { label: '新发现的提醒', fmt: count },
   resolved: { label: '已解除的提醒', fmt: count },
   open: { label: '未解除的提醒', fmt: count },
-  mime: { label: '文件类型', fmt: (v) => (typeof v === 'string' ? MIME[v] ?? '其他文件' : null) },
+  mime: { label: '文件类型', fmt: (v) => (typeof v === 'string' ? (MIME[v] ?? '其他文件') : null) },
   size: { label: '大小', fmt: (v) => (typeof v === 'number' ? `${Math.max(1, Math.round(v / 1024))} KB` : null) },
   address: { label: '来源地址', fmt: text },
   userAgent: { label: '浏览器', fmt: (v) => (typeof v === 'string' ? browserName(v) : null) },
@@ -164,7 +195,11 @@ function readable(v: unknown): string {
 }
 
 function policy(v: unknown): string | null {
-  const levels = Array.isArray(v) ? v : v && typeof v === 'object' && Array.isArray((v as { levels?: unknown }).levels) ? (v as { levels: unknown[] }).levels : null;
+  const levels = Array.isArray(v)
+    ? v
+    : v && typeof v === 'object' && Array.isArray((v as { levels?: unknown }).levels)
+      ? (v as { levels: unknown[] }).levels
+      : null;
   if (!levels) return v === null ? '默认' : null;
   return `${levels.length} 级：${levels.map((l: { label?: string; role?: string }) => `${l.label ?? ''}（${ROLE_LABELS[l.role ?? ''] ?? '其他角色'}）`).join(' → ')}`;
 }

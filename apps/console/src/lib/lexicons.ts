@@ -30,7 +30,11 @@ export const SEVERITY_LABELS: Record<string, string> = { block: '禁止公开', 
 export function lexiconSource(l: Pick<LexiconSummary, 'source' | 'file'>): 'own' | 'shipped' | 'changed' {
   return l.file === null ? 'own' : l.source === 'file' ? 'shipped' : 'changed';
 }
-export const LEXICON_SOURCE_LABELS: Record<ReturnType<typeof lexiconSource>, string> = { shipped: '系统内置', own: '管理员新增', changed: '系统内置（已修改）' };
+export const LEXICON_SOURCE_LABELS: Record<ReturnType<typeof lexiconSource>, string> = {
+  shipped: '系统内置',
+  own: '管理员新增',
+  changed: '系统内置（已修改）',
+};
 /** What the import box and the add form call an entry's parts, per kind. */
 export const ENTRY_WORDS: Record<'sensitive' | 'typos' | 'secrecy', { key: string; second?: string }> = {
   sensitive: { key: '词语', second: '建议改为' },

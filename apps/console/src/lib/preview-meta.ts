@@ -17,7 +17,12 @@ export interface MetaLine {
 type Cap = Pick<ChannelCapabilities, 'settingsSchema'> | undefined;
 
 const TEXT_SOURCE: Record<string, string> = { override: '编辑单独填写', generated: '由标题、摘要和网站链接生成', derived: '由标题生成' };
-const PICTURE_SOURCE: Record<string, string> = { override: '编辑选定的图片', body: '正文中的第一张图片', cover: '信息的封面图片', 'title-card': '按标题生成的图片' };
+const PICTURE_SOURCE: Record<string, string> = {
+  override: '编辑选定的图片',
+  body: '正文中的第一张图片',
+  cover: '信息的封面图片',
+  'title-card': '按标题生成的图片',
+};
 const WECHAT_SOURCES: Record<string, [string, Record<string, string>]> = {
   title: ['标题', { override: '微信标题（单独填写）', item: '信息标题' }],
   author: ['作者', { override: '单独填写', account: '账号的默认作者', item: '信息的发布机构', none: '不署名' }],
@@ -41,7 +46,16 @@ const KEYS: Record<string, [string, Fmt] | null> = {
   titleChars: ['标题字数', num],
   author: ['作者', str],
   digest: ['摘要', str],
-  sources: ['内容来源', (v) => (v && typeof v === 'object' ? Object.entries(v as Record<string, string>).map(([k, s]) => (WECHAT_SOURCES[k] ? `${WECHAT_SOURCES[k][0]}：${WECHAT_SOURCES[k][1][s] ?? '其他'}` : null)).filter(Boolean).join('；') : null)],
+  sources: [
+    '内容来源',
+    (v) =>
+      v && typeof v === 'object'
+        ? Object.entries(v as Record<string, string>)
+            .map(([k, s]) => (WECHAT_SOURCES[k] ? `${WECHAT_SOURCES[k][0]}：${WECHAT_SOURCES[k][1][s] ?? '其他'}` : null))
+            .filter(Boolean)
+            .join('；')
+        : null,
+  ],
   source: ['文本来源', from(TEXT_SOURCE)],
   maxLength: ['字数上限', num],
   remaining: ['剩余字数', num],
@@ -54,7 +68,15 @@ const KEYS: Record<string, [string, Fmt] | null> = {
   thumbBytes: ['封面大小', bytes],
   picSource: ['配图来源', from(PICTURE_SOURCE)],
   picBytes: ['配图大小', bytes],
-  limits: ['渠道限制', (v) => (v && typeof v === 'object' ? Object.entries(v as Record<string, number>).map(([k, n]) => `${LIMIT_WORDS[k] ?? '其他'} ${n} 字`).join('，') : null)],
+  limits: [
+    '渠道限制',
+    (v) =>
+      v && typeof v === 'object'
+        ? Object.entries(v as Record<string, number>)
+            .map(([k, n]) => `${LIMIT_WORDS[k] ?? '其他'} ${n} 字`)
+            .join('，')
+        : null,
+  ],
   gazette: ['公报', str],
   section: ['公报栏目', (v) => str(v, undefined) ?? '未确定'],
   nextIssue: ['将编入', str],
@@ -92,7 +114,11 @@ function screenLines(v: unknown, cap: Cap): MetaLine[] {
   if (!v || typeof v !== 'object') return [];
   const s = v as Record<string, unknown>;
   // the option's name without its explanation in brackets (which names transports: HTTP, 内网…)
-  const option = (key: string) => cap?.settingsSchema.find((f) => f.key === key)?.options?.find((o) => o.value === s[key])?.label.replace(/（.*$/, '');
+  const option = (key: string) =>
+    cap?.settingsSchema
+      .find((f) => f.key === key)
+      ?.options?.find((o) => o.value === s[key])
+      ?.label.replace(/（.*$/, '');
   const lines: MetaLine[] = [{ label: '显示屏', value: [s.name, s.location].filter(Boolean).join('，') }];
   if (typeof s.width === 'number' && typeof s.height === 'number') lines.push({ label: '分辨率', value: `${s.width} × ${s.height} 像素` });
   if (s.colourMode) lines.push({ label: '颜色', value: option('colourMode') ?? '其他' });
@@ -103,11 +129,20 @@ function screenLines(v: unknown, cap: Cap): MetaLine[] {
 /** When and how an LED entry plays: its window, days, hours, priority. */
 function displayLines(v: unknown): MetaLine[] {
   if (!v || typeof v !== 'object') return [];
-  const d = v as { textSource?: string; from?: string; to?: string; weekdays?: number[]; hours?: { start: string; end: string }[]; priority?: number; emergency?: boolean };
+  const d = v as {
+    textSource?: string;
+    from?: string;
+    to?: string;
+    weekdays?: number[];
+    hours?: { start: string; end: string }[];
+    priority?: number;
+    emergency?: boolean;
+  };
   const lines: MetaLine[] = [];
   if (d.textSource) lines.push({ label: '上屏文字', value: TEXT_SOURCE[d.textSource] ?? '其他' });
   if (d.from && d.to) lines.push({ label: '显示时段', value: `${fmtTime(d.from)} 至 ${fmtTime(d.to)}` });
-  if (d.weekdays?.length) lines.push({ label: '播放日', value: d.weekdays.length === 7 ? '每天' : `每周${d.weekdays.map((n) => WEEKDAYS[n] ?? '').join('、')}` });
+  if (d.weekdays?.length)
+    lines.push({ label: '播放日', value: d.weekdays.length === 7 ? '每天' : `每周${d.weekdays.map((n) => WEEKDAYS[n] ?? '').join('、')}` });
   if (d.hours?.length) lines.push({ label: '每天播放', value: d.hours.map((h) => `${h.start}—${h.end}`).join('，') });
   if (typeof d.priority === 'number') lines.push({ label: '优先级', value: String(d.priority) });
   if (typeof d.emergency === 'boolean') lines.push({ label: '紧急插播', value: d.emergency ? '是' : '否' });

@@ -6,7 +6,20 @@ import { CATEGORIES, KIND_LABELS, KINDS, STATUS_LABELS } from '../lib/labels';
 import type { ChannelAccount, ChannelCapabilities } from '../lib/types';
 
 /** The items list's filters as URL parameters (the API's names). */
-export const FILTER_KEYS = ['q', 'text', 'status', 'view', 'kind', 'category', 'channelType', 'accountId', 'createdFrom', 'createdTo', 'publishedFrom', 'publishedTo'] as const;
+export const FILTER_KEYS = [
+  'q',
+  'text',
+  'status',
+  'view',
+  'kind',
+  'category',
+  'channelType',
+  'accountId',
+  'createdFrom',
+  'createdTo',
+  'publishedFrom',
+  'publishedTo',
+] as const;
 export type Filters = Record<(typeof FILTER_KEYS)[number], string>;
 
 export function filtersOf(params: URLSearchParams): Filters {
@@ -64,15 +77,27 @@ export function ItemsFilters({ value, onApply }: { value: Filters; onApply(f: Fi
       {text('text', '正文包含')}
       {select('status', '状态', Object.entries(STATUS_LABELS))}
       {select('view', '范围', [['mine', '我撰写的'], ...(can('item.review') ? ([['review', '待我审核']] as [string, string][]) : [])], '我可见的全部')}
-      {select('kind', '信息类别', KINDS.map((k) => [k, KIND_LABELS[k] ?? k]))}
+      {select(
+        'kind',
+        '信息类别',
+        KINDS.map((k) => [k, KIND_LABELS[k] ?? k]),
+      )}
       {text('category', '主题分类')}
       <datalist id="filter-categories">
         {CATEGORIES.map((c) => (
           <option key={c} value={c} />
         ))}
       </datalist>
-      {select('channelType', '发布渠道', caps.map((c) => [c.type, c.label]))}
-      {select('accountId', '渠道账号', shownAccounts.map((a) => [a.id, `${a.name}（${caps.find((c) => c.type === a.channelType)?.label ?? '其他渠道'}）`]))}
+      {select(
+        'channelType',
+        '发布渠道',
+        caps.map((c) => [c.type, c.label]),
+      )}
+      {select(
+        'accountId',
+        '渠道账号',
+        shownAccounts.map((a) => [a.id, `${a.name}（${caps.find((c) => c.type === a.channelType)?.label ?? '其他渠道'}）`]),
+      )}
       {text('createdFrom', '创建日期从', 'date')}
       {text('createdTo', '创建日期至', 'date')}
       {text('publishedFrom', '发布日期从', 'date')}

@@ -37,12 +37,30 @@ export function SignInPage() {
         <ErrorBanner error={error} fieldsShown={['password', 'username']} />
         <div className="field">
           <label htmlFor="username">用户名</label>
-          <input id="username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} aria-describedby="username-err" autoFocus />
+          <input
+            id="username"
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            aria-describedby="username-err"
+            autoFocus
+          />
           <FieldError error={error} field="username" id="username-err" />
         </div>
         <div className="field">
           <label htmlFor="password">密码</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby="password-err" />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-describedby="password-err"
+          />
           <FieldError error={error} field="password" id="password-err" />
         </div>
         <div className="field-inline">

@@ -90,9 +90,7 @@ export class NotificationWebhookPusher implements OnApplicationBootstrap, OnAppl
   /** One job per pending copy (the schedule runs this; a job already there for a row is not added twice). */
   async sweep(): Promise<number> {
     if (!this.queue) return 0;
-    const rows: { id: string }[] = await this.ds.query(
-      `SELECT id FROM notifications WHERE webhook_state = 'pending' ORDER BY created_at LIMIT ${SWEEP_BATCH}`,
-    );
+    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM notifications WHERE webhook_state = 'pending' ORDER BY created_at LIMIT ${SWEEP_BATCH}`);
     if (rows.length) await this.queue.addBulk(rows.map((r) => ({ name: 'push', data: { notificationId: r.id }, opts: { jobId: `nw-${r.id}` } })));
     return rows.length;
   }

@@ -28,7 +28,10 @@ export class CallbackConfirmations {
     private readonly metrics: EngineMetrics,
   ) {}
 
-  async confirm(ref: { deliveryId: string } | { channelType: string; externalId: string }, result: CallbackResult): Promise<'published' | 'failed' | 'pending' | 'ignored'> {
+  async confirm(
+    ref: { deliveryId: string } | { channelType: string; externalId: string },
+    result: CallbackResult,
+  ): Promise<'published' | 'failed' | 'pending' | 'ignored'> {
     const rows: any[] =
       'deliveryId' in ref
         ? await this.ds.query(`SELECT * FROM deliveries WHERE id = $1`, [ref.deliveryId])

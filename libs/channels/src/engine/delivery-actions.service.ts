@@ -88,7 +88,15 @@ export class DeliveryActions {
       const stale = currentVersionRefusal(r, '重新发送');
       if (stale) throw stale;
       await this.states.retry(em, r.id, r.state, to, [{ kind: 'operator_retry', fromState: r.state, toState: to, actorId: actor.id }]);
-      await this.audit.record(em, { actorId: actor.id, action: 'delivery.retry', entityType: 'delivery', entityId: r.id, itemId: r.item_id, organisationId: r.organisation_id, details: { from: r.state, to } });
+      await this.audit.record(em, {
+        actorId: actor.id,
+        action: 'delivery.retry',
+        entityType: 'delivery',
+        entityId: r.id,
+        itemId: r.item_id,
+        organisationId: r.organisation_id,
+        details: { from: r.state, to },
+      });
       job = { deliveryId: r.id, channelType: r.channel_type, accountId: r.channel_account_id };
       return { id: r.id, state: to };
     });
@@ -104,13 +112,34 @@ export class DeliveryActions {
       const r = await this.lock(em, deliveryId);
       await actor.authorize(r.organisation_id);
       if (r.state === 'awaiting_confirmation' || r.state === 'unconfirmed') {
-        throw AppError.conflict('MAY_BE_PUBLISHED', `发送任务状态为「${deliveryStateLabel(r.state)}」，外部系统可能已发布，不能直接取消；请等待核实结果，或撤回该信息`);
+        throw AppError.conflict(
+          'MAY_BE_PUBLISHED',
+          `发送任务状态为「${deliveryStateLabel(r.state)}」，外部系统可能已发布，不能直接取消；请等待核实结果，或撤回该信息`,
+        );
       }
       if (!['pending', 'failed', 'awaiting_issue'].includes(r.state)) this.refuse('INVALID_DELIVERY_STATE', r.state, '取消');
-      await this.states.cancel(em, r.id, r.state, `已由渠道运维取消：${reason}`, [{ kind: 'state', fromState: r.state, toState: 'cancelled', message: reason, actorId: actor.id }]);
-      await this.audit.record(em, { actorId: actor.id, action: 'delivery.cancel', entityType: 'delivery', entityId: r.id, itemId: r.item_id, organisationId: r.organisation_id, details: { from: r.state, reason } });
+      await this.states.cancel(em, r.id, r.state, `已由渠道运维取消：${reason}`, [
+        { kind: 'state', fromState: r.state, toState: 'cancelled', message: reason, actorId: actor.id },
+      ]);
+      await this.audit.record(em, {
+        actorId: actor.id,
+        action: 'delivery.cancel',
+        entityType: 'delivery',
+        entityId: r.id,
+        itemId: r.item_id,
+        organisationId: r.organisation_id,
+        details: { from: r.state, reason },
+      });
       if (await settleItemAfterCancel(em, r.item_id)) {
-        await this.audit.record(em, { actorId: actor.id, action: 'item.not_published', entityType: 'item', entityId: r.item_id, itemId: r.item_id, organisationId: r.organisation_id, details: { reason: `各渠道的发布均已取消（最后取消：${r.account_name}）` } });
+        await this.audit.record(em, {
+          actorId: actor.id,
+          action: 'item.not_published',
+          entityType: 'item',
+          entityId: r.item_id,
+          itemId: r.item_id,
+          organisationId: r.organisation_id,
+          details: { reason: `各渠道的发布均已取消（最后取消：${r.account_name}）` },
+        });
       }
       return { id: r.id, state: 'cancelled' as const, channelType: r.channel_type };
     });
@@ -168,8 +197,18 @@ export class DeliveryActions {
       if (r.state === 'withdrawing' && r.lease_until && new Date(r.lease_until) > new Date()) {
         throw AppError.conflict('DELIVERY_BUSY', '正在自动撤回，请稍后再试');
       }
-      await this.states.markWithdrawn(em, r.id, r.state, note, [{ kind: 'state', fromState: r.state, toState: 'withdrawn', message: `人工撤回：${note}`, actorId: actor.id }]);
-      await this.audit.record(em, { actorId: actor.id, action: 'delivery.mark_withdrawn', entityType: 'delivery', entityId: r.id, itemId: r.item_id, organisationId: r.organisation_id, details: { from: r.state, note } });
+      await this.states.markWithdrawn(em, r.id, r.state, note, [
+        { kind: 'state', fromState: r.state, toState: 'withdrawn', message: `人工撤回：${note}`, actorId: actor.id },
+      ]);
+      await this.audit.record(em, {
+        actorId: actor.id,
+        action: 'delivery.mark_withdrawn',
+        entityType: 'delivery',
+        entityId: r.id,
+        itemId: r.item_id,
+        organisationId: r.organisation_id,
+        details: { from: r.state, note },
+      });
       if (r.state === 'withdrawing') job = { deliveryId: r.id, channelType: r.channel_type, op: 'withdraw' };
       return { id: r.id, state: 'withdrawn' as const };
     });
@@ -194,7 +233,8 @@ export class DeliveryActions {
       let moved: any[] = [];
       if (item.status === 'approved') {
         moved = await this.states.reschedule(em, itemId, item.current_version_no, publishAt);
-        for (const m of moved) await this.runner.event(m.id, { kind: 'rescheduled', message: `发布时间调整为 ${new Date(m.due_at).toISOString()}`, actorId: actor.id }, em);
+        for (const m of moved)
+          await this.runner.event(m.id, { kind: 'rescheduled', message: `发布时间调整为 ${new Date(m.due_at).toISOString()}`, actorId: actor.id }, em);
         jobs = moved.map((m) => ({ deliveryId: m.id, channelType: m.channel_type, accountId: m.channel_account_id, runAt: new Date(m.due_at) }));
       }
       await this.audit.record(em, {
@@ -222,11 +262,25 @@ export class DeliveryActions {
       const item = await this.lockItem(em, itemId);
       await actor.authorize(item.organisation_id);
       if (item.status !== 'approved') throw AppError.conflict('NOT_SCHEDULED', '只有已审核、尚未发布的信息可以取消定时发布');
-      const cancelled = await this.states.cancelUnstarted(em, itemId, `定时发布已取消：${reason}`, () => ({ kind: 'state', fromState: 'pending', toState: 'cancelled', message: reason, actorId: actor.id }));
+      const cancelled = await this.states.cancelUnstarted(em, itemId, `定时发布已取消：${reason}`, () => ({
+        kind: 'state',
+        fromState: 'pending',
+        toState: 'cancelled',
+        message: reason,
+        actorId: actor.id,
+      }));
       const others = await em.query(`SELECT count(*)::int AS n FROM deliveries WHERE item_id = $1 AND state <> 'cancelled'`, [itemId]);
       const backToDraft = others[0].n === 0;
       if (backToDraft) await em.query(`UPDATE items SET status = 'draft', review_level = 0, updated_at = now() WHERE id = $1`, [itemId]);
-      await this.audit.record(em, { actorId: actor.id, action: 'item.schedule_cancel', entityType: 'item', entityId: itemId, itemId, organisationId: item.organisation_id, details: { reason, cancelled: cancelled.length, backToDraft } });
+      await this.audit.record(em, {
+        actorId: actor.id,
+        action: 'item.schedule_cancel',
+        entityType: 'item',
+        entityId: itemId,
+        itemId,
+        organisationId: item.organisation_id,
+        details: { reason, cancelled: cancelled.length, backToDraft },
+      });
       jobs = cancelled.map((c: any) => ({ deliveryId: c.id, channelType: c.channel_type }));
       return { itemId, cancelled: cancelled.length, itemStatus: backToDraft ? 'draft' : item.status };
     });
@@ -249,7 +303,14 @@ export class DeliveryActions {
       if (!rows[0]) throw AppError.notFound('渠道账号', accountId);
       await actor.authorize(rows[0].organisation_id);
       await em.query(`UPDATE channel_accounts SET status = 'active', status_reason = NULL, updated_at = now() WHERE id = $1`, [accountId]);
-      await this.audit.record(em, { actorId: actor.id, action: 'channel_account.restore', entityType: 'channel_account', entityId: accountId, organisationId: rows[0].organisation_id, details: { previous: rows[0].status, reason: rows[0].status_reason } });
+      await this.audit.record(em, {
+        actorId: actor.id,
+        action: 'channel_account.restore',
+        entityType: 'channel_account',
+        entityId: accountId,
+        organisationId: rows[0].organisation_id,
+        details: { previous: rows[0].status, reason: rows[0].status_reason },
+      });
     });
     this.accounts.invalidate(accountId);
     const resumed = await this.resumeAccount(accountId);
@@ -264,7 +325,13 @@ export class DeliveryActions {
       [accountId, OPEN],
     );
     await this.queues.ensureJobs(
-      rows.map((r: any) => ({ deliveryId: r.id, channelType: r.channel_type, accountId, op: r.state === 'withdrawing' ? 'withdraw' : 'deliver', runAt: new Date(r.run_at) })),
+      rows.map((r: any) => ({
+        deliveryId: r.id,
+        channelType: r.channel_type,
+        accountId,
+        op: r.state === 'withdrawing' ? 'withdraw' : 'deliver',
+        runAt: new Date(r.run_at),
+      })),
     );
     return rows.length;
   }

@@ -29,11 +29,19 @@ export class DeliveryContexts {
     private readonly accounts: AccountStore,
     private readonly portalUrls: PortalUrls,
   ) {
-    this.snapshots = new Batcher<string, ItemSnapshot | null>(async (ids) => {
-      const rows: { id: string; snapshot: ItemSnapshot }[] = await states.q('versions_many', `SELECT id, snapshot FROM item_versions WHERE id = ANY($1::uuid[])`, [ids]);
-      const byId = new Map(rows.map((r) => [r.id, r.snapshot]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }, 100, 2);
+    this.snapshots = new Batcher<string, ItemSnapshot | null>(
+      async (ids) => {
+        const rows: { id: string; snapshot: ItemSnapshot }[] = await states.q(
+          'versions_many',
+          `SELECT id, snapshot FROM item_versions WHERE id = ANY($1::uuid[])`,
+          [ids],
+        );
+        const byId = new Map(rows.map((r) => [r.id, r.snapshot]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      100,
+      2,
+    );
   }
 
   /** The frozen version a delivery sends (a pending read is shared; a failed read is not remembered). */

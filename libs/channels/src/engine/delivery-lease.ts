@@ -102,7 +102,11 @@ export class DeliveryLeases {
    * and waits longer for its turn: the delivery it stands for may be the account's call in flight,
    * to be reconciled before the account's other deliveries go out.
    */
-  private async slot(accountId: string, channelType: string, takeover = false): Promise<{ token: string; rateLimit?: { durationMs: number } } | { runAt: Date }> {
+  private async slot(
+    accountId: string,
+    channelType: string,
+    takeover = false,
+  ): Promise<{ token: string; rateLimit?: { durationMs: number } } | { runAt: Date }> {
     const limits = await this.limitsFor(accountId, channelType);
     const lease = this.leaseSeconds * 1000;
     const r = await this.o.limiter.acquire(accountId, limits, lease, takeover ? lease : undefined, takeover);

@@ -101,19 +101,24 @@ export class DeliveryQueues implements OnApplicationShutdown {
     return this.addNow(reqs);
   }
 
-  private readonly adder = new Batcher<EnqueueRequest, boolean>(async (reqs) => {
-    const byId = new Map<EnqueueRequest, boolean>();
-    for (const [type, list] of DeliveryQueues.byType(reqs)) {
-      try {
-        await this.queue(type).addBulk(list.map(DeliveryQueues.job));
-        for (const r of list) byId.set(r, true);
-      } catch (e) {
-        this.log.warn({ err: (e as Error).message, channelType: type, count: list.length }, 'enqueue failed; the sweeper will retry');
-        for (const r of list) byId.set(r, false);
+  private readonly adder = new Batcher<EnqueueRequest, boolean>(
+    async (reqs) => {
+      const byId = new Map<EnqueueRequest, boolean>();
+      for (const [type, list] of DeliveryQueues.byType(reqs)) {
+        try {
+          await this.queue(type).addBulk(list.map(DeliveryQueues.job));
+          for (const r of list) byId.set(r, true);
+        } catch (e) {
+          this.log.warn({ err: (e as Error).message, channelType: type, count: list.length }, 'enqueue failed; the sweeper will retry');
+          for (const r of list) byId.set(r, false);
+        }
       }
-    }
-    return reqs.map((r) => byId.get(r) ?? false);
-  }, 500, 2, { lingerMs: 5, fullAt: 40 });
+      return reqs.map((r) => byId.get(r) ?? false);
+    },
+    500,
+    2,
+    { lingerMs: 5, fullAt: 40 },
+  );
 
   private async addNow(reqs: EnqueueRequest[]): Promise<{ enqueued: number; failed: number }> {
     let enqueued = 0;

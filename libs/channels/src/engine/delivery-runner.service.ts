@@ -59,10 +59,16 @@ export class DeliveryRunner {
   ) {
     this.contexts = new DeliveryContexts(ds, states, accounts, portalUrls);
     this.leases = new DeliveryLeases({ ds, config, registry, accounts, limiter, states, contexts: this.contexts });
-    this.outcomes = new OutcomeWriter(ds, states, metrics, (type) => {
-      const c = registry.get(type).capabilities;
-      return { reportRow: c.reportRow, newMedia: c.newMedia ?? false };
-    }, notifications);
+    this.outcomes = new OutcomeWriter(
+      ds,
+      states,
+      metrics,
+      (type) => {
+        const c = registry.get(type).capabilities;
+        return { reportRow: c.reportRow, newMedia: c.newMedia ?? false };
+      },
+      notifications,
+    );
     const failures = new StepFailures(this.outcomes, accounts, limiter, metrics);
     this.steps = new DeliverySteps({ ds, registry, accounts, metrics, contexts: this.contexts, leases: this.leases, outcomes: this.outcomes, failures });
     this.withdraws = new DeliveryWithdraws({
@@ -91,12 +97,22 @@ export class DeliveryRunner {
 
   /** One step of a delivery (deliver / confirm / reconcile), in the lease frame. */
   run(deliveryId: string, hint: StepHint = {}): Promise<StepOutcome> {
-    return this.leases.leased(deliveryId, hint, (id) => this.leases.claim(id), (c) => this.steps.step(c));
+    return this.leases.leased(
+      deliveryId,
+      hint,
+      (id) => this.leases.claim(id),
+      (c) => this.steps.step(c),
+    );
   }
 
   /** Takes one delivery back (delivery-withdraw.ts), in the same frame as every step. */
   runWithdraw(deliveryId: string, hint: StepHint = {}): Promise<StepOutcome> {
-    return this.leases.leased(deliveryId, hint, (id) => this.withdraws.claim(id), (c) => this.withdraws.step(c));
+    return this.leases.leased(
+      deliveryId,
+      hint,
+      (id) => this.withdraws.claim(id),
+      (c) => this.withdraws.step(c),
+    );
   }
 
   /** See OutcomeWriter.markPublished: the publication, its ledger row and the item, exactly once. */
@@ -115,7 +131,10 @@ export class DeliveryRunner {
   }
 
   /** An outside system's callback (callback-confirmation.ts): idempotent, a late or repeated one is ignored. */
-  confirmFromCallback(ref: { deliveryId: string } | { channelType: string; externalId: string }, result: CallbackResult): Promise<'published' | 'failed' | 'pending' | 'ignored'> {
+  confirmFromCallback(
+    ref: { deliveryId: string } | { channelType: string; externalId: string },
+    result: CallbackResult,
+  ): Promise<'published' | 'failed' | 'pending' | 'ignored'> {
     return this.callbacks.confirm(ref, result);
   }
 }

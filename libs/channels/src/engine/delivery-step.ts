@@ -42,4 +42,3 @@ export function rowToDelivery(r: any): Delivery {
   d.updatedAt = new Date(r.updated_at);
   return d;
 }
-

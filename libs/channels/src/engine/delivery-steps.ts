@@ -1,15 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Delivery } from '@app/domain/entities/delivery.entity';
 import type { PendingEvent } from '@app/persistence/delivery/delivery-events.sql';
-import {
-  ChannelAdapter,
-  ChannelError,
-  ConfirmResult,
-  CredentialsError,
-  DeliverResult,
-  DeliveryContext,
-  ReconcileResult,
-} from '../channel-adapter';
+import { ChannelAdapter, ChannelError, ConfirmResult, CredentialsError, DeliverResult, DeliveryContext, ReconcileResult } from '../channel-adapter';
 import type { ChannelRegistry } from '../channel-registry';
 import type { AccountStore } from './account-store.service';
 import type { DeliveryContexts } from './delivery-context';
@@ -66,18 +58,31 @@ export class DeliverySteps {
           if (!adapter.reconcile) {
             // Nobody can ask the channel: a person decides (an operator's retry after that is the decision to send again).
             if (!(await isResendAuthorised(this.o.ds, d))) {
-              return await failures.toManualCheck(c, events, phase, 'UNCONFIRMED_NO_RECONCILE', '上次发送的结果未知，且该渠道无法查询核实，系统不会自动重发，待人工核实。请到该渠道后台查看：已发布的请“标记为已发布”，确认未发布的请“重试”');
+              return await failures.toManualCheck(
+                c,
+                events,
+                phase,
+                'UNCONFIRMED_NO_RECONCILE',
+                '上次发送的结果未知，且该渠道无法查询核实，系统不会自动重发，待人工核实。请到该渠道后台查看：已发布的请“标记为已发布”，确认未发布的请“重试”',
+              );
             }
             await ctx.saveCheckpoint({ manualCheck: null });
           }
-          const r = !adapter.reconcile ? ({ found: false } as const) : await this.timed(c, () => adapter.reconcile!(ctx)).catch((e) => this.resendIfAuthorised(d, ctx, events, e));
+          const r = !adapter.reconcile
+            ? ({ found: false } as const)
+            : await this.timed(c, () => adapter.reconcile!(ctx)).catch((e) => this.resendIfAuthorised(d, ctx, events, e));
           c.answered = true;
           if (adapter.reconcile) events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
           const settled = await this.applyReconcile(c, ctx, events, r);
           if (settled) return settled;
           // Not found: the earlier call did not take effect. Out of attempts: stop here instead of sending again.
           if (d.attempts > maxAttempts(adapter)) {
-            return await this.o.outcomes.fail(c, events, d.lastErrorCode ?? 'MAX_ATTEMPTS', `重试${d.attempts - 1}次后仍失败：${d.lastErrorMessage ?? '外部系统未接受'}`);
+            return await this.o.outcomes.fail(
+              c,
+              events,
+              d.lastErrorCode ?? 'MAX_ATTEMPTS',
+              `重试${d.attempts - 1}次后仍失败：${d.lastErrorMessage ?? '外部系统未接受'}`,
+            );
           }
           phase = 'deliver';
         }
@@ -155,7 +160,11 @@ export class DeliverySteps {
   private async applyConfirm(c: Claim, ctx: DeliveryContext, events: PendingEvent[], r: ConfirmResult): Promise<StepOutcome> {
     if (r.status === 'published') {
       // The confirming poll is not a send attempt.
-      await this.o.outcomes.markPublished(c.d, ctx.version, r.externalId, r.externalUrl ?? null, r.publishedAt ?? new Date(), { token: c.token, events, attemptsDelta: -1 });
+      await this.o.outcomes.markPublished(c.d, ctx.version, r.externalId, r.externalUrl ?? null, r.publishedAt ?? new Date(), {
+        token: c.token,
+        events,
+        attemptsDelta: -1,
+      });
       return { done: true };
     }
     const adapter = this.o.registry.get(c.d.channelType);

@@ -15,9 +15,11 @@ export function currentVersionRefusal(r: { item_status: string; item_version_no:
   const current = Number(r.item_version_no);
   if (r.item_status !== 'approved' && r.item_status !== 'published') {
     const label = ITEM_STATUS_LABELS[r.item_status as ItemStatus] ?? r.item_status;
-    return AppError.conflict('VERSION_NOT_APPROVED', `该发送任务是第${v}版，信息当前为「${label}」，未处于已审核或已发布状态，不能${what}；须重新审核通过后由系统发送`, [
-      { field: 'versionNo', reason: `item is ${r.item_status}, not approved or published` },
-    ]);
+    return AppError.conflict(
+      'VERSION_NOT_APPROVED',
+      `该发送任务是第${v}版，信息当前为「${label}」，未处于已审核或已发布状态，不能${what}；须重新审核通过后由系统发送`,
+      [{ field: 'versionNo', reason: `item is ${r.item_status}, not approved or published` }],
+    );
   }
   if (current !== v) {
     return AppError.conflict('VERSION_NOT_APPROVED', `该发送任务是第${v}版，信息当前审核通过的是第${current}版，旧版本不能${what}`, [

@@ -100,7 +100,10 @@ export class DeliveryWithdraws {
       if (err?.kind === 'manual_check') {
         // Whether it went out cannot be proven: a person checks, removes it if it is there, and records that.
         const runAt = new Date(Date.now() + MANUAL_CHECK_RECHECK_MS);
-        await this.releaseWithdraw(c, events, { nextAttemptAt: runAt, error: [code, `撤回时无法确认是否已发布。${message}。如已发出，请到该渠道人工删除，完成后“标记为已撤回”`] });
+        await this.releaseWithdraw(c, events, {
+          nextAttemptAt: runAt,
+          error: [code, `撤回时无法确认是否已发布。${message}。如已发出，请到该渠道人工删除，完成后“标记为已撤回”`],
+        });
         return { done: false, runAt };
       }
       if (err?.kind === 'credentials') {
@@ -116,7 +119,11 @@ export class DeliveryWithdraws {
     }
   }
 
-  private async releaseWithdraw(c: Claim, events: PendingEvent[], o: { nextAttemptAt?: Date; externalId?: string; error?: [string, string]; checkpoint?: Record<string, unknown> }) {
+  private async releaseWithdraw(
+    c: Claim,
+    events: PendingEvent[],
+    o: { nextAttemptAt?: Date; externalId?: string; error?: [string, string]; checkpoint?: Record<string, unknown> },
+  ) {
     await this.h.states.releaseWithdraw({ deliveryId: c.d.id, token: c.token }, o, events.splice(0));
   }
 

@@ -73,10 +73,10 @@ export class FanoutService {
 
   /** The organisation's name and code and the author's display name, for a snapshot. */
   private async context(em: Pick<EntityManager, 'query'>, item: Pick<Item, 'organisationId' | 'authorId'>): Promise<SnapshotContext> {
-    const rows = await em.query(
-      `SELECT o.name, o.code, (SELECT display_name FROM users WHERE id = $2) AS author FROM organisations o WHERE o.id = $1`,
-      [item.organisationId, item.authorId],
-    );
+    const rows = await em.query(`SELECT o.name, o.code, (SELECT display_name FROM users WHERE id = $2) AS author FROM organisations o WHERE o.id = $1`, [
+      item.organisationId,
+      item.authorId,
+    ]);
     if (!rows[0]) throw AppError.notFound('机构', item.organisationId);
     return { org: { name: rows[0].name, code: rows[0].code }, authorName: rows[0].author ?? null };
   }
@@ -103,7 +103,14 @@ export class FanoutService {
       skipAccountIds: [...skipAccountIds],
     });
     if (!frozen) throw unknownChannelAccount();
-    const version = Object.assign(new ItemVersion(), { id: frozen.versionId, itemId: item.id, versionNo, snapshot, createdBy: actorId, createdAt: frozen.createdAt });
+    const version = Object.assign(new ItemVersion(), {
+      id: frozen.versionId,
+      itemId: item.id,
+      versionNo,
+      snapshot,
+      createdBy: actorId,
+      createdAt: frozen.createdAt,
+    });
     item.currentVersionNo = versionNo;
     return {
       version,

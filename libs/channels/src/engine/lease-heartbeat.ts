@@ -1,4 +1,3 @@
-
 /**
  * Leases live as long as their holder's heartbeat. A claim holds a delivery (Postgres lease) and a
  * slot of its account (Redis) for a short time, renewed every third of it while the step runs; a

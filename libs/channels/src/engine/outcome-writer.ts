@@ -44,28 +44,33 @@ export class OutcomeWriter {
     /** Told when a delivery failed or starts waiting for a person (the operators' notifications). */
     private readonly notifications?: Pick<NotificationsService, 'deliveryProblem'>,
   ) {
-    this.publications = new Batcher<PublishRow, boolean | Error>(async (rows) => {
-      try {
-        const done = await this.states.publishMany(rows);
-        return rows.map((r) => done.has(r.deliveryId));
-      } catch (e) {
-        // A deadlock between concurrent batches (or any failure of the shared statement): row by row.
-        this.log.warn({ err: (e as Error).message, rows: rows.length }, 'batched publication failed; writing one by one');
-        return Promise.all(
-          rows.map((r) =>
-            this.states
-              .markPublished({ ...r, guard: { token: r.token }, events: r.events })
-              .then((x) => !!x)
-              .catch((err: Error) => err),
-          ),
-        );
-      }
-      // Two publication statements at a time per process. They share rows (an item's, the statistics
-      // rollups'), but each statement takes them in key order: deliveries by id, items by id, the
-      // rollup trigger's item-years and rollups sorted; should Postgres still report a deadlock, the
-      // statement that lost is written row by row above. A statement costs far more than a row
-      // (planning, the rollup and notify triggers, the commit): a small batch waits a moment for more.
-    }, 200, 2, { lingerMs: PUBLISH_LINGER_MS, fullAt: 32 });
+    this.publications = new Batcher<PublishRow, boolean | Error>(
+      async (rows) => {
+        try {
+          const done = await this.states.publishMany(rows);
+          return rows.map((r) => done.has(r.deliveryId));
+        } catch (e) {
+          // A deadlock between concurrent batches (or any failure of the shared statement): row by row.
+          this.log.warn({ err: (e as Error).message, rows: rows.length }, 'batched publication failed; writing one by one');
+          return Promise.all(
+            rows.map((r) =>
+              this.states
+                .markPublished({ ...r, guard: { token: r.token }, events: r.events })
+                .then((x) => !!x)
+                .catch((err: Error) => err),
+            ),
+          );
+        }
+        // Two publication statements at a time per process. They share rows (an item's, the statistics
+        // rollups'), but each statement takes them in key order: deliveries by id, items by id, the
+        // rollup trigger's item-years and rollups sorted; should Postgres still report a deadlock, the
+        // statement that lost is written row by row above. A statement costs far more than a row
+        // (planning, the rollup and notify triggers, the commit): a small batch waits a moment for more.
+      },
+      200,
+      2,
+      { lingerMs: PUBLISH_LINGER_MS, fullAt: 32 },
+    );
   }
 
   /**
@@ -82,7 +87,14 @@ export class OutcomeWriter {
     externalId: string,
     externalUrl: string | null,
     at: Date,
-    o: { token?: string; fromStates?: DeliveryState[]; actorId?: string | null; events?: PendingEvent[]; inTx?: (em: EntityManager) => Promise<void>; attemptsDelta?: number } = {},
+    o: {
+      token?: string;
+      fromStates?: DeliveryState[];
+      actorId?: string | null;
+      events?: PendingEvent[];
+      inTx?: (em: EntityManager) => Promise<void>;
+      attemptsDelta?: number;
+    } = {},
   ): Promise<boolean> {
     const events = o.events ? o.events.splice(0) : [];
     const tags = this.ledgerTags(d.channelType);
@@ -149,15 +161,12 @@ export class OutcomeWriter {
    * withdrawal turned the delivery `withdrawing` meanwhile, the state is not touched; what the step
    * learnt (the outside id, checkpoints) is still recorded and the lease released.
    */
-  async transition(
-    c: Claim,
-    to: DeliveryState,
-    events: PendingEvent[],
-    o: TransitionOptions,
-  ) {
+  async transition(c: Claim, to: DeliveryState, events: PendingEvent[], o: TransitionOptions) {
     const pending = events.splice(0);
     const stateEvent = !o.quiet || to !== c.prev;
-    const withState = stateEvent ? [...pending, { kind: 'state', fromState: 'processing', toState: to, errorCode: o.error?.[0], message: o.error?.[1] }] : pending;
+    const withState = stateEvent
+      ? [...pending, { kind: 'state', fromState: 'processing', toState: to, errorCode: o.error?.[0], message: o.error?.[1] }]
+      : pending;
     const args = {
       deliveryId: c.d.id,
       token: c.token,

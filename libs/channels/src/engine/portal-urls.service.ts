@@ -28,7 +28,8 @@ export class PortalUrls {
   private pageHosts(): { type: string; pagePath: string }[] {
     return this.modules
       .get(ChannelRegistry, { strict: false })
-      .capabilities().flatMap((c) => (c.publicPage ? [{ type: c.type, pagePath: c.publicPage.pagePath }] : []));
+      .capabilities()
+      .flatMap((c) => (c.publicPage ? [{ type: c.type, pagePath: c.publicPage.pagePath }] : []));
   }
 
   /** The site root of the organisation's public pages and the page path below it. */

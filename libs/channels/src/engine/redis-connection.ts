@@ -29,5 +29,13 @@ function quiet(c: IORedis): IORedis {
  */
 export function commandConnection(url: string): IORedis {
   // Auto-pipelining: the limiter's calls of many concurrent jobs share one socket write per tick.
-  return quiet(new IORedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, commandTimeout: 3000, enableAutoPipelining: true } as RedisOptions));
+  return quiet(
+    new IORedis(url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      connectTimeout: 2000,
+      commandTimeout: 3000,
+      enableAutoPipelining: true,
+    } as RedisOptions),
+  );
 }

@@ -22,7 +22,7 @@ export function maxAttempts(adapter: ChannelAdapter): number {
 /** How long an accepted publication may wait for confirmation: the account's setting, the channel's, or 24 h. */
 export function confirmGiveUpMs(adapter: ChannelAdapter, ctx?: DeliveryContext): number {
   const s = Number(ctx?.account.settings?.confirmGiveUpMs);
-  return s > 0 ? s : adapter.capabilities.confirmGiveUpMs ?? CONFIRMATION_GIVE_UP_MS;
+  return s > 0 ? s : (adapter.capabilities.confirmGiveUpMs ?? CONFIRMATION_GIVE_UP_MS);
 }
 
 /** When the outside system accepted the publication (the checkpoint), else when the delivery was made. */
@@ -77,7 +77,12 @@ export class StepFailures {
         // message says what to check). Looked up again once a day in case the channel can tell by then.
         const runAt = new Date(Date.now() + MANUAL_CHECK_RECHECK_MS);
         events.push({ kind: MANUAL_CHECK_EVENT, call: phase, errorCode: code, message });
-        await this.outcomes.transition(c, 'unconfirmed', events, { nextAttemptAt: runAt, error, checkpoint: { manualCheck: true }, attemptsDelta: phase === 'deliver' ? 0 : -1 });
+        await this.outcomes.transition(c, 'unconfirmed', events, {
+          nextAttemptAt: runAt,
+          error,
+          checkpoint: { manualCheck: true },
+          attemptsDelta: phase === 'deliver' ? 0 : -1,
+        });
         return { done: false, runAt };
       }
       case 'rate_limited': {
@@ -105,7 +110,14 @@ export class StepFailures {
    * An outcome still unknown after a failed check (unknown-outcome.ts): checked again with exponential
    * backoff, its events coalesced; at the channel's give-up time it waits for a person, never `failed`.
    */
-  private async checkAgainLater(c: Claim, adapter: ChannelAdapter, phase: Phase, events: PendingEvent[], error: [string, string], ctx?: DeliveryContext): Promise<StepOutcome> {
+  private async checkAgainLater(
+    c: Claim,
+    adapter: ChannelAdapter,
+    phase: Phase,
+    events: PendingEvent[],
+    error: [string, string],
+    ctx?: DeliveryContext,
+  ): Promise<StepOutcome> {
     const { d } = c;
     if (phase === 'reconcile' && d.checkpoint?.manualCheck) {
       // Waiting for a person already: a failed daily look-up changes nothing (and keeps the message).
@@ -118,9 +130,17 @@ export class StepFailures {
     if (phase === 'confirm') {
       // The publication was accepted; only the question failed. Keep asking until the give-up time.
       const giveUp = confirmGiveUpMs(adapter, ctx);
-      if (Date.now() - acceptedAt(c, ctx) > giveUp) return this.toManualCheck(c, events, phase, 'CONFIRMATION_TIMEOUT', giveUpMessage('confirm', giveUp, error[1]));
+      if (Date.now() - acceptedAt(c, ctx) > giveUp)
+        return this.toManualCheck(c, events, phase, 'CONFIRMATION_TIMEOUT', giveUpMessage('confirm', giveUp, error[1]));
       const runAt = new Date(Date.now() + unknownCheckDelayMs(checks));
-      await this.outcomes.transition(c, 'awaiting_confirmation', events, { nextAttemptAt: runAt, error, attemptsDelta: -1, checkpoint: { unknownChecks: checks }, coalesce: true, quiet: true });
+      await this.outcomes.transition(c, 'awaiting_confirmation', events, {
+        nextAttemptAt: runAt,
+        error,
+        attemptsDelta: -1,
+        checkpoint: { unknownChecks: checks },
+        coalesce: true,
+        quiet: true,
+      });
       return { done: false, runAt };
     }
     // The outcome stays unknown until the outside system can be asked. Lookups failing (an outage) do

@@ -23,7 +23,7 @@ export function unknownCheckDelayMs(checks: number, random = Math.random): numbe
 /** The account's `unknownGiveUpMs` / `confirmGiveUpMs`, else the adapter's confirmGiveUpMs, else a day. */
 export function unknownGiveUpMs(adapter: ChannelAdapter, ctx: Pick<DeliveryContext, 'account'> | undefined, which: 'unknown' | 'confirm'): number {
   const s = ctx?.account.settings ?? {};
-  const own = Number(which === 'unknown' ? s.unknownGiveUpMs ?? s.confirmGiveUpMs : s.confirmGiveUpMs);
+  const own = Number(which === 'unknown' ? (s.unknownGiveUpMs ?? s.confirmGiveUpMs) : s.confirmGiveUpMs);
   if (own > 0) return own;
   return adapter.capabilities.confirmGiveUpMs ?? UNKNOWN_GIVE_UP_MS;
 }

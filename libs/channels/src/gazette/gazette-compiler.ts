@@ -112,10 +112,20 @@ export class GazetteCompiler {
       }
       await savePositions(em, toc, true);
       const hasContent = tocEntries(toc).length > 0;
-      await em.getRepository(GazetteIssue).update(
-        { id: issue.id },
-        { year: number.year, issueNo: number.issueNo, totalNo: number.totalNo, toc, status: hasContent ? 'compiled' : 'draft', compiledAt: now, compiledBy: actorId },
-      );
+      await em
+        .getRepository(GazetteIssue)
+        .update(
+          { id: issue.id },
+          {
+            year: number.year,
+            issueNo: number.issueNo,
+            totalNo: number.totalNo,
+            toc,
+            status: hasContent ? 'compiled' : 'draft',
+            compiledAt: now,
+            compiledBy: actorId,
+          },
+        );
       await this.audit.record(em, {
         actorId,
         action: 'gazette.issue_compile',
@@ -142,14 +152,22 @@ export class GazetteCompiler {
       }
       const titles = ctx.sections.map((s) => s.title);
       for (const o of order) {
-        if (o.section !== undefined && !titles.includes(o.section)) throw AppError.validation([{ field: 'entries.section', reason: `栏目“${o.section}”不存在，可选：${titles.join('、')}` }]);
+        if (o.section !== undefined && !titles.includes(o.section))
+          throw AppError.validation([{ field: 'entries.section', reason: `栏目“${o.section}”不存在，可选：${titles.join('、')}` }]);
       }
       const byId = new Map(articles.map((a) => [a.entryId, a]));
       const input = order.map((o, i) => ({ ...byId.get(o.entryId)!, section: o.section ?? byId.get(o.entryId)!.section, position: i + 1 }));
       const toc = buildToc(ctx.sections, input, await errataOf(em, issue.id), true);
       await savePositions(em, toc);
       await em.getRepository(GazetteIssue).update({ id: issue.id }, { toc });
-      await this.audit.record(em, { actorId, action: 'gazette.issue_reorder', entityType: 'gazette_issue', entityId: issue.id, organisationId: issue.organisationId, details: { order: order.map((o) => o.entryId) } });
+      await this.audit.record(em, {
+        actorId,
+        action: 'gazette.issue_reorder',
+        entityType: 'gazette_issue',
+        entityId: issue.id,
+        organisationId: issue.organisationId,
+        details: { order: order.map((o) => o.entryId) },
+      });
       return ctx.site;
     });
   }

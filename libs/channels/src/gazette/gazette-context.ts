@@ -50,7 +50,13 @@ export function gazetteContextFor(
     settings,
     kinds,
     sections: effectiveSections(settings, kinds),
-    site: { title: settings.title, organisationName: organisation.name, publisher: settings.publisher, frequencyLabel: FREQUENCY_LABELS[settings.frequency], baseUrl },
+    site: {
+      title: settings.title,
+      organisationName: organisation.name,
+      publisher: settings.publisher,
+      frequencyLabel: FREQUENCY_LABELS[settings.frequency],
+      baseUrl,
+    },
     // Always inside PORTAL_DIR: `path` is a plain name (parseGazetteSettings), and no setting names a
     // directory of its own, so no account can make the product write elsewhere (issue 12, point 8).
     dir: path.join(path.resolve(portalDir(config)), settings.path),

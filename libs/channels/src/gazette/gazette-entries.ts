@@ -47,7 +47,10 @@ export async function savePositions(em: EntityManager, toc: GazetteToc, onlyErra
   }
 }
 
-export async function articlesOf(em: EntityManager, issueId: string): Promise<(TocArticleInput & { state: string; itemVersionId: string; snapshot: ItemSnapshot })[]> {
+export async function articlesOf(
+  em: EntityManager,
+  issueId: string,
+): Promise<(TocArticleInput & { state: string; itemVersionId: string; snapshot: ItemSnapshot })[]> {
   const rows: any[] = await em.query(
     `SELECT e.id, e.delivery_id, e.item_id, e.item_version_id, e.section, e.position, d.state, v.snapshot
        FROM gazette_entries e JOIN deliveries d ON d.id = e.delivery_id JOIN item_versions v ON v.id = e.item_version_id

@@ -64,7 +64,9 @@ export class GazetteIssueService {
     const row = isUuid(issueId) ? await this.ds.getRepository(GazetteIssue).findOneBy({ id: issueId }) : null;
     if (!row) throw AppError.notFound('公报期次', issueId);
     const ctx = await loadGazetteContext(this.ds.manager, this.config, row.channelAccountId);
-    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM gazette_entries WHERE channel_account_id = $1 AND is_erratum AND issue_id IS NULL`, [row.channelAccountId]);
+    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM gazette_entries WHERE channel_account_id = $1 AND is_erratum AND issue_id IS NULL`, [
+      row.channelAccountId,
+    ]);
     return { issue: issueView(row, ctx.site), ctx, pendingErrata: n };
   }
 

@@ -28,11 +28,7 @@ export function beijingParts(d: Date): { year: number; month: number; day: numbe
  * running total never restarts. Without any published issue the configured start applies: a gazette
  * that printed 122 issues before this system starts at 总第123期 and, in the start year, at its 期.
  */
-export function nextIssueNumber(
-  lastPublished: IssueNumber | null,
-  start: { year: number | null; issueNo: number; totalNo: number },
-  now: Date,
-): IssueNumber {
+export function nextIssueNumber(lastPublished: IssueNumber | null, start: { year: number | null; issueNo: number; totalNo: number }, now: Date): IssueNumber {
   const year = beijingParts(now).year;
   if (lastPublished) {
     if (lastPublished.year >= year) return { year: lastPublished.year, issueNo: lastPublished.issueNo + 1, totalNo: lastPublished.totalNo + 1 };

@@ -35,16 +35,25 @@ export class GazettePublisher {
     const site = await this.ds.transaction(async (em) => {
       // Same lock order as compile (account, then issue), then items before deliveries like the review gate.
       await em.query(`SELECT id FROM channel_accounts WHERE id = $1 FOR UPDATE`, [head.channelAccountId]);
-      const issue = await em.getRepository(GazetteIssue).createQueryBuilder('i').where('i.id = :id', { id: issueId }).setLock('pessimistic_write').getOneOrFail();
+      const issue = await em
+        .getRepository(GazetteIssue)
+        .createQueryBuilder('i')
+        .where('i.id = :id', { id: issueId })
+        .setLock('pessimistic_write')
+        .getOneOrFail();
       if (issue.status === 'published') throw publishedError(issue);
-      if (issue.status !== 'compiled') throw AppError.conflict('GAZETTE_ISSUE_NOT_COMPILED', `${issueLabel(issue)}尚无可刊登的内容，请先编排`, [{ field: 'status', reason: issue.status }]);
+      if (issue.status !== 'compiled')
+        throw AppError.conflict('GAZETTE_ISSUE_NOT_COMPILED', `${issueLabel(issue)}尚无可刊登的内容，请先编排`, [{ field: 'status', reason: issue.status }]);
       const ctx = await loadGazetteContext(em, this.config, issue.channelAccountId);
       const last = await lastPublishedIssue(em, issue.channelAccountId);
       if (last && last.totalNo >= issue.totalNo) {
         throw AppError.conflict('GAZETTE_NUMBERING_STALE', `${issueLabel(issue)}的期号已被使用，请重新编排`, [{ field: 'totalNo', reason: 'stale' }]);
       }
 
-      await em.query(`UPDATE gazette_entries SET issue_id = $2 WHERE channel_account_id = $1 AND is_erratum AND issue_id IS NULL`, [issue.channelAccountId, issue.id]);
+      await em.query(`UPDATE gazette_entries SET issue_id = $2 WHERE channel_account_id = $1 AND is_erratum AND issue_id IS NULL`, [
+        issue.channelAccountId,
+        issue.id,
+      ]);
       const candidates = await articlesOf(em, issue.id);
       if (candidates.length) {
         await em.query(`SELECT id FROM items WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(candidates.map((c) => c.itemId))]]);

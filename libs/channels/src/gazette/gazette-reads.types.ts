@@ -53,8 +53,10 @@ export interface GazetteIssueRecord {
 }
 
 /** An issue as the gazette desk sees it (GET gazette/:accountId/issues, compile, reorder). */
-export interface IssueView
-  extends Pick<GazetteIssueRecord, 'id' | 'channelAccountId' | 'year' | 'issueNo' | 'totalNo' | 'status' | 'toc' | 'compiledAt' | 'publishedAt' | 'siteWrittenAt'> {
+export interface IssueView extends Pick<
+  GazetteIssueRecord,
+  'id' | 'channelAccountId' | 'year' | 'issueNo' | 'totalNo' | 'status' | 'toc' | 'compiledAt' | 'publishedAt' | 'siteWrittenAt'
+> {
   /** "2026年第3期（总第123期）" */
   label: string;
   articleCount: number;

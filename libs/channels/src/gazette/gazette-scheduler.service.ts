@@ -57,7 +57,10 @@ export class GazetteScheduler {
     if (!period) return { accountId: a.id, period, outcome: 'skipped' };
     const seen = await this.ds.query(`SELECT 1 FROM gazette_schedule_runs WHERE channel_account_id = $1 LIMIT 1`, [a.id]);
     if (!seen.length) {
-      await this.ds.query(`INSERT INTO gazette_schedule_runs (channel_account_id, period, outcome) VALUES ($1, $2, 'baseline') ON CONFLICT DO NOTHING`, [a.id, period]);
+      await this.ds.query(`INSERT INTO gazette_schedule_runs (channel_account_id, period, outcome) VALUES ($1, $2, 'baseline') ON CONFLICT DO NOTHING`, [
+        a.id,
+        period,
+      ]);
       return { accountId: a.id, period, outcome: 'baseline' };
     }
     const claimed = await this.ds.query(

@@ -50,10 +50,16 @@ function isKind(k: unknown): k is ItemKind {
 }
 
 /** Reads settings leniently (the schedule and the pages must work); `problems` lists what is wrong. */
-export function parseGazetteSettings(raw: Record<string, any> | null | undefined, accountName: string): { settings: GazetteSettings; problems: FieldProblem[] } {
+export function parseGazetteSettings(
+  raw: Record<string, any> | null | undefined,
+  accountName: string,
+): { settings: GazetteSettings; problems: FieldProblem[] } {
   const s = raw ?? {};
   const problems: FieldProblem[] = [];
-  const title = String(s.title ?? accountName ?? '').trim().replace(/^《(.*)》$/, '$1') || accountName;
+  const title =
+    String(s.title ?? accountName ?? '')
+      .trim()
+      .replace(/^《(.*)》$/, '$1') || accountName;
   let frequency: GazetteFrequency = 'monthly';
   if (s.frequency !== undefined) {
     if ((GAZETTE_FREQUENCIES as readonly string[]).includes(s.frequency)) frequency = s.frequency;

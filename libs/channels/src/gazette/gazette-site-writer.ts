@@ -59,7 +59,10 @@ export class GazetteSiteWriter {
       const written: string[] = [];
       for (const [k, i] of issues.entries()) {
         const file = path.join(ctx.dir, issuePath(i));
-        const exists = await fs.stat(file).then(() => true, () => false);
+        const exists = await fs.stat(file).then(
+          () => true,
+          () => false,
+        );
         if (i.siteWrittenAt && exists) continue;
         const snaps: { id: string; snapshot: ItemSnapshot }[] = await this.ds.query(
           `SELECT e.id, v.snapshot FROM gazette_entries e JOIN item_versions v ON v.id = e.item_version_id WHERE e.issue_id = $1 AND NOT e.is_erratum`,
@@ -75,7 +78,8 @@ export class GazetteSiteWriter {
       await writeFileAtomic(path.join(ctx.dir, 'index.html'), renderIndexPage(ctx.site, views));
       await writeFileAtomic(path.join(ctx.dir, 'atom.xml'), renderAtom(ctx.site, views));
       await writeFileAtomic(path.join(ctx.dir, 'open-data.json'), renderOpenData(ctx.site, views, new Date()));
-      if (written.length) await this.ds.query(`UPDATE gazette_issues SET site_written_at = now() WHERE id = ANY($1::uuid[]) AND site_written_at IS NULL`, [written]);
+      if (written.length)
+        await this.ds.query(`UPDATE gazette_issues SET site_written_at = now() WHERE id = ANY($1::uuid[]) AND site_written_at IS NULL`, [written]);
       return { pages: written.length, issues: issues.length, dir: ctx.dir };
     } finally {
       await qr.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [SITE_LOCK_NS, accountId]).catch(() => undefined);

@@ -4,7 +4,13 @@ import { SITE_BODY_CSS, siteBodyHtml } from '../portal/site-body';
 import { GazetteSiteInfo, PublishedIssueView, renderArticlePreview, renderAtom, renderIndexPage, renderIssuePage, renderOpenData } from './gazette-templates';
 import { buildToc } from './gazette-toc';
 
-const site: GazetteSiteInfo = { title: '示范县人民政府公报', organisationName: '示范县人民政府', publisher: '示范县人民政府办公室', frequencyLabel: '月刊', baseUrl: 'https://www.sfx.gov.cn/gazette' };
+const site: GazetteSiteInfo = {
+  title: '示范县人民政府公报',
+  organisationName: '示范县人民政府',
+  publisher: '示范县人民政府办公室',
+  frequencyLabel: '月刊',
+  baseUrl: 'https://www.sfx.gov.cn/gazette',
+};
 
 function snap(n: number, over: Partial<ItemSnapshot> = {}): ItemSnapshot {
   return {
@@ -38,7 +44,20 @@ function snap(n: number, over: Partial<ItemSnapshot> = {}): ItemSnapshot {
 function issue(totalNo: number, issueNo: number, snaps: ItemSnapshot[]): PublishedIssueView {
   const toc = buildToc(
     [{ title: '行政规范性文件', kinds: ['normative'] }],
-    snaps.map((s, i) => ({ entryId: `e${totalNo}-${i}`, deliveryId: 'd', itemId: s.itemId, versionNo: 1, title: s.title, docNo: s.docNo, issuingBody: s.issuingBody, writtenDate: s.writtenDate, kind: s.kind, indexNo: s.indexNo, approvedAt: s.approvedAt, section: '行政规范性文件' })),
+    snaps.map((s, i) => ({
+      entryId: `e${totalNo}-${i}`,
+      deliveryId: 'd',
+      itemId: s.itemId,
+      versionNo: 1,
+      title: s.title,
+      docNo: s.docNo,
+      issuingBody: s.issuingBody,
+      writtenDate: s.writtenDate,
+      kind: s.kind,
+      indexNo: s.indexNo,
+      approvedAt: s.approvedAt,
+      section: '行政规范性文件',
+    })),
     [],
   );
   return {
@@ -89,7 +108,13 @@ describe('gazette pages, feed and open data', () => {
       [1, '示政发〔2026〕2号', 'https://www.sfx.gov.cn/gazette/issues/2026-02.html#a1'],
       [2, '示政发〔2026〕3号', 'https://www.sfx.gov.cn/gazette/issues/2026-02.html#a2'],
     ]);
-    expect(data.issues[0].articles[0]).toMatchObject({ kind: 'normative', kindLabel: '行政规范性文件', category: '政务公开', indexNo: 'sfx/2026-00001', erratum: null });
+    expect(data.issues[0].articles[0]).toMatchObject({
+      kind: 'normative',
+      kindLabel: '行政规范性文件',
+      category: '政务公开',
+      indexNo: 'sfx/2026-00001',
+      erratum: null,
+    });
   });
 });
 

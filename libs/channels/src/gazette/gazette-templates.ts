@@ -87,9 +87,10 @@ ${body}
 function tocHtml(toc: GazetteToc): string {
   return toc.sections
     .map(
-      (s) => `<h3>${esc(s.title)}</h3><ol>${s.entries
-        .map((e) => `<li><a href="#${e.anchor}">${esc(e.title)}</a><span>${esc(e.docNo ?? '')}</span></li>`)
-        .join('')}</ol>`,
+      (s) =>
+        `<h3>${esc(s.title)}</h3><ol>${s.entries
+          .map((e) => `<li><a href="#${e.anchor}">${esc(e.title)}</a><span>${esc(e.docNo ?? '')}</span></li>`)
+          .join('')}</ol>`,
     )
     .join('\n');
 }
@@ -103,7 +104,10 @@ function articleHtml(e: TocEntry, s: ItemSnapshot | undefined): string {
   const attachments = s.attachments.length
     ? `<section><h3>附件</h3><ul>${s.attachments.map((f) => `<li><a href="${esc(f.url)}">${esc(f.name)}</a></li>`).join('')}</ul></section>`
     : '';
-  const sign = [s.issuingBody, s.writtenDate ? cnDate(s.writtenDate) : ''].filter(Boolean).map((x) => `<p class="align-right">${esc(x)}</p>`).join('');
+  const sign = [s.issuingBody, s.writtenDate ? cnDate(s.writtenDate) : '']
+    .filter(Boolean)
+    .map((x) => `<p class="align-right">${esc(x)}</p>`)
+    .join('');
   return `<article class="doc" id="${e.anchor}" aria-labelledby="${e.anchor}-t">
 <h2 id="${e.anchor}-t">${esc(s.title)}</h2>
 ${s.docNo ? `<p class="docno">${esc(s.docNo)}</p>` : ''}
@@ -166,7 +170,14 @@ if(d)go();else fetch('open-data.json').then(function(r){return r.json()}).then(f
 </script>`;
   const body = `<main id="content" role="main"><h1>往期目录</h1>${search}
 ${rows || '<p>尚未出版。</p>'}</main>`;
-  return layout(site, `${bookTitle(site.title)} 往期目录`, { ArticleTitle: `${bookTitle(site.title)} 往期目录`, Url: `${site.baseUrl}/index.html` }, '', body, '');
+  return layout(
+    site,
+    `${bookTitle(site.title)} 往期目录`,
+    { ArticleTitle: `${bookTitle(site.title)} 往期目录`, Url: `${site.baseUrl}/index.html` },
+    '',
+    body,
+    '',
+  );
 }
 
 function xmlEsc(s: unknown): string {
@@ -215,7 +226,13 @@ export function renderOpenData(site: GazetteSiteInfo, issues: PublishedIssueView
   const data = {
     format: 'gazette-open-data',
     version: 1,
-    gazette: { title: site.title, organisation: site.organisationName, publisher: site.publisher, frequency: site.frequencyLabel, url: `${site.baseUrl}/index.html` },
+    gazette: {
+      title: site.title,
+      organisation: site.organisationName,
+      publisher: site.publisher,
+      frequency: site.frequencyLabel,
+      url: `${site.baseUrl}/index.html`,
+    },
     generatedAt: generatedAt.toISOString(),
     issueCount: sorted.length,
     issues: sorted.map((i) => ({
@@ -241,7 +258,7 @@ export function renderOpenData(site: GazetteSiteInfo, issues: PublishedIssueView
             issuingBody: e.issuingBody ?? null,
             writtenDate: e.writtenDate ?? null,
             kind: e.kind ?? null,
-            kindLabel: e.kind ? ITEM_KIND_LABELS[e.kind as ItemKind] ?? e.kind : null,
+            kindLabel: e.kind ? (ITEM_KIND_LABELS[e.kind as ItemKind] ?? e.kind) : null,
             category: snap?.category ?? null,
             validity: snap?.validity ?? null,
             erratum: s.title === ERRATA_SECTION && e.erratum ? { text: e.erratum.text, corrects: e.erratum.correctsLabel } : null,

@@ -58,7 +58,19 @@ describe('gazette table of contents', () => {
     const toc = buildToc(
       sections,
       [art('1', { position: 2 }), art('2', { position: 1 }), art('3', { section: '机构设置', position: 3 })],
-      [{ entryId: 'e1', deliveryId: 'dx', itemId: 'ix', title: '旧文件', docNo: '示政发〔2026〕1号', text: '……特此更正。', correctsIssueId: 'iss1', correctsLabel: '2026年第1期（总第121期）', createdAt: '2026-03-03T00:00:00Z' }],
+      [
+        {
+          entryId: 'e1',
+          deliveryId: 'dx',
+          itemId: 'ix',
+          title: '旧文件',
+          docNo: '示政发〔2026〕1号',
+          text: '……特此更正。',
+          correctsIssueId: 'iss1',
+          correctsLabel: '2026年第1期（总第121期）',
+          createdAt: '2026-03-03T00:00:00Z',
+        },
+      ],
       true,
     );
     expect(toc.sections.map((s) => s.title)).toEqual(['行政规范性文件', '机构设置', '勘误']);
@@ -70,7 +82,15 @@ describe('gazette table of contents', () => {
   });
 
   it('writes the erratum for a withdrawn article with the issue it appeared in', () => {
-    const t = erratumText({ title: '示范县城区停车管理办法', docNo: '示政发〔2026〕8号', issueLabel: '2026年第3期（总第123期）', withdrawnOn: '2026-04-02', reason: '内容有误。' });
-    expect(t).toBe('本刊2026年第3期（总第123期）刊登的《示范县城区停车管理办法》（示政发〔2026〕8号）已于2026-04-02撤回，不再作为公开的政府信息。撤回原因：内容有误。特此更正。');
+    const t = erratumText({
+      title: '示范县城区停车管理办法',
+      docNo: '示政发〔2026〕8号',
+      issueLabel: '2026年第3期（总第123期）',
+      withdrawnOn: '2026-04-02',
+      reason: '内容有误。',
+    });
+    expect(t).toBe(
+      '本刊2026年第3期（总第123期）刊登的《示范县城区停车管理办法》（示政发〔2026〕8号）已于2026-04-02撤回，不再作为公开的政府信息。撤回原因：内容有误。特此更正。',
+    );
   });
 });

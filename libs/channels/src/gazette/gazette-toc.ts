@@ -58,7 +58,12 @@ export function compareArticles(a: TocArticleInput, b: TocArticleInput): number 
     if (!b.writtenDate) return -1;
     return a.writtenDate < b.writtenDate ? -1 : 1;
   }
-  return compareDocNo(a.docNo, b.docNo) || a.approvedAt.localeCompare(b.approvedAt) || a.title.localeCompare(b.title, 'zh-Hans-CN') || a.entryId.localeCompare(b.entryId);
+  return (
+    compareDocNo(a.docNo, b.docNo) ||
+    a.approvedAt.localeCompare(b.approvedAt) ||
+    a.title.localeCompare(b.title, 'zh-Hans-CN') ||
+    a.entryId.localeCompare(b.entryId)
+  );
 }
 
 /**

@@ -6,15 +6,7 @@ import type { FieldProblem } from '@app/common/errors/app-error';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { Organisation } from '@app/domain/entities/organisation.entity';
 import { ITEM_KIND_LABELS } from '@app/domain/enums/domain-enums';
-import {
-  AdapterAccount,
-  ChannelAdapter,
-  ChannelCapabilities,
-  ChannelPreview,
-  DeliverResult,
-  DeliveryContext,
-  PermanentError,
-} from '../channel-adapter';
+import { AdapterAccount, ChannelAdapter, ChannelCapabilities, ChannelPreview, DeliverResult, DeliveryContext, PermanentError } from '../channel-adapter';
 import { GazetteIssueService } from './gazette-issue.service';
 import { bookTitle, GAZETTE_DEFAULT_KINDS, parseGazetteSettings, sectionFor } from './gazette-settings';
 import { renderArticlePreview } from './gazette-templates';
@@ -66,7 +58,10 @@ export class GazetteAdapter implements ChannelAdapter {
 
   private async ctx(account: AdapterAccount) {
     const org = await this.ds.getRepository(Organisation).findOneByOrFail({ id: account.organisationId });
-    return this.issues.contextFor({ id: account.id, name: account.name, baseUrl: account.baseUrl, settings: account.settings, organisationId: account.organisationId }, org);
+    return this.issues.contextFor(
+      { id: account.id, name: account.name, baseUrl: account.baseUrl, settings: account.settings, organisationId: account.organisationId },
+      org,
+    );
   }
 
   async validate(v: ItemSnapshot, account: AdapterAccount): Promise<FieldProblem[]> {
@@ -107,7 +102,10 @@ export class GazetteAdapter implements ChannelAdapter {
   async deliver(ctx: DeliveryContext): Promise<DeliverResult> {
     const g = await this.ctx(ctx.account);
     if (!g.kinds.includes(ctx.version.kind)) {
-      throw new PermanentError('GAZETTE_KIND_NOT_ACCEPTED', `${bookTitle(g.settings.title)}不刊登“${ITEM_KIND_LABELS[ctx.version.kind] ?? ctx.version.kind}”类信息（公报设置在提交后已改变）`);
+      throw new PermanentError(
+        'GAZETTE_KIND_NOT_ACCEPTED',
+        `${bookTitle(g.settings.title)}不刊登“${ITEM_KIND_LABELS[ctx.version.kind] ?? ctx.version.kind}”类信息（公报设置在提交后已改变）`,
+      );
     }
     await ctx.logAttempt({ call: `queue for next issue of ${bookTitle(g.settings.title)}`, response: 'awaiting_issue' });
     return { status: 'awaiting_issue' };

@@ -44,7 +44,9 @@ describe('ChannelHttp', () => {
   });
 
   it('a connection reset on a publishing call is unknown; a refused connection is retryable (nothing was sent)', async () => {
-    await expect(client().send({ name: 'share', method: 'POST', url: `${base}/reset`, data: {}, effect: 'create' })).rejects.toBeInstanceOf(UnknownOutcomeError);
+    await expect(client().send({ name: 'share', method: 'POST', url: `${base}/reset`, data: {}, effect: 'create' })).rejects.toBeInstanceOf(
+      UnknownOutcomeError,
+    );
     const refused = client().send({ name: 'share', method: 'POST', url: 'http://127.0.0.1:1/x', data: {}, effect: 'create' });
     await expect(refused).rejects.toBeInstanceOf(RetryableError);
     await expect(refused).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -54,7 +56,9 @@ describe('ChannelHttp', () => {
     await expect(client().send({ name: 'x', method: 'POST', url: `${base}/s503`, effect: 'create' })).rejects.toBeInstanceOf(RetryableError);
     await expect(client().send({ name: 'x', method: 'POST', url: `${base}/s502`, effect: 'create' })).rejects.toBeInstanceOf(UnknownOutcomeError);
     await expect(client().send({ name: 'x', method: 'GET', url: `${base}/s502`, effect: 'read' })).rejects.toBeInstanceOf(RetryableError);
-    const rl = await client().send({ name: 'x', method: 'GET', url: `${base}/s429`, effect: 'read' }).catch((e) => e);
+    const rl = await client()
+      .send({ name: 'x', method: 'GET', url: `${base}/s429`, effect: 'read' })
+      .catch((e) => e);
     expect(rl).toBeInstanceOf(RateLimitedError);
     expect(rl.retryAfterMs).toBe(7000);
     await expect(client().send({ name: 'x', method: 'GET', url: `${base}/s404`, effect: 'read' })).rejects.toBeInstanceOf(PermanentError);

@@ -1,12 +1,5 @@
 import axios, { AxiosError, AxiosRequestConfig } from 'axios';
-import {
-  AttemptLog,
-  ChannelError,
-  PermanentError,
-  RateLimitedError,
-  RetryableError,
-  UnknownOutcomeError,
-} from '../channel-adapter';
+import { AttemptLog, ChannelError, PermanentError, RateLimitedError, RetryableError, UnknownOutcomeError } from '../channel-adapter';
 
 /**
  * What a lost answer means for a call:

@@ -41,7 +41,13 @@ describe('loadImageBytes: where an item’s images may be read from', () => {
 
   it('refuses addresses elsewhere that lead into the internal network, before connecting', async () => {
     const page = 'https://www.example.gov.cn/site/articles/x.html';
-    for (const src of [`${origin}/site/uploads/a.png`, 'http://10.0.0.5/a.png', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/a.png', 'http://192.168.1.1/a.png']) {
+    for (const src of [
+      `${origin}/site/uploads/a.png`,
+      'http://10.0.0.5/a.png',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]/a.png',
+      'http://192.168.1.1/a.png',
+    ]) {
       const e = await refusal(loadImageBytes(src, page));
       expect(e.code).toBe('IMAGE_URL_REFUSED');
       expect(e.message).toContain('内部网络');

@@ -41,9 +41,15 @@ export async function loadImageBytes(src: string, baseUrl: string, o: { timeoutM
       pinned = { httpAgent: new http.Agent(agentOptions), httpsAgent: new https.Agent(agentOptions) };
     } catch (e) {
       if (e instanceof LinkRefusedError) {
-        throw new PermanentError('IMAGE_URL_REFUSED', `图片地址指向内部网络（${e.address}），出于安全考虑不予读取，请把图片上传到网站后引用：${short(url.toString())}`);
+        throw new PermanentError(
+          'IMAGE_URL_REFUSED',
+          `图片地址指向内部网络（${e.address}），出于安全考虑不予读取，请把图片上传到网站后引用：${short(url.toString())}`,
+        );
       }
-      throw new RetryableError('IMAGE_FETCH_FAILED', `图片地址暂时无法解析（${(e as { code?: string }).code ?? (e as Error).message}）：${short(url.toString())}`);
+      throw new RetryableError(
+        'IMAGE_FETCH_FAILED',
+        `图片地址暂时无法解析（${(e as { code?: string }).code ?? (e as Error).message}）：${short(url.toString())}`,
+      );
     }
   }
   try {

@@ -1,17 +1,14 @@
 import * as crypto from 'crypto';
-import {
-  AttemptLog,
-  ChannelError,
-  CredentialsError,
-  PermanentError,
-  RetryableError,
-} from '../channel-adapter';
+import { AttemptLog, ChannelError, CredentialsError, PermanentError, RetryableError } from '../channel-adapter';
 import { ChannelHttp, ChannelResponse } from '../http/channel-http';
 import type { HuiduProgram } from './huidu-program.types';
 
 /** sign = HMAC-MD5(body + sdkKey + date, sdkSecret), lowercase hex (CHANNELS.md, Huidu HTTP SDK). */
 export function huiduSign(body: string, sdkKey: string, date: string, sdkSecret: string): string {
-  return crypto.createHmac('md5', Buffer.from(sdkSecret, 'utf8')).update(Buffer.from(body + sdkKey + date, 'utf8')).digest('hex');
+  return crypto
+    .createHmac('md5', Buffer.from(sdkSecret, 'utf8'))
+    .update(Buffer.from(body + sdkKey + date, 'utf8'))
+    .digest('hex');
 }
 
 const LABEL = '灰度LED控制卡';
@@ -89,7 +86,12 @@ export class HuiduClient {
         method: 'POST',
         url: `${this.t.baseUrl.replace(/\/+$/, '')}/api/program/${encodeURIComponent(this.t.deviceId)}`,
         data: body,
-        headers: { 'Content-Type': 'application/json; charset=utf-8', sdkKey: this.t.sdkKey, date, sign: huiduSign(body, this.t.sdkKey, date, this.t.sdkSecret) },
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          sdkKey: this.t.sdkKey,
+          date,
+          sign: huiduSign(body, this.t.sdkKey, date, this.t.sdkSecret),
+        },
         // A replace whose answer is lost may have taken effect: it is an unknown outcome, settled by
         // asking the controller what it holds (LedScreenService.sync) rather than by pushing again.
         effect,

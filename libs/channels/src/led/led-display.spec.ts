@@ -25,18 +25,41 @@ describe('LED display settings of an item (channelOverrides.led)', () => {
 
   it('reads the editor override: text, window, weekdays by number or name, hours, priority', () => {
     const { display, problems } = parseLedDisplay(
-      item({ text: '  本周六正常办公  ', from: '2026-03-02T08:00:00+08:00', to: '2026-03-08T18:00:00+08:00', weekdays: ['Mon', 3, '周五', 'Fri'], hours: [{ start: '14:00', end: '17:30' }, { start: '08:30', end: '12:00' }], priority: 8 }),
+      item({
+        text: '  本周六正常办公  ',
+        from: '2026-03-02T08:00:00+08:00',
+        to: '2026-03-08T18:00:00+08:00',
+        weekdays: ['Mon', 3, '周五', 'Fri'],
+        hours: [
+          { start: '14:00', end: '17:30' },
+          { start: '08:30', end: '12:00' },
+        ],
+        priority: 8,
+      }),
       now,
       7,
     );
     expect(problems).toEqual([]);
     expect(display).toMatchObject({ text: '本周六正常办公', textSource: 'override', weekdays: [1, 3, 5], priority: 8 });
-    expect(display!.hours).toEqual([{ start: '08:30:00', end: '12:00:00' }, { start: '14:00:00', end: '17:30:00' }]);
+    expect(display!.hours).toEqual([
+      { start: '08:30:00', end: '12:00:00' },
+      { start: '14:00:00', end: '17:30:00' },
+    ]);
   });
 
   it('refuses a window that is over or backwards, bad weekdays, overlapping hours, a bad priority, an overlong text', () => {
     const bad = parseLedDisplay(
-      item({ text: '测'.repeat(201), from: '2026-03-05T00:00:00+08:00', to: '2026-03-04T00:00:00+08:00', weekdays: [0], hours: [{ start: '08:00', end: '12:00' }, { start: '11:00', end: '13:00' }], priority: 10 }),
+      item({
+        text: '测'.repeat(201),
+        from: '2026-03-05T00:00:00+08:00',
+        to: '2026-03-04T00:00:00+08:00',
+        weekdays: [0],
+        hours: [
+          { start: '08:00', end: '12:00' },
+          { start: '11:00', end: '13:00' },
+        ],
+        priority: 10,
+      }),
       now,
       7,
     );

@@ -74,7 +74,11 @@ function parseWeekday(v: unknown): number | null {
  * Reads channelOverrides.led of a version. `now` is the submit (or delivery) time: the window must
  * end after it. Without `from` the entry shows from `now`; without `to`, for `defaultDays`.
  */
-export function parseLedDisplay(v: Pick<ItemSnapshot, 'title' | 'summary' | 'channelOverrides'>, now: Date, defaultDays: number): { display: LedDisplay | null; problems: FieldProblem[] } {
+export function parseLedDisplay(
+  v: Pick<ItemSnapshot, 'title' | 'summary' | 'channelOverrides'>,
+  now: Date,
+  defaultDays: number,
+): { display: LedDisplay | null; problems: FieldProblem[] } {
   const o: Record<string, any> = v.channelOverrides?.led ?? {};
   const problems: FieldProblem[] = [];
   const f = (name: string) => `channelOverrides.led.${name}`;
@@ -83,7 +87,8 @@ export function parseLedDisplay(v: Pick<ItemSnapshot, 'title' | 'summary' | 'cha
   let textSource: LedDisplay['textSource'] = 'override';
   if (o.text !== undefined && o.text !== null && String(o.text).trim() !== '') {
     text = String(o.text).replace(/\s+/g, ' ').trim();
-    if (Array.from(text).length > LED_TEXT_MAX_CHARS) problems.push({ field: f('text'), reason: `LED短文本不能超过${LED_TEXT_MAX_CHARS}字（现${Array.from(text).length}字）` });
+    if (Array.from(text).length > LED_TEXT_MAX_CHARS)
+      problems.push({ field: f('text'), reason: `LED短文本不能超过${LED_TEXT_MAX_CHARS}字（现${Array.from(text).length}字）` });
   } else {
     text = deriveLedText(v);
     textSource = 'derived';
@@ -111,7 +116,8 @@ export function parseLedDisplay(v: Pick<ItemSnapshot, 'title' | 'summary' | 'cha
   if (fromIn !== null && toIn !== null) {
     if (to.getTime() <= from.getTime()) problems.push({ field: f('to'), reason: '结束时间须晚于开始时间' });
     else if (to.getTime() <= now.getTime()) problems.push({ field: f('to'), reason: '显示时段已结束，请调整结束时间' });
-    else if (to.getTime() - from.getTime() > LED_WINDOW_MAX_DAYS * 86400_000) problems.push({ field: f('to'), reason: `显示时段不能超过${LED_WINDOW_MAX_DAYS}天` });
+    else if (to.getTime() - from.getTime() > LED_WINDOW_MAX_DAYS * 86400_000)
+      problems.push({ field: f('to'), reason: `显示时段不能超过${LED_WINDOW_MAX_DAYS}天` });
     else if (emergency && to.getTime() - Math.max(from.getTime(), now.getTime()) > EMERGENCY_MAX_HOURS * 3600_000) {
       problems.push({ field: f('to'), reason: `紧急插播最长${EMERGENCY_MAX_HOURS}小时，到期后可再次发布` });
     }
@@ -121,7 +127,8 @@ export function parseLedDisplay(v: Pick<ItemSnapshot, 'title' | 'summary' | 'cha
   let weekdays = [1, 2, 3, 4, 5, 6, 7];
   if (o.weekdays !== undefined && o.weekdays !== null) {
     const list = Array.isArray(o.weekdays) ? o.weekdays.map(parseWeekday) : [null];
-    if (!list.length || list.some((x: number | null) => x === null)) problems.push({ field: f('weekdays'), reason: '星期应为 1–7（周一至周日）或 Mon…Sun 的非空列表' });
+    if (!list.length || list.some((x: number | null) => x === null))
+      problems.push({ field: f('weekdays'), reason: '星期应为 1–7（周一至周日）或 Mon…Sun 的非空列表' });
     else weekdays = [...new Set(list as number[])].sort((a, b) => a - b);
   }
 

@@ -67,7 +67,14 @@ export async function insertLedEntry(ds: DataSource, screen: LedScreen, o: NewLe
 export async function saveLedFrames(em: Pick<EntityManager, 'query'>, entryId: string, frames: LedFrame[]) {
   await em.query(`DELETE FROM led_entry_frames WHERE entry_id = $1`, [entryId]);
   for (const [i, f] of frames.entries()) {
-    await em.query(`INSERT INTO led_entry_frames (entry_id, n, png, width, height, text) VALUES ($1, $2, $3, $4, $5, $6)`, [entryId, i + 1, f.png, f.width, f.height, f.text]);
+    await em.query(`INSERT INTO led_entry_frames (entry_id, n, png, width, height, text) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      entryId,
+      i + 1,
+      f.png,
+      f.width,
+      f.height,
+      f.text,
+    ]);
   }
 }
 

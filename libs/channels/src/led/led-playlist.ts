@@ -28,7 +28,10 @@ export function ledEtag(v: Pick<LedProgram, 'version' | 'hash'>): string {
 export async function ledPlaylist(screens: LedScreenService, screen: LedScreen, ifNoneMatch: string | undefined, apiPrefix: string): Promise<PlaylistAnswer> {
   const { version } = await screens.sync(screen.account.id, { screen });
   const etag = ledEtag(version);
-  await screens.ds.query(`UPDATE led_programs SET fetched_at = COALESCE(fetched_at, now()) WHERE channel_account_id = $1 AND version = $2`, [screen.account.id, version.version]);
+  await screens.ds.query(`UPDATE led_programs SET fetched_at = COALESCE(fetched_at, now()) WHERE channel_account_id = $1 AND version = $2`, [
+    screen.account.id,
+    version.version,
+  ]);
   await screens.ds.query(
     `INSERT INTO led_screen_status (channel_account_id, last_fetch_at, last_fetch_version, fetch_count) VALUES ($1, now(), $2, 1)
      ON CONFLICT (channel_account_id) DO UPDATE SET last_fetch_at = now(), last_fetch_version = $2, fetch_count = led_screen_status.fetch_count + 1`,
@@ -48,7 +51,11 @@ export async function ledPlaylist(screens: LedScreenService, screen: LedScreen, 
       generatedAt: version.createdAt.toISOString(),
       emergency: version.emergency,
       programs: version.programs,
-      frames: frames.map((f) => ({ ...f, url: `${apiPrefix}/led/screens/${screen.account.id}/playlist/frames/${f.n}.png?v=${version.version}`, durationMs: s.effect.hold })),
+      frames: frames.map((f) => ({
+        ...f,
+        url: `${apiPrefix}/led/screens/${screen.account.id}/playlist/frames/${f.n}.png?v=${version.version}`,
+        durationMs: s.effect.hold,
+      })),
     },
   };
 }
@@ -72,7 +79,9 @@ export async function ledFrameList(ds: DataSource, version: LedProgram): Promise
 
 /** Frame n (1-based) of a version (default: the latest) as PNG. */
 export async function ledFrame(screens: LedScreenService, accountId: string, n: number, versionNo?: number): Promise<Buffer | null> {
-  const version = versionNo ? await screens.ds.getRepository(LedProgram).findOneBy({ channelAccountId: accountId, version: versionNo }) : await screens.latestVersion(accountId);
+  const version = versionNo
+    ? await screens.ds.getRepository(LedProgram).findOneBy({ channelAccountId: accountId, version: versionNo })
+    : await screens.latestVersion(accountId);
   if (!version) return null;
   const f = (await ledFrameList(screens.ds, version)).find((x) => x.n === n);
   if (!f) return null;

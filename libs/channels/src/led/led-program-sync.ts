@@ -53,7 +53,9 @@ export async function syncLedProgram(screens: LedScreenService, accountId: strin
   }
   let pushed = false;
   // A controller we never gave anything keeps what the hall put on it until there is something to show.
-  const untouched = !version.programs.length && !(await screens.ds.query(`SELECT 1 FROM led_programs WHERE channel_account_id = $1 AND acked_at IS NOT NULL LIMIT 1`, [accountId])).length;
+  const untouched =
+    !version.programs.length &&
+    !(await screens.ds.query(`SELECT 1 FROM led_programs WHERE channel_account_id = $1 AND acked_at IS NOT NULL LIMIT 1`, [accountId])).length;
   const sent = s.protocol === 'novastar' && !untouched ? await pushNovastar(screens.ds, screen, version, entries, now, o) : null;
   if (sent) [version, pushed] = [sent, true];
   if (s.protocol === 'huidu' && (!version.ackedAt || o.force) && !untouched) {
@@ -71,7 +73,10 @@ export async function syncLedProgram(screens: LedScreenService, accountId: strin
       await ledScreenStatus(screens.ds, accountId, { last_error: msg, last_error_at: new Date() });
       throw e;
     }
-    await screens.ds.query(`UPDATE led_programs SET acked_at = now(), last_error = NULL WHERE channel_account_id = $1 AND version = $2`, [accountId, version.version]);
+    await screens.ds.query(`UPDATE led_programs SET acked_at = now(), last_error = NULL WHERE channel_account_id = $1 AND version = $2`, [
+      accountId,
+      version.version,
+    ]);
     await ledScreenStatus(screens.ds, accountId, { last_push_at: new Date(), last_push_version: version.version, last_error: null, last_error_at: null });
     version = await screens.ds.getRepository(LedProgram).findOneByOrFail({ channelAccountId: accountId, version: version.version });
     pushed = true;

@@ -36,10 +36,19 @@ describe('LED program schedule', () => {
   });
 
   it('intersects daily hours with the window, and drops days the hours never reach', () => {
-    const hours = [{ start: '08:30:00', end: '12:00:00' }, { start: '14:00:00', end: '17:30:00' }];
+    const hours = [
+      { start: '08:30:00', end: '12:00:00' },
+      { start: '14:00:00', end: '17:30:00' },
+    ];
     expect(scheduleSegments(bj('2026-03-02T15:00:00'), bj('2026-03-04T10:00:00'), hours)).toEqual([
       { date: { start: '2026-03-02', end: '2026-03-02' }, time: [{ start: '15:00:00', end: '17:30:00' }] },
-      { date: { start: '2026-03-03', end: '2026-03-03' }, time: [{ start: '08:30:00', end: '12:00:00' }, { start: '14:00:00', end: '17:30:00' }] },
+      {
+        date: { start: '2026-03-03', end: '2026-03-03' },
+        time: [
+          { start: '08:30:00', end: '12:00:00' },
+          { start: '14:00:00', end: '17:30:00' },
+        ],
+      },
       { date: { start: '2026-03-04', end: '2026-03-04' }, time: [{ start: '08:30:00', end: '10:00:00' }] },
     ]);
     expect(scheduleSegments(bj('2026-03-02T18:00:00'), bj('2026-03-02T20:00:00'), hours)).toEqual([]);
@@ -50,7 +59,12 @@ describe('LED program building', () => {
   const now = bj('2026-03-03T10:00:00');
 
   it('plays by priority, leaves expired entries out, and an active emergency interrupts everything else', () => {
-    const entries = [entry('a', { priority: 3 }), entry('b', { priority: 9 }), entry('c', { to: bj('2026-03-03T09:00:00') }), entry('d', { emergency: true, from: bj('2026-03-04T00:00:00'), to: bj('2026-03-04T12:00:00') })];
+    const entries = [
+      entry('a', { priority: 3 }),
+      entry('b', { priority: 9 }),
+      entry('c', { to: bj('2026-03-03T09:00:00') }),
+      entry('d', { emergency: true, from: bj('2026-03-04T00:00:00'), to: bj('2026-03-04T12:00:00') }),
+    ];
     const normal = selectEntries(entries, now);
     expect(normal.emergency).toBe(false);
     expect(normal.included.map((e) => e.id)).toEqual(['d', 'b', 'a']); // d is a future emergency: scheduled, not interrupting
@@ -61,12 +75,21 @@ describe('LED program building', () => {
 
   it('builds one Huidu program per entry and segment, at the screen size, one text item per page, with week and time control', () => {
     const id = '11111111-2222-3333-4444-555555555555';
-    const built = buildProgram(screen, [entry(id, { pages: ['页一', '页二', '页三'], weekdays: [1, 2, 3, 4, 5], hours: [{ start: '08:30:00', end: '17:30:00' }] })], now);
+    const built = buildProgram(
+      screen,
+      [entry(id, { pages: ['页一', '页二', '页三'], weekdays: [1, 2, 3, 4, 5], hours: [{ start: '08:30:00', end: '17:30:00' }] })],
+      now,
+    );
     expect(built.entryIds).toEqual([id]);
     expect(built.programs).toHaveLength(1);
     const p = built.programs[0];
     expect(p.type).toBe('normal');
-    expect(p.playControl).toEqual({ duration: '00:00:15', week: { enable: 'Mon,Tue,Wed,Thu,Fri' }, date: [{ start: '2026-03-02', end: '2026-03-08' }], time: [{ start: '08:30:00', end: '17:30:00' }] });
+    expect(p.playControl).toEqual({
+      duration: '00:00:15',
+      week: { enable: 'Mon,Tue,Wed,Thu,Fri' },
+      date: [{ start: '2026-03-02', end: '2026-03-08' }],
+      time: [{ start: '08:30:00', end: '17:30:00' }],
+    });
     expect(p.area).toEqual([{ x: 0, y: 0, width: 128, height: 32, item: expect.any(Array) }]);
     expect(p.area[0].item.map((i) => i.string)).toEqual(['页一', '页二', '页三']);
     expect(p.area[0].item[0]).toMatchObject({ type: 'text', font: { name: 'SimSun', size: 16, color: '#FF0000' }, effect: { type: 0, speed: 4, hold: 5000 } });

@@ -23,7 +23,14 @@ export async function listLedScreens(ds: DataSource, orgIds: string[]): Promise<
     const { baseUrl, ...rest } = r;
     return {
       ...rest,
-      settings: { location: settings.location, width: settings.width, height: settings.height, colourMode: settings.colourMode, protocol: settings.protocol, deviceId: settings.deviceId },
+      settings: {
+        location: settings.location,
+        width: settings.width,
+        height: settings.height,
+        colourMode: settings.colourMode,
+        protocol: settings.protocol,
+        deviceId: settings.deviceId,
+      },
       problems: problems.filter((p) => !p.field.startsWith('credentials')),
     };
   });

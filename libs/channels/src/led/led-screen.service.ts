@@ -76,11 +76,10 @@ export class LedScreenService {
 
   /** Renders a text for a screen with the bundled CJK font: the pages the controller gets and the preview PNGs. */
   async render(s: LedScreenSettings, text: string, colour?: string | null): Promise<LedFrame[]> {
-    return this.renderer.render(
-      { width: s.width, height: s.height, colourMode: s.colourMode, colour: s.colour },
-      text,
-      { lineHeight: this.lineHeight(s), colour: colour ?? undefined },
-    );
+    return this.renderer.render({ width: s.width, height: s.height, colourMode: s.colourMode, colour: s.colour }, text, {
+      lineHeight: this.lineHeight(s),
+      colour: colour ?? undefined,
+    });
   }
 
   colourHex(s: LedScreenSettings, colour?: string | null): string {
@@ -145,7 +144,10 @@ export class LedScreenService {
 
   client(screen: LedScreen, log?: (e: AttemptLog) => Promise<void>): HuiduClient {
     const c = screen.account.credentials;
-    return new HuiduClient({ baseUrl: screen.account.baseUrl, deviceId: screen.settings.deviceId, sdkKey: String(c.sdkKey), sdkSecret: String(c.sdkSecret) }, log);
+    return new HuiduClient(
+      { baseUrl: screen.account.baseUrl, deviceId: screen.settings.deviceId, sdkKey: String(c.sdkKey), sdkSecret: String(c.sdkSecret) },
+      log,
+    );
   }
 
   programScreen(s: LedScreenSettings): ProgramScreen {
@@ -178,13 +180,18 @@ export class LedScreenService {
       .getOne();
     if (!candidate) return null;
     if (!(await holdsProgram(this.client(screen, log), candidate))) return null;
-    await this.ds.query(`UPDATE led_programs SET acked_at = COALESCE(acked_at, now()) WHERE channel_account_id = $1 AND version = $2`, [candidate.channelAccountId, candidate.version]);
+    await this.ds.query(`UPDATE led_programs SET acked_at = COALESCE(acked_at, now()) WHERE channel_account_id = $1 AND version = $2`, [
+      candidate.channelAccountId,
+      candidate.version,
+    ]);
     return this.ds.getRepository(LedProgram).findOneByOrFail({ channelAccountId: candidate.channelAccountId, version: candidate.version });
   }
 
   /** Every enabled screen brought up to date (the schedule): expiries, emergency starts and ends, failed pushes. */
   async syncAll(now = new Date()): Promise<{ accountId: string; version?: number; pushed?: boolean; expired?: number; error?: string }[]> {
-    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM channel_accounts WHERE channel_type = 'led' AND enabled AND status = 'active' ORDER BY id`);
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT id FROM channel_accounts WHERE channel_type = 'led' AND enabled AND status = 'active' ORDER BY id`,
+    );
     const out = [];
     for (const r of rows) {
       try {

@@ -4,7 +4,15 @@ describe('LED screen settings', () => {
   const huidu = { sdkKey: 'k', sdkSecret: 's' };
 
   it('accepts the hall screens we know and any sane size', () => {
-    for (const [w, h] of [[64, 16], [64, 32], [128, 32], [128, 64], [192, 96], [256, 128], [320, 48]]) {
+    for (const [w, h] of [
+      [64, 16],
+      [64, 32],
+      [128, 32],
+      [128, 64],
+      [192, 96],
+      [256, 128],
+      [320, 48],
+    ]) {
       const r = parseLedSettings({ width: w, height: h, colourMode: 'single', protocol: 'huidu', deviceId: 'HD-1' }, huidu, 'http://10.0.0.5:30080');
       expect(r.problems).toEqual([]);
       expect([r.settings.width, r.settings.height]).toEqual([w, h]);

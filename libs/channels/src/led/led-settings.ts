@@ -57,14 +57,19 @@ export function parseLedSettings(
   const width = int(s.width);
   const height = int(s.height);
   if (width === undefined || height === undefined || width <= 0 || height <= 0) {
-    problems.push({ field: 'settings.width', reason: `屏幕分辨率须为正整数（宽×高，常见：${COMMON_LED_RESOLUTIONS.map(([w, h]) => `${w}×${h}`).join('、')}）` });
+    problems.push({
+      field: 'settings.width',
+      reason: `屏幕分辨率须为正整数（宽×高，常见：${COMMON_LED_RESOLUTIONS.map(([w, h]) => `${w}×${h}`).join('、')}）`,
+    });
   } else if (width > LED_MAX_SIDE || height > LED_MAX_SIDE) {
     problems.push({ field: 'settings.width', reason: `屏幕分辨率 ${width}×${height} 超出范围（每边不超过 ${LED_MAX_SIDE} 像素）` });
   }
   const colourMode = (s.colourMode ?? 'single') as LedColourMode;
-  if (!['single', 'dual', 'full'].includes(colourMode)) problems.push({ field: 'settings.colourMode', reason: '屏幕颜色类型应为 single（单色）、dual（双色）或 full（全彩）' });
+  if (!['single', 'dual', 'full'].includes(colourMode))
+    problems.push({ field: 'settings.colourMode', reason: '屏幕颜色类型应为 single（单色）、dual（双色）或 full（全彩）' });
   const protocol = (s.protocol ?? 'huidu') as LedProtocol;
-  if (!(LED_PROTOCOLS as readonly string[]).includes(protocol)) problems.push({ field: 'settings.protocol', reason: '控制协议应为 huidu（灰度 HTTP 推送）、pull（播放端拉取）或 novastar（诺瓦 VNNOX 云平台）' });
+  if (!(LED_PROTOCOLS as readonly string[]).includes(protocol))
+    problems.push({ field: 'settings.protocol', reason: '控制协议应为 huidu（灰度 HTTP 推送）、pull（播放端拉取）或 novastar（诺瓦 VNNOX 云平台）' });
   const deviceId = typeof s.deviceId === 'string' ? s.deviceId.trim() : '';
   if (protocol === 'huidu') {
     if (!deviceId || /[,\s/]/.test(deviceId)) problems.push({ field: 'settings.deviceId', reason: '灰度控制卡须填写设备编号（不含逗号、空格、斜杠）' });

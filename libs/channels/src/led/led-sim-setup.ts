@@ -32,7 +32,11 @@ export async function registerDemoLedScreens(simUrl: string, accountsFile = path
     if (s.settings?.protocol !== 'huidu') continue;
     const control = `${simUrl.replace(/\/+$/, '')}/_sim/huidu`;
     await axios.post(`${control}/keys`, { sdkKey: s.credentials?.sdkKey, sdkSecret: s.credentials?.sdkSecret }, { proxy: false });
-    await axios.post(`${control}/devices`, { id: s.settings.deviceId, width: s.settings.width, height: s.settings.height, name: s.settings.location }, { proxy: false });
+    await axios.post(
+      `${control}/devices`,
+      { id: s.settings.deviceId, width: s.settings.width, height: s.settings.height, name: s.settings.location },
+      { proxy: false },
+    );
     n++;
   }
   return n;

@@ -103,14 +103,34 @@ export class LedAdapter implements ChannelAdapter {
     if (display && frames.length && !screen.problems.length) {
       program = buildProgram(
         this.screens.programScreen(s),
-        [{ id: '00000000-0000-0000-0000-000000000000', title: v.title, pages: frames.map((f) => f.text), from: display.from, to: display.to, weekdays: display.weekdays, hours: display.hours, priority: display.priority, emergency: display.emergency, colour: this.screens.colourHex(s, display.colour), createdAt: new Date() }],
+        [
+          {
+            id: '00000000-0000-0000-0000-000000000000',
+            title: v.title,
+            pages: frames.map((f) => f.text),
+            from: display.from,
+            to: display.to,
+            weekdays: display.weekdays,
+            hours: display.hours,
+            priority: display.priority,
+            emergency: display.emergency,
+            colour: this.screens.colourHex(s, display.colour),
+            createdAt: new Date(),
+          },
+        ],
         display.from,
       ).programs;
     }
     return {
       channelType: 'led',
       text: frames.map((f) => f.text).join('\n\n') || display?.text,
-      images: frames.map((f, i) => ({ name: `frame-${i + 1}.png`, contentType: 'image/png', base64: f.png.toString('base64'), width: f.width, height: f.height })),
+      images: frames.map((f, i) => ({
+        name: `frame-${i + 1}.png`,
+        contentType: 'image/png',
+        base64: f.png.toString('base64'),
+        width: f.width,
+        height: f.height,
+      })),
       meta: {
         screen: { name: account.name, location: s.location, width: s.width, height: s.height, colourMode: s.colourMode, protocol: s.protocol },
         display: display && { ...display, from: display.from.toISOString(), to: display.to.toISOString() },
@@ -142,7 +162,10 @@ export class LedAdapter implements ChannelAdapter {
       const screen = this.screens.screenOf(ctx.account);
       const entry = await this.entryFor(ctx, screen);
       const r = await this.screens.sync(ctx.account.id, { screen, log: (e) => ctx.logAttempt(e) });
-      await ctx.logAttempt({ call: `screen program v${r.version.version}`, response: `${r.created ? 'new version' : 'unchanged'}${r.pushed ? ', pushed, acknowledged' : ''}; entries ${r.version.entryIds.length}` });
+      await ctx.logAttempt({
+        call: `screen program v${r.version.version}`,
+        response: `${r.created ? 'new version' : 'unchanged'}${r.pushed ? ', pushed, acknowledged' : ''}; entries ${r.version.entryIds.length}`,
+      });
       const done = await this.shown(screen, entry, (e) => ctx.logAttempt(e));
       if (done) return done;
       return { status: 'awaiting_confirmation', externalId: this.externalId(screen, entry), pollAfterMs: this.notYet(screen, entry) };
@@ -155,12 +178,21 @@ export class LedAdapter implements ChannelAdapter {
    * Published once a version holding the entry was acknowledged (Huidu) or fetched (pull); NovaStar:
    * accepted by the cloud and every player reports online afterwards (novastar-sync.ts). null: not yet.
    */
-  private async shown(screen: LedScreen, entry: LedEntry, log?: (e: AttemptLog) => Promise<void>): Promise<{ status: 'published'; externalId: string; externalUrl: null; publishedAt: Date } | null> {
+  private async shown(
+    screen: LedScreen,
+    entry: LedEntry,
+    log?: (e: AttemptLog) => Promise<void>,
+  ): Promise<{ status: 'published'; externalId: string; externalUrl: null; publishedAt: Date } | null> {
     const v = await this.screens.shownIn(entry, screen.settings.protocol === 'pull' ? 'fetched' : 'acked');
     if (!v) return null;
     if (screen.settings.protocol === 'novastar') {
       const st = await novastarPlayersOnline(screen, log);
-      await log?.({ call: 'novastar evidence', response: st.online ? `program v${v.version} accepted by the cloud; all players online since` : `accepted by the cloud; offline: ${st.offline.join(',')}` });
+      await log?.({
+        call: 'novastar evidence',
+        response: st.online
+          ? `program v${v.version} accepted by the cloud; all players online since`
+          : `accepted by the cloud; offline: ${st.offline.join(',')}`,
+      });
       if (!st.online) return null;
       return { status: 'published', externalId: this.externalId(screen, entry), externalUrl: null, publishedAt: new Date() };
     }
@@ -205,7 +237,10 @@ export class LedAdapter implements ChannelAdapter {
     try {
       const removed = await this.screens.removeEntryOfDelivery(ctx.deliveryId, ctx.checkpoint.withdrawReason ?? null);
       const r = await this.screens.sync(ctx.account.id, { screen: this.screens.screenOf(ctx.account), log: (e) => ctx.logAttempt(e) });
-      await ctx.logAttempt({ call: 'remove from screen program', response: `${removed ? 'entry removed' : 'no entry'}; program v${r.version.version}${r.pushed ? ' pushed, acknowledged' : ''}` });
+      await ctx.logAttempt({
+        call: 'remove from screen program',
+        response: `${removed ? 'entry removed' : 'no entry'}; program v${r.version.version}${r.pushed ? ' pushed, acknowledged' : ''}`,
+      });
     } catch (e) {
       throw toChannelError(e);
     }

@@ -82,7 +82,12 @@ export class NovastarClient {
     this.http = new ChannelHttp({ systemLabel: LABEL, timeoutMs, log });
   }
 
-  private async call(name: string, method: 'GET' | 'POST', path: string, o: { data?: unknown; params?: Record<string, string | number | undefined>; effect: 'read' | 'create' }): Promise<any> {
+  private async call(
+    name: string,
+    method: 'GET' | 'POST',
+    path: string,
+    o: { data?: unknown; params?: Record<string, string | number | undefined>; effect: 'read' | 'create' },
+  ): Promise<any> {
     const res = await this.http.send(
       {
         name,
@@ -109,7 +114,12 @@ export class NovastarClient {
   async onlineStatus(playerIds: string[]): Promise<NovastarPlayerStatus[]> {
     const out: NovastarPlayerStatus[] = [];
     for (let i = 0; i < playerIds.length; i += 100) {
-      const b = unwrap(await this.call('player online-status', 'POST', '/v2/player/current/online-status', { data: { playerIds: playerIds.slice(i, i + 100) }, effect: 'read' }));
+      const b = unwrap(
+        await this.call('player online-status', 'POST', '/v2/player/current/online-status', {
+          data: { playerIds: playerIds.slice(i, i + 100) },
+          effect: 'read',
+        }),
+      );
       const rows: any[] = Array.isArray(b) ? b : Array.isArray(b?.rows) ? b.rows : [];
       for (const r of rows) out.push({ playerId: String(r.playerId), online: Number(r.onlineStatus) === 1 });
     }

@@ -12,7 +12,9 @@ import type { LedScreen, LedScreenService } from './led-screen.service';
 export async function novastarMedia(screens: LedScreenService, screen: LedScreen, entryId: string | 'blank', page: number): Promise<Buffer | null> {
   if (entryId === 'blank') {
     const { width, height } = screen.settings;
-    return sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
+    return sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .png()
+      .toBuffer();
   }
   if (!isUuid(entryId)) return null;
   return screens.entryFrame(entryId, page, screen.account.id);

@@ -44,7 +44,9 @@ describe('NovaStar program', () => {
     expect(body.playerIds).toEqual(['p1']);
     expect(body.pages).toHaveLength(2);
     expect(body.pages[0].widgets[1]).toMatchObject({ type: 'PICTURE', duration: 5000, layout: { width: '100%', height: '100%' } });
-    expect(body.pages[0].widgets[1].url).toMatch(new RegExp(`^https://gk\\.example\\.gov\\.cn/api/v1/led/screens/acc/media/${b.id}/2\\.png\\?s=[0-9a-f]{12}&key=key-key-key-key-1$`));
+    expect(body.pages[0].widgets[1].url).toMatch(
+      new RegExp(`^https://gk\\.example\\.gov\\.cn/api/v1/led/screens/acc/media/${b.id}/2\\.png\\?s=[0-9a-f]{12}&key=key-key-key-key-1$`),
+    );
     const empty: any = normalProgramBody(ns, 'acc', 'k', selectNovastar([], now), 5000);
     expect(empty.pages[0].widgets[0].url).toContain('/media/blank.png');
   });

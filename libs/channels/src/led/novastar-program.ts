@@ -22,8 +22,14 @@ export interface NovastarSelection {
 export function selectNovastar(entries: ProgramEntry[], now: Date): NovastarSelection {
   const t = now.getTime();
   const live = entries.filter((e) => e.from.getTime() <= t && e.to.getTime() > t && e.pages.length > 0);
-  const normal = selectEntries(live.filter((e) => !e.emergency), now).included;
-  const emergencies = selectEntries(live.filter((e) => e.emergency), now).included;
+  const normal = selectEntries(
+    live.filter((e) => !e.emergency),
+    now,
+  ).included;
+  const emergencies = selectEntries(
+    live.filter((e) => e.emergency),
+    now,
+  ).included;
   const end = emergencies.reduce((m, e) => Math.max(m, e.to.getTime()), 0);
   return { normal, emergencies, emergencyEnd: end ? new Date(end) : null };
 }
@@ -39,7 +45,13 @@ export function buildNovastarProgram(screen: ProgramScreen, entries: ProgramEntr
   const shown = sel.emergencies.length ? sel.emergencies : sel.normal;
   const view = buildProgram(screen, shown, now);
   const hash = createHash('sha256')
-    .update(JSON.stringify({ n: buildProgram(screen, sel.normal, now).hash, e: buildProgram(screen, sel.emergencies, now).hash, end: sel.emergencyEnd?.getTime() ?? null }))
+    .update(
+      JSON.stringify({
+        n: buildProgram(screen, sel.normal, now).hash,
+        e: buildProgram(screen, sel.emergencies, now).hash,
+        end: sel.emergencyEnd?.getTime() ?? null,
+      }),
+    )
     .digest('hex');
   return { programs: view.programs, entryIds: shown.map((e) => e.id), emergency: sel.emergencies.length > 0, hash };
 }
@@ -48,7 +60,8 @@ export function buildNovastarProgram(screen: ProgramScreen, entries: ProgramEntr
 export function novastarDisplayProblems(d: LedDisplay): FieldProblem[] {
   const out: FieldProblem[] = [];
   if (d.hours.length) out.push({ field: 'channelOverrides.led.hours', reason: '诺瓦屏按整段显示时间播放，不支持每日时段，请删除 hours' });
-  if (d.weekdays.length && d.weekdays.length < 7) out.push({ field: 'channelOverrides.led.weekdays', reason: '诺瓦屏按整段显示时间播放，不支持按星期显示，请删除 weekdays' });
+  if (d.weekdays.length && d.weekdays.length < 7)
+    out.push({ field: 'channelOverrides.led.weekdays', reason: '诺瓦屏按整段显示时间播放，不支持按星期显示，请删除 weekdays' });
   return out;
 }
 
@@ -56,7 +69,11 @@ const FULL = { x: '0%', y: '0%', width: '100%', height: '100%' };
 
 /** Public URL of one page's PNG; `s` changes when the page's text changes, so a player never reuses a stale download. */
 export function pageUrl(ns: NovastarScreenSettings, accountId: string, key: string, e: ProgramEntry, page: number): string {
-  const s = createHash('sha1').update(e.pages[page - 1] ?? '').update(e.colour).digest('hex').slice(0, 12);
+  const s = createHash('sha1')
+    .update(e.pages[page - 1] ?? '')
+    .update(e.colour)
+    .digest('hex')
+    .slice(0, 12);
   return `${ns.mediaBaseUrl}/led/screens/${accountId}/media/${e.id}/${page}.png?s=${s}&key=${encodeURIComponent(key)}`;
 }
 
@@ -70,13 +87,31 @@ function widgets(ns: NovastarScreenSettings, accountId: string, key: string, e: 
 export function normalProgramBody(ns: NovastarScreenSettings, accountId: string, key: string, sel: NovastarSelection, holdMs: number): Record<string, unknown> {
   const pages = sel.normal.map((e, i) => ({ name: `${i + 1}-${e.title}`.slice(0, 60), widgets: widgets(ns, accountId, key, e, holdMs) }));
   if (!pages.length) {
-    pages.push({ name: 'blank', widgets: [{ type: 'PICTURE', zIndex: 1, duration: holdMs, url: `${ns.mediaBaseUrl}/led/screens/${accountId}/media/blank.png?key=${encodeURIComponent(key)}`, layout: FULL }] });
+    pages.push({
+      name: 'blank',
+      widgets: [
+        {
+          type: 'PICTURE',
+          zIndex: 1,
+          duration: holdMs,
+          url: `${ns.mediaBaseUrl}/led/screens/${accountId}/media/blank.png?key=${encodeURIComponent(key)}`,
+          layout: FULL,
+        },
+      ],
+    });
   }
   return { playerIds: ns.playerIds, pages };
 }
 
 /** POST /v2/player/emergency-program/page body: all open emergencies on one page, pausing the normal program until they end. */
-export function emergencyBody(ns: NovastarScreenSettings, accountId: string, key: string, sel: NovastarSelection, holdMs: number, now: Date): Record<string, unknown> {
+export function emergencyBody(
+  ns: NovastarScreenSettings,
+  accountId: string,
+  key: string,
+  sel: NovastarSelection,
+  holdMs: number,
+  now: Date,
+): Record<string, unknown> {
   const duration = Math.max(1000, (sel.emergencyEnd?.getTime() ?? now.getTime()) - now.getTime());
   return {
     playerIds: ns.playerIds,

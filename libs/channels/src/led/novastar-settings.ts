@@ -28,7 +28,10 @@ export function parseNovastarSettings(
   }
   const mediaBaseUrl = typeof s.mediaBaseUrl === 'string' ? s.mediaBaseUrl.trim().replace(/\/+$/, '') : '';
   if (!/^https?:\/\/[^\s]+$/.test(mediaBaseUrl)) {
-    problems.push({ field: 'settings.mediaBaseUrl', reason: '诺瓦屏须填写本系统可从互联网访问的接口地址 mediaBaseUrl（如 https://gk.example.gov.cn/api/v1），播放器从该地址下载画面' });
+    problems.push({
+      field: 'settings.mediaBaseUrl',
+      reason: '诺瓦屏须填写本系统可从互联网访问的接口地址 mediaBaseUrl（如 https://gk.example.gov.cn/api/v1），播放器从该地址下载画面',
+    });
   }
   if (!/^https?:\/\/.+/.test(baseUrl ?? '')) problems.push({ field: 'baseUrl', reason: '诺瓦屏须填写 VNNOX 开放平台地址，如 https://open-us.vnnox.com' });
   if (checkCredentials) {

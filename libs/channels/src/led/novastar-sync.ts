@@ -22,7 +22,8 @@ export function novastarClient(screen: LedScreen, log?: (e: AttemptLog) => Promi
   return new NovastarClient({ baseUrl: screen.account.baseUrl, appKey: String(c.appKey), appSecret: String(c.appSecret) }, log);
 }
 
-export const NOVASTAR_UNKNOWN_MESSAGE = '诺瓦VNNOX云平台未返回结果，无法确认节目是否已被接受（开放接口无法查询播放器当前节目）。请在 VNNOX 中核对该屏节目，确认后在LED屏页面点击“立即更新”重新推送，或在投递记录中标记已发布';
+export const NOVASTAR_UNKNOWN_MESSAGE =
+  '诺瓦VNNOX云平台未返回结果，无法确认节目是否已被接受（开放接口无法查询播放器当前节目）。请在 VNNOX 中核对该屏节目，确认后在LED屏页面点击“立即更新”重新推送，或在投递记录中标记已发布';
 
 /** Sends `version` (not yet accepted, or forced) to the cloud; returns the version as stored afterwards, or null when nothing was sent. */
 export async function pushNovastar(
@@ -47,7 +48,8 @@ export async function pushNovastar(
        FROM led_programs p WHERE p.channel_account_id = $1 AND p.version < $2 AND p.acked_at IS NOT NULL ORDER BY p.version DESC LIMIT 1`,
     [accountId, version.version],
   );
-  const set = (sql: string, ...args: unknown[]) => ds.query(`UPDATE led_programs SET ${sql} WHERE channel_account_id = $1 AND version = $2`, [accountId, version.version, ...args]);
+  const set = (sql: string, ...args: unknown[]) =>
+    ds.query(`UPDATE led_programs SET ${sql} WHERE channel_account_id = $1 AND version = $2`, [accountId, version.version, ...args]);
   await set('pushed_at = now()');
   try {
     const failed = (r: NovastarJobResult) => ns.playerIds.filter((id) => !r.success.includes(id) || r.fail.includes(id));
@@ -80,7 +82,10 @@ export async function pushNovastar(
 export async function ledScreenStatus(ds: DataSource, accountId: string, patch: Record<string, unknown>) {
   const keys = Object.keys(patch);
   await ds.query(`INSERT INTO led_screen_status (channel_account_id) VALUES ($1) ON CONFLICT (channel_account_id) DO NOTHING`, [accountId]);
-  await ds.query(`UPDATE led_screen_status SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE channel_account_id = $1`, [accountId, ...keys.map((k) => patch[k])]);
+  await ds.query(`UPDATE led_screen_status SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE channel_account_id = $1`, [
+    accountId,
+    ...keys.map((k) => patch[k]),
+  ]);
 }
 
 /**

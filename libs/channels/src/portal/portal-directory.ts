@@ -57,7 +57,11 @@ export function defaultSiteKey(accountBaseUrl: string, portalBaseUrl: string, or
     }
     if (rest && !validatePortalDirectorySetting(rest)) return siteKeyOfSetting(rest);
   }
-  const slug = orgCode.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[-_]+/, '').slice(0, 64) || 'org';
+  const slug =
+    orgCode
+      .replace(/[^A-Za-z0-9_-]/g, '-')
+      .replace(/^[-_]+/, '')
+      .slice(0, 64) || 'org';
   return `sites/${slug}`;
 }
 

@@ -10,10 +10,30 @@ const site = { siteName: '示范县人民政府', siteDomain: 'www.sfx.gov.cn', 
 
 function snap(id: string, over: Partial<ItemSnapshot> = {}): ItemSnapshot {
   return {
-    itemId: id, versionNo: 1, organisationId: 'o', organisationName: '示范县人民政府', organisationCode: 'sfx', title: `标题${id}`,
-    bodyHtml: '<p>正文</p>', summary: '', indexNo: `sfx/2026-${id}`, docNo: null, issuingBody: '示范县人民政府', writtenDate: '2026-01-02',
-    publishDate: '2026-01-03', category: '教育', disclosureAttr: '主动公开', validity: '有效', repealedDate: null, kind: 'notice',
-    policyItemId: null, attachments: [], channelOverrides: {}, authorName: '', approvedAt: '2026-01-03T00:00:00Z', ...over,
+    itemId: id,
+    versionNo: 1,
+    organisationId: 'o',
+    organisationName: '示范县人民政府',
+    organisationCode: 'sfx',
+    title: `标题${id}`,
+    bodyHtml: '<p>正文</p>',
+    summary: '',
+    indexNo: `sfx/2026-${id}`,
+    docNo: null,
+    issuingBody: '示范县人民政府',
+    writtenDate: '2026-01-02',
+    publishDate: '2026-01-03',
+    category: '教育',
+    disclosureAttr: '主动公开',
+    validity: '有效',
+    repealedDate: null,
+    kind: 'notice',
+    policyItemId: null,
+    attachments: [],
+    channelOverrides: {},
+    authorName: '',
+    approvedAt: '2026-01-03T00:00:00Z',
+    ...over,
   };
 }
 
@@ -26,7 +46,14 @@ describe('PortalSiteWriter', () => {
   });
   afterEach(async () => fs.rm(dir, { recursive: true, force: true }));
 
-  const pub = (w: PortalSiteWriter, s: ItemSnapshot) => w.publish({ snapshot: s, url: `${site.baseUrl}/${articlePath(s.itemId)}`, path: articlePath(s.itemId), publishedAt: new Date().toISOString(), withdrawn: false });
+  const pub = (w: PortalSiteWriter, s: ItemSnapshot) =>
+    w.publish({
+      snapshot: s,
+      url: `${site.baseUrl}/${articlePath(s.itemId)}`,
+      path: articlePath(s.itemId),
+      publishedAt: new Date().toISOString(),
+      withdrawn: false,
+    });
 
   it('keeps every article in the lists when two writers (two processes) publish at once', async () => {
     const a = new PortalSiteWriter(dir, site, state);
@@ -101,7 +128,11 @@ describe('PortalSiteWriter', () => {
     await w.publish({ snapshot: snap('x'), url: 'u', path: articlePath('x'), publishedAt: '2026-01-01T00:00:00Z', withdrawn: false }, [k1, k2]);
     await w.publish({ snapshot: snap('y'), url: 'u', path: articlePath('y'), publishedAt: '2026-01-01T00:00:00Z', withdrawn: false }, [k2]);
     expect(copied).toEqual([k1, k2]);
-    const there = (k: string) => fs.stat(path.join(dir, 'uploads', k)).then(() => true, () => false);
+    const there = (k: string) =>
+      fs.stat(path.join(dir, 'uploads', k)).then(
+        () => true,
+        () => false,
+      );
     // revision of x without k1: k1 goes
     await w.publish({ snapshot: snap('x', { versionNo: 2 }), url: 'u', path: articlePath('x'), publishedAt: '2026-01-02T00:00:00Z', withdrawn: false }, [k2]);
     expect(await there(k1)).toBe(false);

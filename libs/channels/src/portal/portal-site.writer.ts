@@ -144,7 +144,11 @@ export class PortalSiteWriter {
     for (const c of allCategories) {
       await writeFileAtomic(
         path.join(this.dir, 'columns', `${columnSlug(c)}.html`),
-        renderColumn(this.site, c, live.filter((a) => a.snapshot.category === c)),
+        renderColumn(
+          this.site,
+          c,
+          live.filter((a) => a.snapshot.category === c),
+        ),
       );
     }
     // Policy pages list their interpretations: refresh those whose set may have changed in another process.
@@ -200,9 +204,23 @@ function withdrawnOf(a: PortalArticle, at: Date): PortalArticle {
   const s = a.snapshot;
   return {
     snapshot: {
-      itemId: s.itemId, versionNo: s.versionNo, indexNo: s.indexNo, category: s.category, kind: s.kind,
-      title: '', bodyHtml: '', summary: '', docNo: null, issuingBody: '', writtenDate: null, publishDate: null,
-      disclosureAttr: '', validity: '', repealedDate: null, policyItemId: null, attachments: [],
+      itemId: s.itemId,
+      versionNo: s.versionNo,
+      indexNo: s.indexNo,
+      category: s.category,
+      kind: s.kind,
+      title: '',
+      bodyHtml: '',
+      summary: '',
+      docNo: null,
+      issuingBody: '',
+      writtenDate: null,
+      publishDate: null,
+      disclosureAttr: '',
+      validity: '',
+      repealedDate: null,
+      policyItemId: null,
+      attachments: [],
     },
     url: a.url,
     path: a.path,

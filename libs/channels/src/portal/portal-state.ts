@@ -67,10 +67,11 @@ class PgTx implements PortalStateTx {
       [this.siteKey, itemId, keys],
     );
     if (keys.length) {
-      await this.q.query(
-        `INSERT INTO portal_uploads (site_key, upload_key, item_id) SELECT $1, k, $2 FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING`,
-        [this.siteKey, itemId, keys],
-      );
+      await this.q.query(`INSERT INTO portal_uploads (site_key, upload_key, item_id) SELECT $1, k, $2 FROM unnest($3::text[]) AS k ON CONFLICT DO NOTHING`, [
+        this.siteKey,
+        itemId,
+        keys,
+      ]);
     }
     if (!dropped.length) return [];
     const still: { upload_key: string }[] = await this.q.query(
@@ -156,6 +157,9 @@ export class MemoryPortalState implements PortalState {
   }
 
   async signature() {
-    return [...this.articles.values()].map((a) => `${a.snapshot.itemId}:${a.snapshot.versionNo}:${a.withdrawn ? 1 : 0}`).sort().join(',');
+    return [...this.articles.values()]
+      .map((a) => `${a.snapshot.itemId}:${a.snapshot.versionNo}:${a.withdrawn ? 1 : 0}`)
+      .sort()
+      .join(',');
   }
 }

@@ -5,8 +5,23 @@ import { SITE_BODY_CSS, siteBodyHtml } from './site-body';
 
 /** The fields of a version the public pages show: nothing else of a snapshot is kept for the portal. */
 export const PUBLIC_FIELDS = [
-  'itemId', 'versionNo', 'title', 'bodyHtml', 'summary', 'indexNo', 'docNo', 'issuingBody', 'writtenDate', 'publishDate',
-  'category', 'disclosureAttr', 'validity', 'repealedDate', 'kind', 'policyItemId', 'attachments',
+  'itemId',
+  'versionNo',
+  'title',
+  'bodyHtml',
+  'summary',
+  'indexNo',
+  'docNo',
+  'issuingBody',
+  'writtenDate',
+  'publishDate',
+  'category',
+  'disclosureAttr',
+  'validity',
+  'repealedDate',
+  'kind',
+  'policyItemId',
+  'attachments',
 ] as const;
 export type PublicArticleFields = Pick<ItemSnapshot, (typeof PUBLIC_FIELDS)[number]>;
 
@@ -129,9 +144,7 @@ export function renderArticle(site: SiteInfo, a: PortalArticle, links: { policy?
     .map(([k, v]) => `<tr><th scope="row">${k}</th><td>${esc(v ?? '')}</td></tr>`)
     .join('')}</tbody></table>`;
   const statusNote = STATUS_NOTES[s.validity] ? `<p class="status" role="note">${STATUS_NOTES[s.validity]}</p>` : '';
-  const policyLink = links.policy
-    ? `<p>相关政策：<a href="../${links.policy.path}">${esc(links.policy.snapshot.title)}</a></p>`
-    : '';
+  const policyLink = links.policy ? `<p>相关政策：<a href="../${links.policy.path}">${esc(links.policy.snapshot.title)}</a></p>` : '';
   const interp = links.interpretations.length
     ? `<section aria-labelledby="interp"><h2 id="interp">政策解读</h2><ul>${links.interpretations
         .map((i) => `<li><a href="../${i.path}">${esc(i.snapshot.title)}</a></li>`)
@@ -166,14 +179,23 @@ export function renderWithdrawn(site: SiteInfo, a: PortalArticle): string {
 
 function listItems(articles: PortalArticle[], rel: string): string {
   return `<ul class="list">${articles
-    .map((a) => `<li><a href="${rel}${a.path}">${esc(a.snapshot.title)}</a><time datetime="${esc(a.publishedAt)}">${esc(a.snapshot.publishDate ?? a.publishedAt.slice(0, 10))}</time></li>`)
+    .map(
+      (a) =>
+        `<li><a href="${rel}${a.path}">${esc(a.snapshot.title)}</a><time datetime="${esc(a.publishedAt)}">${esc(a.snapshot.publishDate ?? a.publishedAt.slice(0, 10))}</time></li>`,
+    )
     .join('')}</ul>`;
 }
 
 export function renderColumn(site: SiteInfo, category: string, articles: PortalArticle[]): string {
   const body = `<nav class="crumbs" aria-label="当前位置"><a href="../index.html">信息公开目录</a> &gt; ${esc(category)}</nav>
 <main id="content" role="main"><h1>${esc(category)}</h1>${articles.length ? listItems(articles, '../') : '<p>暂无信息。</p>'}</main>`;
-  return layout(site, category, { ColumnName: category, ColumnDescription: `${category}类政府信息`, ColumnKeywords: category, ColumnType: '信息公开' }, body, '../');
+  return layout(
+    site,
+    category,
+    { ColumnName: category, ColumnDescription: `${category}类政府信息`, ColumnKeywords: category, ColumnType: '信息公开' },
+    body,
+    '../',
+  );
 }
 
 export function renderIndex(site: SiteInfo, articles: PortalArticle[], categories: string[]): string {
@@ -194,11 +216,7 @@ export function renderIndex(site: SiteInfo, articles: PortalArticle[], categorie
 }
 
 export function renderSitemap(site: SiteInfo, articles: PortalArticle[], categories: string[]): string {
-  const urls = [
-    `${site.baseUrl}/index.html`,
-    ...categories.map((c) => `${site.baseUrl}/columns/${columnSlug(c)}.html`),
-    ...articles.map((a) => a.url),
-  ];
+  const urls = [`${site.baseUrl}/index.html`, ...categories.map((c) => `${site.baseUrl}/columns/${columnSlug(c)}.html`), ...articles.map((a) => a.url)];
   return `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${urls.map((u) => `  <url><loc>${esc(u)}</loc></url>`).join('\n')}

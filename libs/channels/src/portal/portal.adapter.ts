@@ -15,7 +15,14 @@ import {
   PermanentError,
   ReconcileResult,
 } from '../channel-adapter';
-import { defaultSiteKey, portalSiteLocation, resolveSiteDirectory, SiteDirectoryError, siteKeyOfSetting, validatePortalDirectorySetting } from './portal-directory';
+import {
+  defaultSiteKey,
+  portalSiteLocation,
+  resolveSiteDirectory,
+  SiteDirectoryError,
+  siteKeyOfSetting,
+  validatePortalDirectorySetting,
+} from './portal-directory';
 import { PortalSiteWriter } from './portal-site.writer';
 import { PgPortalState } from './portal-state';
 import { articlePath, renderArticle, SiteInfo } from './portal-templates';
@@ -131,7 +138,8 @@ export class PortalAdapter implements ChannelAdapter {
         try {
           await copyUploadInto(this.uploads, key, dest);
         } catch (e) {
-          if ((e as { code?: string }).code === 'UPLOAD_MISSING') throw new PermanentError('UPLOAD_MISSING', `附件或图片文件已不存在（${key}），请重新上传后再发布`);
+          if ((e as { code?: string }).code === 'UPLOAD_MISSING')
+            throw new PermanentError('UPLOAD_MISSING', `附件或图片文件已不存在（${key}），请重新上传后再发布`);
           throw e;
         }
       });
@@ -159,7 +167,11 @@ export class PortalAdapter implements ChannelAdapter {
 
   async preview(v: ItemSnapshot, account: AdapterAccount): Promise<ChannelPreview> {
     const url = this.articleUrl(account, v.itemId);
-    const html = renderArticle(this.site(account), { snapshot: v, url, path: articlePath(v.itemId), publishedAt: new Date().toISOString(), withdrawn: false }, { interpretations: [] });
+    const html = renderArticle(
+      this.site(account),
+      { snapshot: v, url, path: articlePath(v.itemId), publishedAt: new Date().toISOString(), withdrawn: false },
+      { interpretations: [] },
+    );
     return { channelType: 'portal', html, meta: { url }, problems: await this.validate(v, account) };
   }
 

@@ -34,7 +34,13 @@ export async function publicUploadsOf<T extends Published>(store: UploadStore, v
 
 /** Copies a private upload into a site directory (uploads/<key>) unless it is there already. */
 export async function copyUploadInto(store: UploadStore, key: string, dest: string): Promise<void> {
-  if (await fs.stat(dest).then(() => true, () => false)) return;
+  if (
+    await fs.stat(dest).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   const buf = await store.read(key);
   if (!buf) throw Object.assign(new Error(`upload ${key} is missing from the private store`), { code: 'UPLOAD_MISSING' });
   await writeFileAtomic(dest, buf);

@@ -7,7 +7,14 @@ describe('upload keys', () => {
   it('reads the key of a private upload URL and nothing else', () => {
     expect(uploadKeyOf(`/api/v1/uploads/${K1}`)).toBe(K1);
     expect(uploadKeyOf(`/api/v1/uploads/${K1}?x=1#y`)).toBe(K1);
-    for (const other of [`/site/uploads/${K1}`, `http://evil.example/api/v1/uploads/${K1}`, '/api/v1/uploads/2026/11/../../../etc/passwd', '/api/v1/uploads/2026/11/ab.png', '', null]) {
+    for (const other of [
+      `/site/uploads/${K1}`,
+      `http://evil.example/api/v1/uploads/${K1}`,
+      '/api/v1/uploads/2026/11/../../../etc/passwd',
+      '/api/v1/uploads/2026/11/ab.png',
+      '',
+      null,
+    ]) {
       expect(uploadKeyOf(other)).toBeNull();
     }
   });

@@ -18,7 +18,9 @@ export function privateUploadUrl(key: string): string {
 
 /** The key of a private upload URL (path form, as the editor stores it; query and fragment ignored), else null. */
 export function uploadKeyOf(url: string | null | undefined): string | null {
-  const raw = String(url ?? '').trim().split(/[?#]/)[0];
+  const raw = String(url ?? '')
+    .trim()
+    .split(/[?#]/)[0];
   if (!raw.startsWith(PRIVATE_UPLOAD_PREFIX)) return null;
   const key = raw.slice(PRIVATE_UPLOAD_PREFIX.length);
   return isUploadKey(key) ? key : null;

@@ -127,7 +127,13 @@ export class TestchanAdapter implements ChannelAdapter {
     return n > 0 ? n : 500;
   }
 
-  private async call<T>(ctx: DeliveryContext, method: 'GET' | 'POST' | 'DELETE', path: string, effect: 'read' | 'create' | 'delete', body?: unknown): Promise<T> {
+  private async call<T>(
+    ctx: DeliveryContext,
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    effect: 'read' | 'create' | 'delete',
+    body?: unknown,
+  ): Promise<T> {
     const url = `${ctx.account.baseUrl.replace(/\/+$/, '')}${path}`;
     const token = String(ctx.account.credentials?.token ?? '');
     const started = Date.now();
@@ -156,7 +162,14 @@ export class TestchanAdapter implements ChannelAdapter {
 }
 
 /** A small HTTP client (node's own): the protocol is JSON in, JSON out. */
-function request(agents: { http: http.Agent; https: https.Agent }, method: string, url: string, body: unknown, token: string, timeoutMs: number): Promise<{ status: number; data: any }> {
+function request(
+  agents: { http: http.Agent; https: https.Agent },
+  method: string,
+  url: string,
+  body: unknown,
+  token: string,
+  timeoutMs: number,
+): Promise<{ status: number; data: any }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const lib = u.protocol === 'https:' ? https : http;
@@ -166,7 +179,11 @@ function request(agents: { http: http.Agent; https: https.Agent }, method: strin
       {
         method,
         agent: u.protocol === 'https:' ? agents.https : agents.http,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

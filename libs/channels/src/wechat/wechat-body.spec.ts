@@ -133,10 +133,11 @@ describe('a pasted Word notice in a WeChat article (issue 15.1)', () => {
   });
 
   it('lets no other style through, whatever the body says', () => {
-    const p = prepareWechatBody('<table style="position:absolute"><tr><td style="border:5px solid red;text-align:right;background:url(x)">1</td></tr></table><p style="text-indent:99em;color:red">2</p>', PORTAL);
-    expect(p.html).toBe(
-      `<table style="border-collapse:collapse;width:100%;margin:8px 0"><tr><td style="text-align:right;${CELL}">1</td></tr></table><p>2</p>`,
+    const p = prepareWechatBody(
+      '<table style="position:absolute"><tr><td style="border:5px solid red;text-align:right;background:url(x)">1</td></tr></table><p style="text-indent:99em;color:red">2</p>',
+      PORTAL,
     );
+    expect(p.html).toBe(`<table style="border-collapse:collapse;width:100%;margin:8px 0"><tr><td style="text-align:right;${CELL}">1</td></tr></table><p>2</p>`);
   });
 
   it('as plain text: a line per paragraph, a table row per line with its cells separated by ｜', () => {

@@ -40,9 +40,43 @@ const styled =
 
 const WECHAT_BODY_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'section', 'span', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'blockquote',
-    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
-    'caption', 'img', 'hr', 'pre', 'code', 'figure', 'figcaption', 'a',
+    'p',
+    'br',
+    'section',
+    'span',
+    'strong',
+    'b',
+    'em',
+    'i',
+    'u',
+    's',
+    'sub',
+    'sup',
+    'blockquote',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'ul',
+    'ol',
+    'li',
+    'table',
+    'thead',
+    'tbody',
+    'tfoot',
+    'tr',
+    'th',
+    'td',
+    'caption',
+    'img',
+    'hr',
+    'pre',
+    'code',
+    'figure',
+    'figcaption',
+    'a',
   ],
   allowedAttributes: {
     a: ['href'],
@@ -332,8 +366,15 @@ function unique<T>(xs: T[]): T[] {
  */
 export function bodyText(html: string): string {
   const rows = (html ?? '').replace(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi, (_m, row: string) => {
-    const cells = [...row.matchAll(/<t([dh])\b[^>]*>([\s\S]*?)<\/t\1>/gi)].map((c) => stripTags(c[2].replace(/<\/(p|section|h[1-6]|li|blockquote|figcaption)>/gi, ' ')).replace(/\s+/g, ' ').trim());
+    const cells = [...row.matchAll(/<t([dh])\b[^>]*>([\s\S]*?)<\/t\1>/gi)].map((c) =>
+      stripTags(c[2].replace(/<\/(p|section|h[1-6]|li|blockquote|figcaption)>/gi, ' '))
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     return `<p>${cells.join('｜')}</p>`;
   });
-  return decodeEntities(stripTags(rows.replace(/<\/(p|section|h[1-6]|li|tr|blockquote|figcaption|caption)>/gi, '$&\n'))).replace(/[ \t]+/g, ' ').replace(/\n\s*\n+/g, '\n').trim();
+  return decodeEntities(stripTags(rows.replace(/<\/(p|section|h[1-6]|li|tr|blockquote|figcaption|caption)>/gi, '$&\n')))
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n+/g, '\n')
+    .trim();
 }

@@ -6,14 +6,19 @@ describe('wechatAccountProblems', () => {
 
   it('accepts the defaults, both token modes and a 43-character EncodingAESKey', () => {
     expect(wechatAccountProblems({})).toEqual([]);
-    expect(wechatAccountProblems({ tokenMode: 'stable', titleMaxChars: 20, titleMaxBytes: 64 }, { encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR' })).toEqual([]);
+    expect(
+      wechatAccountProblems({ tokenMode: 'stable', titleMaxChars: 20, titleMaxBytes: 64 }, { encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR' }),
+    ).toEqual([]);
     expect(wechatAccountProblems({ tokenMode: 'token' })).toEqual([]);
   });
 
   it('names each bad value', () => {
     expect(fields(wechatAccountProblems({ tokenMode: 'client_credential' }))).toEqual(['settings.tokenMode']);
     expect(fields(wechatAccountProblems({ titleMaxChars: 40, titleMaxBytes: 0 }))).toEqual(['settings.titleMaxChars', 'settings.titleMaxBytes']);
-    expect(fields(wechatAccountProblems({}, { encodingAesKey: 'x'.repeat(42), previousEncodingAesKey: '+'.repeat(43) }))).toEqual(['credentials.encodingAesKey', 'credentials.previousEncodingAesKey']);
+    expect(fields(wechatAccountProblems({}, { encodingAesKey: 'x'.repeat(42), previousEncodingAesKey: '+'.repeat(43) }))).toEqual([
+      'credentials.encodingAesKey',
+      'credentials.previousEncodingAesKey',
+    ]);
   });
 });
 

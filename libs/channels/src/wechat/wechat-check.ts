@@ -20,7 +20,8 @@ import { isEncodingAesKey } from './wechat-crypto';
 export async function checkWechatAccount(client: WechatClient, account: AdapterAccount): Promise<AccountCheckResult> {
   const caps: AccountCapabilityCheck[] = [];
   const add = (key: string, label: string, ok: boolean | null, detail: string) => caps.push({ key, label, ok, detail });
-  const errOf = (e: unknown) => (e instanceof ChannelError ? { code: e.code, message: e.message } : { code: 'ERROR', message: (e as Error)?.message ?? String(e) });
+  const errOf = (e: unknown) =>
+    e instanceof ChannelError ? { code: e.code, message: e.message } : { code: 'ERROR', message: (e as Error)?.message ?? String(e) };
   const ipOf = (message: string) => /invalid ip ([0-9a-fA-F.:]+)/.exec(message)?.[1];
   const whitelistDetail = (message: string) => {
     const ip = ipOf(message);
@@ -37,7 +38,12 @@ export async function checkWechatAccount(client: WechatClient, account: AdapterA
 
   try {
     await client.verifyCredentials();
-    add('credentials', 'AppID / AppSecret', true, `凭据有效（${mode === 'stable' ? '使用 stable_token，不影响其他使用同一 AppSecret 的系统' : '使用旧式 /cgi-bin/token：其他系统获取 token 会使本系统的 token 失效，建议改为 stable'}）`);
+    add(
+      'credentials',
+      'AppID / AppSecret',
+      true,
+      `凭据有效（${mode === 'stable' ? '使用 stable_token，不影响其他使用同一 AppSecret 的系统' : '使用旧式 /cgi-bin/token：其他系统获取 token 会使本系统的 token 失效，建议改为 stable'}）`,
+    );
   } catch (e) {
     const { code, message } = errOf(e);
     if (code === 'WECHAT_40164') {
@@ -71,17 +77,36 @@ export async function checkWechatAccount(client: WechatClient, account: AdapterA
   if (pub.ok) {
     add('freepublish', '发布接口（freepublish）', true, '可用：本系统通过“发布”推送图文（不进入粉丝会话，出现在公众号主页）');
   } else if (pub.code === 'WECHAT_48001') {
-    add('freepublish', '发布接口（freepublish）', false, `无权限（微信错误码 48001）：2025年7月起个人主体账号、企业主体未认证账号及不支持认证的账号已被收回发布接口权限，请完成微信认证`);
+    add(
+      'freepublish',
+      '发布接口（freepublish）',
+      false,
+      `无权限（微信错误码 48001）：2025年7月起个人主体账号、企业主体未认证账号及不支持认证的账号已被收回发布接口权限，请完成微信认证`,
+    );
   } else {
     add('freepublish', '发布接口（freepublish）', null, `无法确认：${pub.message}`);
   }
   const verifiedOk = pub.ok ? true : pub.code === 'WECHAT_48001' ? false : null;
-  add('verified', '微信认证（推断）', verifiedOk, verifiedOk === true ? '发布接口可用，账号应已认证' : verifiedOk === false ? '发布接口无权限，账号很可能未认证或认证已过期' : '无法推断（微信未提供自有账号读取认证状态的接口）');
+  add(
+    'verified',
+    '微信认证（推断）',
+    verifiedOk,
+    verifiedOk === true
+      ? '发布接口可用，账号应已认证'
+      : verifiedOk === false
+        ? '发布接口无权限，账号很可能未认证或认证已过期'
+        : '无法推断（微信未提供自有账号读取认证状态的接口）',
+  );
 
   const quota = await read('openapi/quota/get', '/cgi-bin/openapi/quota/get', { json: { cgi_path: '/cgi-bin/message/mass/sendall' } });
   const q = quota.ok ? quota.body?.quota : undefined;
   if (quota.ok && q && Number(q.daily_limit) > 0) {
-    add('mass', '群发接口', true, `可用：今日额度 ${Number(q.daily_limit)} 次，已用 ${Number(q.used ?? 0)} 次，剩余 ${Number(q.remain ?? 0)} 次（另受每位粉丝每月 4 条的限制）`);
+    add(
+      'mass',
+      '群发接口',
+      true,
+      `可用：今日额度 ${Number(q.daily_limit)} 次，已用 ${Number(q.used ?? 0)} 次，剩余 ${Number(q.remain ?? 0)} 次（另受每位粉丝每月 4 条的限制）`,
+    );
   } else if ((quota.ok && q && Number(q.daily_limit) === 0) || (!quota.ok && quota.code === 'WECHAT_48001')) {
     add('mass', '群发接口', false, `无群发权限${quota.ok ? '（今日额度为 0）' : '（微信错误码 48001）'}：群发接口仅认证账号可用`);
   } else {
@@ -104,7 +129,9 @@ const REQUIRED = new Set(['credentials', 'ipWhitelist', 'draft', 'freepublish'])
 function finish(caps: AccountCapabilityCheck[], account?: AdapterAccount): AccountCheckResult {
   if (account) caps.push(callbackCheck(account));
   const ok = [...REQUIRED].every((k) => caps.find((c) => c.key === k)?.ok === true);
-  const problems = caps.filter((c) => c.ok === false && (REQUIRED.has(c.key) || c.key === 'mass' || c.key === 'verified')).map((c) => `${c.label}：${c.detail}`);
+  const problems = caps
+    .filter((c) => c.ok === false && (REQUIRED.has(c.key) || c.key === 'mass' || c.key === 'verified'))
+    .map((c) => `${c.label}：${c.detail}`);
   return { ok, capabilities: caps, problems };
 }
 

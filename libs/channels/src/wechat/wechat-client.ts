@@ -1,10 +1,4 @@
-import {
-  AdapterAccount,
-  ChannelError,
-  CredentialsError,
-  RetryableError,
-  UnknownOutcomeError,
-} from '../channel-adapter';
+import { AdapterAccount, ChannelError, CredentialsError, RetryableError, UnknownOutcomeError } from '../channel-adapter';
 import { CallEffect, ChannelCall, ChannelHttp, ChannelResponse } from '../http/channel-http';
 import { errcodeOf, wechatError, wechatTokenEndpointMessage } from './wechat-errors';
 import { FetchedToken, WechatTokenStore } from './wechat-token.store';
@@ -69,7 +63,11 @@ export class WechatClient {
 
   get tokenMode(): WechatTokenMode {
     const m = wechatTokenMode(this.account.settings);
-    if (!m) throw new CredentialsError('WECHAT_TOKEN_MODE_INVALID', `公众号账号设置 tokenMode 取值无效（${String(this.account.settings.tokenMode).slice(0, 40)}），应为 stable（推荐）或 token，请在渠道账号设置中修改`);
+    if (!m)
+      throw new CredentialsError(
+        'WECHAT_TOKEN_MODE_INVALID',
+        `公众号账号设置 tokenMode 取值无效（${String(this.account.settings.tokenMode).slice(0, 40)}），应为 stable（推荐）或 token，请在渠道账号设置中修改`,
+      );
     return m;
   }
 
@@ -139,7 +137,9 @@ export class WechatClient {
     let token = await this.token();
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await this.http.send(this.request(name, path, token, o), (r, c) => (o.answerErrcodes?.includes(errcodeOf(r.body)) ? null : apiClassifier(r, c)));
+        const res = await this.http.send(this.request(name, path, token, o), (r, c) =>
+          o.answerErrcodes?.includes(errcodeOf(r.body)) ? null : apiClassifier(r, c),
+        );
         return res.body;
       } catch (e) {
         if (e instanceof CredentialsError && e.refreshable) {

@@ -12,8 +12,12 @@ describe('wechat-crypto', () => {
   it('decrypts wechatpy test_decrypt_message and verifies its msg_signature', () => {
     const encrypt =
       'RgqEoJj5A4EMYlLvWO1F86ioRjZfaex/gePD0gOXTxpsq5Yj4GNglrBb8I2BAJVODGajiFnXBu7mCPatfjsu6IHCrsTyeDXzF6Bv283dGymzxh6ydJRvZsryDyZbLTE7rhnus50qGPMfp2wASFlzEgMW9z1ef/RD8XzaFYgm7iTdaXpXaG4+BiYyolBug/gYNx410cvkKR2/nPwBiT+P4hIiOAQqGp/TywZBtDh1yCF2KOd0gpiMZ5jSw3e29mTvmUHzkVQiMS6td7vXUaWOMZnYZlF3So2SjHnwh4jYFxdgpkHHqIrH/54SNdshoQgWYEvccTKe7FS709/5t6NMxuGhcUGAPOQipvWTT4dShyqio7mlsl5noTrb++x6En749zCpQVhDpbV6GDnTbcX2e8K9QaNWHp91eBdCRxthuL0=';
-    expect(verifyWechatMsgSignature(TOKEN, { msg_signature: '74d92dfeb87ba7c714f89d98870ae5eb62dff26d', timestamp: '1411525903', nonce: '461056294' }, encrypt)).toBe(true);
-    expect(verifyWechatMsgSignature(TOKEN, { msg_signature: '74d92dfeb87ba7c714f89d98870ae5eb62dff26d', timestamp: '1411525903', nonce: '461056295' }, encrypt)).toBe(false);
+    expect(
+      verifyWechatMsgSignature(TOKEN, { msg_signature: '74d92dfeb87ba7c714f89d98870ae5eb62dff26d', timestamp: '1411525903', nonce: '461056294' }, encrypt),
+    ).toBe(true);
+    expect(
+      verifyWechatMsgSignature(TOKEN, { msg_signature: '74d92dfeb87ba7c714f89d98870ae5eb62dff26d', timestamp: '1411525903', nonce: '461056295' }, encrypt),
+    ).toBe(false);
     const { msg, appid } = decryptWechatMessage(KEY, encrypt);
     expect(appid).toBe(APPID);
     expect(msg).toContain('<Content><![CDATA[test]]></Content>');

@@ -1,10 +1,4 @@
-import {
-  ChannelError,
-  CredentialsError,
-  PermanentError,
-  RateLimitedError,
-  RetryableError,
-} from '../channel-adapter';
+import { ChannelError, CredentialsError, PermanentError, RateLimitedError, RetryableError } from '../channel-adapter';
 
 /** errcodes that mean "this access_token is not (or no longer) good": refresh once and retry. */
 export const WECHAT_TOKEN_ERRCODES = new Set([40001, 40014, 42001, 41001]);
@@ -70,7 +64,8 @@ export function wechatMessage(errcode: number, errmsg?: string): string {
  */
 export function wechatTokenEndpointMessage(errcode: number, errmsg?: string): string {
   const raw = (errmsg ?? '').replace(/\s*rid:\s*\S+.*$/, '').trim();
-  const reason = errcode === 40001 ? 'AppSecret 错误，或 AppSecret 不属于该 AppID 的公众号，请核对（或在微信公众平台重置后重新填写）AppSecret' : wechatReason(errcode);
+  const reason =
+    errcode === 40001 ? 'AppSecret 错误，或 AppSecret 不属于该 AppID 的公众号，请核对（或在微信公众平台重置后重新填写）AppSecret' : wechatReason(errcode);
   return `获取 access_token 失败：${reason}（微信错误码 ${errcode}${raw ? `：${raw}` : ''}）`;
 }
 

@@ -2,7 +2,14 @@ import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import type { AdapterAccount } from '../channel-adapter';
 import { charLength, wechatFieldProblems, wechatFields } from './wechat-fields';
 
-const account = (settings: Record<string, unknown> = {}): AdapterAccount => ({ id: 'a', organisationId: 'o', name: 'n', baseUrl: '', settings, credentials: {} });
+const account = (settings: Record<string, unknown> = {}): AdapterAccount => ({
+  id: 'a',
+  organisationId: 'o',
+  name: 'n',
+  baseUrl: '',
+  settings,
+  credentials: {},
+});
 const snap = (over: Partial<ItemSnapshot> = {}) =>
   ({ title: '关于做好冬季供暖工作的通知', summary: '供暖安排', issuingBody: '示范县人民政府办公室', channelOverrides: {}, ...over }) as ItemSnapshot;
 

@@ -12,7 +12,14 @@ const live = `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDA
 describe('MASSSENDJOBFINISH', () => {
   it('parses the live capture (MsgID) and confirms with the article URL', () => {
     const e = parseMassEvent(live)!;
-    expect(e).toMatchObject({ msgId: '1000000003', status: 'send success', totalCount: 4, sentCount: 4, errorCount: 0, urls: [{ idx: 1, url: 'http://mp.weixin.qq.com/s/8yzT20EvmDg37Jso9nsIIw' }] });
+    expect(e).toMatchObject({
+      msgId: '1000000003',
+      status: 'send success',
+      totalCount: 4,
+      sentCount: 4,
+      errorCount: 0,
+      urls: [{ idx: 1, url: 'http://mp.weixin.qq.com/s/8yzT20EvmDg37Jso9nsIIw' }],
+    });
     expect(massEventOutcome(e)).toEqual({ status: 'published', externalId: '1000000003', externalUrl: 'http://mp.weixin.qq.com/s/8yzT20EvmDg37Jso9nsIIw' });
   });
 
@@ -21,7 +28,11 @@ describe('MASSSENDJOBFINISH', () => {
     const e = parseMassEvent(sdk)!;
     expect(e.msgId).toBe('1000000003');
     expect(massEventOutcome(e)).toEqual({ status: 'published', externalId: '1000000003', externalUrl: null });
-    expect(massEventOutcome({ ...e, status: 'err(20013)' })).toMatchObject({ status: 'failed', code: 'WECHAT_MASS_ERR_20013', message: expect.stringContaining('涉嫌版权') });
+    expect(massEventOutcome({ ...e, status: 'err(20013)' })).toMatchObject({
+      status: 'failed',
+      code: 'WECHAT_MASS_ERR_20013',
+      message: expect.stringContaining('涉嫌版权'),
+    });
     expect(massEventOutcome({ ...e, status: 'err(20431)' })).toMatchObject({ status: 'failed', code: 'WECHAT_MASS_ERR_20431' });
     expect(massEventOutcome({ ...e, status: 'send fail' })).toMatchObject({ status: 'failed', code: 'WECHAT_MASS_SEND_FAIL' });
     expect(parseMassEvent(live.replace('MASSSENDJOBFINISH', 'PUBLISHJOBFINISH'))).toBeNull();

@@ -76,7 +76,15 @@ export function massEventOutcome(e: MassEvent): ConfirmResult | { status: 'faile
   const m = /^err\((\d+)\)$/.exec(e.status);
   if (m) {
     const reason = ERR_REASONS[m[1]] ?? '未公开的原因';
-    return { status: 'failed', code: `WECHAT_MASS_ERR_${m[1]}`, message: `微信群发未通过审核：${reason}（${e.status}，msg_id ${e.msgId}），请修改内容后重新提交` };
+    return {
+      status: 'failed',
+      code: `WECHAT_MASS_ERR_${m[1]}`,
+      message: `微信群发未通过审核：${reason}（${e.status}，msg_id ${e.msgId}），请修改内容后重新提交`,
+    };
   }
-  return { status: 'failed', code: 'WECHAT_MASS_SEND_FAIL', message: `微信群发失败（${e.status || '无状态'}，msg_id ${e.msgId}）；可能被判定为转载或群发保护未获管理员确认，请在微信公众平台“群发记录”中查看` };
+  return {
+    status: 'failed',
+    code: 'WECHAT_MASS_SEND_FAIL',
+    message: `微信群发失败（${e.status || '无状态'}，msg_id ${e.msgId}）；可能被判定为转载或群发保护未获管理员确认，请在微信公众平台“群发记录”中查看`,
+  };
 }

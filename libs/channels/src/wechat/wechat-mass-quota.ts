@@ -26,6 +26,15 @@ export async function massQuota(db: Queryable, account: AdapterAccount, at: Date
   );
   const used = Number(rows[0]?.used ?? 0);
   const inFlight = Number(rows[0]?.in_flight ?? 0);
-  const q = { accountType, per, limit, used, inFlight, remaining: Math.max(0, limit - used - inFlight), windowStart: from.toISOString(), windowEnd: to.toISOString() };
+  const q = {
+    accountType,
+    per,
+    limit,
+    used,
+    inFlight,
+    remaining: Math.max(0, limit - used - inFlight),
+    windowStart: from.toISOString(),
+    windowEnd: to.toISOString(),
+  };
   return { ...q, message: quotaMessage(q) };
 }

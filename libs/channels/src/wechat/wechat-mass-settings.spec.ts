@@ -1,4 +1,12 @@
-import { clientMsgIdFor, massSettings, massSettingsProblems, publishModeOf, publishModeOverrideProblems, quotaMessage, quotaWindow } from './wechat-mass-settings';
+import {
+  clientMsgIdFor,
+  massSettings,
+  massSettingsProblems,
+  publishModeOf,
+  publishModeOverrideProblems,
+  quotaMessage,
+  quotaWindow,
+} from './wechat-mass-settings';
 
 const account = (settings: Record<string, unknown> = {}) => ({ id: 'a', organisationId: 'o', name: 'n', baseUrl: '', settings, credentials: {} });
 
@@ -8,19 +16,22 @@ describe('wechat 群发 settings', () => {
     expect(publishModeOf({ channelOverrides: {} } as never, account({ publishMode: 'mass' }))).toBe('mass');
     expect(publishModeOf({ channelOverrides: { wechat: { publishMode: 'freepublish' } } } as never, account({ publishMode: 'mass' }))).toBe('freepublish');
     expect(publishModeOf({ channelOverrides: { wechat: { publishMode: 'mass' } } } as never, account())).toBe('mass');
-    expect(publishModeOverrideProblems({ channelOverrides: { wechat: { publishMode: 'all' } } } as never)).toEqual([{ field: 'channelOverrides.wechat.publishMode', reason: expect.stringContaining('群发') }]);
+    expect(publishModeOverrideProblems({ channelOverrides: { wechat: { publishMode: 'all' } } } as never)).toEqual([
+      { field: 'channelOverrides.wechat.publishMode', reason: expect.stringContaining('群发') },
+    ]);
   });
 
   it('reads the target, account type and reprint flag; validates them for the admin', () => {
     expect(massSettings(account())).toEqual({ target: 'all', accountType: 'subscription', sendIgnoreReprint: 0 });
-    expect(massSettings(account({ massTarget: 7, accountType: 'service', massSendIgnoreReprint: true }))).toEqual({ target: 7, accountType: 'service', sendIgnoreReprint: 1 });
+    expect(massSettings(account({ massTarget: 7, accountType: 'service', massSendIgnoreReprint: true }))).toEqual({
+      target: 7,
+      accountType: 'service',
+      sendIgnoreReprint: 1,
+    });
     expect(massSettingsProblems({ publishMode: 'mass', massTarget: 'all', accountType: 'service', massSendIgnoreReprint: false })).toEqual([]);
-    expect(massSettingsProblems({ publishMode: 'broadcast', massTarget: -1, accountType: '订阅号', massSendIgnoreReprint: 'yes' }).map((p) => p.field)).toEqual([
-      'settings.publishMode',
-      'settings.massTarget',
-      'settings.accountType',
-      'settings.massSendIgnoreReprint',
-    ]);
+    expect(massSettingsProblems({ publishMode: 'broadcast', massTarget: -1, accountType: '订阅号', massSendIgnoreReprint: 'yes' }).map((p) => p.field)).toEqual(
+      ['settings.publishMode', 'settings.massTarget', 'settings.accountType', 'settings.massSendIgnoreReprint'],
+    );
   });
 
   it('derives a clientmsgid of 32 hex characters from the delivery, another one per generation', () => {

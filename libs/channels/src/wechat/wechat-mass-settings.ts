@@ -59,14 +59,17 @@ export function publishModeOverrideProblems(v: Pick<ItemSnapshot, 'channelOverri
 export function massSettingsProblems(next: Record<string, unknown>, prev: Record<string, unknown> = {}): FieldProblem[] {
   const changed = (k: string) => k in next && JSON.stringify(next[k]) !== JSON.stringify(prev[k]);
   const out: FieldProblem[] = [];
-  if (changed('publishMode') && !PUBLISH_MODES.includes(next.publishMode as PublishMode)) out.push({ field: 'settings.publishMode', reason: '发布方式应为 freepublish（发布）或 mass（群发）' });
+  if (changed('publishMode') && !PUBLISH_MODES.includes(next.publishMode as PublishMode))
+    out.push({ field: 'settings.publishMode', reason: '发布方式应为 freepublish（发布）或 mass（群发）' });
   // a tag id may come as a number or as the digits a form field holds (massSettings reads both)
   const tag = typeof next.massTarget === 'string' && /^\d{1,10}$/.test(next.massTarget) ? Number(next.massTarget) : next.massTarget;
   if (changed('massTarget') && next.massTarget !== 'all' && !(Number.isInteger(tag) && (tag as number) >= 0 && (tag as number) < 2 ** 31)) {
     out.push({ field: 'settings.massTarget', reason: '群发对象应为 all（全部粉丝）或标签编号（非负整数）' });
   }
-  if (changed('accountType') && next.accountType !== 'subscription' && next.accountType !== 'service') out.push({ field: 'settings.accountType', reason: '账号类型应为 subscription（订阅号）或 service（服务号）' });
-  if (changed('massSendIgnoreReprint') && typeof next.massSendIgnoreReprint !== 'boolean') out.push({ field: 'settings.massSendIgnoreReprint', reason: '应为“是”或“否”' });
+  if (changed('accountType') && next.accountType !== 'subscription' && next.accountType !== 'service')
+    out.push({ field: 'settings.accountType', reason: '账号类型应为 subscription（订阅号）或 service（服务号）' });
+  if (changed('massSendIgnoreReprint') && typeof next.massSendIgnoreReprint !== 'boolean')
+    out.push({ field: 'settings.massSendIgnoreReprint', reason: '应为“是”或“否”' });
   return out;
 }
 
@@ -96,7 +99,6 @@ export function quotaWindow(per: 'day' | 'month', at: Date): { from: Date; to: D
   const to = per === 'day' ? Date.UTC(y, m, d + 1) : Date.UTC(y, m + 1, 1);
   return { from: new Date(from - BEIJING_MS), to: new Date(to - BEIJING_MS) };
 }
-
 
 /** The editor-facing sentence when nothing is left (Chinese), else null. */
 export function quotaMessage(q: Omit<MassQuota, 'message'>): string | null {

@@ -72,13 +72,26 @@ export class WechatMass {
     if (ctx.checkpoint.massMsgId) {
       // sent before: only a send the platform says failed may go again (an operator's retry), under a new key
       const last = String(ctx.checkpoint.massMsgId);
-      if ((await this.status(client, last)) !== 'SEND_FAIL') return { status: 'awaiting_confirmation', externalId: last, pollAfterMs: this.pollMs(ctx.account) };
+      if ((await this.status(client, last)) !== 'SEND_FAIL')
+        return { status: 'awaiting_confirmation', externalId: last, pollAfterMs: this.pollMs(ctx.account) };
       // the draft went with the first send (deleted after uploadnews, or consumed): a new one is made
-      await ctx.saveCheckpoint({ massMsgId: null, massSendAttemptedAt: null, massClientMsgId: null, massMediaId: null, draftMediaId: null, draftAttemptedAt: null, massGeneration: Number(ctx.checkpoint.massGeneration ?? 0) + 1, lastMassMsgId: last });
+      await ctx.saveCheckpoint({
+        massMsgId: null,
+        massSendAttemptedAt: null,
+        massClientMsgId: null,
+        massMediaId: null,
+        draftMediaId: null,
+        draftAttemptedAt: null,
+        massGeneration: Number(ctx.checkpoint.massGeneration ?? 0) + 1,
+        lastMassMsgId: last,
+      });
     }
     const resending = !!ctx.checkpoint.massSendAttemptedAt;
     if (resending && Date.now() - Date.parse(ctx.checkpoint.massSendAttemptedAt) > DEDUP_WINDOW_MS) {
-      throw new ManualCheckError('WECHAT_MASS_UNCONFIRMED', '群发请求的结果超过 24 小时仍无法确认（平台只在 24 小时内按 clientmsgid 去重），请在微信公众平台“群发记录”中人工核实：已发出则标记为已发布，未发出再重试');
+      throw new ManualCheckError(
+        'WECHAT_MASS_UNCONFIRMED',
+        '群发请求的结果超过 24 小时仍无法确认（平台只在 24 小时内按 clientmsgid 去重），请在微信公众平台“群发记录”中人工核实：已发出则标记为已发布，未发出再重试',
+      );
     }
     if (!ctx.checkpoint.massMediaId || Date.now() - Date.parse(ctx.checkpoint.massMediaAt ?? 0) > TEMP_MEDIA_MAX_AGE_MS) {
       if (resending && ctx.checkpoint.massMediaSource === 'draft') {
@@ -123,7 +136,9 @@ export class WechatMass {
     });
     if (ctx.checkpoint.massMediaSource === 'uploadnews' && ctx.checkpoint.draftMediaId) {
       // the draft only served to build the mpnews material: keep the account's draft box clean
-      await client.call('draft/delete', '/cgi-bin/draft/delete', { json: { media_id: ctx.checkpoint.draftMediaId }, effect: 'repeatable' }).catch(() => undefined);
+      await client
+        .call('draft/delete', '/cgi-bin/draft/delete', { json: { media_id: ctx.checkpoint.draftMediaId }, effect: 'repeatable' })
+        .catch(() => undefined);
     }
     return { status: 'awaiting_confirmation', externalId: String(msgId), pollAfterMs: this.pollMs(ctx.account) };
   }
@@ -159,7 +174,11 @@ export class WechatMass {
     if (!items.length) throw new RetryableError('WECHAT_DRAFT_EMPTY', '读取微信草稿内容失败，稍后重试');
     try {
       const t = await hooks.thumb();
-      const up = await client.call('media/upload thumb', '/cgi-bin/media/upload', { query: { type: 'thumb' }, media: { buffer: t.buffer, mime: 'image/jpeg', filename: 'thumb.jpg' }, effect: 'repeatable' });
+      const up = await client.call('media/upload thumb', '/cgi-bin/media/upload', {
+        query: { type: 'thumb' },
+        media: { buffer: t.buffer, mime: 'image/jpeg', filename: 'thumb.jpg' },
+        effect: 'repeatable',
+      });
       const thumbId = up?.thumb_media_id ?? up?.media_id;
       if (typeof thumbId !== 'string' || !thumbId) throw new RetryableError('WECHAT_NO_MEDIA_ID', '微信上传临时缩略图后未返回 media_id');
       const articles = items.map((a) => ({
@@ -197,7 +216,10 @@ export class WechatMass {
     if (status === 'SEND_FAIL') {
       // recorded as final: only an operator's retry brings the delivery back (reconcile → deliver, new key)
       await ctx.saveCheckpoint({ massFailedMsgId: msgId });
-      throw new PermanentError('WECHAT_MASS_SEND_FAIL', `微信群发失败（msg_id ${msgId}，状态 SEND_FAIL${ctx.checkpoint.massEventStatus ? `，${ctx.checkpoint.massEventStatus}` : ''}）；可能未通过审核或被判定为转载，请在微信公众平台“群发记录”中查看原因`);
+      throw new PermanentError(
+        'WECHAT_MASS_SEND_FAIL',
+        `微信群发失败（msg_id ${msgId}，状态 SEND_FAIL${ctx.checkpoint.massEventStatus ? `，${ctx.checkpoint.massEventStatus}` : ''}）；可能未通过审核或被判定为转载，请在微信公众平台“群发记录”中查看原因`,
+      );
     }
     if (status === 'DELETE') throw new ManualCheckError('WECHAT_MASS_DELETED', `群发（msg_id ${msgId}）状态为“已删除”，请在微信公众平台核实是否曾经送达`);
     throw new ManualCheckError('WECHAT_MASS_STATUS', `微信返回了未知的群发状态“${status}”（msg_id ${msgId}），请人工核实`);
@@ -251,7 +273,9 @@ export class WechatMass {
       effect: 'repeatable',
     });
     if (ctx.checkpoint.massMediaSource === 'uploadnews' && ctx.checkpoint.draftMediaId) {
-      await client.call('draft/delete', '/cgi-bin/draft/delete', { json: { media_id: ctx.checkpoint.draftMediaId }, effect: 'repeatable' }).catch(() => undefined);
+      await client
+        .call('draft/delete', '/cgi-bin/draft/delete', { json: { media_id: ctx.checkpoint.draftMediaId }, effect: 'repeatable' })
+        .catch(() => undefined);
     }
     return { msgId: res?.msg_id != null ? String(res.msg_id) : null, mediaSource: String(ctx.checkpoint.massMediaSource) };
   }

@@ -17,7 +17,13 @@ ${status === 0 ? '<article_id><![CDATA[b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy]]><
 describe('publish job results', () => {
   it('reads freepublish/get with a numeric or a string publish_id', () => {
     for (const id of [2247503051, '2247503051']) {
-      const info = readPublishInfo({ publish_id: id, publish_status: 0, article_id: 'A1', article_detail: { count: 1, item: [{ idx: 1, article_url: 'http://u' }] }, fail_idx: [] });
+      const info = readPublishInfo({
+        publish_id: id,
+        publish_status: 0,
+        article_id: 'A1',
+        article_detail: { count: 1, item: [{ idx: 1, article_url: 'http://u' }] },
+        fail_idx: [],
+      });
       expect(info).toEqual({ publishId: '2247503051', status: 0, articleId: 'A1', items: [{ idx: 1, url: 'http://u' }], failIdx: [] });
       expect(publishOutcome(info)).toEqual({ status: 'published', externalId: 'A1', externalUrl: 'http://u' });
     }

@@ -87,7 +87,11 @@ export class WechatTokenStore {
    */
   key(baseUrl: string, appid: string, mode: 'stable' | 'token' = 'stable'): string {
     const base = `${baseUrl.replace(/\/+$/, '')}|${appid}`;
-    const id = crypto.createHash('sha1').update(mode === 'token' ? base : `${base}|stable`).digest('hex').slice(0, 24);
+    const id = crypto
+      .createHash('sha1')
+      .update(mode === 'token' ? base : `${base}|stable`)
+      .digest('hex')
+      .slice(0, 24);
     return `${this.o.keyPrefix}:wechat:token:${id}`;
   }
 

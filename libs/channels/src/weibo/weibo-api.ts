@@ -25,19 +25,17 @@ export class WeiboApi {
     } else {
       data = new URLSearchParams({ access_token: this.token(account), status: text, ...(rip ? { rip } : {}) });
     }
-    const res = await this.http
-      .withLog(ctx.logAttempt)
-      .send(
-        {
-          name: 'statuses/share',
-          method: 'POST',
-          url: `${this.baseUrl(account)}/2/statuses/share.json`,
-          data,
-          effect: 'create',
-          timeoutMs: this.timeoutMs(account),
-        },
-        classify,
-      );
+    const res = await this.http.withLog(ctx.logAttempt).send(
+      {
+        name: 'statuses/share',
+        method: 'POST',
+        url: `${this.baseUrl(account)}/2/statuses/share.json`,
+        data,
+        effect: 'create',
+        timeoutMs: this.timeoutMs(account),
+      },
+      classify,
+    );
     const id = res.body?.idstr ?? (res.body?.id !== undefined ? String(res.body.id) : undefined);
     if (!id) throw new UnknownOutcomeError('WEIBO_NO_ID', '微博接受了请求但未返回微博 ID，将先核对账号的微博列表');
     return { id: String(id), uid: String(res.body?.user?.idstr ?? res.body?.user?.id ?? '') };

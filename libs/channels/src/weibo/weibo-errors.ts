@@ -1,10 +1,4 @@
-import {
-  ChannelError,
-  CredentialsError,
-  PermanentError,
-  RateLimitedError,
-  RetryableError,
-} from '../channel-adapter';
+import { ChannelError, CredentialsError, PermanentError, RateLimitedError, RetryableError } from '../channel-adapter';
 
 const REASONS: Record<number, string> = {
   10001: '微博系统错误',

@@ -9,7 +9,8 @@ describe('rip (the real address the post is made from)', () => {
   });
 
   it('tells public addresses from private, loopback and link-local ones', () => {
-    for (const ip of ['10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '127.0.0.1', '169.254.1.1', '100.64.0.1', '::1', 'fe80::1', 'fd00::1']) expect(isPublicIp(ip)).toBe(false);
+    for (const ip of ['10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '127.0.0.1', '169.254.1.1', '100.64.0.1', '::1', 'fe80::1', 'fd00::1'])
+      expect(isPublicIp(ip)).toBe(false);
     for (const ip of ['211.156.0.1', '172.32.0.1', '203.0.113.9', '2400:da00::6666']) expect(isPublicIp(ip)).toBe(true);
   });
 

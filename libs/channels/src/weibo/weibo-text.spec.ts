@@ -6,11 +6,30 @@ const URL = 'http://127.0.0.1:41234/site/articles/6f1c2a8e-1b2c-4d5e-8f90-123456
 
 function snapshot(over: Partial<ItemSnapshot> = {}): ItemSnapshot {
   return {
-    itemId: 'i1', versionNo: 1, organisationId: 'o1', organisationName: '示范县人民政府', organisationCode: 'sfx',
-    title: '关于做好2026年冬季供暖工作的通知', bodyHtml: '<p>各乡镇人民政府、县直各部门：现就做好冬季供暖工作通知如下。</p>', summary: '',
-    indexNo: 'sfx/2026-00001', docNo: null, issuingBody: '示范县人民政府办公室', writtenDate: null, publishDate: null, category: '城乡建设',
-    disclosureAttr: '主动公开', validity: '有效', repealedDate: null, kind: 'notice', policyItemId: null, attachments: [], channelOverrides: {},
-    authorName: 'editor', approvedAt: '2026-01-01T00:00:00Z', ...over,
+    itemId: 'i1',
+    versionNo: 1,
+    organisationId: 'o1',
+    organisationName: '示范县人民政府',
+    organisationCode: 'sfx',
+    title: '关于做好2026年冬季供暖工作的通知',
+    bodyHtml: '<p>各乡镇人民政府、县直各部门：现就做好冬季供暖工作通知如下。</p>',
+    summary: '',
+    indexNo: 'sfx/2026-00001',
+    docNo: null,
+    issuingBody: '示范县人民政府办公室',
+    writtenDate: null,
+    publishDate: null,
+    category: '城乡建设',
+    disclosureAttr: '主动公开',
+    validity: '有效',
+    repealedDate: null,
+    kind: 'notice',
+    policyItemId: null,
+    attachments: [],
+    channelOverrides: {},
+    authorName: 'editor',
+    approvedAt: '2026-01-01T00:00:00Z',
+    ...over,
   } as ItemSnapshot;
 }
 
@@ -112,7 +131,10 @@ describe('#话题# (statuses/share does not allow topics)', () => {
 describe('composeWeiboStatus with a table in the body (issue 15.1)', () => {
   it('reads a table row by row with its cells apart, not run together', () => {
     const s = composeWeiboStatus(
-      snapshot({ bodyHtml: '<p style="text-indent:2em">检查安排如下：</p><table><tbody><tr><th><p style="text-align:center">检查组</p></th><th><p>检查时间</p></th></tr><tr><td><p>第一组</p></td><td><p>12月1日</p></td></tr></tbody></table><p style="text-align:right">示范县人民政府办公室</p>' }),
+      snapshot({
+        bodyHtml:
+          '<p style="text-indent:2em">检查安排如下：</p><table><tbody><tr><th><p style="text-align:center">检查组</p></th><th><p>检查时间</p></th></tr><tr><td><p>第一组</p></td><td><p>12月1日</p></td></tr></tbody></table><p style="text-align:right">示范县人民政府办公室</p>',
+      }),
       URL,
     );
     expect(s.text).toBe(`【关于做好2026年冬季供暖工作的通知】检查安排如下： 检查组｜检查时间 第一组｜12月1日 示范县人民政府办公室 ${URL}`);

@@ -49,7 +49,11 @@ export function composeWeiboStatus(v: ItemSnapshot, portalUrl: string, max = WEI
   const text = `${head}${body === '…' ? '' : body}${tail}`;
   // a topic that survived the cut, named by where the editor can remove it
   if (topicsIn(text).length) {
-    for (const [field, value] of [['title', title], ['summary', v.summary ?? ''], ['bodyHtml', v.summary?.trim() ? '' : about]] as const) {
+    for (const [field, value] of [
+      ['title', title],
+      ['summary', v.summary ?? ''],
+      ['bodyHtml', v.summary?.trim() ? '' : about],
+    ] as const) {
       problems.push(...topicProblems(value, field));
     }
   }

@@ -6,9 +6,25 @@ import { WeiboAdapter } from './weibo.adapter';
 import { weiboLength } from './weibo-length';
 
 const PORTAL = 'http://127.0.0.1:4000/site/articles/i1.html';
-const account: AdapterAccount = { id: 'a1', organisationId: 'o1', name: '示范县发布', baseUrl: 'http://127.0.0.1:1/weibo', settings: {}, credentials: { accessToken: 't' } };
+const account: AdapterAccount = {
+  id: 'a1',
+  organisationId: 'o1',
+  name: '示范县发布',
+  baseUrl: 'http://127.0.0.1:1/weibo',
+  settings: {},
+  credentials: { accessToken: 't' },
+};
 const snap = (over: Partial<ItemSnapshot> = {}) =>
-  ({ itemId: 'i1', organisationId: 'o1', title: '关于做好冬季供暖工作的通知', summary: '供暖安排', bodyHtml: '<p>正文</p>', channelOverrides: {}, attachments: [], ...over }) as ItemSnapshot;
+  ({
+    itemId: 'i1',
+    organisationId: 'o1',
+    title: '关于做好冬季供暖工作的通知',
+    summary: '供暖安排',
+    bodyHtml: '<p>正文</p>',
+    channelOverrides: {},
+    attachments: [],
+    ...over,
+  }) as ItemSnapshot;
 
 describe('WeiboAdapter preview and submit-time checks', () => {
   const adapter = new WeiboAdapter();
@@ -45,7 +61,10 @@ describe('WeiboAdapter preview and submit-time checks', () => {
   });
 
   it('a picture that is not a picture is a submit-time problem', async () => {
-    const problems = await adapter.validate(snap({ channelOverrides: { weibo: { picUrl: 'data:image/jpeg;base64,' + Buffer.from('not an image').toString('base64') } } }), account);
+    const problems = await adapter.validate(
+      snap({ channelOverrides: { weibo: { picUrl: 'data:image/jpeg;base64,' + Buffer.from('not an image').toString('base64') } } }),
+      account,
+    );
     expect(problems.map((p) => p.field)).toEqual(['channelOverrides.weibo.picUrl']);
   });
 

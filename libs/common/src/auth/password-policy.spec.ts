@@ -10,7 +10,13 @@ describe('password policy', () => {
 
   it('refuses the passwords of the finding and says why', () => {
     expect(reasons('12345678')).toEqual(expect.arrayContaining(['must be at least 10 characters', 'is a commonly used password']));
-    expect(reasons('password')).toEqual(expect.arrayContaining(['must be at least 10 characters', 'must mix at least three of: lower case, upper case, digits, symbols', 'is a commonly used password']));
+    expect(reasons('password')).toEqual(
+      expect.arrayContaining([
+        'must be at least 10 characters',
+        'must mix at least three of: lower case, upper case, digits, symbols',
+        'is a commonly used password',
+      ]),
+    );
   });
 
   it('refuses short, single- or two-class passwords', () => {
@@ -20,7 +26,16 @@ describe('password policy', () => {
   });
 
   it('refuses common passwords decorated with digits, symbols and leetspeak', () => {
-    for (const pw of ['Password2024!', 'P@ssw0rd123', 'Passw0rd!!x'.slice(0, 10), 'Woaini1314!', 'Admin@12345', '1qaz@WSX3edc', 'Qwerty12345', 'Ab1Ab1Ab1Ab1']) {
+    for (const pw of [
+      'Password2024!',
+      'P@ssw0rd123',
+      'Passw0rd!!x'.slice(0, 10),
+      'Woaini1314!',
+      'Admin@12345',
+      '1qaz@WSX3edc',
+      'Qwerty12345',
+      'Ab1Ab1Ab1Ab1',
+    ]) {
       expect([pw, reasons(pw)]).toEqual([pw, expect.arrayContaining(['is a commonly used password'])]);
     }
   });
@@ -41,7 +56,12 @@ describe('password policy', () => {
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ status: 400, code: 'WEAK_PASSWORD' });
     expect((err as AppError).message).toMatch(/^密码不符合要求：至少 10 个字符/);
-    expect((err as AppError).details).toEqual(expect.arrayContaining([{ field: 'password', reason: 'must be at least 10 characters' }, { field: 'password', reason: 'is a commonly used password' }]));
+    expect((err as AppError).details).toEqual(
+      expect.arrayContaining([
+        { field: 'password', reason: 'must be at least 10 characters' },
+        { field: 'password', reason: 'is a commonly used password' },
+      ]),
+    );
     expect(() => assertPasswordPolicy('test-password-1', 'editor')).not.toThrow();
   });
 

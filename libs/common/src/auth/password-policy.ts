@@ -11,7 +11,22 @@ import { COMMON_PASSWORDS } from './common-passwords';
  */
 export const PASSWORD_MIN_LENGTH = 10;
 const COMMON = new Set(COMMON_PASSWORDS);
-const LEET: Record<string, string> = { '@': 'a', '4': 'a', '8': 'b', '3': 'e', '6': 'g', '1': 'i', '!': 'i', '|': 'l', '0': 'o', '$': 's', '5': 's', '7': 't', '+': 't', '2': 'z' };
+const LEET: Record<string, string> = {
+  '@': 'a',
+  '4': 'a',
+  '8': 'b',
+  '3': 'e',
+  '6': 'g',
+  '1': 'i',
+  '!': 'i',
+  '|': 'l',
+  '0': 'o',
+  $: 's',
+  '5': 's',
+  '7': 't',
+  '+': 't',
+  '2': 'z',
+};
 
 const SHIFTED = '!@#$%^&*()';
 
@@ -23,9 +38,11 @@ interface Problem {
 /** What is wrong with `password` for `username` (empty when it satisfies the policy). */
 export function passwordProblems(password: string, username?: string | null): Problem[] {
   const out: Problem[] = [];
-  if ([...password].length < PASSWORD_MIN_LENGTH) out.push({ reason: `must be at least ${PASSWORD_MIN_LENGTH} characters`, message: `至少 ${PASSWORD_MIN_LENGTH} 个字符` });
+  if ([...password].length < PASSWORD_MIN_LENGTH)
+    out.push({ reason: `must be at least ${PASSWORD_MIN_LENGTH} characters`, message: `至少 ${PASSWORD_MIN_LENGTH} 个字符` });
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (classes < 3) out.push({ reason: 'must mix at least three of: lower case, upper case, digits, symbols', message: '须包含小写字母、大写字母、数字、符号中的至少三类' });
+  if (classes < 3)
+    out.push({ reason: 'must mix at least three of: lower case, upper case, digits, symbols', message: '须包含小写字母、大写字母、数字、符号中的至少三类' });
   if (isCommon(password)) out.push({ reason: 'is a commonly used password', message: '不能使用常见密码（容易被猜中）' });
   const name = username?.trim().toLowerCase();
   const lower = password.toLowerCase();
@@ -44,7 +61,7 @@ export function assertPasswordPolicy(password: string, username?: string | null,
 function isCommon(password: string): boolean {
   const lower = password.toLowerCase();
   // keyboard walks typed with shift (`1qaz@WSX`): the shifted digit row counts as digits
-  const unshifted = [...lower].map((c) => SHIFTED.indexOf(c) >= 0 ? '1234567890'[SHIFTED.indexOf(c)] : c).join('');
+  const unshifted = [...lower].map((c) => (SHIFTED.indexOf(c) >= 0 ? '1234567890'[SHIFTED.indexOf(c)] : c)).join('');
   if (COMMON.has(lower) || COMMON.has(unshifted) || /^(.{1,3})\1+$/.test(lower)) return true;
   // the core: letters left when leading and trailing digits and symbols are dropped, then leetspeak undone
   const strip = (s: string) => s.replace(/^[^a-z]+/, '').replace(/[^a-z]+$/, '');

@@ -68,7 +68,13 @@ export class DeadlineAlertsService {
       );
       const resolvedCount = resolved.length;
       if (opts.actorId !== undefined) {
-        await this.audit.record(em, { actorId: opts.actorId, action: 'compliance.deadline_scan', entityType: 'compliance', entityId: report.asOf, details: { opened, resolved: resolvedCount, open: alerts.length } });
+        await this.audit.record(em, {
+          actorId: opts.actorId,
+          action: 'compliance.deadline_scan',
+          entityType: 'compliance',
+          entityId: report.asOf,
+          details: { opened, resolved: resolvedCount, open: alerts.length },
+        });
       }
       return { asOf: report.asOf, open: alerts.length, opened, resolved: resolvedCount, counts: report.counts };
     });

@@ -32,7 +32,10 @@ export function deadlineNotification(a: DeadlineAlert, coming: boolean): NewNoti
  */
 export async function notifyDeadlines(notifications: NotificationsService | undefined, coming: DeadlineAlert[], opened: DeadlineAlert[]): Promise<void> {
   if (!notifications) return;
-  for (const [alerts, isComing] of [[coming, true], [opened, false]] as const) {
+  for (const [alerts, isComing] of [
+    [coming, true],
+    [opened, false],
+  ] as const) {
     for (const a of alerts) await notifications.toPermission(null, 'notification.deadline', deadlineNotification(a, isComing));
   }
 }

@@ -187,4 +187,3 @@ export function stalePortalColumns(rows: readonly PortalColumnRow[], today: Date
   }
   return out.sort((a, b) => b.idleDays - a.idleDays);
 }
-

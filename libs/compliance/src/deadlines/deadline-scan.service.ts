@@ -127,7 +127,11 @@ export class DeadlineScanService {
     return this.calendar;
   }
 
-  async scan(orgIds: string[], opts: ScanOptions = {}, scope: { organisation: OrgRef | null; subtree: boolean } = { organisation: null, subtree: true }): Promise<DeadlineReport> {
+  async scan(
+    orgIds: string[],
+    opts: ScanOptions = {},
+    scope: { organisation: OrgRef | null; subtree: boolean } = { organisation: null, subtree: true },
+  ): Promise<DeadlineReport> {
     const cal = this.cal();
     const today = opts.today ?? shanghaiDate(new Date());
     const sinceDays = opts.sinceDays ?? 365;
@@ -222,7 +226,13 @@ export class DeadlineScanService {
       cal,
       today,
     );
-    const alert = (r: (typeof judged)[number], dueDate: string, status: InterpretationAlert['status'], workingDaysLate: number, message: string): InterpretationAlert => ({
+    const alert = (
+      r: (typeof judged)[number],
+      dueDate: string,
+      status: InterpretationAlert['status'],
+      workingDaysLate: number,
+      message: string,
+    ): InterpretationAlert => ({
       kind: 'interpretation',
       key: r.id,
       organisation: ref(r.organisation_id),
@@ -252,7 +262,15 @@ export class DeadlineScanService {
     return { late, due };
   }
 
-  private async disclosures(orgIds: string[], since: string, cutoff: Date, today: string, cal: WorkingCalendar, ref: (id: string) => OrgRef, years: Set<number>): Promise<DisclosureAlert[]> {
+  private async disclosures(
+    orgIds: string[],
+    since: string,
+    cutoff: Date,
+    today: string,
+    cal: WorkingCalendar,
+    ref: (id: string) => OrgRef,
+    years: Set<number>,
+  ): Promise<DisclosureAlert[]> {
     const rows: { id: string; title: string; status: string; organisation_id: string; written_date: string; published_at: Date | null }[] = await this.ds.query(
       `SELECT i.id, i.title, i.status, i.organisation_id, i.written_date::text AS written_date,
               (SELECT min(pr.published_at) FROM publication_records pr WHERE pr.item_id = i.id AND pr.published_at < $3) AS published_at
@@ -298,7 +316,13 @@ export class DeadlineScanService {
     return new Map(caps.map((c) => [c.type, c.staleness!.maxDays]));
   }
 
-  private async staleAccounts(orgIds: string[], orgs: Map<string, { settings: Record<string, unknown> }>, cutoff: Date, today: string, ref: (id: string) => OrgRef): Promise<StaleAccountAlert[]> {
+  private async staleAccounts(
+    orgIds: string[],
+    orgs: Map<string, { settings: Record<string, unknown> }>,
+    cutoff: Date,
+    today: string,
+    ref: (id: string) => OrgRef,
+  ): Promise<StaleAccountAlert[]> {
     const limits = this.newMediaTypes();
     const types = [...limits.keys()];
     if (!types.length) return [];
@@ -312,7 +336,9 @@ export class DeadlineScanService {
     const out: StaleAccountAlert[] = [];
     for (const r of rows) {
       const max = newMediaMaxIdleDays(orgs.get(r.organisation_id)!.settings, limits.get(r.channel_type));
-      const [s] = staleNewMediaAccounts([{ accountId: r.id, name: r.name, channelType: r.channel_type, lastPublishedAt: r.last, since: r.created_at }], today, { maxIdleDays: max });
+      const [s] = staleNewMediaAccounts([{ accountId: r.id, name: r.name, channelType: r.channel_type, lastPublishedAt: r.last, since: r.created_at }], today, {
+        maxIdleDays: max,
+      });
       if (!s) continue;
       out.push({
         kind: 'stale-account',
@@ -331,7 +357,13 @@ export class DeadlineScanService {
     return out.sort((a, b) => (b.idleDays ?? Infinity) - (a.idleDays ?? Infinity));
   }
 
-  private async staleColumns(orgIds: string[], orgs: Map<string, { settings: Record<string, unknown> }>, cutoff: Date, today: string, ref: (id: string) => OrgRef): Promise<StaleColumnAlert[]> {
+  private async staleColumns(
+    orgIds: string[],
+    orgs: Map<string, { settings: Record<string, unknown> }>,
+    cutoff: Date,
+    today: string,
+    ref: (id: string) => OrgRef,
+  ): Promise<StaleColumnAlert[]> {
     const periods = this.columnWatchedTypes();
     const types = [...periods.keys()];
     if (!types.length) return [];

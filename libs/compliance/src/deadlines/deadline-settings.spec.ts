@@ -3,7 +3,11 @@ import { configuredPortalColumns, DEFAULT_INTERPRETATION_KINDS, interpretationKi
 describe('deadline settings', () => {
   it('reads portal columns as a list or a map, with the default period, skipping malformed entries', () => {
     expect(configuredPortalColumns({})).toBeNull();
-    expect(configuredPortalColumns({ portalColumns: [{ name: '通知公告', periodDays: 14 }, '政策解读', { name: '' }, { periodDays: 3 }, { name: '人事', periodDays: -1 }] })).toEqual([
+    expect(
+      configuredPortalColumns({
+        portalColumns: [{ name: '通知公告', periodDays: 14 }, '政策解读', { name: '' }, { periodDays: 3 }, { name: '人事', periodDays: -1 }],
+      }),
+    ).toEqual([
       { name: '通知公告', periodDays: 14 },
       { name: '政策解读', periodDays: 30 },
       { name: '人事', periodDays: 30 },

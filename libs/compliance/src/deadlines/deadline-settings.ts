@@ -31,7 +31,10 @@ export function portalColumnDefaultDays(settings: Record<string, unknown> | null
  * published in is watched with the default period). Malformed entries are skipped, not fatal: a typo
  * in one column's settings must not hide the others' warnings.
  */
-export function configuredPortalColumns(settings: Record<string, unknown> | null | undefined, fallback = DEFAULT_PORTAL_COLUMN_DAYS): PortalColumnSetting[] | null {
+export function configuredPortalColumns(
+  settings: Record<string, unknown> | null | undefined,
+  fallback = DEFAULT_PORTAL_COLUMN_DAYS,
+): PortalColumnSetting[] | null {
   const raw = settings?.portalColumns;
   if (raw === undefined || raw === null) return null;
   const def = portalColumnDefaultDays(settings, fallback);

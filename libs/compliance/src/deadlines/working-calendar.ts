@@ -90,11 +90,9 @@ export class WorkingCalendar {
   private isWorkingDayNumber(d: number): boolean {
     if (!this.covered.has(yearOf(d)) && this.options.missingYear !== 'weekends') {
       const y = yearOf(d);
-      throw AppError.unprocessable(
-        'CALENDAR_YEAR_MISSING',
-        `工作日历缺少${y}年的节假日安排，请按国务院办公厅当年通知补充 config/calendar/${y}.json`,
-        [{ field: 'year', reason: String(y) }],
-      );
+      throw AppError.unprocessable('CALENDAR_YEAR_MISSING', `工作日历缺少${y}年的节假日安排，请按国务院办公厅当年通知补充 config/calendar/${y}.json`, [
+        { field: 'year', reason: String(y) },
+      ]);
     }
     if (this.workdays.has(d)) return true;
     if (this.holidays.has(d)) return false;

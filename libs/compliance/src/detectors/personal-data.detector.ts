@@ -87,11 +87,7 @@ export class PersonalDataDetector {
     return hits.sort((a, b) => a.start - b.start);
   }
 
-  private namesWithAddresses(
-    text: string,
-    taken: Span[],
-    add: (rule: string, start: number, end: number, message: (masked: string) => string) => void,
-  ): void {
+  private namesWithAddresses(text: string, taken: Span[], add: (rule: string, start: number, end: number, message: (masked: string) => string) => void): void {
     const names: Span[] = [];
     for (const re of [NAME_LABEL_RE, NAME_GENDER_RE]) {
       for (const m of text.matchAll(re)) {

@@ -2,7 +2,13 @@ import { CharFolding } from '../text/char-folding';
 import { SecrecyMarkDetector } from './secrecy-mark.detector';
 
 describe('SecrecyMarkDetector', () => {
-  const folding = CharFolding.create([new Map([['內', '内'], ['資', '资'], ['機', '机']])]);
+  const folding = CharFolding.create([
+    new Map([
+      ['內', '内'],
+      ['資', '资'],
+      ['機', '机'],
+    ]),
+  ]);
   const detector = new SecrecyMarkDetector(folding, ['请勿外传']);
   const found = (text: string) => detector.detect(text).map((h) => [h.rule, h.excerpt]);
 

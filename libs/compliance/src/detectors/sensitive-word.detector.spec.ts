@@ -7,11 +7,27 @@ function entry(term: string, extra: Partial<LexiconEntry> = {}): LexiconEntry {
   return { term, severity: 'review', categoryId: 'political-expression', categoryName: '政治表述规范', allowedContexts: [], source: 'spec', ...extra };
 }
 
-const folding = CharFolding.create([new Map([['國', '国'], ['華', '华'], ['臺', '台'], ['灣', '湾'], ['統', '统'], ['資', '资'], ['時', '时']])]);
+const folding = CharFolding.create([
+  new Map([
+    ['國', '国'],
+    ['華', '华'],
+    ['臺', '台'],
+    ['灣', '湾'],
+    ['統', '统'],
+    ['資', '资'],
+    ['時', '时'],
+  ]),
+]);
 const entries = [
   entry('中华民国', { allowedContexts: ['中华民国时期'] }),
   entry('台湾总统', { suggestion: '台湾地区领导人' }),
-  entry('国土资源局', { severity: 'warn', categoryId: 'outdated-agency', categoryName: '机构名称已调整', suggestion: '自然资源局', allowedContexts: ['原国土资源局'] }),
+  entry('国土资源局', {
+    severity: 'warn',
+    categoryId: 'outdated-agency',
+    categoryName: '机构名称已调整',
+    suggestion: '自然资源局',
+    allowedContexts: ['原国土资源局'],
+  }),
   entry('旅游局', { severity: 'warn', categoryId: 'outdated-agency', categoryName: '机构名称已调整', allowedContexts: ['文化和旅游局'] }),
   entry('总统', { severity: 'warn', categoryId: 'demo', categoryName: '演示' }),
   entry('ABC', { severity: 'block', categoryId: 'demo', categoryName: '演示' }),
@@ -22,7 +38,13 @@ const hits = (text: string) => detector.detect(text).map((h) => [text.slice(h.st
 describe('SensitiveWordDetector', () => {
   it('finds terms with their lexicon severity, suggestion and category', () => {
     const [h] = detector.detect('所谓台湾总统的说法是错误的');
-    expect(h).toMatchObject({ rule: 'sensitive-word', severity: 'review', excerpt: '台湾总统', suggestion: '台湾地区领导人', category: 'political-expression' });
+    expect(h).toMatchObject({
+      rule: 'sensitive-word',
+      severity: 'review',
+      excerpt: '台湾总统',
+      suggestion: '台湾地区领导人',
+      category: 'political-expression',
+    });
     expect(h.message).toContain('建议改为「台湾地区领导人」');
     expect(h.message).toContain('政治表述规范');
   });

@@ -25,12 +25,7 @@ export class SensitiveWordDetector {
       const spelled = excerpt.replace(/\s+/g, '') !== entry.term ? `（词库词条「${entry.term}」）` : '';
       const advice = entry.suggestion ? `建议改为「${entry.suggestion}」。` : '';
       const note = entry.note ? `${entry.note.replace(/[。.]$/, '')}。` : '';
-      const ask =
-        entry.severity === 'block'
-          ? '此项须修改后才能提交。'
-          : entry.severity === 'review'
-            ? '请修改，或由审核人确认后保留。'
-            : '请编辑核实。';
+      const ask = entry.severity === 'block' ? '此项须修改后才能提交。' : entry.severity === 'review' ? '请修改，或由审核人确认后保留。' : '请编辑核实。';
       return {
         rule: RULES.sensitiveWord,
         severity: entry.severity,

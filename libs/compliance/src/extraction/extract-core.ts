@@ -31,7 +31,9 @@ async function pdfText(data: Uint8Array): Promise<AttachmentText> {
     } catch {
       // properties are optional
     }
-    const meta = ['Title', 'Subject', 'Keywords', 'Author', 'Creator'].map((k) => (typeof info[k] === 'string' ? (info[k] as string).trim() : '')).filter(Boolean);
+    const meta = ['Title', 'Subject', 'Keywords', 'Author', 'Creator']
+      .map((k) => (typeof info[k] === 'string' ? (info[k] as string).trim() : ''))
+      .filter(Boolean);
     const text = result.text.trim();
     if (!text && result.total > 0) {
       return { kind: 'pdf', text: '', metadata: meta.join('\n'), readable: false, problem: 'no-text-layer', detail: `${result.total} page(s) without text` };

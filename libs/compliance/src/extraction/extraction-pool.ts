@@ -116,7 +116,9 @@ export class ExtractionPool {
       this.counters.replaced++;
       if (slot.job) this.finish(slot, slot.job.id, refused(why));
     };
-    worker.on('error', (e: Error & { code?: string }) => lost(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'extraction ran out of memory' : `extraction thread failed: ${e.message}`));
+    worker.on('error', (e: Error & { code?: string }) =>
+      lost(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'extraction ran out of memory' : `extraction thread failed: ${e.message}`),
+    );
     worker.on('exit', (code) => lost(`extraction thread exited with code ${code}`));
     slot.worker = worker;
     return worker;

@@ -12,6 +12,10 @@ const limits = (workerData as { limits: ExtractionLimits }).limits;
 parentPort!.on('message', (m: { id: number; req: ExtractionRequest }) => {
   extractInThread(m.req, limits).then(
     (result) => parentPort!.postMessage({ id: m.id, result }),
-    (e: Error) => parentPort!.postMessage({ id: m.id, result: { kind: 'unsupported', text: '', metadata: '', readable: false, problem: 'damaged', detail: e?.message ?? String(e) } }),
+    (e: Error) =>
+      parentPort!.postMessage({
+        id: m.id,
+        result: { kind: 'unsupported', text: '', metadata: '', readable: false, problem: 'damaged', detail: e?.message ?? String(e) },
+      }),
   );
 });

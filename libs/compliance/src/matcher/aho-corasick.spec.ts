@@ -30,7 +30,11 @@ describe('AhoCorasick', () => {
       { pattern: 0, start: 2, end: 4 },
       { pattern: 3, start: 2, end: 6 },
     ]);
-    expect(AhoCorasick.build(['aa']).findAll('aaaa').map((m) => m.start)).toEqual([0, 1, 2]);
+    expect(
+      AhoCorasick.build(['aa'])
+        .findAll('aaaa')
+        .map((m) => m.start),
+    ).toEqual([0, 1, 2]);
   });
 
   it('works on Chinese text and follows failure links across terms', () => {

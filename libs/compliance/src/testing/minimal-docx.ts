@@ -50,7 +50,10 @@ ${opts.header ? '<Relationship Id="rIdH1" Type="http://schemas.openxmlformats.or
 <w:document xmlns:w="${W}" xmlns:r="${R}"><w:body>${paragraphs(body)}${sect}</w:body></w:document>`,
   );
   if (opts.header) {
-    zip.file('word/header1.xml', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="${W}" xmlns:r="${R}">${paragraphs(opts.header)}</w:hdr>`);
+    zip.file(
+      'word/header1.xml',
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="${W}" xmlns:r="${R}">${paragraphs(opts.header)}</w:hdr>`,
+    );
   }
   if (opts.title) {
     zip.file(

@@ -108,7 +108,12 @@ export function docxBomb(mb: number, opts: { lie?: boolean } = {}): Buffer {
     ...DOCX_PARTS,
     {
       name: 'word/document.xml',
-      repeat: { head: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>`, chunk, times, tail: '</w:body></w:document>' },
+      repeat: {
+        head: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>`,
+        chunk,
+        times,
+        tail: '</w:body></w:document>',
+      },
       declaredSize: opts.lie ? 1024 : undefined,
     },
   ]);
@@ -122,7 +127,10 @@ export function xlsxBomb(mb: number): Buffer {
       name: '[Content_Types].xml',
       data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`,
     },
-    { name: 'xl/workbook.xml', data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="名单" sheetId="1"/></sheets></workbook>` },
+    {
+      name: 'xl/workbook.xml',
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="名单" sheetId="1"/></sheets></workbook>`,
+    },
     { name: 'xl/sharedStrings.xml', repeat: { head: '<?xml version="1.0" encoding="UTF-8"?><sst>', chunk, times, tail: '</sst>' } },
     { name: 'xl/worksheets/sheet1.xml', data: '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>' },
   ]);
@@ -132,7 +140,10 @@ export function xlsxBomb(mb: number): Buffer {
 export function manyEntriesDocx(n: number): Buffer {
   const entries: BombEntry[] = [
     ...DOCX_PARTS,
-    { name: 'word/document.xml', data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>${PARAGRAPH}</w:body></w:document>` },
+    {
+      name: 'word/document.xml',
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${W}"><w:body>${PARAGRAPH}</w:body></w:document>`,
+    },
   ];
   for (let i = 0; i < n; i++) entries.push({ name: `word/media/p${i}.xml`, data: 'x', store: true });
   return writeZip(entries);

@@ -1,7 +1,13 @@
 import { BREAK, CharFolding } from './char-folding';
 
 describe('CharFolding', () => {
-  const f = CharFolding.create([new Map([['國', '国'], ['資', '资'], ['Ｑ', 'q']])]);
+  const f = CharFolding.create([
+    new Map([
+      ['國', '国'],
+      ['資', '资'],
+      ['Ｑ', 'q'],
+    ]),
+  ]);
 
   it('folds width and case, maps traditional characters, drops spaces, punctuation and zero-width', () => {
     expect(f.foldTerm('ＡＢＣ abc')).toBe('abcabc');

@@ -27,7 +27,12 @@ function isSkipped(c: number): boolean {
   if (c === 0x7f || c === 0xa0 || c === 0xad || c === 0xb7 || c === 0x34f || c === 0x1680 || c === 0x180e) return true;
   if (c >= 0x80 && c <= 0x9f) return true;
   // Latin-1 punctuation and signs (¡¦§¨«¬®¯°±´¶¸»¿×÷).
-  if ((c >= 0xa1 && c <= 0xbf && c !== 0xaa && c !== 0xb2 && c !== 0xb3 && c !== 0xb5 && c !== 0xb9 && c !== 0xba && !(c >= 0xbc && c <= 0xbe)) || c === 0xd7 || c === 0xf7) return true;
+  if (
+    (c >= 0xa1 && c <= 0xbf && c !== 0xaa && c !== 0xb2 && c !== 0xb3 && c !== 0xb5 && c !== 0xb9 && c !== 0xba && !(c >= 0xbc && c <= 0xbe)) ||
+    c === 0xd7 ||
+    c === 0xf7
+  )
+    return true;
   if (c >= 0x2000 && c <= 0x206f && c !== 0x2028 && c !== 0x2029) return true; // spaces, zero-width, dashes, quotes, bullets
   if (c >= 0x2190 && c <= 0x21ff) return true; // arrows
   if (c >= 0x2500 && c <= 0x27bf) return true; // box drawing, shapes, misc symbols (★☆●◆), dingbats

@@ -48,7 +48,10 @@ describe('htmlToTextWithMap on a pasted Word table (issue 15.1)', () => {
   it('keeps every cell apart (a tab before each cell, a line per row and per line inside a cell), so no words run together', () => {
     const html = WORD_NOTICE_BODY;
     const m = htmlToTextWithMap(html);
-    const lines = m.text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = m.text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     for (const row of WORD_NOTICE_TABLE) for (const cell of row) expect(lines).toContain(cell);
     // no cell's text touches the next one's
     for (const row of WORD_NOTICE_TABLE) for (let i = 1; i < row.length; i++) expect(m.text).not.toContain(row[i - 1] + row[i]);

@@ -182,7 +182,9 @@ export const WORD_NOTICE_PASTED = [
   '<p style="text-indent:2em">为确保全县群众温暖安全过冬，经县人民政府同意，决定开展冬季供暖安全检查。现将有关事项通知如下：</p>',
   '<p style="text-indent:2em">一、检查安排。各检查组按下表时间到各单位检查，请提前准备相关资料。</p>',
   '<table><tbody>',
-  ...WORD_NOTICE_TABLE.map((r, i) => `<tr>${r.map((c) => (i ? `<td><p style="text-align:center">${c}</p></td>` : `<th><p style="text-align:center">${c}</p></th>`)).join('')}</tr>`),
+  ...WORD_NOTICE_TABLE.map(
+    (r, i) => `<tr>${r.map((c) => (i ? `<td><p style="text-align:center">${c}</p></td>` : `<th><p style="text-align:center">${c}</p></th>`)).join('')}</tr>`,
+  ),
   '</tbody></table>',
   '<p style="text-indent:2em">二、工作要求。各单位要对照检查内容开展自查，发现问题立即整改。</p>',
   '<p style="text-align:center">图1 县供热公司锅炉房检查现场</p>',

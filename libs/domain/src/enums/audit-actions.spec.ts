@@ -33,7 +33,8 @@ export function writtenActions(sources: string[]): { action: string; where: stri
     if (!writesAudit) continue;
     for (const line of text.split('\n')) {
       if (/\baction:/.test(line)) for (const m of line.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) out.push({ action: m[1], where });
-      for (const m of line.matchAll(/action: `([a-z_]+\.)\$\{/g)) for (const v of TEMPLATES[m[1]] ?? [`<unknown ${m[1]}…>`]) out.push({ action: m[1] + v, where });
+      for (const m of line.matchAll(/action: `([a-z_]+\.)\$\{/g))
+        for (const v of TEMPLATES[m[1]] ?? [`<unknown ${m[1]}…>`]) out.push({ action: m[1] + v, where });
     }
     for (const m of text.matchAll(/INSERT INTO audit_logs[^`]*?VALUES\s*\([^,]*,\s*'([a-z_]+\.[a-z_]+)'/g)) out.push({ action: m[1], where });
   }
@@ -44,7 +45,17 @@ describe('audit action labels', () => {
   it('finds the actions the server writes (the scan itself)', () => {
     const found = writtenActions(files(path.join(ROOT, 'apps'))).concat(writtenActions(files(path.join(ROOT, 'libs'))));
     const names = new Set(found.map((f) => f.action));
-    for (const a of ['item.approve', 'item.approve_level', 'user.activate', 'user.deactivate', 'finding.keep', 'delivery.retry', 'installation.bootstrap', 'auth.login']) expect(names).toContain(a);
+    for (const a of [
+      'item.approve',
+      'item.approve_level',
+      'user.activate',
+      'user.deactivate',
+      'finding.keep',
+      'delivery.retry',
+      'installation.bootstrap',
+      'auth.login',
+    ])
+      expect(names).toContain(a);
   });
 
   it('every written action has a Chinese label', () => {

@@ -8,15 +8,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * table (scripts/db-roles.sql), no code the api or worker runs can remove these rows or switch the
  * triggers off.
  */
-const TABLES = [
-  'audit_logs',
-  'publication_records',
-  'item_versions',
-  'stats_frozen_reports',
-  'stats_manual_entry_log',
-  'gazette_issues',
-  'gazette_entries',
-];
+const TABLES = ['audit_logs', 'publication_records', 'item_versions', 'stats_frozen_reports', 'stats_manual_entry_log', 'gazette_issues', 'gazette_entries'];
 
 export class RefuseTruncate1732005600000 implements MigrationInterface {
   name = 'RefuseTruncate1732005600000';

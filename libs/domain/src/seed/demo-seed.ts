@@ -60,9 +60,13 @@ export async function seedDemo(ds: DataSource, o: SeedOptions): Promise<SeedResu
     if (!existing) {
       for (const spec of DEMO_ORGS) {
         const parent = spec.parent ? await em.getRepository(Organisation).findOneByOrFail({ code: spec.parent }) : null;
-        const org = await em.getRepository(Organisation).save(
-          em.getRepository(Organisation).create({ code: spec.code, name: spec.name, level: spec.level, parentId: parent?.id ?? null, path: 'pending', settings: {} }),
-        );
+        const org = await em
+          .getRepository(Organisation)
+          .save(
+            em
+              .getRepository(Organisation)
+              .create({ code: spec.code, name: spec.name, level: spec.level, parentId: parent?.id ?? null, path: 'pending', settings: {} }),
+          );
         await em.getRepository(Organisation).update({ id: org.id }, { path: `${parent?.path ?? '/'}${org.id}/` });
       }
       // the same password policy as every other password (SEED_PASSWORD is also checked at boot)
@@ -73,7 +77,11 @@ export async function seedDemo(ds: DataSource, o: SeedOptions): Promise<SeedResu
       const hash = await bcrypt.hash(password, 10);
       const county = await em.getRepository(Organisation).findOneByOrFail({ code: 'sfx' });
       for (const role of ROLES) {
-        const u = await em.getRepository(User).save(em.getRepository(User).create({ username: role, displayName: `示范县${ROLE_LABELS[role]}`, passwordHash: hash, homeOrganisationId: county.id }));
+        const u = await em
+          .getRepository(User)
+          .save(
+            em.getRepository(User).create({ username: role, displayName: `示范县${ROLE_LABELS[role]}`, passwordHash: hash, homeOrganisationId: county.id }),
+          );
         await em.getRepository(UserRole).insert({ userId: u.id, organisationId: county.id, role });
       }
     }
@@ -97,7 +105,11 @@ export async function seedDemo(ds: DataSource, o: SeedOptions): Promise<SeedResu
             baseUrl,
             // {apiBaseUrl}: where players download from this installation (NovaStar frames); the demo
             // serves the api and the site from one origin.
-            settings: JSON.parse(JSON.stringify(s.settings ?? {}).split('{apiBaseUrl}').join(`${new URL(o.portalBaseUrl).origin}/api/v1`)),
+            settings: JSON.parse(
+              JSON.stringify(s.settings ?? {})
+                .split('{apiBaseUrl}')
+                .join(`${new URL(o.portalBaseUrl).origin}/api/v1`),
+            ),
             credentialsEnc: s.credentials ? box.sealJson(s.credentials) : null,
           }),
         );

@@ -39,7 +39,10 @@ export class OrgScopeService {
       // Name the organisation only when it lies within the caller's scope (any role in its chain):
       // a refusal must not tell anybody the names of organisations they cannot see.
       const visible = user.roles.some((r) => chain.has(r.organisationId));
-      throw AppError.forbidden('FORBIDDEN_ROLE', visible ? `您在机构「${org.name}」没有所需的角色（${roles.join('/')}）` : `您在该机构没有所需的角色（${roles.join('/')}）`);
+      throw AppError.forbidden(
+        'FORBIDDEN_ROLE',
+        visible ? `您在机构「${org.name}」没有所需的角色（${roles.join('/')}）` : `您在该机构没有所需的角色（${roles.join('/')}）`,
+      );
     }
     return org;
   }

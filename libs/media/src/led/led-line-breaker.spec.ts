@@ -1,10 +1,12 @@
 import { MeasuredText, breakLines, tokenise } from './led-line-breaker';
 
 /** A fake font: wide characters 16 px, everything else 8 px; ink height 16. */
-const mono = (maxWidth: number) => async (text: string): Promise<MeasuredText | null> => {
-  const width = Array.from(text).reduce((w, ch) => w + (/[\u0000-\u00ff]/.test(ch) ? 8 : 16), 0);
-  return width <= maxWidth ? { text, width, height: 16, fontSize: 16, mask: Buffer.alloc(0) } : null;
-};
+const mono =
+  (maxWidth: number) =>
+  async (text: string): Promise<MeasuredText | null> => {
+    const width = Array.from(text).reduce((w, ch) => w + (/[\u0000-\u00ff]/.test(ch) ? 8 : 16), 0);
+    return width <= maxWidth ? { text, width, height: 16, fontSize: 16, mask: Buffer.alloc(0) } : null;
+  };
 const tooSmall = (ch: string) => new Error(`too small for ${ch}`);
 
 describe('tokenise', () => {
@@ -13,13 +15,14 @@ describe('tokenise', () => {
   });
 
   it('glues closing punctuation to the character before it and opening punctuation to the one after', () => {
-    expect(tokenise('请取号，排队。《通知》（试行）')).toEqual([
-      ['请', '取', '号，', '排', '队。', '《通', '知》', '（试', '行）'],
-    ]);
+    expect(tokenise('请取号，排队。《通知》（试行）')).toEqual([['请', '取', '号，', '排', '队。', '《通', '知》', '（试', '行）']]);
   });
 
   it('splits paragraphs on line breaks and collapses spaces', () => {
-    expect(tokenise('第一行\r\n\n  第二  行 ')).toEqual([['第', '一', '行'], ['第', '二', ' ', '行']]);
+    expect(tokenise('第一行\r\n\n  第二  行 ')).toEqual([
+      ['第', '一', '行'],
+      ['第', '二', ' ', '行'],
+    ]);
   });
 });
 

@@ -90,7 +90,13 @@ export async function breakLines(
 ): Promise<MeasuredText[]> {
   const lines: MeasuredText[] = [];
   for (const toks of tokenise(text)) {
-    const tryFit = (i: number, k: number) => measure(toks.slice(i, i + k).join('').trim());
+    const tryFit = (i: number, k: number) =>
+      measure(
+        toks
+          .slice(i, i + k)
+          .join('')
+          .trim(),
+      );
     let i = 0;
     while (i < toks.length) {
       while (toks[i] === ' ') i++;

@@ -74,11 +74,9 @@ export class LedTextRenderer {
     const colour = ledColour(screen.colourMode, options.colour ?? screen.colour);
     const lineHeight = options.lineHeight ?? (height >= 16 ? 16 : height);
     if (!Number.isInteger(lineHeight) || lineHeight < LED_MIN_PIXELS || lineHeight > height) {
-      throw AppError.badRequest(
-        'LED_LINE_HEIGHT_INVALID',
-        `行高 ${lineHeight} 像素无效：应为 ${LED_MIN_PIXELS}–${height} 之间的整数`,
-        [{ field: 'lineHeight', reason: `must be an integer ${LED_MIN_PIXELS}..${height}` }],
-      );
+      throw AppError.badRequest('LED_LINE_HEIGHT_INVALID', `行高 ${lineHeight} 像素无效：应为 ${LED_MIN_PIXELS}–${height} 之间的整数`, [
+        { field: 'lineHeight', reason: `must be an integer ${LED_MIN_PIXELS}..${height}` },
+      ]);
     }
     const chars = Array.from(text ?? '');
     if (chars.join('').trim() === '') {
@@ -106,9 +104,7 @@ export class LedTextRenderer {
     const pages: MeasuredText[][] = [];
     for (let i = 0; i < lines.length; i += rows) pages.push(lines.slice(i, i + rows));
     const binary = screen.colourMode !== 'full';
-    return Promise.all(
-      pages.map((page) => drawPage(page, { width, height, lineHeight, align: options.align ?? 'center', rgb: colour.rgb, binary })),
-    );
+    return Promise.all(pages.map((page) => drawPage(page, { width, height, lineHeight, align: options.align ?? 'center', rgb: colour.rgb, binary })));
   }
 }
 
@@ -155,6 +151,8 @@ async function drawPage(
     }
     return { text: line.text, x, y, width: line.width, height: line.height, fontSize: line.fontSize };
   });
-  const png = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer();
+  const png = await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
   return { png, width, height, text: lines.map((l) => l.text).join('\n'), lines };
 }

@@ -16,7 +16,9 @@ export const syntheticImages = {
     const [coarse, mid, fine] = await Promise.all([64, 6, 1].map((f) => noiseLayer(width, height, f, next)));
     const px = Buffer.alloc(width * height * 3);
     for (let i = 0; i < px.length; i++) px[i] = 0.5 * coarse[i] + 0.35 * mid[i] + 0.15 * fine[i];
-    return sharp(px, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+    return sharp(px, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality })
+      .toBuffer();
   },
 
   /** RGBA PNG: a transparent background with an opaque disc, like a logo or an exported chart. */
@@ -67,7 +69,10 @@ async function noiseLayer(width: number, height: number, factor: number, next: (
   const b = Buffer.alloc(w * h * 3);
   for (let i = 0; i < b.length; i++) b[i] = next();
   if (factor === 1) return b;
-  return sharp(b, { raw: { width: w, height: h, channels: 3 } }).resize(width, height, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer();
+  return sharp(b, { raw: { width: w, height: h, channels: 3 } })
+    .resize(width, height, { fit: 'fill', kernel: 'cubic' })
+    .raw()
+    .toBuffer();
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {

@@ -44,7 +44,18 @@ export class DeliveryFanoutRepository {
               RETURNING id, channel_account_id, channel_type)
        SELECT (SELECT id FROM fv) AS version_id, (SELECT created_at FROM fv) AS version_at,
               (SELECT json_agg(json_build_object('id', fd.id, 'channelAccountId', fd.channel_account_id, 'channelType', fd.channel_type)) FROM fd) AS deliveries`,
-      [o.accountIds, o.knownTypes, o.accountIds.length, o.itemId, o.versionNo, JSON.stringify(o.snapshot), o.actorId, o.organisationId, o.dueAt, o.skipAccountIds],
+      [
+        o.accountIds,
+        o.knownTypes,
+        o.accountIds.length,
+        o.itemId,
+        o.versionNo,
+        JSON.stringify(o.snapshot),
+        o.actorId,
+        o.organisationId,
+        o.dueAt,
+        o.skipAccountIds,
+      ],
     );
     const r = rows[0];
     if (!r?.version_id) return null;

@@ -40,15 +40,22 @@ export abstract class DeliveryStateActions {
   protected abstract manager(): DataSource;
 
   /** One guarded state change with its events; false (nothing written) when the row is not in `from`. */
-  private async move(em: Q, deliveryId: string, from: readonly string[], to: DeliveryState, set: string, params: unknown[], events: PendingEvent[]): Promise<boolean> {
+  private async move(
+    em: Q,
+    deliveryId: string,
+    from: readonly string[],
+    to: DeliveryState,
+    set: string,
+    params: unknown[],
+    events: PendingEvent[],
+  ): Promise<boolean> {
     const sources = assertDeliveryTransitions(from, to);
     const n = params.length;
-    const u = await returning(em, `UPDATE deliveries SET state = $${n + 1}, ${set}, updated_at = now() WHERE id = $${n + 2} AND state = ANY($${n + 3}) RETURNING id`, [
-      ...params,
-      to,
-      deliveryId,
-      sources,
-    ]);
+    const u = await returning(
+      em,
+      `UPDATE deliveries SET state = $${n + 1}, ${set}, updated_at = now() WHERE id = $${n + 2} AND state = ANY($${n + 3}) RETURNING id`,
+      [...params, to, deliveryId, sources],
+    );
     if (u.length) await this.insertEvents(deliveryId, events, em);
     return u.length > 0;
   }
@@ -141,7 +148,10 @@ export abstract class DeliveryStateActions {
         WHERE item_id = $1 AND state = ANY($3) RETURNING id, channel_type, channel_account_id`,
       [itemId, reason, ITEM_WITHDRAW_TAKES_BACK],
     );
-    for (const [rows, to] of [[cancelled, 'cancelled'], [withdrawing, 'withdrawing']] as const) {
+    for (const [rows, to] of [
+      [cancelled, 'cancelled'],
+      [withdrawing, 'withdrawing'],
+    ] as const) {
       for (const d of rows) await this.insertEvents(d.id, [{ kind: 'state', toState: to, message: reason, actorId }], em);
     }
     return { cancelled, withdrawing };
@@ -161,7 +171,8 @@ export abstract class DeliveryStateActions {
         RETURNING d.id`,
       [accountId, SUPERSEDED_IN_ISSUE],
     );
-    for (const s of rows) await this.insertEvents(s.id, [{ kind: 'state', fromState: 'awaiting_issue', toState: 'cancelled', message: '已被新版本取代', actorId }], em);
+    for (const s of rows)
+      await this.insertEvents(s.id, [{ kind: 'state', fromState: 'awaiting_issue', toState: 'cancelled', message: '已被新版本取代', actorId }], em);
     return rows.map((r) => r.id);
   }
 
@@ -170,7 +181,15 @@ export abstract class DeliveryStateActions {
   /** An outside system called back that the publication failed: `failed` from `from`, with the events. */
   async failFromCallback(deliveryId: string, from: DeliveryState[], code: string, message: string, events: PendingEvent[]): Promise<boolean> {
     return this.manager().transaction((em) =>
-      this.move(em, deliveryId, from, 'failed', `lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, last_error_code = $1, last_error_message = $2`, [code, message], events),
+      this.move(
+        em,
+        deliveryId,
+        from,
+        'failed',
+        `lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, last_error_code = $1, last_error_message = $2`,
+        [code, message],
+        events,
+      ),
     );
   }
 

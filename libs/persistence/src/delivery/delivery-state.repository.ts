@@ -5,15 +5,7 @@ import type { DeliveryState } from '@app/domain/enums/domain-enums';
 import { returning } from '@app/domain/services/sql';
 import { assertDeliveryTransition, assertDeliveryTransitions } from '@app/domain/state/delivery-state-machine';
 import { bumpRepeatedEvents, EVENT_COLUMNS, eventsFrom, eventValues, PendingEvent, V_COLUMNS } from './delivery-events.sql';
-import {
-  CLAIM_SQL,
-  CLAIM_WITHDRAW_SQL,
-  RELEASE_CLAIM_SQL,
-  RELEASE_LEASE_SQL,
-  RELEASE_WITHDRAW_SQL,
-  RENEW_LEASE_SQL,
-  transitionSql,
-} from './delivery-step.sql';
+import { CLAIM_SQL, CLAIM_WITHDRAW_SQL, RELEASE_CLAIM_SQL, RELEASE_LEASE_SQL, RELEASE_WITHDRAW_SQL, RENEW_LEASE_SQL, transitionSql } from './delivery-step.sql';
 import { DeliveryStateActions } from './delivery-state-actions';
 import { markPublishedStatement, MarkPublishedInput, PUBLISH_MANY_SQL, publishManyParams, PublishRow } from './publication.sql';
 
@@ -114,7 +106,11 @@ export class DeliveryStateRepository extends DeliveryStateActions {
 
   /** The withdraw step's lease, taken again after recording a publication found on the way (which released it). */
   async retakeWithdrawLease(deliveryId: string, token: string, leaseSeconds: number): Promise<void> {
-    await this.ds.query(`UPDATE deliveries SET lease_until = now() + make_interval(secs => $3), lease_token = $2 WHERE id = $1`, [deliveryId, token, leaseSeconds]);
+    await this.ds.query(`UPDATE deliveries SET lease_until = now() + make_interval(secs => $3), lease_token = $2 WHERE id = $1`, [
+      deliveryId,
+      token,
+      leaseSeconds,
+    ]);
   }
 
   /** A withdraw step that will run again: its lease released with what it learnt (no state change). */
@@ -169,7 +165,11 @@ export class DeliveryStateRepository extends DeliveryStateActions {
   }
 
   /** The step's outcome did not apply (lease lost, delivery changed): the lease released, what it learnt and its events kept. */
-  async releaseSuperseded(c: { deliveryId: string; token: string }, o: { externalId?: string | null; checkpoint?: Record<string, unknown> }, events: PendingEvent[]): Promise<void> {
+  async releaseSuperseded(
+    c: { deliveryId: string; token: string },
+    o: { externalId?: string | null; checkpoint?: Record<string, unknown> },
+    events: PendingEvent[],
+  ): Promise<void> {
     await this.ds.transaction(async (em) => {
       await em.query(RELEASE_LEASE_SQL, [c.deliveryId, o.externalId ?? null, JSON.stringify(o.checkpoint ?? {}), c.token]);
       await this.insertEvents(c.deliveryId, events, em);

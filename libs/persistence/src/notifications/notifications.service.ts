@@ -104,10 +104,9 @@ export class NotificationsService {
         pageSize,
         (page - 1) * pageSize,
       ]) as Promise<NotificationRow[]>,
-      this.ds.query(
-        `SELECT count(*)::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notifications WHERE user_id = $1`,
-        [userId],
-      ) as Promise<{ total: number; unread: number }[]>,
+      this.ds.query(`SELECT count(*)::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notifications WHERE user_id = $1`, [
+        userId,
+      ]) as Promise<{ total: number; unread: number }[]>,
     ]);
     const { total, unread } = counts[0];
     return { notifications: rows, total: o.unread ? unread : total, unread, page, pageSize };

@@ -1,4 +1,11 @@
-import type { LedEntryRow, LedFrameRef, LedProgramRecord, LedScreenFacts, LedScreenRow, LedSyncCounts } from '../../../../../libs/channels/src/led/led-reads.types';
+import type {
+  LedEntryRow,
+  LedFrameRef,
+  LedProgramRecord,
+  LedScreenFacts,
+  LedScreenRow,
+  LedSyncCounts,
+} from '../../../../../libs/channels/src/led/led-reads.types';
 import type { FieldProblem } from '../../../../../libs/common/src/errors/field-problem.types';
 
 // Pure TypeScript (type imports of pure modules only, by relative path): what LedController builds

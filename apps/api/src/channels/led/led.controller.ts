@@ -68,10 +68,33 @@ export class LedController {
     return {
       id: accountId,
       name: screen.account.name,
-      settings: { location: s.location, width: s.width, height: s.height, colourMode: s.colourMode, protocol: s.protocol, deviceId: s.deviceId, maxPages: s.maxPages },
+      settings: {
+        location: s.location,
+        width: s.width,
+        height: s.height,
+        colourMode: s.colourMode,
+        protocol: s.protocol,
+        deviceId: s.deviceId,
+        maxPages: s.maxPages,
+      },
       problems: screen.problems.filter((p) => !p.field.startsWith('credentials')),
-      program: version && { version: version.version, hash: version.hash, emergency: version.emergency, createdAt: version.createdAt, ackedAt: version.ackedAt, fetchedAt: version.fetchedAt, lastError: version.lastError, programs: version.programs, entryIds: version.entryIds },
-      frames: version ? (await this.screens.frameList(version)).map((f) => ({ ...f, url: `${API_PREFIX}/led/screens/${accountId}/frames/${f.n}.png?version=${version.version}` })) : [],
+      program: version && {
+        version: version.version,
+        hash: version.hash,
+        emergency: version.emergency,
+        createdAt: version.createdAt,
+        ackedAt: version.ackedAt,
+        fetchedAt: version.fetchedAt,
+        lastError: version.lastError,
+        programs: version.programs,
+        entryIds: version.entryIds,
+      },
+      frames: version
+        ? (await this.screens.frameList(version)).map((f) => ({
+            ...f,
+            url: `${API_PREFIX}/led/screens/${accountId}/frames/${f.n}.png?version=${version.version}`,
+          }))
+        : [],
       entries: await this.screens.entries(accountId, true),
     };
   }
@@ -84,13 +107,22 @@ export class LedController {
     const version = await this.screens.latestVersion(accountId);
     if (!version) return { version: null, frames: [] };
     const list = await this.screens.frameList(version);
-    return { version: version.version, frames: list.map((f) => ({ ...f, url: `${API_PREFIX}/led/screens/${accountId}/frames/${f.n}.png?version=${version.version}` })) };
+    return {
+      version: version.version,
+      frames: list.map((f) => ({ ...f, url: `${API_PREFIX}/led/screens/${accountId}/frames/${f.n}.png?version=${version.version}` })),
+    };
   }
 
   @Get(':accountId/frames/:file')
   @ApiBearerAuth()
   @ApiOperation({ summary: '第 n 幅画面的 PNG（当前版本，或 ?version=）；<img> 可用 ?access_token=' })
-  async frame(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string, @Param('file') file: string, @Query('version') version: string | undefined, @Res() res: Response) {
+  async frame(
+    @CurrentUser() user: AuthUser,
+    @Param('accountId') accountId: string,
+    @Param('file') file: string,
+    @Query('version') version: string | undefined,
+    @Res() res: Response,
+  ) {
     await this.visible(user, accountId);
     const v = version && /^\d+$/.test(version) ? Number(version) : undefined;
     sendPng(res, await this.screens.frame(accountId, frameNo(file), v), file, v ? 'private, max-age=86400' : 'no-cache');
@@ -99,7 +131,13 @@ export class LedController {
   @Get(':accountId/entries/:entryId/frames/:file')
   @ApiBearerAuth()
   @ApiOperation({ summary: '某条信息在该屏上的第 n 幅画面 PNG' })
-  async entryFrame(@CurrentUser() user: AuthUser, @Param('accountId') accountId: string, @Param('entryId') entryId: string, @Param('file') file: string, @Res() res: Response) {
+  async entryFrame(
+    @CurrentUser() user: AuthUser,
+    @Param('accountId') accountId: string,
+    @Param('entryId') entryId: string,
+    @Param('file') file: string,
+    @Res() res: Response,
+  ) {
     await this.visible(user, accountId);
     const entry = (await this.screens.entries(accountId, true)).find((e) => e.id === entryId);
     if (!entry) throw AppError.notFound('LED条目', entryId);
@@ -151,7 +189,13 @@ export class LedController {
   @Get(':accountId/playlist/frames/:file')
   @Public()
   @ApiOperation({ summary: '拉取模式播放端获取画面 PNG（?v= 版本）' })
-  async playerFrame(@Param('accountId') accountId: string, @Param('file') file: string, @Query('v') v: string | undefined, @Req() req: Request, @Res() res: Response) {
+  async playerFrame(
+    @Param('accountId') accountId: string,
+    @Param('file') file: string,
+    @Query('v') v: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     await this.player(accountId, req);
     const version = v && /^\d+$/.test(v) ? Number(v) : undefined;
     sendPng(res, await this.screens.frame(accountId, frameNo(file), version), file, version ? 'public, max-age=86400, immutable' : 'no-cache');
@@ -162,7 +206,13 @@ export class LedController {
   @Get(':accountId/media/:entryId/:file')
   @Public()
   @ApiOperation({ summary: '诺瓦播放器下载画面 PNG（?key= 画面下载密钥；entryId 为 blank 时为黑屏）' })
-  async novastarFrame(@Param('accountId') accountId: string, @Param('entryId') entryId: string, @Param('file') file: string, @Req() req: Request, @Res() res: Response) {
+  async novastarFrame(
+    @Param('accountId') accountId: string,
+    @Param('entryId') entryId: string,
+    @Param('file') file: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const screen = await this.player(accountId, req, 'novastar');
     sendPng(res, await novastarMedia(this.screens, screen, entryId, frameNo(file)), file, 'no-cache');
   }

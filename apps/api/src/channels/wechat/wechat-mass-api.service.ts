@@ -58,7 +58,8 @@ export class WechatMassApiService {
     if (!item) throw AppError.notFound('信息', itemId);
     await this.scope.assertRole(user, item.organisationId, rolesFor('item.preview'));
     const { row, account } = await this.wechatAccount(dto.accountId);
-    if (!item.targetAccountIds.includes(row.id)) throw AppError.badRequest('NOT_A_TARGET', '该公众号不是这条信息的发布渠道', [{ field: 'accountId', reason: '不是这条信息的发布渠道' }]);
+    if (!item.targetAccountIds.includes(row.id))
+      throw AppError.badRequest('NOT_A_TARGET', '该公众号不是这条信息的发布渠道', [{ field: 'accountId', reason: '不是这条信息的发布渠道' }]);
     const snapshot = await this.fanout.snapshot(this.ds.manager, item, item.currentVersionNo + 1, new Date());
     let result: { msgId: string | null; mediaSource: string };
     try {

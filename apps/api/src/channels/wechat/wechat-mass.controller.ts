@@ -6,7 +6,10 @@ import type { AuthUser } from '@app/common/auth/auth-user';
 import { WechatMassApiService } from './wechat-mass-api.service';
 
 export class WechatPreviewDto {
-  @ApiProperty({ description: '要接收预览的微信公众号渠道账号' }) @IsString() @Matches(/^[0-9a-f-]{36}$/i, { message: 'must be a channel account id' }) accountId: string;
+  @ApiProperty({ description: '要接收预览的微信公众号渠道账号' })
+  @IsString()
+  @Matches(/^[0-9a-f-]{36}$/i, { message: 'must be a channel account id' })
+  accountId: string;
   @ApiProperty({ description: '接收预览的微信号（须已关注该公众号）' })
   @IsString()
   @MinLength(1)

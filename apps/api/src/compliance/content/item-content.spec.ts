@@ -8,7 +8,11 @@ describe('item content', () => {
     bodyHtml: '<p>正文</p>',
     docNo: '示政发〔2026〕1号',
     issuingBody: '示范县人民政府',
-    channelOverrides: { weibo: { text: '微博正文' }, led: { pages: ['第一屏', '第二屏'], window: { from: '2026-01-01' }, colour: 2 }, wechat: { contentHtml: '<p>x</p>' } },
+    channelOverrides: {
+      weibo: { text: '微博正文' },
+      led: { pages: ['第一屏', '第二屏'], window: { from: '2026-01-01' }, colour: 2 },
+      wechat: { contentHtml: '<p>x</p>' },
+    },
   };
 
   it('names every checked field, overrides by their path, HTML where it is HTML', () => {
@@ -53,6 +57,10 @@ describe('item content', () => {
   });
 
   it('finds image sources in the body', () => {
-    expect(imageSources('<p><img src="/site/uploads/a.jpg" alt="x"><img alt=y src=\'b.png\'><img src=c.gif></p><img data-src="no">')).toEqual(['/site/uploads/a.jpg', 'b.png', 'c.gif']);
+    expect(imageSources('<p><img src="/site/uploads/a.jpg" alt="x"><img alt=y src=\'b.png\'><img src=c.gif></p><img data-src="no">')).toEqual([
+      '/site/uploads/a.jpg',
+      'b.png',
+      'c.gif',
+    ]);
   });
 });

@@ -97,7 +97,10 @@ export function hostedUploadPath(url: string, portalBaseUrl: string, portalDir: 
 export function imageSources(html: string): string[] {
   const out: string[] = [];
   for (const m of html.matchAll(/<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)) {
-    const v = (m[1] ?? m[2] ?? m[3] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    const v = (m[1] ?? m[2] ?? m[3] ?? '')
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'");
     if (v) out.push(v);
   }
   return out;

@@ -27,12 +27,20 @@ export class DeadlinesService {
     if (q.org) {
       const org = await this.scope.assertRole(user, q.org, DEADLINE_VIEW_ROLES);
       organisation = { id: org.id, name: org.name, code: org.code };
-      orgIds = subtree ? (await this.ds.query(`SELECT id FROM organisations WHERE path LIKE $1 || '%'`, [org.path])).map((r: { id: string }) => r.id) : [org.id];
+      orgIds = subtree
+        ? (await this.ds.query(`SELECT id FROM organisations WHERE path LIKE $1 || '%'`, [org.path])).map((r: { id: string }) => r.id)
+        : [org.id];
     } else {
       orgIds = await this.scope.scopeOrgIds(user, DEADLINE_VIEW_ROLES);
     }
     const report = await this.scanner.scan(orgIds, { today: q.today, sinceDays: q.sinceDays }, { organisation, subtree });
-    await this.alerts.annotate([...report.interpretations, ...report.interpretationsDue, ...report.disclosures, ...report.staleAccounts, ...report.staleColumns]);
+    await this.alerts.annotate([
+      ...report.interpretations,
+      ...report.interpretationsDue,
+      ...report.disclosures,
+      ...report.staleAccounts,
+      ...report.staleColumns,
+    ]);
     return report;
   }
 }

@@ -65,9 +65,20 @@ describe('lexicon documents', () => {
 
   it('adds, replaces and removes entries by their key', () => {
     const doc = { kind: 'sensitive', id: 'w', severity: 'review', terms: ['甲', { term: '乙', severity: 'warn' }, '丙'] } as LexiconDoc;
-    expect(applyEntryEdits(doc, { upsert: [{ term: '乙', severity: 'block' }, '丁'], remove: ['甲'] }).terms).toEqual([{ term: '乙', severity: 'block' }, '丙', '丁']);
+    expect(applyEntryEdits(doc, { upsert: [{ term: '乙', severity: 'block' }, '丁'], remove: ['甲'] }).terms).toEqual([
+      { term: '乙', severity: 'block' },
+      '丙',
+      '丁',
+    ]);
     const typos = { kind: 'typos', id: 't', pairs: [{ wrong: '惯彻', right: '贯彻' }] } as LexiconDoc;
-    expect(applyEntryEdits(typos, { upsert: [{ wrong: '惯彻', right: '贯彻', allowedContexts: [] }, { wrong: '布署', right: '部署' }] }).pairs).toHaveLength(2);
+    expect(
+      applyEntryEdits(typos, {
+        upsert: [
+          { wrong: '惯彻', right: '贯彻', allowedContexts: [] },
+          { wrong: '布署', right: '部署' },
+        ],
+      }).pairs,
+    ).toHaveLength(2);
     expect(() => applyEntryEdits(typos, { upsert: ['布署'] })).toThrow(AppError);
     expect(() => applyEntryEdits({ kind: 'charmap', id: 'c', pairs: [] } as LexiconDoc, { remove: ['x'] })).toThrow(/不能在此编辑/);
     // The input is not modified.

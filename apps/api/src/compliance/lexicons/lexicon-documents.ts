@@ -87,7 +87,8 @@ export function mergeLexicons(files: readonly FileLexicon[], overrides: readonly
       : { id: f.id, kind: f.doc.kind, source: 'file', file: f.file, doc: f.doc, disabled: false, updatedAt: null, updatedBy: null };
   });
   const rest = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
-  for (const o of rest) out.push({ id: o.id, kind: o.kind, source: 'admin', file: null, doc: o.doc, disabled: o.disabled, updatedAt: o.updatedAt, updatedBy: o.updatedBy });
+  for (const o of rest)
+    out.push({ id: o.id, kind: o.kind, source: 'admin', file: null, doc: o.doc, disabled: o.disabled, updatedAt: o.updatedAt, updatedBy: o.updatedBy });
   return out;
 }
 

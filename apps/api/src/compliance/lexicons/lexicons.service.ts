@@ -63,10 +63,16 @@ export class LexiconsService {
 
   /** Adds / replaces entries by term and removes others, keeping the rest of the lexicon. */
   async editEntries(user: AuthUser, id: string, edits: { upsert?: EntryEdit[]; remove?: string[] }) {
-    return this.write(user, id, 'lexicon.entries', (current) => {
-      if (!current) throw AppError.notFound('词库', id);
-      return { doc: applyEntryEdits(current.doc, edits), disabled: current.disabled };
-    }, { upsert: (edits.upsert ?? []).length, remove: edits.remove ?? [] });
+    return this.write(
+      user,
+      id,
+      'lexicon.entries',
+      (current) => {
+        if (!current) throw AppError.notFound('词库', id);
+        return { doc: applyEntryEdits(current.doc, edits), disabled: current.disabled };
+      },
+      { upsert: (edits.upsert ?? []).length, remove: edits.remove ?? [] },
+    );
   }
 
   /** Drops the admin's version: a shipped lexicon goes back to its file, an added one disappears. */

@@ -133,7 +133,13 @@ export function GazettePanel() {
                 </a>
               ) : null}
               {i.status !== 'published' && i.articleCount + i.errataCount > 0 ? (
-                <button type="button" className="btn" aria-expanded={preview === i.id} onClick={() => setPreview(preview === i.id ? null : i.id)} data-testid="gazette-preview-open">
+                <button
+                  type="button"
+                  className="btn"
+                  aria-expanded={preview === i.id}
+                  onClick={() => setPreview(preview === i.id ? null : i.id)}
+                  data-testid="gazette-preview-open"
+                >
                   {preview === i.id ? '收起预览' : '版面预览'}
                 </button>
               ) : null}

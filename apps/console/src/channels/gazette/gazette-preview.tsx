@@ -29,7 +29,13 @@ export function GazetteIssuePreview({ issueId, version, onClose }: { issueId: st
       {p.loading && !p.data ? (
         <Loading what="版面预览" />
       ) : p.data ? (
-        <iframe className="gazette-preview-frame" title={`${p.data.label}版面预览`} sandbox="allow-same-origin" srcDoc={p.data.html} data-testid="gazette-preview-frame" />
+        <iframe
+          className="gazette-preview-frame"
+          title={`${p.data.label}版面预览`}
+          sandbox="allow-same-origin"
+          srcDoc={p.data.html}
+          data-testid="gazette-preview-frame"
+        />
       ) : null}
     </section>
   );

@@ -28,7 +28,17 @@ export default function AdminPage() {
         系统管理
       </h1>
       <Tabs label="管理项目" active={tab} onChange={setTab} tabs={tabs}>
-        {tab === 'users' ? <UsersTab /> : tab === 'accounts' ? <AccountsTab /> : tab === 'lexicons' ? <LexiconsTab /> : tab === 'audit' ? <AuditTab /> : <OrganisationsTab />}
+        {tab === 'users' ? (
+          <UsersTab />
+        ) : tab === 'accounts' ? (
+          <AccountsTab />
+        ) : tab === 'lexicons' ? (
+          <LexiconsTab />
+        ) : tab === 'audit' ? (
+          <AuditTab />
+        ) : (
+          <OrganisationsTab />
+        )}
       </Tabs>
     </section>
   );

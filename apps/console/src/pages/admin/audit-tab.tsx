@@ -151,7 +151,12 @@ export function AuditTab() {
           上一页
         </button>
         <span data-testid="audit-page">第 {cursors.length} 页</span>
-        <button className="btn" type="button" disabled={!page.data?.nextCursor || page.loading} onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>
+        <button
+          className="btn"
+          type="button"
+          disabled={!page.data?.nextCursor || page.loading}
+          onClick={() => setCursors([...cursors, page.data!.nextCursor!])}
+        >
           下一页
         </button>
       </nav>

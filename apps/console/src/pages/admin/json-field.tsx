@@ -1,7 +1,21 @@
 import { useEffect, useState } from 'react';
 
 /** A JSON object in a textarea, parsed on the fly; `onChange` gets undefined while the text is invalid. */
-export function JsonField({ id, label, value, onChange, secret, hint }: { id: string; label: string; value: Record<string, unknown> | undefined; onChange(v: Record<string, unknown> | undefined, valid: boolean): void; secret?: boolean; hint?: string }) {
+export function JsonField({
+  id,
+  label,
+  value,
+  onChange,
+  secret,
+  hint,
+}: {
+  id: string;
+  label: string;
+  value: Record<string, unknown> | undefined;
+  onChange(v: Record<string, unknown> | undefined, valid: boolean): void;
+  secret?: boolean;
+  hint?: string;
+}) {
   const [text, setText] = useState(value ? JSON.stringify(value, null, 2) : '');
   const [bad, setBad] = useState('');
   useEffect(() => {

@@ -3,7 +3,18 @@ import { ErrorBanner } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
 import { api } from '../../lib/api';
 import { useAsync, useSubmit } from '../../lib/hooks';
-import { checkEntry, EMPTY_ENTRY, ENTRY_WORDS, entriesOf, EntryForm, lexiconFieldLabel, SEVERITY_LABELS, toUpsert, type LexiconDetail, type LexiconSummary } from '../../lib/lexicons';
+import {
+  checkEntry,
+  EMPTY_ENTRY,
+  ENTRY_WORDS,
+  entriesOf,
+  EntryForm,
+  lexiconFieldLabel,
+  SEVERITY_LABELS,
+  toUpsert,
+  type LexiconDetail,
+  type LexiconSummary,
+} from '../../lib/lexicons';
 import { LexiconImport } from './lexicon-import';
 
 type Editing = { original: string | null; form: EntryForm } | null;
@@ -87,7 +98,12 @@ export function LexiconEditor({ summary, name, onChanged }: { summary: LexiconSu
                   修改
                 </button>{' '}
                 {removing === e.key ? (
-                  <button type="button" className="btn btn-small btn-danger" disabled={save.busy} onClick={() => void save.run({ remove: [e.key] }, `已删除“${e.key}”`)}>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-danger"
+                    disabled={save.busy}
+                    onClick={() => void save.run({ remove: [e.key] }, `已删除“${e.key}”`)}
+                  >
                     确认删除
                   </button>
                 ) : (
@@ -103,13 +119,32 @@ export function LexiconEditor({ summary, name, onChanged }: { summary: LexiconSu
       <p className="muted small">
         共 {entries.length} 条{q.trim() ? `，找到 ${shown.length} 条` : ''}
       </p>
-      <LexiconImport kind={kind} existing={entries.map((e) => e.key)} busy={save.busy} onImport={(list) => save.run({ upsert: list.map((f) => toUpsert(kind, f)) }, `已导入 ${list.length} 条`)} />
+      <LexiconImport
+        kind={kind}
+        existing={entries.map((e) => e.key)}
+        busy={save.busy}
+        onImport={(list) => save.run({ upsert: list.map((f) => toUpsert(kind, f)) }, `已导入 ${list.length} 条`)}
+      />
     </section>
   );
 }
 
 /** The add / change form of one entry, checked here (in Chinese, by field) before it is sent. */
-function EntryEditor({ kind, editing, others, busy, onCancel, onSave }: { kind: 'sensitive' | 'typos' | 'secrecy'; editing: NonNullable<Editing>; others: string[]; busy: boolean; onCancel(): void; onSave(f: EntryForm): void }) {
+function EntryEditor({
+  kind,
+  editing,
+  others,
+  busy,
+  onCancel,
+  onSave,
+}: {
+  kind: 'sensitive' | 'typos' | 'secrecy';
+  editing: NonNullable<Editing>;
+  others: string[];
+  busy: boolean;
+  onCancel(): void;
+  onSave(f: EntryForm): void;
+}) {
   const [f, setF] = useState<EntryForm>(editing.form);
   const [problems, setProblems] = useState<Partial<Record<keyof EntryForm, string>>>({});
   const words = ENTRY_WORDS[kind];
@@ -122,7 +157,13 @@ function EntryEditor({ kind, editing, others, busy, onCancel, onSave }: { kind: 
   const input = (k: 'key' | 'second' | 'contexts' | 'note', label: string, hint?: string) => (
     <div className="field">
       <label htmlFor={`ee-${k}`}>{label}</label>
-      <input id={`ee-${k}`} value={f[k]} onChange={(e) => setF({ ...f, [k]: e.target.value })} aria-invalid={!!problems[k] || undefined} aria-describedby={`ee-${k}-err`} />
+      <input
+        id={`ee-${k}`}
+        value={f[k]}
+        onChange={(e) => setF({ ...f, [k]: e.target.value })}
+        aria-invalid={!!problems[k] || undefined}
+        aria-describedby={`ee-${k}-err`}
+      />
       {hint ? <p className="hint">{hint}</p> : null}
       {err(k)}
     </div>

@@ -2,7 +2,17 @@ import { useState } from 'react';
 import { ENTRY_WORDS, parseImport, type EntryForm, type LexiconKind } from '../../lib/lexicons';
 
 /** Pasted lines → entries: checked first (every problem by line, in Chinese), then imported in one change. */
-export function LexiconImport({ kind, existing, busy, onImport }: { kind: 'sensitive' | 'typos' | 'secrecy'; existing: string[]; busy: boolean; onImport(list: EntryForm[]): Promise<boolean> }) {
+export function LexiconImport({
+  kind,
+  existing,
+  busy,
+  onImport,
+}: {
+  kind: 'sensitive' | 'typos' | 'secrecy';
+  existing: string[];
+  busy: boolean;
+  onImport(list: EntryForm[]): Promise<boolean>;
+}) {
   const [text, setText] = useState('');
   const [result, setResult] = useState<ReturnType<typeof parseImport> | null>(null);
   const w = ENTRY_WORDS[kind];

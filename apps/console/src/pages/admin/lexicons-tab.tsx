@@ -4,7 +4,15 @@ import { Loading } from '../../components/loading';
 import { api } from '../../lib/api';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
-import { LEXICON_KIND_LABELS, LEXICON_SOURCE_LABELS, lexiconFieldLabel, lexiconName, lexiconSource, SEVERITY_LABELS, type LexiconSummary } from '../../lib/lexicons';
+import {
+  LEXICON_KIND_LABELS,
+  LEXICON_SOURCE_LABELS,
+  lexiconFieldLabel,
+  lexiconName,
+  lexiconSource,
+  SEVERITY_LABELS,
+  type LexiconSummary,
+} from '../../lib/lexicons';
 import { LexiconEditor } from './lexicon-editor';
 
 /**
@@ -70,10 +78,22 @@ export function LexiconsTab() {
                 <td>
                   {l.editable ? (
                     <>
-                      <button type="button" className="btn btn-small" aria-expanded={open === l.id} onClick={() => setOpen(open === l.id ? null : l.id)} aria-label={`编辑词条：${name}`}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-expanded={open === l.id}
+                        onClick={() => setOpen(open === l.id ? null : l.id)}
+                        aria-label={`编辑词条：${name}`}
+                      >
                         编辑词条
                       </button>{' '}
-                      <button type="button" className="btn btn-small" disabled={act.busy} onClick={() => void act.run(l, 'toggle')} aria-label={`${l.disabled ? '启用' : '停用'}：${name}`}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={act.busy}
+                        onClick={() => void act.run(l, 'toggle')}
+                        aria-label={`${l.disabled ? '启用' : '停用'}：${name}`}
+                      >
                         {l.disabled ? '启用' : '停用'}
                       </button>{' '}
                       {lexiconSource(l) !== 'shipped' ? (
@@ -82,7 +102,12 @@ export function LexiconsTab() {
                             {lexiconSource(l) === 'own' ? '确认删除词库' : '确认恢复'}
                           </button>
                         ) : (
-                          <button type="button" className="btn btn-small" onClick={() => setConfirm(l.id)} aria-label={`${lexiconSource(l) === 'own' ? '删除词库' : '恢复内置版本'}：${name}`}>
+                          <button
+                            type="button"
+                            className="btn btn-small"
+                            onClick={() => setConfirm(l.id)}
+                            aria-label={`${lexiconSource(l) === 'own' ? '删除词库' : '恢复内置版本'}：${name}`}
+                          >
                             {lexiconSource(l) === 'own' ? '删除词库' : '恢复内置版本'}
                           </button>
                         )
@@ -97,7 +122,9 @@ export function LexiconsTab() {
           })}
         </tbody>
       </table>
-      {open && list.data?.some((l) => l.id === open) ? <LexiconEditor key={open} summary={list.data.find((l) => l.id === open)!} name={lexiconName(list.data, open) ?? ''} onChanged={list.reload} /> : null}
+      {open && list.data?.some((l) => l.id === open) ? (
+        <LexiconEditor key={open} summary={list.data.find((l) => l.id === open)!} name={lexiconName(list.data, open) ?? ''} onChanged={list.reload} />
+      ) : null}
       <NewLexicon
         onDone={async (id, name) => {
           await list.reload();
@@ -134,7 +161,13 @@ function NewLexicon({ onDone }: { onDone(id: string, name: string): Promise<void
       <div className="grid-3">
         <div className="field">
           <label htmlFor="nl-name">词库名称</label>
-          <input id="nl-name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} aria-describedby="nl-name-err" aria-invalid={!!problem || undefined} />
+          <input
+            id="nl-name"
+            value={f.name}
+            onChange={(e) => setF({ ...f, name: e.target.value })}
+            aria-describedby="nl-name-err"
+            aria-invalid={!!problem || undefined}
+          />
           {problem ? (
             <p className="field-error" id="nl-name-err" role="alert">
               {problem}

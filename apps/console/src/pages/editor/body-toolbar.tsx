@@ -81,7 +81,11 @@ export function BodyToolbar({ editor, uploading, onPickImage, onLink }: Props) {
         ? window.prompt('图片的替代文字：读屏软件朗读的内容，说明图片上有什么', prev)
         : window.prompt('图片说明：显示在图片下方（留空则不显示说明）', prev);
     if (asked === null) return;
-    editor.chain().focus().setImageText({ [field]: asked.replace(/\s+/g, ' ').trim() || null }).run();
+    editor
+      .chain()
+      .focus()
+      .setImageText({ [field]: asked.replace(/\s+/g, ' ').trim() || null })
+      .run();
   };
 
   return (
@@ -89,35 +93,120 @@ export function BodyToolbar({ editor, uploading, onPickImage, onLink }: Props) {
       {group(
         '文字',
         <>
-          {btn('加粗', s?.bold, run((c) => c.toggleBold()), { key: 'Ctrl+B' })}
-          {btn('倾斜', s?.italic, run((c) => c.toggleItalic()), { key: 'Ctrl+I' })}
-          {btn('二级标题', s?.h2, run((c) => c.toggleHeading({ level: 2 })))}
-          {btn('三级标题', s?.h3, run((c) => c.toggleHeading({ level: 3 })))}
-          {btn('项目列表', s?.bullet, run((c) => c.toggleBulletList()))}
-          {btn('编号列表', s?.ordered, run((c) => c.toggleOrderedList()))}
-          {btn('引用', s?.quote, run((c) => c.toggleBlockquote()))}
+          {btn(
+            '加粗',
+            s?.bold,
+            run((c) => c.toggleBold()),
+            { key: 'Ctrl+B' },
+          )}
+          {btn(
+            '倾斜',
+            s?.italic,
+            run((c) => c.toggleItalic()),
+            { key: 'Ctrl+I' },
+          )}
+          {btn(
+            '二级标题',
+            s?.h2,
+            run((c) => c.toggleHeading({ level: 2 })),
+          )}
+          {btn(
+            '三级标题',
+            s?.h3,
+            run((c) => c.toggleHeading({ level: 3 })),
+          )}
+          {btn(
+            '项目列表',
+            s?.bullet,
+            run((c) => c.toggleBulletList()),
+          )}
+          {btn(
+            '编号列表',
+            s?.ordered,
+            run((c) => c.toggleOrderedList()),
+          )}
+          {btn(
+            '引用',
+            s?.quote,
+            run((c) => c.toggleBlockquote()),
+          )}
           {btn('链接', s?.link, onLink)}
         </>,
       )}
       {group(
         '段落',
         <>
-          {btn('左对齐', s?.align === 'left', run((c) => c.unsetTextAlign()), { key: 'Ctrl+Shift+L' })}
-          {btn('居中', s?.align === 'center', run((c) => c.setTextAlign('center')), { key: 'Ctrl+Shift+E' })}
-          {btn('右对齐', s?.align === 'right', run((c) => c.setTextAlign('right')), { key: 'Ctrl+Shift+R' })}
-          {btn('首行缩进', s?.indent, run((c) => c.toggleFirstLineIndent()), { disabled: !s?.canIndent })}
+          {btn(
+            '左对齐',
+            s?.align === 'left',
+            run((c) => c.unsetTextAlign()),
+            { key: 'Ctrl+Shift+L' },
+          )}
+          {btn(
+            '居中',
+            s?.align === 'center',
+            run((c) => c.setTextAlign('center')),
+            { key: 'Ctrl+Shift+E' },
+          )}
+          {btn(
+            '右对齐',
+            s?.align === 'right',
+            run((c) => c.setTextAlign('right')),
+            { key: 'Ctrl+Shift+R' },
+          )}
+          {btn(
+            '首行缩进',
+            s?.indent,
+            run((c) => c.toggleFirstLineIndent()),
+            { disabled: !s?.canIndent },
+          )}
         </>,
       )}
       {group(
         '表格',
         <>
-          {btn('插入表格', undefined, run((c) => c.insertTable({ rows: 3, cols: 3, withHeaderRow: true })), { disabled: s?.inTable, testId: 'insert-table' })}
-          {btn('添加行', undefined, run((c) => c.addRowAfter()), { disabled: !s?.inTable })}
-          {btn('添加列', undefined, run((c) => c.addColumnAfter()), { disabled: !s?.inTable })}
-          {btn('删除行', undefined, run((c) => c.deleteRow()), { disabled: !s?.canDeleteRow })}
-          {btn('删除列', undefined, run((c) => c.deleteColumn()), { disabled: !s?.canDeleteColumn })}
-          {btn('表头行', s?.inTable ? s.headerRow : undefined, run((c) => c.toggleHeaderRow()), { disabled: !s?.inTable })}
-          {btn('删除表格', undefined, run((c) => c.deleteTable()), { disabled: !s?.inTable })}
+          {btn(
+            '插入表格',
+            undefined,
+            run((c) => c.insertTable({ rows: 3, cols: 3, withHeaderRow: true })),
+            { disabled: s?.inTable, testId: 'insert-table' },
+          )}
+          {btn(
+            '添加行',
+            undefined,
+            run((c) => c.addRowAfter()),
+            { disabled: !s?.inTable },
+          )}
+          {btn(
+            '添加列',
+            undefined,
+            run((c) => c.addColumnAfter()),
+            { disabled: !s?.inTable },
+          )}
+          {btn(
+            '删除行',
+            undefined,
+            run((c) => c.deleteRow()),
+            { disabled: !s?.canDeleteRow },
+          )}
+          {btn(
+            '删除列',
+            undefined,
+            run((c) => c.deleteColumn()),
+            { disabled: !s?.canDeleteColumn },
+          )}
+          {btn(
+            '表头行',
+            s?.inTable ? s.headerRow : undefined,
+            run((c) => c.toggleHeaderRow()),
+            { disabled: !s?.inTable },
+          )}
+          {btn(
+            '删除表格',
+            undefined,
+            run((c) => c.deleteTable()),
+            { disabled: !s?.inTable },
+          )}
         </>,
       )}
       {group(
@@ -133,8 +222,18 @@ export function BodyToolbar({ editor, uploading, onPickImage, onLink }: Props) {
       {group(
         '撤销',
         <>
-          {btn('撤销', undefined, run((c) => c.undo()), { disabled: !s?.canUndo, key: 'Ctrl+Z' })}
-          {btn('重做', undefined, run((c) => c.redo()), { disabled: !s?.canRedo, key: 'Ctrl+Shift+Z' })}
+          {btn(
+            '撤销',
+            undefined,
+            run((c) => c.undo()),
+            { disabled: !s?.canUndo, key: 'Ctrl+Z' },
+          )}
+          {btn(
+            '重做',
+            undefined,
+            run((c) => c.redo()),
+            { disabled: !s?.canRedo, key: 'Ctrl+Shift+Z' },
+          )}
         </>,
       )}
     </div>

@@ -90,7 +90,14 @@ export function ChannelPicker({
             .filter((a) => a.channelType === c.type)
             .map((a) => (
               <div key={a.id} className="field-inline">
-                <input id={`acc-${a.id}`} type="checkbox" checked={selected.includes(a.id)} disabled={!a.enabled} onChange={(e) => toggle(a.id, e.target.checked)} data-channel={a.channelType} />
+                <input
+                  id={`acc-${a.id}`}
+                  type="checkbox"
+                  checked={selected.includes(a.id)}
+                  disabled={!a.enabled}
+                  onChange={(e) => toggle(a.id, e.target.checked)}
+                  data-channel={a.channelType}
+                />
                 <label htmlFor={`acc-${a.id}`}>
                   {a.name}
                   {!a.enabled ? <span className="badge state-cancelled">已停用</span> : null}
@@ -109,7 +116,13 @@ export function ChannelPicker({
 }
 
 /** Default accounts for a kind: the organisation's setting when it names channel types, else the accounts that take the kind (kindRefusal). */
-export function defaultAccounts(kind: string, accounts: ChannelAccount[], capabilities: ChannelCapabilities[], orgSettings: Record<string, any> | undefined, orgSettingsOf?: OrgSettingsOf): string[] {
+export function defaultAccounts(
+  kind: string,
+  accounts: ChannelAccount[],
+  capabilities: ChannelCapabilities[],
+  orgSettings: Record<string, any> | undefined,
+  orgSettingsOf?: OrgSettingsOf,
+): string[] {
   const byKind = orgSettings?.defaultChannelsByKind as Record<string, string[]> | undefined;
   const types = byKind?.[kind];
   return accounts

@@ -32,7 +32,9 @@ export interface Draft {
 
 /** Whether a draft holds anything worth offering back (a new item's empty form does not). */
 export function draftHasContent(d: Draft | null | undefined): boolean {
-  return !!d?.form && (!!d.form.title.trim() || !!d.form.summary.trim() || /[^\s]/.test(d.form.bodyHtml.replace(/<[^>]*>/g, '')) || d.form.attachments.length > 0);
+  return (
+    !!d?.form && (!!d.form.title.trim() || !!d.form.summary.trim() || /[^\s]/.test(d.form.bodyHtml.replace(/<[^>]*>/g, '')) || d.form.attachments.length > 0)
+  );
 }
 
 export function fromItem(i: Item): Form {

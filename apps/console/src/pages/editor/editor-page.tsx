@@ -26,7 +26,6 @@ import { SubmitProblems } from './submit-problems';
 import { autosaveKey, useAutosave, useAutosaveOffer } from './use-autosave';
 import { useLeaveGuard, useRestoreKeptWork, useSessionKeeper } from './use-leave-guard';
 
-
 /** 写一次: content, catalogue metadata, channels and their overrides, previews, findings, save / submit / schedule. */
 export default function EditorPage() {
   const { id } = useParams();
@@ -156,7 +155,10 @@ export default function EditorPage() {
       .filter((t) => t.text.trim());
   }, [item]);
 
-  const selectedTypes = useMemo(() => [...new Set(accounts.filter((a) => form?.targetAccountIds.includes(a.id)).map((a) => a.channelType))], [accounts, form?.targetAccountIds]);
+  const selectedTypes = useMemo(
+    () => [...new Set(accounts.filter((a) => form?.targetAccountIds.includes(a.id)).map((a) => a.channelType))],
+    [accounts, form?.targetAccountIds],
+  );
 
   const channelNotes = useChannelEditorNotes({ accounts, selected: form?.targetAccountIds ?? [], overrides: form?.channelOverrides ?? {} });
 
@@ -172,7 +174,9 @@ export default function EditorPage() {
     setNotice('');
     const creating = !item;
     const body = toBody({ ...form, publishAt: schedule ? form.publishAt : '' }, creating);
-    const saved = creating ? await api.post<Item & { findings: Finding[] }>('/items', body) : await api.patch<Item & { findings: Finding[] }>(`/items/${item!.id}`, body);
+    const saved = creating
+      ? await api.post<Item & { findings: Finding[] }>('/items', body)
+      : await api.patch<Item & { findings: Finding[] }>(`/items/${item!.id}`, body);
     const detail = await api.get<ItemDetail>(`/items/${saved.id}`);
     void autosave.drop(creating ? autosaveKey(undefined) : autosaveKey(saved.id));
     setItem(detail);
@@ -214,7 +218,24 @@ export default function EditorPage() {
 
   const fid = (f: string) => `f-${f}`;
   const err = (f: string) => <FieldError error={error} field={f} id={`${fid(f)}-err`} />;
-  const shownFields = ['title', 'summary', 'bodyHtml', 'docNo', 'issuingBody', 'writtenDate', 'category', 'disclosureAttr', 'validity', 'repealedDate', 'kind', 'policyItemId', 'targetAccountIds', 'publishAt', 'organisationId', 'channelOverrides'];
+  const shownFields = [
+    'title',
+    'summary',
+    'bodyHtml',
+    'docNo',
+    'issuingBody',
+    'writtenDate',
+    'category',
+    'disclosureAttr',
+    'validity',
+    'repealedDate',
+    'kind',
+    'policyItemId',
+    'targetAccountIds',
+    'publishAt',
+    'organisationId',
+    'channelOverrides',
+  ];
 
   return (
     <section className="page editor-page">
@@ -225,7 +246,10 @@ export default function EditorPage() {
         <div className="head-meta">
           {item ? <StatusBadge status={item.status} /> : <span className="badge status-draft">新建</span>}
           <span>
-            索引号：<strong className="mono" data-testid="index-no">{item?.indexNo ?? '保存后自动生成'}</strong>
+            索引号：
+            <strong className="mono" data-testid="index-no">
+              {item?.indexNo ?? '保存后自动生成'}
+            </strong>
           </span>
           {item ? <Link to={`/items/${item.id}`}>查看详情与审核记录</Link> : null}
         </div>
@@ -238,7 +262,12 @@ export default function EditorPage() {
       {readOnly && item ? (
         <div className="alert alert-warn" role="alert">
           <p>当前状态为「{STATUS_LABELS[item.status] ?? '其他'}」，不能修改。</p>
-          <RecallButton item={item} onDone={(m) => void api.get<ItemDetail>(`/items/${item.id}`).then((d) => (setItem(d), setForm(fromItem(d)), setSchedule(!!d.publishAt), setNotice(m)))} />
+          <RecallButton
+            item={item}
+            onDone={(m) =>
+              void api.get<ItemDetail>(`/items/${item.id}`).then((d) => (setItem(d), setForm(fromItem(d)), setSchedule(!!d.publishAt), setNotice(m)))
+            }
+          />
         </div>
       ) : null}
       {autosaveOffer.offer ? (
@@ -248,7 +277,11 @@ export default function EditorPage() {
           onDiscard={() => (autosaveOffer.close(), void autosave.drop(key))}
         />
       ) : null}
-      {error?.status === 422 && error.details.length ? <SubmitProblems error={error} /> : <ErrorBanner error={error} fieldsShown={error?.status === 400 ? shownFields : []} />}
+      {error?.status === 422 && error.details.length ? (
+        <SubmitProblems error={error} />
+      ) : (
+        <ErrorBanner error={error} fieldsShown={error?.status === 400 ? shownFields : []} />
+      )}
       {notice ? (
         <p className="alert alert-ok" role="status" data-testid="save-notice">
           {notice}
@@ -274,12 +307,17 @@ export default function EditorPage() {
               <h2 id="h-content">内容</h2>
               <div className="field">
                 <label htmlFor={fid('organisationId')}>所属机构</label>
-                <select id={fid('organisationId')} value={form.organisationId} disabled={!!item} onChange={(e) => {
-                  const org = editorOrgs.find((o) => o.id === e.target.value);
-                  const organisationId = e.target.value;
-                  setForm((f) => f && { ...f, organisationId, issuingBody: org?.name ?? f.issuingBody, targetAccountIds: [] });
-                  setChannelsTouched(false);
-                }}>
+                <select
+                  id={fid('organisationId')}
+                  value={form.organisationId}
+                  disabled={!!item}
+                  onChange={(e) => {
+                    const org = editorOrgs.find((o) => o.id === e.target.value);
+                    const organisationId = e.target.value;
+                    setForm((f) => f && { ...f, organisationId, issuingBody: org?.name ?? f.issuingBody, targetAccountIds: [] });
+                    setChannelsTouched(false);
+                  }}
+                >
                   {editorOrgs.map((o) => (
                     <option key={o.id} value={o.id}>
                       {o.name}
@@ -292,21 +330,42 @@ export default function EditorPage() {
                 <label htmlFor={fid('title')}>
                   标题 <span className="req">（必填）</span> <span className="counter">{charCount(form.title)} / 200</span>
                 </label>
-                <input id={fid('title')} value={form.title} onChange={(e) => update('title', e.target.value)} required maxLength={200} aria-describedby={`${fid('title')}-err`} aria-invalid={!!error?.forField('title').length} />
+                <input
+                  id={fid('title')}
+                  value={form.title}
+                  onChange={(e) => update('title', e.target.value)}
+                  required
+                  maxLength={200}
+                  aria-describedby={`${fid('title')}-err`}
+                  aria-invalid={!!error?.forField('title').length}
+                />
                 {err('title')}
               </div>
               <div className="field">
                 <label htmlFor={fid('summary')}>
                   摘要 <span className="counter">{charCount(form.summary)} / 500</span>
                 </label>
-                <textarea id={fid('summary')} rows={2} value={form.summary} onChange={(e) => update('summary', e.target.value)} maxLength={500} aria-describedby={`${fid('summary')}-err`} />
+                <textarea
+                  id={fid('summary')}
+                  rows={2}
+                  value={form.summary}
+                  onChange={(e) => update('summary', e.target.value)}
+                  maxLength={500}
+                  aria-describedby={`${fid('summary')}-err`}
+                />
                 {err('summary')}
               </div>
               <div className="field">
                 <span className="label" id="body-label">
                   正文
                 </span>
-                <RichText value={form.bodyHtml} onChange={(html) => update('bodyHtml', html)} terms={terms} describedBy={`${fid('bodyHtml')}-err`} onUploadError={setImageError} />
+                <RichText
+                  value={form.bodyHtml}
+                  onChange={(html) => update('bodyHtml', html)}
+                  terms={terms}
+                  describedBy={`${fid('bodyHtml')}-err`}
+                  onUploadError={setImageError}
+                />
                 <ErrorBanner error={imageError} />
                 {err('bodyHtml')}
               </div>
@@ -332,7 +391,14 @@ export default function EditorPage() {
               {err('targetAccountIds')}
               {channelNotes.lines}
               <h3>各渠道单独设置</h3>
-              <OverridesForm types={selectedTypes} capabilities={capabilities} accounts={accounts} value={form.channelOverrides} onChange={(v) => update('channelOverrides', v)} error={error} />
+              <OverridesForm
+                types={selectedTypes}
+                capabilities={capabilities}
+                accounts={accounts}
+                value={form.channelOverrides}
+                onChange={(v) => update('channelOverrides', v)}
+                error={error}
+              />
             </section>
 
             <ScheduleSection schedule={schedule} onSchedule={setSchedule} publishAt={form.publishAt} onPublishAt={(v) => update('publishAt', v)} err={err} />
@@ -354,7 +420,11 @@ export default function EditorPage() {
           <section className="card" aria-labelledby="h-findings">
             <h2 id="h-findings">合规检查</h2>
             {channelNotes.problems}
-            {item ? <FindingsList item={item} findings={findings} onChanged={async () => setItem(await api.get<ItemDetail>(`/items/${item.id}`))} canKeep={false} /> : <p className="muted">保存后自动检查密级标志、个人信息和敏感词。</p>}
+            {item ? (
+              <FindingsList item={item} findings={findings} onChanged={async () => setItem(await api.get<ItemDetail>(`/items/${item.id}`))} canKeep={false} />
+            ) : (
+              <p className="muted">保存后自动检查密级标志、个人信息和敏感词。</p>
+            )}
           </section>
           <section className="card" aria-labelledby="h-previews">
             <h2 id="h-previews">各渠道预览</h2>

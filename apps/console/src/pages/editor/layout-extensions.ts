@@ -45,7 +45,9 @@ export const TextIndent = Extension.create({
       toggleFirstLineIndent:
         () =>
         ({ editor, commands }) =>
-          editor.getAttributes('paragraph').textIndent ? commands.resetAttributes('paragraph', 'textIndent') : commands.updateAttributes('paragraph', { textIndent: '2em' }),
+          editor.getAttributes('paragraph').textIndent
+            ? commands.resetAttributes('paragraph', 'textIndent')
+            : commands.updateAttributes('paragraph', { textIndent: '2em' }),
     };
   },
 });

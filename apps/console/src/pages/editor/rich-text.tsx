@@ -36,7 +36,12 @@ export function RichText({ value, onChange, terms, describedBy, onUploadError }:
   const editor = useEditor({
     extensions: [
       StarterKit.configure({ link: false, heading: { levels: [2, 3, 4] } }),
-      Link.configure({ openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'], HTMLAttributes: { rel: 'noopener noreferrer', target: null } }),
+      Link.configure({
+        openOnClick: false,
+        autolink: true,
+        protocols: ['http', 'https', 'mailto'],
+        HTMLAttributes: { rel: 'noopener noreferrer', target: null },
+      }),
       BodyImage.configure({ inline: false, allowBase64: false }),
       TextAlign.configure({ types: ['heading', 'paragraph'] }),
       TextIndent,
@@ -45,7 +50,14 @@ export function RichText({ value, onChange, terms, describedBy, onUploadError }:
     ],
     content: value,
     editorProps: {
-      attributes: { class: 'prose', role: 'textbox', 'aria-multiline': 'true', 'aria-label': '正文', ...(describedBy ? { 'aria-describedby': describedBy } : {}), 'data-testid': 'body-editor' },
+      attributes: {
+        class: 'prose',
+        role: 'textbox',
+        'aria-multiline': 'true',
+        'aria-label': '正文',
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+        'data-testid': 'body-editor',
+      },
       transformPastedHTML: (html) => {
         const r = cleanPastedHtml(html);
         setDropped(r.droppedImages);
@@ -82,7 +94,11 @@ export function RichText({ value, onChange, terms, describedBy, onUploadError }:
     try {
       for (const f of files) {
         const r = await upload(f, 'image');
-        editor.chain().focus().setImage({ src: r.url, alt: f.name.replace(/\.[^.]+$/, '') }).run();
+        editor
+          .chain()
+          .focus()
+          .setImage({ src: r.url, alt: f.name.replace(/\.[^.]+$/, '') })
+          .run();
       }
     } catch (e) {
       onUploadError(e as ApiError);
@@ -120,7 +136,12 @@ export function RichText({ value, onChange, terms, describedBy, onUploadError }:
         <div className="paste-notice" role="status" data-testid="paste-notice">
           <span>
             {`粘贴的内容中有 ${dropped.length} 张图片`}
-            {dropped.some(Boolean) ? `（${dropped.filter(Boolean).map((a) => `“${a}”`).join('、')}）` : ''}
+            {dropped.some(Boolean)
+              ? `（${dropped
+                  .filter(Boolean)
+                  .map((a) => `“${a}”`)
+                  .join('、')}）`
+              : ''}
             是本机文件，无法随粘贴带入：请用“插入图片”上传，并用“图片说明”补上图题。
           </span>
           <button type="button" className="tb-btn" onClick={() => setDropped([])}>
@@ -136,6 +157,10 @@ export function RichText({ value, onChange, terms, describedBy, onUploadError }:
 /** Whether pasted HTML holds any text (not only pictures); Word's style block is not text. */
 function hasText(html: string | undefined): boolean {
   if (!html) return false;
-  const text = html.replace(/<(style|script|head)\b[\s\S]*?<\/\1>/gi, '').replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, '').replace(/&nbsp;|\s/g, '');
+  const text = html
+    .replace(/<(style|script|head)\b[\s\S]*?<\/\1>/gi, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;|\s/g, '');
   return text.length > 0;
 }

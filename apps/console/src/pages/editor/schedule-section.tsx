@@ -2,7 +2,19 @@ import type { ReactNode } from 'react';
 import { fromBeijingInput, toBeijingInput } from '../../lib/beijing-time';
 
 /** 发布时间: at approval, or at a time of the editor's choosing (Beijing time). */
-export function ScheduleSection({ schedule, onSchedule, publishAt, onPublishAt, err }: { schedule: boolean; onSchedule(on: boolean): void; publishAt: string; onPublishAt(iso: string): void; err(field: string): ReactNode }) {
+export function ScheduleSection({
+  schedule,
+  onSchedule,
+  publishAt,
+  onPublishAt,
+  err,
+}: {
+  schedule: boolean;
+  onSchedule(on: boolean): void;
+  publishAt: string;
+  onPublishAt(iso: string): void;
+  err(field: string): ReactNode;
+}) {
   return (
     <section className="card" aria-labelledby="h-schedule">
       <h2 id="h-schedule">发布时间</h2>
@@ -17,7 +29,13 @@ export function ScheduleSection({ schedule, onSchedule, publishAt, onPublishAt, 
       {schedule ? (
         <div className="field">
           <label htmlFor="f-publishAt">发布时间（北京时间）</label>
-          <input id="f-publishAt" type="datetime-local" value={publishAt ? toBeijingInput(publishAt) : ''} onChange={(e) => onPublishAt(e.target.value ? (fromBeijingInput(e.target.value) ?? '') : '')} aria-describedby="f-publishAt-err" />
+          <input
+            id="f-publishAt"
+            type="datetime-local"
+            value={publishAt ? toBeijingInput(publishAt) : ''}
+            onChange={(e) => onPublishAt(e.target.value ? (fromBeijingInput(e.target.value) ?? '') : '')}
+            aria-describedby="f-publishAt-err"
+          />
           {err('publishAt')}
         </div>
       ) : null}

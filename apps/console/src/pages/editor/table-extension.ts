@@ -74,8 +74,15 @@ export const TableRow = Node.create({
 
 function createTable(schema: Schema, rows: number, cols: number, withHeaderRow: boolean): PmNode {
   const { tableCell, tableHeader, tableRow, table } = schema.nodes;
-  const row = (cell: typeof tableCell) => tableRow.createChecked(null, Array.from({ length: cols }, () => cell.createAndFill()!));
-  return table.createChecked(null, Array.from({ length: rows }, (_x, i) => row(withHeaderRow && i === 0 ? tableHeader : tableCell)));
+  const row = (cell: typeof tableCell) =>
+    tableRow.createChecked(
+      null,
+      Array.from({ length: cols }, () => cell.createAndFill()!),
+    );
+  return table.createChecked(
+    null,
+    Array.from({ length: rows }, (_x, i) => row(withHeaderRow && i === 0 ? tableHeader : tableCell)),
+  );
 }
 
 export const Table = Node.create({
@@ -102,14 +109,38 @@ export const Table = Node.create({
           }
           return true;
         },
-      addRowAfter: () => ({ state, dispatch }) => addRowAfter(state, dispatch),
-      addColumnAfter: () => ({ state, dispatch }) => addColumnAfter(state, dispatch),
-      deleteRow: () => ({ state, dispatch }) => deleteRow(state, dispatch),
-      deleteColumn: () => ({ state, dispatch }) => deleteColumn(state, dispatch),
-      deleteTable: () => ({ state, dispatch }) => deleteTable(state, dispatch),
-      toggleHeaderRow: () => ({ state, dispatch }) => toggleHeader('row')(state, dispatch),
-      goToNextCell: () => ({ state, dispatch }) => goToNextCell(1)(state, dispatch),
-      goToPreviousCell: () => ({ state, dispatch }) => goToNextCell(-1)(state, dispatch),
+      addRowAfter:
+        () =>
+        ({ state, dispatch }) =>
+          addRowAfter(state, dispatch),
+      addColumnAfter:
+        () =>
+        ({ state, dispatch }) =>
+          addColumnAfter(state, dispatch),
+      deleteRow:
+        () =>
+        ({ state, dispatch }) =>
+          deleteRow(state, dispatch),
+      deleteColumn:
+        () =>
+        ({ state, dispatch }) =>
+          deleteColumn(state, dispatch),
+      deleteTable:
+        () =>
+        ({ state, dispatch }) =>
+          deleteTable(state, dispatch),
+      toggleHeaderRow:
+        () =>
+        ({ state, dispatch }) =>
+          toggleHeader('row')(state, dispatch),
+      goToNextCell:
+        () =>
+        ({ state, dispatch }) =>
+          goToNextCell(1)(state, dispatch),
+      goToPreviousCell:
+        () =>
+        ({ state, dispatch }) =>
+          goToNextCell(-1)(state, dispatch),
     };
   },
   addKeyboardShortcuts() {

@@ -115,7 +115,8 @@ function loadable(src: string | null): boolean {
 function captions(body: HTMLElement): void {
   for (const cap of [...body.querySelectorAll('p.MsoCaption')]) {
     const prev = cap.previousElementSibling;
-    const img = prev?.tagName.toLowerCase() === 'img' ? prev : prev?.querySelectorAll('img').length === 1 && !prev.textContent?.trim() ? prev.querySelector('img') : null;
+    const img =
+      prev?.tagName.toLowerCase() === 'img' ? prev : prev?.querySelectorAll('img').length === 1 && !prev.textContent?.trim() ? prev.querySelector('img') : null;
     if (!prev || !img) continue;
     const doc = body.ownerDocument;
     const figure = doc.createElement('figure');
@@ -137,11 +138,13 @@ function layout(el: Element): void {
     if (align) {
       if (tag === 'td' || tag === 'th') {
         // the editor aligns the lines of a cell, not the cell
-        for (const p of el.querySelectorAll('p')) if (!p.getAttribute('style')?.includes('text-align') && !p.hasAttribute('align')) p.setAttribute('align', align);
+        for (const p of el.querySelectorAll('p'))
+          if (!p.getAttribute('style')?.includes('text-align') && !p.hasAttribute('align')) p.setAttribute('align', align);
       } else keep.push(`text-align: ${align}`);
     }
     if (tag !== 'td' && tag !== 'th') {
-      const size = fontSizePt(d.get('font-size')) ?? fontSizePt(styleDeclarations(el.querySelector('[style*="font-size"]')?.getAttribute('style')).get('font-size'));
+      const size =
+        fontSizePt(d.get('font-size')) ?? fontSizePt(styleDeclarations(el.querySelector('[style*="font-size"]')?.getAttribute('style')).get('font-size'));
       const em = indentEm(d.get('text-indent'), { charCount: d.get('mso-char-indent-count'), fontSizePt: size });
       if (em) keep.push(`text-indent: ${em}em`);
     }

@@ -248,11 +248,7 @@ export default function ItemPage() {
                             查看
                           </a>
                         ) : null}
-                        {x.lastErrorMessage ? (
-                          <span className="err-text">
-                            {platformWords(x.lastErrorMessage)}
-                          </span>
-                        ) : null}
+                        {x.lastErrorMessage ? <span className="err-text">{platformWords(x.lastErrorMessage)}</span> : null}
                         {x.publishedAt ? <span className="muted"> {fmtTime(x.publishedAt)}</span> : null}
                       </td>
                     </tr>

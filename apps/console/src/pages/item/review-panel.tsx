@@ -97,12 +97,19 @@ export function ReviewPanel({ item, onDone }: { item: ItemDetail; onDone(msg: st
               <legend>保密审查结论（必选）</legend>
               {SECRECY_CONCLUSIONS.map((c) => (
                 <label key={c} className="radio-line">
-                  <input type="radio" name="secrecy-choice" value={c} checked={conclusion === c} onChange={() => (setConclusion(c), setConfirming(false))} /> {c}
+                  <input type="radio" name="secrecy-choice" value={c} checked={conclusion === c} onChange={() => (setConclusion(c), setConfirming(false))} />{' '}
+                  {c}
                 </label>
               ))}
               <div className="field">
                 <label htmlFor="secrecy">结论（可选上面的一项，或填写本次审查的结论）</label>
-                <input id="secrecy" list="secrecy-list" value={conclusion} placeholder="请选择或填写保密审查结论" onChange={(e) => (setConclusion(e.target.value), setConfirming(false))} />
+                <input
+                  id="secrecy"
+                  list="secrecy-list"
+                  value={conclusion}
+                  placeholder="请选择或填写保密审查结论"
+                  onChange={(e) => (setConclusion(e.target.value), setConfirming(false))}
+                />
                 <datalist id="secrecy-list">
                   {SECRECY_CONCLUSIONS.map((c) => (
                     <option key={c} value={c} />
@@ -133,7 +140,13 @@ export function ReviewPanel({ item, onDone }: { item: ItemDetail; onDone(msg: st
             </div>
           ) : (
             <>
-              <button type="submit" className="btn btn-primary" disabled={busy || !!why || irrevocable.loading} aria-describedby={why ? 'approve-why' : undefined} data-testid="approve">
+              <button
+                type="submit"
+                className="btn btn-primary"
+                disabled={busy || !!why || irrevocable.loading}
+                aria-describedby={why ? 'approve-why' : undefined}
+                data-testid="approve"
+              >
                 审核通过
               </button>
               {why ? (

@@ -32,19 +32,35 @@ export function VersionDiff({ item, audit }: { item: ItemDetail; audit: AuditEnt
   // A frozen item (approved, published, withdrawn) is its latest version: compare only a working copy.
   const frozen = ['approved', 'published', 'withdrawn'].includes(item.status);
   const prevNo = frozen ? 0 : item.currentVersionNo;
-  const prev = useAsync(() => (prevNo > 0 ? api.get<ItemVersion>(`/items/${item.id}/versions/${prevNo}`) : Promise.resolve(null)), [item.id, prevNo, item.updatedAt]);
+  const prev = useAsync(
+    () => (prevNo > 0 ? api.get<ItemVersion>(`/items/${item.id}/versions/${prevNo}`) : Promise.resolve(null)),
+    [item.id, prevNo, item.updatedAt],
+  );
   const lastReject = [...audit].reverse().find((a) => a.action === 'item.reject');
   const changedSinceReject = lastReject
-    ? [...new Set(audit.filter((a) => a.action === 'item.update' && Number(a.id) > Number(lastReject.id)).flatMap((a) => (a.details.changed as string[] | undefined) ?? []))]
+    ? [
+        ...new Set(
+          audit
+            .filter((a) => a.action === 'item.update' && Number(a.id) > Number(lastReject.id))
+            .flatMap((a) => (a.details.changed as string[] | undefined) ?? []),
+        ),
+      ]
     : [];
   return (
     <div className="version-diff" data-testid="version-diff">
       {lastReject ? (
         <p>
-          上次退回（原因：{String(lastReject.details.reason ?? '')}）后修改了：{changedSinceReject.length ? changedSinceReject.map((f) => META.find(([k]) => k === f)?.[1] ?? (f === 'bodyHtml' ? '正文' : f)).join('、') : '（没有修改）'}
+          上次退回（原因：{String(lastReject.details.reason ?? '')}）后修改了：
+          {changedSinceReject.length
+            ? changedSinceReject.map((f) => META.find(([k]) => k === f)?.[1] ?? (f === 'bodyHtml' ? '正文' : f)).join('、')
+            : '（没有修改）'}
         </p>
       ) : null}
-      {frozen ? <p className="muted">当前内容即第 {item.currentVersionNo} 版（审核通过时冻结，不再改变）。修订时将与该版本比对。</p> : prevNo === 0 ? <p className="muted">首次提交，没有已发布的历史版本可比对。</p> : null}
+      {frozen ? (
+        <p className="muted">当前内容即第 {item.currentVersionNo} 版（审核通过时冻结，不再改变）。修订时将与该版本比对。</p>
+      ) : prevNo === 0 ? (
+        <p className="muted">首次提交，没有已发布的历史版本可比对。</p>
+      ) : null}
       {prev.loading && prevNo > 0 ? <Loading what="上一版本" /> : null}
       <ErrorBanner error={prev.error} />
       {prev.data ? <Diff prev={prev.data.snapshot} item={item} versionNo={prev.data.versionNo} /> : null}
@@ -53,7 +69,7 @@ export function VersionDiff({ item, audit }: { item: ItemDetail; audit: AuditEnt
 }
 
 function Diff({ prev, item, versionNo }: { prev: Snapshot; item: ItemDetail; versionNo: number }) {
-  const show = (k: string, v: any) => (k === 'kind' ? KIND_LABELS[v] ?? v : v ?? '');
+  const show = (k: string, v: any) => (k === 'kind' ? (KIND_LABELS[v] ?? v) : (v ?? ''));
   const changed = META.filter(([k]) => String(prev[k] ?? '') !== String(item[k] ?? ''));
   const ops = diffText(htmlToText(prev.bodyHtml ?? ''), htmlToText(item.bodyHtml));
   const bodyChanged = ops.some((o) => o.op !== 'same');

@@ -72,7 +72,8 @@ export function AccountsAttention({ accounts, capLabel }: { accounts: Async<Oper
               <span className="muted">{orgName(a.organisationId)}</span>
               <p className="err-text">已暂停：{a.pauseReason ?? '外部平台限流'}</p>
               <p className="muted">
-                {a.resumesAt ? `预计 ${fmtBeijingShort(a.resumesAt)} 恢复` : '恢复时间未知'}，等待发送 {a.waiting} 条。平台的限流时段内重试也不会提前发送，到时自动继续。
+                {a.resumesAt ? `预计 ${fmtBeijingShort(a.resumesAt)} 恢复` : '恢复时间未知'}，等待发送 {a.waiting}{' '}
+                条。平台的限流时段内重试也不会提前发送，到时自动继续。
               </p>
             </li>
           ))}

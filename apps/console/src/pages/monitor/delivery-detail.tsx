@@ -12,7 +12,16 @@ import { DeliveryEventDetails } from '../../components/delivery-event-details';
 import { platformWords } from '../../lib/delivery-words';
 
 /** BullMQ job states in words. */
-const JOB_STATE_LABELS: Record<string, string> = { completed: '已完成', waiting: '排队中', prioritized: '排队中', 'waiting-children': '排队中', delayed: '等待到点执行', active: '执行中', failed: '已失败', unknown: '没有排队中的任务' };
+const JOB_STATE_LABELS: Record<string, string> = {
+  completed: '已完成',
+  waiting: '排队中',
+  prioritized: '排队中',
+  'waiting-children': '排队中',
+  delayed: '等待到点执行',
+  active: '执行中',
+  failed: '已失败',
+  unknown: '没有排队中的任务',
+};
 
 // The states each action accepts (libs/channels/src/engine/delivery-actions.service.ts); the API refuses the rest.
 const RETRY = ['failed', 'cancelled', 'pending', 'unconfirmed', 'awaiting_confirmation'];
@@ -20,10 +29,37 @@ const CANCEL = ['pending', 'failed', 'awaiting_issue'];
 const MARK_PUBLISHED = ['failed', 'pending', 'unconfirmed', 'awaiting_confirmation', 'awaiting_issue'];
 const MARK_WITHDRAWN = ['published', 'withdrawing'];
 
-const KIND_LABELS: Record<string, string> = { state: '状态变化', attempt: '调用外部系统', operator_retry: '运维重试', reconcile: '核实结果', confirm: '确认发布', error: '出错', rescheduled: '调整发布时间', operator_mark_published: '运维登记人工发布', checkpoint: '记录进度', callback: '平台回调', account_needs_attention: '账号需要处理', credentials_refresh: '刷新凭据', withdraw_unsupported: '渠道不支持自动撤回', superseded: '结果未采用（任务已变化）' };
+const KIND_LABELS: Record<string, string> = {
+  state: '状态变化',
+  attempt: '调用外部系统',
+  operator_retry: '运维重试',
+  reconcile: '核实结果',
+  confirm: '确认发布',
+  error: '出错',
+  rescheduled: '调整发布时间',
+  operator_mark_published: '运维登记人工发布',
+  checkpoint: '记录进度',
+  callback: '平台回调',
+  account_needs_attention: '账号需要处理',
+  credentials_refresh: '刷新凭据',
+  withdraw_unsupported: '渠道不支持自动撤回',
+  superseded: '结果未采用（任务已变化）',
+};
 
 /** One delivery: every call and what the outside system answered, and what the operator can do about it. */
-export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { id: string; version: string; capLabel(t: string): string; onChanged(): void; onClose(): void }) {
+export function DeliveryDetail({
+  id,
+  version,
+  capLabel,
+  onChanged,
+  onClose,
+}: {
+  id: string;
+  version: string;
+  capLabel(t: string): string;
+  onChanged(): void;
+  onClose(): void;
+}) {
   const detail = useAsync(() => api.get<OperatorDeliveryDetail>(`/operator/deliveries/${id}`), [id, version]);
   const [notice, setNotice] = useState('');
   const [mode, setMode] = useState<'' | 'cancel' | 'mark' | 'withdrawn'>('');
@@ -134,7 +170,12 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
             <button type="button" className="btn btn-primary" onClick={() => setMode(mode === 'mark' ? '' : 'mark')} aria-expanded={mode === 'mark'}>
               登记为已发布
             </button>
-            <button type="button" className="btn" disabled={act.busy} onClick={() => void act.run('retry', {}, '已安排重新发送：先向平台核实，确认没有发出的再发送')}>
+            <button
+              type="button"
+              className="btn"
+              disabled={act.busy}
+              onClick={() => void act.run('retry', {}, '已安排重新发送：先向平台核实，确认没有发出的再发送')}
+            >
               重新发送
             </button>
           </div>
@@ -155,7 +196,11 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
           查看信息
         </Link>
         {RETRY.includes(d.state) && d.state !== 'unconfirmed' ? (
-          <button type="button" className="btn btn-primary" onClick={() => void act.run('retry', {}, d.state === 'failed' || d.state === 'cancelled' ? '已重新开始发送' : '已安排立即执行')}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => void act.run('retry', {}, d.state === 'failed' || d.state === 'cancelled' ? '已重新开始发送' : '已安排立即执行')}
+          >
             重试
           </button>
         ) : null}
@@ -188,7 +233,16 @@ export function DeliveryDetail({ id, version, capLabel, onChanged, onClose }: { 
       {mode === 'mark' ? (
         <form className="inline-form" onSubmit={submitMark}>
           <label htmlFor="dd-url">人工发布的地址</label>
-          <input id="dd-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://" aria-describedby="dd-url-err" autoFocus />
+          <input
+            id="dd-url"
+            type="url"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            required
+            placeholder="https://"
+            aria-describedby="dd-url-err"
+            autoFocus
+          />
           <label htmlFor="dd-note">说明</label>
           <input id="dd-note" value={reason} onChange={(e) => setReason(e.target.value)} />
           <button type="submit" className="btn btn-primary" disabled={!/^https?:\/\/\S+$/.test(url.trim())}>

@@ -61,7 +61,14 @@ export default function MonitorPage() {
     matrix.setData((m) => {
       const cell = m?.items.find((i) => i.id === c.itemId)?.cells[c.channelAccountId];
       if (!m || !cell || cell.deliveryId !== c.id || cell.state === c.state) return m;
-      return { ...m, items: m.items.map((i) => (i.id === c.itemId ? { ...i, cells: { ...i.cells, [c.channelAccountId]: { ...cell, state: c.state, stateLabel: DELIVERY_STATE_LABELS[c.state] ?? c.state } } } : i)) };
+      return {
+        ...m,
+        items: m.items.map((i) =>
+          i.id === c.itemId
+            ? { ...i, cells: { ...i.cells, [c.channelAccountId]: { ...cell, state: c.state, stateLabel: DELIVERY_STATE_LABELS[c.state] ?? c.state } } }
+            : i,
+        ),
+      };
     });
   }, reload);
   useInterval(reload, mode === 'live' ? 60_000 : 3000);
@@ -85,7 +92,8 @@ export default function MonitorPage() {
           <span className="live-dot" aria-hidden="true">
             {mode === 'live' ? '●' : '○'}
           </span>{' '}
-          {mode === 'live' ? '实时推送已连接' : mode === 'connecting' ? '正在连接实时推送…' : '实时推送不可用，每3秒刷新'} · 收到 {changes} 次变化 · 更新于 {fmtTime(updatedAt)}
+          {mode === 'live' ? '实时推送已连接' : mode === 'connecting' ? '正在连接实时推送…' : '实时推送不可用，每3秒刷新'} · 收到 {changes} 次变化 · 更新于{' '}
+          {fmtTime(updatedAt)}
         </p>
       </div>
       {attention.length ? (
@@ -125,7 +133,7 @@ export default function MonitorPage() {
                 <label htmlFor="m-channel">渠道</label>
                 <select id="m-channel" value={channel} onChange={(e) => (setChannel(e.target.value), setPage(1))}>
                   <option value="">全部</option>
-                  {userChannels(caps.data).map((c) => (
+                  {userChannels(caps.data, accounts.data?.map((a) => a.channelType)).map((c) => (
                     <option key={c.type} value={c.type}>
                       {c.label}
                     </option>
@@ -221,12 +229,16 @@ export default function MonitorPage() {
             ) : (
               <p className="muted">暂无发布记录。</p>
             )}
-            {selected ? <DeliveryDetail key={selected} id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} /> : null}
+            {selected ? (
+              <DeliveryDetail key={selected} id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} />
+            ) : null}
           </>
         ) : tab === 'problems' ? (
           <>
             <ProblemsPanel state={problemState} onState={setProblemState} version={updatedAt} capLabel={capLabel} onChanged={reload} onSelect={setSelected} />
-            {selected ? <DeliveryDetail key={selected} id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} /> : null}
+            {selected ? (
+              <DeliveryDetail key={selected} id={selected} version={updatedAt} capLabel={capLabel} onChanged={reload} onClose={() => setSelected(null)} />
+            ) : null}
           </>
         ) : tab === 'accounts' ? (
           <AccountsAttention accounts={accounts} capLabel={capLabel} />

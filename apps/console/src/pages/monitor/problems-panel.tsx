@@ -24,7 +24,14 @@ const STATES: [string, string][] = [
  * not withdrawn, the same ones the navigation counts; select some and 批量重试: each is retried on its own
  * (audited one by one), and those that could not be are listed with the reason.
  */
-export function ProblemsPanel(p: { state: string; onState(s: string): void; version: string; capLabel(t: string): string; onChanged(): void; onSelect(id: string): void }) {
+export function ProblemsPanel(p: {
+  state: string;
+  onState(s: string): void;
+  version: string;
+  capLabel(t: string): string;
+  onChanged(): void;
+  onSelect(id: string): void;
+}) {
   const list = useAsync(() => api.get<List>(`/operator/deliveries${qs({ state: p.state, pageSize: 200, timeField: 'updated' })}`), [p.state, p.version]);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [result, setResult] = useState<(Jsonified<BulkRetryReply> & { names: Record<string, string> }) | null>(null);
@@ -88,7 +95,12 @@ export function ProblemsPanel(p: { state: string; onState(s: string): void; vers
           <thead>
             <tr>
               <th scope="col">
-                <input type="checkbox" aria-label="全选" checked={all} onChange={(e) => setPicked(e.target.checked ? new Set(rows.map((d) => d.id)) : new Set())} />
+                <input
+                  type="checkbox"
+                  aria-label="全选"
+                  checked={all}
+                  onChange={(e) => setPicked(e.target.checked ? new Set(rows.map((d) => d.id)) : new Set())}
+                />
               </th>
               <th scope="col">信息</th>
               <th scope="col">渠道账号</th>

@@ -21,7 +21,10 @@ export default function NotificationsPage() {
   const navigate = useNavigate();
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [page, setPage] = useState(1);
-  const list = useAsync(() => api.get<Jsonified<NotificationList>>(`/notifications${qs({ unread: unreadOnly || undefined, page, pageSize: 30 })}`), [unreadOnly, page]);
+  const list = useAsync(
+    () => api.get<Jsonified<NotificationList>>(`/notifications${qs({ unread: unreadOnly || undefined, page, pageSize: 30 })}`),
+    [unreadOnly, page],
+  );
   const act = useSubmit(async (step: () => Promise<unknown>) => {
     await step();
     refreshWorkCounts();

@@ -78,7 +78,14 @@ export function WebhookSettings() {
         </div>
         <div className="field">
           <label htmlFor="wh-secret">签名密钥{v?.own ? '（不修改可留空）' : '（至少16个字符）'}</label>
-          <input id="wh-secret" type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} aria-describedby="wh-secret-err" />
+          <input
+            id="wh-secret"
+            type="password"
+            autoComplete="new-password"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            aria-describedby="wh-secret-err"
+          />
           <FieldError error={save.error} field="secret" id="wh-secret-err" />
         </div>
         <label className="radio-line">
