@@ -110,7 +110,6 @@ run('the console speaks Chinese on every page, for every role', () => {
     await browser?.close();
     await sys?.close();
     await sim?.close();
-    // eslint-disable-next-line no-console
     console.log(`pages walked: ${visited.length}\n${visited.join('\n')}`);
   });
 

@@ -95,7 +95,7 @@ run('console in the browser', () => {
     const img = page.locator('[data-testid=body-editor] img');
     await img.waitFor();
     expect(await img.getAttribute('src')).toMatch(/^\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]+\.png$/);
-    await page.waitForFunction(() => (document.querySelector('[data-testid=body-editor] img') as HTMLImageElement | null)?.naturalWidth! > 0);
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=body-editor] img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
     await page
       .getByTestId('attachment-input')
       .setInputFiles({

@@ -1,8 +1,10 @@
-import { createHash, timingSafeEqual } from 'crypto';
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault.types';
-import { ControlError, SimContext, SimSystem, control, controlBody, jsonObject, optBool, optString, configPatch, getBody } from '../http/sim-http';
-import { NovastarPage, checkAttribute, checkPage, checkPages, checkPlayerIds, widgetUrls } from './novastar-check';
+import { ControlError, SimContext, SimSystem, jsonObject, getBody } from '../http/sim-http';
+import { checkAttribute, checkPage, checkPages, checkPlayerIds, widgetUrls } from './novastar-check';
+import { novastarAuthProblem } from './novastar-sim-auth';
+import { novastarControlRouter } from './novastar-sim-control';
+import { Emergency, Job, NOVASTAR_DEFAULTS, NovastarConfig, NovastarPlayerInput, NovastarShowing, Player } from './novastar-sim.types';
 
 /**
  * NovaStar VNNOX open API v2 ("NovaCloud Open Platform"), the cloud that relays programs to Taurus
@@ -29,52 +31,8 @@ import { NovastarPage, checkAttribute, checkPage, checkPages, checkPlayerIds, wi
  * - online-status answers an array [{playerId, sn, onlineStatus: 1|0, lastOnlineTime}] (shape: not found).
  */
 
-export interface NovastarConfig {
-  maxCurTimeSkewSec: number;
-}
-
-export const NOVASTAR_DEFAULTS: NovastarConfig = { maxCurTimeSkewSec: 300 };
-
-export interface NovastarPlayerInput {
-  playerId: string;
-  name?: string;
-  sn?: string;
-  online?: boolean;
-}
-
-interface Job {
-  pages: NovastarPage[];
-  record: number;
-  acceptedAt: number;
-}
-
-interface Emergency {
-  page: NovastarPage;
-  until: number;
-  normalProgramStatus: string;
-  record: number;
-}
-
-interface Player {
-  playerId: string;
-  name: string;
-  sn: string;
-  online: boolean;
-  lastOnlineTime: number;
-  /** the normal program on the player */
-  normal?: Job;
-  /** accepted by the cloud while the player was offline; downloaded when it comes back */
-  pendingNormal?: Job;
-  emergency?: Emergency;
-  pendingEmergency?: Emergency;
-}
-
-export interface NovastarShowing {
-  mode: 'normal' | 'emergency' | 'none';
-  urls: string[];
-  normalPaused: boolean;
-  pending: boolean;
-}
+export { NOVASTAR_DEFAULTS } from './novastar-sim.types';
+export type { NovastarConfig, NovastarPlayerInput, NovastarShowing } from './novastar-sim.types';
 
 export class NovastarSim implements SimSystem {
   readonly name = 'novastar' as const;
@@ -89,7 +47,7 @@ export class NovastarSim implements SimSystem {
 
   constructor(private readonly ctx: SimContext) {
     this.router = this.buildRouter();
-    this.controlRouter = this.buildControlRouter();
+    this.controlRouter = novastarControlRouter(this);
     this.faultHooks = {
       accountOf: (req) => {
         const ids = jsonObject(req)?.playerIds;
@@ -108,6 +66,10 @@ export class NovastarSim implements SimSystem {
 
   configure(patch: Partial<NovastarConfig>): NovastarConfig {
     this.config = { ...this.config, ...patch };
+    return { ...this.config };
+  }
+
+  getConfig(): NovastarConfig {
     return { ...this.config };
   }
 
@@ -152,6 +114,11 @@ export class NovastarSim implements SimSystem {
     return { mode: 'none', urls: [], normalPaused: false, pending };
   }
 
+  /** Every player with what its screen shows now. */
+  listPlayers() {
+    return [...this.players.values()].map((p) => ({ ...this.describe(p), showing: this.showing(p.playerId) }));
+  }
+
   reset(): void {
     this.config = { ...NOVASTAR_DEFAULTS };
     this.apps.clear();
@@ -182,26 +149,15 @@ export class NovastarSim implements SimSystem {
     res.status(status).json({ status, message });
   }
 
-  /** NOVASTAR.md §1.2: CheckSum = hex(SHA-256(AppSecret + Nonce + CurTime)), lowercase; CurTime in UTC seconds. */
+  /** NOVASTAR.md §1.2 (signature and the simulator's CurTime/Nonce rules: novastar-sim-auth.ts). */
   private authed(req: Request, res: Response, fn: () => void): void {
-    const appKey = req.header('AppKey');
-    const nonce = req.header('Nonce');
-    const curTime = req.header('CurTime');
-    const checkSum = req.header('CheckSum');
-    const secret = appKey ? this.apps.get(appKey) : undefined;
-    if (!appKey || secret === undefined) return this.err(res, 401, 'invalid AppKey');
-    if (!nonce || !curTime || !checkSum) return this.err(res, 401, 'AppKey, Nonce, CurTime and CheckSum headers are required');
-    if (!/^\d{1,12}$/.test(curTime)) return this.err(res, 401, 'CurTime must be UTC seconds');
-    const now = this.ctx.clock.now();
-    if (Math.abs(now / 1000 - Number(curTime)) > this.config.maxCurTimeSkewSec) return this.err(res, 401, 'CurTime expired');
-    const want = createHash('sha256').update(`${secret}${nonce}${curTime}`).digest('hex');
-    // Lowercase hex only, as both public clients send it (stricter than a case-insensitive compare).
-    const given = Buffer.from(checkSum);
-    if (given.length !== want.length || !timingSafeEqual(given, Buffer.from(want))) return this.err(res, 401, 'invalid CheckSum');
-    for (const [n, at] of this.nonces) if (now - at > this.config.maxCurTimeSkewSec * 1000) this.nonces.delete(n);
-    const nonceKey = `${appKey}:${nonce}`;
-    if (this.nonces.has(nonceKey)) return this.err(res, 401, 'Nonce already used');
-    this.nonces.set(nonceKey, now);
+    const problem = novastarAuthProblem(req, {
+      apps: this.apps,
+      nonces: this.nonces,
+      maxCurTimeSkewSec: this.config.maxCurTimeSkewSec,
+      now: this.ctx.clock.now(),
+    });
+    if (problem) return this.err(res, 401, problem);
     fn();
   }
 
@@ -369,57 +325,5 @@ export class NovastarSim implements SimSystem {
       onlineStatus: p.online ? 1 : 0,
       lastOnlineTime: new Date(p.lastOnlineTime).toISOString(),
     };
-  }
-
-  // ---------------------------------------------------------------- control API
-
-  private buildControlRouter(): Router {
-    const r = express.Router();
-    r.get(
-      '/config',
-      control(() => ({ ...this.config })),
-    );
-    r.post(
-      '/config',
-      control((req) => this.configure(configPatch<NovastarConfig>(controlBody(req), { numbers: ['maxCurTimeSkewSec'] }))),
-    );
-    r.post(
-      '/apps',
-      control((req) => {
-        const b = controlBody(req);
-        this.addApp(optString(b.appKey, 'appKey') ?? '', optString(b.appSecret, 'appSecret') ?? '');
-        return { ok: true };
-      }),
-    );
-    r.get(
-      '/players',
-      control(() => ({ players: [...this.players.values()].map((p) => ({ ...this.describe(p), showing: this.showing(p.playerId) })) })),
-    );
-    r.post(
-      '/players',
-      control((req) => {
-        const b = controlBody(req);
-        return this.registerPlayer({
-          playerId: optString(b.playerId, 'playerId') ?? '',
-          name: optString(b.name, 'name'),
-          sn: optString(b.sn, 'sn'),
-          online: optBool(b.online, 'online'),
-        });
-      }),
-    );
-    r.get(
-      '/players/:id',
-      control((req) => this.showing(String(req.params.id))),
-    );
-    r.post(
-      '/players/:id/online',
-      control((req) => {
-        const online = optBool(controlBody(req).online, 'online');
-        if (online === undefined) throw new ControlError('online (boolean) is required');
-        this.setOnline(String(req.params.id), online);
-        return { ok: true };
-      }),
-    );
-    return r;
   }
 }

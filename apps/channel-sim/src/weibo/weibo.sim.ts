@@ -1,24 +1,13 @@
-import * as crypto from 'crypto';
-import { isIP } from 'net';
 import express, { Request, Response, Router } from 'express';
 import { FaultHooks } from '../faults/fault.types';
-import { imageMime, sniffImage } from '../http/image-type';
-import { ControlError, SimContext, SimSystem, getBody, randomHex } from '../http/sim-http';
-import { hasSafeDomainUrl, hasTopic, weiboLength, withShortLinks } from './weibo-text';
+import { imageMime } from '../http/image-type';
+import { ControlError, SimContext, SimSystem, getBody } from '../http/sim-http';
+import { withShortLinks } from './weibo-text';
 import { weiboControlRouter } from './weibo-sim-control';
+import { checkShareRequest } from './weibo-sim-share';
+import { describeWeiboUser, newWeiboUser, resolveWeiboUser, weiboTokenOf } from './weibo-sim-tokens';
 import { picUrl, statusObject, statusPage, statusUrl } from './weibo-sim-status';
-import {
-  ERRORS,
-  Pic,
-  SLOW_UPDATE_ERROR,
-  WEIBO_DEFAULTS,
-  WEIBO_TIMELINE_MAX,
-  WEIBO_TOPIC_ERROR,
-  WeiboConfig,
-  WeiboStatus,
-  WeiboTokenInput,
-  WeiboUser,
-} from './weibo-sim.types';
+import { ERRORS, Pic, SLOW_UPDATE_ERROR, WEIBO_DEFAULTS, WEIBO_TIMELINE_MAX, WeiboConfig, WeiboStatus, WeiboTokenInput, WeiboUser } from './weibo-sim.types';
 
 /**
  * Sina Weibo open API (api.weibo.com/2): statuses/share, statuses/destroy, statuses/user_timeline.
@@ -35,7 +24,7 @@ import {
  * - every URL of a post comes back as a t.cn short link (share answer and timelines);
  * - a #话题# is refused by share ("文本中不能包含“#话题词#”", open.weibo.com/wiki/2/statuses/share; PLATFORM.md §1);
  * - `rip` is required ("rip true … 请传操作用户的真实有效IP", same page, current revision; an older revision
- *   had it optional: the stricter reading);
+ *   had it optional: the stricter reading) — both checked in weibo-sim-share.ts;
  * - the office also posts in the Weibo app, outside the product (`postFromApp`, POST /_sim/weibo/statuses).
  */
 
@@ -59,7 +48,7 @@ export class WeiboSim implements SimSystem {
     this.controlRouter = weiboControlRouter(this);
     this.faultHooks = {
       accountOf: (req) => {
-        const token = this.tokenOf(req);
+        const token = weiboTokenOf(req);
         if (!token) return undefined;
         const u = this.users.get(token);
         return u ? [String(u.uid), token] : [token];
@@ -100,7 +89,7 @@ export class WeiboSim implements SimSystem {
 
   registerToken(input: WeiboTokenInput) {
     if (!input.token) throw new ControlError('token is required');
-    const u = this.users.get(input.token) ?? this.newUser(input.token);
+    const u = this.users.get(input.token) ?? newWeiboUser(input.token);
     if (input.uid !== undefined) u.uid = input.uid;
     if (input.screenName !== undefined) u.screenName = input.screenName;
     if (input.expired !== undefined) {
@@ -108,25 +97,25 @@ export class WeiboSim implements SimSystem {
       if (input.expired) u.expiredCode = input.expired;
     } else if (u.state === 'revoked') u.state = 'ok';
     this.users.set(u.token, u);
-    return this.describeUser(u);
+    return describeWeiboUser(u);
   }
 
   /** The token stops working for good (21332), even when unknown tokens are accepted. */
   revokeToken(token: string): void {
-    const u = this.users.get(token) ?? this.newUser(token);
+    const u = this.users.get(token) ?? newWeiboUser(token);
     u.state = 'revoked';
     this.users.set(token, u);
   }
 
   expireToken(token: string, code: 21327 | 21315 = 21327): void {
-    const u = this.users.get(token) ?? this.newUser(token);
+    const u = this.users.get(token) ?? newWeiboUser(token);
     u.state = 'expired';
     u.expiredCode = code;
     this.users.set(token, u);
   }
 
   listTokens() {
-    return [...this.users.values()].map((u) => this.describeUser(u));
+    return [...this.users.values()].map((u) => describeWeiboUser(u));
   }
 
   /** Every status the simulator holds, deleted ones included. */
@@ -161,24 +150,6 @@ export class WeiboSim implements SimSystem {
     return r;
   }
 
-  private tokenOf(req: Request): string | undefined {
-    const b = getBody(req).fields.access_token;
-    if (b) return b;
-    if (typeof req.query.access_token === 'string' && req.query.access_token) return req.query.access_token;
-    const auth = req.headers.authorization;
-    const m = auth ? /^OAuth2\s+(\S+)/i.exec(auth) : null;
-    return m ? m[1] : undefined;
-  }
-
-  private newUser(token: string): WeiboUser {
-    const uid = 1000000000 + (parseInt(crypto.createHash('sha1').update(token).digest('hex').slice(0, 8), 16) % 8999999999);
-    return { token, uid, screenName: `政务微博${String(uid).slice(-4)}`, state: 'ok', expiredCode: 21327 };
-  }
-
-  private describeUser(u: WeiboUser) {
-    return { token: u.token, uid: u.uid, screenName: u.screenName, state: u.state, expiredCode: u.expiredCode };
-  }
-
   private errorBody(req: Request, code: number, message?: string) {
     return {
       request: req.path,
@@ -193,75 +164,21 @@ export class WeiboSim implements SimSystem {
 
   /** Resolves the acting user, or answers the token error. */
   private auth(req: Request, res: Response): WeiboUser | undefined {
-    const token = this.tokenOf(req);
-    if (!token) {
-      this.error(req, res, 21301);
-      return undefined;
-    }
-    let u = this.users.get(token);
-    if (!u) {
-      if (!this.config.acceptUnknownTokens) {
-        this.error(req, res, 21332);
-        return undefined;
-      }
-      u = this.newUser(token);
-      this.users.set(token, u);
-    }
-    if (u.state === 'revoked') {
-      this.error(req, res, 21332);
-      return undefined;
-    }
-    if (u.state === 'expired') {
-      this.error(req, res, u.expiredCode);
-      return undefined;
-    }
-    return u;
+    const u = resolveWeiboUser(this.users, weiboTokenOf(req), this.config.acceptUnknownTokens);
+    if (typeof u !== 'number') return u;
+    this.error(req, res, u);
+    return undefined;
   }
 
   private share(req: Request, res: Response): void {
     const u = this.auth(req, res);
     if (!u) return;
-    const body = getBody(req);
-    const text = body.fields.status;
-    if (!text) {
-      this.error(req, res, 10016);
+    const c = checkShareRequest(getBody(req), this.config);
+    if (!c.ok) {
+      this.error(req, res, c.code, c.message);
       return;
     }
-    if (weiboLength(text) > this.config.maxTextLength) {
-      this.error(req, res, 20012);
-      return;
-    }
-    if (!hasSafeDomainUrl(text, this.config.safeDomains)) {
-      this.error(req, res, 10017);
-      return;
-    }
-    const rip = body.fields.rip;
-    if (!rip) {
-      this.error(req, res, 10016, 'Miss required parameter (rip) , see doc for more info!');
-      return;
-    }
-    if (!isIP(rip)) {
-      this.error(req, res, 10017, `Parameter (rip)'s value invalid, expect (IP address like 211.156.0.1) , but get (${rip}) , see doc for more info!`);
-      return;
-    }
-    if (hasTopic(text)) {
-      this.error(req, res, WEIBO_TOPIC_ERROR.code, WEIBO_TOPIC_ERROR.error);
-      return;
-    }
-    let pic: Pic | undefined;
-    const file = body.files.pic;
-    if (file) {
-      const type = sniffImage(file.data);
-      if (type !== 'jpeg' && type !== 'png' && type !== 'gif') {
-        this.error(req, res, 20005);
-        return;
-      }
-      if (file.data.length >= this.config.maxPicBytes) {
-        this.error(req, res, 20006);
-        return;
-      }
-      pic = { id: `${randomHex(4)}ly1g${randomHex(10)}`, type, bytes: Buffer.from(file.data) };
-    }
+    const { text, pic } = c;
     const now = this.ctx.clock.now();
     const own = [...this.statuses.values()].filter((s) => s.uid === u.uid);
     // The limit counts this app's calls for the user (open.weibo.com/wiki/Rate-limiting): posts the
@@ -279,7 +196,7 @@ export class WeiboSim implements SimSystem {
     if (pic) this.pics.set(pic.id, pic);
     const slow = this.config.slowUpdateNext > 0 || (this.config.slowUpdateRate > 0 && Math.random() < this.config.slowUpdateRate);
     if (this.config.slowUpdateNext > 0) this.config.slowUpdateNext--;
-    const s = this.addStatus(u, text, 'api', { pic, rip: body.fields.rip, visibleAt: slow ? now + this.config.slowVisibleMs : now });
+    const s = this.addStatus(u, text, 'api', { pic, rip: c.rip, visibleAt: slow ? now + this.config.slowVisibleMs : now });
     if (slow) {
       this.error(req, res, this.config.slowUpdateCode, SLOW_UPDATE_ERROR);
       return;
@@ -323,7 +240,7 @@ export class WeiboSim implements SimSystem {
     if (!token || !text) throw new ControlError('token and text are required');
     let u = this.users.get(token);
     if (!u) {
-      u = this.newUser(token);
+      u = newWeiboUser(token);
       this.users.set(token, u);
     }
     return this.statusObject(this.addStatus(u, text, 'app'));

@@ -26,7 +26,7 @@ export function Tabs({
     tabs.findIndex((t) => t.key === active),
   );
   const onKey = (e: KeyboardEvent) => {
-    let n = idx;
+    let n: number;
     if (e.key === 'ArrowRight') n = (idx + 1) % tabs.length;
     else if (e.key === 'ArrowLeft') n = (idx - 1 + tabs.length) % tabs.length;
     else if (e.key === 'Home') n = 0;

@@ -37,11 +37,17 @@ function backtrack(trace: Int32Array[], a: string[], b: string[], off: number, d
     const prevK = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? k + 1 : k - 1;
     const prevX = v[off + prevK];
     const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) (ops.push({ op: 'same', text: a[--x] }), y--);
+    while (x > prevX && y > prevY) {
+      ops.push({ op: 'same', text: a[--x] });
+      y--;
+    }
     if (x === prevX) ops.push({ op: 'add', text: b[--y] });
     else ops.push({ op: 'del', text: a[--x] });
   }
-  while (x > 0 && y > 0) (ops.push({ op: 'same', text: a[--x] }), y--);
+  while (x > 0 && y > 0) {
+    ops.push({ op: 'same', text: a[--x] });
+    y--;
+  }
   return merge(ops.reverse());
 }
 

@@ -43,7 +43,7 @@ function stores(): Storage[] {
 /** Called when the session has ended: every registered page's work is written down now. */
 export function keepWorkNow(): void {
   for (const keep of keepers) {
-    let work: KeptWork | null = null;
+    let work: KeptWork | null;
     try {
       work = keep();
     } catch {

@@ -16,7 +16,7 @@ export function SignInPage() {
   const from = (loc.state as { from?: string } | null)?.from;
   const { error, busy, onSubmit } = useSubmit(async () => {
     await signIn(username.trim(), password, remember);
-    navigate(from ?? '/', { replace: true });
+    void navigate(from ?? '/', { replace: true });
   });
   useEffect(() => {
     document.title = '登录 · 政务公开';

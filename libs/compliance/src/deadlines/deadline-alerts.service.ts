@@ -6,7 +6,8 @@ import { AuditService } from '@app/domain/services/audit.service';
 import { returning } from '@app/domain/services/sql';
 import { NotificationsService } from '@app/persistence/notifications/notifications.service';
 import { notifyDeadlines } from './deadline-notifications';
-import { DeadlineAlert, DeadlineReport, DeadlineScanService } from './deadline-scan.service';
+import type { DeadlineAlert, DeadlineReport } from './deadline-report.types';
+import { DeadlineScanService } from './deadline-scan.service';
 
 export interface ScanRunResult {
   asOf: string;

@@ -1,6 +1,6 @@
 import type { NewNotification } from '@app/persistence/notifications/notification.types';
 import type { NotificationsService } from '@app/persistence/notifications/notifications.service';
-import type { DeadlineAlert } from './deadline-scan.service';
+import type { DeadlineAlert } from './deadline-report.types';
 
 const TITLES: Record<DeadlineAlert['kind'], string> = {
   interpretation: '政策解读逾期',

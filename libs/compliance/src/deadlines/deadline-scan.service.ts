@@ -2,102 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { fromDayNumber, shanghaiDate, toDayNumber } from './calendar-date';
-import { overdueDisclosures, overdueInterpretations, staleNewMediaAccounts, stalePortalColumns } from './deadline-rules';
+import { overdueDisclosures, overdueInterpretations } from './deadline-rules';
 import { WorkingCalendar } from './working-calendar';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { configDir } from '@app/common/config/config-dir';
-import { configuredPortalColumns, DEFAULT_NEW_MEDIA_IDLE_DAYS, interpretationKinds, newMediaMaxIdleDays, portalColumnDefaultDays } from './deadline-settings';
-
-export interface OrgRef {
-  id: string;
-  name: string;
-  code: string;
-}
-
-export type AlertKind = 'interpretation' | 'disclosure' | 'stale-account' | 'stale-column';
-
-interface AlertBase {
-  kind: AlertKind;
-  /** Stable id of what the alert is about (policy item, item, account, account|column). */
-  key: string;
-  organisation: OrgRef;
-  message: string;
-  /** When the worker's scan first saw it (null: not seen by a scan yet). Filled in by the API. */
-  firstSeenAt?: string | null;
-}
-
-export interface InterpretationAlert extends AlertBase {
-  kind: 'interpretation';
-  policyItemId: string;
-  policyTitle: string;
-  policyKind: string;
-  policyPublishedAt: string;
-  interpretationItemIds: string[];
-  interpretationPublishedAt: string | null;
-  dueDate: string;
-  status: 'overdue' | 'late' | 'due';
-  workingDaysLate: number;
-  /** For status 'due': working days from today to the due date (0 = due today). */
-  workingDaysLeft?: number;
-}
-
-export interface DisclosureAlert extends AlertBase {
-  kind: 'disclosure';
-  itemId: string;
-  title: string;
-  itemStatus: string;
-  writtenDate: string;
-  publishedAt: string | null;
-  dueDate: string;
-  status: 'overdue' | 'late';
-  workingDaysLate: number;
-}
-
-export interface StaleAccountAlert extends AlertBase {
-  kind: 'stale-account';
-  accountId: string;
-  accountName: string;
-  channelType: string;
-  channelLabel: string;
-  lastPublishedDate: string | null;
-  /** Calendar days without a publication (null: never published and no start date). */
-  idleDays: number | null;
-  maxIdleDays: number;
-}
-
-export interface StaleColumnAlert extends AlertBase {
-  kind: 'stale-column';
-  accountId: string;
-  accountName: string;
-  column: string;
-  periodDays: number;
-  configured: boolean;
-  lastPublishedDate: string | null;
-  idleDays: number | null;
-}
-
-export type DeadlineAlert = InterpretationAlert | DisclosureAlert | StaleAccountAlert | StaleColumnAlert;
-
-export interface DeadlineReport {
-  asOf: string;
-  generatedAt: string;
-  organisation: OrgRef | null;
-  subtree: boolean;
-  calendar: { years: number[]; missingYears: number[] };
-  interpretations: InterpretationAlert[];
-  interpretationsDue: InterpretationAlert[];
-  disclosures: DisclosureAlert[];
-  staleAccounts: StaleAccountAlert[];
-  staleColumns: StaleColumnAlert[];
-  counts: { interpretations: number; interpretationsDue: number; disclosures: number; staleAccounts: number; staleColumns: number; total: number };
-}
-
-export interface ScanOptions {
-  /** Beijing date the report is for; publications after it are not yet counted. Default: today. */
-  today?: string;
-  /** How far back policies (by first publication) and items (by 成文日期) are judged. Default 365 days. */
-  sinceDays?: number;
-}
+import { interpretationKinds } from './deadline-settings';
+import type { DeadlineReport, DisclosureAlert, InterpretationAlert, OrgRef, ScanOptions } from './deadline-report.types';
+import { columnWatchedTypes, newMediaTypes, staleAccounts, staleColumns } from './deadline-staleness';
 
 /**
  * The 政务公开 deadlines and channel staleness for a set of organisations, from the publication
@@ -156,8 +67,8 @@ export class DeadlineScanService {
       const [interp, disclosures, accounts, columns] = await Promise.all([
         this.interpretations(orgIds, orgs, sinceInstant, cutoff, today, cal, ref, years),
         this.disclosures(orgIds, since, cutoff, today, cal, ref, years),
-        this.staleAccounts(orgIds, orgs, cutoff, today, ref),
-        this.staleColumns(orgIds, orgs, cutoff, today, ref),
+        staleAccounts(this.ds, this.registry, orgIds, orgs, cutoff, today, ref),
+        staleColumns(this.ds, this.registry, orgIds, orgs, cutoff, today, ref),
       ]);
       parts = { interpretations: interp.late, interpretationsDue: interp.due, disclosures, staleAccounts: accounts, staleColumns: columns };
     }
@@ -306,108 +217,11 @@ export class DeadlineScanService {
 
   /** Channel types counted as 政务新媒体 (capabilities.newMedia), with their staleness limit in days. */
   newMediaTypes(): Map<string, number> {
-    const caps = this.registry.capabilities().filter((c) => c.newMedia);
-    return new Map(caps.map((c) => [c.type, c.staleness?.maxDays ?? DEFAULT_NEW_MEDIA_IDLE_DAYS]));
+    return newMediaTypes(this.registry);
   }
 
   /** Channel types whose accounts go stale per column (capabilities.staleness.per), with the default period. */
   columnWatchedTypes(): Map<string, number> {
-    const caps = this.registry.capabilities().filter((c) => c.staleness?.per === 'column');
-    return new Map(caps.map((c) => [c.type, c.staleness!.maxDays]));
-  }
-
-  private async staleAccounts(
-    orgIds: string[],
-    orgs: Map<string, { settings: Record<string, unknown> }>,
-    cutoff: Date,
-    today: string,
-    ref: (id: string) => OrgRef,
-  ): Promise<StaleAccountAlert[]> {
-    const limits = this.newMediaTypes();
-    const types = [...limits.keys()];
-    if (!types.length) return [];
-    const rows: { id: string; name: string; channel_type: string; organisation_id: string; created_at: Date; last: Date | null }[] = await this.ds.query(
-      `SELECT a.id, a.name, a.channel_type, a.organisation_id, a.created_at,
-              (SELECT max(pr.published_at) FROM publication_records pr WHERE pr.channel_account_id = a.id AND pr.published_at < $3) AS last
-         FROM channel_accounts a
-        WHERE a.enabled AND a.organisation_id = ANY($1::uuid[]) AND a.channel_type = ANY($2::text[]) AND a.created_at < $3`,
-      [orgIds, types, cutoff],
-    );
-    const out: StaleAccountAlert[] = [];
-    for (const r of rows) {
-      const max = newMediaMaxIdleDays(orgs.get(r.organisation_id)!.settings, limits.get(r.channel_type));
-      const [s] = staleNewMediaAccounts([{ accountId: r.id, name: r.name, channelType: r.channel_type, lastPublishedAt: r.last, since: r.created_at }], today, {
-        maxIdleDays: max,
-      });
-      if (!s) continue;
-      out.push({
-        kind: 'stale-account',
-        key: r.id,
-        organisation: ref(r.organisation_id),
-        accountId: r.id,
-        accountName: r.name,
-        channelType: r.channel_type,
-        channelLabel: this.registry.get(r.channel_type).capabilities.label,
-        lastPublishedDate: s.lastPublishedDate,
-        idleDays: Number.isFinite(s.idleDays) ? s.idleDays : null,
-        maxIdleDays: max,
-        message: s.message,
-      });
-    }
-    return out.sort((a, b) => (b.idleDays ?? Infinity) - (a.idleDays ?? Infinity));
-  }
-
-  private async staleColumns(
-    orgIds: string[],
-    orgs: Map<string, { settings: Record<string, unknown> }>,
-    cutoff: Date,
-    today: string,
-    ref: (id: string) => OrgRef,
-  ): Promise<StaleColumnAlert[]> {
-    const periods = this.columnWatchedTypes();
-    const types = [...periods.keys()];
-    if (!types.length) return [];
-    const accounts: { id: string; name: string; channel_type: string; organisation_id: string; created_at: Date }[] = await this.ds.query(
-      `SELECT a.id, a.name, a.channel_type, a.organisation_id, a.created_at FROM channel_accounts a
-        WHERE a.enabled AND a.organisation_id = ANY($1::uuid[]) AND a.channel_type = ANY($2::text[]) AND a.created_at < $3`,
-      [orgIds, types, cutoff],
-    );
-    if (!accounts.length) return [];
-    const last: { account_id: string; category: string; last: Date }[] = await this.ds.query(
-      `SELECT channel_account_id AS account_id, category, max(published_at) AS last FROM publication_records
-        WHERE channel_account_id = ANY($1::uuid[]) AND published_at < $2 GROUP BY 1, 2`,
-      [accounts.map((a) => a.id), cutoff],
-    );
-    const out: StaleColumnAlert[] = [];
-    for (const a of accounts) {
-      const settings = orgs.get(a.organisation_id)!.settings;
-      const channelDays = periods.get(a.channel_type);
-      const configured = configuredPortalColumns(settings, channelDays);
-      const mine = last.filter((l) => l.account_id === a.id);
-      const columns = configured ?? mine.map((l) => ({ name: l.category, periodDays: portalColumnDefaultDays(settings, channelDays) }));
-      const rows = columns.map((c) => ({
-        columnId: `${a.id}|${c.name}`,
-        name: c.name,
-        periodDays: c.periodDays,
-        lastPublishedAt: mine.find((l) => l.category === c.name)?.last ?? null,
-        since: a.created_at,
-      }));
-      for (const s of stalePortalColumns(rows, today)) {
-        out.push({
-          kind: 'stale-column',
-          key: s.row.columnId,
-          organisation: ref(a.organisation_id),
-          accountId: a.id,
-          accountName: a.name,
-          column: s.row.name!,
-          periodDays: s.row.periodDays,
-          configured: configured !== null,
-          lastPublishedDate: s.lastPublishedDate,
-          idleDays: Number.isFinite(s.idleDays) ? s.idleDays : null,
-          message: `${a.name}：${s.message}`,
-        });
-      }
-    }
-    return out.sort((a, b) => (b.idleDays ?? Infinity) - (a.idleDays ?? Infinity));
+    return columnWatchedTypes(this.registry);
   }
 }

@@ -69,7 +69,7 @@ export function setFieldText(item: ItemTextFields, field: string, text: string):
  */
 export function hostedUploadPath(url: string, portalBaseUrl: string, portalDir: string): string | null {
   const base = portalBaseUrl.replace(/\/+$/, '');
-  let basePath = '';
+  let basePath: string;
   try {
     basePath = new URL(base).pathname.replace(/\/+$/, '');
   } catch {

@@ -5,7 +5,8 @@ import type { AuthUser } from '@app/common/auth/auth-user';
 import type { Role } from '@app/domain/enums/domain-enums';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { DeadlineAlertsService } from '@app/compliance/deadlines/deadline-alerts.service';
-import { DeadlineReport, DeadlineScanService } from '@app/compliance/deadlines/deadline-scan.service';
+import type { DeadlineReport } from '@app/compliance/deadlines/deadline-report.types';
+import { DeadlineScanService } from '@app/compliance/deadlines/deadline-scan.service';
 import { rolesFor } from '@app/common/auth/permissions';
 
 export const DEADLINE_VIEW_ROLES: Role[] = rolesFor('deadlines.read');

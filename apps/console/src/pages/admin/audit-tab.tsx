@@ -165,7 +165,8 @@ export function AuditTab() {
 }
 
 function AuditRow({ r, ctx }: { r: AuditLogRow; ctx: DetailContext }) {
-  const details = auditDetailLines(r.action, r.details, ctx);
+  // the item's title and 索引号 are in the 对象 column already
+  const details = auditDetailLines(r.action, r.details, ctx).filter((d) => !(r.item && (d.label === '标题' || d.label === '索引号')));
   const ua = typeof r.details.userAgent === 'string' ? r.details.userAgent : undefined;
   const entity = r.entityType === 'lexicon' && r.entityId ? ctx.lexiconName?.(r.entityId) : r.entityName;
   return (

@@ -19,7 +19,8 @@ function resize(levels: ReviewLevelSpec[], n: number): ReviewLevelSpec[] {
   return Array.from({ length: n }, (_, i) => {
     const old = levels[i];
     const label = !old || PRESET_NAMES.has(old.label) ? presetLabel(n, i) : old.label;
-    return { label, role: old?.role ?? REVIEW_ROLES[0], recordsSecrecy: i === n - 1 ? true : (old?.recordsSecrecy ?? false) };
+    // the old last level recorded secrecy for being last: moved up, it records it no longer
+    return { label, role: old?.role ?? REVIEW_ROLES[0], recordsSecrecy: i === n - 1 || (!!old && i < levels.length - 1 && old.recordsSecrecy) };
   });
 }
 

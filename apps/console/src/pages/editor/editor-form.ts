@@ -23,6 +23,26 @@ export interface Form {
 
 export const EDITABLE = ['draft', 'rejected', 'published'];
 
+/** The fields the editor shows a field error beside; a 400 banner lists only the others. */
+export const FIELDS_SHOWN = [
+  'title',
+  'summary',
+  'bodyHtml',
+  'docNo',
+  'issuingBody',
+  'writtenDate',
+  'category',
+  'disclosureAttr',
+  'validity',
+  'repealedDate',
+  'kind',
+  'policyItemId',
+  'targetAccountIds',
+  'publishAt',
+  'organisationId',
+  'channelOverrides',
+];
+
 /** What the editor keeps of unsaved work (autosave, and across the end of a session): the form, whether it is scheduled, the item's updatedAt it started from. */
 export interface Draft {
   form: Form;

@@ -2,23 +2,19 @@ import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 're
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ErrorBanner, FieldError } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
-import { PreviewsPanel } from '../../components/previews-panel';
 import { StatusBadge } from '../../components/state-badge';
 import { api, ApiError } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { usePageTitle } from '../../lib/hooks';
 import { fmtTime, STATUS_LABELS } from '../../lib/labels';
-import { charCount } from '../../lib/text';
 import type { ChannelAccount, ChannelCapabilities, Finding, Item, ItemDetail, ItemList } from '../../lib/types';
-import { ChannelPicker, defaultAccounts } from './channel-picker';
-import { FindingsList } from '../../components/findings-list';
-import type { HighlightTerm } from './findings-highlight';
-import { OverridesForm } from './overrides-form';
-import { blankForm, type Draft, EDITABLE, type Form, fromItem, toBody } from './editor-form';
+import { defaultAccounts } from './channel-picker';
+import { blankForm, type Draft, EDITABLE, FIELDS_SHOWN, type Form, fromItem, toBody } from './editor-form';
 import { MetadataSection } from './metadata-section';
 import { useChannelEditorNotes } from '../../channels/registry';
-import { RichText } from './rich-text';
-import { AttachmentsField } from './attachments-field';
+import { ContentSection } from './content-section';
+import { ChannelsSection } from './channels-section';
+import { EditorSide } from './editor-side';
 import { ScheduleSection } from './schedule-section';
 import { AutosaveOffer, AutosaveStatus } from './autosave-bar';
 import { RecallButton } from './recall-button';
@@ -46,7 +42,6 @@ export default function EditorPage() {
   const [channelsTouched, setChannelsTouched] = useState(!!id);
   const [previewVersion, setPreviewVersion] = useState(0);
   const [policies, setPolicies] = useState<Item[]>([]);
-  const [imageError, setImageError] = useState<ApiError>();
   const [schedule, setSchedule] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -145,21 +140,6 @@ export default function EditorPage() {
     setDirty(true);
   }, []);
 
-  const findings: Finding[] = item?.findings ?? [];
-  const terms = useMemo<HighlightTerm[]>(() => {
-    if (!item) return [];
-    const decode = (s: string) => new DOMParser().parseFromString(`<body>${s}</body>`, 'text/html').body.textContent ?? '';
-    return item.findings
-      .filter((f) => f.field === 'bodyHtml' && f.status === 'open')
-      .map((f) => ({ text: decode(item.bodyHtml.slice(f.start, f.end)), severity: f.severity, message: f.message }))
-      .filter((t) => t.text.trim());
-  }, [item]);
-
-  const selectedTypes = useMemo(
-    () => [...new Set(accounts.filter((a) => form?.targetAccountIds.includes(a.id)).map((a) => a.channelType))],
-    [accounts, form?.targetAccountIds],
-  );
-
   const channelNotes = useChannelEditorNotes({ accounts, selected: form?.targetAccountIds ?? [], overrides: form?.channelOverrides ?? {} });
 
   if (loadError) return <ErrorBanner error={loadError} />;
@@ -183,7 +163,7 @@ export default function EditorPage() {
     setForm(fromItem(detail));
     setDirty(false);
     setPreviewVersion((v) => v + 1);
-    if (creating) navigate(`/items/${saved.id}/edit`, { replace: true });
+    if (creating) void navigate(`/items/${saved.id}/edit`, { replace: true });
     return detail;
   }
 
@@ -206,7 +186,7 @@ export default function EditorPage() {
       const d = await save();
       if (!d) return;
       await api.post(`/items/${d.id}/submit`);
-      navigate(`/items/${d.id}`, { state: { notice: '已提交审核' } });
+      void navigate(`/items/${d.id}`, { state: { notice: '已提交审核' } });
     } catch (err) {
       setError(err as ApiError);
       // The item was saved even when submit was refused; refresh findings.
@@ -218,24 +198,6 @@ export default function EditorPage() {
 
   const fid = (f: string) => `f-${f}`;
   const err = (f: string) => <FieldError error={error} field={f} id={`${fid(f)}-err`} />;
-  const shownFields = [
-    'title',
-    'summary',
-    'bodyHtml',
-    'docNo',
-    'issuingBody',
-    'writtenDate',
-    'category',
-    'disclosureAttr',
-    'validity',
-    'repealedDate',
-    'kind',
-    'policyItemId',
-    'targetAccountIds',
-    'publishAt',
-    'organisationId',
-    'channelOverrides',
-  ];
 
   return (
     <section className="page editor-page">
@@ -280,7 +242,7 @@ export default function EditorPage() {
       {error?.status === 422 && error.details.length ? (
         <SubmitProblems error={error} />
       ) : (
-        <ErrorBanner error={error} fieldsShown={error?.status === 400 ? shownFields : []} />
+        <ErrorBanner error={error} fieldsShown={error?.status === 400 ? FIELDS_SHOWN : []} />
       )}
       {notice ? (
         <p className="alert alert-ok" role="status" data-testid="save-notice">
@@ -303,103 +265,36 @@ export default function EditorPage() {
           }}
         >
           <fieldset disabled={readOnly || !!busy} className="plain">
-            <section className="card" aria-labelledby="h-content">
-              <h2 id="h-content">内容</h2>
-              <div className="field">
-                <label htmlFor={fid('organisationId')}>所属机构</label>
-                <select
-                  id={fid('organisationId')}
-                  value={form.organisationId}
-                  disabled={!!item}
-                  onChange={(e) => {
-                    const org = editorOrgs.find((o) => o.id === e.target.value);
-                    const organisationId = e.target.value;
-                    setForm((f) => f && { ...f, organisationId, issuingBody: org?.name ?? f.issuingBody, targetAccountIds: [] });
-                    setChannelsTouched(false);
-                  }}
-                >
-                  {editorOrgs.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </select>
-                {err('organisationId')}
-              </div>
-              <div className="field">
-                <label htmlFor={fid('title')}>
-                  标题 <span className="req">（必填）</span> <span className="counter">{charCount(form.title)} / 200</span>
-                </label>
-                <input
-                  id={fid('title')}
-                  value={form.title}
-                  onChange={(e) => update('title', e.target.value)}
-                  required
-                  maxLength={200}
-                  aria-describedby={`${fid('title')}-err`}
-                  aria-invalid={!!error?.forField('title').length}
-                />
-                {err('title')}
-              </div>
-              <div className="field">
-                <label htmlFor={fid('summary')}>
-                  摘要 <span className="counter">{charCount(form.summary)} / 500</span>
-                </label>
-                <textarea
-                  id={fid('summary')}
-                  rows={2}
-                  value={form.summary}
-                  onChange={(e) => update('summary', e.target.value)}
-                  maxLength={500}
-                  aria-describedby={`${fid('summary')}-err`}
-                />
-                {err('summary')}
-              </div>
-              <div className="field">
-                <span className="label" id="body-label">
-                  正文
-                </span>
-                <RichText
-                  value={form.bodyHtml}
-                  onChange={(html) => update('bodyHtml', html)}
-                  terms={terms}
-                  describedBy={`${fid('bodyHtml')}-err`}
-                  onUploadError={setImageError}
-                />
-                <ErrorBanner error={imageError} />
-                {err('bodyHtml')}
-              </div>
-              <AttachmentsField value={form.attachments} onChange={(v) => update('attachments', v)} err={err} />
-            </section>
+            <ContentSection
+              form={form}
+              item={item}
+              editorOrgs={editorOrgs}
+              onOrganisation={(organisationId) => {
+                const org = editorOrgs.find((o) => o.id === organisationId);
+                setForm((f) => f && { ...f, organisationId, issuingBody: org?.name ?? f.issuingBody, targetAccountIds: [] });
+                setChannelsTouched(false);
+              }}
+              update={update}
+              err={err}
+              error={error}
+            />
 
             <MetadataSection form={form} item={item} update={update} err={err} policies={policies} />
 
-            <section className="card" aria-labelledby="h-channels">
-              <h2 id="h-channels">发布渠道</h2>
-              <ChannelPicker
-                accounts={accounts}
-                capabilities={capabilities}
-                kind={form.kind}
-                orgSettingsOf={orgSettingsOf}
-                selected={form.targetAccountIds}
-                onChange={(ids) => {
-                  setChannelsTouched(true);
-                  update('targetAccountIds', ids);
-                }}
-                describedBy={`${fid('targetAccountIds')}-err`}
-              />
-              {err('targetAccountIds')}
-              {channelNotes.lines}
-              <h3>各渠道单独设置</h3>
-              <OverridesForm
-                types={selectedTypes}
-                capabilities={capabilities}
-                accounts={accounts}
-                value={form.channelOverrides}
-                onChange={(v) => update('channelOverrides', v)}
-                error={error}
-              />
-            </section>
+            <ChannelsSection
+              form={form}
+              accounts={accounts}
+              capabilities={capabilities}
+              orgSettingsOf={orgSettingsOf}
+              onPick={(ids) => {
+                setChannelsTouched(true);
+                update('targetAccountIds', ids);
+              }}
+              update={update}
+              err={err}
+              error={error}
+              notes={channelNotes.lines}
+            />
 
             <ScheduleSection schedule={schedule} onSchedule={setSchedule} publishAt={form.publishAt} onPublishAt={(v) => update('publishAt', v)} err={err} />
 
@@ -416,30 +311,15 @@ export default function EditorPage() {
           </fieldset>
         </form>
 
-        <aside className="editor-side" aria-label="检查与预览">
-          <section className="card" aria-labelledby="h-findings">
-            <h2 id="h-findings">合规检查</h2>
-            {channelNotes.problems}
-            {item ? (
-              <FindingsList item={item} findings={findings} onChanged={async () => setItem(await api.get<ItemDetail>(`/items/${item.id}`))} canKeep={false} />
-            ) : (
-              <p className="muted">保存后自动检查密级标志、个人信息和敏感词。</p>
-            )}
-          </section>
-          <section className="card" aria-labelledby="h-previews">
-            <h2 id="h-previews">各渠道预览</h2>
-            {item ? (
-              <>
-                <button type="button" className="btn btn-small" onClick={() => setPreviewVersion((v) => v + 1)}>
-                  刷新预览{dirty ? '（显示已保存的内容）' : ''}
-                </button>
-                <PreviewsPanel itemId={item.id} version={previewVersion} capabilities={capabilities} />
-              </>
-            ) : (
-              <p className="muted">保存草稿后显示各渠道的实际效果。</p>
-            )}
-          </section>
-        </aside>
+        <EditorSide
+          item={item}
+          problems={channelNotes.problems}
+          capabilities={capabilities}
+          previewVersion={previewVersion}
+          dirty={dirty}
+          onRefreshPreviews={() => setPreviewVersion((v) => v + 1)}
+          onFindingsChanged={async (itemId) => setItem(await api.get<ItemDetail>(`/items/${itemId}`))}
+        />
       </div>
     </section>
   );

@@ -42,8 +42,15 @@ export default function MonitorPage() {
     const t = params.get('tab');
     if (t) setTab(t);
     if (t === 'problems') setProblemState(params.get('state') ?? 'failed');
-    else if (params.has('state')) (setTab('matrix'), setState(params.get('state') ?? ''), setPage(1));
-    if (params.get('delivery')) (setTab('matrix'), setSelected(params.get('delivery')));
+    else if (params.has('state')) {
+      setTab('matrix');
+      setState(params.get('state') ?? '');
+      setPage(1);
+    }
+    if (params.get('delivery')) {
+      setTab('matrix');
+      setSelected(params.get('delivery'));
+    }
   }, [params]);
   const [updatedAt, setUpdatedAt] = useState(new Date().toISOString());
   const [changes, setChanges] = useState(0);
@@ -133,7 +140,10 @@ export default function MonitorPage() {
                 <label htmlFor="m-channel">渠道</label>
                 <select id="m-channel" value={channel} onChange={(e) => (setChannel(e.target.value), setPage(1))}>
                   <option value="">全部</option>
-                  {userChannels(caps.data, accounts.data?.map((a) => a.channelType)).map((c) => (
+                  {userChannels(
+                    caps.data,
+                    accounts.data?.map((a) => a.channelType),
+                  ).map((c) => (
                     <option key={c.type} value={c.type}>
                       {c.label}
                     </option>

@@ -33,7 +33,7 @@ export default function NotificationsPage() {
   const open = (n: Row) =>
     void act.run(async () => {
       if (!n.readAt) await api.post(`/notifications/${n.id}/read`);
-      if (n.link) navigate(n.link);
+      if (n.link) void navigate(n.link);
     });
   const data = list.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
