@@ -523,7 +523,7 @@ run('console controls in the browser', () => {
 
       const cell = (k: keyof typeof accs) => row.getByRole('button', { name: new RegExp(`${accs[k].name}：`) });
       const detail = page.getByTestId('delivery-detail');
-      const detailState = detail.locator('dd [data-state]');
+      const detailState = detail.locator('dd span.badge[data-state]');
       const openDetail = async (k: keyof typeof accs) => {
         await cell(k).click();
         await detail.getByRole('heading', { name: `${title} · 测试渠道 · ${accs[k].name}` }).waitFor();

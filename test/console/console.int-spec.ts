@@ -96,13 +96,11 @@ run('console in the browser', () => {
     await img.waitFor();
     expect(await img.getAttribute('src')).toMatch(/^\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]+\.png$/);
     await page.waitForFunction(() => ((document.querySelector('[data-testid=body-editor] img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
-    await page
-      .getByTestId('attachment-input')
-      .setInputFiles({
-        name: '供暖保障工作方案.pdf',
-        mimeType: 'application/pdf',
-        buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
-      });
+    await page.getByTestId('attachment-input').setInputFiles({
+      name: '供暖保障工作方案.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+    });
     await page.getByTestId('attachments').getByText('供暖保障工作方案.pdf').waitFor();
     await page.locator('#f-docNo').fill('示政办发〔2026〕12号');
     await page.locator('#f-writtenDate').fill('2026-11-10');

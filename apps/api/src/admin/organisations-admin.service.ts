@@ -91,16 +91,14 @@ export class OrganisationsAdminService {
     const org = await this.scope.assertRole(user, id, rolesFor('org.manage'));
     if (dto.indexScheme) validateScheme(dto.indexScheme);
     await this.ds.transaction(async (em) => {
-      await em
-        .getRepository(Organisation)
-        .update(
-          { id },
-          {
-            name: dto.name ?? org.name,
-            indexScheme: dto.indexScheme ?? org.indexScheme,
-            settings: dto.settings ? { ...org.settings, ...dto.settings } : org.settings,
-          },
-        );
+      await em.getRepository(Organisation).update(
+        { id },
+        {
+          name: dto.name ?? org.name,
+          indexScheme: dto.indexScheme ?? org.indexScheme,
+          settings: dto.settings ? { ...org.settings, ...dto.settings } : org.settings,
+        },
+      );
       if (dto.reviewLevels !== undefined) await this.policies.write(em, user.id, org, legacyReviewPolicy(dto.reviewLevels));
       await this.audit.record(em, {
         actorId: user.id,

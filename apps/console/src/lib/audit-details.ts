@@ -82,18 +82,7 @@ const KEYS: Record<string, { label: string; fmt: Fmt; labelFor?: (action: string
   round: { label: '提交轮次', fmt: (v) => (typeof v === 'number' ? `第 ${v} 次` : null) },
   changed: { label: '修改的内容', fmt: fields },
   fields: { label: '修改的内容', fmt: fields },
-  changes: {
-    label: '参与修改',
-    fmt: (v) =>
-      Array.isArray(v)
-        ? v
-            .map(
-              (c: { username?: string; fields?: string[] }) =>
-                `${c.username ?? '某用户'}${c.fields?.length ? `（${fields(c.fields, {} as DetailContext, '')}）` : ''}`,
-            )
-            .join('；')
-        : null,
-  },
+  changes: { label: '经手人', fmt: (v) => (Array.isArray(v) ? contributions(v) : null) },
   from: { label: '原状态', fmt: (v, ctx, action) => (action === 'item.schedule' ? (time(v, ctx, action) ?? '未定时') : state(v, ctx, action)) },
   to: { label: '新状态', fmt: (v, ctx, action) => (action === 'item.schedule' ? (time(v, ctx, action) ?? '取消定时') : state(v, ctx, action)) },
   previous: { label: '原来', fmt: (v, ctx, action) => (Array.isArray(v) ? roles(v, ctx, action) : state(v, ctx, action)) },
@@ -180,6 +169,22 @@ export function auditDetailLines(action: string, details: Record<string, unknown
     if (value !== null && value !== '') out.push({ label: spec.labelFor?.(action) ?? spec.label, value });
   }
   return out;
+}
+
+const CONTRIBUTION: Record<string, string> = { create: '创建', change: '修改', submit: '提交', redact: '脱敏' };
+
+/** Who worked on the approved version and how: "editor（创建、提交）；reviewer2（修改：标题）". */
+function contributions(list: { username?: string; action?: string; fields?: string[] }[]): string {
+  const byUser = new Map<string, Set<string>>();
+  for (const c of list) {
+    const did =
+      c.action === 'change' && c.fields?.length
+        ? `修改：${c.fields.map((f) => FIELD_LABELS[f] ?? '其他').join('、')}`
+        : (CONTRIBUTION[c.action ?? ''] ?? '经手');
+    const user = c.username ?? '某用户';
+    byUser.set(user, (byUser.get(user) ?? new Set()).add(did));
+  }
+  return [...byUser].map(([u, did]) => `${u}（${[...did].join('、')}）`).join('；');
 }
 
 /** A value of a key the console has no words for, without braces or quotes. */

@@ -112,20 +112,18 @@ export class GazetteCompiler {
       }
       await savePositions(em, toc, true);
       const hasContent = tocEntries(toc).length > 0;
-      await em
-        .getRepository(GazetteIssue)
-        .update(
-          { id: issue.id },
-          {
-            year: number.year,
-            issueNo: number.issueNo,
-            totalNo: number.totalNo,
-            toc,
-            status: hasContent ? 'compiled' : 'draft',
-            compiledAt: now,
-            compiledBy: actorId,
-          },
-        );
+      await em.getRepository(GazetteIssue).update(
+        { id: issue.id },
+        {
+          year: number.year,
+          issueNo: number.issueNo,
+          totalNo: number.totalNo,
+          toc,
+          status: hasContent ? 'compiled' : 'draft',
+          compiledAt: now,
+          compiledBy: actorId,
+        },
+      );
       await this.audit.record(em, {
         actorId,
         action: 'gazette.issue_compile',
