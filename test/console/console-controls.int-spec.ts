@@ -13,6 +13,11 @@ import { chromiumAvailable, ensureConsoleBuilt, launch, newPage, shot, signIn } 
  * 重置密码). Every step checks what the page shows and what the server holds. Screenshots land in
  * test-results/console/.
  */
+/** Resolves once the editor shows no unsaved changes (its save answer arrived). */
+async function unsavedGone(page: import('playwright-core').Page): Promise<void> {
+  await page.getByText('有未保存的修改（Ctrl+S 保存）').waitFor({ state: 'detached' });
+}
+
 const run = chromiumAvailable() ? describe : describe.skip;
 
 interface Session {
@@ -357,6 +362,8 @@ run('console controls in the browser', () => {
       await when.fill(t2.local);
       await save.click();
       await until(publishAtOf, (v) => v !== null && Date.parse(v) === t2.ms, 'publishAt = t2');
+      // the page has taken the save's answer too (else leaving asks about unsaved changes)
+      await unsavedGone(ed.page);
       await ed.page.reload();
       expect(await later.isChecked()).toBe(true);
       expect(await when.inputValue()).toBe(t2.local);
@@ -365,6 +372,7 @@ run('console controls in the browser', () => {
       expect(await when.count()).toBe(0);
       await save.click();
       await until(publishAtOf, (v) => v === null, 'publishAt cleared');
+      await unsavedGone(ed.page);
       await ed.page.reload();
       expect(await now.isChecked()).toBe(true);
       // Set it again and submit.
