@@ -37,6 +37,10 @@ export interface ExtractionPoolStats {
   /** Threads terminated after a deadline, out-of-memory or crash. */
   replaced: number;
   queued: number;
+  /** Files being extracted by a thread right now. */
+  inFlight: number;
+  /** Files answered (parsed, refused, timed out or lost with their thread). */
+  finished: number;
 }
 
 function refused(detail: string): AttachmentText {
@@ -47,7 +51,7 @@ export class ExtractionPool {
   private readonly slots: Slot[];
   private readonly queue: Job[] = [];
   private nextId = 1;
-  private readonly counters = { started: 0, replaced: 0 };
+  private readonly counters = { started: 0, replaced: 0, finished: 0 };
 
   constructor(
     private readonly limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS,
@@ -57,7 +61,7 @@ export class ExtractionPool {
   }
 
   stats(): ExtractionPoolStats {
-    return { ...this.counters, queued: this.queue.length };
+    return { ...this.counters, queued: this.queue.length, inFlight: this.slots.filter((s) => s.job).length };
   }
 
   /** Extracts one file in a thread. `data` is copied, so the caller's buffer stays usable. */
@@ -129,6 +133,7 @@ export class ExtractionPool {
     if (!job || job.id !== id) return;
     clearTimeout(slot.timer);
     slot.job = null;
+    this.counters.finished++;
     slot.worker?.unref();
     job.resolve(result);
     setImmediate(() => this.pump());
