@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, loadConfig } from '@app/common/config/app-config';
 import { appDataSourceOptions, migrateAppDatabase } from '@app/composition/app-database';
 import { seedDemo } from '@app/domain/seed/demo-seed';
+import { ROLES } from '@app/common/auth/roles';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { createApiApp } from '../../api/src/api-app';
 import { createWorkerApp } from '../../worker/src/worker-app';
@@ -102,14 +103,14 @@ async function main() {
   say(`  Postgres  ${config.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}   Redis  ${config.REDIS_URL}`);
   if (!seed.created) {
     // a later start keeps the users it made the first time: a changed SEED_PASSWORD does not apply
-    say(`  demo users kept from the first start (editor, reviewer, operator, statistician, admin); their passwords are unchanged`);
+    say(`  demo users kept from the first start (${ROLES.join(', ')}); their passwords are unchanged`);
     if (env.SEED_PASSWORD) say('  SEED_PASSWORD applies to the first start only and was not used now');
     // the embedded database's password is the fixed local one (local-services.ts), not a secret
     const dbUrl = config.DATABASE_URL!.startsWith('postgres://postgres:postgres@127.0.0.1:') ? config.DATABASE_URL! : 'postgres://…';
     say(`  forgotten a password? while this runs: DATABASE_URL=${dbUrl} npm run cli -- reset-password --username editor`);
   }
   if (seed.created) {
-    say(`  demo users: editor, reviewer, operator, statistician, admin`);
+    say(`  demo users (named after their role): ${ROLES.join(', ')}`);
     say(seed.generatedPassword ? `  password (generated, shown once): ${seed.password}` : '  password: the SEED_PASSWORD you set');
     if (seed.password) {
       try {

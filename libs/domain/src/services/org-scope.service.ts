@@ -7,6 +7,7 @@ import type { AuthUser } from '@app/common/auth/auth-user';
 import type { Role } from '../enums/domain-enums';
 import { Organisation } from '../entities/organisation.entity';
 import { grantOrgIds } from '@app/common/auth/permissions';
+import { ROLE_LABELS } from '@app/common/auth/roles';
 
 /**
  * Answers "may this user act with this role on this organisation?". A role held in an organisation
@@ -39,10 +40,8 @@ export class OrgScopeService {
       // Name the organisation only when it lies within the caller's scope (any role in its chain):
       // a refusal must not tell anybody the names of organisations they cannot see.
       const visible = user.roles.some((r) => chain.has(r.organisationId));
-      throw AppError.forbidden(
-        'FORBIDDEN_ROLE',
-        visible ? `您在机构「${org.name}」没有所需的角色（${roles.join('/')}）` : `您在该机构没有所需的角色（${roles.join('/')}）`,
-      );
+      const needed = roles.map((r) => ROLE_LABELS[r] ?? r).join('、');
+      throw AppError.forbidden('FORBIDDEN_ROLE', visible ? `您在机构「${org.name}」没有所需的角色（${needed}）` : `您在该机构没有所需的角色（${needed}）`);
     }
     return org;
   }
