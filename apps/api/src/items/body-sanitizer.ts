@@ -1,5 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
-import { cellSpan, TEXT_ALIGN_VALUE, TEXT_INDENT_VALUE } from '@app/domain/body/body-layout';
+import { BODY_TAGS, BODY_URL_SCHEMES, BODY_URL_SCHEMES_BY_TAG, bodyAttributes, cellSpan, LAYOUT_STYLES } from '@app/domain/body/body-layout';
 
 /**
  * Bodies are sanitised before storage: no script, no event handlers, no javascript: URLs, only the
@@ -9,8 +9,6 @@ import { cellSpan, TEXT_ALIGN_VALUE, TEXT_INDENT_VALUE } from '@app/domain/body/
  * (postcss-parsed by sanitize-html, so `text-align:right;background:url(…)` keeps only the alignment).
  * Table cell spans are whole numbers up to 20.
  */
-const LAYOUT = ['style'];
-
 const SCOPES = ['col', 'row', 'colgroup', 'rowgroup'];
 
 const boundCell: sanitizeHtml.Transformer = (tagName, attribs) => {
@@ -25,63 +23,11 @@ const boundCell: sanitizeHtml.Transformer = (tagName, attribs) => {
 };
 
 const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'h1',
-    'h2',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-    'strong',
-    'b',
-    'em',
-    'i',
-    'u',
-    's',
-    'sub',
-    'sup',
-    'blockquote',
-    'ul',
-    'ol',
-    'li',
-    'a',
-    'img',
-    'table',
-    'thead',
-    'tbody',
-    'tfoot',
-    'tr',
-    'th',
-    'td',
-    'caption',
-    'span',
-    'div',
-    'hr',
-    'pre',
-    'code',
-    'figure',
-    'figcaption',
-  ],
-  allowedAttributes: {
-    a: ['href', 'title', 'target', 'rel'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
-    td: ['colspan', 'rowspan', ...LAYOUT],
-    th: ['colspan', 'rowspan', 'scope', ...LAYOUT],
-    p: LAYOUT,
-    h1: LAYOUT,
-    h2: LAYOUT,
-    h3: LAYOUT,
-    h4: LAYOUT,
-    h5: LAYOUT,
-    h6: LAYOUT,
-    span: LAYOUT,
-    '*': [],
-  },
-  allowedStyles: { '*': { 'text-align': [TEXT_ALIGN_VALUE], 'text-indent': [TEXT_INDENT_VALUE] } },
-  allowedSchemes: ['http', 'https', 'mailto', 'data'],
-  allowedSchemesByTag: { img: ['http', 'https', 'data'], a: ['http', 'https', 'mailto'] },
+  allowedTags: BODY_TAGS,
+  allowedAttributes: { ...bodyAttributes('style'), '*': [] },
+  allowedStyles: { '*': LAYOUT_STYLES },
+  allowedSchemes: BODY_URL_SCHEMES,
+  allowedSchemesByTag: BODY_URL_SCHEMES_BY_TAG,
   allowProtocolRelative: false,
   // Content of dropped elements that is never text (Word's clipboard carries <style> and <xml> blocks).
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'svg', 'math', 'xml', 'title', 'head'],

@@ -1,5 +1,6 @@
-import express, { Router } from 'express';
-import { ControlError, configPatch, control, controlBody, optBool, optString } from '../http/sim-http';
+import { Router } from 'express';
+import { simControlRouter } from '../control/sim-control-router';
+import { configPatch, optBool, optString } from '../http/sim-http';
 import type { NovastarConfig } from './novastar-sim.types';
 import type { NovastarSim } from './novastar.sim';
 
@@ -7,51 +8,30 @@ import type { NovastarSim } from './novastar.sim';
 // players (register, online/offline, what each screen shows).
 
 export function novastarControlRouter(sim: NovastarSim): Router {
-  const r = express.Router();
-  r.get(
-    '/config',
-    control(() => sim.getConfig()),
-  );
-  r.post(
-    '/config',
-    control((req) => sim.configure(configPatch<NovastarConfig>(controlBody(req), { numbers: ['maxCurTimeSkewSec'] }))),
-  );
-  r.post(
-    '/apps',
-    control((req) => {
-      const b = controlBody(req);
-      sim.addApp(optString(b.appKey, 'appKey') ?? '', optString(b.appSecret, 'appSecret') ?? '');
-      return { ok: true };
-    }),
-  );
-  r.get(
-    '/players',
-    control(() => ({ players: sim.listPlayers() })),
-  );
-  r.post(
-    '/players',
-    control((req) => {
-      const b = controlBody(req);
-      return sim.registerPlayer({
-        playerId: optString(b.playerId, 'playerId') ?? '',
-        name: optString(b.name, 'name'),
-        sn: optString(b.sn, 'sn'),
-        online: optBool(b.online, 'online'),
-      });
-    }),
-  );
-  r.get(
-    '/players/:id',
-    control((req) => sim.showing(String(req.params.id))),
-  );
-  r.post(
-    '/players/:id/online',
-    control((req) => {
-      const online = optBool(controlBody(req).online, 'online');
-      if (online === undefined) throw new ControlError('online (boolean) is required');
-      sim.setOnline(String(req.params.id), online);
-      return { ok: true };
-    }),
-  );
-  return r;
+  return simControlRouter<NovastarConfig>(sim, {
+    configPatch: (b) => configPatch<NovastarConfig>(b, { numbers: ['maxCurTimeSkewSec'] }),
+    collections: [
+      {
+        path: '/apps',
+        create: (b) => {
+          sim.addApp(optString(b.appKey, 'appKey') ?? '', optString(b.appSecret, 'appSecret') ?? '');
+          return { ok: true };
+        },
+      },
+      {
+        path: '/players',
+        list: { key: 'players', list: () => sim.listPlayers() },
+        create: (b) =>
+          sim.registerPlayer({
+            playerId: optString(b.playerId, 'playerId') ?? '',
+            name: optString(b.name, 'name'),
+            sn: optString(b.sn, 'sn'),
+            online: optBool(b.online, 'online'),
+          }),
+        // showing() answers 404 'unknown player' itself
+        detail: (id) => sim.showing(id),
+        setOnline: (id, online) => sim.setOnline(id, online),
+      },
+    ],
+  });
 }

@@ -1,5 +1,13 @@
 import sanitizeHtml from 'sanitize-html';
-import { layoutClasses } from '@app/domain/body/body-layout';
+import {
+  BODY_LAYOUT_TAGS,
+  BODY_TAGS,
+  BODY_URL_SCHEMES,
+  BODY_URL_SCHEMES_BY_TAG,
+  bodyAttributes,
+  LAYOUT_CLASSES,
+  layoutClasses,
+} from '@app/domain/body/body-layout';
 
 /**
  * An item body as the public sites (portal and gazette) print it. The stored body carries its layout as
@@ -11,59 +19,14 @@ import { layoutClasses } from '@app/domain/body/body-layout';
  *
  * The body was sanitised when stored; this pass keeps the same markup and drops anything else again.
  */
-const CLASSES = ['align-center', 'align-right', 'align-justify', 'indent-1', 'indent-2', 'indent-3', 'indent-4'];
-const LAYOUT_TAGS = ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'span', 'div'];
+const LAYOUT_TAGS = [...BODY_LAYOUT_TAGS, 'div'];
 
 const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'h1',
-    'h2',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-    'strong',
-    'b',
-    'em',
-    'i',
-    'u',
-    's',
-    'sub',
-    'sup',
-    'blockquote',
-    'ul',
-    'ol',
-    'li',
-    'a',
-    'img',
-    'table',
-    'thead',
-    'tbody',
-    'tfoot',
-    'tr',
-    'th',
-    'td',
-    'caption',
-    'span',
-    'div',
-    'hr',
-    'pre',
-    'code',
-    'figure',
-    'figcaption',
-  ],
-  allowedAttributes: {
-    a: ['href', 'title', 'target', 'rel'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
-    td: ['colspan', 'rowspan', 'class'],
-    th: ['colspan', 'rowspan', 'scope', 'class'],
-    ...Object.fromEntries(LAYOUT_TAGS.filter((t) => t !== 'td' && t !== 'th').map((t) => [t, ['class']])),
-  },
-  allowedClasses: Object.fromEntries(LAYOUT_TAGS.map((t) => [t, CLASSES])),
-  allowedSchemes: ['http', 'https', 'mailto', 'data'],
-  allowedSchemesByTag: { img: ['http', 'https', 'data'], a: ['http', 'https', 'mailto'] },
+  allowedTags: BODY_TAGS,
+  allowedAttributes: bodyAttributes('class', LAYOUT_TAGS),
+  allowedClasses: Object.fromEntries(LAYOUT_TAGS.map((t) => [t, LAYOUT_CLASSES])),
+  allowedSchemes: BODY_URL_SCHEMES,
+  allowedSchemesByTag: BODY_URL_SCHEMES_BY_TAG,
   allowProtocolRelative: false,
   transformTags: {
     '*': (tagName, attribs) => {

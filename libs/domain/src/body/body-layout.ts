@@ -1,5 +1,5 @@
 /**
- * The layout an item body may carry besides its markup: paragraph alignment, first-line indent (in whole
+ * The markup an item body may carry, and its layout: paragraph alignment, first-line indent (in whole
  * em, 1-4), table cell spans. One definition for the console editor (paste from Word, toolbar), the
  * server's sanitiser and the channel renderers, so what the editor writes is exactly what survives
  * storage and what each channel knows how to show.
@@ -16,6 +16,72 @@ export const MAX_CELL_SPAN = 20;
 /** Style values the sanitiser keeps (anything else in a style attribute is dropped). */
 export const TEXT_ALIGN_VALUE = /^(left|center|right|justify)$/;
 export const TEXT_INDENT_VALUE = /^[1-4]em$/;
+
+/** Style declarations a stored body keeps, as sanitize-html's allowedStyles of one tag. */
+export const LAYOUT_STYLES: Record<string, RegExp[]> = { 'text-align': [TEXT_ALIGN_VALUE], 'text-indent': [TEXT_INDENT_VALUE] };
+
+/** The elements a body is made of (the stored body and the public sites' copy of it). */
+export const BODY_TAGS = [
+  'p',
+  'br',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'sub',
+  'sup',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'img',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'caption',
+  'span',
+  'div',
+  'hr',
+  'pre',
+  'code',
+  'figure',
+  'figcaption',
+];
+
+/** The elements that carry layout (a style attribute when stored, classes on the sites). */
+export const BODY_LAYOUT_TAGS = ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'span'];
+
+/** URL schemes a body keeps, in all and by element (a local file: picture keeps no address). */
+export const BODY_URL_SCHEMES = ['http', 'https', 'mailto', 'data'];
+export const BODY_URL_SCHEMES_BY_TAG: Record<string, string[]> = { img: ['http', 'https', 'data'], a: ['http', 'https', 'mailto'] };
+
+/**
+ * sanitize-html's allowedAttributes for BODY_TAGS: links, pictures and table cells keep their own
+ * attributes, and each of `layoutTags` keeps `layoutAttribute` (`style` stored, `class` on the sites).
+ */
+export function bodyAttributes(layoutAttribute: string, layoutTags: readonly string[] = BODY_LAYOUT_TAGS): Record<string, string[]> {
+  const out: Record<string, string[]> = {
+    a: ['href', 'title', 'target', 'rel'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    td: ['colspan', 'rowspan'],
+    th: ['colspan', 'rowspan', 'scope'],
+  };
+  for (const tag of layoutTags) out[tag] = [...(out[tag] ?? []), layoutAttribute];
+  return out;
+}
 
 export function normalizeAlign(v: string | null | undefined): BodyAlignment | null {
   const a = (v ?? '').trim().toLowerCase();
@@ -68,6 +134,12 @@ export function styleDeclarations(style: string | null | undefined): Map<string,
   }
   return out;
 }
+
+/** Every class layoutClasses prints. */
+export const LAYOUT_CLASSES = [
+  ...BODY_ALIGNMENTS.filter((a) => a !== 'left').map((a) => `align-${a}`),
+  ...Array.from({ length: MAX_INDENT_EM }, (_, i) => `indent-${i + 1}`),
+];
 
 /**
  * Classes for the layout in a (sanitised) style attribute: what the public sites print instead of
