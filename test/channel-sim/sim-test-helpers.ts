@@ -20,7 +20,7 @@ export function startSimSuite(ready: (sim: ChannelSim) => unknown, options?: Par
 }
 
 /** axios that never throws on an HTTP status: the tests assert on status and body. */
-export function client(baseURL: string, timeout = 5000): AxiosInstance {
+export function client(baseURL: string, timeout = 30_000): AxiosInstance {
   return axios.create({ baseURL, timeout, validateStatus: () => true, proxy: false });
 }
 
@@ -76,7 +76,7 @@ export async function listener(answer: (n: number) => { status: number; body: st
   return {
     url: `http://127.0.0.1:${port}/wechat/callback`,
     received,
-    async waitFor(n: number, timeoutMs = 5000) {
+    async waitFor(n: number, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
       while (received.length < n) {
         if (Date.now() > until) throw new Error(`listener got ${received.length} of ${n} requests`);
@@ -93,7 +93,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls fn until it returns a truthy value. */
-export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 5000, stepMs = 25): Promise<T> {
+export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, stepMs = 25): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

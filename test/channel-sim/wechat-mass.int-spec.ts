@@ -128,7 +128,8 @@ describe('channel-sim: WeChat 群发 (mass send)', () => {
   });
 
   it('mass/delete: only a successful send; then the page is gone and the status is DELETE', async () => {
-    sim.wechat.mass.configure({ jobDelayMs: 200 });
+    // long enough that the early delete lands while the job still runs, on a loaded machine too
+    sim.wechat.mass.configure({ jobDelayMs: 5_000 });
     const t = await token();
     const s = await sendall(t, await news(t), { clientmsgid: 'del1' });
     const early = await post(t, '/cgi-bin/message/mass/delete', { msg_id: s.data.msg_id, article_idx: 0 });
@@ -191,13 +192,16 @@ describe('channel-sim: WeChat 群发 (mass send)', () => {
 
   it('群发保护: a send to all waits for the admin; unconfirmed it fails after the window', async () => {
     sim.wechat.mass.setAccount('wx_prot', { accountType: 'service', protection: true });
-    sim.wechat.mass.configure({ protectionTimeoutMs: 100 });
+    // The window is read when a message is sent: the first gets one no loaded machine outlasts (it is
+    // confirmed), the second a short one (it must lapse).
+    sim.wechat.mass.configure({ protectionTimeoutMs: 10 * 60_000 });
     const t = await token('wx_prot');
     const a = await sendall(t, await news(t), { clientmsgid: 'p1' });
     await new Promise((r) => setImmediate(r));
     expect((await status(t, a.data.msg_id)).msg_status).toBe('SENDING');
     sim.wechat.mass.confirmProtection(a.data.msg_id, true);
     await until(async () => ((await status(t, a.data.msg_id)).msg_status === 'SEND_SUCCESS' ? true : undefined));
+    sim.wechat.mass.configure({ protectionTimeoutMs: 100 });
     const b = await sendall(t, await news(t, '第二条'), { clientmsgid: 'p2' });
     await until(async () => ((await status(t, b.data.msg_id)).msg_status === 'SEND_FAIL' ? true : undefined));
     expect(sim.records.list({ system: 'wechat' })).toHaveLength(1);
