@@ -30,6 +30,8 @@ const ALLOWED = new Set([
   'AppSecret',
   'Token',
   'EncodingAESKey',
+  // ICP备案号: the row of 政府网站工作年度报表 (website-annual) names the MIIT filing number so
+  'ICP',
 ]);
 
 const REMOVE: RegExp[] = [

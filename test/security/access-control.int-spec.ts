@@ -1,5 +1,5 @@
 import axios, { AxiosInstance } from 'axios';
-import { randomUUID } from 'crypto';
+import { generateKeyPairSync, randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -197,6 +197,19 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/compliance/deadlines': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 'ok', operator: 'ok', statistician: 403, admin: 'ok' },
   // deployment-wide scan for any operator or admin
   'POST /api/v1/compliance/deadlines/scan': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 403, operator: 'ok', statistician: 403, admin: 'ok' },
+  // the inspection indicators and forecasts: every role (editors see their columns' forecasts); no org: the caller's own scope
+  'GET /api/v1/compliance/inspection': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
+  'GET /api/v1/compliance/inspection/forecast': {
+    anonymous: 401,
+    sibling: 'ok',
+    editor: 'ok',
+    reviewer: 'ok',
+    operator: 'ok',
+    statistician: 'ok',
+    admin: 'ok',
+  },
+  // deployment-wide reminder run, like the deadline scan
+  'POST /api/v1/compliance/inspection/remind': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 403, operator: 'ok', statistician: 403, admin: 'ok' },
   // empty body: validation after the role check
   'POST /api/v1/compliance/check': { anonymous: 401, sibling: 400, editor: 400, reviewer: 400, operator: 403, statistician: 403, admin: 400 },
   // lexicons are deployment-wide; reading needs reviewer or admin anywhere
@@ -240,6 +253,12 @@ const TABLE: Record<string, Row> = {
   // statistician freezes 2019; the admin then meets 409 (already frozen)
   'POST /api/v1/stats/reports/{template}/freeze': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
   'GET /api/v1/stats/reports/{template}/frozen': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 404, admin: 404 },
+  // the freezes of sfx-fgj's 2025 report (none: current null, empty history)
+  'GET /api/v1/stats/reports/{template}/freezes': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
+  // 重新打开（退回重填） of 2019: the statistician reopens it (after the freeze above), the admin then meets 409 (not frozen now)
+  'POST /api/v1/stats/reports/{template}/reopen': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
+  // the monthly 自查 (issue 16.3) of sfx-fgj for 2025-01 (the month is added to the query below)
+  'GET /api/v1/stats/self-check': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
   // 撤回提交 (issue 15.3): editors over the item's organisation; the draft is not submitted (409)
   'POST /api/v1/items/{id}/recall': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 403, operator: 403, statistician: 403, admin: 403 },
   // the editor's own autosaves (issue 15.2): a fresh key has none (404); an empty body meets validation
@@ -279,6 +298,26 @@ const TABLE: Record<string, Row> = {
   'POST /api/v1/deliveries/bulk-retry': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 'ok', statistician: 403, admin: 'ok' },
   // gazette issue preview: a fresh issue id is not found for anyone
   'GET /api/v1/gazette/issues/{issueId}/preview': { anonymous: 401, sibling: 404, editor: 404, reviewer: 404, operator: 404, statistician: 404, admin: 404 },
+  // issue 16.4, signed report bundles: sfx-fgj's 2025 table is not frozen (409); the aggregate is its own report
+  'GET /api/v1/stats/reports/{template}/bundle': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
+  'GET /api/v1/stats/reports/{template}/aggregate': {
+    anonymous: 401,
+    sibling: 403,
+    editor: 403,
+    reviewer: 403,
+    operator: 403,
+    statistician: 'ok',
+    admin: 'ok',
+  },
+  // senders' public keys: admins over the receiving organisation (the sibling's admin role is elsewhere)
+  'GET /api/v1/stats/senders': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  'POST /api/v1/stats/senders': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  'GET /api/v1/stats/bundles': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 'ok', admin: 'ok' },
+  // an empty bundle meets validation after the organisation check
+  'POST /api/v1/stats/bundles': { anonymous: 401, sibling: 403, editor: 403, reviewer: 403, operator: 403, statistician: 400, admin: 400 },
+  // a fresh bundle id is not found for anyone who may decide bundles
+  'POST /api/v1/stats/bundles/{id}/return': { anonymous: 401, sibling: 404, editor: 403, reviewer: 403, operator: 403, statistician: 404, admin: 404 },
+  'POST /api/v1/stats/bundles/{id}/accept': { anonymous: 401, sibling: 404, editor: 403, reviewer: 403, operator: 403, statistician: 404, admin: 404 },
 };
 
 describe('access control: every route of the OpenAPI document × every actor', () => {
@@ -395,6 +434,7 @@ describe('access control: every route of the OpenAPI document × every actor', (
       return randomUUID();
     });
     if (p.startsWith('/stats')) out += `?org=${ids.org}&year=2025`;
+    if (p === '/stats/self-check') out += '&month=2025-01';
     return out;
   }
 
@@ -409,7 +449,8 @@ describe('access control: every route of the OpenAPI document × every actor', (
       (SELECT string_agg(id::text || COALESCE(review_policy::text, '-') || settings::text, ',' ORDER BY id) FROM organisations) AS orgs,
       (SELECT string_agg(id::text || revision::text || disabled::text, ',' ORDER BY id) FROM compliance_lexicons) AS lexicons,
       (SELECT string_agg(id::text || status, ',' ORDER BY id) FROM gazette_issues) AS gazette,
-      (SELECT count(*) FROM stats_manual_entries) AS manual, (SELECT count(*) FROM uploads) AS uploads, (SELECT count(*) FROM stats_frozen_reports) AS frozen`);
+      (SELECT count(*) FROM stats_manual_entries) AS manual, (SELECT count(*) FROM uploads) AS uploads, (SELECT count(*) FROM stats_frozen_reports) AS frozen,
+      (SELECT count(reopened_at) FROM stats_frozen_reports) AS reopened`);
     return JSON.stringify(r);
   }
 
@@ -465,6 +506,14 @@ describe('access control: every route of the OpenAPI document × every actor', (
       year: 2019,
       signoff: { unitHead: '甲', reviewer: '乙', preparer: '丙', phone: '0744-8596033', filledDate: '2020-01-15' },
     }),
+    'POST /api/v1/stats/reports/{template}/reopen': () => ({ org: ids.org, year: 2019, reason: '访问控制测试：上级退回' }),
+    'POST /api/v1/stats/senders': () => ({
+      org: ids.org,
+      name: `下级报送单位${++created}`,
+      publicKey: generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    }),
+    'POST /api/v1/stats/bundles': () => ({ org: ids.org, year: 2025, bundle: {} }),
+    'POST /api/v1/stats/bundles/{id}/return': () => ({ comment: '访问控制测试' }),
   };
   let created = 0;
 

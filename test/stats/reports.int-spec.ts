@@ -173,7 +173,7 @@ describe('reports: layouts A, B, C, drill-down, manual entries, freeze (real Pos
     // channel labels come from the app's adapters (CHANNEL_LABELS); here a source standing in for them
     const labels: Record<string, string> = { portal: '政府网站', wechat: '政务微信', weibo: '政务微博' };
     const csv = new ReportExportService(new StatsCatalogue({ channelLabel: (t) => labels[t] })).drillCsv(wechat);
-    expect(csv.split('\r\n')[0]).toBe('\uFEFF事项ID,标题,索引号,发布单位,渠道,发布时间（北京时间）,链接,撤回时间,封存后新增');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFF事项ID,标题,索引号,发布单位,渠道,发布时间（北京时间）,链接,撤回时间,封存后新增,封存后移出');
     expect(csv).toContain(`${f.items.i1.id},${f.items.i1.title},${f.items.i1.indexNo},永定区人民政府,政府网站；政务微信；政务微博,`);
     expect(await rejects(reports.drill('gov-2014', f.orgs.county, true, year(2018), '3-1', { limit: 10, offset: 0 }))).toMatchObject({
       status: 400,
@@ -224,8 +224,8 @@ describe('reports: layouts A, B, C, drill-down, manual entries, freeze (real Pos
     // After the freeze: a publication back-dated into 2018 (a manual record), one in 2019, and a new 2018 document.
     await f.publish('i7', 'portal', '2018-12-20T02:00:00Z');
     await f.publish('i12', 'wechat', '2019-03-01T02:00:00Z');
-    await ds.query(`UPDATE items SET written_date = '2018-08-08' WHERE id = $1`, [f.items.i3.id]);
-    await ds.query(`UPDATE items SET kind = 'normative' WHERE id = $1`, [f.items.i3.id]);
+    // a revision of i3 approved as a 2018 normative document (documents count their approved version)
+    await f.approve('i3', { kind: 'normative', written: '2018-08-08' });
 
     const again = await reports.report('gov-2014', f.orgs.county, true, year(2018));
     expect(again.source).toBe('frozen');
@@ -247,12 +247,15 @@ describe('reports: layouts A, B, C, drill-down, manual entries, freeze (real Pos
     ]);
     expect(view.changesSinceFreeze.addedItems).toEqual([{ itemId: f.items.i7.id, title: f.items.i7.title, indexNo: f.items.i7.indexNo, records: 1 }]);
 
-    // The drill-down of a frozen year marks what came after the freeze.
+    // The drill-down of a frozen year lists the frozen members and, apart, what came after the freeze.
     const d = await reports.drill('gov-2014', f.orgs.county, true, year(2018), '1-2-2', { limit: 100, offset: 0 });
     expect(d.frozen).toBe(true);
     expect(d.cell.value).toBe(9);
-    expect(d.total).toBe(10);
-    expect(d.items.filter((i) => i.afterFreeze).map((i) => i.itemId)).toEqual([f.items.i7.id]);
+    expect(d.total).toBe(9);
+    expect(d.items.filter((i) => i.afterFreeze)).toEqual([]);
+    expect(d.sinceFreeze!.joined.map((i) => [i.itemId, i.afterFreeze])).toEqual([[f.items.i7.id, true]]);
+    const docs = await reports.drill('gov-2014', f.orgs.county, true, year(2018), '1-1-b', { limit: 100, offset: 0 });
+    expect([docs.cell.value, docs.total, docs.sinceFreeze!.joined.map((i) => i.itemId)]).toEqual([3, 3, [f.items.i3.id]]);
 
     const edit = await rejects(reports.saveManual('gov-2014', f.orgs.county, 2018, validateManualEntries(tpl, { '3-1': 5 }), user));
     expect(edit).toMatchObject({ status: 409, code: 'REPORT_FROZEN' });

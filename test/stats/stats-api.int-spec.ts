@@ -109,7 +109,7 @@ describe('stats API (Nest app, real Postgres)', () => {
     const b = await http().get('/api/v1/stats/reports/bulletin').query({ org: f.orgs.county.id, year: 2018, month: 12 }).expect(200);
     expect(b.body.values['subtree.total']).toBe(1);
     const tpls = await http().get('/api/v1/stats/templates').expect(200);
-    expect(tpls.body.map((x: any) => x.id).sort()).toEqual(['bulletin', 'gov-2014', 'gov-2021']);
+    expect(tpls.body.map((x: any) => x.id).sort()).toEqual(['bulletin', 'gov-2014', 'gov-2019', 'gov-2021', 'website-annual']);
   });
 
   it('GET cell items as JSON and CSV', async () => {
@@ -218,5 +218,23 @@ describe('stats API (Nest app, real Postgres)', () => {
     });
     expect(footer).toBe('单位负责人：杨庸庸\u3000\u3000审核人：符冬媛\u3000\u3000填报人：周晓佳');
     await http().get('/api/v1/stats/reports/gov-2014/frozen').query({ org: f.orgs.county.id, year: 2017 }).expect(404);
+
+    // The own-only variant (issue 16 point 5): live until frozen itself, then frozen on its own.
+    const own = { org: f.orgs.county.id, year: 2018, subtree: 'false' };
+    const ownLive = await http().get('/api/v1/stats/reports/gov-2014').query(own).expect(200);
+    expect([ownLive.body.source, ownLive.body.frozen, ownLive.body.values['1-1']]).toEqual(['live', null, 7]); // i7 is the county's
+    await http().get('/api/v1/stats/reports/gov-2014/frozen').query(own).expect(404);
+    const ownFrozen = await http()
+      .post('/api/v1/stats/reports/gov-2014/freeze')
+      .send({ org: f.orgs.county.id, year: 2018, subtree: false, signoff })
+      .expect(201);
+    expect([ownFrozen.body.source, ownFrozen.body.subtree, ownFrozen.body.values['1-1']]).toEqual(['frozen', false, 7]);
+    const ownView = await http().get('/api/v1/stats/reports/gov-2014/frozen').query(own).expect(200);
+    expect([ownView.body.report.subtree, ownView.body.report.values['1-1']]).toEqual([false, 7]);
+    const subView = await http()
+      .get('/api/v1/stats/reports/gov-2014/frozen')
+      .query({ ...own, subtree: 'true' })
+      .expect(200);
+    expect([subView.body.report.subtree, subView.body.report.values['1-1']]).toEqual([true, 10]);
   });
 });

@@ -26,6 +26,9 @@ import { recordPublication } from '@app/persistence/delivery/ledger-writer';
  *   i11 county response WeChat + portal 2018-10-10
  *   i12 county notice portal v1 2018-11-01, v2 2018-11-20 (a revision: same item)
  *   i13 deptA normative written 2018-07-01, 失效 without a date, portal 2018-07-02
+ *
+ * Every item has an approved version (item_versions) once published; i7, approved and never
+ * published, gets its version at build time (documents count only once a version was approved).
  */
 export interface StatsFixture {
   userId: string;
@@ -35,6 +38,10 @@ export interface StatsFixture {
   publish: (item: string, channel: keyof StatsFixture['accounts'], at: string, opts?: { versionNo?: number; url?: string }) => Promise<string>;
   /** Publishes on any account, with the ledger tags its channel declares (reportRow, newMedia). */
   publishTo: (item: string, target: PublishTarget, at: string, opts?: { versionNo?: number; url?: string }) => Promise<string>;
+  /** Approves the item's next version (an item_versions row, as the fan-out writes it); `patch` changes its document fields. */
+  approve: (item: string, patch?: Partial<Pick<ItemSpec, 'kind' | 'written' | 'repealed' | 'validity'>>) => Promise<number>;
+  /** Adds an item (status as given, no version) under `key`; `approve` and `publish` then work on it. */
+  addItem: (spec: ItemSpec & { status?: string }) => Promise<string>;
 }
 
 export interface PublishTarget {
@@ -44,7 +51,7 @@ export interface PublishTarget {
   newMedia: boolean;
 }
 
-interface ItemSpec {
+export interface ItemSpec {
   key: string;
   org: keyof StatsFixture['orgs'];
   kind: ItemKind;
@@ -121,24 +128,38 @@ export async function buildFixture(ds: DataSource): Promise<StatsFixture> {
   ];
   const items: StatsFixture['items'] = {};
   const itemRows = new Map<string, ItemSpec & { id: string; title: string; indexNo: string }>();
-  for (const s of specs) {
+  const addItem: StatsFixture['addItem'] = async (s) => {
     const id = randomUUID();
     const title = `事项${s.key}：${s.kind}`;
     const indexNo = `${orgs[s.org].code}/2018-${s.key}`;
     await ds.query(
       `INSERT INTO items (id, organisation_id, author_id, status, title, index_no, issuing_body, written_date, repealed_date, validity, kind, category)
-       VALUES ($1, $2, $3, 'approved', $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [id, orgs[s.org].id, userId, title, indexNo, orgs[s.org].name, s.written ?? null, s.repealed ?? null, s.validity ?? '有效', s.kind, s.category ?? '其他'],
+       VALUES ($1, $2, $3, $12, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        id,
+        orgs[s.org].id,
+        userId,
+        title,
+        indexNo,
+        orgs[s.org].name,
+        s.written ?? null,
+        s.repealed ?? null,
+        s.validity ?? '有效',
+        s.kind,
+        s.category ?? '其他',
+        s.status ?? 'approved',
+      ],
     );
     items[s.key] = { id, title, indexNo };
     itemRows.set(s.key, { ...s, id, title, indexNo });
-  }
+    return id;
+  };
+  for (const s of specs) await addItem(s);
 
-  const publishTo: StatsFixture['publishTo'] = async (key, target, at, opts = {}) => {
+  const snapshotOf = (key: string, versionNo: number, at: string): ItemSnapshot => {
     const it = itemRows.get(key)!;
     const org = orgs[it.org];
-    const versionNo = opts.versionNo ?? 1;
-    const snapshot: ItemSnapshot = {
+    return {
       itemId: it.id,
       versionNo,
       organisationId: org.id,
@@ -163,6 +184,30 @@ export async function buildFixture(ds: DataSource): Promise<StatsFixture> {
       authorName: '统计员',
       approvedAt: at,
     };
+  };
+
+  const approve: StatsFixture['approve'] = async (key, patch = {}) => {
+    const it = itemRows.get(key)!;
+    const [{ n }] = await ds.query(`SELECT COALESCE(max(version_no), 0) + 1 AS n FROM item_versions WHERE item_id = $1`, [it.id]);
+    Object.assign(it, patch);
+    await ds.query(`INSERT INTO item_versions (item_id, version_no, snapshot, created_by) VALUES ($1, $2, $3, $4)`, [
+      it.id,
+      n,
+      JSON.stringify(snapshotOf(key, n, new Date().toISOString())),
+      userId,
+    ]);
+    await ds.query(
+      `UPDATE items SET current_version_no = $2, kind = $3, written_date = $4, repealed_date = $5, validity = $6, status = 'approved' WHERE id = $1`,
+      [it.id, n, it.kind, it.written ?? null, it.repealed ?? null, it.validity ?? '有效'],
+    );
+    return n;
+  };
+  await approve('i7');
+
+  const publishTo: StatsFixture['publishTo'] = async (key, target, at, opts = {}) => {
+    const it = itemRows.get(key)!;
+    const versionNo = opts.versionNo ?? 1;
+    const snapshot = snapshotOf(key, versionNo, at);
     let versionId: string;
     const existing = await ds.query(`SELECT id FROM item_versions WHERE item_id = $1 AND version_no = $2`, [it.id, versionNo]);
     if (existing.length) versionId = existing[0].id;
@@ -197,7 +242,7 @@ export async function buildFixture(ds: DataSource): Promise<StatsFixture> {
     return publishTo(key, { channelType: type, accountId: accounts[channel], reportRow, newMedia: ['weibo', 'wechat'].includes(type) }, at, opts);
   };
 
-  return { userId, orgs, accounts, items, publish, publishTo };
+  return { userId, orgs, accounts, items, publish, publishTo, approve, addItem };
 }
 
 /** The publications of the fixture (see the table above). */

@@ -13,6 +13,7 @@ import { WechatMassApiModule } from './channels/wechat/wechat-mass-api.module';
 import { ReviewApiModule } from './review/review-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ItemAutosavesModule } from './items/item-autosaves.module';
+import { SelfCheckApiModule } from './self-check/self-check-api.module';
 
 /**
  * Nest modules that add API routes for later capabilities (statistics, operator tools, gazette, LED,
@@ -34,4 +35,5 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   ItemAutosavesModule,
   AuditApiModule,
   NotificationsModule,
+  SelfCheckApiModule,
 ];

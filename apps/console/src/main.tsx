@@ -15,8 +15,10 @@ const ItemPage = lazy(() => import('./pages/item/item-page'));
 const ReviewQueuePage = lazy(() => import('./pages/review-queue-page'));
 const MonitorPage = lazy(() => import('./pages/monitor/monitor-page'));
 const StatsPage = lazy(() => import('./pages/stats/stats-page'));
+const BundlesPage = lazy(() => import('./pages/stats/bundles-page'));
 const AdminPage = lazy(() => import('./pages/admin/admin-page'));
 const NotificationsPage = lazy(() => import('./pages/notifications/notifications-page'));
+const InspectionPage = lazy(() => import('./pages/inspection/inspection-page'));
 
 function Protected() {
   const { user, loading } = useAuth();
@@ -76,10 +78,26 @@ function App() {
             }
           />
           <Route
+            path="stats/bundles"
+            element={
+              <RequirePermission permission="stats.read">
+                <BundlesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
             path="admin"
             element={
               <RequirePermission permission="org.manage">
                 <AdminPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="inspection"
+            element={
+              <RequirePermission permission="inspection.read">
+                <InspectionPage />
               </RequirePermission>
             }
           />

@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { assembleChannelCounts } from './channel-counts';
-import { LedgerDrill, docCondition } from './ledger-drill';
+import { DrillOptions, LedgerDrill, docCondition } from './ledger-drill';
 import { Db, Scope, scopeSql } from './ledger-scope';
 import { COUNTED, DimPrefix, MetricDef, PREFIX_COLUMN, SqlParams, dimPredicate } from './metrics';
 import { Period } from './period';
@@ -114,7 +114,10 @@ export class LedgerQueryService {
     return out;
   }
 
-  /** Document counts by kind from items (成文日期 / 废止日期), keyed "<kind>.<measure>". */
+  /**
+   * Document counts by kind (成文日期 / 废止日期) over issued documents: items with an approved version, with
+   * that version's facts (stats_documents, migration 1732008300000), keyed "<kind>.<measure>".
+   */
   async docCounts(
     scope: Scope | null,
     period: Period,
@@ -130,7 +133,7 @@ export class LedgerQueryService {
     const toP = () => (to ??= `${params.add(period.to)}::date`);
     const cols = wanted.map((w, i) => {
       const cond = docCondition(w.measure, fromP, toP);
-      return `(SELECT count(*) FROM items i WHERE i.kind = ${params.add(w.kind)} AND ${cond} AND ${scopeSql(scope, 'i', params)}) AS m${i}`;
+      return `(SELECT count(*) FROM stats_documents d WHERE d.kind = ${params.add(w.kind)} AND ${cond} AND ${scopeSql(scope, 'd', params)}) AS m${i}`;
     });
     const rows = await this.db(em).query(`SELECT ${cols.join(', ')}`, params.values);
     wanted.forEach((w, i) => out.set(`${w.kind}.${w.measure}`, Number(rows[0][`m${i}`])));
@@ -157,23 +160,18 @@ export class LedgerQueryService {
     return assembleChannelCounts({ source, counts, types, rows, accounts, categories, kinds, accountInfo }, this.catalogue);
   }
 
-  /** The items behind a ledger metric (ledger-drill.ts). `watermark` marks publications recorded after a freeze. */
-  drillLedger(
-    scope: Scope | null,
-    period: Period,
-    def: MetricDef,
-    opts: { limit?: number; offset?: number; watermark?: string | null } = {},
-  ): Promise<DrillResult> {
+  /** The items behind a metric (ledger-drill.ts); with a freeze's watermark or document members, its frozen members. */
+  drillLedger(scope: Scope | null, period: Period, def: MetricDef, opts: DrillOptions = {}): Promise<DrillResult> {
     return this.drills.drillLedger(scope, period, def, opts);
   }
 
-  /** The items behind a document metric (制发 / 废止 / 现行有效), with all their publications. */
-  drillDocs(
-    scope: Scope | null,
-    period: Period,
-    def: Extract<MetricDef, { type: 'docs' }>,
-    opts: { limit?: number; offset?: number } = {},
-  ): Promise<DrillResult> {
+  /** The items counted now in a document cell (stored at a freeze). */
+  docMembers(scope: Scope | null, period: Period, def: Extract<MetricDef, { type: 'docs' }>, em?: EntityManager): Promise<string[]> {
+    return new LedgerDrill(this.db(em), this).docMembers(scope, period, def);
+  }
+
+  /** The items behind a document metric (制发 / 废止 / 现行有效: issued documents), with all their publications. */
+  drillDocs(scope: Scope | null, period: Period, def: Extract<MetricDef, { type: 'docs' }>, opts: DrillOptions = {}): Promise<DrillResult> {
     return this.drills.drillDocs(scope, period, def, opts);
   }
 

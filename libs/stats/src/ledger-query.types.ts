@@ -37,7 +37,19 @@ export interface DrillItem {
   channels: string[];
   publications: DrillPublication[];
   links: string[];
+  /** Drill-downs of a frozen report: true for an item that entered the cell after the freeze. */
   afterFreeze?: boolean;
+  /** Drill-downs of a frozen report: a frozen member that is no longer in the cell (its document changed since). */
+  leftSinceFreeze?: boolean;
+}
+
+/** What changed in a cell's membership since the freeze. */
+export interface SinceFreeze {
+  /** Items in the cell now that were not counted at the freeze (first page, `afterFreeze: true`). */
+  joined: DrillItem[];
+  joinedTotal: number;
+  /** Frozen members no longer in the cell (they stay listed, marked `leftSinceFreeze`). */
+  left: number;
 }
 
 /** A ledger row recorded after a freeze. */
@@ -51,6 +63,8 @@ export interface AddedRecord extends DrillPublication {
 export interface DrillResult {
   total: number;
   items: DrillItem[];
+  /** Only for a frozen report: the items are its frozen members, `total` the frozen number. */
+  sinceFreeze?: SinceFreeze;
 }
 
 export interface ChannelCounts {

@@ -14,17 +14,27 @@ export async function lockReport(em: EntityManager, orgId: string, tplId: string
   await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [REPORT_LOCK_KEY, `${orgId}/${tplId}/${year}`]);
 }
 
-/** 409 when the year's report was signed off. */
-export async function assertNotFrozen(em: EntityManager, tpl: ReportTemplate, org: Organisation, year: number): Promise<void> {
-  const rows: { frozen_at: Date }[] = await em.query(
-    `SELECT frozen_at FROM stats_frozen_reports WHERE organisation_id = $1 AND template_id = $2 AND year = $3`,
-    [org.id, tpl.id, year],
+/**
+ * 409 when the year's report was signed off: with `subtree`, that variant (含下级单位 or own items only;
+ * each is frozen once until reopened); without, either (manual entries are shared by both, so a frozen
+ * one locks them). A reopened freeze (退回重填, report-reopen.service.ts) is history and locks nothing.
+ */
+export async function assertNotFrozen(em: EntityManager, tpl: ReportTemplate, org: Organisation, year: number, subtree?: boolean): Promise<void> {
+  const rows: { frozen_at: Date; subtree: boolean }[] = await em.query(
+    `SELECT frozen_at, subtree FROM stats_frozen_reports WHERE organisation_id = $1 AND template_id = $2 AND year = $3
+       AND ($4::boolean IS NULL OR subtree = $4::boolean) AND reopened_at IS NULL ORDER BY frozen_at LIMIT 1`,
+    [org.id, tpl.id, year, subtree ?? null],
   );
   if (rows.length) {
-    throw AppError.conflict('REPORT_FROZEN', `「${org.name}」${year}年度${tpl.title}已封存，不能修改`, [
-      { field: 'year', reason: `已于 ${new Date(rows[0].frozen_at).toISOString()} 封存` },
+    const variant = rows[0].subtree ? '（含下级单位）' : '（本单位）';
+    throw AppError.conflict('REPORT_FROZEN', `「${org.name}」${year}年度${tpl.title}${variant}已封存，不能修改`, [
+      { field: 'year', reason: `已于 ${beijingDateTime(new Date(rows[0].frozen_at))}（北京时间）封存` },
     ]);
   }
+}
+
+function beijingDateTime(d: Date): string {
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** The hand-entered cells of a report (stats_manual_entries) and their change log. */

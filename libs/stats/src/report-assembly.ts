@@ -13,7 +13,7 @@ export interface ManualEntryInfo {
 }
 
 function valueType(tpl: ReportTemplate, cell: CellDef): 'integer' | 'decimal' {
-  if (cell.manual) return cell.manual;
+  if (cell.manual) return cell.manual === 'decimal' ? 'decimal' : 'integer';
   if (cell.sum) return cell.sum.some((ref) => valueType(tpl, tpl.cellIndex.get(ref)!.cell) === 'decimal') ? 'decimal' : 'integer';
   return 'integer';
 }

@@ -1,4 +1,4 @@
-import type { AddedRecord, CountSource, DrillItem } from './ledger-query.types';
+import type { AddedRecord, CountSource, DrillItem, SinceFreeze } from './ledger-query.types';
 import type { Grain } from './period.types';
 
 // A rendered report and what the report endpoints of the stats API send. Pure TypeScript (type
@@ -115,11 +115,16 @@ export interface ReportDoc {
 export interface CellDrill {
   cell: { id: string; label: string; metric: string | null; value: number | null };
   report: { template: string; organisationId: string; subtree: boolean; period: ReportDoc['period'] };
+  /**
+   * A frozen report: `items` and `total` are its frozen members (total = the frozen number; a member no
+   * longer in the cell is marked `leftSinceFreeze`), `sinceFreeze` lists the items that joined since.
+   */
   frozen: boolean;
   total: number;
   limit: number;
   offset: number;
   items: DrillItem[];
+  sinceFreeze?: SinceFreeze | null;
 }
 
 /** GET stats/reports/:template/frozen: the frozen report and what changed in the ledger since. */
@@ -128,10 +133,50 @@ export interface FrozenView {
   changesSinceFreeze: {
     watermark: string;
     changedCells: number;
-    cells: { cellId: string; label: string; frozen: number | null; current: number | null; changed: boolean }[];
+    /** Document cells also say how many items joined and left since the freeze (changed when any did). */
+    cells: { cellId: string; label: string; frozen: number | null; current: number | null; changed: boolean; joined?: number; left?: number }[];
     addedRecords: AddedRecord[];
     addedItems: { itemId: string; title: string; indexNo: string; records: number }[];
   };
+  /** Earlier freezes of this variant, reopened (退回重填), newest first (report-reopen.service.ts). */
+  history: FreezeHistoryEntry[];
+}
+
+/** An earlier freeze of a report variant, retired by a reopen: kept, never deleted. */
+export interface FreezeHistoryEntry {
+  id: string;
+  frozenAt: string;
+  frozenBy: string;
+  frozenByName: string | null;
+  signoff: Signoff;
+  reopenedAt: string;
+  reopenedBy: string;
+  reopenedByName: string | null;
+  reason: string;
+  /** The figures of that freeze, by cell. */
+  values: Record<string, number | null>;
+}
+
+/** GET …/frozen of a variant reopened and not frozen again: no current freeze, only its history. */
+export interface ReopenedView {
+  report: null;
+  changesSinceFreeze: null;
+  subtree: boolean;
+  history: FreezeHistoryEntry[];
+}
+
+/** GET …/freezes: a variant's current freeze (null when live) and its earlier, reopened ones; never 404 for a known report. */
+export interface FreezesView {
+  subtree: boolean;
+  current: { id: string; frozenAt: string; frozenBy: string; frozenByName: string | null; signoff: Signoff } | null;
+  history: FreezeHistoryEntry[];
+}
+
+/** POST …/reopen: the freeze just retired, the live report, whether the other variant still locks the manual entries. */
+export interface ReopenResult {
+  reopened: FreezeHistoryEntry;
+  report: ReportDoc;
+  otherVariantFrozen: boolean;
 }
 
 /** What 复制上年手工填报数 did (manual-copy.ts): the cells filled from the year before, those kept as they were. */

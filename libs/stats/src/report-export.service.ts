@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { headerLayout } from './header-layout';
-import { parseDate } from './period';
+import { beijingDateOf, parseDate } from './period';
 import type { CellDrill, CellValue, ReportDoc, SectionDoc } from './report-doc.types';
 import { StatsCatalogue } from './stats-catalogue';
 
@@ -92,7 +92,8 @@ export class ReportExportService {
     const s = doc.signoff;
     banner(`单位负责人：${s?.unitHead ?? ''}${FULLWIDTH_GAP}审核人：${s?.reviewer ?? ''}${FULLWIDTH_GAP}填报人：${s?.preparer ?? ''}`);
     banner(`联系电话：${s?.phone ?? ''}${FULLWIDTH_GAP}填报日期：${cnDate(s?.filledDate)}`);
-    if (doc.frozen) banner(`本表已于${cnDate(doc.frozen.frozenAt.slice(0, 10))}封存，数据不再变动。`);
+    // frozenAt is an instant (UTC): the day printed is the Beijing calendar day (00:30 on the 26th is not the 25th).
+    if (doc.frozen) banner(`本表已于${cnDate(beijingDateOf(new Date(doc.frozen.frozenAt)))}封存，数据不再变动。`);
 
     if (doc.checks.length) {
       const cs = wb.addWorksheet('校验');
@@ -174,10 +175,15 @@ export class ReportExportService {
     return toCsv(rows);
   }
 
-  /** A drill-down: one line per item, its publications in the period joined in one field each. */
+  /**
+   * A drill-down: one line per item, its publications in the period joined in one field each. A frozen
+   * report's drill-down lists its frozen members (封存后移出 marks one no longer in the cell), then the
+   * items that entered the cell after the freeze (封存后新增).
+   */
   drillCsv(d: CellDrill): string {
-    const rows: unknown[][] = [['事项ID', '标题', '索引号', '发布单位', '渠道', '发布时间（北京时间）', '链接', '撤回时间', '封存后新增']];
-    for (const it of d.items) {
+    const rows: unknown[][] = [['事项ID', '标题', '索引号', '发布单位', '渠道', '发布时间（北京时间）', '链接', '撤回时间', '封存后新增', '封存后移出']];
+    const yesNo = (v: boolean | undefined) => (v === undefined ? '' : v ? '是' : '否');
+    for (const it of [...d.items, ...(d.sinceFreeze?.joined ?? [])]) {
       rows.push([
         it.itemId,
         it.title,
@@ -192,7 +198,8 @@ export class ReportExportService {
           .filter((p) => p.withdrawnAt)
           .map((p) => p.withdrawnAt)
           .join('；'),
-        it.afterFreeze === undefined ? '' : it.afterFreeze ? '是' : '否',
+        yesNo(it.afterFreeze),
+        yesNo(it.leftSinceFreeze),
       ]);
     }
     return toCsv(rows);

@@ -2,6 +2,7 @@ import { AppError, FieldProblem } from '@app/common/errors/app-error';
 import { parseDate } from './period';
 import type { CheckResult, Signoff } from './report-doc.types';
 import type { ManualType, ReportTemplate } from './report-template';
+import { parseSignedInteger } from './signed-manual';
 
 /** Manual values are kept as decimal strings (numeric in Postgres) so 万元 amounts stay exact. */
 export type ManualValue = string;
@@ -10,6 +11,7 @@ const MAX_VALUE = 1e12;
 
 /** Validates one manual value against its type; returns the canonical decimal string or a reason. */
 export function parseManualValue(type: ManualType, v: unknown): { value: ManualValue } | { reason: string } {
+  if (type === 'signedInteger') return parseSignedInteger(v);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return { reason: '必须是数字' };
     if (v < 0) return { reason: type === 'integer' ? '不能为负数（须为非负整数）' : '不能为负数' };
@@ -121,7 +123,7 @@ export function evaluateChecks(tpl: ReportTemplate, values: Map<string, number |
     const l = c.lhs.reduce((s, id) => s + scaled(values.get(id)), 0);
     const r = c.rhs.reduce((s, id) => s + scaled(values.get(id)), 0);
     const ok = c.op === '=' ? l === r : c.op === '<=' ? l <= r : l >= r;
-    const side = (ids: string[]) => ids.map((id) => fmt(values.get(id) ?? 0)).join(' + ');
+    const side = (ids: string[]) => (ids.length ? ids.map((id) => fmt(values.get(id) ?? 0)).join(' + ') : '0');
     const sym = c.op === '=' ? (ok ? '=' : '≠') : c.op === '<=' ? (ok ? '≤' : '>') : ok ? '≥' : '<';
     return {
       id: c.id,

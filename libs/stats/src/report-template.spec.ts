@@ -5,7 +5,7 @@ describe('report templates (config/reports)', () => {
   const all = loadTemplates(reportsDir());
 
   it('has the three layouts', () => {
-    expect([...all.keys()].sort()).toEqual(['bulletin', 'gov-2014', 'gov-2021']);
+    expect([...all.keys()].sort()).toEqual(['bulletin', 'gov-2014', 'gov-2019', 'gov-2021', 'website-annual']);
     expect(all.get('gov-2014')!.layout).toBe('A');
     expect(all.get('gov-2021')!.layout).toBe('B');
     expect(all.get('bulletin')!.layout).toBe('C');

@@ -14,7 +14,7 @@ import type { TemplateInfo } from './report-doc.types';
  *   or a row with `sumOfRows` makes its cells sums;
  * - a check with `perColumn: <section ref>` is repeated for every column, its lhs/rhs being row keys.
  */
-export type ManualType = 'integer' | 'decimal';
+export type ManualType = 'integer' | 'decimal' | 'signedInteger';
 
 export interface CellDef {
   id: string;
@@ -189,7 +189,8 @@ export function normaliseTemplate(raw: any): ReportTemplate {
           const bindings = [cell.metric, cell.manual, cell.sum].filter((b) => b !== undefined).length;
           if (bindings !== 1) fail(tid, `cell ${cell.id} must bind to exactly one of metric, manual, sum`);
           if (cell.metric !== undefined && !parseMetric(cell.metric)) fail(tid, `cell ${cell.id}: unknown metric ${cell.metric}`);
-          if (cell.manual !== undefined && !['integer', 'decimal'].includes(cell.manual)) fail(tid, `cell ${cell.id}: manual must be integer or decimal`);
+          if (cell.manual !== undefined && !['integer', 'decimal', 'signedInteger'].includes(cell.manual))
+            fail(tid, `cell ${cell.id}: manual must be integer, decimal or signedInteger`);
           tpl.cellIndex.set(cell.id, { cell, row, section, table });
         }
   for (const { cell } of tpl.cellIndex.values())

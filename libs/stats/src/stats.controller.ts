@@ -12,12 +12,14 @@ import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { LedgerQueryService } from './ledger-query.service';
 import type { ChannelCountsView, SourceChoice } from './ledger-query.types';
 import { parsePeriod, Period, PeriodQuery } from './period';
-import type { TemplateInfo } from './report-doc.types';
+import type { FreezesView, ReopenResult, TemplateInfo } from './report-doc.types';
+import { ReportReopenService, validateReopenReason } from './report-reopen.service';
 import { contentDisposition, ReportExportService } from './report-export.service';
 import { validateManualEntries, validateSignoff } from './report-logic';
 import { ReportService } from './report.service';
 
 const STATS_ROLES: Role[] = rolesFor('stats.read');
+const REOPEN_ROLES: Role[] = rolesFor('stats.reopen');
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV_TYPE = 'text/csv; charset=utf-8';
 
@@ -94,6 +96,7 @@ export class StatsController {
     private readonly ledger: LedgerQueryService,
     private readonly reports: ReportService,
     private readonly exporter: ReportExportService,
+    private readonly reopener: ReportReopenService,
   ) {}
 
   private async org(user: AuthUser, orgId: unknown): Promise<Organisation> {
@@ -258,7 +261,10 @@ export class StatsController {
   }
 
   @Post('reports/:template/freeze')
-  @ApiOperation({ summary: '封存年度报表', description: '签署后数字不再变化；必须通过的校验未通过时返回 422；重复封存返回 409' })
+  @ApiOperation({
+    summary: '封存年度报表',
+    description: '签署后数字不再变化；含下级单位的报表与本单位报表各自封存一次；必须通过的校验未通过时返回 422；重复封存返回 409',
+  })
   @ApiParam({ name: 'template' })
   @ApiBody({
     schema: {
@@ -296,14 +302,65 @@ export class StatsController {
   @ApiParam({ name: 'template' })
   @ApiQuery({ name: 'org', required: true })
   @ApiQuery({ name: 'year', required: true })
+  @ApiQuery({ name: 'subtree', required: false, description: 'true：含下级单位的报表；false：本单位报表；不填时优先含下级单位的' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'xlsx', 'csv'] })
   async frozen(@CurrentUser() user: AuthUser, @Param('template') template: string, @Query() q: ScopeQuery, @Res({ passthrough: true }) res: Response) {
     const tpl = this.reports.template(template);
     const format = parseFormat(q.format, ['json', 'xlsx', 'csv']);
     const org = await this.org(user, q.org);
     const year = parseYear(q.year);
-    const view = await this.reports.frozenView(tpl.id, org, year);
-    if (format !== 'json') return this.send(res, view.report, format, tpl.id);
+    const subtree = q.subtree === undefined || q.subtree === '' ? undefined : parseBool('subtree', q.subtree, true);
+    const view = await this.reports.frozenState(tpl.id, org, year, subtree);
+    if (format !== 'json') {
+      if (!view.report)
+        throw AppError.conflict('REPORT_NOT_FROZEN', `${tpl.title}已重新打开（退回重填），尚未重新封存`, [
+          { field: 'year', reason: '已重新打开，尚未重新封存' },
+        ]);
+      return this.send(res, view.report, format, tpl.id);
+    }
     return view;
+  }
+
+  @Get('reports/:template/freezes')
+  @ApiOperation({ summary: '报表的封存记录', description: '当前封存（未封存时为 null）及此前重新打开（退回重填）的封存历史：时间、封存人、重新打开人、原因' })
+  @ApiParam({ name: 'template' })
+  @ApiQuery({ name: 'org', required: true })
+  @ApiQuery({ name: 'year', required: true })
+  @ApiQuery({ name: 'subtree', required: false, description: 'true（默认）：含下级单位的报表；false：本单位报表' })
+  async freezes(@CurrentUser() user: AuthUser, @Param('template') template: string, @Query() q: ScopeQuery): Promise<FreezesView> {
+    const tpl = this.reports.template(template);
+    const org = await this.org(user, q.org);
+    return this.reopener.freezes(tpl.id, org, parseYear(q.year), parseBool('subtree', q.subtree, true));
+  }
+
+  @Post('reports/:template/reopen')
+  @HttpCode(200)
+  @RequirePermission('stats.reopen')
+  @ApiOperation({
+    summary: '重新打开已封存的年度报表（退回重填）',
+    description: '上级退回报送包后使用：当前封存转为历史记录（保留可查），手工填报数可再修改，修改后重新签署封存；必须填写原因；未封存返回 409',
+  })
+  @ApiParam({ name: 'template' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['org', 'year', 'reason'],
+      properties: {
+        org: { type: 'string', format: 'uuid' },
+        year: { type: 'integer' },
+        subtree: { type: 'boolean', default: true },
+        reason: { type: 'string', minLength: 2, maxLength: 500, description: '重新打开的原因（如上级退回意见）' },
+      },
+    },
+  })
+  @ApiOkResponse({ description: '{ reopened: 转为历史的封存记录, report: 当前（未封存）报表, otherVariantFrozen: 另一口径是否仍封存 }' })
+  async reopen(@CurrentUser() user: AuthUser, @Param('template') template: string, @Body() body: any): Promise<ReopenResult> {
+    const tpl = this.reports.template(template);
+    if (typeof body?.org !== 'string' || !body.org) throw AppError.validation([{ field: 'org', reason: '请指定机构（org）' }]);
+    const org = await this.orgScope.assertRole(user, body.org, REOPEN_ROLES);
+    const year = parseYear(body?.year);
+    const subtree = parseBool('subtree', body?.subtree, true);
+    const reason = validateReopenReason(body?.reason);
+    return this.reopener.reopen(tpl.id, org, subtree, year, reason, user);
   }
 }

@@ -4,9 +4,11 @@ import { OrgScopeService } from '@app/domain/services/org-scope.service';
 import { LedgerQueryService } from './ledger-query.service';
 import { ReportExportService } from './report-export.service';
 import { ReportService } from './report.service';
+import { ReportReopenService } from './report-reopen.service';
 import { StatsCatalogue } from './stats-catalogue';
 import { StatsController } from './stats.controller';
 import { TemplateRegistry } from './template-registry.service';
+import { BUNDLE_CONTROLLERS, BUNDLE_PROVIDERS } from './bundles/bundles.providers';
 
 /**
  * Statistics: ledger counts, report templates, manual entries, freeze, exports. Needs a global
@@ -14,8 +16,17 @@ import { TemplateRegistry } from './template-registry.service';
  * (trigger in the stats migration), so no other process has to do anything for them.
  */
 @Module({
-  controllers: [StatsController],
-  providers: [OrgScopeService, StatsCatalogue, LedgerQueryService, TemplateRegistry, ReportService, ReportExportService],
+  controllers: [StatsController, ...BUNDLE_CONTROLLERS],
+  providers: [
+    OrgScopeService,
+    StatsCatalogue,
+    LedgerQueryService,
+    TemplateRegistry,
+    ReportService,
+    ReportExportService,
+    ReportReopenService,
+    ...BUNDLE_PROVIDERS,
+  ],
   exports: [LedgerQueryService, ReportService, ReportExportService, TemplateRegistry, StatsCatalogue],
 })
 export class StatsModule {

@@ -5,6 +5,7 @@ import { load } from 'js-yaml';
 import { loadConfigPart } from '@app/common/config/app-config';
 import { AppError } from '@app/common/errors/app-error';
 import { normaliseTemplate, ReportTemplate } from './report-template';
+import { normaliseWebsiteTemplate } from './website/website-template';
 
 /** config/reports: STATS_REPORTS_DIR, else the nearest config/reports above this file, else under cwd. */
 export function reportsDir(): string {
@@ -31,7 +32,7 @@ export function loadTemplates(dir: string): Map<string, ReportTemplate> {
     if (!/\.(ya?ml|json)$/.test(f) || f.startsWith('_')) continue;
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
     const raw = f.endsWith('.json') ? JSON.parse(text) : load(text);
-    const tpl = normaliseTemplate(raw);
+    const tpl = raw?.website ? normaliseWebsiteTemplate(raw) : normaliseTemplate(raw);
     if (out.has(tpl.id)) throw new Error(`duplicate report template id ${tpl.id} (${f})`);
     out.set(tpl.id, tpl);
   }

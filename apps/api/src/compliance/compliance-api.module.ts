@@ -7,6 +7,9 @@ import { DeadlineAlertsService } from '@app/compliance/deadlines/deadline-alerts
 import { DeadlineScanService } from '@app/compliance/deadlines/deadline-scan.service';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { LexiconsService } from './lexicons/lexicons.service';
+import { InspectionApiService } from './inspection/inspection-api.service';
+import { InspectionController } from './inspection/inspection.controller';
+import { InspectionService } from '@app/compliance/inspection/inspection.service';
 
 /**
  * libs/compliance wired into the product: the process's ComplianceChecker (lexicons from
@@ -16,8 +19,17 @@ import { LexiconsService } from './lexicons/lexicons.service';
  */
 @Module({
   imports: [ChannelsModule],
-  controllers: [ComplianceController],
-  providers: [ComplianceEngine, ContentScanner, LexiconsService, DeadlineScanService, DeadlineAlertsService, DeadlinesService],
-  exports: [ComplianceEngine, ContentScanner, DeadlineScanService, DeadlineAlertsService],
+  controllers: [ComplianceController, InspectionController],
+  providers: [
+    ComplianceEngine,
+    ContentScanner,
+    LexiconsService,
+    DeadlineScanService,
+    DeadlineAlertsService,
+    DeadlinesService,
+    InspectionService,
+    InspectionApiService,
+  ],
+  exports: [ComplianceEngine, ContentScanner, DeadlineScanService, DeadlineAlertsService, InspectionService],
 })
 export class ComplianceApiModule {}

@@ -79,7 +79,13 @@ export class CreateItemDto {
 }
 
 @DtoChecks(overrideBounds)
-export class UpdateItemDto extends PartialType(OmitType(CreateItemDto, ['organisationId'] as const)) {}
+export class UpdateItemDto extends PartialType(OmitType(CreateItemDto, ['organisationId'] as const)) {
+  @ApiPropertyOptional({ description: '发布日期 YYYY-MM-DD：只能在首次确认发布之后修改，且不得早于首次确认发布日期' })
+  @IsOptional()
+  @Matches(DATE, { message: 'must be a date YYYY-MM-DD' })
+  @IsDateString()
+  publishDate?: string;
+}
 
 export class ApproveDto {
   @ApiPropertyOptional({ description: '保密审查结论' }) @IsOptional() @IsString() @MaxLength(500) secrecyConclusion?: string;

@@ -26,6 +26,7 @@ import { nextIndexNo } from './index-number';
 import { itemContributions, recordContribution } from './item-contributions';
 import { accountProblems, disclosureProblems, policyProblems, PUBLIC_DISCLOSURE } from './item-refs';
 import { statusLabel } from './item-review.service';
+import { assertPublishDate } from './publish-date-guard';
 import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
 import type { AccountPreview, AuditEntry, ItemDetail, ItemList, ItemVersionRef, ReviewRow } from './item-reads.types';
 import { rolesFor } from '@app/common/auth/permissions';
@@ -194,6 +195,8 @@ export class ItemsService {
         throw AppError.conflict('ITEM_NOT_EDITABLE', `信息当前状态为「${statusLabel(item.status)}」，不能修改`, [{ field: 'status', reason: item.status }]);
       }
       await this.checkRefs(em, org, dto, item);
+      if (dto.publishDate != null && dto.publishDate !== item.publishDate) await assertPublishDate(em, item.id, dto.publishDate);
+      const publishDateBefore = item.publishDate;
       const changed: string[] = [];
       const set = <K extends keyof Item>(k: K, v: Item[K] | undefined) => {
         if (v === undefined) return;
@@ -216,6 +219,7 @@ export class ItemsService {
       set('targetAccountIds', dto.targetAccountIds ? [...new Set(dto.targetAccountIds)] : undefined);
       set('channelOverrides', dto.channelOverrides);
       if (dto.publishAt !== undefined) set('publishAt', dto.publishAt ? new Date(dto.publishAt) : null);
+      set('publishDate', dto.publishDate ?? undefined);
       const wasPublished = item.status === 'published';
       if (item.status !== 'draft') {
         assertItemTransition(item.status, 'draft');
@@ -231,7 +235,7 @@ export class ItemsService {
         entityId: item.id,
         itemId: item.id,
         organisationId: item.organisationId,
-        details: { changed },
+        details: changed.includes('publishDate') ? { changed, publishDate: { before: publishDateBefore, after: item.publishDate } } : { changed },
       });
       if (changed.length)
         await recordContribution(em, { itemId: item.id, baseVersion: item.currentVersionNo, userId: user.id, action: 'change', fields: changed });

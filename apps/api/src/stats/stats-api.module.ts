@@ -14,5 +14,9 @@ export function channelLabelSource(registry: ChannelRegistry): ChannelLabelSourc
  * types come from the channel registry here (built-in adapters and any added by
  * ChannelsModule.forRoot({ extraAdapters })).
  */
-@Module({ imports: [StatsModule.withChannelLabels({ imports: [ChannelsModule], inject: [ChannelRegistry], useFactory: channelLabelSource })] })
+@Module({
+  imports: [StatsModule.withChannelLabels({ imports: [ChannelsModule], inject: [ChannelRegistry], useFactory: channelLabelSource })],
+  // the statistics services with these labels, for app modules that compose them (self-check/)
+  exports: [StatsModule],
+})
 export class StatsApiModule {}

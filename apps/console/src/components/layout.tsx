@@ -12,7 +12,9 @@ const NAV: { to: string; label: string; permission?: Permission; end?: boolean }
   { to: '/items', label: '信息列表', end: true },
   { to: '/review', label: '审核', permission: 'item.review' },
   { to: '/monitor', label: '发布监控', permission: 'delivery.operate' },
-  { to: '/stats', label: '统计', permission: 'stats.read' },
+  { to: '/stats', label: '统计', permission: 'stats.read', end: true },
+  { to: '/stats/bundles', label: '上报汇总', permission: 'stats.read' },
+  { to: '/inspection', label: '检查指标', permission: 'inspection.read' },
   { to: '/admin', label: '系统管理', permission: 'org.manage' },
 ];
 

@@ -56,6 +56,12 @@ export function esc(s: unknown): string {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** The Beijing (Asia/Shanghai) calendar day of an ISO instant: 2019-02-25T16:30Z is 2019-02-26. */
+export function beijingDay(iso: string | undefined | null): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(t) ? '' : new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 export function columnSlug(category: string): string {
   return 'c-' + createHash('sha1').update(category).digest('hex').slice(0, 10);
 }
@@ -115,7 +121,7 @@ const STATUS_NOTES: Record<string, string> = {
 
 export function renderArticle(site: SiteInfo, a: PortalArticle, links: { policy?: PortalArticle; interpretations: PortalArticle[] }): string {
   const s = a.snapshot;
-  const pub = (s.publishDate ?? a.publishedAt.slice(0, 10)) as string;
+  const pub = (s.publishDate ?? beijingDay(a.publishedAt)) as string;
   const meta = {
     ColumnName: s.category,
     ColumnDescription: `${s.category}类政府信息`,
@@ -172,7 +178,7 @@ ${interp}
 
 export function renderWithdrawn(site: SiteInfo, a: PortalArticle): string {
   const body = `<main id="content" role="main"><h1>该信息已撤回</h1>
-<p class="status" role="note">索引号 ${esc(a.snapshot.indexNo)} 的政府信息已于 ${esc((a.withdrawnAt ?? '').slice(0, 10))} 撤回，不再公开。</p>
+<p class="status" role="note">索引号 ${esc(a.snapshot.indexNo)} 的政府信息已于 ${esc(beijingDay(a.withdrawnAt))} 撤回，不再公开。</p>
 <p><a href="../index.html">返回信息公开目录</a></p></main>`;
   return layout(site, '该信息已撤回', { ColumnName: a.snapshot.category, ArticleTitle: '该信息已撤回', Url: a.url }, body, '../');
 }
@@ -181,7 +187,7 @@ function listItems(articles: PortalArticle[], rel: string): string {
   return `<ul class="list">${articles
     .map(
       (a) =>
-        `<li><a href="${rel}${a.path}">${esc(a.snapshot.title)}</a><time datetime="${esc(a.publishedAt)}">${esc(a.snapshot.publishDate ?? a.publishedAt.slice(0, 10))}</time></li>`,
+        `<li><a href="${rel}${a.path}">${esc(a.snapshot.title)}</a><time datetime="${esc(a.publishedAt)}">${esc(a.snapshot.publishDate ?? beijingDay(a.publishedAt))}</time></li>`,
     )
     .join('')}</ul>`;
 }
@@ -205,7 +211,7 @@ export function renderIndex(site: SiteInfo, articles: PortalArticle[], categorie
   const rows = articles
     .map(
       (a) =>
-        `<tr><td>${esc(a.snapshot.indexNo)}</td><td><a href="${a.path}">${esc(a.snapshot.title)}</a></td><td>${esc(a.snapshot.issuingBody)}</td><td>${esc(a.snapshot.docNo ?? '')}</td><td>${esc(a.snapshot.publishDate ?? a.publishedAt.slice(0, 10))}</td></tr>`,
+        `<tr><td>${esc(a.snapshot.indexNo)}</td><td><a href="${a.path}">${esc(a.snapshot.title)}</a></td><td>${esc(a.snapshot.issuingBody)}</td><td>${esc(a.snapshot.docNo ?? '')}</td><td>${esc(a.snapshot.publishDate ?? beijingDay(a.publishedAt))}</td></tr>`,
     )
     .join('');
   const body = `<main id="content" role="main"><h1>政府信息公开目录</h1>

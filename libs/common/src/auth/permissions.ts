@@ -47,6 +47,10 @@ export const PERMISSIONS = {
   'org.manage': ['admin'],
   'review-policy.manage': ['admin'],
   'stats.read': ['statistician', 'admin'],
+  /** Reopen a frozen annual report (退回重填) so it can be corrected and signed off again. */
+  'stats.reopen': ['statistician', 'admin'],
+  /** Register the lower installations whose signed report bundles an organisation accepts (their public keys). */
+  'stats.senders': ['admin'],
   'audit.read': ['admin'],
   'lexicon.read': ['admin', 'reviewer'],
   'lexicon.manage': ['admin'],
@@ -54,6 +58,14 @@ export const PERMISSIONS = {
   'notification.delivery': ['operator'],
   /** Receive the notifications of a deadline coming (政策解读, 主动公开) and of channels going stale. */
   'notification.deadline': ['editor', 'operator'],
+  /** See the inspection indicators (国办秘函〔2019〕19号) and the forecast breach dates of columns and accounts. */
+  'inspection.read': ['editor', 'reviewer', 'reviewer_lead', 'leader', 'operator', 'statistician', 'admin'],
+  /** Run the inspection reminders now (the worker runs them with every deadline scan). */
+  'inspection.remind': ['operator', 'admin'],
+  /** Receive the inspection reminders of a column or account nearing its update deadline (first steps). */
+  'notification.inspection': ['editor'],
+  /** Receive the escalated inspection reminders (the office lead: 审核负责人). */
+  'notification.inspection-lead': ['reviewer_lead'],
   /** Set the organisation's notification webhook (URL and secret, to forward notifications to an SMS gateway). */
   'notification.webhook': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

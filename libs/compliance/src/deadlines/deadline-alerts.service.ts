@@ -6,6 +6,7 @@ import { AuditService } from '@app/domain/services/audit.service';
 import { returning } from '@app/domain/services/sql';
 import { NotificationsService } from '@app/persistence/notifications/notifications.service';
 import { notifyDeadlines } from './deadline-notifications';
+import { runInspectionReminders } from '../inspection/inspection-reminders';
 import type { DeadlineAlert, DeadlineReport } from './deadline-report.types';
 import { DeadlineScanService } from './deadline-scan.service';
 
@@ -81,7 +82,9 @@ export class DeadlineAlertsService {
     });
     // the editors and operators are told of deadlines coming, and of problems seen for the first time
     await notifyDeadlines(this.notifications, report.interpretationsDue, openedAlerts);
-    this.log.info(result, 'deadline scan');
+    // the inspection's escalating reminders (columns and accounts nearing their update deadline), each step once
+    const reminders = await runInspectionReminders(this.ds, this.scanner, this.notifications, report.asOf);
+    this.log.info({ ...result, reminders }, 'deadline scan');
     return result;
   }
 

@@ -29,7 +29,8 @@ export class DeadlineScanService {
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly registry: ChannelRegistry,
+    /** Public: the inspection (libs/compliance/src/inspection) reads the same capabilities. */
+    readonly registry: ChannelRegistry,
   ) {}
 
   /** Loaded once per process; a year without its file is counted as Monday–Friday and reported in `calendar.missingYears`. */

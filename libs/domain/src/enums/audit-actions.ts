@@ -39,6 +39,7 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: Readonly<Re
       'gazette.issue_reorder': '调整公报目录顺序',
       'gazette.issue_publish': '出版公报',
       'compliance.deadline_scan': '执行到期检查',
+      'compliance.inspection_remind': '发送检查提醒',
     },
   },
   {
@@ -64,7 +65,14 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: Readonly<Re
   },
   {
     label: '统计',
-    actions: { 'stats.manual_copy': '复制上年手工填报数' },
+    actions: {
+      'stats.manual_copy': '复制上年手工填报数',
+      'stats.sender_register': '登记报送单位公钥',
+      'stats.bundle_import': '导入下级报送的统计报表',
+      'stats.bundle_return': '退回下级报送的统计报表',
+      'stats.bundle_accept': '采纳下级报送的统计报表',
+      'stats.report_reopen': '重新打开已封存的统计报表（退回重填）',
+    },
   },
   {
     label: '登录',

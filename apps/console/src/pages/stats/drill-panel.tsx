@@ -53,7 +53,9 @@ export function DrillPanel({
       {drill.data ? (
         <>
           <p data-testid="drill-total">
-            共 {drill.data.total} 条信息{drill.data.total !== value && value !== null ? `（与表中数字 ${value} 不一致，请联系管理员）` : '，与表中数字一致'}。
+            {drill.data.frozen ? '封存时计入' : '共'} {drill.data.total} 条信息
+            {drill.data.total !== value && value !== null ? `（与表中数字 ${value} 不一致，请联系管理员）` : '，与表中数字一致'}。
+            {drill.data.sinceFreeze && drill.data.sinceFreeze.left ? `其中 ${drill.data.sinceFreeze.left} 条封存后已不再符合本项（已标注）。` : ''}
           </p>
           <table className="table compact">
             <thead>
@@ -67,9 +69,10 @@ export function DrillPanel({
             </thead>
             <tbody>
               {drill.data.items.map((i) => (
-                <tr key={i.itemId} className={i.afterFreeze ? 'after-freeze' : ''}>
+                <tr key={i.itemId} className={i.afterFreeze ? 'after-freeze' : i.leftSinceFreeze ? 'left-since-freeze' : ''}>
                   <td>
                     <Link to={`/items/${i.itemId}`}>{i.title}</Link>
+                    {i.leftSinceFreeze ? <span className="badge">封存后已移出</span> : null}
                   </td>
                   <td className="mono">{i.indexNo}</td>
                   <td>{i.organisationName}</td>
@@ -94,6 +97,18 @@ export function DrillPanel({
               ))}
             </tbody>
           </table>
+          {drill.data.sinceFreeze && drill.data.sinceFreeze.joinedTotal ? (
+            <div data-testid="drill-joined">
+              <h3>封存后新进入本项的信息（{drill.data.sinceFreeze.joinedTotal} 条，不计入封存数字）</h3>
+              <ul>
+                {drill.data.sinceFreeze.joined.map((i) => (
+                  <li key={i.itemId} className="after-freeze">
+                    <Link to={`/items/${i.itemId}`}>{i.title}</Link>（{i.indexNo}，{i.organisationName}）
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
         </>
       ) : null}
     </section>

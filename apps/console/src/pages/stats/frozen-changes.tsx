@@ -4,9 +4,15 @@ import { api, qs } from '../../lib/api';
 import { useAsync } from '../../lib/hooks';
 import { FrozenView } from './stats-types';
 
-/** What changed in the ledger since a report was frozen: cells that differ now, publications added. */
-export function FrozenChanges({ template, org, year }: { template: string; org: string; year: number }) {
-  const v = useAsync(() => api.get<FrozenView>(`/stats/reports/${template}/frozen${qs({ org, year })}`), [template, org, year]);
+/**
+ * What changed in the ledger since a report was frozen (the variant shown: with the subtree or own items
+ * only): cells that differ now or whose documents changed, publications added.
+ */
+export function FrozenChanges({ template, org, year, subtree }: { template: string; org: string; year: number; subtree: boolean }) {
+  const v = useAsync(
+    () => api.get<FrozenView>(`/stats/reports/${template}/frozen${qs({ org, year, subtree: String(subtree) })}`),
+    [template, org, year, subtree],
+  );
   const c = v.data?.changesSinceFreeze;
   return (
     <section className="card" aria-labelledby="h-frozen">
@@ -24,6 +30,7 @@ export function FrozenChanges({ template, org, year }: { template: string; org: 
                 .map((x) => (
                   <li key={x.cellId}>
                     {x.label}：封存时 {x.frozen ?? '—'}，当前 {x.current ?? '—'}
+                    {x.joined || x.left ? `（封存后新进入 ${x.joined ?? 0} 件，移出 ${x.left ?? 0} 件）` : ''}
                   </li>
                 ))}
             </ul>

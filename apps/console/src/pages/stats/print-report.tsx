@@ -10,6 +10,12 @@ function cnDate(d: string | undefined | null): string {
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : '';
 }
 
+/** The Beijing calendar day of an instant: frozen at 00:30 on the 26th (Beijing) is the 26th, not the UTC 25th. */
+function beijingDay(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? '' : new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 /** Wide tables (more than six columns, as the XLSX decides) go on landscape A4. */
 function wide(doc: ReportDoc): boolean {
   return doc.tables.some((t) => t.sections.some((s) => 1 + (s.unitColumn ? 1 : 0) + s.columns.length > 6));
@@ -44,7 +50,7 @@ export function PrintReport({ doc, children }: { doc: ReportDoc; children: React
           联系电话：{s?.phone ?? ''}
           {GAP}填报日期：{cnDate(s?.filledDate)}
         </p>
-        {doc.frozen ? <p>本表已于{cnDate(doc.frozen.frozenAt.slice(0, 10))}封存，数据不再变动。</p> : null}
+        {doc.frozen ? <p>本表已于{cnDate(beijingDay(doc.frozen.frozenAt))}封存，数据不再变动。</p> : null}
       </div>
     </div>
   );

@@ -11,11 +11,14 @@ import { CountsSummary } from './counts-summary';
 import { DrillPanel } from './drill-panel';
 import { FreezeForm } from './freeze-form';
 import { FrozenChanges } from './frozen-changes';
+import { FreezeHistory } from './freeze-history';
+import { ReopenForm } from './reopen-form';
 import { MonthlyPanel } from './monthly-panel';
 import { ReportTable } from './report-table';
 import { StatsFilters } from './stats-filters';
 import { PrintReport } from './print-report';
-import { ChannelCounts, ManualCopy, ReportDoc, Scope, scopeQuery, TemplateInfo, templateName } from './stats-types';
+import { SelfCheckExport } from './self-check-export';
+import { ChannelCounts, ManualCopy, ReopenResult, ReportDoc, Scope, scopeQuery, TemplateInfo, templateName } from './stats-types';
 import { reportFieldLabel } from '../../lib/report-cell-label';
 
 const beijingYear = () => Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
@@ -88,6 +91,15 @@ export default function StatsPage() {
       if (!r.copied.length && !r.kept.length) setNotice(`${r.fromYear}年没有可复制的手工填报数`);
       else setNotice(`已从${r.fromYear}年复制 ${r.copied.length} 项手工填报数${r.kept.length ? `，${r.kept.length} 项本年已填报，未覆盖` : ''}`);
     });
+
+  const reopened = (r: ReopenResult) => {
+    showDoc(r.report);
+    setNotice(
+      r.otherVariantFrozen
+        ? `已重新打开，原封存已转为历史记录。注意：${subtree ? '本单位' : '含下级单位'}的报表仍处于封存状态，手工填报数暂不能修改`
+        : '已重新打开，原封存已转为历史记录；可修改手工填报数后重新封存，再生成新的报送包',
+    );
+  };
 
   const exportAs = (format: 'xlsx' | 'csv') =>
     void run(async () => {
@@ -189,14 +201,19 @@ export default function StatsPage() {
       </section>
 
       {org ? <MonthlyPanel org={org} subtree={subtree} year={year} /> : null}
+      {org ? <SelfCheckExport org={org} subtree={subtree} /> : null}
 
       {doc && tpl?.annual ? (
         doc.frozen ? (
-          <FrozenChanges template={template} org={org} year={year} />
+          <>
+            <FrozenChanges template={template} org={org} year={year} subtree={subtree} />
+            <ReopenForm template={template} org={org} year={year} subtree={subtree} onReopened={reopened} />
+          </>
         ) : (
           <FreezeForm template={template} org={org} year={year} subtree={subtree} onFrozen={() => void report.reload()} />
         )
       ) : null}
+      {doc && tpl?.annual ? <FreezeHistory template={template} org={org} year={year} subtree={subtree} current={doc.frozen?.id ?? 'live'} /> : null}
     </section>
   );
 }
