@@ -33,6 +33,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/utils/global-setup.ts',
   globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/utils/summary-reporter.js'],
-  testTimeout: 60000,
+  // A safety net for a hung test, not a performance bound: a browser flow (sign in, write, preview for
+  // every channel, submit) took over 60 s beside two busy loops and a second suite on 2 cores.
+  testTimeout: 180000,
   maxWorkers: 2,
 };

@@ -27,7 +27,7 @@ describe('users: deactivate, reactivate, reset password', () => {
     admin = await sys.login('admin');
     jyjAdminId = await createUser('jyj-admin', [{ organisationId: jyj, role: 'admin' }]);
     jyjAdmin = await sys.login('jyj-admin');
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await sys?.close();

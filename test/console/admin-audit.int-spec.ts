@@ -141,7 +141,7 @@ run('the audit-log viewer and the account form', () => {
     expect(all.entries.map((e) => e.id)).toEqual(rowsDb.map((r) => r.id));
     expect(errors).toEqual([]);
     await ctx.close();
-  }, 120_000);
+  }, 240_000);
 
   it('filters by item, organisation and dates; a wrong range is refused in Chinese', async () => {
     const { ctx, page, errors } = await newPage(browser);

@@ -326,7 +326,7 @@ run('console controls in the browser', () => {
       expect(typed.filter((t) => t.got !== t.want)).toEqual([]);
       expect(typed.every((t) => t.channels > 0)).toBe(true);
       expect(errors).toEqual([]);
-    }, 120_000); // twelve throttled rounds, each leaving changed work (a confirmed beforeunload)
+    }, 240_000); // twelve throttled rounds, each leaving changed work (a confirmed beforeunload)
   });
 
   // ------------------------------------------------------------------ 2. scheduled publication
@@ -432,7 +432,7 @@ run('console controls in the browser', () => {
       expect(await op.page.getByRole('button', { name: '调整时间' }).count()).toBe(0);
       await op.page.getByTestId('item-deliveries').getByText('已发布').waitFor({ timeout: 20_000 });
       expect(op.errors).toEqual([]);
-    }, 150_000);
+    }, 240_000);
 
     it('a reviewer calls off a scheduled publication with a reason: nothing goes out and the item returns to draft', async () => {
       const tok = `schc-${Date.now()}`;
@@ -630,7 +630,7 @@ run('console controls in the browser', () => {
         'published',
       ]);
       expect(errors).toEqual([]);
-    }, 150_000);
+    }, 240_000);
   });
 
   // ------------------------------------------------------------------ 4. the admin's users tab

@@ -269,7 +269,7 @@ run('console in the browser', () => {
     await ctx.close();
     const deliveries = (await editorApi.get(`/items/${itemId}/deliveries`)).data;
     expect(deliveries.map((d: { state: string }) => d.state)).toEqual(Array(n).fill('published'));
-  }, 150_000);
+  }, 240_000);
 
   it('the statistics page shows the counts, drills into the item and downloads the XLSX', async () => {
     const { ctx, page, errors } = await newPage(browser);

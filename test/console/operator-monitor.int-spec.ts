@@ -158,7 +158,7 @@ run('operator monitor', () => {
     await page.locator(`[data-testid=matrix] button[data-delivery="${r2d}"]`).click();
     await detail.getByTestId('delivery-account-state').locator('[data-state=rate_limited]').waitFor();
     expect(errors).toEqual([]);
-  }, 150_000);
+  }, 240_000);
 
   it('an item whose only deliveries were cancelled becomes 未发布（渠道已取消）, counted nowhere; sending one again publishes it', async () => {
     const tokA = `np-a-${stamp}`;
@@ -218,7 +218,7 @@ run('operator monitor', () => {
     await until(status, (s) => s === 'published', 'the item published');
     expect((await ledgerOf(sys, id)).map((l) => l.delivery_id)).toEqual([db]);
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('批量重试: each selected delivery retried on its own and audited; those refused are listed with the reason', async () => {
     const toks = [`br-1-${stamp}`, `br-2-${stamp}`, `br-3-${stamp}`];
@@ -265,7 +265,7 @@ run('operator monitor', () => {
       'the retried deliveries leave the list',
     );
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('previews the compiled gazette issue’s page before publishing it, naming what publication will drop', async () => {
     let n = 0;
@@ -314,7 +314,7 @@ run('operator monitor', () => {
     expect((await deliveryFor(sys, i1, gazette)).state).toBe('published');
     expect((await deliveryFor(sys, i2, gazette)).state).toBe('cancelled');
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
 
 function nav(page: Page) {

@@ -139,5 +139,5 @@ run('page weight on a cold cache', () => {
     expect(errors).toEqual([]);
     await net.cdp.detach();
     await ctx.close();
-  }, 60_000);
+  }, 240_000);
 });

@@ -167,7 +167,7 @@ run('platform features in the console', () => {
     expect(await listed(page)).toEqual(expectedLines(demoCheck));
     await shot(page, 'platform-02-check-good');
     expect(errors).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 
   it('editor: a 群发 target shows its quota before submit; the 发布方式 override turns a 发布 account into 群发; an exhausted quota is shown as a problem', async () => {
     expect(massId).not.toBe('');
@@ -230,7 +230,7 @@ run('platform features in the console', () => {
     expect(refused.status).toBe(422);
     expect(JSON.stringify(refused.data.details)).toContain(q1.message);
     expect(errors).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 
   it("reviewer: 手机预览 of an item in review to a 微信号 through the 群发 account; the platform's refusal is shown", async () => {
     expect(massId).not.toBe('');
@@ -278,7 +278,7 @@ run('platform features in the console', () => {
     expect(await page.getByTestId('wechat-preview').count()).toBe(0);
     // The browser logs the refused preview (the API answers 502 for the platform's refusal); nothing else.
     expect(errors).toEqual([expect.stringMatching(/status of 502/)]);
-  }, 60_000);
+  }, 240_000);
 
   it('operator: a rate-limited account shows 已暂停 with the reason and 预计…恢复; an unknown outcome shows 待人工核实 with 登记为已发布 and 重新发送', async () => {
     // A Weibo share whose answer is lost, then 10023 on the lookup: the account pauses (unknown-outcome.int-spec.ts).
@@ -381,5 +381,5 @@ run('platform features in the console', () => {
     expect(ev).toHaveLength(1);
     await shot(page, 'platform-06-monitor');
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

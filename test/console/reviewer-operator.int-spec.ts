@@ -475,7 +475,7 @@ run('reviewer and operator console', () => {
       '经保密审查，本信息不涉及国家秘密',
     );
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('the review queue shows when each item was submitted (its submission record), not its last change', async () => {
     const item = await submitted();

@@ -121,7 +121,7 @@ run('the statistics page', () => {
     expect(await page.getByRole('columnheader', { name: '自然人', exact: true }).getAttribute('rowspan')).toBe('2');
     await shot(page, 'statistician-stats-gov2021');
     expect(errors).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 
   it("the chart's accessible label reads the figures; channel types carry their adapters' labels", async () => {
     const { page, errors, failed } = await statsPage();
@@ -142,7 +142,7 @@ run('the statistics page', () => {
     expect(await chart.getByRole('img').count()).toBe(0); // the canvas is hidden from assistive technology
     expect(failed).toEqual([]);
     expect(errors).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 
   it('复制上年手工填报数 fills only empty cells, logged and audited; refused once the year is frozen', async () => {
     const put = async (year: number, entries: Record<string, number>) =>
@@ -201,7 +201,7 @@ run('the statistics page', () => {
     expect(await audits()).toHaveLength(1);
     expect(failed).toEqual([]);
     expect(errors).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 
   it('打印 prints the official table and its header only, on A4 (landscape for the wide 2021 table)', async () => {
     const { page, errors } = await statsPage();
@@ -236,5 +236,5 @@ run('the statistics page', () => {
     expect(await strayPrintedContent(page)).toEqual([]);
     expect(await pdfPageSizes(page)).toEqual(['A4 landscape']);
     expect(errors).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 });

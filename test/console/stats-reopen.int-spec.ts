@@ -96,5 +96,5 @@ run('the statistics page: reopening a frozen report', () => {
     expect(rows.map((r: { reopen_reason: string | null }) => r.reopen_reason)).toEqual([REASON, null]);
     expect(failed).toEqual([]);
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

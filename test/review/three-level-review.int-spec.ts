@@ -54,7 +54,7 @@ describe('三审: a review policy with a different role per level', () => {
     const put = await admin.put(`/organisations/${county}/review-policy`, { levels: THREE });
     expect(put.status).toBe(200);
     expect(put.data).toEqual({ organisationId: county, levels: THREE, own: true, source: { organisationId: county, name: expect.any(String) } });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await sys?.close();
   });

@@ -27,7 +27,7 @@ describe('security: admin scope', () => {
     admin = await sys.login('admin');
     await create(admin, 'jyj-admin', jyj, [{ organisationId: jyj, role: 'admin' }]);
     jyjAdmin = await sys.login('jyj-admin');
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await sys?.close();

@@ -31,7 +31,7 @@ describe('security: Bull Board scope', () => {
       });
       if (r.status !== 201) throw new Error(`create ${username}: ${r.status} ${JSON.stringify(r.data)}`);
     }
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await sys?.close();

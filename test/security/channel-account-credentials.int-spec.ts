@@ -19,7 +19,7 @@ describe('security: channel account credentials follow the base URL', () => {
     sys = await startTestSystem('account-credentials', { worker: false });
     county = sys.seed.orgs['sfx'];
     admin = await sys.login('admin');
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await sys?.close();

@@ -42,7 +42,7 @@ describe('no references into other organisations', () => {
     });
     expect(acc.status).toBe(201);
     fgjAccount = acc.data.id;
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await sys?.close();
   });

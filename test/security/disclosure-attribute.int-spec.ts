@@ -25,7 +25,7 @@ describe('公开属性: only 主动公开 reaches a public channel or the statis
     editor = await sys.login('editor');
     reviewer = await sys.login('reviewer');
     stat = await sys.login('statistician');
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await sys?.close();
   });

@@ -41,7 +41,7 @@ describe('four eyes: no approval by anyone who wrote, changed or submitted the v
     await mkUser('reviewer-two', ['reviewer']);
     dual = await sys.login('dual-role');
     reviewer2 = await sys.login('reviewer-two');
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await sys?.close();
   });

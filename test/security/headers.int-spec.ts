@@ -102,7 +102,7 @@ describe('security: headers and the console token', () => {
     let browser: Browser;
     beforeAll(async () => {
       ({ browser } = await launch());
-    }, 60_000);
+    }, 240_000);
     afterAll(async () => {
       await browser?.close();
     });

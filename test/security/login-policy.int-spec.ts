@@ -25,7 +25,7 @@ describe('security: sign-in throttling, lockout and password policy', () => {
     county = sys.seed.orgs['sfx'];
     jyj = sys.seed.orgs['sfx-jyj'];
     admin = await sys.login('admin');
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await sys?.close();

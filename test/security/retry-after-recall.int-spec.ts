@@ -21,7 +21,7 @@ describe('retry and mark-published after the reviewer called the publication off
     editor = await sys.login('editor');
     reviewer = await sys.login('reviewer');
     operator = await sys.login('operator');
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await sys?.close();
   });

@@ -18,7 +18,7 @@ describe('security: sessions, sign-out, idle timeout, console cookie', () => {
   beforeAll(async () => {
     sys = await startTestSystem('sessions', { worker: false });
     jyj = sys.seed.orgs['sfx-jyj'];
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await sys?.close();

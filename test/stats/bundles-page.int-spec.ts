@@ -98,7 +98,7 @@ run('the 上报汇总 page', () => {
     const words = latinWords(await page.locator('body').innerText(), ['statistician']);
     expect(words).toEqual([]);
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('the admin sees the installation public key and registers a sender', async () => {
     const { page, errors } = await newPage(browser);
@@ -114,5 +114,5 @@ run('the 上报汇总 page', () => {
     expect(await page.getByTestId('error-banner').innerText()).toContain('公钥');
     expect(latinWords(await page.locator('body').innerText(), ['admin'])).toEqual([]);
     expect(errors).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 });

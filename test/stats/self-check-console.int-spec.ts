@@ -50,5 +50,5 @@ run('the 月度自查表 button of the statistics page', () => {
     } finally {
       await ctx.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -179,7 +179,7 @@ describe('monthly self-check (自查) report', () => {
 
     stat = await sys.login('statistician');
     editor = await sys.login('editor');
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => sys?.close());
 
   const get = async (params: Record<string, string>) => {

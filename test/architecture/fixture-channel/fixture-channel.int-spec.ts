@@ -47,7 +47,7 @@ describe('a channel defined in one folder', () => {
     await new Promise<void>((r) => outside.listen(0, '127.0.0.1', r));
     outsideUrl = `http://127.0.0.1:${(outside.address() as AddressInfo).port}`;
     sys = await startTestSystem('fixturechan', { apiModules: [GovAppChannelModule], workerModules: [GovAppChannelModule] });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await sys?.close();
