@@ -27,6 +27,21 @@ import { buildFixture, publishAll, StatsFixture } from './stats-fixture';
  *   g5 other  normative  written 2019-04-04, published 2019-04-05   → outside the county
  * The fixture's own documents are all written before 2019.
  *
+ * Computed too: 本年新公开数量 (docs.<kind>.published: issued documents whose first confirmed 主动公开 publication falls in
+ * the year, Beijing date) and 对外公开总数量 (docs.<kind>.publicTotal: issued documents with a publication up to the year's
+ * end that was not withdrawn by then — withdrawn from every channel by year end = no longer public). Added below (all
+ * written in 2018, so 本年新制作数量 is unchanged):
+ *   h1 county regulation first published 2019-12-31T15:30Z = 23:30 Beijing 31 Dec     → published 2019
+ *   h2 deptA  normative  approved after a 2018 draft, published 2018-12-31T16:30Z
+ *                        = 00:30 Beijing 1 Jan 2019                                     → published 2019, not 2018
+ *   h3 county normative  published 2019-05-01, withdrawn 2019-08-01 (its only channel)  → published 2019, not in total
+ *   h4 deptB  normative  portal 2019-03-01 (withdrawn 2019-04-01) + gazette 2019-03-02   → published 2019, in total
+ *   h5 townA1 normative  submitted, never approved (no version), written 2019             → nowhere
+ * With the fixture's i2 (first publication 23:30 Beijing 31 Dec 2018), i6 (repealed, still public), i8, i9, i13, and i4
+ * (withdrawn, but an interpretation), county with subtree, 2019:
+ *   regulation: published g1 h1 = 2; total i8 i9 g1 h1 = 4
+ *   normative:  published g2 g4 h2 h3 h4 = 5; total i2 i6 i13 g2 g4 h2 h4 = 7 (h3 withdrawn, g3 first published 2020)
+ *
  * Manual: the figures of a filled 2019 table, 2019年上海市人民政府办公厅政府信息公开工作年度报告 (发布日期 2020-01-31,
  * www.shanghai.gov.cn) for tables 三 and 四 — entered cell by cell, the template's sums must give back the totals the
  * report printed (新收 859, 办理结果总计 805 of which 自然人 767 and 商业企业 35, 结转 72; 行政复议总计 7, 直接起诉总计 9) —
@@ -105,10 +120,6 @@ const SHANGHAI_2019: Record<string, number> = {
 };
 
 const TABLE_TWO: Record<string, number | string> = {
-  't2.regulation.published': 1,
-  't2.regulation.total': 5,
-  't2.normative.published': 2,
-  't2.normative.total': 19,
   't2.license.previous': 22,
   't2.license.change': '+1',
   't2.license.decisions': 23,
@@ -151,6 +162,18 @@ describe('gov-2019: the 2019 national annual-report format (real Postgres)', () 
       await f.addItem({ key, org, kind, written, category: '综合政务' });
       await f.publish(key, key === 'g5' ? 'otherPortal' : 'portal', at);
     }
+    await f.addItem({ key: 'h1', org: 'county', kind: 'regulation', written: '2018-12-01', category: '综合政务' });
+    await f.publish('h1', 'portal', '2019-12-31T15:30:00Z'); // 23:30 Beijing, 31 December 2019
+    await f.addItem({ key: 'h2', org: 'deptA', kind: 'normative', written: '2018-12-28', category: '综合政务', status: 'draft' });
+    await f.publish('h2', 'portal', '2018-12-31T16:30:00Z'); // approved (version 1) and published 00:30 Beijing, 1 January 2019
+    await f.addItem({ key: 'h3', org: 'county', kind: 'normative', written: '2018-10-10', category: '综合政务' });
+    const h3 = await f.publish('h3', 'portal', '2019-05-01T02:00:00Z');
+    await ds.query(`INSERT INTO publication_withdrawals (publication_record_id, withdrawn_at, reason) VALUES ($1, '2019-08-01T02:00:00Z', '政策调整')`, [h3]);
+    await f.addItem({ key: 'h4', org: 'deptB', kind: 'normative', written: '2018-10-11', category: '综合政务' });
+    const h4 = await f.publish('h4', 'portal', '2019-03-01T02:00:00Z');
+    await f.publish('h4', 'gazette', '2019-03-02T02:00:00Z');
+    await ds.query(`INSERT INTO publication_withdrawals (publication_record_id, withdrawn_at, reason) VALUES ($1, '2019-04-01T02:00:00Z', '网站改版')`, [h4]);
+    await f.addItem({ key: 'h5', org: 'townA1', kind: 'normative', written: '2019-05-05', category: '综合政务', status: 'submitted' });
     reports = new ReportService(ds, new LedgerQueryService(ds), new TemplateRegistry());
     user = { id: f.userId, username: 'stat', displayName: '统计员', roles: [{ organisationId: f.orgs.county.id, role: 'statistician' }] };
   });
@@ -221,7 +244,11 @@ describe('gov-2019: the 2019 national annual-report format (real Postgres)', () 
     const computed = [...tpl.cellIndex.values()].filter((c) => c.cell.metric).map((c) => [c.cell.id, c.cell.metric]);
     expect(computed).toEqual([
       ['t2.regulation.made', 'docs.regulation.written'],
+      ['t2.regulation.published', 'docs.regulation.published'],
+      ['t2.regulation.total', 'docs.regulation.publicTotal'],
       ['t2.normative.made', 'docs.normative.written'],
+      ['t2.normative.published', 'docs.normative.published'],
+      ['t2.normative.total', 'docs.normative.publicTotal'],
     ]);
     expect(tpl.cellIndex.get('t2.penalty.change')!.cell.manual).toBe('signedInteger');
     expect(tpl.cellIndex.get('t2.procurement.amount')!.cell).toMatchObject({ manual: 'decimal', unit: '万元' });
@@ -239,6 +266,35 @@ describe('gov-2019: the 2019 national annual-report format (real Postgres)', () 
     expect(await made('county', true, 2020)).toEqual([0, 0]); // g3 published in 2020, written in 2019
     const drill = await reports.drill('gov-2019', f.orgs.county, true, year(2019), 't2.normative.made', { limit: 50, offset: 0 });
     expect(drill.items.map((i) => i.itemId).sort()).toEqual([f.items.g2.id, f.items.g3.id].sort());
+  });
+
+  it('本年新公开数量 and 对外公开总数量 from the ledger: Beijing dates, withdrawals, issued documents only; with drill-downs', async () => {
+    const figures = async (org: keyof StatsFixture['orgs'], subtree: boolean, y: number) => {
+      const v = (await reports.report('gov-2019', f.orgs[org], subtree, year(y))).values;
+      return [v['t2.regulation.published'], v['t2.regulation.total'], v['t2.normative.published'], v['t2.normative.total']];
+    };
+    expect(await figures('county', true, 2019)).toEqual([2, 4, 5, 7]);
+    expect(await figures('county', false, 2019)).toEqual([2, 4, 1, 0]); // h3 first published in 2019 and withdrawn by its end
+    expect(await figures('deptA', true, 2019)).toEqual([0, 0, 2, 4]); // g2 h2; i2 i13 g2 h2 (h5 never approved)
+    expect(await figures('county', true, 2018)).toEqual([2, 2, 3, 3]); // i8 i9; i2 (23:30 Beijing 31 Dec) i6 i13 — not h2
+    expect(await figures('county', true, 2020)).toEqual([0, 4, 1, 8]); // g3 first published 2020-01-06
+    const ids = async (cell: string) =>
+      (await reports.drill('gov-2019', f.orgs.county, true, year(2019), cell, { limit: 50, offset: 0 })).items.map((i) => i.itemId).sort();
+    const of = (...keys: string[]) => keys.map((k) => f.items[k].id).sort();
+    expect(await ids('t2.regulation.published')).toEqual(of('g1', 'h1'));
+    expect(await ids('t2.normative.published')).toEqual(of('g2', 'g4', 'h2', 'h3', 'h4'));
+    expect(await ids('t2.normative.total')).toEqual(of('i2', 'i6', 'i13', 'g2', 'g4', 'h2', 'h4'));
+    const h3 = (await reports.drill('gov-2019', f.orgs.county, true, year(2019), 't2.normative.published', { limit: 50, offset: 0 })).items.find(
+      (i) => i.itemId === f.items.h3.id,
+    )!;
+    expect(h3.publications.map((p) => [p.publishedAtBeijing, p.withdrawnAt])).toEqual([['2019-05-01 10:00', '2019-08-01T02:00:00.000Z']]);
+    const check = (await reports.report('gov-2019', f.orgs.county, true, year(2019))).checks.find((c) => c.id === 't2-normative-published')!;
+    expect(check).toMatchObject({ ok: true, detail: '5 ≤ 7' });
+    // The county's own items: one first published this year and withdrawn everywhere (new, not public at
+    // year end) against none still public: right figures breaking the inequality, so a warning, not a block.
+    const own = (await reports.report('gov-2019', f.orgs.county, false, year(2019))).checks.filter((c) => c.id.endsWith('-published') && !c.ok);
+    expect(own.length).toBeGreaterThan(0);
+    for (const c of own) expect(c.severity).toBe('warn');
   });
 
   it('manual entries of a filled table give back its printed totals; every check passes; the year freezes', async () => {
@@ -262,41 +318,35 @@ describe('gov-2019: the 2019 national annual-report format (real Postgres)', () 
 
   it('a failing check names the cells and blocks the freeze; fixing it lets the year freeze with signed figures kept', async () => {
     const tpl = reports.template('gov-2019');
-    await reports.saveManual(
-      'gov-2019',
-      f.orgs.county,
-      2019,
-      validateManualEntries(tpl, { 't3.carryOver.natural': 71, 't2.penalty.change': '-3', 't2.normative.published': 20 }),
-      user,
-    );
+    await reports.saveManual('gov-2019', f.orgs.county, 2019, validateManualEntries(tpl, { 't3.carryOver.natural': 71, 't2.penalty.change': '-3' }), user);
     const bad = await reports.report('gov-2019', f.orgs.county, true, year(2019));
     const failing = bad.checks.filter((c) => !c.ok);
     expect(failing.map((c) => [c.id, c.detail])).toEqual([
       ['t3-balance.natural', '821 + 18 ≠ 767 + 71'],
       ['t3-balance.total', '859 + 18 ≠ 805 + 71'],
       ['t2-penalty-items', '2 + -3 < 0'],
-      ['t2-normative-published', '20 > 19'],
     ]);
     expect(failing.map((c) => c.label)).toEqual([
       '第一项加第二项之和等于第三项加第四项之和（自然人）',
       '第一项加第二项之和等于第三项加第四项之和（总计）',
       '行政处罚：上一年项目数量加本年增/减不能为负数',
-      '规范性文件：本年新公开数量不能超过对外公开总数量',
     ]);
     const e = await rejects(reports.freeze('gov-2019', f.orgs.county, true, 2019, SIGNOFF, user));
     expect(e).toMatchObject({ status: 422, code: 'REPORT_CHECKS_FAILED' });
 
-    await reports.saveManual(
-      'gov-2019',
-      f.orgs.county,
-      2019,
-      validateManualEntries(tpl, { 't3.carryOver.natural': 72, 't2.penalty.change': '-2', 't2.normative.published': 2 }),
-      user,
-    );
+    await reports.saveManual('gov-2019', f.orgs.county, 2019, validateManualEntries(tpl, { 't3.carryOver.natural': 72, 't2.penalty.change': '-2' }), user);
     const frozen = await reports.freeze('gov-2019', f.orgs.county, true, 2019, SIGNOFF, user);
     expect(frozen.checks.every((c) => c.ok)).toBe(true);
     expect(frozen.values['t2.penalty.change']).toBe(-2);
     expect(frozen.values['t2.normative.made']).toBe(2);
+    expect([frozen.values['t2.normative.published'], frozen.values['t2.normative.total']]).toEqual([5, 7]);
+    // A document first published in 2019 but recorded after the freeze: the frozen cells keep their members, the drill-down shows it joined.
+    await f.addItem({ key: 'h6', org: 'county', kind: 'normative', written: '2018-09-09', category: '综合政务' });
+    await f.publish('h6', 'portal', '2019-11-11T02:00:00Z');
+    const drill = await reports.drill('gov-2019', f.orgs.county, true, year(2019), 't2.normative.total', { limit: 50, offset: 0 });
+    expect(drill.total).toBe(7);
+    expect(drill.items.map((i) => i.itemId)).not.toContain(f.items.h6.id);
+    expect(drill.sinceFreeze!.joined.map((i) => i.itemId)).toEqual([f.items.h6.id]);
     // The log keeps the signed values as entered.
     const log: { old_value: string; new_value: string }[] = await ds.query(
       `SELECT old_value::text, new_value::text FROM stats_manual_entry_log WHERE template_id = 'gov-2019' AND cell_id = 't2.penalty.change' ORDER BY id`,
@@ -353,8 +403,8 @@ describe('gov-2019: the 2019 national annual-report format (real Postgres)', () 
       );
       rowNo.set(label, n);
     });
-    expect(rows.get('规章')).toEqual([1, 1, 5]);
-    expect(rows.get('规范性文件')).toEqual([2, 2, 19]);
+    expect(rows.get('规章')).toEqual([1, 2, 4]);
+    expect(rows.get('规范性文件')).toEqual([2, 5, 7]);
     expect(rows.get('行政许可')).toEqual([22, 1, 23]);
     expect(rows.get('其他对外管理服务事项')).toEqual([1168, 173, 1341]);
     expect(rows.get('行政处罚')).toEqual([2, -2, 0]);
@@ -371,7 +421,12 @@ describe('gov-2019: the 2019 national annual-report format (real Postgres)', () 
     expect(header('第二十条第（一）项', 4)).toEqual(['信息内容', '本年新制作数量', '本年新公开数量', '对外公开总数量']);
     expect(header('第二十条第（五）项', 4)).toEqual(['信息内容', '上一年项目数量', '本年增/减', '处理决定数量']);
     expect(header('第二十条第（九）项', 3)).toEqual(['信息内容', '采购项目数量', '采购总金额']);
-    expect(ws.getCell(rowNo.get('行政处罚')!, 3).numFmt).toBe('0');
+    // 本年增/减 shows its sign (+1, -2, 0), as the filled tables print it; other counts are plain integers.
+    const signed = '+0;-0;0';
+    expect(
+      [rowNo.get('行政许可')!, rowNo.get('其他对外管理服务事项')!, rowNo.get('行政处罚')!, rowNo.get('行政事业性收费')!].map((n) => ws.getCell(n, 3).numFmt),
+    ).toEqual([signed, signed, signed, signed]);
+    expect(ws.getCell(rowNo.get('行政处罚')!, 2).numFmt).toBe('0');
     expect(ws.getCell(rowNo.get('政府集中采购')!, 3).numFmt).toBe('0.00##');
     const cs = wb.getWorksheet('校验')!;
     const results: string[] = [];
@@ -389,7 +444,7 @@ describe('gov-2019: the 2019 national annual-report format (real Postgres)', () 
     async () => {
       const doc = await reports.report('gov-2019', f.orgs.county, true, year(2019));
       const byLabel = new Map(libreOfficeRows(await new ReportExportService().toXlsx(doc)).map((r) => [r[0], r.slice(1)]));
-      expect(byLabel.get('行政许可')!.slice(0, 3)).toEqual(['22', '1', '23']);
+      expect(byLabel.get('行政许可')!.slice(0, 3)).toEqual(['22', '+1', '23']);
       expect(byLabel.get('行政处罚')!.slice(0, 3)).toEqual(['2', '-2', '0']);
       expect(byLabel.get('政府集中采购')!.slice(0, 2)).toEqual(['6', '25.10']); // 万元 amounts print with two decimals at least (numFmt 0.00##)
       expect(byLabel.get('（七）总计')!.slice(0, 7)).toEqual(['767', '35', '0', '0', '2', '1', '805']);

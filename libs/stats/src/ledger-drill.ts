@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { COUNTED, MetricDef, SqlParams, dimPredicate } from './metrics';
+import { COUNTED, DocMeasure, MetricDef, SqlParams, dimPredicate } from './metrics';
 import type { Period } from './period';
 import type { AddedRecord, CountSource, DrillItem, DrillPublication, DrillResult, SourceChoice } from './ledger-query.types';
 import { Db, Scope, scopeSql } from './ledger-scope';
@@ -24,7 +24,7 @@ export interface DrillCounts {
     choice?: SourceChoice,
     em?: EntityManager,
   ): Promise<{ counts: Map<string, number>; source: CountSource }>;
-  docCounts(scope: Scope | null, period: Period, wanted: { kind: string; measure: 'written' | 'repealed' | 'inForce' }[]): Promise<Map<string, number>>;
+  docCounts(scope: Scope | null, period: Period, wanted: { kind: string; measure: DocMeasure }[]): Promise<Map<string, number>>;
 }
 
 /**
@@ -262,10 +262,29 @@ export class LedgerDrill {
 /**
  * SQL condition on issued documents (stats_documents, alias `d`: the facts of each item's latest
  * approved version) for a document measure over [from, to] (date expressions).
+ *
+ * `published` and `publicTotal` read the ledger (主动公开 rows only, Beijing dates): `published` = the
+ * item's first publication ever falls in the period; `publicTotal` = at the end of the period the item
+ * is still public somewhere: a publication dated by then that was not withdrawn by then (withdrawal
+ * dated on or before the period's last Beijing day). Strict reading: an item whose every publication
+ * was withdrawn by the period end is not counted, whatever its 有效性; a withdrawal dated later does
+ * not take it out; 废止 without withdrawal keeps it in (the text is still published).
  */
-export function docCondition(measure: 'written' | 'repealed' | 'inForce', from: () => string, to: () => string): string {
+export function docCondition(measure: DocMeasure, from: () => string, to: () => string): string {
   if (measure === 'written') return `d.written_date BETWEEN ${from()} AND ${to()}`;
   if (measure === 'repealed') return `d.repealed_date BETWEEN ${from()} AND ${to()}`;
+  const counted = COUNTED.replace(/\bp\./g, 'dp.');
+  if (measure === 'published') {
+    return `(SELECT (min(dp.published_at) AT TIME ZONE 'Asia/Shanghai')::date FROM publication_records dp WHERE dp.item_id = d.item_id AND ${counted})
+      BETWEEN ${from()} AND ${to()}`;
+  }
+  if (measure === 'publicTotal') {
+    const end = to();
+    return `EXISTS (SELECT 1 FROM publication_records dp WHERE dp.item_id = d.item_id AND ${counted}
+      AND (dp.published_at AT TIME ZONE 'Asia/Shanghai')::date <= ${end}
+      AND NOT EXISTS (SELECT 1 FROM publication_withdrawals dw WHERE dw.publication_record_id = dp.id
+        AND (dw.withdrawn_at AT TIME ZONE 'Asia/Shanghai')::date <= ${end}))`;
+  }
   // In force at the end of the period: issued by then, not repealed by then; a 废止/失效 item
   // without a 废止日期 cannot be placed in time and is taken as no longer in force.
   const end = to();

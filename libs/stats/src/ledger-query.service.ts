@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { assembleChannelCounts } from './channel-counts';
 import { DrillOptions, LedgerDrill, docCondition } from './ledger-drill';
 import { Db, Scope, scopeSql } from './ledger-scope';
-import { COUNTED, DimPrefix, MetricDef, PREFIX_COLUMN, SqlParams, dimPredicate } from './metrics';
+import { COUNTED, DimPrefix, DocMeasure, MetricDef, PREFIX_COLUMN, SqlParams, dimPredicate } from './metrics';
 import { Period } from './period';
 import type { AddedRecord, ChannelCounts, CountSource, DrillResult, SourceChoice } from './ledger-query.types';
 import { StatsCatalogue } from './stats-catalogue';
@@ -118,12 +118,7 @@ export class LedgerQueryService {
    * Document counts by kind (成文日期 / 废止日期) over issued documents: items with an approved version, with
    * that version's facts (stats_documents, migration 1732008300000), keyed "<kind>.<measure>".
    */
-  async docCounts(
-    scope: Scope | null,
-    period: Period,
-    wanted: { kind: string; measure: 'written' | 'repealed' | 'inForce' }[],
-    em?: EntityManager,
-  ): Promise<Map<string, number>> {
+  async docCounts(scope: Scope | null, period: Period, wanted: { kind: string; measure: DocMeasure }[], em?: EntityManager): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (!wanted.length) return out;
     const params = new SqlParams();

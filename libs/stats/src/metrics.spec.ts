@@ -10,6 +10,9 @@ describe('metrics', () => {
     expect(parseMetric('ledger.response.otherWays')).toEqual({ type: 'dimDiff', plus: 'f:response', minus: 'f:response-newmedia' });
     expect(parseMetric('ledger.account.3F2504E0-4F89-11D3-9A0C-0305E82C3301')).toEqual({ type: 'dim', dim: 'a:3f2504e0-4f89-11d3-9a0c-0305e82c3301' });
     expect(parseMetric('docs.normative.inForce')).toEqual({ type: 'docs', kind: 'normative', measure: 'inForce' });
+    expect(parseMetric('docs.regulation.published')).toEqual({ type: 'docs', kind: 'regulation', measure: 'published' });
+    expect(parseMetric('docs.normative.publicTotal')).toEqual({ type: 'docs', kind: 'normative', measure: 'publicTotal' });
+    expect(parseMetric('docs.normative.withdrawn')).toBeNull();
     expect(parseMetric('docs.memo.written')).toBeNull();
     expect(parseMetric('ledger.channel.Bad Type')).toBeNull();
     expect(parseMetric('ledger.row.Bad Row')).toBeNull();

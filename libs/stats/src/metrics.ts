@@ -17,11 +17,15 @@ import { ITEM_KINDS } from '@app/domain/enums/domain-enums';
  *   ledger.response.otherWays        (responses published in the period, none of them on new media)
  *   ledger.kind.<kind> | ledger.category.<主题分类> | ledger.account.<account id>
  *   docs.<kind>.written | docs.<kind>.repealed | docs.<kind>.inForce
+ *   docs.<kind>.published            (issued documents first published — first 主动公开 ledger row — in the period)
+ *   docs.<kind>.publicTotal          (issued documents published by the period end and not withdrawn everywhere by then)
  * Still accepted, as stored before report rows were data: ledger.group.other (= ledger.row.other)
  * and ledger.response.weiboWechat (= ledger.response.newMedia).
  */
-export type MetricDef =
-  { type: 'dim'; dim: string } | { type: 'dimDiff'; plus: string; minus: string } | { type: 'docs'; kind: string; measure: 'written' | 'repealed' | 'inForce' };
+export type MetricDef = { type: 'dim'; dim: string } | { type: 'dimDiff'; plus: string; minus: string } | { type: 'docs'; kind: string; measure: DocMeasure };
+
+/** What a document metric counts among issued documents (`docCondition` in ledger-drill.ts). */
+export type DocMeasure = 'written' | 'repealed' | 'inForce' | 'published' | 'publicTotal';
 
 /** The dimension of responses published on new media (政务新媒体). */
 export const NEW_MEDIA_RESPONSE_DIM = 'f:response-newmedia';
@@ -57,9 +61,9 @@ export function parseMetric(id: string): MetricDef | null {
   if (m) return m[1].length <= 100 ? { type: 'dim', dim: `c:${m[1]}` } : null;
   m = /^ledger\.account\.(.+)$/.exec(id);
   if (m) return UUID_RE.test(m[1]) ? { type: 'dim', dim: `a:${m[1].toLowerCase()}` } : null;
-  m = /^docs\.([a-z]+)\.(written|repealed|inForce)$/.exec(id);
+  m = /^docs\.([a-z]+)\.(written|repealed|inForce|published|publicTotal)$/.exec(id);
   if (m && (ITEM_KINDS as readonly string[]).includes(m[1])) {
-    return { type: 'docs', kind: m[1], measure: m[2] as 'written' | 'repealed' | 'inForce' };
+    return { type: 'docs', kind: m[1], measure: m[2] as DocMeasure };
   }
   return null;
 }

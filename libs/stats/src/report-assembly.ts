@@ -55,6 +55,7 @@ export function assembleReport(
       drillable: !!c.metric,
     };
     if (c.metric) out.metric = c.metric;
+    if (c.manual === 'signedInteger') out.signed = true;
     if (c.manual) {
       out.enteredBy = m ? (m.enteredByName ?? m.enteredBy) : null;
       out.enteredAt = m ? m.enteredAt : null;

@@ -25,6 +25,8 @@ export interface CellValue {
   source: 'computed' | 'manual' | 'sum' | 'info';
   metric?: string;
   valueType: 'integer' | 'decimal';
+  /** A manual `signedInteger` cell (本年增/减): printed with its sign. Absent in reports frozen before it existed. */
+  signed?: boolean;
   unit?: string;
   column?: string;
   /** Manual entries: who entered the value and when. */

@@ -4,6 +4,7 @@ import { headerLayout } from './header-layout';
 import { beijingDateOf, parseDate } from './period';
 import type { CellDrill, CellValue, ReportDoc, SectionDoc } from './report-doc.types';
 import { StatsCatalogue } from './stats-catalogue';
+import { SIGNED_NUM_FMT } from './signed-manual';
 
 const THIN = { style: 'thin' as const };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
@@ -149,7 +150,7 @@ export class ReportExportService {
         if (c.source === 'info') cell.value = c.text ?? '';
         else if (c.value !== null) {
           cell.value = c.value;
-          cell.numFmt = c.valueType === 'decimal' ? '0.00##' : '0';
+          cell.numFmt = c.signed ? SIGNED_NUM_FMT : c.valueType === 'decimal' ? '0.00##' : '0';
         }
         cell.alignment = { horizontal: c.source === 'info' ? 'left' : 'right', vertical: 'middle' };
       });

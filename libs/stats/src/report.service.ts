@@ -9,7 +9,7 @@ import { LedgerQueryService, Scope } from './ledger-query.service';
 import type { SourceChoice } from './ledger-query.types';
 import { copyPreviousYearManual } from './manual-copy';
 import { assertNotFrozen, lockReport, ManualEntries } from './manual-entries';
-import { MetricDef, metricValue, parseMetric } from './metrics';
+import { DocMeasure, MetricDef, metricValue, parseMetric } from './metrics';
 import { Period, yearPeriod } from './period';
 import type { CellDrill, FrozenView, ManualCopyView, ReopenedView, ReportDoc, Signoff } from './report-doc.types';
 import { freezeHistory, reopenedVariant } from './freeze-history';
@@ -110,7 +110,7 @@ export class ReportService {
     const site = websiteDefOf(tpl);
     if (site) return this.website.compute(tpl, site, org, subtree, period, em, choice);
     const scope = scopeOf(org, subtree);
-    const docsWanted: { kind: string; measure: 'written' | 'repealed' | 'inForce' }[] = [];
+    const docsWanted: { kind: string; measure: DocMeasure }[] = [];
     for (const { cell } of tpl.cellIndex.values()) {
       const def = cell.metric ? parseMetric(cell.metric)! : null;
       if (def?.type === 'docs') docsWanted.push({ kind: def.kind, measure: def.measure });

@@ -6,6 +6,9 @@
 const MAX_VALUE = 1e12;
 const REASON = '必须是整数（减少用负数表示，如 -8）';
 
+/** The XLSX number format of a signed cell: +1, -2, 0, as filled tables print 本年增/减. */
+export const SIGNED_NUM_FMT = '+0;-0;0';
+
 export function parseSignedInteger(v: unknown): { value: string } | { reason: string } {
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || !Number.isInteger(v)) return { reason: REASON };
