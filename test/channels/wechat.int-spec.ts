@@ -374,7 +374,15 @@ describe('WeChat adapter against the simulator', () => {
     );
     expect(row.status_reason).toContain('WECHAT_48001');
     expect(row.status_reason).toContain('接口的权限');
-    const d2 = await delivery(kept.id);
+    // The account stops and the delivery records its error in separate writes: wait for the second.
+    const d2 = await waitFor(
+      async () => {
+        const d = await delivery(kept.id);
+        return d.last_error_message ? d : null;
+      },
+      20_000,
+      'withdrawal error recorded on the delivery',
+    );
     expect(d2.state).toBe('withdrawing');
     expect(d2.last_error_message).toContain('撤回失败');
     expect(records(kept.title)[0].deleted).toBe(false);
