@@ -32,10 +32,14 @@ export function reminderSteps(settings: Settings | null | undefined): ReminderSt
   return steps.length ? steps : DEFAULT_REMINDER_STEPS;
 }
 
-function thresholds(settings: Settings | null | undefined): InspectionInput['thresholds'] {
+export function inspectionThresholds(settings: Settings | null | undefined): InspectionInput['thresholds'] {
   const raw = settings?.inspectionThresholds as Record<string, unknown> | undefined;
   const out: Record<string, number> = {};
-  for (const k of Object.keys(VETO_THRESHOLDS)) if (Number.isInteger(raw?.[k]) && (raw![k] as number) > 0) out[k] = raw![k] as number;
+  // An office may be stricter than the national indicators (a lower threshold), never laxer.
+  for (const k of Object.keys(VETO_THRESHOLDS) as (keyof typeof VETO_THRESHOLDS)[]) {
+    const v = raw?.[k];
+    if (Number.isInteger(v) && (v as number) > 0) out[k] = Math.min(v as number, VETO_THRESHOLDS[k]);
+  }
   return out;
 }
 
@@ -53,7 +57,7 @@ export async function collectInspectionInput(ds: DataSource, registry: ChannelRe
   const orgRows: { id: string; settings: Settings }[] = await ds.query(`SELECT id, settings FROM organisations WHERE id = ANY($1::uuid[])`, [orgIds]);
   const orgs = new Map(orgRows.map((o) => [o.id, o.settings ?? {}]));
   const first = orgs.get(orgIds[0]) ?? {};
-  const input: InspectionInput = { ...empty, reminderSteps: reminderSteps(first), thresholds: thresholds(first) };
+  const input: InspectionInput = { ...empty, reminderSteps: reminderSteps(first), thresholds: inspectionThresholds(first) };
   input.columns = await columns(ds, registry, orgIds, orgs, cutoff);
   input.accounts = await accounts(ds, registry, orgIds, orgs, cutoff);
   input.policies = await policies(ds, registry, orgIds, orgs, cutoff, fromDayNumber(toDayNumber(today) - 365));

@@ -71,4 +71,23 @@ describe('inspection rules (国办秘函〔2019〕19号)', () => {
     expect(r.vetoes[0]).toMatchObject({ code: 'backdated', keys: ['i'] });
     expect(r.backdated[0].message).toBe('《通知》的发布日期2026-11-01早于首次确认发布日期2026-11-02，属伪造发稿日期（单项否决）。');
   });
+
+  it('a setting may shorten a new-media account’s two weeks, never lengthen them', () => {
+    const acc = (maxIdleDays: number) => ({
+      key: `wx${maxIdleDays}`,
+      organisationId: 'org',
+      accountId: `wx${maxIdleDays}`,
+      accountName: '示范县发布',
+      channelType: 'wechat',
+      lastPublished: '2026-11-02',
+      scheduled: [],
+      since: '2026-01-01',
+      maxIdleDays,
+    });
+    const r = computeInspection({ today: '2026-11-17', columns: [], accounts: [acc(30), acc(7)], policies: [], backdated: [] });
+    // 30 days asked for: the national 14 still applies (updated 11-02, stale from 11-17)
+    expect(r.accounts.find((a) => a.key === 'wx30')).toMatchObject({ status: 'stale', breachDate: '2026-11-17' });
+    // 7 days: stricter, honoured
+    expect(r.accounts.find((a) => a.key === 'wx7')).toMatchObject({ status: 'stale', breachDate: '2026-11-10' });
+  });
 });

@@ -136,7 +136,8 @@ function columnResult(c: ColumnInput, today: string, steps: readonly ReminderSte
 }
 
 function accountResult(a: AccountInput, today: string, steps: readonly ReminderStep[], isWorking: (d: string) => boolean): TargetResult {
-  const period = a.maxIdleDays && a.maxIdleDays !== 14 ? { days: a.maxIdleDays } : NEW_MEDIA_PERIOD;
+  // The indicator's two weeks is the longest an account may idle: a setting may shorten it, never lengthen it.
+  const period = a.maxIdleDays && a.maxIdleDays < (NEW_MEDIA_PERIOD.days ?? 14) ? { days: a.maxIdleDays } : NEW_MEDIA_PERIOD;
   const label = `政务新媒体账号“${a.accountName}”`;
   const base = {
     kind: 'account' as const,
