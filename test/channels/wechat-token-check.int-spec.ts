@@ -101,7 +101,8 @@ describe('WeChat token mode, account check and title limits', () => {
           'account with the wrong secret stopped',
         );
         expect(row.status_reason).toMatch(/AppSecret/);
-        expect((await delivery(item.id)).state).toBe('pending');
+        // the account stops first; the delivery goes back to waiting in the runner's next write
+        await waitFor(async () => ((await delivery(item.id)).state === 'pending' ? true : null), 20_000, 'delivery waiting for the account');
         const check = await admin.post(`/channel-accounts/${wrong.id}/check`);
         expect(check.status).toBe(200);
         expect(check.data.ok).toBe(false);

@@ -223,8 +223,8 @@ describe('WeChat adapter against the simulator', () => {
     );
     expect(row.status_reason).toContain('WECHAT_40164');
     expect(row.status_reason).toContain('IP白名单');
-    const d = await delivery(item.id);
-    expect(d.state).toBe('pending');
+    // the account stops first; the delivery goes back to waiting in the runner's next write
+    await waitFor(async () => ((await delivery(item.id)).state === 'pending' ? true : null), 20_000, 'delivery waiting for the account');
     expect(records(item.title)).toHaveLength(0);
   });
 

@@ -189,7 +189,8 @@ describe('Weibo adapter against the simulator', () => {
     );
     expect(row.status_reason).toContain('WEIBO_21327');
     expect(row.status_reason).toContain('重新授权');
-    expect((await delivery(item.id)).state).toBe('pending');
+    // the account stops first; the delivery goes back to waiting in the runner's next write
+    await waitFor(async () => ((await delivery(item.id)).state === 'pending' ? true : null), 20_000, 'delivery waiting for the account');
   });
 
   it('permanent refusals (20018 illegal URL, error_code as a number) fail with the platform message', async () => {
