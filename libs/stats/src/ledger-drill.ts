@@ -296,7 +296,7 @@ export function docCondition(measure: DocMeasure, from: () => string, to: () => 
  * the cell) or `joined` (entered the cell after the freeze) otherwise. `pubMarks`: mark each
  * publication recorded after the freeze (ledger cells).
  */
-function toDrillItem(r: any, marks: 'frozen' | 'joined' | null, pubMarks: boolean): DrillItem {
+export function toDrillItem(r: any, marks: 'frozen' | 'joined' | null, pubMarks: boolean): DrillItem {
   const pubs: DrillPublication[] = (r.pubs ?? []).map((p: any) => {
     const at = new Date(p.publishedAt);
     const out: DrillPublication = {

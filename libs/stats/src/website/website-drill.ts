@@ -1,13 +1,12 @@
 import { AppError } from '@app/common/errors/app-error';
 import type { Db, Scope } from '../ledger-scope';
 import { scopeSql } from '../ledger-scope';
-import type { DrillItem, DrillPublication, DrillResult } from '../ledger-query.types';
+import type { DrillItem, DrillResult } from '../ledger-query.types';
+import { toDrillItem } from '../ledger-drill';
 import { COUNTED, SqlParams } from '../metrics';
 import type { Period } from '../period';
 import type { CellDrill } from '../report-doc.types';
 import { ITEM_FIGURES, type SiteFigure, type WebsiteDef } from './website-template';
-
-const BEIJING_OFFSET_MS = 8 * 3600_000;
 
 /** The ledger-row condition (alias `p`) of a site figure that counts items; null for figures that count columns or accounts. */
 function figurePredicate(def: WebsiteDef, figure: SiteFigure, add: (v: unknown) => string): string | null {
@@ -73,37 +72,9 @@ async function drillMode(
     q.values,
   );
   const items = rows.map((r: any): DrillItem => {
-    const pubs: DrillPublication[] = (r.pubs ?? []).map((p: any) => {
-      const at = new Date(p.publishedAt);
-      const out: DrillPublication = {
-        recordId: String(p.recordId),
-        channelType: p.channelType,
-        accountId: p.accountId ?? null,
-        accountName: p.accountName ?? null,
-        publishedAt: at.toISOString(),
-        publishedAtBeijing: new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' '),
-        externalUrl: p.externalUrl ?? null,
-        manual: !!p.manual,
-        withdrawnAt: p.withdrawnAt ? new Date(p.withdrawnAt).toISOString() : null,
-      };
-      if (opts.watermark) out.afterFreeze = !!p.afterFreeze;
-      return out;
-    });
-    const item: DrillItem = {
-      itemId: r.id,
-      title: r.title,
-      indexNo: r.index_no,
-      kind: r.kind,
-      category: r.category,
-      organisationId: r.organisation_id,
-      organisationName: r.organisation_name,
-      writtenDate: r.written_date ?? null,
-      repealedDate: r.repealed_date ?? null,
-      validity: r.validity,
-      channels: [...new Set(pubs.map((p) => p.channelType))].sort(),
-      publications: pubs,
-      links: [...new Set(pubs.map((p) => p.externalUrl).filter((u): u is string => !!u))],
-    };
+    // A site figure's rows carry no channel list: it is the channels of the publications listed.
+    const channels = [...new Set(((r.pubs ?? []) as { channelType: string }[]).map((p) => p.channelType))].sort();
+    const item = toDrillItem({ ...r, channels }, null, !!opts.watermark);
     if (opts.mode === 'joined') item.afterFreeze = true;
     return item;
   });
