@@ -18,18 +18,7 @@ import { canonicalJson } from '@app/stats/bundles/canonical-json';
 import { keyIdOf, rawPublicKey, signText } from '@app/stats/bundles/ed25519-keys';
 import { yearPeriod } from '@app/stats/period';
 import type { ReportService } from '@app/stats/report.service';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const s = process.hrtime.bigint();
-  const v = await fn();
-  return [Number(process.hrtime.bigint() - s) / 1e6, v];
-}
+import { median, timed } from './bench-timing';
 
 export async function benchAggregation(
   ds: DataSource,

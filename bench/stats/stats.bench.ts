@@ -28,6 +28,7 @@ import { TemplateRegistry } from '@app/stats/template-registry.service';
 import { benchWebsiteAnnual } from './website-annual';
 import { benchAggregation } from './aggregation';
 import { accountId, buildOrgs, CHANNELS, DAY, DECLARED, generate, itemId, orgId, prng, USER_ID } from './stats-data';
+import { median, timed } from './bench-timing';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
@@ -38,12 +39,6 @@ const YEARS = [2019, 2020, 2021, 2022, 2023];
 const TIMED_YEAR = 2021;
 
 const log = (msg: string) => console.log(`[bench:stats] ${msg}`);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 async function copyRows(client: Client, sql: string, chunks: AsyncIterable<string> | Iterable<string>) {
   await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
@@ -244,11 +239,7 @@ async function main() {
         '2-2-5': n('response') - n('response_wbwx'),
       };
     };
-    const time = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
-      const s = process.hrtime.bigint();
-      const v = await fn();
-      return [Number(process.hrtime.bigint() - s) / 1e6, v];
-    };
+    const time = timed;
     await fast();
     await fast();
     const fastTimes: number[] = [];
