@@ -82,7 +82,21 @@ describe('delivery engine: outcome classification (test channel)', () => {
     expect(recordsFor(tok)).toHaveLength(1);
     const ev = await eventsOf(sys, d.id);
     expect(ev.some((e) => e.kind === 'reconcile' && /"found":false/.test((e as any).response))).toBe(true);
-    expect(ev.filter((e) => e.call === 'POST /posts')).toHaveLength(2);
+    // Sent again only after a reconciliation found nothing, and published by the last send. On a loaded
+    // machine a kept-alive socket the simulator closed meanwhile can reset a second send (a real-world
+    // race, seen in a loaded CI run): it is again reconciled before the next send, so the rule holds
+    // for every send, not just for exactly two.
+    const posts = ev.filter((e) => e.call === 'POST /posts');
+    expect(posts.length).toBeGreaterThanOrEqual(2);
+    expect(posts.slice(0, -1).every((p) => p.error_code === 'ECONNRESET')).toBe(true);
+    expect(posts[posts.length - 1].error_code).toBeNull();
+    const calls = ev.filter((e) => e.call === 'POST /posts' || e.kind === 'reconcile');
+    calls.forEach((e, i) => {
+      if (e.call === 'POST /posts' && i > 0) {
+        expect(calls[i - 1].kind).toBe('reconcile');
+        expect((calls[i - 1] as any).response).toMatch(/"found":false/);
+      }
+    });
   });
 
   it('busy twice: retried with backoff, published on the third attempt', async () => {
