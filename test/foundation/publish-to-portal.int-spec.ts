@@ -69,7 +69,9 @@ describe('write → review → portal', () => {
     expect(served).toBe(page);
     const index = await fs.readFile(path.join(sys.portalDir, 'index.html'), 'utf8');
     expect(index).toContain(`articles/${id}.html`);
-    expect(await fs.readFile(path.join(sys.portalDir, 'sitemap.xml'), 'utf8')).toContain(`/site/articles/${id}.html`);
+    // sitemap.xml is an index of bounded files (issue 17); the article is in one of them
+    expect(await fs.readFile(path.join(sys.portalDir, 'sitemap.xml'), 'utf8')).toContain('/site/sitemaps/1.xml');
+    expect(await fs.readFile(path.join(sys.portalDir, 'sitemaps', '1.xml'), 'utf8')).toContain(`/site/articles/${id}.html`);
     expect(await fs.readFile(path.join(sys.portalDir, 'rss.xml'), 'utf8')).toContain('关于做好2026年冬季供暖工作的通知');
 
     const ledger = await sys.ds.query(`SELECT * FROM publication_records WHERE item_id = $1`, [id]);

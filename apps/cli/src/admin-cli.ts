@@ -2,6 +2,7 @@ import * as bcrypt from 'bcryptjs';
 import { Client } from 'pg';
 import { passwordProblems } from '@app/common/auth/password-policy';
 import { ADMIN_ROLE } from '@app/common/auth/roles';
+import { portalRebuild, PortalRebuildError } from './portal-rebuild-command';
 
 /**
  * The server-side administration commands an installation needs before (or without) the console:
@@ -27,8 +28,13 @@ export const USAGE = `usage:
       creates the first (root) organisation and its admin; the password is read from stdin
   npm run cli -- reset-password --username <name>
       sets a new password for any user and ends the user's sessions; the password is read from stdin
+  npm run portal:rebuild -- --site <key> | --all      (same as npm run cli -- portal-rebuild ...)
+      rewrites every page of a portal site (--site / for the root site) from the database, in batches, with progress
 Both need DATABASE_URL (migrated: npm run migration:run). Passwords follow the sign-in policy:
 at least 10 characters, three of lower case / upper case / digits / symbols, not a common password.`;
+
+/** Options that take no value. */
+const FLAGS = new Set(['all']);
 
 export function parseArgs(argv: string[]): { command: string; opts: Record<string, string> } {
   const [command, ...rest] = argv;
@@ -37,6 +43,10 @@ export function parseArgs(argv: string[]): { command: string; opts: Record<strin
     const a = rest[i];
     if (!a.startsWith('--')) throw new CliError(`unexpected argument: ${a}`);
     const key = a.slice(2);
+    if (FLAGS.has(key)) {
+      opts[key] = 'true';
+      continue;
+    }
     const v = rest[i + 1];
     if (v === undefined || v.startsWith('--')) throw new CliError(`--${key} needs a value`);
     opts[key] = v;
@@ -59,16 +69,32 @@ async function strongPassword(io: CliIo, username: string): Promise<string> {
 }
 
 /** Runs one command against `databaseUrl`; returns the exit code. Refusals write nothing. */
-export async function runCli(argv: string[], databaseUrl: string | undefined, io: CliIo): Promise<number> {
+export async function runCli(
+  argv: string[],
+  databaseUrl: string | undefined,
+  io: CliIo,
+  /** The portal settings' environment (tests); by default the config module reads the process's. */
+  env?: Record<string, string | undefined>,
+): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv);
-    if (!['bootstrap', 'reset-password'].includes(parsed.command)) throw new CliError(parsed.command ? `unknown command: ${parsed.command}` : 'no command');
+    if (!['bootstrap', 'reset-password', 'portal-rebuild'].includes(parsed.command))
+      throw new CliError(parsed.command ? `unknown command: ${parsed.command}` : 'no command');
     if (!databaseUrl) throw new CliError('DATABASE_URL is not set');
   } catch (e) {
     io.err((e as Error).message);
     io.err(USAGE);
     return 2;
+  }
+  if (parsed.command === 'portal-rebuild') {
+    try {
+      await portalRebuild(databaseUrl, parsed.opts, io, env);
+      return 0;
+    } catch (e) {
+      io.err(e instanceof PortalRebuildError ? e.message : `failed: ${(e as Error).message}`);
+      return e instanceof PortalRebuildError ? 2 : 1;
+    }
   }
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();

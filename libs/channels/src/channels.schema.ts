@@ -7,6 +7,7 @@ import { DeliveryEngine1732000700000 } from './engine/migrations/1732000700000-d
 import { GazetteLedSchema1732004100000 } from './migrations/1732004100000-gazette-led-schema';
 import { DeliveryNotifyPerStatement1732005100000 } from './engine/migrations/1732005100000-delivery-notify-per-statement';
 import { PrivateUploadsPortalState1732005700000 } from './portal/migrations/1732005700000-private-uploads-portal-state';
+import { PortalPagedLists1732009000000 } from './portal/migrations/1732009000000-portal-paged-lists';
 
 /** Entities of the channels' own tables (gazette issues, LED programs...). A new entity: one line at the end. */
 // prettier-ignore
@@ -27,6 +28,7 @@ export const CHANNELS_MIGRATIONS = [
   GazetteLedSchema1732004100000,
   DeliveryNotifyPerStatement1732005100000,
   PrivateUploadsPortalState1732005700000,
+  PortalPagedLists1732009000000,
 ];
 
 /** What libs/channels brings to the database; composed by the apps in libs/composition/src/app-schema.ts. */

@@ -1,4 +1,5 @@
-import { PortalArticle, renderArticle, renderColumn, renderWithdrawn, SiteInfo } from './portal-templates';
+import { renderColumnPage } from './portal-list-templates';
+import { PortalArticle, renderArticle, renderWithdrawn, SiteInfo } from './portal-templates';
 
 // Issue 16 point 5: pages print the Beijing (Asia/Shanghai) calendar day of an instant, not its UTC day.
 const site: SiteInfo = { siteName: '永定区人民政府', siteDomain: 'www.yd.gov.cn', siteIdCode: '4308020001', baseUrl: 'https://www.yd.gov.cn' };
@@ -37,7 +38,7 @@ describe('portal pages print Beijing days', () => {
 
   it('an article without a 发布日期 falls back on the Beijing day of its publication', () => {
     expect(renderArticle(site, article(), { interpretations: [] })).toContain('2019-01-01');
-    const column = renderColumn(site, '通知公告', [article()]);
+    const column = renderColumnPage(site, '通知公告', [article()], 1, 1, true);
     expect(column).toContain('>2019-01-01</time>');
   });
 });

@@ -10,7 +10,7 @@ import type { FieldProblem } from '@app/common/errors/app-error';
  */
 
 /** Names the site root uses for its own files: a nested site may not take them. */
-const RESERVED_FIRST = new Set(['articles', 'columns', 'uploads', 'gazette', '_data']);
+const RESERVED_FIRST = new Set(['articles', 'columns', 'catalogue', 'sitemaps', 'uploads', 'gazette', '_data']);
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const FIELD = 'settings.directory';
 

@@ -84,7 +84,14 @@ describe('PortalSiteWriter', () => {
     await pub(w, snap('b'));
     await w.withdraw('a', new Date('2026-02-01T00:00:00Z'));
     expect(await fs.readFile(path.join(dir, articlePath('a')), 'utf8')).toContain('该信息已撤回');
-    for (const f of ['index.html', 'sitemap.xml', 'rss.xml', `columns/${columnSlug('教育')}.html`]) {
+    for (const f of [
+      'index.html',
+      'sitemaps/1.xml',
+      'rss.xml',
+      'catalogue/1.html',
+      `columns/${columnSlug('教育')}.html`,
+      `columns/${columnSlug('教育')}/1.html`,
+    ]) {
       const text = await fs.readFile(path.join(dir, f), 'utf8');
       expect(text).not.toContain(articlePath('a'));
       expect(text).toContain(articlePath('b'));

@@ -1,35 +1,34 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { componentLogger } from '@app/common/logging/logger';
 import { writeFileAtomic } from './atomic-write';
-import type { PortalReader, PortalState } from './portal-state';
-import {
-  PortalArticle,
-  SiteInfo,
-  articlePath,
-  columnSlug,
-  publicFields,
-  renderArticle,
-  renderColumn,
-  renderIndex,
-  renderRss,
-  renderSitemap,
-  renderWithdrawn,
-} from './portal-templates';
+import { DEFAULT_LIST_SIZES, PortalListSizes, PortalLists } from './portal-lists';
+import { PORTAL_LIST_LAYOUT, rebuildSite, RebuildOptions } from './portal-rebuild';
+import type { NumberedArticle, PortalReader, PortalState, PortalStateTx } from './portal-state';
+import { PortalArticle, SiteInfo, articlePath, publicFields, renderArticle, renderWithdrawn } from './portal-templates';
+
+const log = componentLogger('portal');
+
+/** Article page writes in flight during a full rebuild. */
+const REBUILD_WRITES_IN_FLIGHT = 8;
 
 /** Copies the bytes of a private upload to a place in the site (only when publishing). */
 export type UploadCopier = (key: string, dest: string) => Promise<void>;
 
 /**
  * Owns one portal site directory. The directory holds only what the public pages show: article pages,
- * lists (信息公开目录, columns), sitemap.xml, rss.xml and the public copies of the uploads published
+ * paged lists (信息公开目录, columns), sitemaps, rss.xml and the public copies of the uploads published
  * articles use (uploads/<key>). What the site shows is kept in Postgres (PortalState), never as data
- * files in the directory. List rebuilds are coalesced within a process and re-checked after writing,
- * so concurrent processes converge on lists that include every article.
+ * files in the directory. A publication or withdrawal rewrites a bounded set of files (its page, the
+ * pages linking it, the list pages that show it: see PortalLists.apply), all under the site lock, so
+ * concurrent processes converge without re-reading the site.
  */
 export class PortalSiteWriter {
-  private rebuilding: Promise<void> | null = null;
-  private rebuildAgain = false;
   private legacy: Promise<void> | null = null;
+  private layoutChecked: Promise<void> | null = null;
+  readonly lists: PortalLists;
+  /** Files this writer has written (for benchmarks and tests of the cost of a change). */
+  filesWritten = 0;
 
   constructor(
     readonly dir: string,
@@ -38,7 +37,17 @@ export class PortalSiteWriter {
     private readonly copyUpload: UploadCopier = async () => {
       throw new Error('no upload store');
     },
-  ) {}
+    sizes: Partial<PortalListSizes> = {},
+    private readonly onWrite?: (rel: string) => void,
+  ) {
+    this.lists = new PortalLists(site, { ...DEFAULT_LIST_SIZES, ...sizes }, (rel, content) => this.writeFile(rel, content));
+  }
+
+  private async writeFile(rel: string, content: string): Promise<void> {
+    await writeFileAtomic(path.join(this.dir, rel), content);
+    this.filesWritten++;
+    this.onWrite?.(rel);
+  }
 
   readArticle(itemId: string): Promise<PortalArticle | null> {
     return this.state.get(itemId);
@@ -50,11 +59,12 @@ export class PortalSiteWriter {
 
   /**
    * Writes (or replaces, for a revision) an article page with the public copies of the uploads it uses
-   * (`uploadKeys`, whose URLs in the article already point at the copies), then the lists. Copies a
-   * revision no longer uses leave the site unless another published article uses them.
+   * (`uploadKeys`, whose URLs in the article already point at the copies), the pages linking it and the
+   * list pages showing it. Copies a revision no longer uses leave the site unless another published
+   * article uses them.
    */
   async publish(article: PortalArticle, uploadKeys: string[] = []): Promise<PortalArticle> {
-    await this.importLegacy();
+    await this.prepare();
     const a: PortalArticle = { ...article, snapshot: publicFields(article.snapshot), withdrawn: false };
     await this.state.locked(async (st) => {
       for (const key of uploadKeys) {
@@ -62,36 +72,61 @@ export class PortalSiteWriter {
         if (!(await exists(dest))) await this.copyUpload(key, dest);
       }
       const orphans = await st.setUploads(a.snapshot.itemId, uploadKeys);
-      await st.save(a);
+      const placed = await st.save(a);
       await this.removeUploads(orphans);
-      await this.writeArticlePage(a, st);
+      const related = await this.writeArticlePage(a, st);
+      await this.refreshRelated(related, st);
+      await this.lists.apply(st, placed);
     });
-    await this.refreshRelated(a);
-    await this.rebuildLists();
     return a;
   }
 
   /**
-   * Takes an article back: the page becomes a notice that names only its 索引号, the lists drop it, the
-   * pages linking it (its policy, its interpretations) are written again without it, and the public
-   * copies of its uploads leave unless another published article of the site uses them. The state keeps
-   * only what the notice shows.
+   * Takes an article back: the page becomes a notice that names only its 索引号, the list pages that
+   * showed it are written without it, the pages linking it (its policy, its interpretations) are
+   * written again without it, and the public copies of its uploads leave unless another published
+   * article of the site uses them. The state keeps only what the notice shows.
    */
   async withdraw(itemId: string, at: Date): Promise<PortalArticle | null> {
-    await this.importLegacy();
+    await this.prepare();
     const before = await this.state.locked(async (st) => {
       const a = await st.get(itemId);
       if (!a) return null;
       const orphans = await st.setUploads(itemId, []);
-      await st.save(withdrawnOf(a, at));
+      const placed = await st.save(withdrawnOf(a, at));
       await this.removeUploads(orphans);
-      await writeFileAtomic(path.join(this.dir, a.path), renderWithdrawn(this.site, withdrawnOf(a, at)));
+      await this.writeFile(a.path, renderWithdrawn(this.site, withdrawnOf(a, at)));
+      await this.refreshRelated(await st.related(a.snapshot.itemId, a.snapshot.policyItemId), st);
+      await this.lists.apply(st, placed);
       return a;
     });
-    if (!before) return null;
-    await this.refreshRelated(before);
-    await this.rebuildLists();
-    return withdrawnOf(before, at);
+    return before ? withdrawnOf(before, at) : null;
+  }
+
+  /**
+   * Rebuilds the site from Postgres in batches (`npm run portal:rebuild`): the lists, and with
+   * `articles` every article page too. Returns the number of articles.
+   */
+  rebuild(opts: RebuildOptions): Promise<{ articles: number }> {
+    return rebuildSite(this.state, this.lists, this.dir, (st, rows) => this.writeArticlePages(st, rows), opts);
+  }
+
+  /** Before the first change through this writer: legacy data files taken in, lists of an older layout rebuilt. */
+  private async prepare(): Promise<void> {
+    await this.importLegacy();
+    this.layoutChecked ??= (async () => {
+      if ((await this.state.layout()) >= PORTAL_LIST_LAYOUT) return;
+      // a site written by an older version: its lists once, in batches, with progress in the log
+      const r = await this.rebuild({
+        articles: false,
+        progress: (done, total) => log.info({ dir: this.dir, done, total }, 'portal lists rebuilt in the new layout'),
+      });
+      if (r.articles) log.info({ dir: this.dir, articles: r.articles }, 'portal lists upgraded');
+    })().catch((e) => {
+      this.layoutChecked = null;
+      throw e;
+    });
+    await this.layoutChecked;
   }
 
   private async removeUploads(keys: string[]) {
@@ -99,69 +134,48 @@ export class PortalSiteWriter {
   }
 
   /** Reads through `r` (inside a site transaction: its own connection, never a second one from the pool). */
-  private async writeArticlePage(a: PortalArticle, r: PortalReader) {
+  private async writeArticlePage(a: PortalArticle, r: PortalReader): Promise<PortalArticle[]> {
     const related = await r.related(a.snapshot.itemId, a.snapshot.policyItemId);
     const policy = a.snapshot.policyItemId ? related.find((x) => x.snapshot.itemId === a.snapshot.policyItemId) : undefined;
     const interpretations = related.filter((x) => x.snapshot.policyItemId === a.snapshot.itemId);
-    await writeFileAtomic(path.join(this.dir, a.path), renderArticle(this.site, a, { policy, interpretations }));
+    await this.writeFile(a.path, renderArticle(this.site, a, { policy, interpretations }));
+    return related;
   }
 
   /** Pages that show this article's title: its policy's page and its interpretations' pages. */
-  private async refreshRelated(a: PortalArticle) {
-    for (const x of await this.state.related(a.snapshot.itemId, a.snapshot.policyItemId)) {
-      const full = await this.state.get(x.snapshot.itemId);
-      if (full && !full.withdrawn) await this.writeArticlePage(full, this.state);
+  private async refreshRelated(related: PortalArticle[], st: PortalStateTx) {
+    for (const x of related) {
+      const full = await st.get(x.snapshot.itemId);
+      if (full && !full.withdrawn) await this.writeArticlePage(full, st);
     }
   }
 
-  /** Coalesced: callers during a rebuild share one more rebuild after it. */
-  rebuildLists(): Promise<void> {
-    if (this.rebuilding) {
-      this.rebuildAgain = true;
-      return this.rebuilding;
-    }
-    this.rebuilding = (async () => {
-      try {
-        do {
-          this.rebuildAgain = false;
-          const signature = await this.writeLists();
-          // Another process may have added an article between our read and our rename.
-          if ((await this.state.signature()) !== signature) this.rebuildAgain = true;
-        } while (this.rebuildAgain);
-      } finally {
-        this.rebuilding = null;
+  /** A batch of a full rebuild: live articles as pages, withdrawn ones as their notice; the links of the whole batch read at once. */
+  private async writeArticlePages(st: PortalStateTx, rows: NumberedArticle[]) {
+    const live = rows.map((r) => r.article).filter((a) => !a.withdrawn);
+    const related = await st.relatedOf(
+      live.map((a) => a.snapshot.itemId),
+      live.map((a) => a.snapshot.policyItemId).filter((p): p is string => !!p),
+    );
+    const byId = new Map(related.map((x) => [x.snapshot.itemId, x]));
+    const byPolicy = new Map<string, PortalArticle[]>();
+    for (const x of byId.values()) if (x.snapshot.policyItemId) byPolicy.set(x.snapshot.policyItemId, [...(byPolicy.get(x.snapshot.policyItemId) ?? []), x]);
+    const render = (a: PortalArticle) =>
+      a.withdrawn
+        ? renderWithdrawn(this.site, a)
+        : renderArticle(this.site, a, {
+            policy: a.snapshot.policyItemId ? byId.get(a.snapshot.policyItemId) : undefined,
+            interpretations: byPolicy.get(a.snapshot.itemId) ?? [],
+          });
+    // a few writes in flight: the file system, not the CPU, bounds a rebuild
+    let next = 0;
+    const lane = async () => {
+      while (next < rows.length) {
+        const a = rows[next++].article;
+        await this.writeFile(a.path, render(a));
       }
-    })();
-    return this.rebuilding;
-  }
-
-  private async writeLists(): Promise<string> {
-    const signature = await this.state.signature();
-    const all = await this.state.summaries();
-    const live = all.filter((a) => !a.withdrawn).sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
-    const categories = [...new Set(live.map((a) => a.snapshot.category))].sort();
-    const allCategories = [...new Set(all.map((a) => a.snapshot.category))];
-    for (const c of allCategories) {
-      await writeFileAtomic(
-        path.join(this.dir, 'columns', `${columnSlug(c)}.html`),
-        renderColumn(
-          this.site,
-          c,
-          live.filter((a) => a.snapshot.category === c),
-        ),
-      );
-    }
-    // Policy pages list their interpretations: refresh those whose set may have changed in another process.
-    const policies = new Set(live.map((a) => a.snapshot.policyItemId).filter(Boolean) as string[]);
-    for (const a of live) {
-      if (!policies.has(a.snapshot.itemId)) continue;
-      const full = await this.state.get(a.snapshot.itemId);
-      if (full && !full.withdrawn) await this.writeArticlePage(full, this.state);
-    }
-    await writeFileAtomic(path.join(this.dir, 'index.html'), renderIndex(this.site, live, categories));
-    await writeFileAtomic(path.join(this.dir, 'sitemap.xml'), renderSitemap(this.site, live, categories));
-    await writeFileAtomic(path.join(this.dir, 'rss.xml'), renderRss(this.site, live));
-    return signature;
+    };
+    await Promise.all(Array.from({ length: Math.min(REBUILD_WRITES_IN_FLIGHT, rows.length) }, lane));
   }
 
   /**

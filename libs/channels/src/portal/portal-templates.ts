@@ -82,7 +82,7 @@ table.meta th{background:#f3f3f3;width:8em;font-weight:normal}h1{font-size:1.6re
 .status{border:2px solid var(--accent);color:var(--accent);padding:8px 12px;margin:12px 0;font-weight:bold}
 .body img{max-width:100%;height:auto}ul.list{list-style:none;padding:0}ul.list li{display:flex;justify-content:space-between;border-bottom:1px dashed var(--line);padding:6px 0;gap:12px}
 ul.list time{color:var(--muted);white-space:nowrap}footer{border-top:1px solid var(--line);margin-top:32px;padding:16px 24px;color:var(--muted);font-size:.9rem;text-align:center}
-table.catalogue{width:100%;border-collapse:collapse}table.catalogue th,table.catalogue td{border:1px solid var(--line);padding:4px 8px;font-size:.9rem}
+nav.pager{margin:16px 0;display:flex;flex-wrap:wrap;gap:4px 16px}table.catalogue{width:100%;border-collapse:collapse}table.catalogue th,table.catalogue td{border:1px solid var(--line);padding:4px 8px;font-size:.9rem}
 @media (prefers-contrast: more){:root{--fg:#000;--muted:#000;--line:#000}}${SITE_BODY_CSS}`;
 
 function metaTags(site: SiteInfo, m: Record<string, string>): string {
@@ -92,7 +92,7 @@ function metaTags(site: SiteInfo, m: Record<string, string>): string {
     .join('\n');
 }
 
-function layout(site: SiteInfo, title: string, meta: Record<string, string>, body: string, rel = ''): string {
+export function layout(site: SiteInfo, title: string, meta: Record<string, string>, body: string, rel = ''): string {
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -181,78 +181,4 @@ export function renderWithdrawn(site: SiteInfo, a: PortalArticle): string {
 <p class="status" role="note">索引号 ${esc(a.snapshot.indexNo)} 的政府信息已于 ${esc(beijingDay(a.withdrawnAt))} 撤回，不再公开。</p>
 <p><a href="../index.html">返回信息公开目录</a></p></main>`;
   return layout(site, '该信息已撤回', { ColumnName: a.snapshot.category, ArticleTitle: '该信息已撤回', Url: a.url }, body, '../');
-}
-
-function listItems(articles: PortalArticle[], rel: string): string {
-  return `<ul class="list">${articles
-    .map(
-      (a) =>
-        `<li><a href="${rel}${a.path}">${esc(a.snapshot.title)}</a><time datetime="${esc(a.publishedAt)}">${esc(a.snapshot.publishDate ?? beijingDay(a.publishedAt))}</time></li>`,
-    )
-    .join('')}</ul>`;
-}
-
-export function renderColumn(site: SiteInfo, category: string, articles: PortalArticle[]): string {
-  const body = `<nav class="crumbs" aria-label="当前位置"><a href="../index.html">信息公开目录</a> &gt; ${esc(category)}</nav>
-<main id="content" role="main"><h1>${esc(category)}</h1>${articles.length ? listItems(articles, '../') : '<p>暂无信息。</p>'}</main>`;
-  return layout(
-    site,
-    category,
-    { ColumnName: category, ColumnDescription: `${category}类政府信息`, ColumnKeywords: category, ColumnType: '信息公开' },
-    body,
-    '../',
-  );
-}
-
-export function renderIndex(site: SiteInfo, articles: PortalArticle[], categories: string[]): string {
-  const cols = categories
-    .map((c) => `<li><a href="columns/${columnSlug(c)}.html">${esc(c)}</a>（${articles.filter((a) => a.snapshot.category === c).length}）</li>`)
-    .join('');
-  const rows = articles
-    .map(
-      (a) =>
-        `<tr><td>${esc(a.snapshot.indexNo)}</td><td><a href="${a.path}">${esc(a.snapshot.title)}</a></td><td>${esc(a.snapshot.issuingBody)}</td><td>${esc(a.snapshot.docNo ?? '')}</td><td>${esc(a.snapshot.publishDate ?? beijingDay(a.publishedAt))}</td></tr>`,
-    )
-    .join('');
-  const body = `<main id="content" role="main"><h1>政府信息公开目录</h1>
-<section aria-labelledby="cols"><h2 id="cols">主题分类</h2><ul>${cols || '<li>暂无</li>'}</ul></section>
-<section aria-labelledby="all"><h2 id="all">全部信息</h2>
-<table class="catalogue"><thead><tr><th scope="col">索引号</th><th scope="col">标题</th><th scope="col">发布机构</th><th scope="col">文号</th><th scope="col">发布日期</th></tr></thead><tbody>${rows}</tbody></table></section></main>`;
-  return layout(site, '政府信息公开目录', { ColumnName: '政府信息公开目录', ColumnType: '信息公开' }, body, '');
-}
-
-export function renderSitemap(site: SiteInfo, articles: PortalArticle[], categories: string[]): string {
-  const urls = [`${site.baseUrl}/index.html`, ...categories.map((c) => `${site.baseUrl}/columns/${columnSlug(c)}.html`), ...articles.map((a) => a.url)];
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-${urls.map((u) => `  <url><loc>${esc(u)}</loc></url>`).join('\n')}
-</urlset>
-`;
-}
-
-export function renderRss(site: SiteInfo, articles: PortalArticle[]): string {
-  const items = articles
-    .slice(0, 50)
-    .map(
-      (a) => `  <item>
-    <title>${esc(a.snapshot.title)}</title>
-    <link>${esc(a.url)}</link>
-    <guid isPermaLink="true">${esc(a.url)}</guid>
-    <pubDate>${new Date(a.publishedAt).toUTCString()}</pubDate>
-    <category>${esc(a.snapshot.category)}</category>
-    <description>${esc(a.snapshot.summary || a.snapshot.title)}</description>
-  </item>`,
-    )
-    .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0">
-<channel>
-  <title>${esc(site.siteName)}</title>
-  <link>${esc(site.baseUrl)}/index.html</link>
-  <description>${esc(site.siteName)} 政府信息公开</description>
-  <language>zh-cn</language>
-${items}
-</channel>
-</rss>
-`;
 }

@@ -24,7 +24,8 @@ import {
   validatePortalDirectorySetting,
 } from './portal-directory';
 import { PortalSiteWriter } from './portal-site.writer';
-import { PgPortalState } from './portal-state';
+import { PgPortalState } from './pg-portal-state';
+import { portalSiteInfo } from './portal-site-info';
 import { articlePath, renderArticle, SiteInfo } from './portal-templates';
 import { copyUploadInto, publicUploadsOf } from './publish-uploads';
 import { UploadStore } from './upload-store';
@@ -79,13 +80,7 @@ export class PortalAdapter implements ChannelAdapter {
   ) {}
 
   site(account: AdapterAccount): SiteInfo {
-    const baseUrl = (account.baseUrl || portalBaseUrl(this.config)).replace(/\/+$/, '');
-    return {
-      siteName: account.settings.siteName ?? account.name,
-      siteDomain: account.settings.siteDomain ?? new URL(baseUrl).host,
-      siteIdCode: account.settings.siteIdCode ?? '0000000000',
-      baseUrl,
-    };
+    return portalSiteInfo(account, portalBaseUrl(this.config));
   }
 
   /** The account's site key, or the problem that keeps it from having one (bad setting, another organisation's site). */
