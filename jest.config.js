@@ -25,8 +25,8 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
-    '^@app/(common|domain|persistence|channels|media|compliance|stats|review|composition)$': '<rootDir>/libs/$1/src',
-    '^@app/(common|domain|persistence|channels|media|compliance|stats|review|composition)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(common|domain|persistence|channels|media|compliance|stats|review|imports|composition)$': '<rootDir>/libs/$1/src',
+    '^@app/(common|domain|persistence|channels|media|compliance|stats|review|imports|composition)/(.*)$': '<rootDir>/libs/$1/src/$2',
     '^@app/channel-sim/(.*)$': '<rootDir>/apps/channel-sim/src/$1',
     '^@app/test/(.*)$': '<rootDir>/test/$1',
   },

@@ -250,7 +250,8 @@ run('console controls in the browser', () => {
       await pager(page).getByRole('button', { name: '下一页' }).click();
       await shows(page, paged.slice(30), 'page 2 (the oldest)', true);
       await pager(page).getByText('第 2 / 2 页（共 31 条）').waitFor();
-      expect(new URL(page.url()).searchParams.get('page')).toBe('2');
+      // keyset paging (issue 17.2): the URL holds the page's cursor instead of a page number
+      expect(new URL(page.url()).searchParams.get('cursor')).toBeTruthy();
       expect(await pager(page).getByRole('button', { name: '下一页' }).isDisabled()).toBe(true);
       await pager(page).getByRole('button', { name: '上一页' }).click();
       await shows(page, paged.slice(0, 30), 'page 1 again', true);
@@ -259,7 +260,7 @@ run('console controls in the browser', () => {
       await shows(page, paged.slice(30), 'page 2 before the status change', true);
       await status.selectOption({ label: '草稿' });
       await shows(page, paged.slice(0, 30), 'page 1 after the status change', true);
-      expect(new URL(page.url()).searchParams.has('page')).toBe(false);
+      expect(new URL(page.url()).searchParams.has('cursor')).toBe(false);
       await shot(page, 'controls-01-items-paged');
       expect(errors).toEqual([]);
 

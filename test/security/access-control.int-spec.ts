@@ -48,6 +48,17 @@ const TABLE: Record<string, Row> = {
   // empty body: every caller meets validation
   'POST /api/v1/auth/login': { anonymous: 400, sibling: 400, editor: 400, reviewer: 400, operator: 400, statistician: 400, admin: 400 },
   'POST /api/v1/auth/logout': { anonymous: 'ok', sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
+  // a one-time set-password link (public; an empty body fails validation for everybody)
+  'POST /api/v1/auth/set-password': { anonymous: 400, sibling: 400, editor: 400, reviewer: 400, operator: 400, statistician: 400, admin: 400 },
+  // people and structure import: admins (the sibling is an admin of its own department); no file: 400
+  'GET /api/v1/imports/people/template': { anonymous: 401, sibling: 'ok', editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 'ok' },
+  'POST /api/v1/imports/people': { anonymous: 401, sibling: 400, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 400 },
+  'POST /api/v1/imports/people/links': { anonymous: 401, sibling: 400, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 400 },
+  // site import (issue 18.1): admins; empty body: 400; {id} is a fresh id: nobody's import
+  'POST /api/v1/imports/site': { anonymous: 401, sibling: 400, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 400 },
+  'GET /api/v1/imports/{id}': { anonymous: 401, sibling: 404, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 404 },
+  'POST /api/v1/imports/{id}/pause': { anonymous: 401, sibling: 404, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 404 },
+  'POST /api/v1/imports/{id}/resume': { anonymous: 401, sibling: 404, editor: 403, reviewer: 403, operator: 403, statistician: 403, admin: 404 },
   'GET /api/v1/auth/me': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },
   'POST /api/v1/items': { anonymous: 401, sibling: 403, editor: 'ok', reviewer: 403, operator: 403, statistician: 403, admin: 403 },
   'GET /api/v1/items': { anonymous: 401, sibling: 'ok', editor: 'ok', reviewer: 'ok', operator: 'ok', statistician: 'ok', admin: 'ok' },

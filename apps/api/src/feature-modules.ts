@@ -14,6 +14,8 @@ import { ReviewApiModule } from './review/review-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ItemAutosavesModule } from './items/item-autosaves.module';
 import { SelfCheckApiModule } from './self-check/self-check-api.module';
+import { SiteImportApiModule } from './imports/site/site-import-api.module';
+import { PeopleImportModule } from './imports/people/people-import.module';
 
 /**
  * Nest modules that add API routes for later capabilities (statistics, operator tools, gazette, LED,
@@ -36,4 +38,6 @@ export const FEATURE_MODULES: Type<unknown>[] = [
   AuditApiModule,
   NotificationsModule,
   SelfCheckApiModule,
+  PeopleImportModule,
+  SiteImportApiModule,
 ];

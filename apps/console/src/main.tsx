@@ -19,6 +19,7 @@ const BundlesPage = lazy(() => import('./pages/stats/bundles-page'));
 const AdminPage = lazy(() => import('./pages/admin/admin-page'));
 const NotificationsPage = lazy(() => import('./pages/notifications/notifications-page'));
 const InspectionPage = lazy(() => import('./pages/inspection/inspection-page'));
+const SetPasswordPage = lazy(() => import('./pages/set-password-page'));
 
 function Protected() {
   const { user, loading } = useAuth();
@@ -33,6 +34,7 @@ function App() {
     <Suspense fallback={<Loading what="页面" />}>
       <Routes>
         <Route path="/login" element={<SignInPage />} />
+        <Route path="/set-password" element={<SetPasswordPage />} />
         <Route element={<Protected />}>
           <Route index element={<HomePage />} />
           <Route path="items" element={<ItemsPage />} />

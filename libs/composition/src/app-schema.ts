@@ -3,6 +3,7 @@ import { DOMAIN_SCHEMA } from '@app/domain/domain.schema';
 import { CHANNELS_SCHEMA } from '@app/channels/channels.schema';
 import { COMPLIANCE_SCHEMA } from '@app/compliance/compliance.schema';
 import { STATS_SCHEMA } from '@app/stats/stats.schema';
+import { IMPORTS_SCHEMA } from '@app/imports/imports.schema';
 
 /**
  * The one database schema of the product: every library's entities and migrations. The api, the
@@ -15,6 +16,7 @@ export const APP_SCHEMA: DbSchema = composeSchemas(
   CHANNELS_SCHEMA,
   COMPLIANCE_SCHEMA,
   STATS_SCHEMA,
+  IMPORTS_SCHEMA,
 );
 
 /** Every migration, in the order TypeORM applies them (by the timestamp in the class name). */

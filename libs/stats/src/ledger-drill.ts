@@ -113,7 +113,7 @@ export class LedgerDrill {
            WHERE q.item_id = i.id AND q.published_at >= ${from} AND q.published_at < ${to} AND ${COUNTED.replace('p.', 'q.')}) AS channels,
         (SELECT json_agg(json_build_object(
             'recordId', m.id::text, 'channelType', m.channel_type, 'accountId', m.channel_account_id,
-            'accountName', a.name, 'publishedAt', m.published_at, 'externalUrl', m.external_url, 'manual', m.manual,
+            'accountName', a.name, 'publishedAt', m.published_at, 'externalUrl', m.external_url, 'manual', m.manual, 'imported', m.imported,
             'withdrawnAt', (SELECT min(w.withdrawn_at) FROM publication_withdrawals w WHERE w.publication_record_id = m.id),
             'afterFreeze', CASE WHEN ${wm} IS NULL THEN NULL ELSE m.id > ${wm} END
           ) ORDER BY m.published_at, m.id)
@@ -177,7 +177,7 @@ export class LedgerDrill {
         (SELECT array_agg(DISTINCT q.channel_type ORDER BY q.channel_type) FROM publication_records q WHERE q.item_id = i.id) AS channels,
         (SELECT json_agg(json_build_object(
             'recordId', p.id::text, 'channelType', p.channel_type, 'accountId', p.channel_account_id,
-            'accountName', a.name, 'publishedAt', p.published_at, 'externalUrl', p.external_url, 'manual', p.manual,
+            'accountName', a.name, 'publishedAt', p.published_at, 'externalUrl', p.external_url, 'manual', p.manual, 'imported', p.imported,
             'withdrawnAt', (SELECT min(w.withdrawn_at) FROM publication_withdrawals w WHERE w.publication_record_id = p.id)
           ) ORDER BY p.published_at, p.id)
           FROM publication_records p LEFT JOIN channel_accounts a ON a.id = p.channel_account_id WHERE p.item_id = i.id) AS pubs
@@ -220,7 +220,7 @@ export class LedgerDrill {
          i.written_date::text AS written_date, i.repealed_date::text AS repealed_date, i.validity,
          ARRAY[m.channel_type] AS channels,
          json_build_array(json_build_object('recordId', m.id::text, 'channelType', m.channel_type, 'accountId', m.channel_account_id,
-           'accountName', a.name, 'publishedAt', m.published_at, 'externalUrl', m.external_url, 'manual', m.manual,
+           'accountName', a.name, 'publishedAt', m.published_at, 'externalUrl', m.external_url, 'manual', m.manual, 'imported', m.imported,
            'withdrawnAt', (SELECT min(w.withdrawn_at) FROM publication_withdrawals w WHERE w.publication_record_id = m.id))) AS pubs
        FROM m JOIN items i ON i.id = m.item_id JOIN organisations o ON o.id = i.organisation_id
        LEFT JOIN channel_accounts a ON a.id = m.channel_account_id`,
@@ -308,6 +308,7 @@ export function toDrillItem(r: any, marks: 'frozen' | 'joined' | null, pubMarks:
       publishedAtBeijing: beijingDateTime(at),
       externalUrl: p.externalUrl ?? null,
       manual: !!p.manual,
+      imported: !!p.imported,
       withdrawnAt: toIso(p.withdrawnAt ?? null),
     };
     if (pubMarks) out.afterFreeze = !!p.afterFreeze;

@@ -17,6 +17,8 @@ export interface DrillPublication {
   publishedAtBeijing: string;
   externalUrl: string | null;
   manual: boolean;
+  /** Brought in from an old site by a site import (the drill-down says 已导入). */
+  imported?: boolean;
   withdrawnAt: string | null;
   /** Recorded after the report was frozen (only when a freeze watermark is given). */
   afterFreeze?: boolean;

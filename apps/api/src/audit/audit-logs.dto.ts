@@ -23,5 +23,9 @@ export class AuditLogsQuery {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: '翻页位置不正确' })
   before?: string;
+  @ApiPropertyOptional({ description: '翻页：上一页结果的 nextCursor（与 before 相同，各列表统一的名称）' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: '翻页位置不正确' })
+  cursor?: string;
   @ApiPropertyOptional({ description: '每页条数，默认 50' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }

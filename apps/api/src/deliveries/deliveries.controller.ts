@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { CurrentUser } from '@app/common/auth/current-user.decorator';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { DELIVERY_STATES } from '@app/domain/enums/domain-enums';
@@ -21,6 +21,8 @@ export class ListDeliveriesQuery {
   @IsOptional() @IsISO8601() to?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
+  /** The previous answer's nextCursor (keyset paging; checked by http/keyset.ts). */
+  @IsOptional() @IsString() @MaxLength(400, { message: '翻页位置无效，请回到第一页' }) cursor?: string;
 }
 
 @ApiTags('deliveries')

@@ -1,4 +1,5 @@
 import type { DeliveryRecord } from '../../../../libs/domain/src/entities/delivery.types';
+import type { ListPaging } from '../http/list-paging.types';
 
 // Pure TypeScript (type imports of pure modules only, by relative path): the console (apps/console)
 // reads these rows too. They are SQL rows aliased to the Delivery entity's names, so they pick their
@@ -29,10 +30,7 @@ export interface DeliveryRow extends ItemDeliveryRow, Pick<DeliveryRecord, 'item
   itemTitle: string;
 }
 
-/** GET deliveries: one page, newest change first. */
-export interface DeliveryList {
+/** GET deliveries: one page, newest change first; the count capped, `nextCursor` the next page (apps/api/src/http/paging.ts). */
+export interface DeliveryList extends ListPaging {
   deliveries: DeliveryRow[];
-  total: number;
-  page: number;
-  pageSize: number;
 }

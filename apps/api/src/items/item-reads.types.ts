@@ -6,17 +6,15 @@ import type { ItemRecord } from '../../../../libs/domain/src/entities/item.types
 import type { ReviewLevelSpec } from '../../../../libs/domain/src/entities/organisation.types';
 import type { ReviewChange, ReviewDecisionRecord } from '../../../../libs/domain/src/entities/review-decision.types';
 import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
+import type { ListPaging } from '../http/list-paging.types';
 
 // Pure TypeScript (type imports of pure modules only, by relative path): what ItemsService answers to
 // the items API's reads, which the console (apps/console) reads too. Timestamps are Dates here and ISO
 // strings once sent (the console types them Jsonified).
 
-/** GET items: one page of items, newest change first. */
-export interface ItemList {
+/** GET items: one page, newest change first; the count capped, `nextCursor` the next page (http/list-paging.types.ts). */
+export interface ItemList extends ListPaging {
   items: ItemRecord[];
-  total: number;
-  page: number;
-  pageSize: number;
 }
 
 /** A frozen version of an item, without its snapshot (GET items/:id/versions/:no has that). */

@@ -144,4 +144,10 @@ export class ListItemsQuery {
   @IsOptional() @IsIn(['mine', 'review']) view?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) pageSize?: number;
+  /** The previous answer's nextCursor (keyset paging; checked by http/keyset.ts). */
+  @ApiPropertyOptional({ description: '翻页位置：上一页结果的 nextCursor' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400, { message: '翻页位置无效，请回到第一页' })
+  cursor?: string;
 }

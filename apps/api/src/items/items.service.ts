@@ -30,6 +30,9 @@ import { assertPublishDate } from './publish-date-guard';
 import type { ItemDeliveryRow } from '../deliveries/delivery-row.types';
 import type { AccountPreview, AuditEntry, ItemDetail, ItemList, ItemVersionRef, ReviewRow } from './item-reads.types';
 import { rolesFor } from '@app/common/auth/permissions';
+import { afterSql, decodeCursor, encodeCursor, usOf } from '../http/keyset';
+import { capped, offsetOf } from '../http/paging';
+import { cappedItemCount, ITEM_KEY } from './item-list-keyset';
 
 const EDITABLE = ['draft', 'rejected', 'published', 'not_published'];
 
@@ -56,10 +59,11 @@ export class ItemsService {
   // ---------- reading ----------
 
   async list(user: AuthUser, q: ListItemsQuery): Promise<ItemList> {
-    const orgIds = await this.scope.scopeOrgIds(user, rolesFor('item.read'));
-    if (!orgIds.length) return { items: [], total: 0, page: 1, pageSize: 20 };
-    const page = q.page ?? 1;
     const pageSize = Math.min(q.pageSize ?? 20, 200);
+    const offset = offsetOf(q.page, pageSize, q.cursor);
+    const after = decodeCursor(q.cursor, 'u', ['us', 'uuid']);
+    const orgIds = await this.scope.scopeOrgIds(user, rolesFor('item.read'));
+    if (!orgIds.length) return { items: [], total: 0, totalCapped: false, page: 1, pageSize, nextCursor: null };
     const qb = this.ds.getRepository(Item).createQueryBuilder('i').where('i.organisationId IN (:...orgIds)', { orgIds });
     if (q.organisationId) qb.andWhere('i.organisationId = :org', { org: q.organisationId });
     if (q.status) qb.andWhere('i.status = :status', { status: q.status });
@@ -84,12 +88,36 @@ export class ItemsService {
         `NOT EXISTS (SELECT 1 FROM item_contributions c WHERE c.item_id = i.id AND c.base_version = i.current_version_no AND c.user_id = :me AND c.action IN ('create', 'change'))`,
       );
     }
-    const [items, total] = await qb
+    const count = cappedItemCount(this.ds, qb);
+    // newest change first, the id breaking ties: the keyset the cursor holds (indexes of migration 1732009100000)
+    if (after) {
+      const keys: Record<string, unknown> = {};
+      qb.andWhere(
+        afterSql(ITEM_KEY, after, 'DESC', (v) => {
+          const k = `ck${Object.keys(keys).length}`;
+          keys[k] = v;
+          return `:${k}`;
+        }),
+        keys,
+      );
+    }
+    const { entities, raw } = await qb
+      .addSelect(usOf('i.updated_at'), 'i__k')
       .orderBy('i.updatedAt', 'DESC')
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getManyAndCount();
-    return { items, total, page, pageSize };
+      .addOrderBy('i.id', 'DESC')
+      .offset(offset)
+      .limit(pageSize + 1)
+      .getRawAndEntities<{ i__k: string; i_id: string }>();
+    const items = entities.slice(0, pageSize);
+    const last = items[items.length - 1];
+    const lastKey = last && raw.find((r) => r.i_id === last.id)?.i__k;
+    return {
+      items,
+      ...capped(await count),
+      page: q.page ?? 1,
+      pageSize,
+      nextCursor: entities.length > pageSize && lastKey ? encodeCursor('u', [lastKey, last.id]) : null,
+    };
   }
 
   async getVisible(user: AuthUser, id: string): Promise<Item> {

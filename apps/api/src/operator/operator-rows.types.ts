@@ -3,6 +3,7 @@ import type { DeliveryEventRecord } from '../../../../libs/domain/src/entities/d
 import type { DeliveryRecord } from '../../../../libs/domain/src/entities/delivery.types';
 import type { ItemStatus } from '../../../../libs/domain/src/enums/domain-enums';
 import type { DeliveryRow } from '../deliveries/delivery-row.types';
+import type { ListPaging } from '../http/list-paging.types';
 
 // Pure TypeScript (type imports of pure modules only, by relative path): what OperatorService answers,
 // which the operator console (apps/console/src/pages/monitor) reads. Timestamps are Dates here and ISO
@@ -17,11 +18,8 @@ export interface OperatorDelivery extends DeliveryRow, Pick<DeliveryRecord, 'nex
 }
 
 /** GET operator/deliveries: one page. */
-export interface OperatorDeliveryList {
+export interface OperatorDeliveryList extends ListPaging {
   deliveries: OperatorDelivery[];
-  total: number;
-  page: number;
-  pageSize: number;
 }
 
 /** A delivery event with who acted (GET operator/deliveries/:id/events). */
@@ -69,12 +67,9 @@ export interface MatrixItem {
 }
 
 /** GET operator/matrix: items (newest approval first) × the channel accounts they target. */
-export interface Matrix {
+export interface Matrix extends ListPaging {
   accounts: MatrixAccount[];
   items: MatrixItem[];
-  total: number;
-  page: number;
-  pageSize: number;
 }
 
 /** An account's sending state as the operator sees it (account-states.service.ts). */
@@ -101,5 +96,9 @@ export interface OperatorAccount
 
 /** GET operator/summary: delivery counts by channel type and state. */
 export interface OperatorSummary {
+  /** channel type → state → deliveries; a cell named in `capped` holds `cap` and means "at least that many". */
   byChannel: Record<string, Record<string, number>>;
+  /** Cells counted only up to `cap` ("channel.state", e.g. portal.published). */
+  capped: string[];
+  cap: number;
 }

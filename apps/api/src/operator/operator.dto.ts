@@ -26,6 +26,11 @@ export class ListOperatorDeliveriesQuery {
   @ApiPropertyOptional({ description: '只看需要处理的：失败、结果待核实、撤回未完成' }) @IsOptional() @Transform(toBool) @IsBoolean() attention?: boolean;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
+  @ApiPropertyOptional({ description: '翻页位置：上一页结果的 nextCursor' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400, { message: '翻页位置无效，请回到第一页' })
+  cursor?: string;
 }
 
 export class MatrixQuery {
@@ -36,6 +41,11 @@ export class MatrixQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) channel?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+  @ApiPropertyOptional({ description: '翻页位置：上一页结果的 nextCursor' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400, { message: '翻页位置无效，请回到第一页' })
+  cursor?: string;
 }
 
 export class AccountsQuery {

@@ -11,6 +11,11 @@ import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
 import { AccountStates } from './account-states.service';
 import { AccountsQuery, ListOperatorDeliveriesQuery, MatrixQuery } from './operator.dto';
 import { isUuid } from '@app/common/ids/is-uuid';
+import { afterSql, decodeCursor, encodeCursor, usOf } from '../http/keyset';
+import { capped, cappedCountSql, COUNT_CAP, offsetOf } from '../http/paging';
+import { SUMMARY_SETTLED, summarySql } from './operator-summary.sql';
+import { deliveryPageIdsSql } from '../deliveries/delivery-page.sql';
+import { MATRIX_COUNT_CAP, matrixItemsSql } from './matrix-items.sql';
 import type {
   DeliveryEventRow,
   Matrix,
@@ -31,6 +36,8 @@ type DeliveryColumnsRow = Omit<OperatorDelivery, 'stateLabel'>;
 export const OPERATOR_ROLES: Role[] = rolesFor('delivery.operate');
 
 const TIME_COLUMNS = { created: 'd.created_at', updated: 'd.updated_at', published: 'd.published_at', due: 'd.due_at' } as const;
+/** The order of each time field (published_at alone is nullable: a delivery never published sorts last). */
+const SORT_KEYS = { ...TIME_COLUMNS, published: `COALESCE(d.published_at, timestamptz '1970-01-01 00:00:00+00')` } as const;
 
 const DELIVERY_COLUMNS = `
   d.id, d.item_id AS "itemId", i.title AS "itemTitle", i.status AS "itemStatus", d.state, d.channel_type AS "channelType",
@@ -81,33 +88,57 @@ export class OperatorService {
   }
 
   async listDeliveries(user: AuthUser, q: ListOperatorDeliveriesQuery): Promise<OperatorDeliveryList> {
+    const timeField = q.timeField ?? 'updated';
+    const pageSize = q.pageSize ?? 50;
+    const offset = offsetOf(q.page, pageSize, q.cursor);
+    const after = decodeCursor(q.cursor, timeField, ['us', 'uuid']);
     const orgIds = await this.scopeIds(user, q.organisation, q.subtree ?? true);
-    const where: string[] = ['d.organisation_id = ANY($1::uuid[])'];
+    const where: string[] = [];
     const params: unknown[] = [orgIds];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace(/\?/g, `$${params.length}`));
-    };
+    const push = (v: unknown) => (params.push(v), `$${params.length}`);
+    const add = (sql: string, v: unknown) => where.push(sql.replace(/\?/g, push(v)));
     if (q.state) add('d.state = ANY(?::text[])', q.state.split(','));
     if (q.channel) add('d.channel_type = ?', q.channel);
     if (q.account) add('d.channel_account_id = ?', q.account);
     if (q.item) add('d.item_id = ?', q.item);
-    const col = TIME_COLUMNS[q.timeField ?? 'updated'];
+    const col = TIME_COLUMNS[timeField];
     if (q.from) add(`${col} >= ?`, q.from);
     if (q.to) add(`${col} < ?`, q.to);
     if (q.q) add('i.title ILIKE ?', `%${q.q.replace(/[%_\\]/g, '\\$&')}%`);
     if (q.attention) {
       where.push(`(d.state IN ('failed','unconfirmed') OR (d.state = 'published' AND d.last_error_code IS NOT NULL) OR a.status <> 'active')`);
     }
-    const pageSize = q.pageSize ?? 50;
-    const page = q.page ?? 1;
-    const from = `FROM deliveries d JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id JOIN organisations o ON o.id = d.organisation_id`;
-    const total = (await this.ds.query(`SELECT count(*)::int AS n ${from} WHERE ${where.join(' AND ')}`, params))[0].n;
-    const rows: DeliveryColumnsRow[] = await this.ds.query(
-      `SELECT ${DELIVERY_COLUMNS} ${from} WHERE ${where.join(' AND ')} ORDER BY ${col} DESC NULLS LAST, d.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { deliveries: rows.map(withLabels), total, page, pageSize };
+    // only what a filter reads is joined before the page is cut (every delivery has its item and account)
+    const joins = `${q.q ? 'JOIN items i ON i.id = d.item_id' : ''} ${q.attention ? 'JOIN channel_accounts a ON a.id = d.channel_account_id' : ''}`;
+    const countParams = [...params];
+    const countWhere = ['d.organisation_id = ANY($1::uuid[])', ...where].join(' AND ');
+    // newest first by the chosen time, the id breaking ties; a delivery never published sorts last (as NULLS LAST did)
+    const key = [
+      { sql: SORT_KEYS[timeField], kind: 'us' as const },
+      { sql: 'd.id', kind: 'uuid' as const },
+    ];
+    if (after) where.push(afterSql(key, after, 'DESC', push));
+    const ids = deliveryPageIdsSql({ orgCount: new Set(orgIds).size, where, joins, key: SORT_KEYS[timeField], limit: offset + pageSize + 1 });
+    const [rows, [{ n }]] = await Promise.all([
+      this.ds.query(
+        `WITH page AS MATERIALIZED (${ids})
+         SELECT ${DELIVERY_COLUMNS}, ${usOf('page.k')} AS "_k"
+           FROM page JOIN deliveries d ON d.id = page.id JOIN items i ON i.id = d.item_id JOIN channel_accounts a ON a.id = d.channel_account_id
+           JOIN organisations o ON o.id = d.organisation_id
+          ORDER BY page.k DESC, page.id DESC OFFSET ${offset}`,
+        params,
+      ) as Promise<(DeliveryColumnsRow & { _k: string })[]>,
+      this.ds.query(cappedCountSql(`FROM deliveries d ${joins} WHERE ${countWhere}`), countParams) as Promise<{ n: number }[]>,
+    ]);
+    const page = rows.slice(0, pageSize);
+    const last = page[page.length - 1];
+    return {
+      deliveries: page.map(({ _k, ...r }) => withLabels(r)),
+      ...capped(n),
+      page: q.page ?? 1,
+      pageSize,
+      nextCursor: rows.length > pageSize ? encodeCursor(timeField, [last._k, last.id]) : null,
+    };
   }
 
   private async visibleDelivery(user: AuthUser, id: string): Promise<DeliveryColumnsRow & Pick<OperatorDeliveryDetail, 'checkpoint'>> {
@@ -163,26 +194,17 @@ export class OperatorService {
    * item's latest version to that account (an account a revision skipped shows the earlier one).
    */
   async matrix(user: AuthUser, q: MatrixQuery): Promise<Matrix> {
-    const orgIds = await this.scopeIds(user, q.organisation, true);
-    const where: string[] = ['i.organisation_id = ANY($1::uuid[])', 'EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id)'];
-    const params: unknown[] = [orgIds];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace(/\?/g, `$${params.length}`));
-    };
-    if (q.from) add('(SELECT max(v.created_at) FROM item_versions v WHERE v.item_id = i.id) >= ?', q.from);
-    if (q.to) add('(SELECT max(v.created_at) FROM item_versions v WHERE v.item_id = i.id) < ?', q.to);
-    if (q.state) add('EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id AND x.state = ?)', q.state);
-    if (q.channel) add('EXISTS (SELECT 1 FROM deliveries x WHERE x.item_id = i.id AND x.channel_type = ?)', q.channel);
     const pageSize = q.pageSize ?? 50;
-    const page = q.page ?? 1;
-    const total = (await this.ds.query(`SELECT count(*)::int AS n FROM items i WHERE ${where.join(' AND ')}`, params))[0].n;
-    const items: Omit<MatrixItem, 'cells'>[] = await this.ds.query(
-      `SELECT i.id, i.title, i.status, i.index_no AS "indexNo", i.current_version_no AS "versionNo", i.publish_at AS "publishAt",
-              (SELECT max(v.created_at) FROM item_versions v WHERE v.item_id = i.id) AS "approvedAt"
-         FROM items i WHERE ${where.join(' AND ')} ORDER BY "approvedAt" DESC NULLS LAST, i.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
+    const offset = offsetOf(q.page, pageSize, q.cursor);
+    const after = decodeCursor(q.cursor, 'a', ['us', 'uuid']);
+    const orgIds = await this.scopeIds(user, q.organisation, true);
+    const { sql, countSql, params, countParams } = matrixItemsSql(orgIds, q, after, pageSize, offset);
+    const [rows, [{ n }]] = await Promise.all([
+      this.ds.query(sql, params) as Promise<(Omit<MatrixItem, 'cells'> & { _k: string })[]>,
+      this.ds.query(countSql, countParams) as Promise<{ n: number }[]>,
+    ]);
+    const items = rows.slice(0, pageSize).map(({ _k, ...i }) => i);
+    const lastRow = rows[pageSize - 1];
     const ids = items.map((i) => i.id);
     const cells: any[] = ids.length
       ? await this.ds.query(
@@ -219,9 +241,10 @@ export class OperatorService {
     return {
       accounts: accounts.map((a) => ({ ...a, label: this.registry.has(a.channelType) ? this.registry.get(a.channelType).capabilities.label : a.channelType })),
       items: items.map((i) => ({ ...i, cells: byItem.get(i.id) ?? {} })),
-      total,
-      page,
+      ...capped(n, MATRIX_COUNT_CAP),
+      page: q.page ?? 1,
       pageSize,
+      nextCursor: rows.length > pageSize ? encodeCursor('a', [lastRow._k, lastRow.id]) : null,
     };
   }
 
@@ -263,16 +286,24 @@ export class OperatorService {
     return rows.map(withLabels);
   }
 
-  /** Counts by channel and state, for the operator's dashboard. */
+  /**
+   * Counts by channel and state, for the operator's dashboard, without a GROUP BY over every delivery in
+   * scope (millions for a province): the states a delivery passes through are few at any time and counted
+   * exactly (partial index deliveries_summary_open_idx); the states deliveries end in (published, withdrawn,
+   * cancelled, failed) grow without bound and are counted up to COUNT_CAP, each such cell named in `capped`.
+   */
   async summary(user: AuthUser): Promise<OperatorSummary> {
     const orgIds = await this.scope.scopeOrgIds(user, OPERATOR_ROLES);
-    const rows: { channelType: string; state: string; n: number }[] = await this.ds.query(
-      `SELECT channel_type AS "channelType", state, count(*)::int AS n FROM deliveries WHERE organisation_id = ANY($1::uuid[]) GROUP BY 1, 2`,
-      [orgIds],
-    );
+    const rows: { channelType: string; state: string; n: number }[] = await this.ds.query(summarySql(), [orgIds, SUMMARY_SETTLED]);
     const out: Record<string, Record<string, number>> = {};
-    for (const r of rows) (out[r.channelType] ??= {})[r.state] = r.n;
-    return { byChannel: out };
+    const cappedCells: string[] = [];
+    for (const r of rows) {
+      if (!r.n) continue;
+      const { total, totalCapped } = capped(r.n);
+      (out[r.channelType] ??= {})[r.state] = total;
+      if (totalCapped) cappedCells.push(`${r.channelType}.${r.state}`);
+    }
+    return { byChannel: out, capped: cappedCells, cap: COUNT_CAP };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ItemRecord } from '../../../../libs/domain/src/entities/item.types';
+import type { ListPaging } from '../http/list-paging.types';
 
 // Pure TypeScript (type imports of pure modules only): GET review/queue, which the console's review queue reads.
 
@@ -10,8 +11,7 @@ export interface ReviewQueueRow extends Pick<ItemRecord, 'id' | 'title' | 'kind'
   submittedBy: string | null;
 }
 
-/** GET review/queue: oldest submission first. */
-export interface ReviewQueue {
+/** GET review/queue: oldest submission first, one page; the count capped (http/list-paging.types.ts). */
+export interface ReviewQueue extends Omit<ListPaging, 'page'> {
   items: ReviewQueueRow[];
-  total: number;
 }

@@ -104,6 +104,7 @@ function ReviewerPanel() {
       {q.data && (
         <>
           <p className="big-number" data-testid="review-count">
+            {q.data.totalCapped ? '超过 ' : ''}
             {q.data.total} <small>条</small>
           </p>
           <ItemLinks items={q.data.items} empty="暂无待审核的信息" />
@@ -127,10 +128,10 @@ function OperatorPanel() {
       <ErrorBanner error={failed.error ?? accounts.error} />
       <ul className="stat-list">
         <li>
-          发布失败：<strong>{failed.data?.total ?? '…'}</strong> 条
+          发布失败：<strong>{failed.data ? `${failed.data.totalCapped ? '超过 ' : ''}${failed.data.total}` : '…'}</strong> 条
         </li>
         <li>
-          结果待核实：<strong>{unconfirmed.data?.total ?? '…'}</strong> 条
+          结果待核实：<strong>{unconfirmed.data ? `${unconfirmed.data.totalCapped ? '超过 ' : ''}${unconfirmed.data.total}` : '…'}</strong> 条
         </li>
         <li>
           需处理的账号：<strong>{accounts.data ? attention.length : '…'}</strong> 个

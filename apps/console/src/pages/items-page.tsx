@@ -1,5 +1,6 @@
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
 import { ErrorBanner } from '../components/error-banner';
+import { countText, ListPager } from '../components/list-pager';
 import { Loading } from '../components/loading';
 import { StatusBadge } from '../components/state-badge';
 import { api, qs } from '../lib/api';
@@ -14,19 +15,23 @@ export function ItemsPage() {
   const { orgName, can } = useAuth();
   const [params, setParams] = useSearchParams();
   const filters = filtersOf(params);
-  const page = Number(params.get('page') ?? 1);
-  const list = useAsync(() => api.get<ItemList>(`/items${qs({ ...filters, page, pageSize: 30 })}`), [params.toString()]);
+  // Keyset pages: the URL holds the page's cursor (with the filters); the cursors of the pages before it
+  // travel in the history entry's state, for 上一页 (a page opened from a link has none: 上一页 goes to the first).
+  const cursor = params.get('cursor') ?? '';
+  const trail: string[] = (useLocation().state as { trail?: string[] } | null)?.trail ?? [];
+  const list = useAsync(() => api.get<ItemList>(`/items${qs({ ...filters, cursor, pageSize: 30 })}`), [params.toString()]);
   const apply = (f: Filters) => {
     const p = new URLSearchParams();
     for (const k of FILTER_KEYS) if (f[k]) p.set(k, f[k]);
     setParams(p);
   };
-  const setPage = (n: number) => {
+  const goTo = (next: string, nextTrail: string[]) => {
     const p = new URLSearchParams(params);
-    p.set('page', String(n));
-    setParams(p);
+    if (next) p.set('cursor', next);
+    else p.delete('cursor');
+    setParams(p, { state: { trail: nextTrail } });
   };
-  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / list.data.pageSize)) : 1;
+  const pageNo = cursor && !trail.length ? null : trail.length + 1;
   return (
     <section className="page">
       <div className="page-head">
@@ -46,7 +51,7 @@ export function ItemsPage() {
       ) : (
         <>
           <table className="table">
-            <caption className="sr-only">信息列表，共 {list.data?.total ?? 0} 条</caption>
+            <caption className="sr-only">信息列表，{countText(list.data)}</caption>
             <thead>
               <tr>
                 <th scope="col">标题</th>
@@ -85,17 +90,15 @@ export function ItemsPage() {
               )}
             </tbody>
           </table>
-          <nav className="pager" aria-label="分页">
-            <button className="btn" type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              上一页
-            </button>
-            <span>
-              第 {page} / {pages} 页（共 {list.data?.total ?? 0} 条）
-            </span>
-            <button className="btn" type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-              下一页
-            </button>
-          </nav>
+          <ListPager
+            page={pageNo}
+            count={list.data}
+            hasPrev={!!cursor}
+            hasNext={!!list.data?.nextCursor}
+            busy={list.loading}
+            onPrev={() => goTo(trail[trail.length - 1] ?? '', trail.slice(0, -1))}
+            onNext={() => goTo(list.data!.nextCursor!, [...trail, cursor])}
+          />
         </>
       )}
     </section>

@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ErrorBanner } from '../components/error-banner';
 import { Loading } from '../components/loading';
-import { api } from '../lib/api';
+import { countText, ListPager } from '../components/list-pager';
+import { api, qs } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useAsync, useInterval, usePageTitle } from '../lib/hooks';
 import { fmtTime, KIND_LABELS } from '../lib/labels';
@@ -12,7 +14,10 @@ import type { ReviewQueue } from '../../../api/src/review/review-queue.types';
 export default function ReviewQueuePage() {
   const h1 = usePageTitle('审核队列');
   const { orgName, orgs } = useAuth();
-  const q = useAsync(() => api.get<Jsonified<ReviewQueue>>('/review/queue'), []);
+  // Keyset pages of 100: cursors[i] is the cursor of page i + 1 (the first has none).
+  const [cursors, setCursors] = useState<string[]>(['']);
+  const cursor = cursors[cursors.length - 1];
+  const q = useAsync(() => api.get<Jsonified<ReviewQueue>>(`/review/queue${qs({ cursor })}`), [cursor]);
   useInterval(() => void q.reload(), 15_000);
   const policy = (orgId: string) => orgs.find((o) => o.id === orgId)?.reviewPolicyInForce ?? [];
   const levelName = (orgId: string, passed: number) => {
@@ -31,7 +36,7 @@ export default function ReviewQueuePage() {
         <Loading what="待审核信息" />
       ) : (
         <table className="table" data-testid="review-queue">
-          <caption className="sr-only">待审核信息 {q.data?.total ?? 0} 条</caption>
+          <caption className="sr-only">待审核信息，{countText(q.data)}</caption>
           <thead>
             <tr>
               <th scope="col">标题</th>
@@ -66,6 +71,16 @@ export default function ReviewQueuePage() {
           </tbody>
         </table>
       )}
+      {q.data && (q.data.nextCursor || cursors.length > 1) ? (
+        <ListPager
+          page={cursors.length}
+          count={q.data}
+          hasPrev={cursors.length > 1}
+          hasNext={!!q.data.nextCursor}
+          onPrev={() => setCursors(cursors.slice(0, -1))}
+          onNext={() => setCursors([...cursors, q.data!.nextCursor!])}
+        />
+      ) : null}
     </section>
   );
 }

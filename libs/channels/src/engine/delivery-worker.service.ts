@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, Job, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
+import { hostname } from 'os';
 import { AppConfig } from '@app/common/config/app-config';
 import { deliveryQueueName } from '@app/common/queue/queue-names';
 import { componentLogger } from '@app/common/logging/logger';
@@ -39,6 +40,12 @@ export function workerConfigFor(cap: Pick<ChannelCapabilities, 'concurrencyPerAc
   };
 }
 
+/**
+ * This process's name as BullMQ records it on every job it takes (`processedBy`, shown by Bull Board):
+ * which worker ran each step, so how evenly processes share the work can be counted (bench:scale).
+ */
+export const WORKER_NAME = `${hostname()}:${process.pid}`;
+
 /** How long graceful shutdown waits for jobs in flight before closing anyway. */
 export const SHUTDOWN_DRAIN_MS = 10_000;
 
@@ -67,6 +74,7 @@ export class DeliveryWorkerHost implements OnModuleDestroy, OnApplicationShutdow
       const w = new Worker<DeliveryJobData>(deliveryQueueName(cap.type), (job, token) => this.process(cap.type, job, token), {
         connection: this.connection,
         prefix: this.config.QUEUE_PREFIX,
+        name: WORKER_NAME,
         ...cfg,
       });
       w.on('error', (e) => this.log.warn({ err: e.message, queue: cap.type }, 'worker error'));

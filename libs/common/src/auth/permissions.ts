@@ -68,6 +68,10 @@ export const PERMISSIONS = {
   'notification.inspection-lead': ['reviewer_lead'],
   /** Set the organisation's notification webhook (URL and secret, to forward notifications to an SMS gateway). */
   'notification.webhook': ['admin'],
+  /** Import organisations and users from an XLSX (within the admin's organisations; apps/api/src/imports/people). */
+  'people.import': ['admin'],
+  /** Bring in an old portal's articles (site import: items, ledger rows and portal pages of the organisation). */
+  'import.site': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -138,6 +138,31 @@ export class AppConfig {
   @Transform(({ value }) => value !== undefined && value !== '' && ['1', 'true', 'yes'].includes(String(value).toLowerCase()))
   LINK_CHECK_ALLOW_LOOPBACK = false;
 
+  /**
+   * Site import (issue 18.1): host names of old portals the importer may fetch although they resolve to
+   * private or loopback addresses (old portals often sit on the government private network).
+   * Comma-separated; lifts the SSRF guard for imports only, nothing else.
+   */
+  @IsOptional()
+  @Matches(/^\s*([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[?[0-9a-fA-F:]+\]?)?(\s*,\s*([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[?[0-9a-fA-F:]+\]?))*\s*$/, {
+    message: 'must be a comma-separated list of host names',
+  })
+  IMPORT_ALLOWED_HOSTS: string = '';
+
+  /** Site import: pages fetched at once from the old site. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 2 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  IMPORT_CONCURRENCY = 2;
+
+  /** Site import: least milliseconds between two requests to the old site (politeness). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 500 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  IMPORT_INTERVAL_MS = 500;
+
   /** Cron expression of the worker's compliance deadline and staleness scan (node-cron, seconds allowed). */
   @IsString() @Validate(CronExpressionRule) COMPLIANCE_CRON = '0 7 * * * *';
 
@@ -261,4 +286,19 @@ export function bootLogLevel(env: Record<string, string | undefined> = process.e
     }
   }
   return env.NODE_ENV === 'test' ? 'silent' : 'info';
+}
+
+/** The hosts IMPORT_ALLOWED_HOSTS names, lower-case, without brackets. */
+export function importAllowedHosts(cfg: Pick<AppConfig, 'IMPORT_ALLOWED_HOSTS'>): Set<string> {
+  return new Set(
+    String(cfg.IMPORT_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      )
+      .filter(Boolean),
+  );
 }

@@ -27,3 +27,6 @@ export const SCHEDULE_JOB_RETENTION = {
 
 /** Copies of notifications POSTed to organisations' webhooks (apps/worker/src/notifications), one job per notification. */
 export const NOTIFICATION_WEBHOOK_QUEUE = 'notification-webhook';
+
+/** Site imports (libs/imports): one job per import run, its state and pages in Postgres (site_imports). */
+export const SITE_IMPORT_QUEUE = 'site-import';

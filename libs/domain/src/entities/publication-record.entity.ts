@@ -26,6 +26,8 @@ export class PublicationRecord {
   @Column({ name: 'disclosure_attr', type: 'text', default: '主动公开' }) disclosureAttr: string;
   /** true when an operator recorded a manual publication. */
   @Column({ type: 'boolean', default: false }) manual: boolean;
+  /** true when the row was brought in from an old site by a site import (issue 18.1). */
+  @Column({ type: 'boolean', default: false }) imported: boolean;
   /** Statistics row the publication counts in: the channel adapter's `capabilities.reportRow` at publication. */
   @Column({ name: 'report_row', type: 'text', default: 'other' }) reportRow: string;
   /** Counts as 政务新媒体: the channel adapter's `capabilities.newMedia` at publication. */

@@ -61,6 +61,9 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: Readonly<Re
       'lexicon.entries': '修改词条',
       'lexicon.revert': '恢复词库（撤销修改）',
       'installation.bootstrap': '初始化系统（首个机构和管理员）',
+      'people.import': '批量导入机构和用户',
+      'user.password_set': '通过一次性链接设置密码',
+      'user.password_link': '生成设置密码链接',
     },
   },
   {

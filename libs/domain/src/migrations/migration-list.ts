@@ -10,6 +10,9 @@ import { ReviewPolicy1732006200000 } from './1732006200000-review-policy';
 import { EditorWorkflow1732007200000 } from './1732007200000-editor-workflow';
 import { Notifications1732007300000 } from './1732007300000-notifications';
 import { AuditLogFilters1732007400000 } from './1732007400000-audit-log-filters';
+import { ListKeysetIndexes1732009100000 } from './1732009100000-list-keyset-indexes';
+import { PeopleImport1732009400000 } from './1732009400000-people-import';
+import { PublicationImported1732009300000 } from './1732009300000-publication-imported';
 
 /**
  * The migrations of libs/domain's own tables (organisations, users, items, deliveries, the ledger,
@@ -35,4 +38,7 @@ export const DOMAIN_MIGRATIONS = [
   EditorWorkflow1732007200000,
   Notifications1732007300000,
   AuditLogFilters1732007400000,
+  ListKeysetIndexes1732009100000,
+  PeopleImport1732009400000,
+  PublicationImported1732009300000,
 ];

@@ -16,6 +16,8 @@ export interface LedgerEntry {
   publishedAt: Date;
   externalUrl: string | null;
   manual?: boolean;
+  /** Brought in from an old site (site import): the drill-down marks it 已导入. */
+  imported?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function recordPublication(em: EntityManager, e: LedgerEntry): Prom
     isResponse: s.kind === 'response',
     externalUrl: e.externalUrl,
     manual: e.manual ?? false,
+    imported: e.imported ?? false,
     reportRow: e.reportRow,
     newMedia: e.newMedia,
     disclosureAttr: s.disclosureAttr ?? '主动公开',

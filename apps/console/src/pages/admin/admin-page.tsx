@@ -6,6 +6,7 @@ import { AccountsTab } from './accounts-tab';
 import { AuditTab } from './audit-tab';
 import { LexiconsTab } from './lexicons-tab';
 import { OrganisationsTab } from './organisations-tab';
+import { PeopleImportTab } from './people-import-tab';
 import { UsersTab } from './users-tab';
 
 /** 系统管理: one tab per area; the open tab is in the address (?tab=…) so it can be linked and reloaded. */
@@ -19,6 +20,7 @@ export default function AdminPage() {
     { key: 'accounts', label: '渠道账号' },
     ...(can('lexicon.manage') ? [{ key: 'lexicons', label: '词库' }] : []),
     ...(can('audit.read') ? [{ key: 'audit', label: '审计日志' }] : []),
+    ...(can('people.import') ? [{ key: 'import', label: '批量导入' }] : []),
   ];
   const tab = tabs.some((t) => t.key === params.get('tab')) ? params.get('tab')! : 'orgs';
   const setTab = (k: string) => setParams(k === 'orgs' ? {} : { tab: k }, { replace: true });
@@ -36,6 +38,8 @@ export default function AdminPage() {
           <LexiconsTab />
         ) : tab === 'audit' ? (
           <AuditTab />
+        ) : tab === 'import' ? (
+          <PeopleImportTab />
         ) : (
           <OrganisationsTab />
         )}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ErrorBanner } from '../../components/error-banner';
 import { Loading } from '../../components/loading';
+import { ListPager } from '../../components/list-pager';
 import { StateBadge } from '../../components/state-badge';
 import { Tabs } from '../../components/tabs';
 import { api, qs } from '../../lib/api';
@@ -33,9 +34,12 @@ export default function MonitorPage() {
   const [state, setState] = useState(params.get('tab') ? '' : (params.get('state') ?? ''));
   const [problemState, setProblemState] = useState(params.get('tab') === 'problems' ? (params.get('state') ?? 'failed') : 'failed');
   const [channel, setChannel] = useState('');
-  const [page, setPage] = useState(1);
+  // Keyset pages: cursors[i] is the cursor of page i + 1 (the first has none); a filter change starts again.
+  const [cursors, setCursors] = useState<string[]>(['']);
+  const cursor = cursors[cursors.length - 1];
+  const firstPage = () => setCursors(['']);
   const caps = useAsync(() => api.get<ChannelCapabilities[]>('/channels'), []);
-  const matrix = useAsync(() => api.get<Matrix>(`/operator/matrix${qs({ state, channel, page, pageSize: 50 })}`), [state, channel, page]);
+  const matrix = useAsync(() => api.get<Matrix>(`/operator/matrix${qs({ state, channel, cursor, pageSize: 50 })}`), [state, channel, cursor]);
   const accounts = useAsync(() => api.get<OperatorAccount[]>('/operator/accounts'), []);
   const [selected, setSelected] = useState<string | null>(params.get('delivery'));
   useEffect(() => {
@@ -45,7 +49,7 @@ export default function MonitorPage() {
     else if (params.has('state')) {
       setTab('matrix');
       setState(params.get('state') ?? '');
-      setPage(1);
+      setCursors(['']);
     }
     if (params.get('delivery')) {
       setTab('matrix');
@@ -87,7 +91,6 @@ export default function MonitorPage() {
   }, [matrix.data]);
   const attention = (accounts.data ?? []).filter((a) => a.status !== 'active');
   const capLabel = (t: string) => caps.data?.find((c) => c.type === t)?.label ?? t;
-  const pages = matrix.data ? Math.max(1, Math.ceil(matrix.data.total / matrix.data.pageSize)) : 1;
 
   return (
     <section className="page monitor-page">
@@ -127,7 +130,7 @@ export default function MonitorPage() {
             <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="筛选">
               <div className="field">
                 <label htmlFor="m-state">含有状态</label>
-                <select id="m-state" value={state} onChange={(e) => (setState(e.target.value), setPage(1))}>
+                <select id="m-state" value={state} onChange={(e) => (setState(e.target.value), firstPage())}>
                   <option value="">全部</option>
                   {Object.entries(DELIVERY_STATE_LABELS).map(([k, v]) => (
                     <option key={k} value={k}>
@@ -138,7 +141,7 @@ export default function MonitorPage() {
               </div>
               <div className="field">
                 <label htmlFor="m-channel">渠道</label>
-                <select id="m-channel" value={channel} onChange={(e) => (setChannel(e.target.value), setPage(1))}>
+                <select id="m-channel" value={channel} onChange={(e) => (setChannel(e.target.value), firstPage())}>
                   <option value="">全部</option>
                   {userChannels(
                     caps.data,
@@ -224,17 +227,14 @@ export default function MonitorPage() {
                     </tbody>
                   </table>
                 </div>
-                <nav className="pager" aria-label="分页">
-                  <button className="btn" type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                    上一页
-                  </button>
-                  <span>
-                    第 {page} / {pages} 页（共 {matrix.data.total} 条信息）
-                  </span>
-                  <button className="btn" type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                    下一页
-                  </button>
-                </nav>
+                <ListPager
+                  page={cursors.length}
+                  count={matrix.data}
+                  hasPrev={cursors.length > 1}
+                  hasNext={!!matrix.data.nextCursor}
+                  onPrev={() => setCursors(cursors.slice(0, -1))}
+                  onNext={() => setCursors([...cursors, matrix.data!.nextCursor!])}
+                />
               </>
             ) : (
               <p className="muted">暂无发布记录。</p>

@@ -83,6 +83,7 @@ export function DrillPanel({
                         <li key={p.recordId}>
                           {p.accountName ?? p.channelType} · {p.publishedAtBeijing}
                           {p.manual ? '（人工登记）' : ''}
+                          {p.imported ? '（已导入）' : ''}
                           {p.withdrawnAt ? '（已撤回）' : ''}{' '}
                           {p.externalUrl ? (
                             <a href={p.externalUrl} target="_blank" rel="noopener noreferrer">

@@ -1,0 +1,255 @@
+/**
+ * bench:scale, part 3 — workers that add up (issue 17). Real processes, as in production: one api
+ * (apps/api/src/main.ts), the test channel's simulator, and one, then two worker processes
+ * (apps/worker/src/main.ts). A backlog of 5,000 deliveries (× BENCH_SCALE, at least 500; items ×
+ * small-concurrency test-channel accounts) is approved over the api's HTTP API while no worker runs,
+ * then drained by 1 worker; on a fresh identical backlog (a database and queue prefix of its own) by 2
+ * workers. The delivery queue is paused until every worker of the run is up, so none starts early.
+ *
+ * Figures: deliveries per second with 1 and 2 workers (first job taken to last publication) and their
+ * ratio `twoWorkersVsOne` (target: ≥ 1 on this 2-core machine); each worker's share of the 2-worker run,
+ * counted from BullMQ's record of the worker that ran each job's last step (`processedBy`), the smaller
+ * one as `workerShareMin` (target 0.4–0.6); CPU seconds of each worker; the peak RSS (VmHWM) of the
+ * worker and api processes. Every run checks that each delivery reached the simulator exactly once and
+ * has one ledger row.
+ *
+ * Env: BENCH_SCALE; BENCH_WORKERS_ACCOUNTS (default 10), BENCH_WORKERS_ACCOUNT_CONCURRENCY (calls in
+ * flight per account, default 2), BENCH_WORKERS_LATENCY_MS (each simulator call, default 20: outside
+ * systems take a while); BENCH_WORKERS_ROOT runs the api and workers from another checkout of this
+ * repository (a before/after comparison: the code under test, not the bench, changes); BENCH_KEEP_DB=1;
+ * DATABASE_URL (admin URL).
+ */
+import 'reflect-metadata';
+import axios from 'axios';
+import { Queue } from 'bullmq';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import IORedis from 'ioredis';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { deliveryQueueName } from '@app/common/queue/queue-names';
+import { appDataSourceOptions } from '@app/composition/app-database';
+import { seedDemo } from '@app/domain/seed/demo-seed';
+import { withDatabase } from '@app/test/utils/test-env';
+import { OwnRedis } from '../../test/engine/chaos/chaos-env';
+import { cpuOf } from '../fanout/fanout-cpu';
+import { startSimProcess } from '../fanout/fanout-sim-process';
+import { freePort, peakRssMb, Proc, startProc } from './workers-procs';
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const KEY = 'c'.repeat(64);
+const JWT = 'bench-workers-jwt-secret-0123456789';
+const PASSWORD = 'bench-password-1';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface DrainResult {
+  perSec: number;
+  seconds: number;
+  shares: number[];
+  workerCpuSeconds: number[];
+  workerRssMb: number;
+  apiRssMb: number;
+}
+
+export async function runWorkers(opts: { scale: number; log: (m: string) => void }): Promise<Record<string, number | boolean | string>> {
+  const { log } = opts;
+  const accounts = Number(process.env.BENCH_WORKERS_ACCOUNTS ?? 10);
+  const concurrency = Number(process.env.BENCH_WORKERS_ACCOUNT_CONCURRENCY ?? 2);
+  const latencyMs = Number(process.env.BENCH_WORKERS_LATENCY_MS ?? 20);
+  const items = Math.ceil(Math.max(500, Math.round(5000 * opts.scale)) / accounts);
+  const total = items * accounts;
+  const root = path.resolve(process.env.BENCH_WORKERS_ROOT ?? path.join(__dirname, '..', '..'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-bench-workers-'));
+  const redis = new OwnRedis(path.join(dir, 'redis'));
+  await redis.start();
+  const sim = await startSimProcess();
+  await axios.post(`${sim.url}/_sim/faults`, { system: 'testchan', latencyMs, label: 'outside-latency' });
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  log(
+    `${total} deliveries (${items} items × ${accounts} test-channel accounts, ${concurrency} calls in flight each, ${latencyMs} ms a call); code under test: ${root}`,
+  );
+  try {
+    const one = await drain(1);
+    log(`1 worker: ${one.perSec.toFixed(1)} deliveries/s (${one.seconds.toFixed(1)} s), worker CPU ${one.workerCpuSeconds.join(' / ')} s`);
+    const two = await drain(2);
+    log(
+      `2 workers: ${two.perSec.toFixed(1)} deliveries/s (${two.seconds.toFixed(1)} s), shares ${two.shares.map((s) => s.toFixed(3)).join(' / ')}, worker CPU ${two.workerCpuSeconds.join(' / ')} s`,
+    );
+    return {
+      workersDeliveries: total,
+      workersAccounts: accounts,
+      workersAccountConcurrency: concurrency,
+      workersLatencyMs: latencyMs,
+      workers1PerSec: +one.perSec.toFixed(1),
+      workers2PerSec: +two.perSec.toFixed(1),
+      twoWorkersVsOne: +(two.perSec / one.perSec).toFixed(3),
+      workerShareMin: +Math.min(...two.shares).toFixed(3),
+      workers1CpuSeconds: one.workerCpuSeconds[0],
+      workers2CpuSecondsMax: Math.max(...two.workerCpuSeconds),
+      workers2CpuSecondsMin: Math.min(...two.workerCpuSeconds),
+      workerRssMb: Math.max(one.workerRssMb, two.workerRssMb),
+      apiRssMb: Math.max(one.apiRssMb, two.apiRssMb),
+    };
+  } finally {
+    await sim.close();
+    await redis.stop();
+    await admin.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  /** One run: a fresh database and queue prefix, the backlog approved with no worker running, then `n` workers drain it. */
+  async function drain(n: number): Promise<DrainResult> {
+    const dbName = `gd_bench_workers_${n}_${randomBytes(3).toString('hex')}`;
+    await admin.query(`CREATE DATABASE "${dbName}"`);
+    const dbUrl = withDatabase(ADMIN_URL, dbName);
+    const prefix = `bw${n}`;
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const common = {
+      DATABASE_URL: dbUrl,
+      REDIS_URL: redis.url,
+      ENCRYPTION_KEY: KEY,
+      JWT_SECRET: JWT,
+      QUEUE_PREFIX: prefix,
+      DATA_DIR: dir,
+      PORTAL_DIR: path.join(dir, `portal-${n}`),
+      PORTAL_BASE_URL: `${apiUrl}/site`,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+    };
+    const procs: Proc[] = [];
+    let ds: DataSource | null = null;
+    const connection = new IORedis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(deliveryQueueName('testchan'), { connection, prefix });
+    try {
+      const api = await startProc(root, 'apps/api/src/main.ts', { ...common, PORT: String(port), MIGRATIONS_RUN: 'true' }, '"msg":"api listening"');
+      procs.push(api);
+      ds = new DataSource(appDataSourceOptions(dbUrl, { poolMax: 2 }));
+      await ds.initialize();
+      const accountsFile = path.join(dir, `accounts-${n}.json`);
+      fs.writeFileSync(
+        accountsFile,
+        JSON.stringify(
+          Array.from({ length: accounts }, (_, i) => ({
+            channelType: 'testchan',
+            name: `测试渠道${i + 1}`,
+            org: 'sfx',
+            baseUrl: '{simUrl}/testchan',
+            credentials: { token: `bench-workers-${i + 1}` },
+            settings: { concurrency },
+          })),
+        ),
+      );
+      const seed = await seedDemo(ds, {
+        password: PASSWORD,
+        encryptionKey: KEY,
+        simUrl: sim.url,
+        portalBaseUrl: common.PORTAL_BASE_URL,
+        channelTypes: ['testchan'],
+        accountsFile,
+      });
+      const targets = Object.values(seed.accounts);
+      if (targets.length !== accounts) throw new Error(`expected ${accounts} accounts, got ${targets.length}`);
+      await ds.query(
+        `INSERT INTO items (organisation_id, author_id, status, title, body_html, summary, index_no, issuing_body, category, kind, target_account_ids)
+         SELECT $1, $2, 'submitted', '关于做好第' || g || '批次秋粮收购工作的通知', '<p>各乡镇：请做好第' || g || '批次秋粮收购工作。</p>',
+                '第' || g || '批次秋粮收购', 'bench-workers/' || g, '示范县人民政府', '粮食', 'notice', $3::uuid[]
+           FROM generate_series(1, $4) g`,
+        [seed.orgs['sfx'], seed.users['editor'], targets, items],
+      );
+      const itemIds: string[] = (await ds.query(`SELECT id FROM items WHERE index_no LIKE 'bench-workers/%'`)).map((r: { id: string }) => r.id);
+
+      // The backlog: approved over the API (deliveries and their jobs made as in production), no worker running.
+      const login = await axios.post(`${apiUrl}/api/v1/auth/login`, { username: 'reviewer', password: PASSWORD });
+      const client = axios.create({
+        baseURL: `${apiUrl}/api/v1`,
+        httpAgent: new http.Agent({ keepAlive: true, maxSockets: 8 }),
+        headers: { Authorization: `Bearer ${login.data.accessToken}` },
+        validateStatus: () => true,
+      });
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < itemIds.length) {
+            const id = itemIds[next++];
+            const r = await client.post(`/items/${id}/approve`, {});
+            if (r.status !== 200) throw new Error(`approve ${id}: ${r.status} ${JSON.stringify(r.data)}`);
+          }
+        }),
+      );
+      const backlog = await queue.getJobCounts('wait', 'delayed', 'prioritized');
+      log(`${n} worker(s): backlog of ${total} deliveries approved; queue ${JSON.stringify(backlog)}`);
+
+      // Paused until every worker is up, so that none drains part of the backlog alone first.
+      await queue.pause();
+      const workers: Proc[] = [];
+      for (let i = 0; i < n; i++) {
+        const w = await startProc(root, 'apps/worker/src/main.ts', { ...common, MIGRATIONS_RUN: 'false', DB_POOL_MAX: '16' }, '"msg":"worker started"');
+        workers.push(w);
+        procs.push(w);
+      }
+      const records0 = await sim.testchanRecords();
+      const cpu0 = workers.map((w) => cpuOf(w.pid));
+      const startedAt = Date.now();
+      await queue.resume();
+      const deadline = startedAt + 1_800_000;
+      for (;;) {
+        const done = (await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE state IN ('published','failed','cancelled')`))[0].n;
+        if (done >= total) break;
+        if (Date.now() > deadline) throw new Error(`only ${done}/${total} deliveries settled after 30 min`);
+        await sleep(250);
+      }
+      const cpu = workers.map((w, i) => +(cpuOf(w.pid) - cpu0[i]).toFixed(1));
+      const c = (
+        await ds.query(
+          `SELECT count(*) FILTER (WHERE state = 'published')::int AS published, (extract(epoch FROM max(published_at)) * 1000)::float8 AS last,
+                  (SELECT count(*)::int FROM publication_records) AS ledger
+             FROM deliveries`,
+        )
+      )[0];
+      const records = (await sim.testchanRecords()) - records0;
+      if (c.published !== total || c.ledger !== total || records !== total) {
+        throw new Error(`not every delivery was published exactly once: published ${c.published}, ledger ${c.ledger}, simulator ${records} of ${total}`);
+      }
+      const seconds = (Number(c.last) - startedAt) / 1000;
+
+      // Who ran each delivery's publishing step: the worker name BullMQ records on the job (host:pid).
+      const byWorker = new Map<string, number>();
+      for (const j of await queue.getJobs(['completed'], 0, -1)) byWorker.set(String(j.processedBy), (byWorker.get(String(j.processedBy)) ?? 0) + 1);
+      const shares = workers.map((w) => [...byWorker.entries()].filter(([k]) => k.endsWith(`:${w.pid}`)).reduce((s, [, v]) => s + v, 0) / total);
+      const result: DrainResult = {
+        perSec: total / seconds,
+        seconds,
+        shares,
+        workerCpuSeconds: cpu,
+        workerRssMb: Math.max(...workers.map((w) => peakRssMb(w.pid))),
+        apiRssMb: peakRssMb(api.pid),
+      };
+      return result;
+    } finally {
+      for (const p of procs.reverse()) await p.stop();
+      await queue.close().catch(() => undefined);
+      connection.disconnect();
+      await ds?.destroy().catch(() => undefined);
+      if (process.env.BENCH_KEEP_DB) log(`kept database ${dbName} (BENCH_KEEP_DB)`);
+      else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    }
+  }
+}
+
+if (require.main === module) {
+  runWorkers({ scale: Number(process.env.BENCH_SCALE ?? 1), log: (m) => console.log(`[bench:scale:workers] ${m}`) }).then(
+    (r) => {
+      console.log(JSON.stringify(r));
+      process.exit(0);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
