@@ -27,6 +27,7 @@ import { OperatorService } from '../../apps/api/src/operator/operator.service';
 import { ReviewQueueService } from '../../apps/api/src/review/review-queue.service';
 import * as base from './lists-baseline';
 import { loadListData, orgId, sizesFor, VIEWER } from './lists-data';
+import { runAlone } from './bench-part';
 
 type Figures = Record<string, number | boolean | string>;
 type Page = { nextCursor: string | null };
@@ -245,16 +246,4 @@ export async function runLists(opts: { scale: number; log: (m: string) => void }
   }
 }
 
-if (require.main === module) {
-  const scale = Number(process.env.BENCH_SCALE ?? 1);
-  runLists({ scale, log: (m) => console.log(`[bench:scale:lists] ${m}`) }).then(
-    (r) => {
-      console.log(JSON.stringify(r));
-      process.exit(0);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAlone('lists', runLists);

@@ -24,6 +24,7 @@ import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { withDatabase } from '@app/test/utils/test-env';
 import { bulkPortalArticles } from '@app/test/channels/portal-bulk';
 import { oldWriteLists } from './portal-baseline';
+import { runAlone } from './bench-part';
 
 type Figures = Record<string, number | boolean | string>;
 
@@ -194,16 +195,4 @@ export async function runPortal(opts: { scale: number; log: (m: string) => void 
   }
 }
 
-if (require.main === module) {
-  const scale = Number(process.env.BENCH_SCALE ?? 1);
-  runPortal({ scale, log: (m) => console.log(`[bench:scale:portal] ${m}`) }).then(
-    (r) => {
-      console.log(JSON.stringify(r));
-      process.exit(0);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAlone('portal', runPortal);

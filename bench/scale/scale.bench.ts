@@ -20,11 +20,9 @@ import * as os from 'os';
 import { runPortal } from './portal';
 import { runLists } from './lists';
 import { runWorkers } from './workers';
+import type { BenchPart, Figures } from './bench-part';
 
-type Figures = Record<string, number | boolean | string>;
-type Part = (opts: { scale: number; log: (m: string) => void }) => Promise<Figures>;
-
-const PARTS: Record<string, Part> = { portal: runPortal, lists: runLists, workers: runWorkers };
+const PARTS: Record<string, BenchPart> = { portal: runPortal, lists: runLists, workers: runWorkers };
 
 async function main() {
   const scale = Number(process.env.BENCH_SCALE ?? 1);

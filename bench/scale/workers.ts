@@ -38,6 +38,7 @@ import { OwnRedis } from '../../test/engine/chaos/chaos-env';
 import { cpuOf } from '../fanout/fanout-cpu';
 import { startSimProcess } from '../fanout/fanout-sim-process';
 import { freePort, peakRssMb, Proc, startProc } from './workers-procs';
+import { runAlone } from './bench-part';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEY = 'c'.repeat(64);
@@ -241,15 +242,4 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
   }
 }
 
-if (require.main === module) {
-  runWorkers({ scale: Number(process.env.BENCH_SCALE ?? 1), log: (m) => console.log(`[bench:scale:workers] ${m}`) }).then(
-    (r) => {
-      console.log(JSON.stringify(r));
-      process.exit(0);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAlone('workers', runWorkers);

@@ -5,37 +5,10 @@ import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
 import { PortalSiteWriter } from './portal-site.writer';
 import { MemoryPortalState } from './portal-state';
 import { articlePath, columnSlug } from './portal-templates';
+import { TEST_SITE, testSnapshot } from './testing/portal-fixtures';
 
-const site = { siteName: '示范县人民政府', siteDomain: 'www.sfx.gov.cn', siteIdCode: '9999000001', baseUrl: 'http://x/site' };
-
-function snap(id: string, over: Partial<ItemSnapshot> = {}): ItemSnapshot {
-  return {
-    itemId: id,
-    versionNo: 1,
-    organisationId: 'o',
-    organisationName: '示范县人民政府',
-    organisationCode: 'sfx',
-    title: `标题${id}`,
-    bodyHtml: '<p>正文</p>',
-    summary: '',
-    indexNo: `sfx/2026-${id}`,
-    docNo: null,
-    issuingBody: '示范县人民政府',
-    writtenDate: '2026-01-02',
-    publishDate: '2026-01-03',
-    category: '教育',
-    disclosureAttr: '主动公开',
-    validity: '有效',
-    repealedDate: null,
-    kind: 'notice',
-    policyItemId: null,
-    attachments: [],
-    channelOverrides: {},
-    authorName: '',
-    approvedAt: '2026-01-03T00:00:00Z',
-    ...over,
-  };
-}
+const site = TEST_SITE;
+const snap = testSnapshot;
 
 describe('PortalSiteWriter', () => {
   let dir: string;
