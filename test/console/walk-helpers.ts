@@ -56,6 +56,8 @@ const TABS: Record<string, string> = {
   机构与审核级数: 'orgs',
   用户与角色: 'users',
   渠道账号: 'accounts',
+  账号设置向导: 'account-wizard',
+  导入旧网站: 'site-import',
   词库: 'lexicons',
   审计日志: 'audit',
   发布矩阵: 'matrix',

@@ -32,7 +32,9 @@ export const GAZETTE_SETTINGS_SCHEMA: ChannelField[] = [
     type: 'string',
     pattern: GAZETTE_PATH.source,
     patternHelp: '只能包含字母、数字、- 和 _，不超过 64 个字符',
-    help: '公报在门户网站目录下的文件夹名，默认 gazette',
+    // the default folder name is Latin: in the input's placeholder (默认：gazette), not in the help a reader reads
+    default: 'gazette',
+    help: '公报在门户网站目录下的文件夹名，不填则使用默认文件夹名',
     advanced: true,
   },
 ];

@@ -1,6 +1,25 @@
+import { useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
+import { api } from '../../lib/api';
+import { useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
 import type { AccountCheck } from '../../lib/platform-types';
+import type { ChannelAccount } from '../../lib/types';
+
+/**
+ * 测试连接 of one account at a time: `checked` is the account last asked about and, once answered, its
+ * result (an answer for an account no longer asked about is dropped); `onResult` sees every answer.
+ */
+export function useAccountCheck(onResult?: (id: string, result: AccountCheck) => void) {
+  const [checked, setChecked] = useState<{ id: string; name: string; result?: AccountCheck } | null>(null);
+  const check = useSubmit(async (a: Pick<ChannelAccount, 'id' | 'name'>) => {
+    setChecked({ id: a.id, name: a.name });
+    const result = await api.post<AccountCheck>(`/channel-accounts/${a.id}/check`);
+    onResult?.(a.id, result);
+    setChecked((c) => (c?.id === a.id ? { ...c, result } : c));
+  });
+  return { checked, setChecked, check };
+}
 
 const OK_WORDS = (ok: boolean | null) => (ok === true ? '可用' : ok === false ? '不可用' : '无法确认');
 

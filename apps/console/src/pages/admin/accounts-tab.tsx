@@ -5,9 +5,8 @@ import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useAsync, useSubmit } from '../../lib/hooks';
 import type { ChannelAccount, ChannelCapabilities } from '../../lib/types';
-import type { AccountCheck } from '../../lib/platform-types';
 import { userChannels } from '../../lib/channel-choices';
-import { AccountCheckResult } from './account-check';
+import { AccountCheckResult, useAccountCheck } from './account-check';
 import { AccountForm, accountFieldsShown, credentialsToSend } from './account-form';
 import { platformWords } from '../../lib/delivery-words';
 
@@ -23,12 +22,7 @@ export function AccountsTab() {
   const [editing, setEditing] = useState<string | null>(null);
   const label = (t: string) => caps.data?.find((c) => c.type === t)?.label ?? t;
   // 测试连接: by the button, and after every save (a new or changed account is checked at once).
-  const [checked, setChecked] = useState<{ id: string; name: string; result?: AccountCheck } | null>(null);
-  const check = useSubmit(async (a: Pick<ChannelAccount, 'id' | 'name'>) => {
-    setChecked({ id: a.id, name: a.name });
-    const result = await api.post<AccountCheck>(`/channel-accounts/${a.id}/check`);
-    setChecked((c) => (c?.id === a.id ? { ...c, result } : c));
-  });
+  const { checked, check } = useAccountCheck();
   const saved = async (a: ChannelAccount) => {
     await accounts.reload();
     void check.run(a);
@@ -94,7 +88,7 @@ export function AccountsTab() {
   );
 }
 
-function EditAccount({ a, cap, onDone }: { a: ChannelAccount; cap?: ChannelCapabilities; onDone(saved: ChannelAccount): Promise<void> }) {
+export function EditAccount({ a, cap, onDone }: { a: ChannelAccount; cap?: ChannelCapabilities; onDone(saved: ChannelAccount): Promise<void> }) {
   const [name, setName] = useState(a.name);
   const [baseUrl, setBaseUrl] = useState(a.baseUrl);
   const [enabled, setEnabled] = useState(a.enabled);
