@@ -7,7 +7,7 @@ import { api } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useAsync, useInterval, useSubmit } from '../../lib/hooks';
 import { fmtTime } from '../../lib/labels';
-import type { ChannelAccount } from '../../lib/types';
+import type { ChannelAccount, ChannelCapabilities } from '../../lib/types';
 import type { SiteImportState, SiteImportView } from '../../../../../libs/imports/src/site/site-import.types';
 
 const STATE_WORDS: Record<SiteImportState, string> = {
@@ -45,11 +45,15 @@ function StartImport({ onStarted }: { onStarted(id: string): void }) {
   const { orgsWith } = useAuth();
   const orgs = orgsWith('import.site');
   const accounts = useAsync(() => api.get<ChannelAccount[]>('/channel-accounts'), []);
+  // An old site is imported into a channel that publishes each article as a page of its own site
+  // (the capability `publicPage`), never into a channel named here.
+  const channels = useAsync(() => api.get<ChannelCapabilities[]>('/channels'), []);
+  const siteTypes = new Set((channels.data ?? []).filter((c) => c.publicPage).map((c) => c.type));
   const [organisationId, setOrganisationId] = useState(orgs[0]?.id ?? '');
   const [accountId, setAccountId] = useState('');
   const [sitemapUrl, setSitemapUrl] = useState('');
   const [dryRun, setDryRun] = useState(true);
-  const portals = (accounts.data ?? []).filter((a) => a.channelType === 'portal' && a.organisationId === organisationId);
+  const portals = (accounts.data ?? []).filter((a) => siteTypes.has(a.channelType) && a.organisationId === organisationId);
   const account = portals.some((a) => a.id === accountId) ? accountId : (portals[0]?.id ?? '');
   const { error, busy, onSubmit } = useSubmit(async () => {
     const r = await api.post<{ id: string }>('/imports/site', { organisationId, accountId: account, sitemapUrl: sitemapUrl.trim(), dryRun });
@@ -58,7 +62,7 @@ function StartImport({ onStarted }: { onStarted(id: string): void }) {
   return (
     <form className="card" onSubmit={onSubmit} aria-labelledby="h-site-import" noValidate>
       <h3 id="h-site-import">新建导入任务</h3>
-      <ErrorBanner error={error ?? accounts.error} fieldsShown={FIELDS} />
+      <ErrorBanner error={error ?? accounts.error ?? channels.error} fieldsShown={FIELDS} />
       <div className="grid-3">
         <div className="field">
           <label htmlFor="si-org">导入到机构</label>
