@@ -30,12 +30,20 @@ const ALLOWED = new Set([
   'AppSecret',
   'Token',
   'EncodingAESKey',
+  // IP白名单: what 微信公众平台 calls the list in 设置与开发 - 基本配置, and the 测试连接 result names it so
+  'IP',
+  // status codes as browsers and web servers show them in Chinese too (图片无法导入：HTTP 404)
+  'HTTP',
   // ICP备案号: the row of 政府网站工作年度报表 (website-annual) names the MIIT filing number so
   'ICP',
 ]);
 
 const REMOVE: RegExp[] = [
   /\bhttps?:\/\/[^\s，。；、）)]+/g,
+  // the scheme alone, as address rules name it (须以 http:// 或 https:// 开头)
+  /\bhttps?:\/\//g,
+  // the file every site keeps its crawling rules in (导入旧网站: robots.txt 不允许抓取此页面)
+  /\brobots\.txt\b/g,
   /\bwww\.[^\s，。；、）)]+/g,
   /\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov\.cn|com\.cn|org\.cn|cn|com|org|net)\b/gi,
   // 索引号: organisation code / year - number

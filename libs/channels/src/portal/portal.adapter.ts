@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { constants as fsConstants, promises as fs } from 'fs';
+import * as path from 'path';
 import { DataSource } from 'typeorm';
 import { AppConfig, portalBaseUrl, portalDir } from '@app/common/config/app-config';
 import type { FieldProblem } from '@app/common/errors/app-error';
 import type { ItemSnapshot } from '@app/domain/entities/item-version.entity';
+import type { AccountCapabilityCheck, AccountCheckResult } from '../account-check.types';
 import {
+  AccountCheckContext,
   AccountSite,
   AdapterAccount,
   ChannelAdapter,
@@ -30,6 +34,18 @@ import { articlePath, renderArticle, SiteInfo } from './portal-templates';
 import { copyUploadInto, publicUploadsOf } from './publish-uploads';
 import { UploadStore } from './upload-store';
 import { PORTAL_CREDENTIALS_SCHEMA, PORTAL_OVERRIDE_SCHEMA, PORTAL_SETTINGS_SCHEMA } from './portal-schema';
+
+/** Whether the directory (or, before it exists, the nearest folder above it that does) may be written. */
+async function nearestWritable(dir: string): Promise<boolean> {
+  for (let p = dir; ; p = path.dirname(p)) {
+    try {
+      await fs.access(p, fsConstants.W_OK);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(p) === p) return false;
+    }
+  }
+}
 
 /**
  * The portal (政府门户网站), the first platform of disclosure: static pages written atomically into a
@@ -141,6 +157,27 @@ export class PortalAdapter implements ChannelAdapter {
       this.writers.set(cacheKey, w);
     }
     return w;
+  }
+
+  /**
+   * 测试连接 for a site: the directory the account writes (its setting valid, inside PORTAL_DIR, not
+   * another organisation's site) and whether it can be written there. Harmless: it creates nothing and
+   * claims nothing.
+   */
+  async checkAccount(ctx: AccountCheckContext): Promise<AccountCheckResult> {
+    const site = this.site(ctx.account);
+    const address: AccountCapabilityCheck = { key: 'address', label: '网站地址', ok: true, detail: `文章页面发布在 ${site.baseUrl}/ 之下` };
+    const r = await this.siteKey(ctx.account);
+    if ('problem' in r) {
+      return { ok: false, capabilities: [{ key: 'directory', label: '网站目录', ok: false, detail: r.problem }, address], problems: [r.problem] };
+    }
+    const dir = await resolveSiteDirectory(portalDir(this.config), r.key);
+    const name = r.key || '（网站根目录）';
+    const writable = await nearestWritable(dir);
+    const directory: AccountCapabilityCheck = writable
+      ? { key: 'directory', label: '网站目录', ok: true, detail: `网站目录「${name}」可以写入` }
+      : { key: 'directory', label: '网站目录', ok: false, detail: `网站目录「${name}」不可写入，请联系管理员检查目录权限` };
+    return { ok: writable, capabilities: [directory, address], problems: writable ? [] : [directory.detail] };
   }
 
   /** Public URL of an item's article page on this account's site. */

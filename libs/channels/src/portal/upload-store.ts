@@ -43,6 +43,11 @@ export class UploadStore {
     await writeFileAtomic(this.filePath(key), data);
   }
 
+  /** Removes a file's bytes (a file no item came to use); a file already gone is fine. */
+  async remove(key: string): Promise<void> {
+    await fs.rm(this.filePath(key), { force: true });
+  }
+
   async read(key: string): Promise<Buffer | null> {
     try {
       return await fs.readFile(this.filePath(key));

@@ -12,7 +12,7 @@ export function wechatAccountProblems(settings: Record<string, unknown>, credent
   const problems: FieldProblem[] = [];
   const mode = settings.tokenMode;
   if (mode !== undefined && mode !== null && !WECHAT_TOKEN_MODES.includes(mode as never)) {
-    problems.push({ field: 'settings.tokenMode', reason: '获取 access_token 的方式应为 stable（稳定版接口，推荐，默认）或 token（旧式接口）' });
+    problems.push({ field: 'settings.tokenMode', reason: '获取接口调用凭据的方式应为 stable（稳定版接口，推荐，默认）或 token（旧式接口）' });
   }
   const int = (key: string, max: number) => {
     const v = settings[key];

@@ -42,7 +42,7 @@ export async function checkWechatAccount(client: WechatClient, account: AdapterA
       'credentials',
       'AppID / AppSecret',
       true,
-      `凭据有效（${mode === 'stable' ? '使用 stable_token，不影响其他使用同一 AppSecret 的系统' : '使用旧式 /cgi-bin/token：其他系统获取 token 会使本系统的 token 失效，建议改为 stable'}）`,
+      `凭据有效（${mode === 'stable' ? '使用稳定版接口调用凭据，不影响其他使用同一 AppSecret 的系统' : '使用旧式接口调用凭据：其他系统获取凭据会使本系统的凭据失效，建议在“获取接口调用凭据的方式”中改为稳定版接口'}）`,
     );
   } catch (e) {
     const { code, message } = errOf(e);
@@ -75,16 +75,16 @@ export async function checkWechatAccount(client: WechatClient, account: AdapterA
 
   const pub = await read('freepublish/batchget', '/cgi-bin/freepublish/batchget', { json: { offset: 0, count: 1, no_content: 1 } });
   if (pub.ok) {
-    add('freepublish', '发布接口（freepublish）', true, '可用：本系统通过“发布”推送图文（不进入粉丝会话，出现在公众号主页）');
+    add('freepublish', '发布接口', true, '可用：本系统通过“发布”推送图文（不进入粉丝会话，出现在公众号主页）');
   } else if (pub.code === 'WECHAT_48001') {
     add(
       'freepublish',
-      '发布接口（freepublish）',
+      '发布接口',
       false,
       `无权限（微信错误码 48001）：2025年7月起个人主体账号、企业主体未认证账号及不支持认证的账号已被收回发布接口权限，请完成微信认证`,
     );
   } else {
-    add('freepublish', '发布接口（freepublish）', null, `无法确认：${pub.message}`);
+    add('freepublish', '发布接口', null, `无法确认：${pub.message}`);
   }
   const verifiedOk = pub.ok ? true : pub.code === 'WECHAT_48001' ? false : null;
   add(
@@ -118,7 +118,7 @@ export async function checkWechatAccount(client: WechatClient, account: AdapterA
 const REST: [string, string][] = [
   ['ipWhitelist', 'IP 白名单'],
   ['draft', '草稿箱接口'],
-  ['freepublish', '发布接口（freepublish）'],
+  ['freepublish', '发布接口'],
   ['verified', '微信认证（推断）'],
   ['mass', '群发接口'],
 ];

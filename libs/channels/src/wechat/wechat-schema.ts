@@ -44,11 +44,11 @@ export const WECHAT_SETTINGS_SCHEMA: ChannelField[] = [
   { key: 'onlyFansCanComment', label: '仅粉丝可留言', type: 'boolean' },
   {
     key: 'tokenMode',
-    label: '获取 access_token 的方式',
+    label: '获取接口调用凭据的方式',
     type: 'select',
     options: [
-      { value: 'stable', label: '稳定版接口 stable_token（推荐，不影响其他系统）' },
-      { value: 'token', label: '旧式接口 /cgi-bin/token（会使其他系统的 token 失效）' },
+      { value: 'stable', label: '稳定版接口（推荐，不影响其他系统）' },
+      { value: 'token', label: '旧式接口（会使其他系统获取的凭据失效）' },
     ],
     default: 'stable',
     advanced: true,

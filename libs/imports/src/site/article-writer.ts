@@ -1,5 +1,5 @@
 import { randomBytes, createHash } from 'crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { sanitizeBody } from '@app/domain/body/body-sanitizer';
 import { Item } from '@app/domain/entities/item.entity';
 import type { Attachment } from '@app/domain/entities/item.types';
@@ -48,8 +48,9 @@ export class ArticleWriter {
   ) {}
 
   /** Fetches the article's images and attachments; a file that cannot be read is a note, the article goes on without it. */
-  async files(a: ImportedArticle, t: ImportTarget, dryRun: boolean): Promise<{ body: string; attachments: Attachment[]; notes: PageNote[] }> {
+  async files(a: ImportedArticle, t: ImportTarget, dryRun: boolean): Promise<{ body: string; attachments: Attachment[]; notes: PageNote[]; stored: string[] }> {
     const notes: PageNote[] = [];
+    const stored: string[] = [];
     const keys = new Map<string, string>();
     const store = async (url: string, image: boolean, name: string): Promise<{ key: string; mime: string; size: number } | null> => {
       try {
@@ -60,6 +61,7 @@ export class ArticleWriter {
         const now = new Date();
         const key = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${randomBytes(12).toString('hex')}.${kind.ext}`;
         await this.store.write(key, r.data);
+        stored.push(key);
         await this.ds.query(
           `INSERT INTO uploads (key, name, mime, kind, size, uploaded_by, organisation_ids) VALUES ($1, $2, $3, $4, $5, $6, ARRAY[$7]::uuid[])`,
           [key, name.slice(0, 200) || key, kind.mime, kind.kind, r.data.length, t.actorId, t.organisationId],
@@ -85,7 +87,7 @@ export class ArticleWriter {
       }
     }
     const body = sanitizeBody(rewriteFiles(a.bodyHtml, a.url, keys));
-    return { body, attachments, notes };
+    return { body, attachments, notes, stored };
   }
 
   /** Writes (or updates) the item, its version, its ledger row and its portal page. */
@@ -96,14 +98,19 @@ export class ArticleWriter {
     policyItemId: string | null,
   ): Promise<{ outcome: WriteOutcome; itemId: string; notes: PageNote[] }> {
     const hash = articleHash(a) + (policyItemId ?? '');
-    const known: { item_id: string; content_hash: string }[] = await this.ds.query(
-      `SELECT item_id, content_hash FROM site_import_articles WHERE organisation_id = $1 AND source_url = $2`,
+    const known: { item_id: string; content_hash: string; page_written: boolean }[] = await this.ds.query(
+      `SELECT item_id, content_hash, page_written FROM site_import_articles WHERE organisation_id = $1 AND source_url = $2`,
       [t.organisationId, a.url],
     );
-    if (known[0]?.content_hash === hash) return { outcome: 'unchanged', itemId: known[0].item_id, notes: [] };
-    const { body, attachments, notes } = await this.files(a, t, false);
+    if (known[0]?.content_hash === hash) {
+      if (known[0].page_written) return { outcome: 'unchanged', itemId: known[0].item_id, notes: [] };
+      // the item was written, its page not (the run stopped between the two): write the page now
+      await this.publishCurrent(t, known[0].item_id, new Date(a.publishedAt), a.url);
+      return { outcome: 'updated', itemId: known[0].item_id, notes: [] };
+    }
+    const { body, attachments, notes, stored } = await this.files(a, t, false);
     const publishedAt = new Date(a.publishedAt);
-    const r = await this.ds.transaction(async (em) => {
+    const r = await this.transaction(stored, async (em) => {
       const id = known[0]?.item_id ?? itemId;
       const indexNo = a.indexNo ?? fallbackIndexNo(t.organisationId, a.url);
       const taken: { id: string; organisation_id: string }[] = await em.query(`SELECT id, organisation_id FROM items WHERE index_no = $1`, [indexNo]);
@@ -161,17 +168,43 @@ export class ArticleWriter {
         });
       }
       await em.query(
-        `INSERT INTO site_import_articles (organisation_id, source_url, item_id, index_no, content_hash) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (organisation_id, source_url) DO UPDATE SET index_no = EXCLUDED.index_no, content_hash = EXCLUDED.content_hash, imported_at = now()`,
+        `INSERT INTO site_import_articles (organisation_id, source_url, item_id, index_no, content_hash, page_written) VALUES ($1, $2, $3, $4, $5, false)
+         ON CONFLICT (organisation_id, source_url) DO UPDATE SET index_no = EXCLUDED.index_no, content_hash = EXCLUDED.content_hash, page_written = false, imported_at = now()`,
         [t.organisationId, a.url, id, indexNo, hash],
       );
       return { id, snapshot, outcome: (existing ? 'updated' : 'created') as WriteOutcome };
     });
-    await this.publish(t, r.snapshot, publishedAt);
+    await this.publish(t, r.snapshot, publishedAt, a.url);
     return { outcome: r.outcome, itemId: r.id, notes };
   }
 
-  private async publish(t: ImportTarget, snapshot: Awaited<ReturnType<FanoutService['snapshot']>>, at: Date): Promise<void> {
+  /**
+   * The item's transaction; when it fails, the files fetched for it are removed again (their rows and
+   * bytes): nothing refers to them, and a later run fetches them anew.
+   */
+  private async transaction<T>(stored: string[], work: (em: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.ds.transaction(work);
+    } catch (e) {
+      if (stored.length) {
+        await this.ds.query(`DELETE FROM uploads WHERE key = ANY($1::text[])`, [stored]);
+        for (const k of stored) await this.store.remove(k);
+      }
+      throw e;
+    }
+  }
+
+  /** Writes the page of the item's current version (its original date), and records that it is written. */
+  private async publishCurrent(t: ImportTarget, itemId: string, at: Date, url: string): Promise<void> {
+    const rows: { snapshot: Awaited<ReturnType<FanoutService['snapshot']>> }[] = await this.ds.query(
+      `SELECT v.snapshot FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version_no = i.current_version_no WHERE i.id = $1`,
+      [itemId],
+    );
+    if (!rows[0]) throw new PageProblem('导入的信息已不存在，无法写入网站页面');
+    await this.publish(t, rows[0].snapshot, at, url);
+  }
+
+  private async publish(t: ImportTarget, snapshot: Awaited<ReturnType<FanoutService['snapshot']>>, at: Date, sourceUrl: string): Promise<void> {
     const writer = await this.portal.writer(t.account);
     const pub = await publicUploadsOf(this.store, snapshot, writer.site.baseUrl);
     await writer.publish(
@@ -184,6 +217,7 @@ export class ArticleWriter {
       },
       pub.keys,
     );
+    await this.ds.query(`UPDATE site_import_articles SET page_written = true WHERE organisation_id = $1 AND source_url = $2`, [t.organisationId, sourceUrl]);
   }
 }
 

@@ -6,6 +6,7 @@ import { AppConfig, importAllowedHosts } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 import { FanoutService } from '@app/channels/engine/fanout.service';
+import { WORKER_NAME } from '@app/channels/engine/delivery-worker.service';
 import { PortalAdapter } from '@app/channels/portal/portal.adapter';
 import { UploadStore } from '@app/channels/portal/upload-store';
 import { parseArticlePage } from './article-page';
@@ -19,6 +20,20 @@ import { readSourceList } from './source-list';
 const MAX_LISTS = 50;
 const MAX_PAGES = 100_000;
 
+/** How long a run's lease lasts without renewal, and how often the run renews it. */
+const LEASE_MS = 60_000;
+const RENEW_MS = 15_000;
+
+/** busy: another run holds the import's lease (the worker looks again later). */
+export interface RunResult {
+  busy: boolean;
+}
+
+interface Lease {
+  owner: string;
+  lost: boolean;
+}
+
 interface ImportRow {
   id: string;
   organisation_id: string;
@@ -28,6 +43,8 @@ interface ImportRow {
   state: string;
   created_by: string;
 }
+
+type LeasedImport = ImportRow & { lease: Lease };
 
 /**
  * Runs one site import (a BullMQ job in the worker): reads the source list (sitemap, feed or column
@@ -53,14 +70,51 @@ export class SiteImportRunner {
     return new ImportFetcher({ allowedHosts: importAllowedHosts(this.config), intervalMs: this.config.IMPORT_INTERVAL_MS });
   }
 
-  async run(importId: string): Promise<void> {
+  /**
+   * Runs the import if nobody else does. The run holds a lease on the import (renewed while it runs):
+   * a second run of the same import — a job BullMQ thought stalled and gave another worker, two workers
+   * started at once — finds the lease held and answers `busy` (the worker looks again later) instead
+   * of reading and writing the pages a second time. A run that loses its lease stops at the next page.
+   */
+  async run(importId: string): Promise<RunResult> {
+    const lease: Lease = { owner: `${WORKER_NAME}:${randomUUID()}`, lost: false };
     // an UPDATE ... RETURNING answers [rows, affected] through TypeORM
     const [rows]: [ImportRow[], number] = await this.ds.query(
-      `UPDATE site_imports SET state = 'running', updated_at = now() WHERE id = $1 AND state IN ('queued', 'running') RETURNING *`,
-      [importId],
+      `UPDATE site_imports SET state = 'running', lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
+        WHERE id = $1 AND state IN ('queued', 'running') AND (lease_owner IS NULL OR lease_until < now()) RETURNING *`,
+      [importId, lease.owner, LEASE_MS],
     );
     const imp = rows[0];
-    if (!imp) return;
+    if (!imp) {
+      const held: { lease_until: Date }[] = await this.ds.query(
+        `SELECT lease_until FROM site_imports WHERE id = $1 AND state IN ('queued', 'running') AND lease_owner IS NOT NULL AND lease_until >= now()`,
+        [importId],
+      );
+      return held[0] ? { busy: true } : { busy: false };
+    }
+    const renew = setInterval(() => {
+      void this.ds
+        .query(`UPDATE site_imports SET lease_until = now() + $3 * interval '1 millisecond' WHERE id = $1 AND lease_owner = $2`, [
+          imp.id,
+          lease.owner,
+          LEASE_MS,
+        ])
+        .then(([, n]: [unknown, number]) => {
+          if (!n) lease.lost = true;
+        })
+        .catch((e) => this.log.warn({ importId, err: (e as Error).message }, 'site import lease renewal failed'));
+    }, RENEW_MS);
+    try {
+      await this.runLeased({ ...imp, lease });
+    } finally {
+      clearInterval(renew);
+      await this.ds.query(`UPDATE site_imports SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [imp.id, lease.owner]);
+    }
+    return { busy: false };
+  }
+
+  private async runLeased(imp: LeasedImport): Promise<void> {
+    const importId = imp.id;
     try {
       const f = this.fetcher();
       const robots = await this.robots(f, imp.source_url);
@@ -68,7 +122,10 @@ export class SiteImportRunner {
       if (n === 0) await this.discover(imp, f, robots);
       if (!(await this.readPages(imp, f, robots))) return;
       if (!imp.dry_run && !(await this.writePages(imp, f))) return;
-      await this.ds.query(`UPDATE site_imports SET state = 'done', finished_at = now(), updated_at = now() WHERE id = $1 AND state = 'running'`, [imp.id]);
+      await this.ds.query(
+        `UPDATE site_imports SET state = 'done', finished_at = now(), updated_at = now() WHERE id = $1 AND state = 'running' AND lease_owner = $2`,
+        [imp.id, imp.lease.owner],
+      );
     } catch (e) {
       const reason = e instanceof PageProblem ? e.reason : `导入中断：${(e as Error).message}`;
       this.log.warn({ importId, err: (e as Error).message }, 'site import failed');
@@ -77,7 +134,11 @@ export class SiteImportRunner {
         await this.ds.query(`UPDATE site_imports SET error = $2, updated_at = now() WHERE id = $1`, [imp.id, reason]);
         throw e;
       }
-      await this.ds.query(`UPDATE site_imports SET state = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE id = $1`, [imp.id, reason]);
+      await this.ds.query(`UPDATE site_imports SET state = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE id = $1 AND lease_owner = $3`, [
+        imp.id,
+        reason,
+        imp.lease.owner,
+      ]);
     }
   }
 
@@ -91,9 +152,11 @@ export class SiteImportRunner {
     }
   }
 
-  private async stillRunning(id: string): Promise<boolean> {
-    const r = await this.ds.query(`SELECT state FROM site_imports WHERE id = $1`, [id]);
-    return r[0]?.state === 'running';
+  /** Whether this run goes on: the import is still running (not paused) and this run still holds its lease. */
+  private async stillRunning(imp: LeasedImport): Promise<boolean> {
+    if (imp.lease.lost) return false;
+    const r = await this.ds.query(`SELECT state, lease_owner FROM site_imports WHERE id = $1`, [imp.id]);
+    return r[0]?.state === 'running' && r[0]?.lease_owner === imp.lease.owner;
   }
 
   private async discover(imp: ImportRow, f: ImportFetcher, robots: RobotsRules): Promise<void> {
@@ -143,7 +206,7 @@ export class SiteImportRunner {
   }
 
   /** Reads every pending page (bounded concurrency); false when the import was paused meanwhile. */
-  private async readPages(imp: ImportRow, f: ImportFetcher, robots: RobotsRules): Promise<boolean> {
+  private async readPages(imp: LeasedImport, f: ImportFetcher, robots: RobotsRules): Promise<boolean> {
     const pending: { url: string }[] = await this.ds.query(`SELECT url FROM site_import_pages WHERE import_id = $1 AND state = 'pending' ORDER BY seq`, [
       imp.id,
     ]);
@@ -154,7 +217,7 @@ export class SiteImportRunner {
     const lane = async () => {
       while (!paused && next < pending.length) {
         const url = pending[next++].url;
-        if (!(await this.stillRunning(imp.id))) {
+        if (!(await this.stillRunning(imp))) {
           paused = true;
           return;
         }
@@ -190,7 +253,7 @@ export class SiteImportRunner {
   }
 
   /** Writes the pages read, policies before interpretations; false when the import was paused meanwhile. */
-  private async writePages(imp: ImportRow, f: ImportFetcher): Promise<boolean> {
+  private async writePages(imp: LeasedImport, f: ImportFetcher): Promise<boolean> {
     // pages written by a former run of this import take part in the links (a resumed run keeps them)
     const all: { url: string; article: ImportedArticle; item_id: string | null; state: string }[] = await this.ds.query(
       `SELECT url, article, item_id, state FROM site_import_pages WHERE import_id = $1 AND state IN ('read', 'done') AND article IS NOT NULL ORDER BY seq`,
@@ -212,7 +275,7 @@ export class SiteImportRunner {
     };
     const ordered = [...rows].sort((x, y) => Number(x.article.kind === 'interpretation') - Number(y.article.kind === 'interpretation'));
     for (const r of ordered) {
-      if (!(await this.stillRunning(imp.id))) return false;
+      if (!(await this.stillRunning(imp))) return false;
       try {
         const w = await writer.write(r.article, t, ids.get(r.url)!, policyOf(r.article));
         await this.ds.query(

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/common/config/app-config';
@@ -9,6 +9,8 @@ import { SITE_IMPORT_QUEUE } from '@app/common/queue/queue-names';
 import { workerConnection } from '@app/channels/engine/redis-connection';
 import { SiteImportQueue, type SiteImportJob } from './site-import.queue';
 import { SiteImportRunner } from './site-import.runner';
+
+const BUSY_RETRY_MS = 5_000;
 
 /**
  * The worker side of site imports: runs the jobs one at a time per worker (an import is polite to one
@@ -30,7 +32,7 @@ export class SiteImportWorker implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     this.connection = workerConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    this.worker = new Worker<SiteImportJob>(SITE_IMPORT_QUEUE, (job) => this.runner.run(job.data.importId), {
+    this.worker = new Worker<SiteImportJob>(SITE_IMPORT_QUEUE, (job, token) => this.process(job, token), {
       connection: this.connection,
       prefix: this.config.QUEUE_PREFIX,
       concurrency: 1,
@@ -38,6 +40,14 @@ export class SiteImportWorker implements OnApplicationBootstrap, OnApplicationSh
     this.worker.on('error', (e) => this.log.warn({ err: e.message }, 'site import worker error'));
     const left: { id: string }[] = await this.ds.query(`SELECT id FROM site_imports WHERE state IN ('queued', 'running') ORDER BY created_at`);
     for (const r of left) await this.queue.enqueue(r.id).catch((e) => this.log.warn({ err: (e as Error).message }, 'site import re-enqueue failed'));
+  }
+
+  /** Another run holds the import (a job BullMQ thought stalled, given out twice): look again later, without using an attempt. */
+  private async process(job: Job<SiteImportJob>, token?: string): Promise<void> {
+    const r = await this.runner.run(job.data.importId);
+    if (!r.busy) return;
+    await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+    throw new DelayedError();
   }
 
   async onApplicationShutdown(): Promise<void> {

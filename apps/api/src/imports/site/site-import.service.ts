@@ -9,6 +9,8 @@ import { isUuid } from '@app/common/ids/is-uuid';
 import { componentLogger } from '@app/common/logging/logger';
 import { AuditService } from '@app/domain/services/audit.service';
 import { OrgScopeService } from '@app/domain/services/org-scope.service';
+import { ChannelRegistry } from '@app/channels/channel-registry';
+import { AccountStore } from '@app/channels/engine/account-store.service';
 import { ImportFetcher } from '@app/imports/site/import-fetcher';
 import { SiteImportQueue } from '@app/imports/site/site-import.queue';
 import type { SiteImportView } from '@app/imports/site/site-import.types';
@@ -27,6 +29,8 @@ export class SiteImportService {
     private readonly scope: OrgScopeService,
     private readonly audit: AuditService,
     private readonly queue: SiteImportQueue,
+    private readonly registry: ChannelRegistry,
+    private readonly accounts: AccountStore,
   ) {}
 
   async start(user: AuthUser, dto: StartSiteImportDto): Promise<{ id: string }> {
@@ -37,6 +41,16 @@ export class SiteImportService {
     );
     if (!acc[0] || acc[0].organisation_id !== dto.organisationId || acc[0].channel_type !== 'portal') {
       throw AppError.validation([{ field: 'accountId', reason: '须为该机构的政府网站账号' }]);
+    }
+    // the site must be writable before anything is read: a directory problem would fail every page
+    const loaded = await this.accounts.load(dto.accountId);
+    const adapter = this.registry.get(loaded.row.channelType);
+    const check = adapter.checkAccount ? await adapter.checkAccount({ account: loaded.account }) : null;
+    if (check && !check.ok) {
+      const reason = check.problems.join('；');
+      throw AppError.unprocessable('IMPORT_ACCOUNT_NOT_READY', `该政府网站账号还不能发布，请先在“账号设置向导”中处理：${reason}`, [
+        { field: 'accountId', reason },
+      ]);
     }
     const refusal = await new ImportFetcher({ allowedHosts: importAllowedHosts(this.config), intervalMs: 0 }).refusal(dto.sitemapUrl);
     if (refusal) throw AppError.unprocessable('IMPORT_SOURCE_REFUSED', `不能从该地址导入：${refusal}`, [{ field: 'sitemapUrl', reason: refusal }]);
