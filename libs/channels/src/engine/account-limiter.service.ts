@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 import type IORedis from 'ioredis';
 import { AppConfig } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
-import { commandConnection } from './redis-connection';
+import { commandConnection, workerConnection } from './redis-connection';
 
 /** The limits one channel account's outside system tolerates (from the adapter, overridable per account). */
 export interface AccountLimits {
@@ -16,16 +16,41 @@ export type AcquireResult = { ok: true; token: string } | { ok: false; busy: boo
 /*
  * One round trip decides everything for an account: an outside-imposed pause (a 429's window), the
  * number of calls in flight (a sorted set of tokens scored by their expiry, so a crashed worker's slot
- * frees itself) and a sliding-window rate limit. Returns 0 when a slot was taken, -1 when the account is
- * at its concurrency, or the milliseconds to wait.
+ * frees itself), the turn of the caller among every process's callers waiting for the account (a queue
+ * of tickets in arrival order, each living `ttl` ms unless its caller asks again, so a crashed worker's
+ * tickets free themselves) and a sliding-window rate limit. Returns 0 when a slot was taken, -1 when
+ * the account is at its concurrency or it is another caller's turn, or the milliseconds to wait.
+ * KEYS: inflight, rate, pause, queue (ticket -> arrival), queue expiry (ticket -> expiry).
  */
 const ACQUIRE = `
 local now = tonumber(ARGV[1])
+local conc = tonumber(ARGV[2])
+local token = ARGV[5]
+local ttl = tonumber(ARGV[7])
+local queued = conc > 0 and ttl > 0
+if queued then
+  local dead = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, 500)
+  for _, d in ipairs(dead) do
+    redis.call('ZREM', KEYS[4], d)
+    redis.call('ZREM', KEYS[5], d)
+  end
+  if not redis.call('ZSCORE', KEYS[4], token) then
+    local at = now
+    if ARGV[8] == '1' then at = now - 1e12 end
+    redis.call('ZADD', KEYS[4], at, token)
+  end
+  redis.call('ZADD', KEYS[5], now + ttl, token)
+  redis.call('PEXPIRE', KEYS[4], ttl)
+  redis.call('PEXPIRE', KEYS[5], ttl)
+end
 local pttl = redis.call('PTTL', KEYS[3])
 if pttl > 0 then return pttl end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local conc = tonumber(ARGV[2])
-if conc > 0 and redis.call('ZCARD', KEYS[1]) >= conc then return -1 end
+if conc > 0 then
+  local free = conc - redis.call('ZCARD', KEYS[1])
+  if free <= 0 then return -1 end
+  if queued and redis.call('ZRANK', KEYS[4], token) >= free then return -1 end
+end
 local rmax = tonumber(ARGV[3])
 if rmax > 0 then
   local win = tonumber(ARGV[4])
@@ -34,18 +59,38 @@ if rmax > 0 then
     local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
     return math.max(1, math.floor(tonumber(oldest[2]) + win - now))
   end
-  redis.call('ZADD', KEYS[2], now, ARGV[5])
+  redis.call('ZADD', KEYS[2], now, token)
   redis.call('PEXPIRE', KEYS[2], win)
 end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[6]), ARGV[5])
+if queued then
+  redis.call('ZREM', KEYS[4], token)
+  redis.call('ZREM', KEYS[5], token)
+end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[6]), token)
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[6]))
 return 0
 `;
+
+/* Gives a slot back and, when callers of any process wait for the account, tells them (one message). */
+const RELEASE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZCARD', KEYS[2]) > 0 then redis.call('PUBLISH', KEYS[3], ARGV[2]) end
+return 0
+`;
+
+/** How long a waiting caller's place in the account's queue lasts unless it asks again (it asks at least every 100 ms). */
+const TICKET_MS = 5_000;
 
 /**
  * Per-account concurrency and rate limits shared by every worker process, in Redis. BullMQ's own
  * limiter works per queue; a queue here carries every account of a channel type, and one busy WeChat
  * account must not slow the others down, nor may two workers together exceed one account's limit.
+ *
+ * Turns are taken in arrival order across processes: a caller that cannot have a slot keeps its place
+ * in the account's queue in Redis while it waits, a slot given back goes to the first in that queue
+ * whichever process it is in, and the waiting processes are told at once (Redis pub/sub; they also ask
+ * again on their own, so a lost message only delays). Two worker processes on one busy account so
+ * share its slots evenly, instead of the process that holds them handing each to its own next job.
  *
  * If Redis cannot answer, the limiter lets the call through (and logs): the queue itself lives in
  * Redis, so this only happens in the moment Redis fails, and a delivery is better late-limited than stuck.
@@ -60,13 +105,17 @@ export class AccountLimiter implements OnApplicationShutdown {
    * processes.
    */
   private gates = new Map<string, { active: number; waiters: ((granted: boolean) => void)[] }>();
+  /** This process's callers waiting for a turn, by account: woken when any process gives a slot back. */
+  private wakers = new Map<string, Set<() => void>>();
+  private sub: IORedis | null = null;
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
 
   private conn(): IORedis {
     if (!this.redis) {
       this.redis = commandConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
-      this.redis.defineCommand('gdAcquireSlot', { numberOfKeys: 3, lua: ACQUIRE });
+      this.redis.defineCommand('gdAcquireSlot', { numberOfKeys: 5, lua: ACQUIRE });
+      this.redis.defineCommand('gdReleaseSlot', { numberOfKeys: 3, lua: RELEASE });
     }
     return this.redis;
   }
@@ -75,20 +124,32 @@ export class AccountLimiter implements OnApplicationShutdown {
     return `${this.config.QUEUE_PREFIX}:acct:${accountId}:${what}`;
   }
 
-  async tryAcquire(accountId: string, limits: AccountLimits, holdMs: number): Promise<AcquireResult> {
-    const token = randomUUID();
+  private get freed(): string {
+    return `${this.config.QUEUE_PREFIX}:acct-freed`;
+  }
+
+  /**
+   * One attempt. `queue`: the caller waits for its turn if refused (its `token` keeps its place in the
+   * account's queue; `first` puts it at the head); without it, the attempt takes no place.
+   */
+  async tryAcquire(accountId: string, limits: AccountLimits, holdMs: number, queue?: { token: string; first?: boolean }): Promise<AcquireResult> {
+    const token = queue?.token ?? randomUUID();
     try {
       const r = Number(
         await (this.conn() as any).gdAcquireSlot(
           this.key(accountId, 'inflight'),
           this.key(accountId, 'rate'),
           this.key(accountId, 'pause'),
+          this.key(accountId, 'queue'),
+          this.key(accountId, 'queue-exp'),
           Date.now(),
           Math.max(0, limits.concurrency),
           limits.rateLimit?.max ?? 0,
           limits.rateLimit?.durationMs ?? 0,
           token,
           Math.max(1000, holdMs),
+          queue ? TICKET_MS : 0,
+          queue?.first ? '1' : '0',
         ),
       );
       if (r === 0) return { ok: true, token };
@@ -109,19 +170,60 @@ export class AccountLimiter implements OnApplicationShutdown {
     if (!(await this.enterGate(accountId, Math.max(1, limits.concurrency), maxLocalWaitMs, first))) {
       return { ok: false, busy: true, waitMs: 100 + Math.round(Math.random() * 200) };
     }
+    const ticket = { token: randomUUID(), first };
     let pause = 10;
     for (;;) {
-      const r = await this.tryAcquire(accountId, limits, holdMs);
+      const r = await this.tryAcquire(accountId, limits, holdMs, ticket);
       if (r.ok) return r;
       const left = maxLocalWaitMs - (Date.now() - started);
       const wait = r.busy ? pause : r.waitMs;
       if (wait > left) {
+        await this.leaveQueue(accountId, ticket.token);
         this.leaveGate(accountId);
         return { ok: false, busy: r.busy, waitMs: r.busy ? 100 + Math.round(Math.random() * 200) : r.waitMs };
       }
-      await new Promise((res) => setTimeout(res, wait + Math.round(Math.random() * 5)));
+      await this.nap(accountId, wait + Math.round(Math.random() * 5));
       if (r.busy) pause = Math.min(100, pause * 2);
     }
+  }
+
+  /** Waits `ms`, or less when a process gives one of the account's slots back. */
+  private nap(accountId: string, ms: number): Promise<void> {
+    this.listen();
+    let set = this.wakers.get(accountId);
+    if (!set) this.wakers.set(accountId, (set = new Set()));
+    const waiting = set;
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waiting.delete(wake);
+        if (!waiting.size && this.wakers.get(accountId) === waiting) this.wakers.delete(accountId);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      waiting.add(wake);
+    });
+  }
+
+  /** Subscribes (once) to the slots given back by every process. */
+  private listen(): void {
+    if (this.sub) return;
+    this.sub = workerConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    this.sub.on('message', (_channel: string, accountId: string) => {
+      for (const wake of [...(this.wakers.get(accountId) ?? [])]) wake();
+    });
+    this.sub
+      .subscribe(this.freed)
+      .catch((e: Error) => this.log.warn({ err: e.message }, 'limiter wake-ups unavailable; waiting callers ask again on their own'));
+  }
+
+  private async leaveQueue(accountId: string, token: string): Promise<void> {
+    await this.conn()
+      .multi()
+      .zrem(this.key(accountId, 'queue'), token)
+      .zrem(this.key(accountId, 'queue-exp'), token)
+      .exec()
+      .catch(() => undefined);
   }
 
   /**
@@ -156,8 +258,8 @@ export class AccountLimiter implements OnApplicationShutdown {
 
   async release(accountId: string, token: string): Promise<void> {
     this.leaveGate(accountId);
-    await this.conn()
-      .zrem(this.key(accountId, 'inflight'), token)
+    await (this.conn() as any)
+      .gdReleaseSlot(this.key(accountId, 'inflight'), this.key(accountId, 'queue'), this.freed, token, accountId)
       .catch(() => undefined);
   }
 
@@ -258,5 +360,7 @@ export class AccountLimiter implements OnApplicationShutdown {
   async onApplicationShutdown() {
     this.redis?.disconnect();
     this.redis = null;
+    this.sub?.disconnect();
+    this.sub = null;
   }
 }
