@@ -115,6 +115,18 @@ describe('site import', () => {
     expect(items[4].body_html).toMatch(/<img src="\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]{24}\.png"/);
     expect(items[4].body_html).not.toContain('missing.jpg');
     expect(items[0].body_html).toContain('text-indent:2em');
+    // the attachment: fetched into the private store, on the item, and its link in the body pointed at the copy
+    const [withFile] = await sys.ds.query(`SELECT attachments FROM items WHERE id = $1`, [items[1].id]);
+    expect(withFile.attachments).toEqual([
+      {
+        name: '附件：工作方案.pdf',
+        url: expect.stringMatching(/^\/api\/v1\/uploads\/\d{4}\/\d{2}\/[0-9a-f]{24}\.pdf$/),
+        mime: 'application/pdf',
+        size: expect.any(Number),
+      },
+    ]);
+    expect(items[1].body_html).toContain(`href="${withFile.attachments[0].url}"`);
+    expect(items[1].body_html).not.toContain('gzfa.pdf');
 
     const ledger = await sys.ds.query(
       `SELECT item_id, channel_account_id, published_at, imported, external_url FROM publication_records WHERE imported ORDER BY published_at`,
@@ -132,6 +144,13 @@ describe('site import', () => {
     const img = /<img[^>]+src="([^"]+\.png)"/.exec(page.data)?.[1];
     expect(img).toBeTruthy();
     expect((await sys.http.get(new URL(img!, ledger[4].external_url).toString())).status).toBe(200);
+    // the attachment's public copy, linked from its article page
+    const page1 = await sys.http.get(ledger[1].external_url);
+    const pdf = /href="([^"]+\.pdf)"/.exec(page1.data)?.[1];
+    expect(pdf).toBeTruthy();
+    const got = await sys.http.get(new URL(pdf!, ledger[1].external_url).toString(), { responseType: 'arraybuffer' });
+    expect(got.status).toBe(200);
+    expect(Buffer.from(got.data).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     // the year's report counts them
     const stat = await sys.login('statistician');
@@ -162,6 +181,23 @@ describe('site import', () => {
     expect(v.pages.map((p: { outcome: string }) => p.outcome)).toEqual(Array(10).fill('unchanged'));
     expect(await counts()).toEqual(before);
   }, 60_000);
+
+  it.each([
+    ['an RSS feed', '/feed.xml'],
+    ['a sitemap index of two sitemaps', '/sitemap_index.xml'],
+  ])(
+    'reads %s; the articles already imported are unchanged',
+    async (_what, source) => {
+      const before = await counts();
+      const r = await admin.post('/imports/site', { organisationId: org, accountId: account, sitemapUrl: `${site.base}${source}` });
+      const v = await finished(r.data.id);
+      expect(v).toMatchObject({ state: 'done', counts: { done: 10, total: 10, failed: 0 } });
+      expect(v.pages.map((p: { url: string }) => p.url).sort()).toEqual(site.articles.map((a) => `${site.base}${a.path}`).sort());
+      expect(v.pages.map((p: { outcome: string }) => p.outcome)).toEqual(Array(10).fill('unchanged'));
+      expect(await counts()).toEqual(before);
+    },
+    60_000,
+  );
 
   it('resumes after a restart: pages already done are not fetched again; pause and resume answer on finished imports', async () => {
     const [imp] = await sys.ds.query(
