@@ -4,8 +4,8 @@ import * as path from 'path';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 import { PortalAdapter } from '@app/channels/portal/portal.adapter';
 import { SiteImportRunner } from '@app/imports/site/site-import.runner';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
-import { OldSite, serveOldSite } from './fixtures/old-site';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { ImportSystem, OldSite, startImportSystem } from './fixtures/old-site';
 
 /**
  * Site imports that do not go straight through (issue 18, points 1 and 4): a site that cannot be
@@ -15,6 +15,7 @@ import { OldSite, serveOldSite } from './fixtures/old-site';
  * fetched file behind; a changed article updates its item, never a second one.
  */
 describe('site import runs', () => {
+  let env: ImportSystem;
   let sys: TestSystem;
   let site: OldSite;
   let admin: AxiosInstance;
@@ -22,20 +23,12 @@ describe('site import runs', () => {
   let account: string;
 
   beforeAll(async () => {
-    site = await serveOldSite();
-    sys = await startTestSystem('site-import-runs', {
-      worker: true,
-      overrides: { IMPORT_ALLOWED_HOSTS: '127.0.0.1', IMPORT_INTERVAL_MS: 0, IMPORT_CONCURRENCY: 2 },
-    });
-    admin = await sys.login('admin');
-    org = sys.seed.orgs['sfx'];
-    account = sys.seed.accounts['portal:示范县人民政府门户网站'];
+    env = await startImportSystem('site-import-runs');
+    ({ sys, site, admin, org, account } = env);
   }, 120_000);
 
   afterAll(async () => {
-    site?.release();
-    await sys?.close();
-    await site?.close();
+    await env?.close();
   });
 
   const view = async (id: string) => (await admin.get(`/imports/${id}`)).data;

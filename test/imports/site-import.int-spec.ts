@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
-import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
-import { OLD_SITE_YEAR, OldSite, serveOldSite } from './fixtures/old-site';
+import { TestSystem, waitFor } from '@app/test/utils/test-system';
+import { OLD_SITE_YEAR, ImportSystem, OldSite, startImportSystem } from './fixtures/old-site';
 
 /**
  * Issue 18.1 "Done when": a small old site served on 127.0.0.1 (allowed by IMPORT_ALLOWED_HOSTS) is
@@ -9,6 +9,7 @@ import { OLD_SITE_YEAR, OldSite, serveOldSite } from './fixtures/old-site';
  * host not on the allow-list is refused with the reason; bad input names the field.
  */
 describe('site import', () => {
+  let env: ImportSystem;
   let sys: TestSystem;
   let site: OldSite;
   let admin: AxiosInstance;
@@ -16,19 +17,12 @@ describe('site import', () => {
   let account: string;
 
   beforeAll(async () => {
-    site = await serveOldSite();
-    sys = await startTestSystem('site-import', {
-      worker: true,
-      overrides: { IMPORT_ALLOWED_HOSTS: '127.0.0.1', IMPORT_INTERVAL_MS: 0, IMPORT_CONCURRENCY: 2 },
-    });
-    admin = await sys.login('admin');
-    org = sys.seed.orgs['sfx'];
-    account = sys.seed.accounts['portal:示范县人民政府门户网站'];
+    env = await startImportSystem('site-import');
+    ({ sys, site, admin, org, account } = env);
   }, 120_000);
 
   afterAll(async () => {
-    await sys?.close();
-    await site?.close();
+    await env?.close();
   });
 
   const finished = (id: string) =>
