@@ -107,6 +107,8 @@ export class AccountLimiter implements OnApplicationShutdown {
   private gates = new Map<string, { active: number; waiters: ((granted: boolean) => void)[] }>();
   /** This process's callers waiting for a turn, by account: woken when any process gives a slot back. */
   private wakers = new Map<string, Set<() => void>>();
+  /** Slots of the account given back so far, as this process heard of them: a caller that heard of one while it asked does not nap. */
+  private freedCount = new Map<string, number>();
   private sub: IORedis | null = null;
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
@@ -173,6 +175,7 @@ export class AccountLimiter implements OnApplicationShutdown {
     const ticket = { token: randomUUID(), first };
     let pause = 10;
     for (;;) {
+      const heard = this.freedCount.get(accountId) ?? 0;
       const r = await this.tryAcquire(accountId, limits, holdMs, ticket);
       if (r.ok) return r;
       const left = maxLocalWaitMs - (Date.now() - started);
@@ -182,6 +185,8 @@ export class AccountLimiter implements OnApplicationShutdown {
         this.leaveGate(accountId);
         return { ok: false, busy: r.busy, waitMs: r.busy ? 100 + Math.round(Math.random() * 200) : r.waitMs };
       }
+      // a slot given back while this caller asked: ask again at once rather than nap through it
+      if (r.busy && (this.freedCount.get(accountId) ?? 0) !== heard) continue;
       await this.nap(accountId, wait + Math.round(Math.random() * 5));
       if (r.busy) pause = Math.min(100, pause * 2);
     }
@@ -209,12 +214,16 @@ export class AccountLimiter implements OnApplicationShutdown {
   private listen(): void {
     if (this.sub) return;
     this.sub = workerConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    this.sub.on('message', (_channel: string, accountId: string) => {
-      for (const wake of [...(this.wakers.get(accountId) ?? [])]) wake();
-    });
+    this.sub.on('message', (_channel: string, accountId: string) => this.freedHere(accountId));
     this.sub
       .subscribe(this.freed)
       .catch((e: Error) => this.log.warn({ err: e.message }, 'limiter wake-ups unavailable; waiting callers ask again on their own'));
+  }
+
+  /** A slot of the account was given back (here, or by another process): this process's waiting callers ask again now. */
+  private freedHere(accountId: string): void {
+    this.freedCount.set(accountId, (this.freedCount.get(accountId) ?? 0) + 1);
+    for (const wake of [...(this.wakers.get(accountId) ?? [])]) wake();
   }
 
   private async leaveQueue(accountId: string, token: string): Promise<void> {
@@ -258,9 +267,11 @@ export class AccountLimiter implements OnApplicationShutdown {
 
   async release(accountId: string, token: string): Promise<void> {
     this.leaveGate(accountId);
-    await (this.conn() as any)
-      .gdReleaseSlot(this.key(accountId, 'inflight'), this.key(accountId, 'queue'), this.freed, token, accountId)
-      .catch(() => undefined);
+    const released = (this.conn() as any).gdReleaseSlot(this.key(accountId, 'inflight'), this.key(accountId, 'queue'), this.freed, token, accountId);
+    // this process's own waiters ask at once (their calls follow the release on the same connection);
+    // other processes' hear of it through the message
+    this.freedHere(accountId);
+    await released.catch(() => undefined);
   }
 
   /** `first`: a dead worker's step taken over goes ahead of this process's other waiters for the account. */
