@@ -4,6 +4,7 @@ import * as path from 'path';
 import { DataSource } from 'typeorm';
 import { appDataSourceOptions } from '@app/composition/app-database';
 import { PortalPagedLists1732009000000 } from '@app/channels/portal/migrations/1732009000000-portal-paged-lists';
+import { testSnapshot } from '@app/channels/portal/testing/portal-fixtures';
 import { PgPortalState } from '@app/channels/portal/pg-portal-state';
 import { PortalSiteWriter } from '@app/channels/portal/portal-site.writer';
 import { articlePath, columnSlug, PortalArticle, SiteInfo } from '@app/channels/portal/portal-templates';
@@ -48,26 +49,7 @@ describe('portal paged lists on Postgres (issue 17.1)', () => {
   }
   const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   function article(site: SiteInfo, n: number, over: Partial<ItemSnapshot> = {}): PortalArticle {
-    const snapshot = {
-      itemId: uuid(n),
-      versionNo: 1,
-      title: `分页文章${n}`,
-      bodyHtml: '<p>正文</p>',
-      summary: '',
-      indexNo: `pp-${n}`,
-      docNo: null,
-      issuingBody: '分页测试县人民政府',
-      writtenDate: '2026-01-02',
-      publishDate: '2026-01-03',
-      category: '教育',
-      disclosureAttr: '主动公开',
-      validity: '有效',
-      repealedDate: null,
-      kind: 'notice',
-      policyItemId: null,
-      attachments: [],
-      ...over,
-    } as ItemSnapshot;
+    const snapshot = testSnapshot(uuid(n), { title: `分页文章${n}`, indexNo: `pp-${n}`, issuingBody: '分页测试县人民政府', ...over });
     return {
       snapshot,
       url: `${site.baseUrl}/${articlePath(uuid(n))}`,

@@ -35,15 +35,15 @@ export class SiteImportService {
 
   async start(user: AuthUser, dto: StartSiteImportDto): Promise<{ id: string }> {
     await this.scope.assertRole(user, dto.organisationId, rolesFor('import.site'));
-    const acc: { organisation_id: string; channel_type: string }[] = await this.ds.query(
-      `SELECT organisation_id, channel_type FROM channel_accounts WHERE id = $1`,
-      [dto.accountId],
-    );
-    if (!acc[0] || acc[0].organisation_id !== dto.organisationId || acc[0].channel_type !== 'portal') {
+    // the account once: its organisation and channel, then its 测试连接 (the site must be writable before
+    // anything is read: a directory problem would fail every page)
+    const loaded = await this.accounts.load(dto.accountId).catch((e: Error) => {
+      if (e.name === 'EntityNotFoundError') return null;
+      throw e;
+    });
+    if (!loaded || loaded.row.organisationId !== dto.organisationId || loaded.row.channelType !== 'portal') {
       throw AppError.validation([{ field: 'accountId', reason: '须为该机构的政府网站账号' }]);
     }
-    // the site must be writable before anything is read: a directory problem would fail every page
-    const loaded = await this.accounts.load(dto.accountId);
     const adapter = this.registry.get(loaded.row.channelType);
     const check = adapter.checkAccount ? await adapter.checkAccount({ account: loaded.account }) : null;
     if (check && !check.ok) {
