@@ -35,7 +35,7 @@ import { appDataSourceOptions } from '@app/composition/app-database';
 import { seedDemo } from '@app/domain/seed/demo-seed';
 import { withDatabase } from '@app/test/utils/test-env';
 import { OwnRedis } from '../../test/engine/chaos/chaos-env';
-import { cpuOf } from '../fanout/fanout-cpu';
+import { cpuOf, cpuOfAll, machineBusy, sampleAll } from '../fanout/fanout-cpu';
 import { startSimProcess } from '../fanout/fanout-sim-process';
 import { freePort, peakRssMb, Proc, startProc } from './workers-procs';
 import { runAlone } from './bench-part';
@@ -53,7 +53,16 @@ interface DrainResult {
   workerCpuSeconds: number[];
   workerRssMb: number;
   apiRssMb: number;
+  /** Where the time goes, per delivery: CPU ms of the whole machine and of Postgres, Redis commands, Postgres transactions. */
+  perDelivery: { machineCpuMs: number; postgresCpuMs: number; redisCommands: number; pgTransactions: number; topRedisCommands: Record<string, number> };
 }
+
+/** Redis commands run so far (INFO commandstats; a script's own commands count too), by command. */
+async function redisCommands(r: IORedis): Promise<Map<string, number>> {
+  const info = await r.info('commandstats');
+  return new Map([...info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+}
+const sumOf = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 export async function runWorkers(opts: { scale: number; log: (m: string) => void }): Promise<Record<string, number | boolean | string>> {
   const { log } = opts;
@@ -76,10 +85,12 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
   try {
     const one = await drain(1);
     log(`1 worker: ${one.perSec.toFixed(1)} deliveries/s (${one.seconds.toFixed(1)} s), worker CPU ${one.workerCpuSeconds.join(' / ')} s`);
+    log(`1 worker, per delivery: ${JSON.stringify(one.perDelivery)}`);
     const two = await drain(2);
     log(
       `2 workers: ${two.perSec.toFixed(1)} deliveries/s (${two.seconds.toFixed(1)} s), shares ${two.shares.map((s) => s.toFixed(3)).join(' / ')}, worker CPU ${two.workerCpuSeconds.join(' / ')} s`,
     );
+    log(`2 workers, per delivery: ${JSON.stringify(two.perDelivery)}`);
     return {
       workersDeliveries: total,
       workersAccounts: accounts,
@@ -92,6 +103,8 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       workers1CpuSeconds: one.workerCpuSeconds[0],
       workers2CpuSecondsMax: Math.max(...two.workerCpuSeconds),
       workers2CpuSecondsMin: Math.min(...two.workerCpuSeconds),
+      workers1MachineCpuMsPerDelivery: one.perDelivery.machineCpuMs,
+      workers2MachineCpuMsPerDelivery: two.perDelivery.machineCpuMs,
       workerRssMb: Math.max(one.workerRssMb, two.workerRssMb),
       apiRssMb: Math.max(one.apiRssMb, two.apiRssMb),
     };
@@ -195,6 +208,10 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       }
       const records0 = await sim.testchanRecords();
       const cpu0 = workers.map((w) => cpuOf(w.pid));
+      const xacts = async () =>
+        Number((await admin.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1`, [dbName])).rows[0].n);
+      const at0 = { machine: machineBusy(), postgres: cpuOfAll('postgres'), redis: await redisCommands(connection), xacts: await xacts() };
+      const sampler = setInterval(() => sampleAll('postgres'), 200);
       const startedAt = Date.now();
       await queue.resume();
       const deadline = startedAt + 1_800_000;
@@ -204,7 +221,23 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
         if (Date.now() > deadline) throw new Error(`only ${done}/${total} deliveries settled after 30 min`);
         await sleep(250);
       }
+      clearInterval(sampler);
       const cpu = workers.map((w, i) => +(cpuOf(w.pid) - cpu0[i]).toFixed(1));
+      const per = (x: number, scale = 1) => +((x * scale) / total).toFixed(2);
+      const redis1 = await redisCommands(connection);
+      const perDelivery = {
+        machineCpuMs: per(machineBusy() - at0.machine, 1000),
+        postgresCpuMs: per(cpuOfAll('postgres') - at0.postgres, 1000),
+        redisCommands: per(sumOf(redis1) - sumOf(at0.redis)),
+        topRedisCommands: Object.fromEntries(
+          [...redis1]
+            .map(([k, v]) => [k, per(v - (at0.redis.get(k) ?? 0))] as const)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 8),
+        ),
+        // pg_stat_database's counters reach it from each backend within a second or so (PGSTAT_MIN_INTERVAL)
+        pgTransactions: per((await (async () => (await sleep(1500), xacts()))()) - at0.xacts),
+      };
       const c = (
         await ds.query(
           `SELECT count(*) FILTER (WHERE state = 'published')::int AS published, (extract(epoch FROM max(published_at)) * 1000)::float8 AS last,
@@ -229,6 +262,7 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
         workerCpuSeconds: cpu,
         workerRssMb: Math.max(...workers.map((w) => peakRssMb(w.pid))),
         apiRssMb: peakRssMb(api.pid),
+        perDelivery,
       };
       return result;
     } finally {

@@ -11,6 +11,7 @@ import { StatsSignedManual1732008600000 } from './migrations/1732008600000-stats
 import { StatsIssuedDocuments1732008300000 } from './migrations/1732008300000-stats-issued-documents';
 import { StatsFrozenVariants1732008310000 } from './migrations/1732008310000-stats-frozen-variants';
 import { StatsFrozenReopen1732008700000 } from './migrations/1732008700000-stats-frozen-reopen';
+import { StatsRollupCachedPlans1732009600000 } from './migrations/1732009600000-stats-rollup-cached-plans';
 
 /** The statistics tables' entities. A new entity: one line at the end. */
 // prettier-ignore
@@ -35,6 +36,7 @@ export const STATS_MIGRATIONS = [
   StatsFrozenVariants1732008310000,
   StatsSignedManual1732008600000,
   StatsFrozenReopen1732008700000,
+  StatsRollupCachedPlans1732009600000,
 ];
 
 /** What libs/stats brings to the database; composed by the apps in libs/composition/src/app-schema.ts. */

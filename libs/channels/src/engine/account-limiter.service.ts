@@ -3,6 +3,7 @@ import { randomUUID } from 'crypto';
 import type IORedis from 'ioredis';
 import { AppConfig } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
+import { ACQUIRE, RELEASE } from './account-limiter.scripts';
 import { commandConnection, workerConnection } from './redis-connection';
 
 /** The limits one channel account's outside system tolerates (from the adapter, overridable per account). */
@@ -13,73 +14,14 @@ export interface AccountLimits {
 
 export type AcquireResult = { ok: true; token: string } | { ok: false; busy: boolean; waitMs: number };
 
-/*
- * One round trip decides everything for an account: an outside-imposed pause (a 429's window), the
- * number of calls in flight (a sorted set of tokens scored by their expiry, so a crashed worker's slot
- * frees itself), the turn of the caller among every process's callers waiting for the account (a queue
- * of tickets in arrival order, each living `ttl` ms unless its caller asks again, so a crashed worker's
- * tickets free themselves) and a sliding-window rate limit. Returns 0 when a slot was taken, -1 when
- * the account is at its concurrency or it is another caller's turn, or the milliseconds to wait.
- * KEYS: inflight, rate, pause, queue (ticket -> arrival), queue expiry (ticket -> expiry).
- */
-const ACQUIRE = `
-local now = tonumber(ARGV[1])
-local conc = tonumber(ARGV[2])
-local token = ARGV[5]
-local ttl = tonumber(ARGV[7])
-local queued = conc > 0 and ttl > 0
-if queued then
-  local dead = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, 500)
-  for _, d in ipairs(dead) do
-    redis.call('ZREM', KEYS[4], d)
-    redis.call('ZREM', KEYS[5], d)
-  end
-  if not redis.call('ZSCORE', KEYS[4], token) then
-    local at = now
-    if ARGV[8] == '1' then at = now - 1e12 end
-    redis.call('ZADD', KEYS[4], at, token)
-  end
-  redis.call('ZADD', KEYS[5], now + ttl, token)
-  redis.call('PEXPIRE', KEYS[4], ttl)
-  redis.call('PEXPIRE', KEYS[5], ttl)
-end
-local pttl = redis.call('PTTL', KEYS[3])
-if pttl > 0 then return pttl end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if conc > 0 then
-  local free = conc - redis.call('ZCARD', KEYS[1])
-  if free <= 0 then return -1 end
-  if queued and redis.call('ZRANK', KEYS[4], token) >= free then return -1 end
-end
-local rmax = tonumber(ARGV[3])
-if rmax > 0 then
-  local win = tonumber(ARGV[4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - win)
-  if redis.call('ZCARD', KEYS[2]) >= rmax then
-    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-    return math.max(1, math.floor(tonumber(oldest[2]) + win - now))
-  end
-  redis.call('ZADD', KEYS[2], now, token)
-  redis.call('PEXPIRE', KEYS[2], win)
-end
-if queued then
-  redis.call('ZREM', KEYS[4], token)
-  redis.call('ZREM', KEYS[5], token)
-end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[6]), token)
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[6]))
-return 0
-`;
-
-/* Gives a slot back and, when callers of any process wait for the account, tells them (one message). */
-const RELEASE = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-if redis.call('ZCARD', KEYS[2]) > 0 then redis.call('PUBLISH', KEYS[3], ARGV[2]) end
-return 0
-`;
-
-/** How long a waiting caller's place in the account's queue lasts unless it asks again (it asks at least every 100 ms). */
+/** How long a waiting caller's place in the account's queue lasts unless it asks again (it asks at least every MAX_PAUSE_MS). */
 const TICKET_MS = 5_000;
+/**
+ * A waiting caller asks again after FIRST_PAUSE_MS, doubling up to MAX_PAUSE_MS, unless named earlier:
+ * the turn is told (RELEASE), so asking on its own only covers a lost message or a holder that died.
+ */
+const FIRST_PAUSE_MS = 100;
+const MAX_PAUSE_MS = 400;
 
 /**
  * Per-account concurrency and rate limits shared by every worker process, in Redis. BullMQ's own
@@ -88,9 +30,11 @@ const TICKET_MS = 5_000;
  *
  * Turns are taken in arrival order across processes: a caller that cannot have a slot keeps its place
  * in the account's queue in Redis while it waits, a slot given back goes to the first in that queue
- * whichever process it is in, and the waiting processes are told at once (Redis pub/sub; they also ask
- * again on their own, so a lost message only delays). Two worker processes on one busy account so
- * share its slots evenly, instead of the process that holds them handing each to its own next job.
+ * whichever process it is in, and the callers whose turn it now is are told at once by name (Redis
+ * pub/sub; every caller also asks again on its own, so a lost message only delays). Two worker processes
+ * on one busy account so share its slots evenly, instead of the process that holds them handing each to
+ * its own next job; and only the caller whose turn it is asks Redis again when a slot frees, instead of
+ * every waiting caller of every process (each asking cost both processes and Redis CPU at every release).
  *
  * If Redis cannot answer, the limiter lets the call through (and logs): the queue itself lives in
  * Redis, so this only happens in the moment Redis fails, and a delivery is better late-limited than stuck.
@@ -105,10 +49,14 @@ export class AccountLimiter implements OnApplicationShutdown {
    * processes.
    */
   private gates = new Map<string, { active: number; waiters: ((granted: boolean) => void)[] }>();
-  /** This process's callers waiting for a turn, by account: woken when any process gives a slot back. */
-  private wakers = new Map<string, Set<() => void>>();
-  /** Slots of the account given back so far, as this process heard of them: a caller that heard of one while it asked does not nap. */
-  private freedCount = new Map<string, number>();
+  /** This process's callers waiting in an account's queue, by ticket. */
+  private mine = new Set<string>();
+  /** Napping callers, by ticket: woken when a release names their ticket. */
+  private wakers = new Map<string, () => void>();
+  /** Tickets of this process named by a release while their caller was asking: it asks again instead of napping. */
+  private named = new Set<string>();
+  /** Each account's concurrency as its callers gave it (a release says how many callers' turn it is). */
+  private concurrency = new Map<string, number>();
   private sub: IORedis | null = null;
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
@@ -117,7 +65,7 @@ export class AccountLimiter implements OnApplicationShutdown {
     if (!this.redis) {
       this.redis = commandConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
       this.redis.defineCommand('gdAcquireSlot', { numberOfKeys: 5, lua: ACQUIRE });
-      this.redis.defineCommand('gdReleaseSlot', { numberOfKeys: 3, lua: RELEASE });
+      this.redis.defineCommand('gdReleaseSlot', { numberOfKeys: 4, lua: RELEASE });
     }
     return this.redis;
   }
@@ -172,58 +120,64 @@ export class AccountLimiter implements OnApplicationShutdown {
     if (!(await this.enterGate(accountId, Math.max(1, limits.concurrency), maxLocalWaitMs, first))) {
       return { ok: false, busy: true, waitMs: 100 + Math.round(Math.random() * 200) };
     }
+    this.concurrency.set(accountId, Math.max(0, limits.concurrency));
     const ticket = { token: randomUUID(), first };
-    let pause = 10;
-    for (;;) {
-      const heard = this.freedCount.get(accountId) ?? 0;
-      const r = await this.tryAcquire(accountId, limits, holdMs, ticket);
-      if (r.ok) return r;
-      const left = maxLocalWaitMs - (Date.now() - started);
-      const wait = r.busy ? pause : r.waitMs;
-      if (wait > left) {
-        await this.leaveQueue(accountId, ticket.token);
-        this.leaveGate(accountId);
-        return { ok: false, busy: r.busy, waitMs: r.busy ? 100 + Math.round(Math.random() * 200) : r.waitMs };
+    this.mine.add(ticket.token);
+    try {
+      let pause = FIRST_PAUSE_MS;
+      for (;;) {
+        this.named.delete(ticket.token);
+        const r = await this.tryAcquire(accountId, limits, holdMs, ticket);
+        if (r.ok) return r;
+        const left = maxLocalWaitMs - (Date.now() - started);
+        const wait = r.busy ? pause : r.waitMs;
+        if (wait > left) {
+          await this.leaveQueue(accountId, ticket.token);
+          this.leaveGate(accountId);
+          return { ok: false, busy: r.busy, waitMs: r.busy ? 100 + Math.round(Math.random() * 200) : r.waitMs };
+        }
+        // named by a release while this caller asked: its turn came, ask again at once rather than nap through it
+        if (r.busy && this.named.has(ticket.token)) continue;
+        await this.nap(ticket.token, wait + Math.round(Math.random() * 5));
+        if (r.busy) pause = Math.min(MAX_PAUSE_MS, pause * 2);
       }
-      // a slot given back while this caller asked: ask again at once rather than nap through it
-      if (r.busy && (this.freedCount.get(accountId) ?? 0) !== heard) continue;
-      await this.nap(accountId, wait + Math.round(Math.random() * 5));
-      if (r.busy) pause = Math.min(100, pause * 2);
+    } finally {
+      this.mine.delete(ticket.token);
+      this.named.delete(ticket.token);
     }
   }
 
-  /** Waits `ms`, or less when a process gives one of the account's slots back. */
-  private nap(accountId: string, ms: number): Promise<void> {
+  /** Waits `ms`, or less when a release names this ticket. */
+  private nap(token: string, ms: number): Promise<void> {
     this.listen();
-    let set = this.wakers.get(accountId);
-    if (!set) this.wakers.set(accountId, (set = new Set()));
-    const waiting = set;
     return new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
-        waiting.delete(wake);
-        if (!waiting.size && this.wakers.get(accountId) === waiting) this.wakers.delete(accountId);
+        if (this.wakers.get(token) === wake) this.wakers.delete(token);
         resolve();
       };
       const timer = setTimeout(wake, ms);
-      waiting.add(wake);
+      this.wakers.set(token, wake);
     });
   }
 
-  /** Subscribes (once) to the slots given back by every process. */
+  /** Subscribes (once) to the turns released slots give, in every process. */
   private listen(): void {
     if (this.sub) return;
     this.sub = workerConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    this.sub.on('message', (_channel: string, accountId: string) => this.freedHere(accountId));
+    this.sub.on('message', (_channel: string, message: string) => this.turns(message.split(' ').slice(1)));
     this.sub
       .subscribe(this.freed)
       .catch((e: Error) => this.log.warn({ err: e.message }, 'limiter wake-ups unavailable; waiting callers ask again on their own'));
   }
 
-  /** A slot of the account was given back (here, or by another process): this process's waiting callers ask again now. */
-  private freedHere(accountId: string): void {
-    this.freedCount.set(accountId, (this.freedCount.get(accountId) ?? 0) + 1);
-    for (const wake of [...(this.wakers.get(accountId) ?? [])]) wake();
+  /** It is these tickets' turn: those of this process ask again now (or, if asking, once more). */
+  private turns(tickets: string[]): void {
+    for (const t of tickets) {
+      if (!this.mine.has(t)) continue;
+      this.named.add(t);
+      this.wakers.get(t)?.();
+    }
   }
 
   private async leaveQueue(accountId: string, token: string): Promise<void> {
@@ -267,11 +221,20 @@ export class AccountLimiter implements OnApplicationShutdown {
 
   async release(accountId: string, token: string): Promise<void> {
     this.leaveGate(accountId);
-    const released = (this.conn() as any).gdReleaseSlot(this.key(accountId, 'inflight'), this.key(accountId, 'queue'), this.freed, token, accountId);
-    // this process's own waiters ask at once (their calls follow the release on the same connection);
-    // other processes' hear of it through the message
-    this.freedHere(accountId);
-    await released.catch(() => undefined);
+    const heads = await (this.conn() as any)
+      .gdReleaseSlot(
+        this.key(accountId, 'inflight'),
+        this.key(accountId, 'queue'),
+        this.key(accountId, 'queue-exp'),
+        this.freed,
+        token,
+        accountId,
+        Date.now(),
+        this.concurrency.get(accountId) ?? 1,
+      )
+      .catch(() => null);
+    // this process's own callers named hear it from the answer (the message reaches the others)
+    if (Array.isArray(heads)) this.turns(heads.map(String));
   }
 
   /** `first`: a dead worker's step taken over goes ahead of this process's other waiters for the account. */
