@@ -127,7 +127,7 @@ export async function loadListData(client: Client, sizes: ListSizes, log: (m: st
   const flush = async () => {
     await copy(
       client,
-      `COPY items (id, organisation_id, author_id, status, title, index_no, issuing_body, kind, category, current_version_no, created_at, updated_at) FROM STDIN`,
+      `COPY items (id, organisation_id, author_id, status, title, index_no, issuing_body, kind, category, current_version_no, created_at, updated_at, submitted_at) FROM STDIN`,
       itemLines,
     );
     await copy(client, `COPY item_versions (id, item_id, version_no, snapshot, created_by, created_at) FROM STDIN`, versionLines);
@@ -188,7 +188,11 @@ export async function loadListData(client: Client, sizes: ListSizes, log: (m: st
       counts.submitted++;
       contribLines.push(`${id}\t0\t${USER_ID}\tsubmit\t${ts(updated)}\n`);
     }
-    itemLines.push(`${id}\t${orgId(o.n)}\t${USER_ID}\t${status}\t事项${n}\tB/${n}\t机构${o.n}\t${kind}\t其他\t${versions}\t${ts(created)}\t${ts(updated)}\n`);
+    // submitted_at: the item's last submission, as the api sets it (the review queue's order)
+    const submitted = status === 'submitted' ? ts(updated) : '\\N';
+    itemLines.push(
+      `${id}\t${orgId(o.n)}\t${USER_ID}\t${status}\t事项${n}\tB/${n}\t机构${o.n}\t${kind}\t其他\t${versions}\t${ts(created)}\t${ts(updated)}\t${submitted}\n`,
+    );
     counts.items++;
     if (itemLines.length >= 20_000) await flush();
     if (n % 200_000 === 0) log(`generated ${n.toLocaleString()} items, ${counts.deliveries.toLocaleString()} deliveries`);

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 
 /**
  * Rows for the list suites, written straight into the suite's database: `n` items of two organisations
- * (every fifth one submitted and waiting for review, the others published with one frozen version and a
+ * (every fifth one submitted and waiting for review, its submission record and submitted_at at its updated_at; the others published with one frozen version and a
  * delivery to each of `accountIds`, the deliveries of every seventh item failed), an audit entry per item. Timestamps
  * come in groups of three equal to the microsecond (ties the id must break), `step` microseconds apart,
  * counting down from `top`. Answers the new items' ids.
@@ -13,9 +13,9 @@ export async function seedListRows(
 ): Promise<string[]> {
   const rows: { id: string }[] = await ds.query(
     `WITH it AS (
-       INSERT INTO items (organisation_id, author_id, status, title, index_no, issuing_body, current_version_no, created_at, updated_at)
+       INSERT INTO items (organisation_id, author_id, status, title, index_no, issuing_body, current_version_no, created_at, updated_at, submitted_at)
        SELECT CASE WHEN g % 2 = 0 THEN $1::uuid ELSE $2::uuid END, $3::uuid, CASE WHEN g % 5 = 0 THEN 'submitted' ELSE 'published' END,
-              '列表测试' || $4 || g, 'LT/' || $4 || '/' || g, '测试', CASE WHEN g % 5 = 0 THEN 0 ELSE 1 END, t.ts, t.ts
+              '列表测试' || $4 || g, 'LT/' || $4 || '/' || g, '测试', CASE WHEN g % 5 = 0 THEN 0 ELSE 1 END, t.ts, t.ts, CASE WHEN g % 5 = 0 THEN t.ts END
          FROM generate_series(1, $5::int) g CROSS JOIN LATERAL (SELECT $6::timestamptz - (g / 3) * $7::int * interval '1 microsecond' AS ts) t
        RETURNING id, organisation_id, current_version_no, updated_at, index_no
      ), v AS (

@@ -36,5 +36,9 @@ export function reviewQueueParams(user: Pick<AuthUser, 'roles'>): { grants: stri
   };
 }
 
-/** SQL: when the item `i` was last submitted (its submission record, not its last change). */
+/**
+ * SQL: when the item `i` was last submitted (its submission record, not its last change), computed from
+ * item_contributions. The queue reads items.submitted_at instead (set by the submission, indexed:
+ * migration 1732009700000); this stays for the lists bench's baseline (bench/scale/lists.ts).
+ */
 export const SUBMITTED_AT_SQL = `(SELECT max(c.at) FROM item_contributions c WHERE c.item_id = i.id AND c.action = 'submit')`;

@@ -84,6 +84,12 @@ export class ItemReviewService {
         organisationId: item.organisationId,
       });
       await recordContribution(em, { itemId: item.id, baseVersion: item.currentVersionNo, userId: user.id, action: 'submit' });
+      // The review queue's order (migration 1732009700000): now() is the transaction's time, the contribution's `at`.
+      const [stamped] = (await em.query(`UPDATE items SET submitted_at = now() WHERE id = $1 RETURNING submitted_at`, [item.id])) as [
+        { submitted_at: Date }[],
+        number,
+      ];
+      item.submittedAt = stamped[0].submitted_at;
       return item;
     });
     if (blocked) throw blocked;

@@ -5,7 +5,7 @@ import type { ListPaging } from '../http/list-paging.types';
 
 /** An item waiting at a level this user decides, with when it was submitted (its submission record). */
 export interface ReviewQueueRow extends Pick<ItemRecord, 'id' | 'title' | 'kind' | 'organisationId' | 'reviewLevel' | 'indexNo' | 'updatedAt'> {
-  /** The latest submission (item_contributions), not the last change. */
+  /** The latest submission (items.submitted_at, the time of its last 'submit' contribution), not the last change. */
   submittedAt: Date | null;
   /** Who submitted it (display name). */
   submittedBy: string | null;

@@ -46,6 +46,8 @@ export class Item implements ItemRecord {
   @Column({ name: 'review_level', type: 'int', default: 0 }) reviewLevel: number;
   @Column({ name: 'current_version_no', type: 'int', default: 0 }) currentVersionNo: number;
   @Column({ name: 'rejection_reason', type: 'text', nullable: true }) rejectionReason: string | null;
+  /** When it was last submitted for review (its last 'submit' contribution): the review queue's order. Set by the submission only. */
+  @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true }) submittedAt: Date | null;
   @VersionColumn({ name: 'row_version' }) rowVersion: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

@@ -57,6 +57,8 @@ export interface ItemRecord extends ItemContent {
   reviewLevel: number;
   currentVersionNo: number;
   rejectionReason: string | null;
+  /** When it was last submitted for review (read-only: set by the submission; the review queue's order). */
+  submittedAt: Date | null;
   rowVersion: number;
   createdAt: Date;
   updatedAt: Date;

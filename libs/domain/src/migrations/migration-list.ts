@@ -13,6 +13,7 @@ import { AuditLogFilters1732007400000 } from './1732007400000-audit-log-filters'
 import { ListKeysetIndexes1732009100000 } from './1732009100000-list-keyset-indexes';
 import { PeopleImport1732009400000 } from './1732009400000-people-import';
 import { PublicationImported1732009300000 } from './1732009300000-publication-imported';
+import { ItemSubmittedAt1732009700000 } from './1732009700000-item-submitted-at';
 
 /**
  * The migrations of libs/domain's own tables (organisations, users, items, deliveries, the ledger,
@@ -41,4 +42,5 @@ export const DOMAIN_MIGRATIONS = [
   ListKeysetIndexes1732009100000,
   PeopleImport1732009400000,
   PublicationImported1732009300000,
+  ItemSubmittedAt1732009700000,
 ];
