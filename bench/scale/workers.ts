@@ -225,6 +225,9 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       const cpu = workers.map((w, i) => +(cpuOf(w.pid) - cpu0[i]).toFixed(1));
       const per = (x: number, scale = 1) => +((x * scale) / total).toFixed(2);
       const redis1 = await redisCommands(connection);
+      // pg_stat_database's counters reach it from each backend within a second or so (PGSTAT_MIN_INTERVAL)
+      await sleep(1500);
+      const xacts1 = await xacts();
       const perDelivery = {
         machineCpuMs: per(machineBusy() - at0.machine, 1000),
         postgresCpuMs: per(cpuOfAll('postgres') - at0.postgres, 1000),
@@ -235,8 +238,7 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
             .sort((a, b) => b[1] - a[1])
             .slice(0, 8),
         ),
-        // pg_stat_database's counters reach it from each backend within a second or so (PGSTAT_MIN_INTERVAL)
-        pgTransactions: per((await (async () => (await sleep(1500), xacts()))()) - at0.xacts),
+        pgTransactions: per(xacts1 - at0.xacts),
       };
       const c = (
         await ds.query(
