@@ -64,10 +64,15 @@ run('site import and account setup wizard in the console', () => {
   const imported = async () =>
     (await sys.ds.query(`SELECT count(*)::int AS n FROM site_import_articles a JOIN items i ON i.id = a.item_id WHERE a.organisation_id = $1`, [org]))[0]
       .n as number;
-  /** The progress panel once the import reached a state the page shows. */
+  /**
+   * The progress panel of the import in the address once it reached a state the page shows. The panel is
+   * named by its import: right after a new import starts, the address already holds the new id while the
+   * page may still show the former import's panel (already 已完成) until React renders the new one.
+   */
   const reached = async (page: Page, state: string) => {
-    await page.locator(`[data-testid=site-import-progress][data-state=${state}]`).waitFor({ timeout: 60_000 });
-    return page.getByTestId('site-import-progress');
+    const panel = page.locator(`[data-testid=site-import-progress][data-import="${importOf(page)}"]`);
+    await panel.and(page.locator(`[data-state=${state}]`)).waitFor({ timeout: 60_000 });
+    return panel;
   };
   /** The capabilities as the check's panel lists them: "label：可用——detail". */
   const lineOf = (check: { capabilities: { label: string; ok: boolean | null; detail: string }[] }) =>

@@ -113,7 +113,7 @@ function ImportProgress({ id }: { id: string }) {
   if (!v) return view.error ? <ErrorBanner error={view.error} /> : <Loading what="导入进度" />;
   const { done, total, failed } = v.counts;
   return (
-    <section className="card" aria-labelledby="h-site-progress" data-testid="site-import-progress" data-state={v.state}>
+    <section className="card" aria-labelledby="h-site-progress" data-testid="site-import-progress" data-import={v.id} data-state={v.state}>
       <h3 id="h-site-progress">{v.dryRun ? '预览任务（不写入）' : '导入任务'}</h3>
       <ErrorBanner error={action.error ?? view.error} />
       <dl className="meta-list">
