@@ -192,4 +192,18 @@ describe('engine SQL: the one-statement publication equals the ledger writer', (
       await listener.end();
     }
   });
+
+  it('the engine’s named statements keep one generic plan per session; TypeORM’s queries keep planning with their values', async () => {
+    const repo = new DeliveryStateRepository(sys.ds);
+    const settings = `SELECT current_setting('plan_cache_mode') AS m, current_setting('enable_seqscan') AS s`;
+    // generic plans made without scans of whole tables: a plan made while the tables were young still fits them grown
+    expect((await repo.q('plan_mode_probe', settings, []))[0]).toEqual({ m: 'force_generic_plan', s: 'off' });
+    // every other query is planned with its values (the lists' partial indexes need them)
+    expect((await sys.ds.query(settings))[0]).toEqual({ m: 'force_custom_plan', s: 'on' });
+    // a claim on the named statements' sessions is planned once, not at every call
+    const xs = await Promise.all(Array.from({ length: 8 }, () => pendingDelivery('notice')));
+    for (const x of xs) expect(await repo.claimMany([x.d.id], 60, ['pending'])).toHaveLength(1);
+    const plans = await repo.q<{ custom: number }>('plan_probe', `SELECT coalesce(sum(custom_plans), 0)::int AS custom FROM pg_prepared_statements`, []);
+    expect(plans[0].custom).toBe(0);
+  });
 });

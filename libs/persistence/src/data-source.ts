@@ -19,10 +19,11 @@ export function dataSourceOptions(url: string, schema: DbSchema, settings: DataS
     logging: false,
     extra: {
       max: settings.poolMax ?? 10,
-      // The engine's hot statements are named (prepared once per connection). Postgres would settle on
-      // a generic plan after a few runs, made for the table sizes of that moment: on a young database a
-      // scan of the whole deliveries table, kept while the table grows. A plan per run, as for every
-      // other statement, sees the sizes of now.
+      // A plan per run, made with the values and the table sizes of now: a generic plan settled on after
+      // a few runs is made for the sizes of that moment (on a young database, a scan of the whole
+      // deliveries table, kept while the table grows), and the lists' partial indexes need the values.
+      // The engine's named statements have a pool of their own with generic index plans
+      // (DeliveryStateRepository.q).
       options: '-c plan_cache_mode=force_custom_plan',
     },
   } as DataSourceOptions;

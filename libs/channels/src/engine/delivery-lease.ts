@@ -122,7 +122,8 @@ export class DeliveryLeases {
   /**
    * The frame of every step: take a slot of the account's concurrency / rate limit, claim the
    * delivery (a lease in Postgres), keep the lease alive while the step talks to the outside system,
-   * then release the slot. Not due, or nothing to do: the job is told when to look again, or that it is done.
+   * then release the slot: as soon as the step's last outside call has answered (`callsDone`, on the
+   * paths that only write afterwards), else when the step ends. The delivery's lease lasts until the end. Not due, or nothing to do: the job is told when to look again, or that it is done.
    */
   async leased(
     deliveryId: string,
@@ -135,6 +136,9 @@ export class DeliveryLeases {
     const slot = await this.slot(where.accountId, where.channelType, hint.takeover);
     if ('runAt' in slot) return { done: false, runAt: slot.runAt };
     const { limiter, states } = this.o;
+    // given back once: when the step says its outside calls are done (Claim.callsDone), else at the end
+    let released: Promise<void> | null = null;
+    const release = () => (released ??= limiter.release(where.accountId, slot.token));
     try {
       const claimed = await claim(deliveryId);
       if (!claimed) return { done: true };
@@ -144,11 +148,12 @@ export class DeliveryLeases {
       // counts calls as they arrive never sees more than its limit in a window.
       const rateLimit = slot.rateLimit;
       if (rateLimit) claimed.atCall = () => limiter.stamp(where.accountId, slot.token, rateLimit);
+      claimed.callsDone = () => void release();
       const leaseSeconds = this.leaseSeconds;
       const stop = startHeartbeat({
         leaseSeconds,
         renewLease: () => states.renewLease(claimed.d.id, claimed.token, leaseSeconds),
-        renewSlot: () => limiter.renew(where.accountId, slot.token, leaseSeconds * 1000),
+        renewSlot: () => (released ? Promise.resolve() : limiter.renew(where.accountId, slot.token, leaseSeconds * 1000)),
       });
       try {
         return await step(claimed);
@@ -156,7 +161,7 @@ export class DeliveryLeases {
         stop();
       }
     } finally {
-      await limiter.release(where.accountId, slot.token);
+      await release();
     }
   }
 }

@@ -13,6 +13,12 @@ export interface Claim {
   atCall?: () => Promise<void>;
   /** The outside system answered a check this step: an unknown outcome's episode (checks, since) ends. */
   answered?: boolean;
+  /**
+   * The step makes no more outside calls: the account's slot goes back now instead of after the step's
+   * writes (the slot bounds the calls an outside system sees at once, not our own Postgres work).
+   * Called only on paths that end in writes alone; a second call does nothing.
+   */
+  callsDone?: () => void;
 }
 
 export type Phase = 'reconcile' | 'confirm' | 'deliver' | 'withdraw';

@@ -72,6 +72,8 @@ export class DeliverySteps {
             ? ({ found: false } as const)
             : await this.timed(c, () => adapter.reconcile!(ctx)).catch((e) => this.resendIfAuthorised(d, ctx, events, e));
           c.answered = true;
+          // found: the step only writes from here (not found sends below)
+          if (r.found) c.callsDone?.();
           if (adapter.reconcile) events.push({ kind: 'reconcile', call: 'reconcile', response: JSON.stringify(r) });
           const settled = await this.applyReconcile(c, ctx, events, r);
           if (settled) return settled;
@@ -91,9 +93,11 @@ export class DeliverySteps {
           if (!adapter.confirm) throw new Error(`adapter ${adapter.capabilities.type} has no confirm()`);
           const r = await this.timed(c, () => adapter.confirm!(ctx));
           c.answered = true;
+          c.callsDone?.();
           return await this.applyConfirm(c, ctx, events, r);
         }
         const r = await this.timed(c, () => adapter.deliver(ctx));
+        c.callsDone?.();
         return await this.applyDeliver(c, ctx, events, adapter, r);
       } catch (e) {
         if (e instanceof CredentialsError && e.refreshable && !refreshed) {
