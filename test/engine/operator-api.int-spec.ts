@@ -3,6 +3,7 @@ import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { TEST_PASSWORD, TestSystem, waitFor } from '@app/test/utils/test-system';
 import { startChannelSuite } from '@app/test/utils/channel-suite';
 import { createTestchanAccount, deliveryFor, ledgerOf, publishItem, waitSettled } from './engine-helpers';
+import { DeliveryStateCounts } from '../../apps/api/src/operator/delivery-state-counts.service';
 import { unscheduledDeliveries } from './engine-invariants';
 
 /** Reads a server-sent event stream with fetch, collecting events until closed. */
@@ -290,11 +291,20 @@ describe('operator surface: API, live updates, Bull Board, metrics', () => {
     const tok = token();
     const acc = await createTestchanAccount(sys, sim.url, 'metrics', tok);
     await waitSettled(sys, await publishItem(sys, [acc]));
-    await new Promise((r) => setTimeout(r, 1500)); // the worker flushes its latency counts every second
-    const res = await fetch(`${sys.url}/metrics`, { headers: { authorization: `Bearer ${tokenOf(operator)}` } });
+    const scrape = () => fetch(`${sys.url}/metrics`, { headers: { authorization: `Bearer ${tokenOf(operator)}` } });
+    const res = await scrape();
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
-    const text = await res.text();
+    expect(await res.text()).toMatch(/^gd_deliveries_settled_age_seconds \d/m);
+    // the worker flushes its latency counts every second
+    const text = await waitFor(
+      async () => {
+        const t = await (await scrape()).text();
+        return /gd_delivery_attempt_duration_seconds_count\{channel="testchan"\} [1-9]/.test(t) && t;
+      },
+      30_000,
+      'the attempt latency in /metrics',
+    );
     const published = (await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE state = 'published' AND channel_type = 'testchan'`))[0].n;
     expect(text).toContain(`gd_deliveries{state="published",channel="testchan"} ${published}`);
     expect(text).toMatch(/gd_delivery_queue_jobs\{queue="testchan",state="completed"\} \d+/);
@@ -304,6 +314,28 @@ describe('operator surface: API, live updates, Bull Board, metrics', () => {
     expect(inf).toBe(count);
     expect(text).toMatch(/gd_delivery_step_outcomes_total\{channel="testchan",outcome="published"\} \d+/);
     expect((await fetch(`${sys.url}/metrics?access_token=${tokenOf(operator)}`)).status).toBe(200);
+  });
+
+  it('deliveries by state for /metrics: the states still moving counted exactly each time, the settled ones reused for a minute with their age', async () => {
+    const counts = new DeliveryStateCounts(sys.ds);
+    const of = (rows: { state: string; channel: string; n: number }[], state: string) =>
+      rows.find((r) => r.state === state && r.channel === 'testchan')?.n ?? 0;
+    const inDb = async (state: string) =>
+      (await sys.ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE state = $1 AND channel_type = 'testchan'`, [state]))[0].n as number;
+    const acc = await createTestchanAccount(sys, sim.url, 'state-counts', token());
+    const first = await counts.counts();
+    expect(of(first.rows, 'published')).toBe(await inDb('published'));
+    expect(first.settledAgeSeconds).toBeLessThan(60);
+    // after the first count: one more published, one waiting until tomorrow
+    await waitSettled(sys, await publishItem(sys, [acc]));
+    await publishItem(sys, [acc], { publishAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const second = await counts.counts();
+    expect(of(second.rows, 'pending')).toBe(await inDb('pending'));
+    expect(of(second.rows, 'pending')).toBe(of(first.rows, 'pending') + 1);
+    // the settled states' count of a minute ago, and how old it is
+    expect(of(second.rows, 'published')).toBe(of(first.rows, 'published'));
+    expect(await inDb('published')).toBe(of(first.rows, 'published') + 1);
+    expect(second.settledAgeSeconds).toBeGreaterThan(first.settledAgeSeconds);
   });
 
   it('leaves every delivery that is not final with the time of its next step (issue 13 invariant)', async () => {

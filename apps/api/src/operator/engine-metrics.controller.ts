@@ -7,11 +7,12 @@ import { DeliveryQueues } from '@app/channels/engine/delivery-queues.service';
 import { EngineMetrics } from '@app/channels/engine/engine-metrics.service';
 import { MetricsQuery } from './operator.dto';
 import { OperatorService } from './operator.service';
+import { DeliveryStateCounts } from './delivery-state-counts.service';
 
 /**
  * Prometheus metrics at /metrics (outside /api/v1), for the operator role (a scraper sends a bearer
  * token or ?access_token=). Gauges are read at scrape time from Postgres (deliveries by state and
- * channel, stopped accounts) and BullMQ (queue depth); attempt latency and step outcomes are measured
+ * channel: DeliveryStateCounts, settled states at most once a minute; stopped accounts) and BullMQ (queue depth); attempt latency and step outcomes are measured
  * by the worker processes and kept in Redis, so every api process reports the whole installation.
  */
 @ApiTags('operator')
@@ -25,11 +26,13 @@ export class EngineMetricsController implements OnModuleInit {
     private readonly ops: OperatorService,
     private readonly queues: DeliveryQueues,
     private readonly metrics: EngineMetrics,
+    private readonly stateCounts: DeliveryStateCounts,
   ) {}
 
   onModuleInit() {
     const ops = this.ops;
     const queues = this.queues;
+    const stateCounts = this.stateCounts;
     collectDefaultMetrics({ register: this.registry, prefix: 'gd_api_' });
     new Gauge({
       name: 'gd_deliveries',
@@ -38,8 +41,16 @@ export class EngineMetricsController implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows = await ops.deliveryCounts();
+        const { rows } = await stateCounts.counts();
         for (const r of rows) this.set({ state: r.state, channel: r.channel }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'gd_deliveries_settled_age_seconds',
+      help: 'Age of the gd_deliveries counts of settled states (published, withdrawn, cancelled, failed), counted at most once a minute',
+      registers: [this.registry],
+      async collect() {
+        this.set((await stateCounts.counts()).settledAgeSeconds);
       },
     });
     new Gauge({

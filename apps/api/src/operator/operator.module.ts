@@ -11,6 +11,7 @@ import { DeliveryStream } from './delivery-stream.service';
 import { EngineMetricsController } from './engine-metrics.controller';
 import { OperatorController, ScheduleController } from './operator.controller';
 import { OperatorService } from './operator.service';
+import { DeliveryStateCounts } from './delivery-state-counts.service';
 import { AccountStates } from './account-states.service';
 import { BulkRetryController } from './bulk-retry.controller';
 import { BulkRetryService } from './bulk-retry.service';
@@ -24,6 +25,7 @@ import { BulkRetryService } from './bulk-retry.service';
   controllers: [OperatorController, ScheduleController, DeliveryStreamController, EngineMetricsController, BulkRetryController],
   providers: [
     OperatorService,
+    DeliveryStateCounts,
     AccountStates,
     BulkRetryService,
     DeliveryStream,

@@ -63,11 +63,6 @@ export class OperatorService {
     private readonly accountStates: AccountStates,
   ) {}
 
-  /** Deliveries by state and channel type, for the metrics gauges (the whole installation). */
-  deliveryCounts(): Promise<{ state: string; channel: string; n: number }[]> {
-    return this.ds.query(`SELECT state, channel_type AS channel, count(*)::int AS n FROM deliveries GROUP BY 1, 2`);
-  }
-
   /** Channel accounts stopped until an operator fixes them, by channel type (metrics). */
   stoppedAccountCounts(): Promise<{ channel: string; n: number }[]> {
     return this.ds.query(`SELECT channel_type AS channel, count(*)::int AS n FROM channel_accounts WHERE status <> 'active' GROUP BY 1`);

@@ -6,12 +6,11 @@ import { returning } from '@app/domain/services/sql';
 import { assertDeliveryTransition, assertDeliveryTransitions } from '@app/domain/state/delivery-state-machine';
 import { bumpRepeatedEvents, EVENT_COLUMNS, eventsFrom, eventValues, PendingEvent, V_COLUMNS } from './delivery-events.sql';
 import { CLAIM_SQL, CLAIM_WITHDRAW_SQL, RELEASE_CLAIM_SQL, RELEASE_LEASE_SQL, RELEASE_WITHDRAW_SQL, RENEW_LEASE_SQL, transitionSql } from './delivery-step.sql';
+import { namedQuery } from '../named-statements';
 import { DeliveryStateActions } from './delivery-state-actions';
 import { markPublishedStatement, MarkPublishedInput, PUBLISH_MANY_SQL, publishManyParams, PublishRow } from './publication.sql';
 
 type Q = Pick<EntityManager, 'query'>;
-type NamedPool = { query: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: any[] }>; end: () => Promise<void> };
-const namedPools = new WeakMap<DataSource, NamedPool>();
 
 export interface TransitionInput {
   deliveryId: string;
@@ -33,8 +32,7 @@ export interface TransitionInput {
  * is left alone.
  *
  * The engine's hot path (claims, step outcomes, publications) is hand-written SQL here: one statement
- * per step, run as named prepared statements on the pool TypeORM already holds (parsed and planned once
- * per connection). The operators', items', gazette's and callbacks' writes are in DeliveryStateActions
+ * per step, run as named prepared statements planned once per session (named-statements.ts). The operators', items', gazette's and callbacks' writes are in DeliveryStateActions
  * (delivery-state-actions.ts), reached through `this` as well.
  */
 @Injectable()
@@ -43,49 +41,10 @@ export class DeliveryStateRepository extends DeliveryStateActions {
     super();
   }
 
-  /**
-   * A named prepared statement (a plain query inside `em`, or without a pool). Named statements run on a
-   * small pool of their own whose sessions plan each statement once (`plan_cache_mode =
-   * force_generic_plan`): planned at every call, the publication statement cost 1.5–2 ms of planning,
-   * more than a few of its rows. Their generic plans are made with `enable_seqscan = off`, so a plan made
-   * while the tables were young (a scan was cheapest then) is an index plan that still fits them grown:
-   * every named statement finds its rows by key. TypeORM's own pool plans every query with its values
-   * (data-source.ts: its lists filter on partial indexes a generic plan could not use).
-   * test/engine/engine-sql.int-spec.ts checks both pools' settings.
-   */
+  /** A named prepared statement planned once per session (named-statements.ts); a plain query inside `em`. */
   async q<T = any>(name: string, text: string, values: unknown[], em?: Q): Promise<T[]> {
     if (em) return returning<T>(em, text, values);
-    const pool = this.namedPool();
-    if (!pool) return returning<T>(this.ds, text, values);
-    const r = await pool.query({ name, text, values });
-    return r.rows as T[];
-  }
-
-  /** The named statements' pool of this DataSource (one for every repository on it). */
-  private namedPool(): NamedPool | null {
-    const known = namedPools.get(this.ds);
-    if (known) return known;
-    const master = (this.ds.driver as any).master;
-    if (!master?.query || !master.options) return null;
-    const PgPool = master.constructor;
-    const o = master.options;
-    const pool = new PgPool({
-      ...o,
-      max: Math.max(2, Math.min(4, o.max ?? 10)),
-      options: [o.options, '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off'].filter(Boolean).join(' '),
-      allowExitOnIdle: true,
-    });
-    pool.on('error', () => undefined); // an idle connection lost: the next query opens another
-    // closed with the DataSource
-    const ds = this.ds as any;
-    const destroy = ds.destroy.bind(ds);
-    ds.destroy = async () => {
-      namedPools.delete(this.ds);
-      await pool.end().catch(() => undefined);
-      return destroy();
-    };
-    namedPools.set(this.ds, pool);
-    return pool;
+    return namedQuery<T>(this.ds, name, text, values);
   }
 
   protected manager(): DataSource {
