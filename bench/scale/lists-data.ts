@@ -12,7 +12,7 @@ const uuid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${n.toStri
 export const benchItemId = (n: number) => uuid('11000000', n);
 const versionId = (n: number, v: number) => uuid(`4${v}000000`, n);
 const deliveryId = (n: number) => uuid('50000000', n);
-export const VIEWER = { province: uuid('31000000', 1), city: uuid('31000000', 2) };
+export const VIEWER = { province: uuid('31000000', 1), city: uuid('31000000', 2), department: uuid('31000000', 3) };
 
 export interface ListSizes {
   orgs: number;

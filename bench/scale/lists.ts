@@ -5,8 +5,8 @@
  * deliveries and 10M ledger rows at BENCH_SCALE=1 (linear below, with minimums), built with COPY in its
  * own database. The new queries are the api's own services; the baseline is the same page the way the
  * lists were queried before (count(*) of every row, then OFFSET: lists-baseline.ts), in the same run.
- * Viewers: a city's admin-operator-reviewer (a subtree of about a fourteenth of the province) and the
- * province's. Run alone: node -r @swc-node/register bench/scale/lists.ts (BENCH_SCALE, BENCH_LIST_RUNS,
+ * Viewers: a small department's admin-operator-reviewer (the organisation without sub-organisations that
+ * has the fewest items), a city's (a subtree of about a fourteenth of the province) and the province's. Run alone: node -r @swc-node/register bench/scale/lists.ts (BENCH_SCALE, BENCH_LIST_RUNS,
  * BENCH_LIST_BASELINE_RUNS, BENCH_KEEP_DB=1, BENCH_LIST_DB=<kept database>, DATABASE_URL); last line one JSON object.
  */
 import 'reflect-metadata';
@@ -120,7 +120,18 @@ export async function runLists(opts: { scale: number; log: (m: string) => void }
     const ops = new OperatorService(ds, scope, null as never, registry as never, null as never);
     const review = new ReviewQueueService(ds);
     const audit = new AuditLogsService(ds, scope);
-    const users = { city: viewer(VIEWER.city, orgId(Number(counts.cityOrg)), 'city'), province: viewer(VIEWER.province, orgId(1), 'province') };
+    // a small department: the organisation without sub-organisations that has the fewest items (a page of its
+    // lists must not walk the whole installation's rows to find its own few)
+    const [dept] = await ds.query(
+      `SELECT i.organisation_id AS id, count(*)::int AS n FROM items i
+        WHERE NOT EXISTS (SELECT 1 FROM organisations c WHERE c.parent_id = i.organisation_id) GROUP BY 1 ORDER BY 2, 1 LIMIT 1`,
+    );
+    out.departmentItems = dept.n;
+    const users = {
+      city: viewer(VIEWER.city, orgId(Number(counts.cityOrg)), 'city'),
+      province: viewer(VIEWER.province, orgId(1), 'province'),
+      department: viewer(VIEWER.department, dept.id, 'department'),
+    };
     const reviewSqlOld = `SELECT i.id, i.title, s.at AS "submittedAt", count(*) OVER ()::int AS total
          FROM items i
          LEFT JOIN LATERAL (SELECT c.at, c.user_id FROM item_contributions c WHERE c.item_id = i.id AND c.action = 'submit' ORDER BY c.id DESC LIMIT 1) s ON true
@@ -211,12 +222,13 @@ export async function runLists(opts: { scale: number; log: (m: string) => void }
       (isBase ? baseP95 : newP95).push(r.p95);
       log(`${key}: p50 ${r.p50} ms, p95 ${r.p95} ms`);
     };
+    const tagOf = (who: Who) => who[0].toUpperCase() + who.slice(1);
     for (const c of cases) {
-      for (const who of ['city', 'province'] as const) {
+      for (const who of ['department', 'city', 'province'] as const) {
         const first = await c.fetch(who, {});
-        out[`${c.name}${who === 'city' ? 'City' : 'Province'}Total`] = first.total ?? -1;
-        record(`${c.name}First${who === 'city' ? 'City' : 'Province'}`, await timeRuns(runs, () => c.fetch(who, {})), false);
-        record(`${c.name}First${who === 'city' ? 'City' : 'Province'}Baseline`, await timeRuns(baselineRuns, () => c.baseline(who, {}, 1, c.pageSize)), true);
+        out[`${c.name}${tagOf(who)}Total`] = first.total ?? -1;
+        record(`${c.name}First${tagOf(who)}`, await timeRuns(runs, () => c.fetch(who, {})), false);
+        record(`${c.name}First${tagOf(who)}Baseline`, await timeRuns(baselineRuns, () => c.baseline(who, {}, 1, c.pageSize)), true);
       }
       // the deep filtered page: DEPTH pages in, by cursor (new) and by OFFSET with a count (baseline)
       const deep = await walk((cursor) => c.fetch('city', c.deepFilter, cursor));
@@ -224,8 +236,8 @@ export async function runLists(opts: { scale: number; log: (m: string) => void }
       record(`${c.name}Deep`, await timeRuns(runs, () => c.fetch('city', c.deepFilter, deep.cursor)), false);
       record(`${c.name}DeepBaseline`, await timeRuns(baselineRuns, () => c.baseline('city', c.deepFilter, deep.page, c.pageSize)), true);
     }
-    for (const who of ['city', 'province'] as const) {
-      const tag = who === 'city' ? 'City' : 'Province';
+    for (const who of ['department', 'city', 'province'] as const) {
+      const tag = tagOf(who);
       record(`summary${tag}`, await timeRuns(runs, () => ops.summary(users[who])), false);
       record(
         `summary${tag}Baseline`,

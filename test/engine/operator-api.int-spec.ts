@@ -300,7 +300,7 @@ describe('operator surface: API, live updates, Bull Board, metrics', () => {
     const text = await waitFor(
       async () => {
         const t = await (await scrape()).text();
-        return /gd_delivery_attempt_duration_seconds_count\{channel="testchan"\} [1-9]/.test(t) && t;
+        return /gd_delivery_attempt_duration_seconds_count\{channel="testchan"\} [1-9]/.test(t) ? t : '';
       },
       30_000,
       'the attempt latency in /metrics',
