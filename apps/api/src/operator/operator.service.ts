@@ -37,7 +37,7 @@ export const OPERATOR_ROLES: Role[] = rolesFor('delivery.operate');
 
 const TIME_COLUMNS = { created: 'd.created_at', updated: 'd.updated_at', published: 'd.published_at', due: 'd.due_at' } as const;
 /** The order of each time field (published_at alone is nullable: a delivery never published sorts last). */
-const SORT_KEYS = { ...TIME_COLUMNS, published: `COALESCE(d.published_at, timestamptz '1970-01-01 00:00:00+00')` } as const;
+export const SORT_KEYS = { ...TIME_COLUMNS, published: `COALESCE(d.published_at, timestamptz '1970-01-01 00:00:00+00')` } as const;
 
 const DELIVERY_COLUMNS = `
   d.id, d.item_id AS "itemId", i.title AS "itemTitle", i.status AS "itemStatus", d.state, d.channel_type AS "channelType",

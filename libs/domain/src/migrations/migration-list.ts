@@ -14,6 +14,7 @@ import { ListKeysetIndexes1732009100000 } from './1732009100000-list-keyset-inde
 import { PeopleImport1732009400000 } from './1732009400000-people-import';
 import { PublicationImported1732009300000 } from './1732009300000-publication-imported';
 import { ItemSubmittedAt1732009700000 } from './1732009700000-item-submitted-at';
+import { DeliveryTimeSortIndexes1732009800000 } from './1732009800000-delivery-time-sort-indexes';
 
 /**
  * The migrations of libs/domain's own tables (organisations, users, items, deliveries, the ledger,
@@ -43,4 +44,5 @@ export const DOMAIN_MIGRATIONS = [
   PeopleImport1732009400000,
   PublicationImported1732009300000,
   ItemSubmittedAt1732009700000,
+  DeliveryTimeSortIndexes1732009800000,
 ];
