@@ -1,4 +1,3 @@
-import { AppConfig } from '@app/common/config/app-config';
 import {
   AdapterAccount,
   ChannelAdapter,
@@ -10,16 +9,10 @@ import {
   RetryableError,
   UnknownOutcomeError,
 } from '@app/channels/channel-adapter';
-import { ChannelRegistry } from '@app/channels/channel-registry';
-import { AccountLimiter } from '@app/channels/engine/account-limiter.service';
-import { AccountStore } from '@app/channels/engine/account-store.service';
-import { DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
-import { EngineMetrics } from '@app/channels/engine/engine-metrics.service';
-import { PortalUrls } from '@app/channels/engine/portal-urls.service';
-import { DeliveryStateRepository } from '@app/persistence/delivery/delivery-state.repository';
 import { startTestSystem, TestSystem } from '@app/test/utils/test-system';
-import { eventsOf, publishItem } from './engine-helpers';
+import { eventsOf } from './engine-helpers';
 import { unscheduledDeliveries } from './engine-invariants';
+import { fakeCapabilities, RunnerBench } from './runner-fixtures';
 
 /** An outside system in memory, with an adapter whose behaviour each test scripts. */
 class FakeOutside {
@@ -40,21 +33,7 @@ class FakeAdapter implements ChannelAdapter {
   holdMs = 0;
 
   constructor(type: string, o: { reconcile?: boolean; concurrency?: number; reportRow?: ChannelCapabilities['reportRow']; newMedia?: boolean } = {}) {
-    this.capabilities = {
-      type,
-      label: '模拟渠道',
-      reportRow: o.reportRow ?? 'other',
-      newMedia: o.newMedia ?? false,
-      settingsSchema: [],
-      credentialsSchema: [],
-      overrideSchema: [],
-      canUpdate: false,
-      canWithdraw: false,
-      asyncConfirmation: false,
-      collectsIntoIssues: false,
-      limits: {},
-      concurrencyPerAccount: o.concurrency ?? 4,
-    };
+    this.capabilities = fakeCapabilities(type, o);
     if (o.reconcile !== false) {
       this.reconcile = async (ctx) => {
         const p = this.outside.posts.find((x) => x.deliveryId === ctx.deliveryId);
@@ -104,57 +83,20 @@ class FakeAdapter implements ChannelAdapter {
  */
 describe('delivery runner contract', () => {
   let sys: TestSystem;
-  let itemVersionId: string;
-  let itemId: string;
+  let bench: RunnerBench;
 
   beforeAll(async () => {
     sys = await startTestSystem('runner', { worker: false });
-    itemId = await publishItem(sys, [sys.seed.accounts['portal:示范县人民政府门户网站']]);
-    itemVersionId = (await sys.ds.query(`SELECT id FROM item_versions WHERE item_id = $1`, [itemId]))[0].id;
+    bench = new RunnerBench(sys);
+    await bench.init();
   });
   afterAll(async () => {
     await sys?.close();
   });
 
-  function runnerWith(...adapters: ChannelAdapter[]) {
-    const a = sys.api;
-    return new DeliveryRunner(
-      sys.ds,
-      a.get(AppConfig),
-      new ChannelRegistry(adapters),
-      a.get(AccountStore),
-      a.get(PortalUrls),
-      a.get(AccountLimiter),
-      a.get(EngineMetrics),
-      a.get(DeliveryStateRepository),
-    );
-  }
-
-  async function account(type: string, settings: Record<string, unknown> = {}): Promise<string> {
-    const r = await sys.ds.query(`INSERT INTO channel_accounts (organisation_id, channel_type, name, settings) VALUES ($1, $2, $3, $4) RETURNING id`, [
-      sys.seed.orgs['sfx'],
-      type,
-      `${type}-${Math.random()}`,
-      JSON.stringify(settings),
-    ]);
-    return r[0].id;
-  }
-
-  let versionNo = 1;
-  /** A delivery of a fresh version of the item (one delivery per version and account). */
-  async function delivery(accountId: string, type: string): Promise<string> {
-    const n = ++versionNo;
-    const v = await sys.ds.query(
-      `INSERT INTO item_versions (item_id, version_no, snapshot, created_by) SELECT item_id, $2, snapshot, created_by FROM item_versions WHERE id = $1 RETURNING id`,
-      [itemVersionId, n],
-    );
-    const r = await sys.ds.query(
-      `INSERT INTO deliveries (item_id, item_version_id, version_no, channel_account_id, channel_type, organisation_id, state, due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', now()) RETURNING id`,
-      [itemId, v[0].id, n, accountId, type, sys.seed.orgs['sfx']],
-    );
-    return r[0].id;
-  }
+  const runnerWith = (...adapters: ChannelAdapter[]) => bench.runnerWith(...adapters);
+  const account = (type: string, settings: Record<string, unknown> = {}) => bench.account(type, settings);
+  const delivery = (accountId: string, type: string) => bench.delivery(accountId, type);
 
   const row = async (id: string) => (await sys.ds.query(`SELECT * FROM deliveries WHERE id = $1`, [id]))[0];
   const dueNow = (id: string) => sys.ds.query(`UPDATE deliveries SET next_attempt_at = NULL WHERE id = $1`, [id]);

@@ -1,15 +1,7 @@
 import type { QueryRunner } from 'typeorm';
-import { AppConfig } from '@app/common/config/app-config';
 import { ChannelAdapter, ChannelCapabilities, DeliverResult, DeliveryContext, ReconcileResult } from '@app/channels/channel-adapter';
-import { ChannelRegistry } from '@app/channels/channel-registry';
-import { AccountLimiter } from '@app/channels/engine/account-limiter.service';
-import { AccountStore } from '@app/channels/engine/account-store.service';
-import { DeliveryRunner } from '@app/channels/engine/delivery-runner.service';
-import { EngineMetrics } from '@app/channels/engine/engine-metrics.service';
-import { PortalUrls } from '@app/channels/engine/portal-urls.service';
-import { DeliveryStateRepository } from '@app/persistence/delivery/delivery-state.repository';
 import { startTestSystem, TestSystem, waitFor } from '@app/test/utils/test-system';
-import { publishItem } from './engine-helpers';
+import { fakeCapabilities, RunnerBench } from './runner-fixtures';
 
 /** An outside system that takes one call at a time per account and counts what it sees. */
 class OneAtATime implements ChannelAdapter {
@@ -21,21 +13,7 @@ class OneAtATime implements ChannelAdapter {
   hook: (deliveryId: string, call: 'deliver' | 'reconcile') => Promise<void> = async () => undefined;
 
   constructor(type: string, reconcile = false) {
-    this.capabilities = {
-      type,
-      label: '模拟渠道',
-      reportRow: 'other',
-      newMedia: false,
-      settingsSchema: [],
-      credentialsSchema: [],
-      overrideSchema: [],
-      canUpdate: false,
-      canWithdraw: false,
-      asyncConfirmation: false,
-      collectsIntoIssues: false,
-      limits: {},
-      concurrencyPerAccount: 1,
-    };
+    this.capabilities = fakeCapabilities(type, { concurrency: 1 });
     if (reconcile) {
       this.reconcile = async (ctx) => {
         this.maxInCall = Math.max(this.maxInCall, ++this.inCall);
@@ -78,53 +56,20 @@ class OneAtATime implements ChannelAdapter {
  */
 describe('delivery engine: the account slot is given back after the last outside call', () => {
   let sys: TestSystem;
-  let itemId: string;
-  let itemVersionId: string;
-  let versionNo = 1;
+  let bench: RunnerBench;
 
   beforeAll(async () => {
     sys = await startTestSystem('slot-release', { worker: false });
-    itemId = await publishItem(sys, [sys.seed.accounts['portal:示范县人民政府门户网站']]);
-    itemVersionId = (await sys.ds.query(`SELECT id FROM item_versions WHERE item_id = $1`, [itemId]))[0].id;
+    bench = new RunnerBench(sys);
+    await bench.init();
   });
   afterAll(async () => {
     await sys?.close();
   });
 
-  const runnerWith = (adapter: ChannelAdapter) => {
-    const a = sys.api;
-    return new DeliveryRunner(
-      sys.ds,
-      a.get(AppConfig),
-      new ChannelRegistry([adapter]),
-      a.get(AccountStore),
-      a.get(PortalUrls),
-      a.get(AccountLimiter),
-      a.get(EngineMetrics),
-      a.get(DeliveryStateRepository),
-    );
-  };
-  const account = async (type: string) =>
-    (
-      await sys.ds.query(`INSERT INTO channel_accounts (organisation_id, channel_type, name, settings) VALUES ($1, $2, $3, '{}') RETURNING id`, [
-        sys.seed.orgs['sfx'],
-        type,
-        `${type}-${Math.random()}`,
-      ])
-    )[0].id as string;
-  const delivery = async (accountId: string, type: string, state = 'pending') => {
-    const n = ++versionNo;
-    const v = await sys.ds.query(
-      `INSERT INTO item_versions (item_id, version_no, snapshot, created_by) SELECT item_id, $2, snapshot, created_by FROM item_versions WHERE id = $1 RETURNING id`,
-      [itemVersionId, n],
-    );
-    const r = await sys.ds.query(
-      `INSERT INTO deliveries (item_id, item_version_id, version_no, channel_account_id, channel_type, organisation_id, state, due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now()) RETURNING id`,
-      [itemId, v[0].id, n, accountId, type, sys.seed.orgs['sfx'], state],
-    );
-    return r[0].id as string;
-  };
+  const runnerWith = (adapter: ChannelAdapter) => bench.runnerWith(adapter);
+  const account = (type: string) => bench.account(type);
+  const delivery = (accountId: string, type: string, state = 'pending') => bench.delivery(accountId, type, state);
   const states = async (ids: string[]) =>
     (await sys.ds.query(`SELECT id, state FROM deliveries WHERE id = ANY($1::uuid[])`, [ids])).map((r: { id: string; state: string }) => [r.id, r.state]);
   const ledger = async (ids: string[]) =>
