@@ -253,10 +253,12 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       }
       const seconds = (Number(c.last) - startedAt) / 1000;
 
-      // Who ran each delivery's publishing step: the worker name BullMQ records on the job (host:pid).
+      // Who ran each delivery's publishing step: the worker name BullMQ records on the job (host:pid). The
+      // queue keeps the latest completed jobs only (removeOnComplete), so the shares are of the jobs kept.
       const byWorker = new Map<string, number>();
       for (const j of await queue.getJobs(['completed'], 0, -1)) byWorker.set(String(j.processedBy), (byWorker.get(String(j.processedBy)) ?? 0) + 1);
-      const shares = workers.map((w) => [...byWorker.entries()].filter(([k]) => k.endsWith(`:${w.pid}`)).reduce((s, [, v]) => s + v, 0) / total);
+      const kept = [...byWorker.values()].reduce((s, v) => s + v, 0) || 1;
+      const shares = workers.map((w) => [...byWorker.entries()].filter(([k]) => k.endsWith(`:${w.pid}`)).reduce((s, [, v]) => s + v, 0) / kept);
       const result: DrainResult = {
         perSec: total / seconds,
         seconds,
