@@ -175,7 +175,15 @@ describe('gazette: issues, publication, errata', () => {
       expect(new Date(r.ledger_at).getTime()).toBe(at);
       expect(r.external_url).toMatch(new RegExp(`^${url.replace(/[.?]/g, '\\$&')}#a[1-4]$`));
     }
-    // The item published on the portal too counts once per channel: two ledger rows, two channel types.
+    // The item published on the portal too counts once per channel: two ledger rows, two channel types
+    // (its portal delivery is the worker's, which may still be writing it on a busy machine).
+    await waitFor(
+      async () =>
+        (await sys.ds.query(`SELECT 1 FROM deliveries WHERE item_id = $1 AND channel_account_id = $2 AND state = 'published'`, [first[3].id, portal])).length >
+        0,
+      30_000,
+      'the portal delivery of the item published in the gazette too',
+    );
     const both = await sys.ds.query(`SELECT channel_type FROM publication_records WHERE item_id = $1 ORDER BY channel_type`, [first[3].id]);
     expect(both.map((r: { channel_type: string }) => r.channel_type)).toEqual(['gazette', 'portal']);
     expect((await editor.get(`/items/${first[0].id}`)).data.status).toBe('published');
