@@ -22,8 +22,7 @@ export function dataSourceOptions(url: string, schema: DbSchema, settings: DataS
       // A plan per run, made with the values and the table sizes of now: a generic plan settled on after
       // a few runs is made for the sizes of that moment (on a young database, a scan of the whole
       // deliveries table, kept while the table grows), and the lists' partial indexes need the values.
-      // The engine's named statements have a pool of their own with generic index plans
-      // (DeliveryStateRepository.q).
+      // The hot named statements have a pool of their own with generic index plans (named-statements.ts).
       // Parallel query only where it pays for starting workers: a list's page (a walk of an index that
       // stops after a page) planned in parallel took 70-80 ms instead of 7 ms over a million items, each
       // worker scanning its own part of the index before the first rows could be merged. At ten times the

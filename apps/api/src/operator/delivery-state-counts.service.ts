@@ -25,10 +25,9 @@ const SETTLED = SUMMARY_SETTLED.map((s) => `'${s}'`).join(', ');
 @Injectable()
 export class DeliveryStateCounts {
   private settled: { at: number; rows: Promise<DeliveryStateCount[]> } | null = null;
+  private inflight: Promise<{ rows: DeliveryStateCount[]; settledAgeSeconds: number }> | null = null;
 
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  private inflight: Promise<{ rows: DeliveryStateCount[]; settledAgeSeconds: number }> | null = null;
 
   /** The counts; callers asking while a count runs (the gauges of one scrape) share it. */
   counts(): Promise<{ rows: DeliveryStateCount[]; settledAgeSeconds: number }> {

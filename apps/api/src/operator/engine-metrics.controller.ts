@@ -12,8 +12,9 @@ import { DeliveryStateCounts } from './delivery-state-counts.service';
 /**
  * Prometheus metrics at /metrics (outside /api/v1), for the operator role (a scraper sends a bearer
  * token or ?access_token=). Gauges are read at scrape time from Postgres (deliveries by state and
- * channel: DeliveryStateCounts, settled states at most once a minute; stopped accounts) and BullMQ (queue depth); attempt latency and step outcomes are measured
- * by the worker processes and kept in Redis, so every api process reports the whole installation.
+ * channel: DeliveryStateCounts, settled states at most once a minute; stopped accounts) and BullMQ
+ * (queue depth); attempt latency and step outcomes are measured by the worker processes and kept in
+ * Redis, so every api process reports the whole installation.
  */
 @ApiTags('operator')
 @ApiBearerAuth()

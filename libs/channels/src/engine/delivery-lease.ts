@@ -123,7 +123,8 @@ export class DeliveryLeases {
    * The frame of every step: take a slot of the account's concurrency / rate limit, claim the
    * delivery (a lease in Postgres), keep the lease alive while the step talks to the outside system,
    * then release the slot: as soon as the step's last outside call has answered (`callsDone`, on the
-   * paths that only write afterwards), else when the step ends. The delivery's lease lasts until the end. Not due, or nothing to do: the job is told when to look again, or that it is done.
+   * paths that only write afterwards), else when the step ends; the delivery's lease lasts until the end.
+   * Not due, or nothing to do: the job is told when to look again, or that it is done.
    */
   async leased(
     deliveryId: string,

@@ -32,7 +32,8 @@ export interface TransitionInput {
  * is left alone.
  *
  * The engine's hot path (claims, step outcomes, publications) is hand-written SQL here: one statement
- * per step, run as named prepared statements planned once per session (named-statements.ts). The operators', items', gazette's and callbacks' writes are in DeliveryStateActions
+ * per step, run as named prepared statements planned once per session (named-statements.ts). The
+ * operators', items', gazette's and callbacks' writes are in DeliveryStateActions
  * (delivery-state-actions.ts), reached through `this` as well.
  */
 @Injectable()
