@@ -7,6 +7,7 @@ import { AppConfig } from '@app/common/config/app-config';
 import { AppError } from '@app/common/errors/app-error';
 import type { AuthUser } from '@app/common/auth/auth-user';
 import { isUuid } from '@app/common/ids/is-uuid';
+import { namedQuery } from '@app/persistence/named-statements';
 import { BCRYPT_COST } from './password-hasher.service';
 
 const sessionEnded = () => new AppError(401, 'UNAUTHENTICATED', '登录已失效，请重新登录');
@@ -36,12 +37,13 @@ export class AuthService {
    * at once; the token's session epoch must be the user's current one (bumped when the account is
    * switched off or its password set anew); its session must not have ended (sign-out) nor been idle
    * longer than SESSION_IDLE_MINUTES. last_seen_at moves at most once a minute per session, by a
-   * second statement only then. The statement is a named prepared statement on TypeORM's pg pool:
-   * parsing it on every call would cost more than running it.
+   * second statement only then. The statement is a named prepared statement with one generic plan per
+   * session (named-statements.ts): parsing and planning it on every call cost more than running it.
    */
   async authUser(userId: string, sessionEpoch: number, sessionId: string): Promise<AuthUser> {
     if (!isUuid(userId) || !isUuid(sessionId)) throw sessionEnded();
-    const rows = await this.named<{ id: string; username: string; display_name: string; roles: AuthUser['roles']; stale: boolean }>(
+    const rows = await namedQuery<{ id: string; username: string; display_name: string; roles: AuthUser['roles']; stale: boolean }>(
+      this.ds,
       'gd_auth_user',
       `SELECT u.id, u.username, u.display_name, s.last_seen_at < now() - interval '1 minute' AS stale,
               (SELECT COALESCE(json_agg(json_build_object('organisationId', r.organisation_id, 'role', r.role)), '[]') FROM user_roles r WHERE r.user_id = u.id) AS roles
@@ -54,13 +56,6 @@ export class AuthService {
     if (!user) throw sessionEnded();
     if (user.stale) await this.ds.query(`UPDATE user_sessions SET last_seen_at = now() WHERE id = $1 AND ended_at IS NULL`, [sessionId]);
     return { id: user.id, username: user.username, displayName: user.display_name, roles: user.roles };
-  }
-
-  private async named<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.ds.driver as unknown as { master?: { query?: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: T[] }> } })
-      .master;
-    if (!pool?.query) return this.ds.query(text, values);
-    return (await pool.query({ name, text, values })).rows;
   }
 
   /** The token's claims when its signature and lifetime hold (sessions are checked by authUser). */

@@ -13,6 +13,7 @@ import { assertItemTransition } from '@app/domain/state/item-state-machine';
 import { fourEyesRefusal, reviewChanges } from '@app/review/four-eyes';
 import { levelAt, levelRefusal, secrecyFor } from '@app/review/level-progression';
 import { readForReview } from '@app/review/review-reads';
+import { namedQuery } from '@app/persistence/named-statements';
 import { ChannelRegistry } from '@app/channels/channel-registry';
 import { AccountStore } from '@app/channels/engine/account-store.service';
 import { DeliveryQueues, EnqueueRequest } from '@app/channels/engine/delivery-queues.service';
@@ -118,11 +119,12 @@ export class ItemReviewService {
   /**
    * One review level passed; the last one freezes the version and fans it out. Approval is the front
    * of the delivery pipeline (a county's morning batch is hundreds of approvals), so it first tries
-   * without a lock: one read, the checks, and one short transaction that writes everything (the
-   * decision, the item, the version and its deliveries through FanoutService.freeze, the audit row)
-   * only if the item is still the row that was read (row_version). When that cannot be done so (someone changed the item meanwhile,
-   * the re-scan changed findings, the item is a revision), it runs again the classic way: in a
-   * transaction, the item locked, the findings rewritten. Both ways check and write the same things.
+   * without a lock: one read, the checks, and one statement that writes everything (the decision, the
+   * item, the version and its deliveries through FanoutService.sql, the audit row) only if the item is
+   * still the row that was read (row_version). When that cannot be done so (someone changed the item
+   * meanwhile, the re-scan changed findings, the item is a revision), it runs again the classic way: in
+   * a transaction, the item locked, the findings rewritten, then the same statement. Both ways check
+   * and write the same things.
    */
   async approve(user: AuthUser, id: string, dto: ApproveDto): Promise<ApproveResult> {
     const done = (await this.approveOnce(user, id, dto, null)) ?? (await this.ds.transaction((em) => this.approveOnce(user, id, dto, em)));
@@ -187,60 +189,60 @@ export class ItemReviewService {
       skip = await this.manualRevisionAccounts(m, item, user);
     }
     const versionNo = item.currentVersionNo + (final ? 1 : 0);
-    // One transaction (the caller's when locked): the decision and the item, only if the item is still the
-    // row read above; then the version frozen with its deliveries (FanoutService.freeze: refused, and all
-    // of it rolled back, if a target account is gone); then the audit row naming them.
-    const write = async (tx: EntityManager) => {
-      const rows = await tx.query(
-        `WITH it AS (
-           UPDATE items SET status = $8::text, review_level = $3::int, current_version_no = $9::int, row_version = row_version + 1, updated_at = now()
-            WHERE id = $1::uuid AND row_version = $7::int AND status = 'submitted'
-            RETURNING row_version, updated_at),
-         rd AS (
-           INSERT INTO review_decisions (item_id, round, level, level_label, reviewer_id, decision, reason, secrecy_conclusion, changes)
-           SELECT $1::uuid, $2::int, $3::int, $11::text, $4::uuid, 'approve', $5::text, $6::text, $10::jsonb FROM it)
-         SELECT it.row_version, it.updated_at FROM (SELECT 1) one LEFT JOIN it ON true`,
-        [
-          item.id,
-          round,
-          level,
-          user.id,
-          dto.comment ?? null,
-          secrecyConclusion,
-          item.rowVersion,
-          final ? 'approved' : item.status,
-          versionNo,
-          JSON.stringify(changes),
-          at.spec.label,
-        ],
-      );
-      const saved = rows[0];
-      if (saved.row_version == null) return null;
-      const frozen = final ? await this.fanout.freeze(tx, item, user.id, new Date(), skip, { org: { name: org.name, code: org.code }, authorName }) : null;
-      await this.audit.record(tx, {
+    const plan = final ? await this.fanout.plan(m, item, user.id, new Date(), skip, { org: { name: org.name, code: org.code }, authorName }) : null;
+    // One statement (atomic on its own; inside the caller's transaction when locked): the decision and the
+    // item, only if the item is still the row read above and every target account exists; the version
+    // frozen with its deliveries (FanoutService.sql); the audit row naming them. Five round trips were
+    // one each (BEGIN, three statements, COMMIT), and on this machine a round trip's system calls cost
+    // more CPU than most statements.
+    const params: unknown[] = [
+      item.id,
+      round,
+      level,
+      user.id,
+      dto.comment ?? null,
+      secrecyConclusion,
+      item.rowVersion,
+      final ? 'approved' : item.status,
+      versionNo,
+      JSON.stringify(changes),
+      at.spec.label,
+    ];
+    const freeze = plan ? this.fanout.sql(plan, params, 'EXISTS (SELECT 1 FROM it)') : null;
+    const audit = this.audit.insertSql(
+      {
         actorId: user.id,
         action: final ? 'item.approve' : 'item.approve_level',
         entityType: 'item',
         entityId: item.id,
         itemId: item.id,
         organisationId: item.organisationId,
-        details: {
-          level,
-          of: at.of,
-          secrecyConclusion,
-          version: frozen ? { id: frozen.version.id, versionNo } : null,
-          deliveries: frozen?.jobs.length ?? 0,
-          changes,
-        },
-      });
-      return { saved, frozen };
-    };
-    const out = locked ? await write(m) : await this.ds.transaction(write);
-    if (!out) {
+        details: { level, of: at.of, secrecyConclusion, version: null, deliveries: 0, changes },
+      },
+      params,
+      freeze?.auditDetails,
+      'EXISTS (SELECT 1 FROM it)',
+    );
+    const sql = `WITH ${freeze ? `${freeze.accounts},` : ''}
+         it AS (
+           UPDATE items SET status = $8::text, review_level = $3::int, current_version_no = $9::int, row_version = row_version + 1, updated_at = now()
+            WHERE id = $1::uuid AND row_version = $7::int AND status = 'submitted'${freeze ? ` AND ${freeze.ok}` : ''}
+            RETURNING row_version, updated_at),
+         rd AS (
+           INSERT INTO review_decisions (item_id, round, level, level_label, reviewer_id, decision, reason, secrecy_conclusion, changes)
+           SELECT $1::uuid, $2::int, $3::int, $11::text, $4::uuid, 'approve', $5::text, $6::text, $10::jsonb FROM it),
+         ${freeze ? `${freeze.write},` : ''}
+         au AS (${audit})
+       SELECT it.row_version, it.updated_at${freeze ? `, ${freeze.columns}` : ''} FROM (SELECT 1) one LEFT JOIN it ON true`;
+    // Unlocked it runs outside any transaction, as a named statement planned once per session (its
+    // triggers' and foreign keys' statements too): named-statements.ts.
+    const rows = locked ? await m.query(sql, params) : await namedQuery(this.ds, final ? 'approve_final' : 'approve_level', sql, params);
+    const saved = rows[0];
+    const frozen = plan ? this.fanout.frozen(plan, saved) : null;
+    if (saved.row_version == null) {
       if (locked) throw concurrentChange();
       return null;
     }
-    const { saved, frozen } = out;
     const version: ApproveResult['version'] = frozen ? { id: frozen.version.id, versionNo: frozen.version.versionNo } : null;
     const jobs: EnqueueRequest[] = frozen?.jobs ?? [];
     Object.assign(item, {

@@ -6,7 +6,7 @@ import { ItemSnapshot, ItemVersion } from '@app/domain/entities/item-version.ent
 import { beijingDate } from '@app/domain/time/beijing-date';
 import { ChannelRegistry } from '../channel-registry';
 import type { EnqueueRequest } from './delivery-queues.service';
-import { DeliveryFanoutRepository } from '@app/persistence/delivery/delivery-fanout.repository';
+import { DeliveryFanoutRepository, FreezeInput, FreezeSql } from '@app/persistence/delivery/delivery-fanout.repository';
 
 /** What a snapshot needs besides the item: read once, with the approval's other reads. */
 export interface SnapshotContext {
@@ -17,7 +17,14 @@ export interface SnapshotContext {
 export const unknownChannelAccount = () =>
   AppError.badRequest('UNKNOWN_CHANNEL_ACCOUNT', '目标渠道账号不存在', [{ field: 'targetAccountIds', reason: 'unknown channel account' }]);
 
-/** What a freeze made: the version, and the jobs to enqueue once the caller's transaction committed. */
+/** A version made ready to freeze (FanoutService.plan). */
+export interface FreezePlan {
+  at: Date;
+  snapshot: ItemSnapshot;
+  input: FreezeInput;
+}
+
+/** What a freeze made: the version, and the jobs to enqueue once the caller's statement committed. */
 export interface Frozen {
   version: ItemVersion;
   jobs: EnqueueRequest[];
@@ -25,9 +32,9 @@ export interface Frozen {
 
 /**
  * Approval (or a revision) freezes an immutable version and creates one delivery per target account,
- * inside the caller's transaction (freeze: DeliveryFanoutRepository writes them). It returns the jobs
- * to enqueue; the caller enqueues them only after the transaction committed (a job must never point at
- * a row that does not exist).
+ * inside the caller's statement (plan, sql, frozen: DeliveryFanoutRepository writes them). It returns
+ * the jobs to enqueue; the caller enqueues them only after the statement committed (a job must never
+ * point at a row that does not exist).
  */
 @Injectable()
 export class FanoutService {
@@ -82,39 +89,57 @@ export class FanoutService {
   }
 
   /**
-   * Freezes version `currentVersionNo + 1` of the item and creates its deliveries (none for
-   * `skipAccountIds`), in the caller's transaction `em`. Refuses (unknownChannelAccount, nothing written)
-   * when a target account is missing or of a channel this build does not know; the caller's
-   * transaction then rolls back whatever it wrote before.
+   * Version `currentVersionNo + 1` of the item made ready to freeze at `at`: its snapshot taken and its
+   * deliveries' due time set. The caller writes it inside its own statement (`sql`) and reads the
+   * outcome back (`frozen`), so an approval is one round trip.
    */
-  async freeze(em: EntityManager, item: Item, actorId: string, at: Date, skipAccountIds: Set<string>, known?: SnapshotContext): Promise<Frozen> {
+  async plan(em: EntityManager, item: Item, actorId: string, at: Date, skipAccountIds: Set<string>, known?: SnapshotContext): Promise<FreezePlan> {
     const versionNo = item.currentVersionNo + 1;
     const snapshot = await this.snapshot(em, item, versionNo, at, known);
     const dueAt = item.publishAt && item.publishAt > at ? item.publishAt : at;
-    const frozen = await this.deliveries.freeze(em, {
-      itemId: item.id,
-      versionNo,
-      organisationId: item.organisationId,
-      snapshot,
-      actorId,
-      dueAt,
-      accountIds: [...new Set(item.targetAccountIds)],
-      knownTypes: this.registry.types(),
-      skipAccountIds: [...skipAccountIds],
-    });
-    if (!frozen) throw unknownChannelAccount();
-    const version = Object.assign(new ItemVersion(), {
-      id: frozen.versionId,
-      itemId: item.id,
-      versionNo,
-      snapshot,
-      createdBy: actorId,
-      createdAt: frozen.createdAt,
-    });
-    item.currentVersionNo = versionNo;
     return {
-      version,
-      jobs: frozen.deliveries.map((d) => ({ deliveryId: d.id, channelType: d.channelType, accountId: d.channelAccountId, runAt: dueAt > at ? dueAt : null })),
+      at,
+      snapshot,
+      input: {
+        itemId: item.id,
+        versionNo,
+        organisationId: item.organisationId,
+        snapshot,
+        actorId,
+        dueAt,
+        accountIds: [...new Set(item.targetAccountIds)],
+        knownTypes: this.registry.types(),
+        skipAccountIds: [...skipAccountIds],
+      },
     };
+  }
+
+  /**
+   * The freeze's CTEs for the caller's statement (DeliveryFanoutRepository.freezeSql): the caller guards
+   * its own writes with `ok`, so a missing target account writes nothing at all.
+   */
+  sql(plan: FreezePlan, params: unknown[], guard: string): FreezeSql {
+    return this.deliveries.freezeSql(plan.input, params, guard);
+  }
+
+  /**
+   * What the statement froze: null when its guard failed (nothing written). Refuses
+   * (unknownChannelAccount) when a target account is missing or of a channel this build does not know.
+   */
+  frozen(plan: FreezePlan, row: Record<string, any>): Frozen | null {
+    if (row.accounts_ok === false) throw unknownChannelAccount();
+    const f = this.deliveries.frozen(row);
+    if (!f) return null;
+    const { input, snapshot, at } = plan;
+    const version = Object.assign(new ItemVersion(), {
+      id: f.versionId,
+      itemId: input.itemId,
+      versionNo: input.versionNo,
+      snapshot,
+      createdBy: input.actorId,
+      createdAt: f.createdAt,
+    });
+    const runAt = input.dueAt > at ? input.dueAt : null;
+    return { version, jobs: f.deliveries.map((d) => ({ deliveryId: d.id, channelType: d.channelType, accountId: d.channelAccountId, runAt })) };
   }
 }
