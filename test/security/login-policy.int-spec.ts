@@ -120,6 +120,59 @@ describe('security: sign-in throttling, lockout and password policy', () => {
       expect((await login(u.username, TEST_PASSWORD, from)).status).toBe(429);
     });
 
+    it('twelve sign-ins of one user with the right password at once all succeed: nothing is counted, nothing locked', async () => {
+      // Found in session 11: each attempt was counted against the username before its password was
+      // checked, so the fifth of several parallel sign-ins started a lockout and the rest were refused.
+      const u = await user();
+      const from = nextIp();
+      const since = await lastAuditId();
+      const answers = await Promise.all(Array.from({ length: 12 }, () => login(u.username, TEST_PASSWORD, from)));
+      expect(answers.map((r) => r.status)).toEqual(Array(12).fill(200));
+      const rows: { failures: number; lockouts: number; locked_until: Date | null }[] = await sys.ds.query(
+        `SELECT failures, lockouts, locked_until FROM login_throttle WHERE scope = 'user' AND key = $1`,
+        [u.username],
+      );
+      expect(rows.filter((r) => r.failures || r.lockouts || r.locked_until)).toEqual([]);
+      const actions = (await auditSince(since)).filter((a) => a.entity_id === u.id).map((a) => a.action);
+      expect(actions).toEqual(Array(12).fill('auth.login'));
+      // and a wrong password afterwards is the first failure, not the sixth
+      expect(answer(await login(u.username, 'wrong-password-1', from))).toEqual(WRONG);
+      expect((await sys.ds.query(`SELECT failures FROM login_throttle WHERE scope = 'user' AND key = $1`, [u.username]))[0].failures).toBe(1);
+    });
+
+    it('an attempt whose process died before its answer holds no place for long', async () => {
+      const u = await user();
+      // five attempts in flight, as a crashed api process would leave them, long ago
+      await sys.ds.query(`INSERT INTO login_throttle (scope, key, pending, pending_since) VALUES ('user', $1, 5, now() - interval '10 minutes')`, [u.username]);
+      expect((await login(u.username, TEST_PASSWORD, nextIp())).status).toBe(200);
+    });
+
+    it('a sign-in that finds every place taken by attempts in flight waits, and is refused (audited) when none frees', async () => {
+      const u = await user();
+      const from = nextIp();
+      // five attempts of this username being checked right now (their places are fresh)
+      await sys.ds.query(`INSERT INTO login_throttle (scope, key, pending, pending_since) VALUES ('user', $1, 5, now())`, [u.username]);
+      const hasher = sys.api.get(PasswordHasher, { strict: false });
+      const verify = jest.spyOn(hasher, 'verify');
+      const since = await lastAuditId();
+      try {
+        const r = await login(u.username, TEST_PASSWORD, from);
+        expect(r.status).toBe(429);
+        expect(r.data).toMatchObject({ code: 'LOGIN_BUSY', message: '该账号同时进行的登录过多，请稍后再试', details: [{ field: 'username' }] });
+        expect(r.headers['retry-after']).toBe('1');
+        expect(verify).not.toHaveBeenCalled();
+      } finally {
+        verify.mockRestore();
+      }
+      expect((await auditSince(since)).map((a) => [a.action, a.entity_id])).toEqual([['auth.login_busy', u.id]]);
+      // nothing was counted: the places are the five in flight, no failure, no lock
+      expect((await sys.ds.query(`SELECT failures, pending, locked_until FROM login_throttle WHERE scope = 'user' AND key = $1`, [u.username]))[0]).toEqual({
+        failures: 0,
+        pending: 5,
+        locked_until: null,
+      });
+    }, 60_000);
+
     it('thirty failures from one address lock the address for every username; other addresses are unaffected', async () => {
       const from = nextIp();
       const victims = await Promise.all(Array.from({ length: 3 }, () => user('victim')));

@@ -47,17 +47,7 @@ export class LoginService {
       [username],
     );
     const who = { actorId: null, entityType: user ? 'user' : 'login', entityId: user?.id ?? username };
-    const reserved = await this.ds.transaction(async (em) => {
-      const r = await this.throttle.reserve(em, username, ctx.address);
-      if (r.refused)
-        await this.audit.record(em, {
-          ...who,
-          action: 'auth.login_locked',
-          details: { username, ...ctx, scope: r.refused.scope, lockedUntil: r.refused.until.toISOString() },
-        });
-      return r;
-    });
-    if (reserved.refused) throw lockedError(reserved.refused);
+    await this.reserve(username, ctx, who);
 
     // Always one comparison: against a dummy hash of the same cost when nobody has this username.
     const matches = await this.hasher.verify(password, user?.password_hash ?? this.hasher.dummyHash);
@@ -65,8 +55,8 @@ export class LoginService {
       const reason = !user ? 'unknown_user' : !user.active ? 'inactive' : 'wrong_password';
       await this.ds.transaction(async (em) => {
         await this.audit.record(em, { ...who, action: 'auth.login_failed', details: { username, ...ctx, reason } });
-        const addressLock = await this.throttle.failedFrom(em, ctx.address);
-        for (const lock of [reserved.userLock, addressLock]) if (lock) await this.recordLockout(em, lock, who, username, ctx);
+        const { userLock, addressLock } = await this.throttle.failed(em, username, ctx.address);
+        for (const lock of [userLock, addressLock]) if (lock) await this.recordLockout(em, lock, who, username, ctx);
         if (Math.random() < 0.05) await this.throttle.prune(em);
       });
       throw invalid();
@@ -95,6 +85,33 @@ export class LoginService {
     const authUser = await this.auth.authUser(user.id, se, sessionId);
     log.info({ userId: user.id, sessionId, address: ctx.address }, 'signed in');
     return { accessToken, expiresIn: this.config.JWT_TTL_SECONDS, user: authUser };
+  }
+
+  /**
+   * A place among the username's attempts in flight (LoginThrottle.reserve), waiting for one while they
+   * are all taken: refused at once when the username or the address is locked, and after RESERVE_WAIT_MS
+   * without a place. Each refusal is audited.
+   */
+  private async reserve(username: string, ctx: LoginContext, who: { actorId: null; entityType: string; entityId: string }): Promise<void> {
+    const deadline = Date.now() + RESERVE_WAIT_MS;
+    for (let pause = 20; ; pause = Math.min(pause * 2, 200)) {
+      const late = Date.now() > deadline;
+      const r = await this.ds.transaction(async (em) => {
+        const got = await this.throttle.reserve(em, username, ctx.address);
+        if (got.refused)
+          await this.audit.record(em, {
+            ...who,
+            action: 'auth.login_locked',
+            details: { username, ...ctx, scope: got.refused.scope, lockedUntil: got.refused.until.toISOString() },
+          });
+        else if (got.busy && late) await this.audit.record(em, { ...who, action: 'auth.login_busy', details: { username, ...ctx } });
+        return got;
+      });
+      if (r.refused) throw lockedError(r.refused);
+      if (!r.busy) return;
+      if (late) throw busyError();
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   /**
@@ -139,6 +156,17 @@ export class LoginService {
 }
 
 /** 429 with the time left, the same for every username (locks are kept for unknown ones too). */
+/** How long a sign-in waits for a place among its username's attempts in flight (bcrypt takes about 0.1–0.3 s each). */
+const RESERVE_WAIT_MS = 10_000;
+
+function busyError(): AppError {
+  const err = new AppError(429, 'LOGIN_BUSY', '该账号同时进行的登录过多，请稍后再试', [
+    { field: 'username', reason: 'too many sign-ins of this username at once' },
+  ]);
+  (err as AppError & { retryAfterSeconds?: number }).retryAfterSeconds = 1;
+  return err;
+}
+
 function lockedError(lock: Lock): AppError {
   const minutes = Math.max(1, Math.ceil((lock.until.getTime() - Date.now()) / 60_000));
   const message =

@@ -84,6 +84,7 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: Readonly<Re
       'auth.logout': '退出登录',
       'auth.login_failed': '登录失败',
       'auth.login_locked': '登录被拒绝（已锁定）',
+      'auth.login_busy': '登录被拒绝（同一账号同时登录过多）',
       'auth.lockout': '多次失败，锁定登录',
     },
   },

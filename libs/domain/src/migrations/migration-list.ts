@@ -15,6 +15,7 @@ import { PeopleImport1732009400000 } from './1732009400000-people-import';
 import { PublicationImported1732009300000 } from './1732009300000-publication-imported';
 import { ItemSubmittedAt1732009700000 } from './1732009700000-item-submitted-at';
 import { DeliveryTimeSortIndexes1732009800000 } from './1732009800000-delivery-time-sort-indexes';
+import { LoginThrottlePending1732009900000 } from './1732009900000-login-throttle-pending';
 
 /**
  * The migrations of libs/domain's own tables (organisations, users, items, deliveries, the ledger,
@@ -45,4 +46,5 @@ export const DOMAIN_MIGRATIONS = [
   PublicationImported1732009300000,
   ItemSubmittedAt1732009700000,
   DeliveryTimeSortIndexes1732009800000,
+  LoginThrottlePending1732009900000,
 ];
