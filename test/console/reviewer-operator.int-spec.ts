@@ -218,11 +218,26 @@ run('reviewer and operator console', () => {
     const secret = `sms-gateway-secret-${stamp}`;
     // The admin forwards the county's notifications to the office's gateway (the console's form).
     const ad = await session('admin');
+    // The county's settings are slow to come (held here until the form has been filled in): the form
+    // stays switched off until they arrive, so what is typed is not wiped by them (it was, under load).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const settingsUrl = `**/organisations/${county}/notification-webhook`;
+    await ad.page.route(settingsUrl, async (route) => {
+      if (route.request().method() === 'GET') await held;
+      await route.continue();
+    });
     await ad.page.getByTestId('notifications-link').click();
     const form = ad.page.getByRole('form', { name: '通知转发设置' });
     await ad.page.getByLabel('机构', { exact: true }).selectOption({ label: '示范县人民政府' });
-    await form.getByLabel('接收地址').fill(`${receiverUrl}/sms`);
-    await form.getByLabel(/^签名密钥/).fill(secret);
+    expect(await form.getByLabel('接收地址').isDisabled()).toBe(true);
+    const filled = (async () => {
+      await form.getByLabel('接收地址').fill(`${receiverUrl}/sms`);
+      await form.getByLabel(/^签名密钥/).fill(secret);
+    })();
+    release();
+    await filled;
+    await ad.page.unroute(settingsUrl);
     await form.getByRole('button', { name: '保存' }).click();
     await ad.page.getByRole('status').filter({ hasText: '已保存通知转发设置' }).waitFor();
     expect((await adminApi.get(`/organisations/${county}/notification-webhook`)).data.own).toMatchObject({ url: `${receiverUrl}/sms`, enabled: true });

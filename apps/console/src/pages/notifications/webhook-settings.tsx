@@ -22,12 +22,15 @@ export function WebhookSettings() {
   useEffect(() => {
     if (!orgId && orgs.length) setOrgId(orgs[0].id);
   }, [orgId, orgs]);
-  const view = useAsync(() => (orgId ? api.get<View>(`/organisations/${orgId}/notification-webhook`) : Promise.resolve(null)), [orgId]);
+  // The settings of the organisation they were read for: while another's are loading the form is
+  // switched off, so nothing typed before they arrive is wiped by them.
+  const view = useAsync(async () => (orgId ? { orgId, view: await api.get<View>(`/organisations/${orgId}/notification-webhook`) } : null), [orgId]);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
   const [enabled, setEnabled] = useState(true);
   const [notice, setNotice] = useState('');
-  const v = view.data;
+  const v = view.data?.orgId === orgId ? view.data.view : undefined;
+  const ready = !!v && !view.loading;
   useEffect(() => {
     setUrl(v?.own?.url ?? '');
     setEnabled(v?.own?.enabled ?? true);
@@ -35,7 +38,7 @@ export function WebhookSettings() {
   }, [v]);
   const save = useSubmit(async (body: Record<string, unknown>, msg: string) => {
     setNotice('');
-    view.setData(await api.put<View>(`/organisations/${orgId}/notification-webhook`, body));
+    view.setData({ orgId, view: await api.put<View>(`/organisations/${orgId}/notification-webhook`, body) });
     setNotice(msg);
   });
   const submit = (e: FormEvent) => {
@@ -70,37 +73,39 @@ export function WebhookSettings() {
           {v.inherited.enabled ? '' : '（已停用）'}
         </p>
       ) : null}
-      <form onSubmit={submit} aria-label="通知转发设置">
-        <div className="field">
-          <label htmlFor="wh-url">接收地址</label>
-          <input id="wh-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" aria-describedby="wh-url-err" />
-          <FieldError error={save.error} field="url" id="wh-url-err" />
-        </div>
-        <div className="field">
-          <label htmlFor="wh-secret">签名密钥{v?.own ? '（不修改可留空）' : '（至少16个字符）'}</label>
-          <input
-            id="wh-secret"
-            type="password"
-            autoComplete="new-password"
-            value={secret}
-            onChange={(e) => setSecret(e.target.value)}
-            aria-describedby="wh-secret-err"
-          />
-          <FieldError error={save.error} field="secret" id="wh-secret-err" />
-        </div>
-        <label className="radio-line">
-          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> 启用转发
-        </label>
-        <div className="actions">
-          <button type="submit" className="btn btn-primary" disabled={save.busy || !url.trim() || (!v?.own && secret.length < 16)}>
-            保存
-          </button>
-          {v?.own ? (
-            <button type="button" className="btn btn-danger" disabled={save.busy} onClick={() => void save.run({ url: null }, '已取消本机构的通知转发')}>
-              取消转发
+      <form onSubmit={submit} aria-label="通知转发设置" aria-busy={!ready}>
+        <fieldset disabled={!ready} className="plain">
+          <div className="field">
+            <label htmlFor="wh-url">接收地址</label>
+            <input id="wh-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" aria-describedby="wh-url-err" />
+            <FieldError error={save.error} field="url" id="wh-url-err" />
+          </div>
+          <div className="field">
+            <label htmlFor="wh-secret">签名密钥{v?.own ? '（不修改可留空）' : '（至少16个字符）'}</label>
+            <input
+              id="wh-secret"
+              type="password"
+              autoComplete="new-password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              aria-describedby="wh-secret-err"
+            />
+            <FieldError error={save.error} field="secret" id="wh-secret-err" />
+          </div>
+          <label className="radio-line">
+            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> 启用转发
+          </label>
+          <div className="actions">
+            <button type="submit" className="btn btn-primary" disabled={save.busy || !url.trim() || (!v?.own && secret.length < 16)}>
+              保存
             </button>
-          ) : null}
-        </div>
+            {v?.own ? (
+              <button type="button" className="btn btn-danger" disabled={save.busy} onClick={() => void save.run({ url: null }, '已取消本机构的通知转发')}>
+                取消转发
+              </button>
+            ) : null}
+          </div>
+        </fieldset>
       </form>
       <h3>最近推送</h3>
       {v?.recent.length ? (
