@@ -19,10 +19,12 @@ export function dataSourceOptions(url: string, schema: DbSchema, settings: DataS
     logging: false,
     extra: {
       max: settings.poolMax ?? 10,
-      // A plan per run, made with the values and the table sizes of now: a generic plan settled on after
-      // a few runs is made for the sizes of that moment (on a young database, a scan of the whole
-      // deliveries table, kept while the table grows), and the lists' partial indexes need the values.
-      // The hot named statements have a pool of their own with generic index plans (named-statements.ts).
+      // What a session keeps planned (the statements of PL/pgSQL functions and triggers, foreign-key
+      // checks, named statements) is planned again at each run, with the values and table sizes of now:
+      // a generic plan settled on after a few runs is made for the sizes of that moment (on a young
+      // database, a scan of the whole deliveries table, kept while the table grows). TypeORM's own
+      // queries are unnamed and planned with their values at every run whatever this says. The hot
+      // statements run on a pool of their own with generic index plans (named-statements.ts).
       // Parallel query only where it pays for starting workers: a list's page (a walk of an index that
       // stops after a page) planned in parallel took 70-80 ms instead of 7 ms over a million items, each
       // worker scanning its own part of the index before the first rows could be merged. At ten times the

@@ -13,8 +13,8 @@ export const NAMED_POOL_MAX = 4;
  * The statements run on a small pool of their own beside TypeORM's (one per DataSource, at most
  * NAMED_POOL_MAX connections, closed with the DataSource) whose sessions keep one generic plan per
  * statement (`plan_cache_mode = force_generic_plan`). TypeORM's pool plans every query with its values
- * (data-source.ts: the lists filter on partial indexes a generic plan could not use), so a statement
- * run there is planned at every call: 1.5–2 ms for the engine's publication statement, 0.7 ms for its
+ * and plans its sessions' kept statements again at each run (data-source.ts), so a statement run there,
+ * with its triggers' statements and foreign-key checks, is planned at every call: 1.5–2 ms for the engine's publication statement, 0.7 ms for its
  * claim, 1.5 ms for a review decision's read. The generic plans are made with `enable_seqscan = off`,
  * so a plan made while the tables were young (a scan was cheapest then) is an index plan that still fits
  * them grown: only statements that find their rows by key belong here.

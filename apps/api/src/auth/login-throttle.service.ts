@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { returning } from '@app/domain/services/sql';
 
 /**
  * Failed sign-ins, counted per attempted username and per client address in `login_throttle` (so every
@@ -96,10 +97,10 @@ export class LoginThrottle {
    * gone once no attempt is in flight).
    */
   async succeeded(em: EntityManager, username: string): Promise<void> {
-    const [left]: { pending: number }[] = await em.query(
-      `WITH u AS (UPDATE login_throttle SET failures = 0, lockouts = 0, locked_until = NULL, last_failure_at = NULL, pending = GREATEST(pending - 1, 0)
-                   WHERE scope = 'user' AND key = $1 RETURNING pending)
-       SELECT pending FROM u`,
+    const [left] = await returning<{ pending: number }>(
+      em,
+      `UPDATE login_throttle SET failures = 0, lockouts = 0, locked_until = NULL, last_failure_at = NULL, pending = GREATEST(pending - 1, 0)
+        WHERE scope = 'user' AND key = $1 RETURNING pending`,
       [username],
     );
     if (left && left.pending === 0) await em.query(`DELETE FROM login_throttle WHERE scope = 'user' AND key = $1 AND pending = 0`, [username]);

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@app/common/config/app-config';
-import { AppError } from '@app/common/errors/app-error';
+import { AppError, FieldProblem } from '@app/common/errors/app-error';
 import { componentLogger } from '@app/common/logging/logger';
 import { AuditService } from '@app/domain/services/audit.service';
 import { AuthService } from './auth.service';
@@ -155,27 +155,30 @@ export class LoginService {
   }
 }
 
-/** 429 with the time left, the same for every username (locks are kept for unknown ones too). */
 /** How long a sign-in waits for a place among its username's attempts in flight (bcrypt takes about 0.1–0.3 s each). */
 const RESERVE_WAIT_MS = 10_000;
 
-function busyError(): AppError {
-  const err = new AppError(429, 'LOGIN_BUSY', '该账号同时进行的登录过多，请稍后再试', [
-    { field: 'username', reason: 'too many sign-ins of this username at once' },
-  ]);
-  (err as AppError & { retryAfterSeconds?: number }).retryAfterSeconds = 1;
-  return err;
+/** A sign-in refusal with the seconds the client should wait (AuthController sends them as Retry-After). */
+function tooMany(code: string, message: string, details: FieldProblem[], retryAfterSeconds: number): AppError {
+  return Object.assign(new AppError(429, code, message, details), { retryAfterSeconds });
 }
 
+/** 429: every place among the username's attempts in flight stayed taken for RESERVE_WAIT_MS. */
+function busyError(): AppError {
+  return tooMany('LOGIN_BUSY', '该账号同时进行的登录过多，请稍后再试', [{ field: 'username', reason: 'too many sign-ins of this username at once' }], 1);
+}
+
+/** 429 with the time left, the same for every username (locks are kept for unknown ones too). */
 function lockedError(lock: Lock): AppError {
   const minutes = Math.max(1, Math.ceil((lock.until.getTime() - Date.now()) / 60_000));
   const message =
     lock.scope === 'user'
       ? `登录失败次数过多，该账号已暂时锁定，请 ${minutes} 分钟后再试，或联系管理员解锁`
       : `此网络地址登录失败次数过多，请 ${minutes} 分钟后再试`;
-  const err = new AppError(429, 'LOGIN_LOCKED', message, [
-    { field: lock.scope === 'user' ? 'username' : 'address', reason: `locked after repeated failed sign-ins; retry after ${lock.until.toISOString()}` },
-  ]);
-  (err as AppError & { retryAfterSeconds?: number }).retryAfterSeconds = Math.max(1, Math.ceil((lock.until.getTime() - Date.now()) / 1000));
-  return err;
+  return tooMany(
+    'LOGIN_LOCKED',
+    message,
+    [{ field: lock.scope === 'user' ? 'username' : 'address', reason: `locked after repeated failed sign-ins; retry after ${lock.until.toISOString()}` }],
+    Math.max(1, Math.ceil((lock.until.getTime() - Date.now()) / 1000)),
+  );
 }

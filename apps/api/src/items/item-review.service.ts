@@ -208,7 +208,8 @@ export class ItemReviewService {
       JSON.stringify(changes),
       at.spec.label,
     ];
-    const freeze = plan ? this.fanout.sql(plan, params, 'EXISTS (SELECT 1 FROM it)') : null;
+    const itemWritten = 'EXISTS (SELECT 1 FROM it)'; // the other writes' guard
+    const freeze = plan ? this.fanout.sql(plan, params, itemWritten) : null;
     const audit = this.audit.insertSql(
       {
         actorId: user.id,
@@ -221,7 +222,7 @@ export class ItemReviewService {
       },
       params,
       freeze?.auditDetails,
-      'EXISTS (SELECT 1 FROM it)',
+      itemWritten,
     );
     const sql = `WITH ${freeze ? `${freeze.accounts},` : ''}
          it AS (
