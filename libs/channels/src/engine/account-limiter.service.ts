@@ -3,7 +3,7 @@ import { randomUUID } from 'crypto';
 import type IORedis from 'ioredis';
 import { AppConfig } from '@app/common/config/app-config';
 import { componentLogger } from '@app/common/logging/logger';
-import { ACQUIRE, RELEASE } from './account-limiter.scripts';
+import { ACQUIRE, LEAVE, RELEASE } from './account-limiter.scripts';
 import { commandConnection, workerConnection } from './redis-connection';
 
 /** The limits one channel account's outside system tolerates (from the adapter, overridable per account). */
@@ -23,18 +23,22 @@ const TICKET_MS = 5_000;
 const FIRST_PAUSE_MS = 100;
 const MAX_PAUSE_MS = 400;
 
+/** How long a slot lives unless its holder renews it (ACQUIRE, and RELEASE handing it on). */
+const slotHoldMs = (holdMs: number) => Math.max(1000, holdMs);
+
 /**
  * Per-account concurrency and rate limits shared by every worker process, in Redis. BullMQ's own
  * limiter works per queue; a queue here carries every account of a channel type, and one busy WeChat
  * account must not slow the others down, nor may two workers together exceed one account's limit.
  *
  * Turns are taken in arrival order across processes: a caller that cannot have a slot keeps its place
- * in the account's queue in Redis while it waits, a slot given back goes to the first in that queue
- * whichever process it is in, and the callers whose turn it now is are told at once by name (Redis
- * pub/sub; every caller also asks again on its own, so a lost message only delays). Two worker processes
- * on one busy account so share its slots evenly, instead of the process that holds them handing each to
- * its own next job; and only the caller whose turn it is asks Redis again when a slot frees, instead of
- * every waiting caller of every process (each asking cost both processes and Redis CPU at every release).
+ * in the account's queue in Redis while it waits, and a slot given back is handed, in the release's own
+ * round trip, to the first in that queue whichever process it is in; the callers handed one are told at
+ * once by name (Redis pub/sub; every caller also asks again on its own, and ACQUIRE answers a handed
+ * ticket at once, so a lost message only delays). Two worker processes on one busy account so share its
+ * slots evenly, instead of the process that holds them handing each to its own next job; and a slot
+ * crosses from one process to the other without the taker asking Redis again (that ask, a wake-up and a
+ * round trip away, kept each slot idle longer with two workers than with one).
  *
  * If Redis cannot answer, the limiter lets the call through (and logs): the queue itself lives in
  * Redis, so this only happens in the moment Redis fails, and a delivery is better late-limited than stuck.
@@ -55,8 +59,13 @@ export class AccountLimiter implements OnApplicationShutdown {
   private wakers = new Map<string, () => void>();
   /** Tickets of this process named by a release while their caller was asking: it asks again instead of napping. */
   private named = new Set<string>();
-  /** Each account's concurrency as its callers gave it (a release says how many callers' turn it is). */
-  private concurrency = new Map<string, number>();
+  /** Tickets of this process a release handed a slot (RELEASE): their callers go without asking again. */
+  private handed = new Set<string>();
+  /**
+   * Each account's limits and slot hold as its callers gave them: a release hands freed slots on with
+   * them (how many, the rate window, how long a handed slot lives unless its taker renews it).
+   */
+  private terms = new Map<string, { limits: AccountLimits; holdMs: number }>();
   private sub: IORedis | null = null;
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
@@ -65,7 +74,8 @@ export class AccountLimiter implements OnApplicationShutdown {
     if (!this.redis) {
       this.redis = commandConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
       this.redis.defineCommand('gdAcquireSlot', { numberOfKeys: 5, lua: ACQUIRE });
-      this.redis.defineCommand('gdReleaseSlot', { numberOfKeys: 4, lua: RELEASE });
+      this.redis.defineCommand('gdReleaseSlot', { numberOfKeys: 6, lua: RELEASE });
+      this.redis.defineCommand('gdLeaveQueue', { numberOfKeys: 3, lua: LEAVE });
     }
     return this.redis;
   }
@@ -97,7 +107,7 @@ export class AccountLimiter implements OnApplicationShutdown {
           limits.rateLimit?.max ?? 0,
           limits.rateLimit?.durationMs ?? 0,
           token,
-          Math.max(1000, holdMs),
+          slotHoldMs(holdMs),
           queue ? TICKET_MS : 0,
           queue?.first ? '1' : '0',
         ),
@@ -120,30 +130,34 @@ export class AccountLimiter implements OnApplicationShutdown {
     if (!(await this.enterGate(accountId, Math.max(1, limits.concurrency), maxLocalWaitMs, first))) {
       return { ok: false, busy: true, waitMs: 100 + Math.round(Math.random() * 200) };
     }
-    this.concurrency.set(accountId, Math.max(0, limits.concurrency));
+    this.terms.set(accountId, { limits, holdMs });
     const ticket = { token: randomUUID(), first };
+    const mine: AcquireResult = { ok: true, token: ticket.token };
     this.mine.add(ticket.token);
     try {
       let pause = FIRST_PAUSE_MS;
       for (;;) {
         this.named.delete(ticket.token);
         const r = await this.tryAcquire(accountId, limits, holdMs, ticket);
-        if (r.ok) return r;
+        if (r.ok || this.handed.has(ticket.token)) return mine;
         const left = maxLocalWaitMs - (Date.now() - started);
         const wait = r.busy ? pause : r.waitMs;
         if (wait > left) {
-          await this.leaveQueue(accountId, ticket.token);
+          // a release may have handed this ticket a slot meanwhile: take it rather than let it sit unused
+          if (await this.leaveQueue(accountId, ticket.token)) return mine;
           this.leaveGate(accountId);
           return { ok: false, busy: r.busy, waitMs: r.busy ? 100 + Math.round(Math.random() * 200) : r.waitMs };
         }
         // named by a release while this caller asked: its turn came, ask again at once rather than nap through it
         if (r.busy && this.named.has(ticket.token)) continue;
         await this.nap(ticket.token, wait + Math.round(Math.random() * 5));
+        if (this.handed.has(ticket.token)) return mine;
         if (r.busy) pause = Math.min(MAX_PAUSE_MS, pause * 2);
       }
     } finally {
       this.mine.delete(ticket.token);
       this.named.delete(ticket.token);
+      this.handed.delete(ticket.token);
     }
   }
 
@@ -171,22 +185,25 @@ export class AccountLimiter implements OnApplicationShutdown {
       .catch((e: Error) => this.log.warn({ err: e.message }, 'limiter wake-ups unavailable; waiting callers ask again on their own'));
   }
 
-  /** It is these tickets' turn: those of this process ask again now (or, if asking, once more). */
+  /**
+   * It is these tickets' turn (RELEASE): those of this process handed a slot ("+ticket") go now, the
+   * others ask again now (or, if asking, once more).
+   */
   private turns(tickets: string[]): void {
-    for (const t of tickets) {
+    for (const named of tickets) {
+      const t = named.startsWith('+') ? named.slice(1) : named;
       if (!this.mine.has(t)) continue;
-      this.named.add(t);
+      (t === named ? this.named : this.handed).add(t);
       this.wakers.get(t)?.();
     }
   }
 
-  private async leaveQueue(accountId: string, token: string): Promise<void> {
-    await this.conn()
-      .multi()
-      .zrem(this.key(accountId, 'queue'), token)
-      .zrem(this.key(accountId, 'queue-exp'), token)
-      .exec()
-      .catch(() => undefined);
+  /** Gives up the ticket's place; true if a release had handed it a slot, which the caller then holds. */
+  private async leaveQueue(accountId: string, token: string): Promise<boolean> {
+    const held = await (this.conn() as any)
+      .gdLeaveQueue(this.key(accountId, 'queue'), this.key(accountId, 'queue-exp'), this.key(accountId, 'inflight'), token, Date.now())
+      .catch(() => 0);
+    return Number(held) === 1;
   }
 
   /**
@@ -219,18 +236,25 @@ export class AccountLimiter implements OnApplicationShutdown {
       .catch(() => undefined);
   }
 
+  /** Gives the slot back; freed slots go straight to the callers whose turn it is (RELEASE). */
   async release(accountId: string, token: string): Promise<void> {
     this.leaveGate(accountId);
+    const terms = this.terms.get(accountId);
     const heads = await (this.conn() as any)
       .gdReleaseSlot(
         this.key(accountId, 'inflight'),
         this.key(accountId, 'queue'),
         this.key(accountId, 'queue-exp'),
         this.freed,
+        this.key(accountId, 'rate'),
+        this.key(accountId, 'pause'),
         token,
         accountId,
         Date.now(),
-        this.concurrency.get(accountId) ?? 1,
+        Math.max(0, terms?.limits.concurrency ?? 1),
+        terms ? slotHoldMs(terms.holdMs) : 0,
+        terms?.limits.rateLimit?.max ?? 0,
+        terms?.limits.rateLimit?.durationMs ?? 0,
       )
       .catch(() => null);
     // this process's own callers named hear it from the answer (the message reaches the others)
