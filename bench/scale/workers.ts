@@ -9,14 +9,19 @@
  * Figures: deliveries per second with 1 and 2 workers (first job taken to last publication) and their
  * ratio `twoWorkersVsOne` (target: ≥ 1 on this 2-core machine); each worker's share of the 2-worker run,
  * counted from BullMQ's record of the worker that ran each job's last step (`processedBy`), the smaller
- * one as `workerShareMin` (target 0.4–0.6); CPU seconds of each worker; the peak RSS (VmHWM) of the
- * worker and api processes. Every run checks that each delivery reached the simulator exactly once and
+ * one as `workerShareMin` (target 0.4–0.6); CPU seconds of each worker; per delivery, the machine's CPU,
+ * the worker processes' own CPU and their reads and writes (syscalls, /proc/<pid>/io: a process that
+ * batches less makes more of them), Postgres CPU and transactions, Redis commands; the peak RSS (VmHWM)
+ * of the worker and api processes. Every run checks that each delivery reached the simulator exactly once and
  * has one ledger row.
  *
  * Env: BENCH_SCALE; BENCH_WORKERS_ACCOUNTS (default 10), BENCH_WORKERS_ACCOUNT_CONCURRENCY (calls in
  * flight per account, default 2), BENCH_WORKERS_LATENCY_MS (each simulator call, default 20: outside
  * systems take a while); BENCH_WORKERS_ROOT runs the api and workers from another checkout of this
- * repository (a before/after comparison: the code under test, not the bench, changes); BENCH_KEEP_DB=1;
+ * repository (a before/after comparison: the code under test, not the bench, changes); BENCH_WORKERS_WARMUP
+ * (deliveries drained before the measured backlog and left out of the figures, default 0);
+ * BENCH_WORKERS_ROUNDS (1 and 2 workers drained that many times each, alternating, default 1: figures of
+ * each one's median round, `twoWorkersVsOne` the median of the rounds' ratios); BENCH_KEEP_DB=1;
  * DATABASE_URL (admin URL).
  */
 import 'reflect-metadata';
@@ -54,7 +59,15 @@ interface DrainResult {
   workerRssMb: number;
   apiRssMb: number;
   /** Where the time goes, per delivery: CPU ms of the whole machine and of Postgres, Redis commands, Postgres transactions. */
-  perDelivery: { machineCpuMs: number; postgresCpuMs: number; redisCommands: number; pgTransactions: number; topRedisCommands: Record<string, number> };
+  perDelivery: {
+    machineCpuMs: number;
+    workerCpuMs: number;
+    workerSyscalls: number;
+    postgresCpuMs: number;
+    redisCommands: number;
+    pgTransactions: number;
+    topRedisCommands: Record<string, number>;
+  };
 }
 
 /** Redis commands run so far (INFO commandstats; a script's own commands count too), by command. */
@@ -64,6 +77,27 @@ async function redisCommands(r: IORedis): Promise<Map<string, number>> {
 }
 const sumOf = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : +((v[m - 1] + v[m]) / 2).toFixed(3);
+};
+
+/** The round whose deliveries per second are the median (the lower middle one of an even count). */
+function medianRound(rs: DrainResult[]): DrainResult {
+  return [...rs].sort((a, b) => a.perSec - b.perSec)[Math.floor((rs.length - 1) / 2)];
+}
+
+/** Reads and writes the process has made so far (its sockets' syscalls: /proc/<pid>/io syscr + syscw). */
+function syscallsOf(pid: number): number {
+  try {
+    const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+    return Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 export async function runWorkers(opts: { scale: number; log: (m: string) => void }): Promise<Record<string, number | boolean | string>> {
   const { log } = opts;
   const accounts = Number(process.env.BENCH_WORKERS_ACCOUNTS ?? 10);
@@ -71,6 +105,10 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
   const latencyMs = Number(process.env.BENCH_WORKERS_LATENCY_MS ?? 20);
   const items = Math.ceil(Math.max(500, Math.round(5000 * opts.scale)) / accounts);
   const total = items * accounts;
+  // BENCH_WORKERS_WARMUP: deliveries drained first and left out of the figures (each worker process warm,
+  // its code compiled by V8, as a long-running worker is); 0 (default): measured from the first job.
+  const warmItems = Math.ceil(Math.max(0, Number(process.env.BENCH_WORKERS_WARMUP ?? 0)) / accounts);
+  const warmTotal = warmItems * accounts;
   const root = path.resolve(process.env.BENCH_WORKERS_ROOT ?? path.join(__dirname, '..', '..'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gd-bench-workers-'));
   const redis = new OwnRedis(path.join(dir, 'redis'));
@@ -82,31 +120,50 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
   log(
     `${total} deliveries (${items} items × ${accounts} test-channel accounts, ${concurrency} calls in flight each, ${latencyMs} ms a call); code under test: ${root}`,
   );
+  // BENCH_WORKERS_ROUNDS: drains of 1 and of 2 workers, alternating which goes first (this machine's speed
+  // drifts by a quarter within a minute); the figures are each one's median round, and every round's ratio is listed.
+  const rounds = Math.max(1, Math.floor(Number(process.env.BENCH_WORKERS_ROUNDS ?? 1)));
   try {
-    const one = await drain(1);
-    log(`1 worker: ${one.perSec.toFixed(1)} deliveries/s (${one.seconds.toFixed(1)} s), worker CPU ${one.workerCpuSeconds.join(' / ')} s`);
-    log(`1 worker, per delivery: ${JSON.stringify(one.perDelivery)}`);
-    const two = await drain(2);
-    log(
-      `2 workers: ${two.perSec.toFixed(1)} deliveries/s (${two.seconds.toFixed(1)} s), shares ${two.shares.map((s) => s.toFixed(3)).join(' / ')}, worker CPU ${two.workerCpuSeconds.join(' / ')} s`,
-    );
-    log(`2 workers, per delivery: ${JSON.stringify(two.perDelivery)}`);
+    const ones: DrainResult[] = [];
+    const twos: DrainResult[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const n of round % 2 ? [2, 1] : [1, 2]) {
+        const r = await drain(n, round);
+        (n === 1 ? ones : twos).push(r);
+        const shares = n === 2 ? `, shares ${r.shares.map((s) => s.toFixed(3)).join(' / ')}` : '';
+        const tag = `${n} worker${n === 1 ? '' : 's'}${rounds > 1 ? ` (round ${round + 1})` : ''}`;
+        log(`${tag}: ${r.perSec.toFixed(1)} deliveries/s (${r.seconds.toFixed(1)} s)${shares}, worker CPU ${r.workerCpuSeconds.join(' / ')} s`);
+        log(`${tag}, per delivery: ${JSON.stringify(r.perDelivery)}`);
+      }
+    }
+    const ratios = ones.map((o, i) => +(twos[i].perSec / o.perSec).toFixed(3));
+    const one = medianRound(ones);
+    const two = medianRound(twos);
+    if (rounds > 1) log(`median rounds: 1 worker ${one.perSec.toFixed(1)}/s, 2 workers ${two.perSec.toFixed(1)}/s; ratio by round ${ratios.join(', ')}`);
     return {
       workersDeliveries: total,
+      workersWarmup: warmTotal,
+      workersRounds: rounds,
+      twoWorkersVsOneByRound: ratios.join(' '),
       workersAccounts: accounts,
       workersAccountConcurrency: concurrency,
       workersLatencyMs: latencyMs,
       workers1PerSec: +one.perSec.toFixed(1),
       workers2PerSec: +two.perSec.toFixed(1),
-      twoWorkersVsOne: +(two.perSec / one.perSec).toFixed(3),
-      workerShareMin: +Math.min(...two.shares).toFixed(3),
+      // the median of the rounds' own ratios (each round's two drains ran a minute apart)
+      twoWorkersVsOne: median(ratios),
+      workerShareMin: +Math.min(...twos.flatMap((t) => t.shares)).toFixed(3),
       workers1CpuSeconds: one.workerCpuSeconds[0],
       workers2CpuSecondsMax: Math.max(...two.workerCpuSeconds),
       workers2CpuSecondsMin: Math.min(...two.workerCpuSeconds),
       workers1MachineCpuMsPerDelivery: one.perDelivery.machineCpuMs,
       workers2MachineCpuMsPerDelivery: two.perDelivery.machineCpuMs,
-      workerRssMb: Math.max(one.workerRssMb, two.workerRssMb),
-      apiRssMb: Math.max(one.apiRssMb, two.apiRssMb),
+      workers1WorkerCpuMsPerDelivery: one.perDelivery.workerCpuMs,
+      workers2WorkerCpuMsPerDelivery: two.perDelivery.workerCpuMs,
+      workers1SyscallsPerDelivery: one.perDelivery.workerSyscalls,
+      workers2SyscallsPerDelivery: two.perDelivery.workerSyscalls,
+      workerRssMb: Math.max(...[...ones, ...twos].map((r) => r.workerRssMb)),
+      apiRssMb: Math.max(...[...ones, ...twos].map((r) => r.apiRssMb)),
     };
   } finally {
     await sim.close();
@@ -116,11 +173,11 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
   }
 
   /** One run: a fresh database and queue prefix, the backlog approved with no worker running, then `n` workers drain it. */
-  async function drain(n: number): Promise<DrainResult> {
+  async function drain(n: number, round: number): Promise<DrainResult> {
     const dbName = `gd_bench_workers_${n}_${randomBytes(3).toString('hex')}`;
     await admin.query(`CREATE DATABASE "${dbName}"`);
     const dbUrl = withDatabase(ADMIN_URL, dbName);
-    const prefix = `bw${n}`;
+    const prefix = `bw${n}r${round}`;
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
     const common = {
@@ -173,9 +230,12 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
          SELECT $1, $2, 'submitted', '关于做好第' || g || '批次秋粮收购工作的通知', '<p>各乡镇：请做好第' || g || '批次秋粮收购工作。</p>',
                 '第' || g || '批次秋粮收购', 'bench-workers/' || g, '示范县人民政府', '粮食', 'notice', $3::uuid[]
            FROM generate_series(1, $4) g`,
-        [seed.orgs['sfx'], seed.users['editor'], targets, items],
+        [seed.orgs['sfx'], seed.users['editor'], targets, items + warmItems],
       );
-      const itemIds: string[] = (await ds.query(`SELECT id FROM items WHERE index_no LIKE 'bench-workers/%'`)).map((r: { id: string }) => r.id);
+      // in number order: the warm-up's items (the first ones) are approved, so queued, first
+      const itemIds: string[] = (await ds.query(`SELECT id FROM items WHERE index_no LIKE 'bench-workers/%' ORDER BY substr(index_no, 15)::int`)).map(
+        (r: { id: string }) => r.id,
+      );
 
       // The backlog: approved over the API (deliveries and their jobs made as in production), no worker running.
       const login = await axios.post(`${apiUrl}/api/v1/auth/login`, { username: 'reviewer', password: PASSWORD });
@@ -196,7 +256,7 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
         }),
       );
       const backlog = await queue.getJobCounts('wait', 'delayed', 'prioritized');
-      log(`${n} worker(s): backlog of ${total} deliveries approved; queue ${JSON.stringify(backlog)}`);
+      log(`${n} worker(s): backlog of ${total} deliveries approved${warmTotal ? ` after a warm-up of ${warmTotal}` : ''}; queue ${JSON.stringify(backlog)}`);
 
       // Paused until every worker is up, so that none drains part of the backlog alone first.
       await queue.pause();
@@ -207,22 +267,43 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
         procs.push(w);
       }
       const records0 = await sim.testchanRecords();
-      const cpu0 = workers.map((w) => cpuOf(w.pid));
       const xacts = async () =>
         Number((await admin.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1`, [dbName])).rows[0].n);
+      const settled = async () => (await ds!.query(`SELECT count(*)::int AS n FROM deliveries WHERE state IN ('published','failed','cancelled')`))[0].n;
+      const deadline = Date.now() + 1_800_000;
+      const drained = async (count: number, pollMs: number) => {
+        for (;;) {
+          const done = await settled();
+          if (done >= count) return;
+          if (Date.now() > deadline) throw new Error(`only ${done}/${count} deliveries settled after 30 min`);
+          await sleep(pollMs);
+        }
+      };
+      let startedAt = Date.now();
+      if (warmTotal) {
+        await queue.resume();
+        await drained(warmTotal, 20);
+        // the measured window opens at the warm-up's last publication
+        startedAt = Number(
+          (
+            await ds.query(`SELECT (extract(epoch FROM published_at) * 1000)::float8 AS t FROM deliveries ORDER BY published_at OFFSET $1 LIMIT 1`, [
+              warmTotal - 1,
+            ])
+          )[0].t,
+        );
+      }
+      const cpu0 = workers.map((w) => cpuOf(w.pid));
+      const sys0 = workers.map((w) => syscallsOf(w.pid));
       const at0 = { machine: machineBusy(), postgres: cpuOfAll('postgres'), redis: await redisCommands(connection), xacts: await xacts() };
       const sampler = setInterval(() => sampleAll('postgres'), 200);
-      const startedAt = Date.now();
-      await queue.resume();
-      const deadline = startedAt + 1_800_000;
-      for (;;) {
-        const done = (await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE state IN ('published','failed','cancelled')`))[0].n;
-        if (done >= total) break;
-        if (Date.now() > deadline) throw new Error(`only ${done}/${total} deliveries settled after 30 min`);
-        await sleep(250);
+      if (!warmTotal) {
+        startedAt = Date.now();
+        await queue.resume();
       }
+      await drained(warmTotal + total, 250);
       clearInterval(sampler);
       const cpu = workers.map((w, i) => +(cpuOf(w.pid) - cpu0[i]).toFixed(1));
+      const syscalls = workers.map((w, i) => syscallsOf(w.pid) - sys0[i]);
       const per = (x: number, scale = 1) => +((x * scale) / total).toFixed(2);
       const redis1 = await redisCommands(connection);
       // pg_stat_database's counters reach it from each backend within a second or so (PGSTAT_MIN_INTERVAL)
@@ -230,6 +311,11 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       const xacts1 = await xacts();
       const perDelivery = {
         machineCpuMs: per(machineBusy() - at0.machine, 1000),
+        workerCpuMs: per(
+          cpu.reduce((a, b) => a + b, 0),
+          1000,
+        ),
+        workerSyscalls: per(syscalls.reduce((a, b) => a + b, 0)),
         postgresCpuMs: per(cpuOfAll('postgres') - at0.postgres, 1000),
         redisCommands: per(sumOf(redis1) - sumOf(at0.redis)),
         topRedisCommands: Object.fromEntries(
@@ -248,8 +334,9 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
         )
       )[0];
       const records = (await sim.testchanRecords()) - records0;
-      if (c.published !== total || c.ledger !== total || records !== total) {
-        throw new Error(`not every delivery was published exactly once: published ${c.published}, ledger ${c.ledger}, simulator ${records} of ${total}`);
+      const all = warmTotal + total;
+      if (c.published !== all || c.ledger !== all || records !== all) {
+        throw new Error(`not every delivery was published exactly once: published ${c.published}, ledger ${c.ledger}, simulator ${records} of ${all}`);
       }
       const seconds = (Number(c.last) - startedAt) / 1000;
 

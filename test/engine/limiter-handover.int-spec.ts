@@ -64,6 +64,44 @@ describe('account slots handed over on release', () => {
     expect(await a.inFlight(account)).toBe(0);
   });
 
+  it('a release’s message goes only to the process whose caller it names, and none for the releaser’s own', async () => {
+    const account = randomUUID();
+    const heard: { channel: string; message: string }[] = [];
+    const sub = new IORedis(config.REDIS_URL!);
+    try {
+      sub.on('pmessage', (_p: string, channel: string, message: string) => heard.push({ channel, message }));
+      await sub.psubscribe(`${prefix}:acct-freed*`);
+      // an account of two slots, one held by each process
+      const two: AccountLimits = { concurrency: 2 };
+      const held = await a.acquire(account, two, 5_000);
+      const other = await b.acquire(account, two, 5_000);
+      expect(held.ok && other.ok).toBe(true);
+      // the releaser's own waiter (in the account's queue): handed the slot through the release's answer, no message
+      const own = a.acquire(account, two, 5_000, 10_000);
+      await until(async () => (await queued(account)) === 1, 'a’s second caller to queue');
+      await a.release(account, (held as { token: string }).token);
+      const second = await own;
+      expect(second.ok).toBe(true);
+      expect(heard).toHaveLength(0);
+      // another process's waiter: one message, on that process's channel, naming its ticket as handed
+      const waiting = b.acquire(account, two, 5_000, 10_000);
+      await until(async () => (await queued(account)) === 1, 'b’s second caller to queue');
+      await a.release(account, (second as { token: string }).token);
+      const got = await waiting;
+      expect(got.ok).toBe(true);
+      await until(() => heard.length > 0, 'the message');
+      expect(heard).toHaveLength(1);
+      const token = (got as { token: string }).token;
+      expect(heard[0].message).toBe(`${account} +${token}`);
+      expect(heard[0].channel).toBe(`${prefix}:acct-freed:${token.split('.')[0]}`);
+      await b.release(account, token);
+      await b.release(account, (other as { token: string }).token);
+      expect(heard).toHaveLength(1);
+    } finally {
+      sub.disconnect();
+    }
+  });
+
   it('nothing is handed over while the account is paused: the caller waits the pause out', async () => {
     const account = randomUUID();
     const held = await a.acquire(account, one, 5_000);

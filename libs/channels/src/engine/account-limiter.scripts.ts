@@ -66,14 +66,17 @@ return 0
  * the queue, as many as slots are free), whichever process they are in: each ticket is made a slot
  * (its mark in the rate window too) as ACQUIRE would make it, and the tickets are named in one message
  * ("+ticket": yours, go; "ticket": your turn, ask again), so a slot changes hands in this one round trip
- * instead of a release, a wake-up and an ACQUIRE of the taker. Nothing is handed over while the account
+ * instead of a release, a wake-up and an ACQUIRE of the taker. A ticket is "<process>.<uuid>", and each
+ * process hears only its own tickets, on channel "<channel>:<process>"; the releasing process (ARGV
+ * process) learns of its own from the answer, so a release sends no message at all unless it names a
+ * ticket of another process (before, every release's message reached every process). Nothing is handed over while the account
  * is paused, while its rate window is full, or when the releaser does not know the hold (ARGV hold 0):
  * those tickets are only named, and their callers ask and are told how long to wait. A caller that
  * died after being handed a slot holds it until the slot's own expiry (hold), as a holder that died
  * does; a caller that gives up leaves through LEAVE, which tells it whether it was handed one. Tickets
  * whose callers stopped asking are dropped first, as in ACQUIRE.
  * KEYS: inflight, queue, queue expiry, channel, rate, pause. ARGV: token, account id, now, concurrency,
- * hold (ms), rate max, rate window (ms). Returns the tickets named.
+ * hold (ms), rate max, rate window (ms), process. Returns the tickets named.
  */
 export const RELEASE = `
 redis.call('ZREM', KEYS[1], ARGV[1])
@@ -109,7 +112,17 @@ for i, t in ipairs(heads) do
     told[i] = t
   end
 end
-redis.call('PUBLISH', KEYS[4], ARGV[2] .. ' ' .. table.concat(told, ' '))
+local byOwner = {}
+for _, t in ipairs(told) do
+  local owner = string.match(t, '^%+?([^.]+)%.')
+  if owner and owner ~= ARGV[8] then
+    if not byOwner[owner] then byOwner[owner] = {} end
+    table.insert(byOwner[owner], t)
+  end
+end
+for owner, ts in pairs(byOwner) do
+  redis.call('PUBLISH', KEYS[4] .. ':' .. owner, ARGV[2] .. ' ' .. table.concat(ts, ' '))
+end
 return told
 `;
 

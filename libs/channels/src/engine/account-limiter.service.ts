@@ -34,8 +34,10 @@ const slotHoldMs = (holdMs: number) => Math.max(1000, holdMs);
  * Turns are taken in arrival order across processes: a caller that cannot have a slot keeps its place
  * in the account's queue in Redis while it waits, and a slot given back is handed, in the release's own
  * round trip, to the first in that queue whichever process it is in; the callers handed one are told at
- * once by name (Redis pub/sub; every caller also asks again on its own, and ACQUIRE answers a handed
- * ticket at once, so a lost message only delays). Two worker processes on one busy account so share its
+ * once by name (Redis pub/sub, on the owning process's own channel and only when the owner is not the
+ * releasing process, which reads them from the release's answer; every caller also asks again on its
+ * own, and ACQUIRE answers a handed ticket at once, so a lost message only delays). Two worker
+ * processes on one busy account so share its
  * slots evenly, instead of the process that holds them handing each to its own next job; and a slot
  * crosses from one process to the other without the taker asking Redis again (that ask, a wake-up and a
  * round trip away, kept each slot idle longer with two workers than with one).
@@ -84,9 +86,13 @@ export class AccountLimiter implements OnApplicationShutdown {
     return `${this.config.QUEUE_PREFIX}:acct:${accountId}:${what}`;
   }
 
+  /** The channel of released slots' turns; each process hears its own tickets on `<freed>:<process>`. */
   private get freed(): string {
     return `${this.config.QUEUE_PREFIX}:acct-freed`;
   }
+
+  /** This process's (this limiter's) name in its tickets, `<process>.<uuid>`: a release tells only the owner. */
+  private readonly procName = randomUUID().slice(0, 8);
 
   /**
    * One attempt. `queue`: the caller waits for its turn if refused (its `token` keeps its place in the
@@ -131,7 +137,7 @@ export class AccountLimiter implements OnApplicationShutdown {
       return { ok: false, busy: true, waitMs: 100 + Math.round(Math.random() * 200) };
     }
     this.terms.set(accountId, { limits, holdMs });
-    const ticket = { token: randomUUID(), first };
+    const ticket = { token: `${this.procName}.${randomUUID()}`, first };
     const mine: AcquireResult = { ok: true, token: ticket.token };
     this.mine.add(ticket.token);
     try {
@@ -181,7 +187,7 @@ export class AccountLimiter implements OnApplicationShutdown {
     this.sub = workerConnection(this.config.REDIS_URL ?? 'redis://127.0.0.1:6379');
     this.sub.on('message', (_channel: string, message: string) => this.turns(message.split(' ').slice(1)));
     this.sub
-      .subscribe(this.freed)
+      .subscribe(`${this.freed}:${this.procName}`)
       .catch((e: Error) => this.log.warn({ err: e.message }, 'limiter wake-ups unavailable; waiting callers ask again on their own'));
   }
 
@@ -255,9 +261,10 @@ export class AccountLimiter implements OnApplicationShutdown {
         terms ? slotHoldMs(terms.holdMs) : 0,
         terms?.limits.rateLimit?.max ?? 0,
         terms?.limits.rateLimit?.durationMs ?? 0,
+        this.procName,
       )
       .catch(() => null);
-    // this process's own callers named hear it from the answer (the message reaches the others)
+    // this process's own callers named hear it from the answer (a message goes only to other processes)
     if (Array.isArray(heads)) this.turns(heads.map(String));
   }
 
