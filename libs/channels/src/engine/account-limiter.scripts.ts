@@ -76,7 +76,9 @@ return 0
  * does; a caller that gives up leaves through LEAVE, which tells it whether it was handed one. Tickets
  * whose callers stopped asking are dropped first, as in ACQUIRE.
  * KEYS: inflight, queue, queue expiry, channel, rate, pause. ARGV: token, account id, now, concurrency,
- * hold (ms), rate max, rate window (ms), process. Returns the tickets named.
+ * hold (ms), rate max, rate window (ms), process, and the releasing process's next caller to queue
+ * first (as ACQUIRE would: its ticket or '', '1' to put it at the head, its ticket's life in ms).
+ * Returns the tickets named.
  */
 export const RELEASE = `
 redis.call('ZREM', KEYS[1], ARGV[1])
@@ -85,6 +87,15 @@ local dead = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 500)
 for _, d in ipairs(dead) do
   redis.call('ZREM', KEYS[2], d)
   redis.call('ZREM', KEYS[3], d)
+end
+if ARGV[9] ~= '' then
+  local at = now
+  if ARGV[10] == '1' then at = now - 1e12 end
+  local ttl = tonumber(ARGV[11])
+  redis.call('ZADD', KEYS[2], at, ARGV[9])
+  redis.call('ZADD', KEYS[3], now + ttl, ARGV[9])
+  redis.call('PEXPIRE', KEYS[2], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
 end
 if redis.call('ZCARD', KEYS[2]) == 0 then return {} end
 local free = tonumber(ARGV[4]) - redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf')

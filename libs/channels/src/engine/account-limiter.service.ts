@@ -14,6 +14,12 @@ export interface AccountLimits {
 
 export type AcquireResult = { ok: true; token: string } | { ok: false; busy: boolean; waitMs: number };
 
+/**
+ * A caller let through this process's gate: `queued`, its ticket, already put in the account's queue by
+ * the release that let it through (RELEASE), which may have handed it the slot too; else it asks itself.
+ */
+type GateEntry = false | { queued?: string };
+
 /** How long a waiting caller's place in the account's queue lasts unless it asks again (it asks at least every MAX_PAUSE_MS). */
 const TICKET_MS = 5_000;
 /**
@@ -32,15 +38,11 @@ const slotHoldMs = (holdMs: number) => Math.max(1000, holdMs);
  * account must not slow the others down, nor may two workers together exceed one account's limit.
  *
  * Turns are taken in arrival order across processes: a caller that cannot have a slot keeps its place
- * in the account's queue in Redis while it waits, and a slot given back is handed, in the release's own
- * round trip, to the first in that queue whichever process it is in; the callers handed one are told at
- * once by name (Redis pub/sub, on the owning process's own channel and only when the owner is not the
- * releasing process, which reads them from the release's answer; every caller also asks again on its
- * own, and ACQUIRE answers a handed ticket at once, so a lost message only delays). Two worker
- * processes on one busy account so share its
- * slots evenly, instead of the process that holds them handing each to its own next job; and a slot
- * crosses from one process to the other without the taker asking Redis again (that ask, a wake-up and a
- * round trip away, kept each slot idle longer with two workers than with one).
+ * in the account's queue in Redis, and a slot given back is handed, in the release's own round trip, to
+ * the first in that queue whichever process it is in (RELEASE, which also queues the releasing
+ * process's next caller); the owners are told by name (the releaser from the answer, others on their
+ * own pub/sub channel; a lost message only delays: callers also ask on their own). Two worker processes
+ * on one busy account so share its slots evenly, and a slot crosses processes without the taker asking.
  *
  * If Redis cannot answer, the limiter lets the call through (and logs): the queue itself lives in
  * Redis, so this only happens in the moment Redis fails, and a delivery is better late-limited than stuck.
@@ -49,12 +51,8 @@ const slotHoldMs = (holdMs: number) => Math.max(1000, holdMs);
 export class AccountLimiter implements OnApplicationShutdown {
   private readonly log = componentLogger('account-limiter');
   private redis: IORedis | null = null;
-  /**
-   * This process's own gate per account, in front of Redis: jobs beyond the account's concurrency wait
-   * here for a turn (no polling) instead of asking Redis again and again. Redis still decides across
-   * processes.
-   */
-  private gates = new Map<string, { active: number; waiters: ((granted: boolean) => void)[] }>();
+  /** This process's gate per account, in front of Redis: jobs beyond the account's concurrency wait here (no polling). */
+  private gates = new Map<string, { active: number; waiters: { turn: (entry: GateEntry) => void; first: boolean }[] }>();
   /** This process's callers waiting in an account's queue, by ticket. */
   private mine = new Set<string>();
   /** Napping callers, by ticket: woken when a release names their ticket. */
@@ -93,6 +91,7 @@ export class AccountLimiter implements OnApplicationShutdown {
 
   /** This process's (this limiter's) name in its tickets, `<process>.<uuid>`: a release tells only the owner. */
   private readonly procName = randomUUID().slice(0, 8);
+  private readonly newTicket = () => `${this.procName}.${randomUUID()}`;
 
   /**
    * One attempt. `queue`: the caller waits for its turn if refused (its `token` keeps its place in the
@@ -133,19 +132,25 @@ export class AccountLimiter implements OnApplicationShutdown {
    */
   async acquire(accountId: string, limits: AccountLimits, holdMs: number, maxLocalWaitMs = 1500, first = false): Promise<AcquireResult> {
     const started = Date.now();
-    if (!(await this.enterGate(accountId, Math.max(1, limits.concurrency), maxLocalWaitMs, first))) {
-      return { ok: false, busy: true, waitMs: 100 + Math.round(Math.random() * 200) };
-    }
+    const entry = await this.enterGate(accountId, Math.max(1, limits.concurrency), maxLocalWaitMs, first);
+    if (!entry) return { ok: false, busy: true, waitMs: 100 + Math.round(Math.random() * 200) };
     this.terms.set(accountId, { limits, holdMs });
-    const ticket = { token: `${this.procName}.${randomUUID()}`, first };
+    const ticket = { token: entry.queued ?? this.newTicket(), first };
     const mine: AcquireResult = { ok: true, token: ticket.token };
     this.mine.add(ticket.token);
+    // queued by the release that let it through: that release's answer tells it its turn, no ask of its own first
+    let queued = entry.queued !== undefined;
     try {
       let pause = FIRST_PAUSE_MS;
       for (;;) {
-        this.named.delete(ticket.token);
-        const r = await this.tryAcquire(accountId, limits, holdMs, ticket);
-        if (r.ok || this.handed.has(ticket.token)) return mine;
+        if (this.handed.has(ticket.token)) return mine;
+        let r: AcquireResult = { ok: false, busy: true, waitMs: 0 };
+        if (queued) queued = false;
+        else {
+          this.named.delete(ticket.token);
+          r = await this.tryAcquire(accountId, limits, holdMs, ticket);
+          if (r.ok || this.handed.has(ticket.token)) return mine;
+        }
         const left = maxLocalWaitMs - (Date.now() - started);
         const wait = r.busy ? pause : r.waitMs;
         if (wait > left) {
@@ -242,9 +247,13 @@ export class AccountLimiter implements OnApplicationShutdown {
       .catch(() => undefined);
   }
 
-  /** Gives the slot back; freed slots go straight to the callers whose turn it is (RELEASE). */
+  /**
+   * Gives the slot back; freed slots go straight to the callers whose turn it is (RELEASE). This
+   * process's next caller waiting at its gate for the account is let through and queued in the same
+   * round trip (and handed the slot, if it is next), instead of asking Redis on its own.
+   */
   async release(accountId: string, token: string): Promise<void> {
-    this.leaveGate(accountId);
+    const next = this.leaveGate(accountId, true);
     const terms = this.terms.get(accountId);
     const heads = await (this.conn() as any)
       .gdReleaseSlot(
@@ -262,6 +271,9 @@ export class AccountLimiter implements OnApplicationShutdown {
         terms?.limits.rateLimit?.max ?? 0,
         terms?.limits.rateLimit?.durationMs ?? 0,
         this.procName,
+        next?.token ?? '',
+        next?.first ? '1' : '0',
+        TICKET_MS,
       )
       .catch(() => null);
     // this process's own callers named hear it from the answer (a message goes only to other processes)
@@ -269,36 +281,53 @@ export class AccountLimiter implements OnApplicationShutdown {
   }
 
   /** `first`: a dead worker's step taken over goes ahead of this process's other waiters for the account. */
-  private enterGate(accountId: string, limit: number, maxWaitMs: number, first = false): Promise<boolean> {
+  private enterGate(accountId: string, limit: number, maxWaitMs: number, first = false): Promise<GateEntry> {
     let g = this.gates.get(accountId);
     if (!g) this.gates.set(accountId, (g = { active: 0, waiters: [] }));
     if (g.active < limit) {
       g.active++;
-      return Promise.resolve(true);
+      return Promise.resolve({});
     }
     const gate = g;
-    return new Promise<boolean>((resolve) => {
-      const turn = (granted: boolean) => {
-        clearTimeout(timer);
-        resolve(granted);
+    return new Promise<GateEntry>((resolve) => {
+      const waiter = {
+        first,
+        turn: (entry: GateEntry) => {
+          clearTimeout(timer);
+          resolve(entry);
+        },
       };
       const timer = setTimeout(() => {
-        const i = gate.waiters.indexOf(turn);
+        const i = gate.waiters.indexOf(waiter);
         if (i >= 0) gate.waiters.splice(i, 1);
         resolve(false);
       }, maxWaitMs);
-      if (first) gate.waiters.unshift(turn);
-      else gate.waiters.push(turn);
+      if (first) gate.waiters.unshift(waiter);
+      else gate.waiters.push(waiter);
     });
   }
 
-  /** Hands the slot to the next waiter of this process, or frees it. */
-  private leaveGate(accountId: string) {
+  /**
+   * Hands the gate place to the next waiter of this process, or frees it. `queue`: the caller is a
+   * release, which queues the waiter's ticket in Redis itself (returned; the waiter's own from now).
+   */
+  private leaveGate(accountId: string, queue = false): { token: string; first: boolean } | null {
     const g = this.gates.get(accountId);
-    if (!g) return;
+    if (!g) return null;
     const next = g.waiters.shift();
-    if (next) next(true);
-    else g.active = Math.max(0, g.active - 1);
+    if (!next) {
+      g.active = Math.max(0, g.active - 1);
+      return null;
+    }
+    if (!queue) {
+      next.turn({});
+      return null;
+    }
+    const token = this.newTicket();
+    // its ticket is this process's before the release's answer can name it
+    this.mine.add(token);
+    next.turn({ queued: token });
+    return { token, first: next.first };
   }
 
   /**
