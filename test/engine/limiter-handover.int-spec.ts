@@ -152,11 +152,16 @@ describe('account slots handed over on release', () => {
   it('a caller that gives up after being handed a slot keeps it; one that was not handed one leaves', async () => {
     const account = randomUUID();
     const held = await a.acquire(account, one, 5_000);
-    const handed = randomUUID();
-    const other = randomUUID();
-    await c.tryAcquire(account, one, 5_000, { token: handed });
-    await c.tryAcquire(account, one, 5_000, { token: other });
+    const tickets = [randomUUID(), randomUUID()];
+    for (const t of tickets) await c.tryAcquire(account, one, 5_000, { token: t });
     await a.release(account, (held as { token: string }).token);
+    // the first in the queue was handed the slot (two tickets queued in the same millisecond rank by
+    // their names, so which one is read back from Redis rather than assumed)
+    const r = new IORedis(config.REDIS_URL!);
+    const holders = await r.zrange(`${prefix}:acct:${account}:inflight`, 0, -1).finally(() => r.disconnect());
+    expect(holders).toHaveLength(1);
+    expect(tickets).toContain(holders[0]);
+    const [handed, other] = holders[0] === tickets[0] ? tickets : [tickets[1], tickets[0]];
     // the give-up path of acquire (its wait ran out): LEAVE tells it whether a release handed it a slot
     const leave = (c as unknown as { leaveQueue(acc: string, t: string): Promise<boolean> }).leaveQueue.bind(c);
     expect(await leave(account, handed)).toBe(true);
