@@ -41,6 +41,7 @@ import { seedDemo } from '@app/domain/seed/demo-seed';
 import { withDatabase } from '@app/test/utils/test-env';
 import { OwnRedis } from '../../test/engine/chaos/chaos-env';
 import { cpuOf, cpuOfAll, machineBusy, sampleAll } from '../fanout/fanout-cpu';
+import { median } from '../stats/bench-timing';
 import { startSimProcess } from '../fanout/fanout-sim-process';
 import { freePort, peakRssMb, Proc, startProc } from './workers-procs';
 import { runAlone } from './bench-part';
@@ -76,12 +77,6 @@ async function redisCommands(r: IORedis): Promise<Map<string, number>> {
   return new Map([...info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
 }
 const sumOf = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-
-const median = (xs: number[]) => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m] : +((v[m - 1] + v[m]) / 2).toFixed(3);
-};
 
 /** The round whose deliveries per second are the median (the lower middle one of an even count). */
 function medianRound(rs: DrainResult[]): DrainResult {
@@ -151,7 +146,7 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       workers1PerSec: +one.perSec.toFixed(1),
       workers2PerSec: +two.perSec.toFixed(1),
       // the median of the rounds' own ratios (each round's two drains ran a minute apart)
-      twoWorkersVsOne: median(ratios),
+      twoWorkersVsOne: +median(ratios).toFixed(3),
       workerShareMin: +Math.min(...twos.flatMap((t) => t.shares)).toFixed(3),
       workers1CpuSeconds: one.workerCpuSeconds[0],
       workers2CpuSecondsMax: Math.max(...two.workerCpuSeconds),

@@ -162,7 +162,6 @@ export class AccountLimiter implements OnApplicationShutdown {
         // named by a release while this caller asked: its turn came, ask again at once rather than nap through it
         if (r.busy && this.named.has(ticket.token)) continue;
         await this.nap(ticket.token, wait + Math.round(Math.random() * 5));
-        if (this.handed.has(ticket.token)) return mine;
         if (r.busy) pause = Math.min(MAX_PAUSE_MS, pause * 2);
       }
     } finally {
