@@ -6,6 +6,7 @@ import { DrillOptions, LedgerDrill, docCondition } from './ledger-drill';
 import { Db, Scope, scopeSql } from './ledger-scope';
 import { COUNTED, DimPrefix, DocMeasure, MetricDef, PREFIX_COLUMN, SqlParams, dimPredicate } from './metrics';
 import { Period } from './period';
+import { FoldBeforeRead } from './rollup-fold';
 import type { AddedRecord, ChannelCounts, CountSource, DrillResult, SourceChoice } from './ledger-query.types';
 import { StatsCatalogue } from './stats-catalogue';
 
@@ -14,14 +15,15 @@ export type { Scope } from './ledger-scope';
 /**
  * Counts over the publication ledger, by the rules of STATISTICS.md: an item counts once in a
  * total whatever its channels, once per report row or channel type whatever its accounts, and a
- * withdrawn publication still counts in its period. Calendar periods read the trigger-maintained
- * rollups; other periods read the ledger itself. Both are exact (tests compare them). Drill-downs
- * are in ledger-drill.ts.
+ * withdrawn publication still counts in its period. Calendar periods read the rollups, after folding
+ * the ledger rows still pending (rollup-fold.ts); other periods read the ledger itself. Both are exact
+ * (tests compare them). Drill-downs are in ledger-drill.ts.
  */
 @Injectable()
 export class LedgerQueryService {
   private readonly drills: LedgerDrill;
   private readonly catalogue: StatsCatalogue;
+  private readonly fold: FoldBeforeRead;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -29,6 +31,15 @@ export class LedgerQueryService {
   ) {
     this.catalogue = catalogue ?? new StatsCatalogue();
     this.drills = new LedgerDrill(ds, this);
+    this.fold = new FoldBeforeRead(ds);
+  }
+
+  /**
+   * Folds the pending ledger rows into the rollups (on the data source, committed, also when the read
+   * runs in a transaction: a freeze has blocked ledger writes before it reads).
+   */
+  settle(): Promise<void> {
+    return this.fold.settle();
   }
 
   private db(em?: EntityManager): Db {
@@ -63,6 +74,7 @@ export class LedgerQueryService {
     if (!uniq.length) return { counts, source };
     const params = new SqlParams();
     if (source === 'rollup') {
+      await this.settle();
       const rows: { dim: string; n: string }[] = await this.db(em).query(
         `SELECT r.dim, sum(r.n)::bigint AS n FROM stats_rollups r
          WHERE r.grain = ${params.add(period.grain)} AND r.period_start = ${params.add(period.periodStart)}::date
@@ -90,6 +102,7 @@ export class LedgerQueryService {
     const out = new Map<string, number>();
     const params = new SqlParams();
     if (source === 'rollup') {
+      await this.settle();
       // ';' follows ':' in byte order and dim is COLLATE "C": a range scan over one prefix.
       const upper = prefix.slice(0, -1) + ';';
       const rows: { dim: string; n: string }[] = await this.ds.query(
@@ -208,6 +221,7 @@ export class LedgerQueryService {
     const out = new Map<string, Map<string, number>>();
     const params = new SqlParams();
     if (source === 'rollup') {
+      await this.settle();
       const rows: { organisation_id: string; dim: string; n: number }[] = await this.ds.query(
         `SELECT r.organisation_id, r.dim, r.n FROM stats_rollups r
          WHERE r.grain = ${params.add(period.grain)} AND r.period_start = ${params.add(period.periodStart)}::date

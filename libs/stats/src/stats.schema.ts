@@ -12,6 +12,7 @@ import { StatsIssuedDocuments1732008300000 } from './migrations/1732008300000-st
 import { StatsFrozenVariants1732008310000 } from './migrations/1732008310000-stats-frozen-variants';
 import { StatsFrozenReopen1732008700000 } from './migrations/1732008700000-stats-frozen-reopen';
 import { StatsRollupCachedPlans1732009600000 } from './migrations/1732009600000-stats-rollup-cached-plans';
+import { StatsRollupDeferred1732010000000 } from './migrations/1732010000000-stats-rollup-deferred';
 
 /** The statistics tables' entities. A new entity: one line at the end. */
 // prettier-ignore
@@ -37,6 +38,7 @@ export const STATS_MIGRATIONS = [
   StatsSignedManual1732008600000,
   StatsFrozenReopen1732008700000,
   StatsRollupCachedPlans1732009600000,
+  StatsRollupDeferred1732010000000,
 ];
 
 /** What libs/stats brings to the database; composed by the apps in libs/composition/src/app-schema.ts. */

@@ -5,6 +5,7 @@ import { LedSyncTask } from './tasks/led-sync.task';
 import { GazetteScheduleTask } from './tasks/gazette-schedule.task';
 import { DeadlineScanTask } from './tasks/deadline-scan.task';
 import { NotificationWebhookTask } from './tasks/notification-webhook.task';
+import { StatsFoldTask } from './tasks/stats-fold.task';
 
 /** Every periodic task of the worker. A new one: a class in tasks/ and one line here. */
 // prettier-ignore
@@ -14,4 +15,5 @@ export const SCHEDULE_LIST: Type<ScheduledTask>[] = [
   GazetteScheduleTask,
   DeadlineScanTask,
   NotificationWebhookTask,
+  StatsFoldTask,
 ];

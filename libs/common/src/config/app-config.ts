@@ -172,6 +172,9 @@ export class AppConfig {
   /** Cron expression of the gazette schedule (compiles each gazette's issue once per period). */
   @IsString() @Validate(CronExpressionRule) GAZETTE_CRON = '0 */5 * * * *';
 
+  /** Cron expression of the statistics fold (ledger rows published since into the rollups; reads fold first too). */
+  @IsString() @Validate(CronExpressionRule) STATS_FOLD_CRON = '* * * * * *';
+
   /** Connections in each process's Postgres pool. */
   @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
   @IsInt()
