@@ -3,8 +3,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /**
  * Distinct items of one organisation whose first publication in a calendar period (Beijing year,
  * quarter or month) carries a dimension ('*', 'r:<report row>', 'ch:<channel type>', 'a:<account>',
- * 'f:normative', ...). Written only by the stats_on_publications trigger and stats_rebuild(); see the
- * stats migrations (dimensions: 1732006100000).
+ * 'f:normative', ...). Written only by stats_fold_pending() (the ledger rows the trigger noted; migration
+ * 1732010000000) and stats_rebuild(); see the stats migrations (dimensions: 1732006100000).
  */
 @Entity('stats_rollups')
 export class StatsRollup {
