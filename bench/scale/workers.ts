@@ -21,8 +21,9 @@
  * repository (a before/after comparison: the code under test, not the bench, changes); BENCH_WORKERS_WARMUP
  * (deliveries drained before the measured backlog and left out of the figures, default 0);
  * BENCH_WORKERS_ROUNDS (1 and 2 workers drained that many times each, alternating, default 1: figures of
- * each one's median round, `twoWorkersVsOne` the median of the rounds' ratios); BENCH_KEEP_DB=1;
- * DATABASE_URL (admin URL).
+ * each one's median round, `twoWorkersVsOne` the median of the rounds' ratios); BENCH_WORKERS_TOTAL_CONCURRENCY
+ * (jobs taken at once by all workers together, split evenly: DELIVERY_QUEUE_CONCURRENCY of each worker;
+ * default: each worker its channel's own); BENCH_KEEP_DB=1; DATABASE_URL (admin URL).
  */
 import 'reflect-metadata';
 import axios from 'axios';
@@ -256,8 +257,11 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       // Paused until every worker is up, so that none drains part of the backlog alone first.
       await queue.pause();
       const workers: Proc[] = [];
+      const totalConcurrency = Number(process.env.BENCH_WORKERS_TOTAL_CONCURRENCY ?? 0);
+      const split: Record<string, string> = totalConcurrency > 0 ? { DELIVERY_QUEUE_CONCURRENCY: String(Math.ceil(totalConcurrency / n)) } : {};
       for (let i = 0; i < n; i++) {
-        const w = await startProc(root, 'apps/worker/src/main.ts', { ...common, MIGRATIONS_RUN: 'false', DB_POOL_MAX: '16' }, '"msg":"worker started"');
+        const env = { ...common, ...split, MIGRATIONS_RUN: 'false', DB_POOL_MAX: '16' };
+        const w = await startProc(root, 'apps/worker/src/main.ts', env, '"msg":"worker started"');
         workers.push(w);
         procs.push(w);
       }
