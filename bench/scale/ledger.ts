@@ -140,8 +140,15 @@ export async function runLedger(opts: { scale: number; log: (m: string) => void 
           waiting += rows.filter((r) => r.wait_event_type === 'Lock').length;
         }
       })();
-      let folds = Promise.resolve(0);
-      const timer = mode === 'folded' ? setInterval(() => (folds = folds.then(() => foldPending(folderDb, false))), FOLD_EVERY_MS) : null;
+      // The scheduled folds, one after another; a failure is kept (not left unhandled) and thrown below.
+      let foldError: unknown = null;
+      let folds = Promise.resolve();
+      const fold = () =>
+        foldPending(folderDb, false).then(
+          () => undefined,
+          (e) => void (foldError ??= e),
+        );
+      const timer = mode === 'folded' ? setInterval(() => (folds = folds.then(fold)), FOLD_EVERY_MS) : null;
       const t0 = process.hrtime.bigint();
       let rows = 0;
       await Promise.all(
@@ -163,6 +170,7 @@ export async function runLedger(opts: { scale: number; log: (m: string) => void 
       );
       if (timer) clearInterval(timer);
       await folds;
+      if (foldError) throw foldError;
       if (mode === 'folded') await foldPending(folderDb, true);
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       writing = false;
