@@ -15,7 +15,6 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'crypto';
-import { readFileSync } from 'fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { runMigrationsLocked } from '@app/persistence/data-source';
@@ -23,6 +22,7 @@ import { appDataSourceOptions } from '@app/composition/app-database';
 import { FOLDED_ROLLUP_TRIGGER, INLINE_ROLLUP_TRIGGER } from '@app/stats/migrations/1732010000000-stats-rollup-deferred';
 import { foldPending } from '@app/stats/rollup-fold';
 import { withDatabase } from '@app/test/utils/test-env';
+import { cpuOf } from '../fanout/fanout-cpu';
 import { median } from '../stats/bench-timing';
 import { runAlone, type Figures } from './bench-part';
 
@@ -36,12 +36,6 @@ interface Run {
   rowsPerSec: number;
   pgCpuMsPerRow: number;
   lockWaitShare: number;
-}
-
-/** utime + stime of a process, in milliseconds (clock ticks of 10 ms on Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export async function runLedger(opts: { scale: number; log: (m: string) => void }): Promise<Figures> {
@@ -129,6 +123,7 @@ export async function runLedger(opts: { scale: number; log: (m: string) => void 
     /** Both writers publish every item, each on its own accounts, in the same item order; folds as the worker's schedule does. */
     async function measure(mode: Mode, itemIds: string[], y: number): Promise<Run> {
       const pids = [...writers.map((w) => w.pid), folder.pid];
+      const cpuMs = (pid: number) => cpuOf(pid) * 1000;
       const cpu0 = pids.map(cpuMs);
       let writing = true;
       let samples = 0;

@@ -1,5 +1,19 @@
 /** The account limiter's Redis scripts (account-limiter.service.ts): one round trip each. */
 
+/**
+ * Lua shared by ACQUIRE and RELEASE (needs `now`): keeps `ticket` in the queue (arrival order, or at
+ * the head when `head` holds; a ticket already queued keeps its place) and its life `ttl` ms from now.
+ */
+const enqueue = (queue: string, expiry: string, ticket: string, head: string, ttl: string) => `
+  if not redis.call('ZSCORE', ${queue}, ${ticket}) then
+    local at = now
+    if ${head} then at = now - 1e12 end
+    redis.call('ZADD', ${queue}, at, ${ticket})
+  end
+  redis.call('ZADD', ${expiry}, now + ${ttl}, ${ticket})
+  redis.call('PEXPIRE', ${queue}, ${ttl})
+  redis.call('PEXPIRE', ${expiry}, ${ttl})`;
+
 /*
  * One round trip decides everything for an account: an outside-imposed pause (a 429's window), the
  * number of calls in flight (a sorted set of tokens scored by their expiry, so a crashed worker's slot
@@ -24,14 +38,7 @@ if queued then
     redis.call('ZREM', KEYS[4], d)
     redis.call('ZREM', KEYS[5], d)
   end
-  if not redis.call('ZSCORE', KEYS[4], token) then
-    local at = now
-    if ARGV[8] == '1' then at = now - 1e12 end
-    redis.call('ZADD', KEYS[4], at, token)
-  end
-  redis.call('ZADD', KEYS[5], now + ttl, token)
-  redis.call('PEXPIRE', KEYS[4], ttl)
-  redis.call('PEXPIRE', KEYS[5], ttl)
+${enqueue('KEYS[4]', 'KEYS[5]', 'token', "ARGV[8] == '1'", 'ttl')}
 end
 local pttl = redis.call('PTTL', KEYS[3])
 if pttl > 0 then return pttl end
@@ -89,13 +96,7 @@ for _, d in ipairs(dead) do
   redis.call('ZREM', KEYS[3], d)
 end
 if ARGV[9] ~= '' then
-  local at = now
-  if ARGV[10] == '1' then at = now - 1e12 end
-  local ttl = tonumber(ARGV[11])
-  redis.call('ZADD', KEYS[2], at, ARGV[9])
-  redis.call('ZADD', KEYS[3], now + ttl, ARGV[9])
-  redis.call('PEXPIRE', KEYS[2], ttl)
-  redis.call('PEXPIRE', KEYS[3], ttl)
+${enqueue('KEYS[2]', 'KEYS[3]', 'ARGV[9]', "ARGV[10] == '1'", 'tonumber(ARGV[11])')}
 end
 if redis.call('ZCARD', KEYS[2]) == 0 then return {} end
 local free = tonumber(ARGV[4]) - redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[3], '+inf')
