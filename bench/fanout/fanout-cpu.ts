@@ -76,3 +76,16 @@ export function cpuDiff(a: CpuSnapshot, b: CpuSnapshot) {
     other: +(b.machine - a.machine - self - w - sm - r - pg).toFixed(1),
   };
 }
+
+/**
+ * Diagnostics only (never in a reported run): `BENCH_DISABLE_TRIGGERS=table.trigger,...` switches
+ * those triggers off in the bench's database, to see what they cost (e.g. the deliveries' NOTIFY).
+ */
+export async function disableTriggersFromEnv(db: { query(sql: string): Promise<unknown> }, log: (m: string) => void): Promise<void> {
+  for (const t of (process.env.BENCH_DISABLE_TRIGGERS ?? '').split(',').filter(Boolean)) {
+    const [table, trigger] = t.split('.');
+    if (!/^[a-z_]+$/.test(table ?? '') || !/^[a-z_]+$/.test(trigger ?? '')) throw new Error(`BENCH_DISABLE_TRIGGERS: "${t}" is not table.trigger`);
+    await db.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
+    log(`DIAGNOSTIC: trigger ${t} disabled`);
+  }
+}

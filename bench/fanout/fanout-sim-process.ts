@@ -13,7 +13,9 @@ export async function startSimProcess(): Promise<{ url: string; pid: number | un
       srv.close(() => resolve(a.port));
     });
   });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/channel-sim/src/main.ts'], {
+  // BENCH_SIM_CPU_PROF=<dir>: a V8 CPU profile of the simulator process (diagnostics).
+  const prof = process.env.BENCH_SIM_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SIM_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'apps/channel-sim/src/main.ts'], {
     cwd: path.resolve(__dirname, '..', '..'),
     env: { ...process.env, CHANNEL_SIM_PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -38,7 +38,7 @@ import { withDatabase } from '@app/test/utils/test-env';
 import { OwnRedis } from '../../test/engine/chaos/chaos-env';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { baseline } from './fanout-baseline';
-import { cpuDiff, cpuSnapshot, sampleAll } from './fanout-cpu';
+import { cpuDiff, cpuSnapshot, disableTriggersFromEnv, sampleAll } from './fanout-cpu';
 import { startSimProcess } from './fanout-sim-process';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -139,12 +139,7 @@ async function main() {
       );
       return (await ds.query(`SELECT id FROM items WHERE index_no LIKE $1 ORDER BY index_no`, [`bench-${tag}/%`])).map((r: { id: string }) => r.id);
     };
-    // Diagnostics only (never in a reported run): switch triggers off to see what they cost.
-    for (const t of (process.env.BENCH_DISABLE_TRIGGERS ?? '').split(',').filter(Boolean)) {
-      const [table, trigger] = t.split('.');
-      await ds.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
-      log(`DIAGNOSTIC: trigger ${t} disabled`);
-    }
+    await disableTriggersFromEnv(ds, log);
 
     const startWorker = async () => {
       const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];

@@ -42,7 +42,9 @@ export interface Proc {
 export async function startProc(root: string, entry: string, env: Record<string, string>, readyText: string, logFile?: string): Promise<Proc> {
   // BENCH_WORKERS_CPU_PROF=<dir>: a V8 CPU profile of each worker process (where its time goes).
   const prof = process.env.BENCH_WORKERS_CPU_PROF && entry.includes('worker') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKERS_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', entry], {
+  // BENCH_WORKERS_NODE_ARGS: extra Node.js flags for the worker processes (diagnostics, e.g. GC flags).
+  const extra = entry.includes('worker') && process.env.BENCH_WORKERS_NODE_ARGS ? process.env.BENCH_WORKERS_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...prof, ...extra, '-r', '@swc-node/register', entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -11,7 +11,8 @@
  * counted from BullMQ's record of the worker that ran each job's last step (`processedBy`), the smaller
  * one as `workerShareMin` (target 0.4–0.6); CPU seconds of each worker; per delivery, the machine's CPU,
  * the worker processes' own CPU and their reads and writes (syscalls, /proc/<pid>/io: a process that
- * batches less makes more of them), Postgres CPU and transactions, Redis commands; the peak RSS (VmHWM)
+ * batches less makes more of them), Postgres CPU and transactions, the simulator's, Redis', the api's
+ * and this bench's own CPU (`otherCpuMs`), Redis commands; the peak RSS (VmHWM)
  * of the worker and api processes. Every run checks that each delivery reached the simulator exactly once and
  * has one ledger row.
  *
@@ -23,7 +24,9 @@
  * BENCH_WORKERS_ROUNDS (1 and 2 workers drained that many times each, alternating, default 1: figures of
  * each one's median round, `twoWorkersVsOne` the median of the rounds' ratios); BENCH_WORKERS_TOTAL_CONCURRENCY
  * (jobs taken at once by all workers together, split evenly: DELIVERY_QUEUE_CONCURRENCY of each worker;
- * default: each worker its channel's own); BENCH_KEEP_DB=1; DATABASE_URL (admin URL).
+ * default: each worker its channel's own); BENCH_WORKERS_NODE_ARGS (extra Node.js flags for the worker
+ * processes, e.g. `--single-threaded-gc`: diagnostics); BENCH_DISABLE_TRIGGERS (diagnostics, as in
+ * bench:fanout); BENCH_KEEP_DB=1; DATABASE_URL (admin URL).
  */
 import 'reflect-metadata';
 import axios from 'axios';
@@ -41,7 +44,7 @@ import { appDataSourceOptions } from '@app/composition/app-database';
 import { seedDemo } from '@app/domain/seed/demo-seed';
 import { withDatabase } from '@app/test/utils/test-env';
 import { OwnRedis } from '../../test/engine/chaos/chaos-env';
-import { cpuOf, cpuOfAll, machineBusy, sampleAll } from '../fanout/fanout-cpu';
+import { cpuOf, cpuOfAll, disableTriggersFromEnv, machineBusy, sampleAll } from '../fanout/fanout-cpu';
 import { median } from '../stats/bench-timing';
 import { startSimProcess } from '../fanout/fanout-sim-process';
 import { freePort, peakRssMb, Proc, startProc } from './workers-procs';
@@ -66,6 +69,7 @@ interface DrainResult {
     workerCpuMs: number;
     workerSyscalls: number;
     postgresCpuMs: number;
+    otherCpuMs: Record<string, number>;
     redisCommands: number;
     pgTransactions: number;
     topRedisCommands: Record<string, number>;
@@ -197,6 +201,7 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       procs.push(api);
       ds = new DataSource(appDataSourceOptions(dbUrl, { poolMax: 2 }));
       await ds.initialize();
+      await disableTriggersFromEnv(ds, log);
       const accountsFile = path.join(dir, `accounts-${n}.json`);
       fs.writeFileSync(
         accountsFile,
@@ -293,7 +298,8 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
       }
       const cpu0 = workers.map((w) => cpuOf(w.pid));
       const sys0 = workers.map((w) => syscallsOf(w.pid));
-      const at0 = { machine: machineBusy(), postgres: cpuOfAll('postgres'), redis: await redisCommands(connection), xacts: await xacts() };
+      const others = () => ({ sim: cpuOf(sim.pid), redis: cpuOf(redis.pid), api: cpuOf(api.pid), bench: cpuOf(process.pid) });
+      const at0 = { machine: machineBusy(), postgres: cpuOfAll('postgres'), redis: await redisCommands(connection), xacts: await xacts(), others: others() };
       const sampler = setInterval(() => sampleAll('postgres'), 200);
       if (!warmTotal) {
         startedAt = Date.now();
@@ -316,6 +322,8 @@ export async function runWorkers(opts: { scale: number; log: (m: string) => void
         ),
         workerSyscalls: per(syscalls.reduce((a, b) => a + b, 0)),
         postgresCpuMs: per(cpuOfAll('postgres') - at0.postgres, 1000),
+        // the rest of the machine: the simulator, Redis, the api (idle during the drain) and this bench process
+        otherCpuMs: Object.fromEntries(Object.entries(others()).map(([k, v]) => [k, per(v - at0.others[k as keyof typeof at0.others], 1000)])),
         redisCommands: per(sumOf(redis1) - sumOf(at0.redis)),
         topRedisCommands: Object.fromEntries(
           [...redis1]
