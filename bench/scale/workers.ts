@@ -98,11 +98,29 @@ function syscallsOf(pid: number): number {
   }
 }
 
-export async function runWorkers(opts: { scale: number; log: (m: string) => void }): Promise<Record<string, number | boolean | string>> {
+/** Real outside systems answer in 100–500 ms, and a province has hundreds of accounts: one worker's intake, not the machine, is then the bound. */
+export const SPARE_CORES = { accounts: 100, latencyMs: 200 };
+
+/**
+ * The same drains where the machine has cores to spare (SPARE_CORES: one worker keeps it well under
+ * half busy), every figure's name ending in `SpareCores`: issue 17 asks that two workers drain faster
+ * than one there, and that they are not slower than one on the saturated default.
+ * BENCH_WORKERS_ACCOUNTS and BENCH_WORKERS_LATENCY_MS do not apply here; the other BENCH_WORKERS_* do.
+ */
+export async function runWorkersSpareCores(opts: { scale: number; log: (m: string) => void }): Promise<Record<string, number | boolean | string>> {
+  const figures = await runWorkers({ ...opts, preset: SPARE_CORES });
+  return Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${k}SpareCores`, v]));
+}
+
+export async function runWorkers(opts: {
+  scale: number;
+  log: (m: string) => void;
+  preset?: { accounts: number; latencyMs: number };
+}): Promise<Record<string, number | boolean | string>> {
   const { log } = opts;
-  const accounts = Number(process.env.BENCH_WORKERS_ACCOUNTS ?? 10);
+  const accounts = opts.preset?.accounts ?? Number(process.env.BENCH_WORKERS_ACCOUNTS ?? 10);
   const concurrency = Number(process.env.BENCH_WORKERS_ACCOUNT_CONCURRENCY ?? 2);
-  const latencyMs = Number(process.env.BENCH_WORKERS_LATENCY_MS ?? 20);
+  const latencyMs = opts.preset?.latencyMs ?? Number(process.env.BENCH_WORKERS_LATENCY_MS ?? 20);
   const items = Math.ceil(Math.max(500, Math.round(5000 * opts.scale)) / accounts);
   const total = items * accounts;
   // BENCH_WORKERS_WARMUP: deliveries drained first and left out of the figures (each worker process warm,
