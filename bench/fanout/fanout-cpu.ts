@@ -84,8 +84,14 @@ export function cpuDiff(a: CpuSnapshot, b: CpuSnapshot) {
 export async function disableTriggersFromEnv(db: { query(sql: string): Promise<unknown> }, log: (m: string) => void): Promise<void> {
   for (const t of (process.env.BENCH_DISABLE_TRIGGERS ?? '').split(',').filter(Boolean)) {
     const [table, trigger] = t.split('.');
-    if (!/^[a-z_]+$/.test(table ?? '') || !/^[a-z_]+$/.test(trigger ?? '')) throw new Error(`BENCH_DISABLE_TRIGGERS: "${t}" is not table.trigger`);
+    const ident = /^[a-z_][a-z0-9_]*$/;
+    if (!ident.test(table ?? '') || !ident.test(trigger ?? '')) throw new Error(`BENCH_DISABLE_TRIGGERS: "${t}" is not table.trigger`);
     await db.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
     log(`DIAGNOSTIC: trigger ${t} disabled`);
   }
+}
+
+/** Node.js flags for a V8 CPU profile of a child process into `dir` (none without a directory). */
+export function cpuProfArgs(dir: string | undefined): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

@@ -2,6 +2,7 @@ import axios from 'axios';
 import { spawn } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
+import { cpuProfArgs } from './fanout-cpu';
 
 /** apps/channel-sim/src/main.ts in a child process on a free port; records are read over its control API. */
 export async function startSimProcess(): Promise<{ url: string; pid: number | undefined; testchanRecords(): Promise<number>; close(): Promise<void> }> {
@@ -14,8 +15,7 @@ export async function startSimProcess(): Promise<{ url: string; pid: number | un
     });
   });
   // BENCH_SIM_CPU_PROF=<dir>: a V8 CPU profile of the simulator process (diagnostics).
-  const prof = process.env.BENCH_SIM_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SIM_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'apps/channel-sim/src/main.ts'], {
+  const child = spawn(process.execPath, [...cpuProfArgs(process.env.BENCH_SIM_CPU_PROF), '-r', '@swc-node/register', 'apps/channel-sim/src/main.ts'], {
     cwd: path.resolve(__dirname, '..', '..'),
     env: { ...process.env, CHANNEL_SIM_PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -38,7 +38,7 @@ import { withDatabase } from '@app/test/utils/test-env';
 import { OwnRedis } from '../../test/engine/chaos/chaos-env';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { baseline } from './fanout-baseline';
-import { cpuDiff, cpuSnapshot, disableTriggersFromEnv, sampleAll } from './fanout-cpu';
+import { cpuDiff, cpuProfArgs, cpuSnapshot, disableTriggersFromEnv, sampleAll } from './fanout-cpu';
 import { startSimProcess } from './fanout-sim-process';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -142,7 +142,7 @@ async function main() {
     await disableTriggersFromEnv(ds, log);
 
     const startWorker = async () => {
-      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+      const prof = cpuProfArgs(process.env.BENCH_CPU_PROF);
       const w = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
         cwd: path.resolve(__dirname, '..', '..'),
         env: {

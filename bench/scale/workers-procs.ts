@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
+import { cpuProfArgs } from '../fanout/fanout-cpu';
 
 /**
  * The workers part's processes: the api and the workers as the production entries
@@ -41,9 +42,10 @@ export interface Proc {
  */
 export async function startProc(root: string, entry: string, env: Record<string, string>, readyText: string, logFile?: string): Promise<Proc> {
   // BENCH_WORKERS_CPU_PROF=<dir>: a V8 CPU profile of each worker process (where its time goes).
-  const prof = process.env.BENCH_WORKERS_CPU_PROF && entry.includes('worker') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKERS_CPU_PROF}`] : [];
+  const worker = entry.includes('worker');
+  const prof = worker ? cpuProfArgs(process.env.BENCH_WORKERS_CPU_PROF) : [];
   // BENCH_WORKERS_NODE_ARGS: extra Node.js flags for the worker processes (diagnostics, e.g. GC flags).
-  const extra = entry.includes('worker') && process.env.BENCH_WORKERS_NODE_ARGS ? process.env.BENCH_WORKERS_NODE_ARGS.split(' ') : [];
+  const extra = worker ? (process.env.BENCH_WORKERS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) : [];
   const child = spawn(process.execPath, [...prof, ...extra, '-r', '@swc-node/register', entry], {
     cwd: root,
     env: { ...process.env, ...env },
