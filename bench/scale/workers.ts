@@ -88,6 +88,9 @@ function medianRound(rs: DrainResult[]): DrainResult {
   return [...rs].sort((a, b) => a.perSec - b.perSec)[Math.floor((rs.length - 1) / 2)];
 }
 
+/** The share of the machine's CPU the drain kept busy (0–1): one worker leaves part of it idle, two fill it. */
+const busyShare = (r: DrainResult) => +((r.perDelivery.machineCpuMs * r.perSec) / (os.cpus().length * 1000)).toFixed(2);
+
 /** Reads and writes the process has made so far (its sockets' syscalls: /proc/<pid>/io syscr + syscw). */
 function syscallsOf(pid: number): number {
   try {
@@ -176,6 +179,8 @@ export async function runWorkers(opts: {
       workers2CpuSecondsMin: Math.min(...two.workerCpuSeconds),
       workers1MachineCpuMsPerDelivery: one.perDelivery.machineCpuMs,
       workers2MachineCpuMsPerDelivery: two.perDelivery.machineCpuMs,
+      workers1MachineBusy: busyShare(one),
+      workers2MachineBusy: busyShare(two),
       workers1WorkerCpuMsPerDelivery: one.perDelivery.workerCpuMs,
       workers2WorkerCpuMsPerDelivery: two.perDelivery.workerCpuMs,
       workers1SyscallsPerDelivery: one.perDelivery.workerSyscalls,
