@@ -304,7 +304,15 @@ describe('WeChat adapter against the simulator', () => {
       expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(true);
       // only one freepublish/get at most: the poll was 10 minutes away
       expect(calls(acc.appid, '/cgi-bin/freepublish/get').length).toBe(0);
-      const pushed = sim.wechat.callbackDeliveries().filter((c) => c.appid === acc.appid);
+      // the simulator records the push once it has read our answer, which can come after the delivery is published
+      const pushed = (await waitFor(
+        async () => {
+          const c = sim.wechat.callbackDeliveries().filter((x) => x.appid === acc.appid);
+          return c.length && c.every((x) => x.lastStatus !== undefined) ? c : null;
+        },
+        10_000,
+        'callback answered',
+      ))!;
       expect(pushed).toHaveLength(1);
       expect(pushed[0].delivered).toBe(true);
       expect(pushed[0].event).toBe('FREEPUBLISHJOBFINISH');

@@ -60,8 +60,8 @@ export function pushMassEvent(
     }
     try {
       const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: p.body, signal: AbortSignal.timeout(5000) });
-      p.status = r.status;
       await r.text().catch(() => '');
+      p.status = r.status; // with its outcome, once the answer has been read (as the publish callbacks)
       if (r.ok) return void (p.delivered = true);
     } catch {
       // retried below, as the platform retries a server URL that does not answer

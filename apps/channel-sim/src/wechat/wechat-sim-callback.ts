@@ -37,8 +37,9 @@ export function deliverCallback(s: WechatSimState, job: PublishJob): void {
     }
     try {
       const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body, signal: AbortSignal.timeout(5000) });
-      d.lastStatus = r.status;
       await r.text().catch(() => '');
+      // recorded together, once the answer has been read: a reader never sees a status without its outcome
+      d.lastStatus = r.status;
       if (r.ok) {
         d.delivered = true;
         return;
