@@ -82,6 +82,19 @@ describe('WeChat adapter against the simulator', () => {
     );
 
   const records = (title: string) => sim.records.list({ system: 'wechat' }).filter((r) => r.title === title);
+  /**
+   * The simulator's pushes of the account's callbacks, once each has its answer: it records a push when it
+   * has read our answer, which can come after the delivery is published (the callback is applied first).
+   */
+  const answeredPushes = async (appid: string) =>
+    (await waitFor(
+      async () => {
+        const c = sim.wechat.callbackDeliveries().filter((x) => x.appid === appid);
+        return c.length && c.every((x) => x.lastStatus !== undefined) ? c : null;
+      },
+      10_000,
+      'callback answered',
+    ))!;
   const calls = (appid: string, p: string) => sim.faults.requests({ system: 'wechat', path: p }).filter((r) => r.account === appid);
   const events = (deliveryId: string) =>
     sys.ds.query(`SELECT kind, call, error_code, message, response FROM delivery_events WHERE delivery_id = $1 ORDER BY id`, [deliveryId]);
@@ -304,15 +317,7 @@ describe('WeChat adapter against the simulator', () => {
       expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(true);
       // only one freepublish/get at most: the poll was 10 minutes away
       expect(calls(acc.appid, '/cgi-bin/freepublish/get').length).toBe(0);
-      // the simulator records the push once it has read our answer, which can come after the delivery is published
-      const pushed = (await waitFor(
-        async () => {
-          const c = sim.wechat.callbackDeliveries().filter((x) => x.appid === acc.appid);
-          return c.length && c.every((x) => x.lastStatus !== undefined) ? c : null;
-        },
-        10_000,
-        'callback answered',
-      ))!;
+      const pushed = await answeredPushes(acc.appid);
       expect(pushed).toHaveLength(1);
       expect(pushed[0].delivered).toBe(true);
       expect(pushed[0].event).toBe('FREEPUBLISHJOBFINISH');
@@ -332,15 +337,8 @@ describe('WeChat adapter against the simulator', () => {
     const d = await settled(item.id, ['published', 'failed'], 15_000);
     expect(d.state).toBe('published');
     // the simulator's unsigned pushes were refused; the delivery was confirmed by its own poll
-    const pushed = await waitFor(
-      async () => {
-        const c = sim.wechat.callbackDeliveries().filter((x) => x.appid === acc.appid);
-        return c.length && c.every((x) => x.lastStatus !== undefined) ? c : null;
-      },
-      10_000,
-      'callback answered',
-    );
-    expect(pushed!.map((c) => [c.delivered, c.lastStatus])).toEqual([[false, 403]]);
+    const pushed = await answeredPushes(acc.appid);
+    expect(pushed.map((c) => [c.delivered, c.lastStatus])).toEqual([[false, 403]]);
     expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(false);
     const gets = calls(acc.appid, '/cgi-bin/freepublish/get').length;
     const xml = `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[PUBLISHJOBFINISH]]></Event><PublishEventInfo><publish_id>${d.checkpoint.publishId}</publish_id><publish_status>0</publish_status><article_id><![CDATA[fake]]></article_id></PublishEventInfo></xml>`;
