@@ -110,12 +110,31 @@ run('the lexicon page', () => {
     expect(await lastAudit()).toMatchObject({ action: 'lexicon.entries', entity_id: 'common-typos', details: expect.objectContaining({ upsert: 1 }) });
 
     // Changed: a note and an allowed context that contains the word.
+    // After a save the page loads the list twice: its own reload, and again when the list's summary
+    // (updatedAt) comes back changed. The second answer is the one the page keeps, so the notice waits
+    // for it: held here until the first has come back, and a second longer (CI once read the old row).
+    let gets = 0;
+    let secondAsked!: () => void;
+    const second = new Promise<void>((r) => (secondAsked = r));
+    const detailUrl = (u: URL) => u.pathname.endsWith('/compliance/lexicons/common-typos');
+    await page.route(detailUrl, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const n = ++gets;
+      if (n === 1) await second;
+      if (n === 2) {
+        secondAsked();
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      await route.continue();
+    });
     await entryRow(page, '部暑').getByRole('button', { name: '修改：部暑' }).click();
     await form.getByLabel('说明').fill('常见于工作总结');
     await form.getByLabel('允许的搭配（不提示）').fill('部暑名');
     await form.getByRole('button', { name: '保存词条' }).click();
     await page.getByTestId('entries-notice').getByText('已修改“部暑”').waitFor();
     expect(await entryRow(page, '部暑').innerText()).toContain('常见于工作总结');
+    expect(gets).toBe(2);
+    await page.unroute(detailUrl);
     stored = await lexicon('common-typos');
     expect(stored.doc.pairs).toContainEqual({ wrong: '部暑', right: '部署', allowedContexts: ['部暑名'], note: '常见于工作总结' });
     expect(await flags('部暑名单已公布')).toEqual([]);

@@ -10,27 +10,39 @@ export interface Async<T> {
   setData: Dispatch<SetStateAction<T | undefined>>;
 }
 
-/** Loads on mount and when deps change; stale responses (deps changed meanwhile) are dropped. */
+/**
+ * Loads on mount and when deps change; stale responses (deps changed meanwhile) are dropped. `reload()`
+ * settles once the page holds the newest load's answer: when a newer load started meanwhile (a save that
+ * also changed the deps), it waits for that one too, so "saved" is never said beside the old rows.
+ */
 export function useAsync<T>(load: () => Promise<T>, deps: DependencyList): Async<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError | Error>();
   const [loading, setLoading] = useState(true);
   const seq = useRef(0);
+  const newest = useRef<Promise<void>>(Promise.resolve());
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const run = useCallback(load, deps);
   const reload = useCallback(async () => {
     const n = ++seq.current;
     setLoading(true);
-    try {
-      const v = await run();
-      if (n === seq.current) {
-        setData(v);
-        setError(undefined);
+    const mine = (async () => {
+      try {
+        const v = await run();
+        if (n === seq.current) {
+          setData(v);
+          setError(undefined);
+        }
+      } catch (e) {
+        if (n === seq.current) setError(e as Error);
+      } finally {
+        if (n === seq.current) setLoading(false);
       }
-    } catch (e) {
-      if (n === seq.current) setError(e as Error);
-    } finally {
-      if (n === seq.current) setLoading(false);
+    })();
+    newest.current = mine;
+    for (let waited: Promise<void> | undefined; waited !== newest.current;) {
+      waited = newest.current;
+      await waited;
     }
   }, [run]);
   useEffect(() => {
