@@ -120,7 +120,8 @@ run('the lexicon page', () => {
     await page.route(detailUrl, async (route) => {
       if (route.request().method() !== 'GET') return route.continue();
       const n = ++gets;
-      if (n === 1) await second;
+      // (bounded: were there no second load, the count below says so rather than a timeout)
+      if (n === 1) await Promise.race([second, new Promise((r) => setTimeout(r, 10_000))]);
       if (n === 2) {
         secondAsked();
         await new Promise((r) => setTimeout(r, 1000));
