@@ -5,6 +5,7 @@ import { wechatSignature } from '@app/channels/wechat/wechat-publish';
 import { publishItem } from '@app/test/engine/engine-helpers';
 import { TestSystem, waitFor } from '@app/test/utils/test-system';
 import { startChannelSuite } from '@app/test/utils/channel-suite';
+import { answeredPushes } from './wechat-pushes';
 
 /**
  * Issue 13, point 6: the README said compatible and safe callback modes work, but an event carrying
@@ -52,14 +53,6 @@ describe('WeChat callbacks in compatible and safe mode', () => {
       20_000,
       'delivery settled',
     );
-  // The simulator records a push once it has read our answer, which can come after the delivery is
-  // published (the callback is applied before the answer is sent): wait for that record.
-  const pushAnswered = async (appid: string) =>
-    (await waitFor(
-      async () => sim.wechat.callbackDeliveries().find((c) => c.appid === appid && c.lastStatus !== undefined) ?? null,
-      10_000,
-      'callback answered',
-    ))!;
   const events = (deliveryId: string) => sys.ds.query(`SELECT kind FROM delivery_events WHERE delivery_id = $1`, [deliveryId]);
   const calls = (appid: string, p: string) => sim.faults.requests({ system: 'wechat', path: p }).filter((r) => r.account === appid).length;
   const outbound = (appid: string) => sim.faults.requests({ system: 'wechat' }).filter((r) => r.account === appid).length;
@@ -85,7 +78,7 @@ describe('WeChat callbacks in compatible and safe mode', () => {
       expect(d.state).toBe('published');
       expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(true);
       expect(calls(acc.appid, '/cgi-bin/freepublish/get')).toBe(0);
-      const pushed = await pushAnswered(acc.appid);
+      const [pushed] = await answeredPushes(sim, acc.appid);
       expect(pushed.delivered).toBe(true);
       expect(pushed.body).toContain('<Encrypt>');
       if (mode === 'safe') expect(pushed.body).not.toContain('PublishEventInfo');

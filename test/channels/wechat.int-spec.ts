@@ -6,6 +6,7 @@ import { ChannelSim } from '@app/channel-sim/channel-sim';
 import { syntheticImages } from '@app/media/testing/synthetic-images';
 import { TestSystem, waitFor } from '@app/test/utils/test-system';
 import { startChannelSuite } from '@app/test/utils/channel-suite';
+import { answeredPushes } from './wechat-pushes';
 
 /**
  * 政务微信 end to end through the real pipeline (editor → reviewer → worker) against the WeChat
@@ -82,19 +83,6 @@ describe('WeChat adapter against the simulator', () => {
     );
 
   const records = (title: string) => sim.records.list({ system: 'wechat' }).filter((r) => r.title === title);
-  /**
-   * The simulator's pushes of the account's callbacks, once each has its answer: it records a push when it
-   * has read our answer, which can come after the delivery is published (the callback is applied first).
-   */
-  const answeredPushes = async (appid: string) =>
-    (await waitFor(
-      async () => {
-        const c = sim.wechat.callbackDeliveries().filter((x) => x.appid === appid);
-        return c.length && c.every((x) => x.lastStatus !== undefined) ? c : null;
-      },
-      10_000,
-      'callback answered',
-    ))!;
   const calls = (appid: string, p: string) => sim.faults.requests({ system: 'wechat', path: p }).filter((r) => r.account === appid);
   const events = (deliveryId: string) =>
     sys.ds.query(`SELECT kind, call, error_code, message, response FROM delivery_events WHERE delivery_id = $1 ORDER BY id`, [deliveryId]);
@@ -317,7 +305,7 @@ describe('WeChat adapter against the simulator', () => {
       expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(true);
       // only one freepublish/get at most: the poll was 10 minutes away
       expect(calls(acc.appid, '/cgi-bin/freepublish/get').length).toBe(0);
-      const pushed = await answeredPushes(acc.appid);
+      const pushed = await answeredPushes(sim, acc.appid);
       expect(pushed).toHaveLength(1);
       expect(pushed[0].delivered).toBe(true);
       expect(pushed[0].event).toBe('FREEPUBLISHJOBFINISH');
@@ -337,7 +325,7 @@ describe('WeChat adapter against the simulator', () => {
     const d = await settled(item.id, ['published', 'failed'], 15_000);
     expect(d.state).toBe('published');
     // the simulator's unsigned pushes were refused; the delivery was confirmed by its own poll
-    const pushed = await answeredPushes(acc.appid);
+    const pushed = await answeredPushes(sim, acc.appid);
     expect(pushed.map((c) => [c.delivered, c.lastStatus])).toEqual([[false, 403]]);
     expect((await events(d.id)).some((e: { kind: string }) => e.kind === 'callback')).toBe(false);
     const gets = calls(acc.appid, '/cgi-bin/freepublish/get').length;
